@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cli.h: what the command modules of virt-rbd share: the command and
+ * option tables (from which --help, `help COMMAND` and the parser are all
+ * made), the parsed invocation, and output helpers.  The CLI uses only the
+ * public libvrbd API and lib/util.
+ */
+#ifndef VRBD_CLI_H
+#define VRBD_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "vrbd.h"
+
+/* exit codes */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+#define CLI_MAX_OPTS 32
+
+typedef struct cli_opt {
+    const char *name;    /* long name, without "--" */
+    char short_name;     /* 0: none */
+    const char *metavar; /* argument name, or NULL for a flag */
+    const char *help;
+} cli_opt;
+
+typedef struct cli_ctx cli_ctx;
+
+typedef struct cli_cmd {
+    const char *name;        /* "cluster check" */
+    const char *args;        /* positional arguments, e.g. "[NAME]" */
+    int min_args, max_args;  /* max -1: unbounded */
+    const char *summary;     /* one line for --help */
+    const char *description; /* paragraph(s) for `help COMMAND` */
+    const cli_opt *opts;     /* terminated by {NULL} */
+    int (*run)(cli_ctx *ctx);
+} cli_cmd;
+
+struct cli_ctx {
+    const cli_cmd *cmd;
+    /* global options */
+    bool json;
+    int verbose;
+    const char *connect_uri;
+    unsigned timeout_sec;
+    /* the command's options: values[i] matches cmd->opts[i]; a flag that
+     * was given has the value "" */
+    const char *values[CLI_MAX_OPTS];
+    int argc;
+    char **argv; /* positional arguments */
+};
+
+/* The value of the command option @name, or NULL when not given. */
+const char *cli_opt_value(const cli_ctx *ctx, const char *name);
+bool cli_flag(const cli_ctx *ctx, const char *name);
+
+/* Print the thread's vrbd_error as "virt-rbd: error: ..." (+ hint) and
+ * return CLI_FAIL. */
+int cli_fail(void);
+
+/* Print a usage error and a pointer to the command's help; CLI_USAGE. */
+int cli_usage(const cli_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print @obj as pretty JSON on stdout and drop the reference. */
+void cli_print_json(struct json_object *obj);
+
+/* "key:   value" lines for text output, aligned at @width. */
+void cli_print_kv(int width, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The command named @name ("cluster check"), or NULL. */
+const cli_cmd *cli_find_cmd(const char *name);
+void cli_print_main_help(void);
+void cli_print_cmd_help(const cli_cmd *cmd);
+
+/* command groups, each in cmd-<noun>.c */
+extern const cli_cmd cli_cmds_cluster[];
+extern const cli_cmd cli_cmds_misc[];
+
+#endif

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * main.c: the virt-rbd command table and dispatch.  Every command and
+ * option is declared once, in a table; --help, `help COMMAND` and the
+ * option parser are all made from those tables, so they cannot disagree.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cleanup.h"
+#include "xalloc.h"
+
+enum {
+    G_JSON,
+    G_VERBOSE,
+    G_CONNECT,
+    G_TIMEOUT,
+    G_HELP,
+    G_VERSION,
+};
+
+static const cli_opt global_opts[] = {
+    [G_JSON] = {"json", 0, NULL, "print data as JSON"},
+    [G_VERBOSE] = {"verbose", 'v', NULL,
+                   "say what is done on stderr (twice: debug)"},
+    [G_CONNECT] = {"connect", 'c', "URI",
+                   "libvirt URI (default: $VIRT_RBD_LIBVIRT_URI or "
+                   "qemu:///system)"},
+    [G_TIMEOUT] = {"timeout", 0, "SECONDS",
+                   "give up on any Ceph operation after this long "
+                   "(default: 30)"},
+    [G_HELP] = {"help", 'h', NULL, "show help and exit"},
+    [G_VERSION] = {"version", 0, NULL, "show the version and exit"},
+    {NULL, 0, NULL, NULL},
+};
+#define N_GLOBAL ((int)(sizeof(global_opts) / sizeof(global_opts[0])) - 1)
+
+static const cli_cmd *const groups[] = {cli_cmds_cluster, cli_cmds_misc};
+
+static void
+for_each_cmd(void (*fn)(const cli_cmd *, void *), void *opaque)
+{
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+        for (const cli_cmd *c = groups[g]; c->name; c++)
+            fn(c, opaque);
+}
+
+struct find {
+    const char *name;
+    const cli_cmd *found;
+};
+
+static void
+find_one(const cli_cmd *c, void *opaque)
+{
+    struct find *f = opaque;
+
+    if (strcmp(c->name, f->name) == 0)
+        f->found = c;
+}
+
+const cli_cmd *
+cli_find_cmd(const char *name)
+{
+    struct find f = {name, NULL};
+
+    for_each_cmd(find_one, &f);
+    return f.found;
+}
+
+static void
+print_opt(const cli_opt *o)
+{
+    char left[64];
+    const char *sp = o->metavar ? " " : "";
+    const char *mv = o->metavar ? o->metavar : "";
+
+    if (o->short_name)
+        snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+                 sp, mv);
+    else
+        snprintf(left, sizeof(left), "    --%s%s%s", o->name, sp, mv);
+    printf("  %-26s %s\n", left, o->help);
+}
+
+static void
+print_summary(const cli_cmd *c, void *opaque)
+{
+    printf("  %-18s %s\n", c->name, c->summary);
+}
+
+void
+cli_print_main_help(void)
+{
+    printf("Usage: virt-rbd [OPTIONS] COMMAND [ARGS...]\n"
+           "\n"
+           "Manage Ceph RBD storage for KVM/libvirt hosts, on one Ceph "
+           "cluster or many.\n"
+           "\n"
+           "Commands:\n");
+    for_each_cmd(print_summary, NULL);
+    printf("\nOptions (accepted before or after the command):\n");
+    for (int i = 0; i < N_GLOBAL; i++)
+        print_opt(&global_opts[i]);
+    printf("\nRun 'virt-rbd help COMMAND' for a command's arguments and "
+           "options.\n"
+           "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+void
+cli_print_cmd_help(const cli_cmd *c)
+{
+    printf("Usage: virt-rbd %s%s%s%s\n\n%s.\n", c->name,
+           c->args && *c->args ? " " : "", c->args ? c->args : "",
+           c->opts && c->opts[0].name ? " [OPTIONS]" : "", c->summary);
+    if (c->description)
+        printf("\n%s\n", c->description);
+    if (c->opts && c->opts[0].name) {
+        printf("\nOptions:\n");
+        for (const cli_opt *o = c->opts; o->name; o++)
+            print_opt(o);
+    }
+    printf("\nGlobal options (see 'virt-rbd --help'): --json, --verbose, "
+           "--connect, --timeout.\n");
+}
+
+const char *
+cli_opt_value(const cli_ctx *ctx, const char *name)
+{
+    for (int i = 0; ctx->cmd->opts && ctx->cmd->opts[i].name; i++)
+        if (strcmp(ctx->cmd->opts[i].name, name) == 0)
+            return ctx->values[i];
+    fprintf(stderr, "virt-rbd: bug: command '%s' has no option '%s'\n",
+            ctx->cmd->name, name);
+    abort();
+}
+
+bool
+cli_flag(const cli_ctx *ctx, const char *name)
+{
+    return cli_opt_value(ctx, name) != NULL;
+}
+
+/* Add @opts to the getopt tables, with values @base + index. */
+static void
+add_opts(const cli_opt *opts, int base, struct option *lo, int *n, char *shorts)
+{
+    for (int i = 0; opts && opts[i].name; i++) {
+        lo[*n] = (struct option){
+            opts[i].name, opts[i].metavar ? required_argument : no_argument,
+            NULL, base + i};
+        (*n)++;
+        if (opts[i].short_name) {
+            size_t len = strlen(shorts);
+
+            shorts[len] = opts[i].short_name;
+            shorts[len + 1] = opts[i].metavar ? ':' : '\0';
+            shorts[len + 2] = '\0';
+        }
+    }
+}
+
+static int
+set_global(cli_ctx *ctx, int idx, const char *arg)
+{
+    char *end;
+    unsigned long v;
+
+    switch (idx) {
+    case G_JSON:
+        ctx->json = true;
+        break;
+    case G_VERBOSE:
+        ctx->verbose++;
+        break;
+    case G_CONNECT:
+        ctx->connect_uri = arg;
+        break;
+    case G_TIMEOUT:
+        errno = 0;
+        v = strtoul(arg, &end, 10);
+        if (errno || *end || end == arg || v == 0 || v > 86400 || arg[0] == '-')
+            return cli_usage(ctx,
+                             "invalid --timeout '%s': give whole seconds "
+                             "from 1 to 86400",
+                             arg);
+        ctx->timeout_sec = (unsigned)v;
+        break;
+    default:
+        break;
+    }
+    return CLI_OK;
+}
+
+/*
+ * Parse options in argv[*optind_io..]; with @cmd NULL only global options
+ * and stop at the first non-option (the command).  Returns -1 to go on, or
+ * an exit code.
+ */
+static int
+parse(cli_ctx *ctx, const cli_cmd *cmd, int argc, char **argv)
+{
+    struct option lo[CLI_MAX_OPTS * 2 + 1];
+    char shorts[CLI_MAX_OPTS * 4 + 4] = "";
+    int n = 0, c;
+
+    strcpy(shorts, cmd ? ":" : "+:");
+    add_opts(global_opts, 512, lo, &n, shorts);
+    if (cmd)
+        add_opts(cmd->opts, 256, lo, &n, shorts);
+    lo[n] = (struct option){NULL, 0, NULL, 0};
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            /* optopt is the short option's letter, or 0 (unknown long
+             * option) or the table value (long option lacking a value) */
+            char bad[3] = {'-', (char)optopt, '\0'};
+            bool is_short = optopt > 0 && optopt < 256;
+            const char *what = is_short ? bad : argv[optind - 1];
+
+            if (c == ':')
+                return cli_usage(ctx, "option '%s' needs a value", what);
+            return cli_usage(ctx, "unknown option '%s'", what);
+        }
+        if (c < 256) {
+            /* a short option: find which table entry it belongs to */
+            for (int i = 0; i < N_GLOBAL; i++)
+                if (global_opts[i].short_name == c)
+                    c = 512 + i;
+            for (int i = 0; cmd && cmd->opts && cmd->opts[i].name; i++)
+                if (cmd->opts[i].short_name == c)
+                    c = 256 + i;
+        }
+        if (c >= 512) {
+            int r = set_global(ctx, c - 512, optarg);
+
+            if (r != CLI_OK)
+                return r;
+            if (c - 512 == G_HELP) {
+                if (cmd)
+                    cli_print_cmd_help(cmd);
+                else
+                    cli_print_main_help();
+                return CLI_OK;
+            }
+            if (c - 512 == G_VERSION) {
+                printf("virt-rbd %s\n", vrbd_version());
+                return CLI_OK;
+            }
+        } else if (cmd) {
+            ctx->values[c - 256] = optarg ? optarg : "";
+        }
+    }
+    return -1;
+}
+
+static void
+log_to_stderr(vrbd_log_level level, const char *msg, void *opaque)
+{
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+
+    fprintf(stderr, "virt-rbd: %s: %s\n", names[level], msg);
+}
+
+int
+main(int argc, char **argv)
+{
+    cli_ctx ctx = {0};
+    const cli_cmd *cmd = NULL;
+    int r, first;
+
+    ctx.timeout_sec = VRBD_DEFAULT_TIMEOUT_SEC;
+    ctx.connect_uri = getenv("VIRT_RBD_LIBVIRT_URI");
+
+    optind = 1;
+    r = parse(&ctx, NULL, argc, argv);
+    if (r >= 0)
+        return r;
+    first = optind;
+    if (first >= argc) {
+        cli_print_main_help();
+        return CLI_USAGE;
+    }
+    if (first + 1 < argc) {
+        CLEANUP_FREE char *two =
+            xasprintf("%s %s", argv[first], argv[first + 1]);
+
+        cmd = cli_find_cmd(two);
+        if (cmd)
+            first += 2;
+    }
+    if (!cmd) {
+        cmd = cli_find_cmd(argv[first]);
+        if (cmd)
+            first += 1;
+    }
+    if (!cmd) {
+        bool group = false;
+
+        for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+            for (const cli_cmd *c = groups[g]; c->name; c++)
+                if (strncmp(c->name, argv[first], strlen(argv[first])) == 0 &&
+                    c->name[strlen(argv[first])] == ' ')
+                    group = true;
+        if (group && first + 1 < argc)
+            return cli_usage(NULL, "unknown command '%s %s'", argv[first],
+                             argv[first + 1]);
+        if (group)
+            return cli_usage(NULL, "'%s' needs a subcommand", argv[first]);
+        return cli_usage(NULL, "unknown command '%s'", argv[first]);
+    }
+    ctx.cmd = cmd;
+
+    /* reparse what follows the command: its options and global ones */
+    argv[first - 1] = argv[0];
+    /* 0, not 1: glibc's getopt then forgets the state of the first scan */
+    optind = 0;
+    r = parse(&ctx, cmd, argc - first + 1, argv + first - 1);
+    if (r >= 0)
+        return r;
+    ctx.argc = argc - first + 1 - optind;
+    ctx.argv = argv + first - 1 + optind;
+    if (ctx.argc < cmd->min_args)
+        return cli_usage(&ctx, "'%s' needs %s", cmd->name, cmd->args);
+    if (cmd->max_args >= 0 && ctx.argc > cmd->max_args)
+        return cli_usage(&ctx, "unexpected argument '%s'",
+                         ctx.argv[cmd->max_args]);
+
+    if (ctx.verbose)
+        vrbd_log_set_handler(log_to_stderr,
+                             ctx.verbose > 1 ? VRBD_LOG_DEBUG : VRBD_LOG_INFO,
+                             NULL);
+    else
+        vrbd_log_set_handler(log_to_stderr, VRBD_LOG_WARN, NULL);
+    return cmd->run(&ctx);
+}

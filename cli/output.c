@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * output.c: how virt-rbd speaks: errors on stderr in one shape, data on
+ * stdout as aligned text or as JSON with --json.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+int
+cli_fail(void)
+{
+    const vrbd_error *err = vrbd_error_last();
+
+    fprintf(stderr, "virt-rbd: error: %s\n",
+            err->code == VRBD_ERR_OK ? "unknown failure" : err->message);
+    if (err->hint)
+        fprintf(stderr, "virt-rbd: hint: %s\n", err->hint);
+    return CLI_FAIL;
+}
+
+int
+cli_usage(const cli_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("virt-rbd: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (ctx && ctx->cmd)
+        fprintf(stderr, "virt-rbd: hint: see 'virt-rbd help %s'\n",
+                ctx->cmd->name);
+    else
+        fputs("virt-rbd: hint: see 'virt-rbd --help'\n", stderr);
+    return CLI_USAGE;
+}
+
+void
+cli_print_json(struct json_object *obj)
+{
+    puts(json_object_to_json_string_ext(
+        obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                 JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(obj);
+}
+
+void
+cli_print_kv(int width, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("%-*s ", width, key);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}

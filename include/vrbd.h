@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vrbd.h: the public API of libvrbd, the library behind virt-rbd.
+ *
+ * libvrbd manages Ceph RBD storage for KVM/libvirt hosts: connections to
+ * one or many Ceph clusters, and the libvirt objects that use them.
+ *
+ * Conventions, for every function below:
+ * - Functions that can fail return int 0 on success and -1 on failure, or a
+ *   pointer that is NULL on failure.  On failure they set the calling
+ *   thread's last error (vrbd_error_last()); callers need not report again.
+ * - Every opaque type has one constructor and one NULL-safe _free().
+ * - Returned `const` pointers are borrowed from the object they came from
+ *   and live as long as it does.  Owned results are returned through `**out`
+ *   pointers, which are set only on success.
+ * - The library never exits the process and never prints, except through
+ *   the log handler a program installs.
+ */
+#ifndef VRBD_H
+#define VRBD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(VRBD_BUILDING_LIBRARY)
+#define VRBD_API __attribute__((visibility("default")))
+#else
+#define VRBD_API
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+/* The version of libvrbd, e.g. "0.1.0".  Static storage. */
+VRBD_API const char *vrbd_version(void);
+
+typedef struct vrbd_versions {
+    char librados[32]; /* "3.0.0" */
+    char librbd[32];   /* "1.16.0" */
+    char libvirt[32];  /* of the library linked, "9.0.0" */
+} vrbd_versions;
+
+/* The versions of the libraries libvrbd runs against, read at run time. */
+VRBD_API void vrbd_versions_get(vrbd_versions *out);
+
+/* ---------------------------------------------------------------- errors */
+
+typedef enum {
+    VRBD_ERR_OK = 0,
+    VRBD_ERR_INTERNAL,    /* a bug in libvrbd or an unexpected answer */
+    VRBD_ERR_INVALID,     /* bad input from the caller */
+    VRBD_ERR_CONFIG,      /* missing or inconsistent configuration */
+    VRBD_ERR_NOT_FOUND,   /* the named object does not exist */
+    VRBD_ERR_EXISTS,      /* the object exists already and differs */
+    VRBD_ERR_BUSY,        /* the object is in use */
+    VRBD_ERR_PERMISSION,  /* refused: credentials, caps or file modes */
+    VRBD_ERR_TIMEOUT,     /* the peer did not answer in time */
+    VRBD_ERR_UNREACHABLE, /* the peer could not be reached at all */
+    VRBD_ERR_IO,          /* a read or write failed */
+    VRBD_ERR_UNSUPPORTED, /* the peer or this host lacks a feature */
+    VRBD_ERR_LIBVIRT,     /* libvirt reported an error not mapped above */
+    VRBD_ERR_CEPH,        /* Ceph reported an error not mapped above */
+} vrbd_error_code;
+
+typedef struct vrbd_error {
+    vrbd_error_code code;
+    int errnum;          /* positive errno behind the failure, or 0 */
+    const char *message; /* one line, lower case, no final period */
+    const char *hint;    /* how to fix it, or NULL */
+} vrbd_error;
+
+/*
+ * The last error set on the calling thread.  Never NULL: after success the
+ * code is VRBD_ERR_OK and message is "".  Valid until the next libvrbd call
+ * on this thread.
+ */
+VRBD_API const vrbd_error *vrbd_error_last(void);
+
+/* Forget the calling thread's last error. */
+VRBD_API void vrbd_error_clear(void);
+
+/* A short stable name for a code, e.g. "not-found".  Static storage. */
+VRBD_API const char *vrbd_error_code_name(vrbd_error_code code);
+
+/* ---------------------------------------------------------------- logging */
+
+typedef enum {
+    VRBD_LOG_ERROR = 0,
+    VRBD_LOG_WARN,
+    VRBD_LOG_INFO,
+    VRBD_LOG_DEBUG,
+} vrbd_log_level;
+
+typedef void (*vrbd_log_fn)(vrbd_log_level level, const char *msg,
+                            void *opaque);
+
+/*
+ * Send messages at @max_level and below to @fn (NULL: drop all, the
+ * default).  No message ever carries a secret.  Not thread-safe against
+ * concurrent logging: call it once at start-up.
+ */
+VRBD_API void vrbd_log_set_handler(vrbd_log_fn fn, vrbd_log_level max_level,
+                                   void *opaque);
+
+/* ---------------------------------------------------------------- cluster */
+
+/*
+ * A connection to one Ceph cluster as one cephx user: one rados_t, owned by
+ * the vrbd_cluster.  Every connection sets client_mount_timeout,
+ * rados_mon_op_timeout and rados_osd_op_timeout, so no call hangs on a dead
+ * cluster.  A connection needs a monitor address, from @mon_host or from
+ * the mon_host of @conf_path: without one it is refused before librados is
+ * asked (librados would otherwise look monitors up in DNS).
+ */
+typedef struct vrbd_cluster vrbd_cluster;
+
+typedef struct vrbd_cluster_opts {
+    const char *name;      /* label for messages, e.g. "ceph"; NULL: "ceph" */
+    const char *conf_path; /* ceph.conf to read, or NULL to read none */
+    const char *mon_host;  /* monitor addresses; override conf's */
+    const char *user;      /* cephx id without "client.", NULL: "admin" */
+    const char *keyring;   /* keyring file, or NULL for conf's */
+    unsigned timeout_sec;  /* per-operation timeout; 0: 30 seconds */
+} vrbd_cluster_opts;
+
+#define VRBD_DEFAULT_TIMEOUT_SEC 30
+
+/*
+ * Connect.  A keyring readable by group or others is refused
+ * (VRBD_ERR_PERMISSION).  Errors: VRBD_ERR_CONFIG (no monitor address,
+ * unreadable conf), VRBD_ERR_PERMISSION (wrong key, keyring mode),
+ * VRBD_ERR_TIMEOUT / VRBD_ERR_UNREACHABLE (monitors do not answer).
+ */
+VRBD_API int vrbd_cluster_connect(const vrbd_cluster_opts *opts,
+                                  vrbd_cluster **out);
+
+/* Disconnect and free; NULL is fine. */
+VRBD_API void vrbd_cluster_free(vrbd_cluster *cl);
+
+/* The label given at connect time.  Borrowed. */
+VRBD_API const char *vrbd_cluster_name(const vrbd_cluster *cl);
+
+/* The cluster fsid, "xxxxxxxx-xxxx-...".  Borrowed. */
+VRBD_API const char *vrbd_cluster_fsid(const vrbd_cluster *cl);
+
+typedef struct vrbd_cluster_status {
+    char *fsid;
+    char *health;         /* "HEALTH_OK", "HEALTH_WARN", "HEALTH_ERR" */
+    char **health_checks; /* one "CODE: summary" per failing check */
+    size_t n_health_checks;
+    char **mon_addrs; /* every monitor, "[v2:ip:port,v1:ip:port]" */
+    size_t n_mon_addrs;
+    unsigned osds, osds_up, osds_in;
+    unsigned pools, pgs, pgs_active_clean;
+    uint64_t bytes_used, bytes_avail, bytes_total;
+} vrbd_cluster_status;
+
+/* Read the live cluster status (one mon command). */
+VRBD_API int vrbd_cluster_status_get(vrbd_cluster *cl,
+                                     vrbd_cluster_status **out);
+VRBD_API void vrbd_cluster_status_free(vrbd_cluster_status *st);
+
+/* ---------------------------------------------------------------- host */
+
+/*
+ * A connection to the libvirt daemon of this host.  libvirt's own error
+ * printing is silenced; its errors become the thread's vrbd_error.
+ */
+typedef struct vrbd_host vrbd_host;
+
+/* Open @uri (NULL: "qemu:///system"). */
+VRBD_API int vrbd_host_open(const char *uri, vrbd_host **out);
+VRBD_API void vrbd_host_free(vrbd_host *host);
+
+/* The URI libvirt reports for this connection.  Borrowed. */
+VRBD_API const char *vrbd_host_uri(const vrbd_host *host);
+
+typedef struct vrbd_host_pool {
+    char *name;
+    char *uuid;
+    char *type; /* libvirt pool type: "rbd", "dir", "logical" ... */
+    bool active;
+    bool autostart;
+    bool persistent;
+} vrbd_host_pool;
+
+/* Every storage pool libvirt knows, active or not, sorted by name. */
+VRBD_API int vrbd_host_pool_list(vrbd_host *host, vrbd_host_pool **pools,
+                                 size_t *n_pools);
+VRBD_API void vrbd_host_pool_list_free(vrbd_host_pool *pools, size_t n);
+
+/* ---------------------------------------------------------------- domain */
+
+typedef enum {
+    VRBD_DISK_FILE = 0, /* a local raw file or block device */
+} vrbd_disk_kind;
+
+typedef struct vrbd_disk_spec {
+    vrbd_disk_kind kind;
+    const char *path;   /* VRBD_DISK_FILE: absolute path */
+    const char *format; /* "raw" (NULL), "qcow2" ... */
+    const char *target; /* "vda" ...; NULL: next free */
+    bool read_only;
+} vrbd_disk_spec;
+
+typedef struct vrbd_domain_spec {
+    const char *name;
+    const char *uuid;     /* NULL: libvirt picks one */
+    unsigned memory_mib;  /* 0: 256 */
+    unsigned vcpus;       /* 0: 1 */
+    bool kvm;             /* false: TCG ("qemu" domain type) */
+    const char *emulator; /* NULL: libvirt's default */
+    const char *kernel;   /* direct kernel boot, or NULL */
+    const char *initrd;
+    const char *cmdline;
+    const char *serial_log;   /* serial console to this file, or NULL */
+    bool destroy_on_poweroff; /* on_poweroff/reboot/crash: destroy */
+    const vrbd_disk_spec *disks;
+    size_t n_disks;
+} vrbd_domain_spec;
+
+/*
+ * Build libvirt domain XML for @spec with libxml2.  Returns a string the
+ * caller frees with free(), or NULL (VRBD_ERR_INVALID names the field).
+ */
+VRBD_API char *vrbd_domain_build_xml(const vrbd_domain_spec *spec);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VRBD_H */

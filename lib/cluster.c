@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cluster.c: connections to Ceph clusters.  One vrbd_cluster owns one
+ * rados_t for one (cluster, cephx user).  Every connection is bounded by
+ * timeouts and refused when no monitor address is known, because librados
+ * would then ask DNS for _ceph-mon._tcp, a query that leaves the machine.
+ * This module does not know the registry of named clusters; it connects
+ * with what it is given.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <rados/librados.h>
+
+#include "internal.h"
+#include "json-util.h"
+
+struct vrbd_cluster {
+    char *name;
+    char fsid[64];
+    rados_t rados;
+};
+
+VRBD_DEFINE_CLEANUP(vrbd_cluster, vrbd_cluster_free)
+
+static int
+check_keyring(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0)
+        return vrbd_error_set(
+            errno == ENOENT ? VRBD_ERR_NOT_FOUND : VRBD_ERR_CONFIG, errno,
+            "give the path of an existing keyring file (--keyring)",
+            "cannot read keyring '%s': %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
+                              "give the path of a keyring file",
+                              "keyring '%s' is not a regular file", path);
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+        CLEANUP_FREE char *hint = xasprintf("run: chmod 600 '%s'", path);
+
+        return vrbd_error_set(VRBD_ERR_PERMISSION, EACCES, hint,
+                              "keyring '%s' is readable by group or others "
+                              "(mode %03o)",
+                              path, (unsigned)(st.st_mode & 0777));
+    }
+    if (access(path, R_OK) < 0)
+        return vrbd_error_set(VRBD_ERR_PERMISSION, errno,
+                              "run virt-rbd as a user that may read it",
+                              "cannot read keyring '%s': %s", path,
+                              strerror(errno));
+    return 0;
+}
+
+/*
+ * With no --keyring, the key comes from the conf's keyring list (or a key
+ * set inline).  Find it now: librados would otherwise drop cephx, print to
+ * stderr and fail obscurely.  The file found must pass check_keyring().
+ */
+static int
+find_keyring(vrbd_cluster *cl, const char *user)
+{
+    char list[4096] = "", inline_key[8] = "";
+    CLEANUP_FREE char *hint = NULL;
+    char *save = NULL, *path;
+
+    if ((rados_conf_get(cl->rados, "key", inline_key, sizeof(inline_key)) ==
+             0 &&
+         *inline_key) ||
+        (rados_conf_get(cl->rados, "keyfile", inline_key, sizeof(inline_key)) ==
+             0 &&
+         *inline_key))
+        return 0;
+    if (rados_conf_get(cl->rados, "keyring", list, sizeof(list)) < 0)
+        *list = '\0';
+    for (path = strtok_r(list, ",", &save); path;
+         path = strtok_r(NULL, ",", &save)) {
+        while (*path == ' ')
+            path++;
+        if (*path && access(path, F_OK) == 0)
+            return check_keyring(path);
+    }
+    hint = xasprintf("give the keyring of client.%s (--keyring FILE)", user);
+    return vrbd_error_set(VRBD_ERR_CONFIG, ENOENT, hint,
+                          "no keyring found for client.%s of cluster '%s'",
+                          user, cl->name);
+}
+
+static int
+conf_set(rados_t r, const char *cluster, const char *key, const char *value)
+{
+    int ret = rados_conf_set(r, key, value);
+
+    if (ret < 0)
+        return vrbd_error_ceph(ret, NULL, "cannot set '%s' for cluster '%s'",
+                               key, cluster);
+    return 0;
+}
+
+static int
+connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
+              const char *user, unsigned timeout)
+{
+    CLEANUP_FREE char *hint = NULL;
+
+    switch (-ret) {
+    case ETIMEDOUT:
+        hint = xasprintf("check that the monitors at %s are up and "
+                         "reachable, or raise --timeout",
+                         mon_host);
+        return vrbd_error_set(VRBD_ERR_TIMEOUT, -ret, hint,
+                              "monitors of cluster '%s' did not answer "
+                              "within %u s",
+                              cl->name, timeout);
+    case EACCES:
+    case EPERM:
+        hint = xasprintf("check that the keyring holds the current key of "
+                         "client.%s (ceph auth get client.%s)",
+                         user, user);
+        return vrbd_error_set(VRBD_ERR_PERMISSION, -ret, hint,
+                              "cluster '%s' refused the key of client.%s",
+                              cl->name, user);
+    case ENOENT:
+        hint = xasprintf("give the keyring of client.%s (--keyring)", user);
+        return vrbd_error_set(VRBD_ERR_CONFIG, -ret, hint,
+                              "no key for client.%s to connect to cluster "
+                              "'%s'",
+                              user, cl->name);
+    default:
+        return vrbd_error_ceph(ret, NULL, "cannot connect to cluster '%s'",
+                               cl->name);
+    }
+}
+
+int
+vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
+{
+    CLEANUP(vrbd_cluster_free) vrbd_cluster *cl = NULL;
+    const char *user = opts->user ? opts->user : "admin";
+    unsigned timeout =
+        opts->timeout_sec ? opts->timeout_sec : VRBD_DEFAULT_TIMEOUT_SEC;
+    char mon_host[4096] = "";
+    char tbuf[32];
+    int ret;
+
+    if (strncmp(user, "client.", 7) == 0)
+        user += 7;
+    if (!*user || strpbrk(user, " \t\n:/"))
+        return vrbd_error_set(VRBD_ERR_INVALID, EINVAL,
+                              "give a cephx id such as 'admin' or "
+                              "'client.libvirt'",
+                              "invalid cephx user '%s'", user);
+    if (opts->keyring && check_keyring(opts->keyring) < 0)
+        return -1;
+
+    cl = xcalloc(1, sizeof(*cl));
+    cl->name = xstrdup(opts->name ? opts->name : "ceph");
+    ret = rados_create(&cl->rados, user);
+    if (ret < 0) {
+        cl->rados = NULL;
+        return vrbd_error_ceph(ret, NULL, "cannot create a rados handle");
+    }
+    /* Read only the file we were given: rados_conf_read_file(NULL) would
+     * search /etc/ceph and $CEPH_CONF, mixing clusters up. */
+    if (opts->conf_path) {
+        if (access(opts->conf_path, R_OK) < 0)
+            return vrbd_error_set(
+                errno == ENOENT ? VRBD_ERR_NOT_FOUND : VRBD_ERR_CONFIG, errno,
+                "give the path of the cluster's ceph.conf (--conf)",
+                "cannot read '%s': %s", opts->conf_path, strerror(errno));
+        ret = rados_conf_read_file(cl->rados, opts->conf_path);
+        if (ret < 0)
+            return vrbd_error_ceph(ret, "check the file's syntax",
+                                   "cannot parse '%s'", opts->conf_path);
+    }
+    if (opts->mon_host &&
+        conf_set(cl->rados, cl->name, "mon_host", opts->mon_host) < 0)
+        return -1;
+    if (rados_conf_get(cl->rados, "mon_host", mon_host, sizeof(mon_host)) < 0 ||
+        !*mon_host)
+        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
+                              "give monitor addresses (--mon-host) or a "
+                              "ceph.conf that sets mon_host",
+                              "no monitor address known for cluster '%s'",
+                              cl->name);
+    if (opts->keyring &&
+        conf_set(cl->rados, cl->name, "keyring", opts->keyring) < 0)
+        return -1;
+    if (!opts->keyring && find_keyring(cl, user) < 0)
+        return -1;
+    snprintf(tbuf, sizeof(tbuf), "%u", timeout);
+    if (conf_set(cl->rados, cl->name, "client_mount_timeout", tbuf) < 0 ||
+        conf_set(cl->rados, cl->name, "rados_mon_op_timeout", tbuf) < 0 ||
+        conf_set(cl->rados, cl->name, "rados_osd_op_timeout", tbuf) < 0)
+        return -1;
+    /* We report errors ourselves; librados must not print or make an
+     * admin socket per process. */
+    if (conf_set(cl->rados, cl->name, "log_to_stderr", "false") < 0 ||
+        conf_set(cl->rados, cl->name, "err_to_stderr", "false") < 0 ||
+        conf_set(cl->rados, cl->name, "admin_socket", "") < 0)
+        return -1;
+
+    vrbd_debug("connecting to cluster '%s' as client.%s (mon_host %s, "
+               "timeout %u s)",
+               cl->name, user, mon_host, timeout);
+    ret = rados_connect(cl->rados);
+    if (ret < 0)
+        return connect_error(ret, cl, mon_host, user, timeout);
+    ret = rados_cluster_fsid(cl->rados, cl->fsid, sizeof(cl->fsid));
+    if (ret < 0)
+        return vrbd_error_ceph(ret, NULL, "cannot read the fsid of '%s'",
+                               cl->name);
+    *out = TAKE(cl);
+    return 0;
+}
+
+void
+vrbd_cluster_free(vrbd_cluster *cl)
+{
+    if (!cl)
+        return;
+    if (cl->rados)
+        rados_shutdown(cl->rados);
+    free(cl->name);
+    free(cl);
+}
+
+const char *
+vrbd_cluster_name(const vrbd_cluster *cl)
+{
+    return cl->name;
+}
+
+const char *
+vrbd_cluster_fsid(const vrbd_cluster *cl)
+{
+    return cl->fsid;
+}
+
+int
+vrbd_cluster_mon_command(vrbd_cluster *cl, const char *cmd_json,
+                         struct json_object **out)
+{
+    char *outbuf = NULL, *outs = NULL;
+    size_t outlen = 0, outslen = 0;
+    const char *cmd[1] = {cmd_json};
+    struct json_object *obj;
+    int ret;
+
+    ret = rados_mon_command(cl->rados, cmd, 1, "", 0, &outbuf, &outlen, &outs,
+                            &outslen);
+    if (ret < 0) {
+        CLEANUP_FREE char *status = xstrndup(outs ? outs : "", outslen);
+
+        rados_buffer_free(outbuf);
+        rados_buffer_free(outs);
+        if (*status)
+            return vrbd_error_set(vrbd_error_from_ceph(ret), -ret, NULL,
+                                  "cluster '%s' refused %s: %s", cl->name,
+                                  cmd_json, status);
+        return vrbd_error_ceph(ret, NULL, "cluster '%s' refused %s", cl->name,
+                               cmd_json);
+    }
+    obj = vrbd_json_parse(outbuf, outlen);
+    rados_buffer_free(outbuf);
+    rados_buffer_free(outs);
+    if (!obj)
+        return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
+                              "cluster '%s' answered %s with invalid JSON",
+                              cl->name, cmd_json);
+    *out = obj;
+    return 0;
+}
+
+/* "[v2:127.0.0.1:3300/0,v1:...]" from a mon dump addrvec, nonces dropped */
+static char *
+format_addrvec(struct json_object *mon)
+{
+    struct json_object *addrs = vrbd_json_path(mon, "public_addrs.addrvec");
+    size_t i, n = addrs ? json_object_array_length(addrs) : 0;
+    char *res = xstrdup("[");
+
+    for (i = 0; i < n; i++) {
+        struct json_object *a = json_object_array_get_idx(addrs, i);
+        char *next = xasprintf("%s%s%s:%s", res, i ? "," : "",
+                               vrbd_json_str(a, "type", "?"),
+                               vrbd_json_str(a, "addr", "?"));
+
+        free(res);
+        res = next;
+    }
+    if (n == 0) {
+        free(res);
+        return xstrdup(vrbd_json_str(mon, "addr", "?"));
+    }
+    {
+        char *next = xasprintf("%s]", res);
+
+        free(res);
+        return next;
+    }
+}
+
+int
+vrbd_cluster_status_get(vrbd_cluster *cl, vrbd_cluster_status **out)
+{
+    CLEANUP(vrbd_json_put) struct json_object *status = NULL;
+    CLEANUP(vrbd_json_put) struct json_object *mons = NULL;
+    vrbd_cluster_status *st;
+    struct json_object *osdmap, *checks, *states, *list;
+    size_t i, n;
+
+    if (vrbd_cluster_mon_command(cl,
+                                 "{\"prefix\": \"status\", "
+                                 "\"format\": \"json\"}",
+                                 &status) < 0 ||
+        vrbd_cluster_mon_command(cl,
+                                 "{\"prefix\": \"mon dump\", "
+                                 "\"format\": \"json\"}",
+                                 &mons) < 0)
+        return -1;
+
+    st = xcalloc(1, sizeof(*st));
+    st->fsid = xstrdup(vrbd_json_str(status, "fsid", cl->fsid));
+    st->health = xstrdup(vrbd_json_str(vrbd_json_path(status, "health"),
+                                       "status", "HEALTH_UNKNOWN"));
+    checks = vrbd_json_path(status, "health.checks");
+    if (checks && json_object_is_type(checks, json_type_object)) {
+        json_object_object_foreach(checks, code, check)
+        {
+            st->health_checks = xreallocarray(
+                st->health_checks, st->n_health_checks + 1, sizeof(char *));
+            st->health_checks[st->n_health_checks++] = xasprintf(
+                "%s: %s", code,
+                vrbd_json_str(vrbd_json_path(check, "summary"), "message", ""));
+        }
+    }
+    /* Pacific has status.osdmap.num_osds; older releases nest osdmap. */
+    osdmap = vrbd_json_path(status, "osdmap.osdmap");
+    if (!osdmap)
+        osdmap = vrbd_json_path(status, "osdmap");
+    st->osds = vrbd_json_u64(osdmap, "num_osds");
+    st->osds_up = vrbd_json_u64(osdmap, "num_up_osds");
+    st->osds_in = vrbd_json_u64(osdmap, "num_in_osds");
+    st->pools = vrbd_json_u64(vrbd_json_path(status, "pgmap"), "num_pools");
+    st->pgs = vrbd_json_u64(vrbd_json_path(status, "pgmap"), "num_pgs");
+    st->bytes_used =
+        vrbd_json_u64(vrbd_json_path(status, "pgmap"), "bytes_used");
+    st->bytes_avail =
+        vrbd_json_u64(vrbd_json_path(status, "pgmap"), "bytes_avail");
+    st->bytes_total =
+        vrbd_json_u64(vrbd_json_path(status, "pgmap"), "bytes_total");
+    states = vrbd_json_path(status, "pgmap.pgs_by_state");
+    n = states ? json_object_array_length(states) : 0;
+    for (i = 0; i < n; i++) {
+        struct json_object *s = json_object_array_get_idx(states, i);
+
+        if (strcmp(vrbd_json_str(s, "state_name", ""), "active+clean") == 0)
+            st->pgs_active_clean += vrbd_json_u64(s, "count");
+    }
+    list = vrbd_json_path(mons, "mons");
+    n = list ? json_object_array_length(list) : 0;
+    st->mon_addrs = xcalloc(n + 1, sizeof(char *));
+    for (i = 0; i < n; i++)
+        st->mon_addrs[i] = format_addrvec(json_object_array_get_idx(list, i));
+    st->n_mon_addrs = n;
+    *out = st;
+    return 0;
+}
+
+void
+vrbd_cluster_status_free(vrbd_cluster_status *st)
+{
+    size_t i;
+
+    if (!st)
+        return;
+    for (i = 0; i < st->n_health_checks; i++)
+        free(st->health_checks[i]);
+    for (i = 0; i < st->n_mon_addrs; i++)
+        free(st->mon_addrs[i]);
+    free(st->health_checks);
+    free(st->mon_addrs);
+    free(st->fsid);
+    free(st->health);
+    free(st);
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * error.c: the thread-local last error.  Each thread has one vrbd_error
+ * whose strings it owns; setting it replaces them.  Nothing here prints.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "internal.h"
+
+static __thread vrbd_error last = {VRBD_ERR_OK, 0, "", NULL};
+static __thread char *last_message;
+static __thread char *last_hint;
+
+const vrbd_error *
+vrbd_error_last(void)
+{
+    return &last;
+}
+
+void
+vrbd_error_clear(void)
+{
+    free(last_message);
+    free(last_hint);
+    last_message = NULL;
+    last_hint = NULL;
+    last = (vrbd_error){VRBD_ERR_OK, 0, "", NULL};
+}
+
+static int
+set_va(vrbd_error_code code, int errnum, const char *hint, const char *fmt,
+       va_list ap)
+{
+    char *msg;
+
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    vrbd_error_clear();
+    last_message = msg;
+    last_hint = hint ? xstrdup(hint) : NULL;
+    last.code = code;
+    last.errnum = errnum;
+    last.message = last_message;
+    last.hint = last_hint;
+    vrbd_debug("error (%s): %s", vrbd_error_code_name(code), msg);
+    return -1;
+}
+
+int
+vrbd_error_set(vrbd_error_code code, int errnum, const char *hint,
+               const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    set_va(code, errnum, hint, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+vrbd_error_code
+vrbd_error_from_ceph(int ret)
+{
+    switch (-ret) {
+    case ENOENT:
+        return VRBD_ERR_NOT_FOUND;
+    case EEXIST:
+        return VRBD_ERR_EXISTS;
+    case EBUSY:
+    case ENOTEMPTY:
+        return VRBD_ERR_BUSY;
+    case EACCES:
+    case EPERM:
+        return VRBD_ERR_PERMISSION;
+    case ETIMEDOUT:
+        return VRBD_ERR_TIMEOUT;
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+        return VRBD_ERR_UNREACHABLE;
+    case EINVAL:
+    case ERANGE:
+        return VRBD_ERR_INVALID;
+    case EIO:
+        return VRBD_ERR_IO;
+    case EOPNOTSUPP:
+    case ENOSYS:
+        return VRBD_ERR_UNSUPPORTED;
+    default:
+        return VRBD_ERR_CEPH;
+    }
+}
+
+int
+vrbd_error_ceph(int ret, const char *hint, const char *fmt, ...)
+{
+    CLEANUP_FREE char *what = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&what, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    return vrbd_error_set(vrbd_error_from_ceph(ret), -ret, hint, "%s: %s", what,
+                          strerror(-ret));
+}
+
+static void
+libvirt_quiet(void *opaque, virErrorPtr err)
+{
+    /* libvirt would print every error to stderr; we report our own. */
+}
+
+void
+vrbd_libvirt_init(void)
+{
+    /* idempotent and cheap: every entry point into libvirt calls it */
+    virSetErrorFunc(NULL, libvirt_quiet);
+}
+
+int
+vrbd_error_libvirt(const char *hint, const char *fmt, ...)
+{
+    CLEANUP_FREE char *what = NULL;
+    virErrorPtr err = virGetLastError();
+    vrbd_error_code code = VRBD_ERR_LIBVIRT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&what, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    if (!err)
+        return vrbd_error_set(code, 0, hint, "%s", what);
+    switch (err->code) {
+    case VIR_ERR_NO_DOMAIN:
+    case VIR_ERR_NO_STORAGE_POOL:
+    case VIR_ERR_NO_STORAGE_VOL:
+    case VIR_ERR_NO_SECRET:
+        code = VRBD_ERR_NOT_FOUND;
+        break;
+    case VIR_ERR_OPERATION_TIMEOUT:
+        code = VRBD_ERR_TIMEOUT;
+        break;
+    case VIR_ERR_NO_CONNECT:
+    case VIR_ERR_SYSTEM_ERROR:
+        if (err->domain == VIR_FROM_RPC || err->domain == VIR_FROM_REMOTE)
+            code = VRBD_ERR_UNREACHABLE;
+        break;
+    case VIR_ERR_AUTH_FAILED:
+    case VIR_ERR_OPERATION_DENIED:
+    case VIR_ERR_AUTH_UNAVAILABLE:
+        code = VRBD_ERR_PERMISSION;
+        break;
+    case VIR_ERR_NO_SUPPORT:
+    case VIR_ERR_OPERATION_UNSUPPORTED:
+        code = VRBD_ERR_UNSUPPORTED;
+        break;
+    case VIR_ERR_OPERATION_INVALID:
+        code = VRBD_ERR_BUSY;
+        break;
+    case VIR_ERR_INVALID_ARG:
+    case VIR_ERR_XML_ERROR:
+        code = VRBD_ERR_INVALID;
+        break;
+    default:
+        break;
+    }
+    vrbd_error_set(code, 0, hint, "%s: %s", what,
+                   err->message ? err->message : "unknown libvirt error");
+    virResetLastError();
+    return -1;
+}
+
+const char *
+vrbd_error_code_name(vrbd_error_code code)
+{
+    switch (code) {
+    case VRBD_ERR_OK:
+        return "ok";
+    case VRBD_ERR_INTERNAL:
+        return "internal";
+    case VRBD_ERR_INVALID:
+        return "invalid";
+    case VRBD_ERR_CONFIG:
+        return "config";
+    case VRBD_ERR_NOT_FOUND:
+        return "not-found";
+    case VRBD_ERR_EXISTS:
+        return "exists";
+    case VRBD_ERR_BUSY:
+        return "busy";
+    case VRBD_ERR_PERMISSION:
+        return "permission";
+    case VRBD_ERR_TIMEOUT:
+        return "timeout";
+    case VRBD_ERR_UNREACHABLE:
+        return "unreachable";
+    case VRBD_ERR_IO:
+        return "io";
+    case VRBD_ERR_UNSUPPORTED:
+        return "unsupported";
+    case VRBD_ERR_LIBVIRT:
+        return "libvirt";
+    case VRBD_ERR_CEPH:
+        return "ceph";
+    }
+    return "unknown";
+}

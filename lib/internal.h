@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * internal.h: what every module of libvrbd shares and no program sees:
+ * setting the thread's error, logging, and the libvirt/Ceph error mapping.
+ */
+#ifndef VRBD_INTERNAL_H
+#define VRBD_INTERNAL_H
+
+#include "vrbd.h"
+#include "cleanup.h"
+#include "xalloc.h"
+
+/*
+ * Set the calling thread's error.  @hint may be NULL.  @fmt makes the
+ * message: lower case, no final period, user values in 'quotes'.
+ * Always returns -1 so callers can `return vrbd_error_set(...)`.
+ */
+int vrbd_error_set(vrbd_error_code code, int errnum, const char *hint,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Map a negative errno returned by librados/librbd to an error code. */
+vrbd_error_code vrbd_error_from_ceph(int ret);
+
+/*
+ * Set the error from a librados/librbd return value @ret (-errno):
+ * "<what>: <strerror>".  Returns -1.
+ */
+int vrbd_error_ceph(int ret, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Copy libvirt's last error into the thread's error, prefixed by @what. */
+int vrbd_error_libvirt(const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Silence libvirt's own printing of errors, once per process. */
+void vrbd_libvirt_init(void);
+
+void vrbd_log(vrbd_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define vrbd_debug(...) vrbd_log(VRBD_LOG_DEBUG, __VA_ARGS__)
+#define vrbd_info(...) vrbd_log(VRBD_LOG_INFO, __VA_ARGS__)
+#define vrbd_warn(...) vrbd_log(VRBD_LOG_WARN, __VA_ARGS__)
+
+#endif

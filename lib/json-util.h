@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * json-util.h: reading the JSON that Ceph's mon commands answer with.
+ * Lookups are forgiving: a missing member yields the given default, since
+ * Ceph releases add and move fields.
+ */
+#ifndef VRBD_JSON_UTIL_H
+#define VRBD_JSON_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+/* Parse @len bytes; NULL if they are not one JSON value. Caller puts. */
+struct json_object *vrbd_json_parse(const char *buf, size_t len);
+
+/* Follow a dotted path of object members ("health.checks"); borrowed. */
+struct json_object *vrbd_json_path(struct json_object *obj, const char *path);
+
+/* Member @key of @obj as a string (borrowed) or @def. */
+const char *vrbd_json_str(struct json_object *obj, const char *key,
+                          const char *def);
+
+/* Member @key of @obj as an unsigned integer, or 0. */
+uint64_t vrbd_json_u64(struct json_object *obj, const char *key);
+
+void vrbd_json_put(struct json_object *obj);
+VRBD_DEFINE_CLEANUP(struct json_object, vrbd_json_put)
+
+struct vrbd_cluster;
+/* Run a mon command (JSON) on @cl and parse its JSON answer. */
+int vrbd_cluster_mon_command(struct vrbd_cluster *cl, const char *cmd_json,
+                             struct json_object **out);
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * log.c: messages go to the handler a program installs, or nowhere.
+ * Callers never pass secrets; there is no API here that would take one.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+static vrbd_log_fn log_fn;
+static vrbd_log_level log_max = VRBD_LOG_ERROR;
+static void *log_opaque;
+
+void
+vrbd_log_set_handler(vrbd_log_fn fn, vrbd_log_level max_level, void *opaque)
+{
+    log_fn = fn;
+    log_max = max_level;
+    log_opaque = opaque;
+}
+
+void
+vrbd_log(vrbd_log_level level, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    if (!log_fn || level > log_max)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    log_fn(level, buf, log_opaque);
+}

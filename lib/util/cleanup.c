@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cleanup.c: the release functions behind the CLEANUP_* attributes. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+void
+vrbd_cleanup_free(void *ptr)
+{
+    free(*(void **)ptr);
+}
+
+void
+vrbd_cleanup_fclose(FILE **fp)
+{
+    if (*fp)
+        fclose(*fp);
+}
+
+void
+vrbd_cleanup_close(int *fd)
+{
+    if (*fd >= 0) {
+        int saved = errno;
+        close(*fd);
+        errno = saved;
+    }
+}
+
+void
+vrbd_cleanup_strv(char ***strv)
+{
+    char **p;
+
+    if (!*strv)
+        return;
+    for (p = *strv; *p; p++)
+        free(*p);
+    free(*strv);
+}
