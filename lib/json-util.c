@@ -14,7 +14,17 @@ vrbd_json_parse(const char *buf, size_t len)
     if (!tok)
         abort();
     obj = json_tokener_parse_ex(tok, buf ? buf : "", (int)len);
-    if (json_tokener_get_error(tok) != json_tokener_success) {
+    if (json_tokener_get_error(tok) == json_tokener_success) {
+        size_t end = json_tokener_get_parse_end(tok);
+
+        /* one value and nothing after it but white space */
+        while (end < len && strchr(" \t\r\n", buf[end]) && buf[end])
+            end++;
+        if (end < len && buf[end] != '\0') {
+            json_object_put(obj);
+            obj = NULL;
+        }
+    } else {
         json_object_put(obj);
         obj = NULL;
     }

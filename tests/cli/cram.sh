@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# cram.sh: run cram-style golden tests of the virt-rbd CLI and speak TAP.
+#
+#   tests/cli/cram.sh PATH/TO/virt-rbd TESTS-DIR [FILE.t...]
+#
+# A .t file holds tests.  An unindented line names the test that follows.
+# "  $ cmd" runs cmd with bash (continued by "  > " lines); the indented
+# lines after it are its expected stdout and stderr, merged; "  [N]" is its
+# exit status when not 0.  A line ending in " (re)" is an extended regular
+# expression that must match the whole line.  Commands run in a fresh
+# temporary directory per file ($TMPDIR_T), shared by its tests, with virt-rbd first on PATH and
+# VIRT_RBD_CONFIG_DIR pointing into that directory.
+set -uo pipefail
+
+bin=$1 dir=$2
+shift 2
+bindir=$(cd "$(dirname "$bin")" && pwd)
+testdir=$(cd "$dir" && pwd)
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=("$dir"/*.t)
+
+n=0 failed=0
+
+# compare EXPECTED-FILE ACTUAL-FILE: 0 when every line matches
+compare() {
+    local -a want got
+    local i
+    mapfile -t want < "$1"
+    mapfile -t got < "$2"
+    [ ${#want[@]} -eq ${#got[@]} ] || return 1
+    for i in "${!want[@]}"; do
+        if [[ ${want[i]} == *" (re)" ]]; then
+            [[ ${got[i]} =~ ^${want[i]% (re)}$ ]] || return 1
+        else
+            [ "${want[i]}" = "${got[i]}" ] || return 1
+        fi
+    done
+}
+
+# run_block NAME CMD EXPECTED-FILE
+run_block() {
+    local name=$1 cmd=$2 want=$3 rc
+    (
+        cd "$tmp" || exit 99
+        export PATH="$bindir:$PATH" TMPDIR_T="$tmp" LC_ALL=C
+        export VIRT_RBD_CONFIG_DIR="$tmp/config" TESTDIR="$testdir"
+        unset VIRT_RBD_LIBVIRT_URI
+        bash -c "$cmd" > "$tmp/.out" 2>&1
+        rc=$?
+        [ $rc -eq 0 ] || echo "[$rc]" >> "$tmp/.out"
+    )
+    n=$((n + 1))
+    if compare "$want" "$tmp/.out"; then
+        echo "ok $n - $name"
+    else
+        echo "not ok $n - $name"
+        diff -u "$want" "$tmp/.out" | sed 's/^/# /'
+        failed=$((failed + 1))
+    fi
+}
+
+for f in "${files[@]}"; do
+    base=$(basename "$f" .t)
+    title="" cmd="" want=$(mktemp) in_cmd=0 tmp=$(mktemp -d)
+    flush() {
+        if [ -n "$cmd" ]; then
+            run_block "$base: ${title:-$cmd}" "$cmd" "$want"
+        fi
+        cmd="" in_cmd=0
+        : > "$want"
+    }
+    while IFS= read -r line || [ -n "$line" ]; do
+        case "$line" in
+        "  \$ "*)
+            flush
+            cmd=${line#  \$ } in_cmd=1 ;;
+        "  > "*)
+            if [ $in_cmd = 1 ]; then cmd+=$'\n'"${line#  > }"; fi ;;
+        "  "*)
+            printf '%s\n' "${line#  }" >> "$want"; in_cmd=0 ;;
+        "")
+            ;;
+        *)
+            flush
+            title=$line ;;
+        esac
+    done < "$f"
+    flush
+    rm -rf "$want" "$tmp"
+done
+echo "1..$n"
+[ $failed -eq 0 ]

@@ -1,0 +1,46 @@
+--help lists every command and the global options
+
+  $ virt-rbd --help
+  Usage: virt-rbd [OPTIONS] COMMAND [ARGS...]
+  
+  Manage Ceph RBD storage for KVM/libvirt hosts, on one Ceph cluster or many.
+  
+  Commands:
+    cluster check      Connect to a Ceph cluster and report its health
+    help               Show help for virt-rbd or one command
+    version            Show the versions of virt-rbd and the libraries it runs on
+  
+  Options (accepted before or after the command):
+        --json                 print data as JSON
+    -v, --verbose              say what is done on stderr (twice: debug)
+    -c, --connect URI          libvirt URI (default: $VIRT_RBD_LIBVIRT_URI or qemu:///system)
+        --timeout SECONDS      give up on any Ceph operation after this long (default: 30)
+    -h, --help                 show help and exit
+        --version              show the version and exit
+  
+  Run 'virt-rbd help COMMAND' for a command's arguments and options.
+  Exit status: 0 success, 1 failure, 2 usage error.
+
+help COMMAND and COMMAND --help print the same
+
+  $ virt-rbd help cluster check > a; virt-rbd cluster check --help > b; cmp a b && head -3 a
+  Usage: virt-rbd cluster check [NAME] [OPTIONS]
+  
+  Connect to a Ceph cluster and report its health.
+
+help of an unknown command is a usage error
+
+  $ virt-rbd help nope
+  virt-rbd: error: unknown command 'nope'
+  virt-rbd: hint: see 'virt-rbd --help'
+  [2]
+
+--version prints the version only
+
+  $ virt-rbd --version
+  virt-rbd [0-9]+\.[0-9]+\.[0-9]+ (re)
+
+Every command in --help is in the man page
+
+  $ for c in $(virt-rbd --help | sed -n '/^Commands:/,/^$/p' | awk 'NF>1 && /^  /{print $1"_"$2}' | sed 's/_[A-Z].*//'); do
+  >   n=${c//_/ }; grep -q "^\.SS \"\?$n" "$TESTDIR/../../docs/virt-rbd.1" || echo "missing in man page: $n"; done

@@ -1,0 +1,67 @@
+No command prints the help and is a usage error
+
+  $ virt-rbd | head -1
+  Usage: virt-rbd [OPTIONS] COMMAND [ARGS...]
+  $ virt-rbd > /dev/null
+  [2]
+
+An unknown command names itself and points at --help
+
+  $ virt-rbd frobnicate
+  virt-rbd: error: unknown command 'frobnicate'
+  virt-rbd: hint: see 'virt-rbd --help'
+  [2]
+
+A command group without a subcommand says so
+
+  $ virt-rbd cluster
+  virt-rbd: error: 'cluster' needs a subcommand
+  virt-rbd: hint: see 'virt-rbd --help'
+  [2]
+
+An unknown subcommand of a known group
+
+  $ virt-rbd cluster frob
+  virt-rbd: error: unknown command 'cluster frob'
+  virt-rbd: hint: see 'virt-rbd --help'
+  [2]
+
+Unknown options, long and short, name the option and the command's help
+
+  $ virt-rbd cluster check --bogus
+  virt-rbd: error: unknown option '--bogus'
+  virt-rbd: hint: see 'virt-rbd help cluster check'
+  [2]
+  $ virt-rbd cluster check -Z
+  virt-rbd: error: unknown option '-Z'
+  virt-rbd: hint: see 'virt-rbd help cluster check'
+  [2]
+
+An option lacking its value
+
+  $ virt-rbd cluster check --conf
+  virt-rbd: error: option '--conf' needs a value
+  virt-rbd: hint: see 'virt-rbd help cluster check'
+  [2]
+
+Too many arguments
+
+  $ virt-rbd version extra
+  virt-rbd: error: unexpected argument 'extra'
+  virt-rbd: hint: see 'virt-rbd help version'
+  [2]
+
+A bad --timeout is refused with the accepted range, before or after the command
+
+  $ virt-rbd --timeout 0 version
+  virt-rbd: error: invalid --timeout '0': give whole seconds from 1 to 86400
+  virt-rbd: hint: see 'virt-rbd --help'
+  [2]
+  $ virt-rbd version --timeout=-5
+  virt-rbd: error: invalid --timeout '-5': give whole seconds from 1 to 86400
+  virt-rbd: hint: see 'virt-rbd help version'
+  [2]
+  $ virt-rbd version --timeout 10x
+  virt-rbd: error: invalid --timeout '10x': give whole seconds from 1 to 86400
+  virt-rbd: hint: see 'virt-rbd help version'
+  [2]

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-cluster.c: what vrbd_cluster_connect refuses before it talks to any
+ * monitor.  No network is used: every case fails before rados_connect().
+ */
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "internal.h"
+
+static char dir[] = "/tmp/vrbd-test-cluster-XXXXXX";
+
+static char *
+write_file(const char *name, const char *text, mode_t mode)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+
+    fputs(text, f);
+    fclose(f);
+    chmod(path, mode);
+    return path;
+}
+
+static const char keyring_text[] =
+    "[client.admin]\n\tkey = AQDpZwVrJu9MLRAAjq1LMmBIsmqhCzQjztzsWQ==\n";
+
+TEST(no_monitor_address_is_refused_before_connecting)
+{
+    CLEANUP_FREE char *conf = write_file("nomon.conf", "[global]\n", 0600);
+    CLEANUP_FREE char *kr = write_file("kr", keyring_text, 0600);
+    vrbd_cluster_opts opts = {.name = "lab", .conf_path = conf, .keyring = kr};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(cl == NULL);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_CONFIG);
+    CHECK_STR(vrbd_error_last()->message,
+              "no monitor address known for cluster 'lab'");
+    CHECK(vrbd_error_last()->hint &&
+          strstr(vrbd_error_last()->hint, "--mon-host"));
+}
+
+TEST(no_conf_and_no_mon_host_is_refused)
+{
+    CLEANUP_FREE char *kr = write_file("kr", keyring_text, 0600);
+    vrbd_cluster_opts opts = {.keyring = kr};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_CONFIG);
+}
+
+TEST(keyring_readable_by_others_is_refused_with_chmod_hint)
+{
+    CLEANUP_FREE char *kr = write_file("kr644", keyring_text, 0644);
+    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1", .keyring = kr};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_PERMISSION);
+    CHECK(strstr(vrbd_error_last()->message, "mode 644") != NULL);
+    CHECK(vrbd_error_last()->hint &&
+          strstr(vrbd_error_last()->hint, "chmod 600") != NULL);
+}
+
+TEST(keyring_readable_by_group_is_refused)
+{
+    CLEANUP_FREE char *kr = write_file("kr640", keyring_text, 0640);
+    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1", .keyring = kr};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_PERMISSION);
+}
+
+TEST(missing_keyring_is_not_found)
+{
+    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1",
+                              .keyring = "/nonexistent/keyring"};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_NOT_FOUND);
+}
+
+TEST(no_keyring_anywhere_is_a_config_error)
+{
+    CLEANUP_FREE char *conf = write_file(
+        "kr.conf", "[global]\nmon_host = 127.0.0.1:1\nkeyring = /nope\n", 0600);
+    vrbd_cluster_opts opts = {.conf_path = conf, .user = "client.libvirt"};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_CONFIG);
+    CHECK_STR(vrbd_error_last()->message,
+              "no keyring found for client.libvirt of cluster 'ceph'");
+}
+
+TEST(invalid_user_is_refused)
+{
+    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1", .user = "a b"};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+}
+
+TEST(unreadable_conf_is_named)
+{
+    vrbd_cluster_opts opts = {.conf_path = "/nonexistent/ceph.conf"};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_NOT_FOUND);
+    CHECK(strstr(vrbd_error_last()->message, "/nonexistent/ceph.conf"));
+}
+
+int
+main(void)
+{
+    int r;
+
+    if (!mkdtemp(dir))
+        return 99;
+    RUN(no_monitor_address_is_refused_before_connecting);
+    RUN(no_conf_and_no_mon_host_is_refused);
+    RUN(keyring_readable_by_others_is_refused_with_chmod_hint);
+    RUN(keyring_readable_by_group_is_refused);
+    RUN(missing_keyring_is_not_found);
+    RUN(no_keyring_anywhere_is_a_config_error);
+    RUN(invalid_user_is_refused);
+    RUN(unreadable_conf_is_named);
+    r = harness_done();
+    {
+        CLEANUP_FREE char *cmd = xasprintf("rm -rf '%s'", dir);
+
+        if (system(cmd) != 0)
+            r = 1;
+    }
+    return r;
+}

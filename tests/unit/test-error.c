@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test-error.c: the thread-local last error and the Ceph errno mapping. */
+#include <errno.h>
+#include <pthread.h>
+
+#include "harness.h"
+#include "internal.h"
+
+TEST(a_fresh_thread_has_no_error)
+{
+    const vrbd_error *e = vrbd_error_last();
+
+    CHECK(e->code == VRBD_ERR_OK);
+    CHECK_STR(e->message, "");
+    CHECK(e->hint == NULL);
+}
+
+TEST(set_records_code_errnum_message_and_hint)
+{
+    CHECK(vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, "create it first",
+                         "pool '%s' not found", "rbd") == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_NOT_FOUND);
+    CHECK(vrbd_error_last()->errnum == ENOENT);
+    CHECK_STR(vrbd_error_last()->message, "pool 'rbd' not found");
+    CHECK_STR(vrbd_error_last()->hint, "create it first");
+    vrbd_error_clear();
+    CHECK(vrbd_error_last()->code == VRBD_ERR_OK);
+    CHECK(vrbd_error_last()->hint == NULL);
+}
+
+static void *
+other_thread(void *arg)
+{
+    *(int *)arg = vrbd_error_last()->code;
+    return NULL;
+}
+
+TEST(errors_are_per_thread)
+{
+    pthread_t t;
+    int seen = -1;
+
+    vrbd_error_set(VRBD_ERR_BUSY, 0, NULL, "busy here");
+    pthread_create(&t, NULL, other_thread, &seen);
+    pthread_join(t, NULL);
+    CHECK(seen == VRBD_ERR_OK);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_BUSY);
+    vrbd_error_clear();
+}
+
+TEST(ceph_results_map_from_negative_errno)
+{
+    CHECK(vrbd_error_from_ceph(-ENOENT) == VRBD_ERR_NOT_FOUND);
+    CHECK(vrbd_error_from_ceph(-EBUSY) == VRBD_ERR_BUSY);
+    CHECK(vrbd_error_from_ceph(-ETIMEDOUT) == VRBD_ERR_TIMEOUT);
+    CHECK(vrbd_error_from_ceph(-EACCES) == VRBD_ERR_PERMISSION);
+    CHECK(vrbd_error_from_ceph(-EEXIST) == VRBD_ERR_EXISTS);
+    CHECK(vrbd_error_from_ceph(-ERANGE) == VRBD_ERR_INVALID);
+    CHECK(vrbd_error_from_ceph(-EXDEV) == VRBD_ERR_CEPH);
+}
+
+TEST(ceph_error_message_names_the_action_and_cause)
+{
+    vrbd_error_ceph(-ENOENT, NULL, "cannot open image '%s'", "p/i");
+    CHECK_STR(vrbd_error_last()->message,
+              "cannot open image 'p/i': No such file or directory");
+    CHECK(vrbd_error_last()->errnum == ENOENT);
+    vrbd_error_clear();
+}
+
+TEST(every_code_has_a_distinct_name)
+{
+    for (int a = VRBD_ERR_OK; a <= VRBD_ERR_CEPH; a++) {
+        CHECK(strcmp(vrbd_error_code_name(a), "unknown") != 0);
+        for (int b = a + 1; b <= VRBD_ERR_CEPH; b++)
+            CHECK(strcmp(vrbd_error_code_name(a), vrbd_error_code_name(b)));
+    }
+}
+
+int
+main(void)
+{
+    RUN(a_fresh_thread_has_no_error);
+    RUN(set_records_code_errnum_message_and_hint);
+    RUN(errors_are_per_thread);
+    RUN(ceph_results_map_from_negative_errno);
+    RUN(ceph_error_message_names_the_action_and_cause);
+    RUN(every_code_has_a_distinct_name);
+    return harness_done();
+}

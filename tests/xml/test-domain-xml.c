@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-domain-xml.c: domain XML built from specs, compared with golden
+ * files in tests/xml/data.  VRBD_REGENERATE=1 rewrites the golden files
+ * from the current output (review the diff before committing it).
+ */
+#include "harness.h"
+#include "internal.h"
+
+static const char *datadir;
+
+static void
+golden(const char *name, const char *got)
+{
+    CLEANUP_FREE char *path = xasprintf("%s/%s", datadir, name);
+    CLEANUP_FREE char *want = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    if (getenv("VRBD_REGENERATE")) {
+        f = fopen(path, "w");
+        fputs(got, f);
+        fclose(f);
+        return;
+    }
+    f = fopen(path, "r");
+    if (!f) {
+        printf("# missing golden file %s (VRBD_REGENERATE=1 writes it)\n",
+               path);
+        harness_cur_failed = true;
+        return;
+    }
+    if (getdelim(&want, &len, '\0', f) < 0) {
+        free(want);
+        want = xstrdup("");
+    }
+    fclose(f);
+    if (strcmp(want, got) != 0) {
+        printf("# %s differs; got:\n%s", path, got);
+        harness_cur_failed = true;
+    }
+}
+
+TEST(tcg_guest_with_kernel_and_two_file_disks)
+{
+    vrbd_disk_spec disks[] = {
+        {.kind = VRBD_DISK_FILE, .path = "/var/tmp/a.raw"},
+        {.kind = VRBD_DISK_FILE,
+         .path = "/var/tmp/b.qcow2",
+         .format = "qcow2",
+         .read_only = true},
+    };
+    vrbd_domain_spec spec = {
+        .name = "guest1",
+        .uuid = "6c5d3f8e-3a5b-4d2c-9a1e-0f1e2d3c4b5a",
+        .memory_mib = 256,
+        .kernel = "/var/tmp/guest/vmlinuz",
+        .initrd = "/var/tmp/guest/initrd.img",
+        .cmdline = "console=ttyS0 quiet panic=-1 marker=n1",
+        .serial_log = "/var/tmp/guest/console.log",
+        .destroy_on_poweroff = true,
+        .disks = disks,
+        .n_disks = 2,
+    };
+    CLEANUP_FREE char *xml = vrbd_domain_build_xml(&spec);
+
+    REQUIRE(xml != NULL);
+    golden("domain-tcg-kernel.xml", xml);
+}
+
+TEST(explicit_targets_are_kept_and_others_fill_the_gaps)
+{
+    vrbd_disk_spec disks[] = {
+        {.kind = VRBD_DISK_FILE, .path = "/d/one", .target = "vdb"},
+        {.kind = VRBD_DISK_FILE, .path = "/d/two"},
+        {.kind = VRBD_DISK_FILE, .path = "/d/three"},
+    };
+    vrbd_domain_spec spec = {.name = "gaps", .disks = disks, .n_disks = 3};
+    CLEANUP_FREE char *xml = vrbd_domain_build_xml(&spec);
+
+    REQUIRE(xml != NULL);
+    golden("domain-targets.xml", xml);
+}
+
+TEST(values_are_escaped_not_pasted)
+{
+    vrbd_disk_spec disks[] = {
+        {.kind = VRBD_DISK_FILE, .path = "/d/a'b\"<c>&d"},
+    };
+    vrbd_domain_spec spec = {.name = "x<y>&'z'",
+                             .cmdline = "a=<b>",
+                             .kernel = "/k",
+                             .disks = disks,
+                             .n_disks = 1};
+    CLEANUP_FREE char *xml = vrbd_domain_build_xml(&spec);
+
+    REQUIRE(xml != NULL);
+    golden("domain-escaping.xml", xml);
+}
+
+TEST(invalid_specs_are_refused_naming_the_field)
+{
+    vrbd_disk_spec rel = {.kind = VRBD_DISK_FILE, .path = "rel.raw"};
+    vrbd_disk_spec dup[] = {
+        {.kind = VRBD_DISK_FILE, .path = "/a", .target = "vdc"},
+        {.kind = VRBD_DISK_FILE, .path = "/b", .target = "vdc"}};
+    vrbd_disk_spec badt = {
+        .kind = VRBD_DISK_FILE, .path = "/a", .target = "sda"};
+    vrbd_domain_spec s1 = {.name = "a/b"};
+    vrbd_domain_spec s2 = {.name = "ok", .disks = &rel, .n_disks = 1};
+    vrbd_domain_spec s3 = {.name = "ok", .disks = dup, .n_disks = 2};
+    vrbd_domain_spec s4 = {.name = "ok", .disks = &badt, .n_disks = 1};
+    vrbd_domain_spec s5 = {.name = "ok", .initrd = "/i"};
+
+    CHECK(vrbd_domain_build_xml(&s1) == NULL);
+    CHECK_STR(vrbd_error_last()->message, "invalid domain name 'a/b'");
+    CHECK(vrbd_domain_build_xml(&s2) == NULL);
+    CHECK_STR(vrbd_error_last()->message, "disk 0: invalid path 'rel.raw'");
+    CHECK(vrbd_domain_build_xml(&s3) == NULL);
+    CHECK_STR(vrbd_error_last()->message, "target 'vdc' is used twice");
+    CHECK(vrbd_domain_build_xml(&s4) == NULL);
+    CHECK_STR(vrbd_error_last()->message, "disk 0: invalid target 'sda'");
+    CHECK(vrbd_domain_build_xml(&s5) == NULL);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+}
+
+int
+main(int argc, char **argv)
+{
+    datadir = argc > 1 ? argv[1] : "tests/xml/data";
+    RUN(tcg_guest_with_kernel_and_two_file_disks);
+    RUN(explicit_targets_are_kept_and_others_fill_the_gaps);
+    RUN(values_are_escaped_not_pasted);
+    RUN(invalid_specs_are_refused_naming_the_field);
+    return harness_done();
+}
