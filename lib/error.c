@@ -34,7 +34,7 @@ vrbd_error_clear(void)
     last = (vrbd_error){VRBD_ERR_OK, 0, "", NULL};
 }
 
-static int
+static int __attribute__((format(printf, 4, 0)))
 set_va(vrbd_error_code code, int errnum, const char *hint, const char *fmt,
        va_list ap)
 {
