@@ -106,6 +106,42 @@ typedef void (*vrbd_log_fn)(vrbd_log_level level, const char *msg,
 VRBD_API void vrbd_log_set_handler(vrbd_log_fn fn, vrbd_log_level max_level,
                                    void *opaque);
 
+/* ---------------------------------------------------------------- specs */
+
+/*
+ * How objects are named everywhere: [CLUSTER:]POOL[/NAMESPACE][/IMAGE][@SNAP]
+ * With two path parts the second is the image ("rbd/vm1"); with three the
+ * middle one is the namespace ("rbd/tenant/vm1").  Without CLUSTER the
+ * default cluster is meant.  Names: cluster [A-Za-z0-9_-]{1,32}; pool and
+ * namespace [A-Za-z0-9._-]{1,128} (not "." or ".."); image and snapshot
+ * 1..255 printable characters other than space, '/', '@' and ':'.
+ */
+typedef struct vrbd_spec {
+    char *cluster; /* NULL: the default cluster */
+    char *pool;
+    char *nspace; /* NULL: the default namespace */
+    char *image;  /* NULL when the spec names a pool */
+    char *snap;   /* NULL unless "@SNAP" */
+} vrbd_spec;
+
+typedef enum {
+    VRBD_SPEC_POOL = 1 << 0,         /* a pool (or pool/namespace) is wanted */
+    VRBD_SPEC_IMAGE = 1 << 1,        /* an image is wanted */
+    VRBD_SPEC_SNAP_OK = 1 << 2,      /* "@SNAP" may follow an image */
+    VRBD_SPEC_SNAP_NEED = 1 << 3,    /* "@SNAP" must follow an image */
+    VRBD_SPEC_CLUSTER_ONLY = 1 << 4, /* "CLUSTER:" alone is accepted */
+} vrbd_spec_flags;
+
+/*
+ * Parse @text as @flags allow.  Returns 0 and fills *@out (free it with
+ * vrbd_spec_clear()), or -1 with VRBD_ERR_INVALID naming the bad part.
+ */
+VRBD_API int vrbd_spec_parse(const char *text, unsigned flags, vrbd_spec *out);
+VRBD_API void vrbd_spec_clear(vrbd_spec *spec);
+
+/* The canonical text of @spec ("zdata:rbd/ns/img@s"); caller frees. */
+VRBD_API char *vrbd_spec_format(const vrbd_spec *spec);
+
 /* ---------------------------------------------------------------- cluster */
 
 /*

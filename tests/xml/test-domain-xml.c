@@ -127,7 +127,7 @@ TEST(invalid_specs_are_refused_naming_the_field)
 int
 main(int argc, char **argv)
 {
-    datadir = argc > 1 ? argv[1] : "tests/xml/data";
+    datadir = argc > 1 ? argv[1] : TEST_SRCDIR "/xml/data";
     RUN(tcg_guest_with_kernel_and_two_file_disks);
     RUN(explicit_targets_are_kept_and_others_fill_the_gaps);
     RUN(values_are_escaped_not_pasted);
