@@ -45,6 +45,7 @@ struct cli_ctx {
     bool json;
     int verbose;
     const char *connect_uri;
+    const char *config_dir; /* NULL: $VIRT_RBD_CONFIG_DIR or the default */
     unsigned timeout_sec;
     /* the command's options: values[i] matches cmd->opts[i]; a flag that
      * was given has the value "" */
@@ -64,6 +65,10 @@ int cli_fail(void);
 /* Print a usage error and a pointer to the command's help; CLI_USAGE. */
 int cli_usage(const cli_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Open the cluster registry the global options point at; NULL after
+ * printing the error. */
+vrbd_registry *cli_registry(const cli_ctx *ctx);
 
 /* Print @obj as pretty JSON on stdout and drop the reference. */
 void cli_print_json(struct json_object *obj);

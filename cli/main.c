@@ -17,6 +17,7 @@
 #include "xalloc.h"
 
 enum {
+    G_CONFIG_DIR,
     G_JSON,
     G_VERBOSE,
     G_CONNECT,
@@ -26,6 +27,9 @@ enum {
 };
 
 static const cli_opt global_opts[] = {
+    [G_CONFIG_DIR] = {"config-dir", 0, "DIR",
+                      "the cluster registry (default: $VIRT_RBD_CONFIG_DIR "
+                      "or /etc/virt-rbd)"},
     [G_JSON] = {"json", 0, NULL, "print data as JSON"},
     [G_VERBOSE] = {"verbose", 'v', NULL,
                    "say what is done on stderr (twice: debug)"},
@@ -126,8 +130,8 @@ cli_print_cmd_help(const cli_cmd *c)
         for (const cli_opt *o = c->opts; o->name; o++)
             print_opt(o);
     }
-    printf("\nGlobal options (see 'virt-rbd --help'): --json, --verbose, "
-           "--connect, --timeout.\n");
+    printf("\nGlobal options (see 'virt-rbd --help'): --config-dir, --json, "
+           "--verbose,\n--connect, --timeout.\n");
 }
 
 const char *
@@ -178,6 +182,9 @@ set_global(cli_ctx *ctx, int idx, const char *arg)
         break;
     case G_VERBOSE:
         ctx->verbose++;
+        break;
+    case G_CONFIG_DIR:
+        ctx->config_dir = arg;
         break;
     case G_CONNECT:
         ctx->connect_uri = arg;

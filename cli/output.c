@@ -58,3 +58,15 @@ cli_print_kv(int width, const char *key, const char *fmt, ...)
     va_end(ap);
     putchar('\n');
 }
+
+vrbd_registry *
+cli_registry(const cli_ctx *ctx)
+{
+    vrbd_registry *reg = NULL;
+
+    if (vrbd_registry_open(ctx->config_dir, &reg) < 0) {
+        cli_fail();
+        return NULL;
+    }
+    return reg;
+}

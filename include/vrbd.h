@@ -200,6 +200,76 @@ VRBD_API int vrbd_cluster_status_get(vrbd_cluster *cl,
                                      vrbd_cluster_status **out);
 VRBD_API void vrbd_cluster_status_free(vrbd_cluster_status *st);
 
+/* ---------------------------------------------------------------- registry */
+
+/*
+ * The registry of clusters this host knows: a directory (default
+ * /etc/virt-rbd, or $VIRT_RBD_CONFIG_DIR) holding one small file per
+ * cluster, clusters/NAME.conf, and virt-rbd.conf naming the default
+ * cluster.  Files are "key = value" lines a person may read and edit; they
+ * hold paths and addresses, never keys.  The first cluster added becomes
+ * the default.
+ */
+typedef struct vrbd_registry vrbd_registry;
+
+#define VRBD_DEFAULT_CONFIG_DIR "/etc/virt-rbd"
+
+typedef struct vrbd_cluster_entry {
+    char *name;      /* [A-Za-z0-9_-]{1,32} */
+    char *fsid;      /* as seen when added */
+    char *conf_path; /* ceph.conf, or NULL */
+    char *mon_host;  /* monitor addresses, or NULL (then from conf) */
+    char *user;      /* cephx id without "client." */
+    char *keyring;   /* keyring file, or NULL (then from conf) */
+    bool is_default;
+} vrbd_cluster_entry;
+
+/* Whether @name can name a cluster: [A-Za-z0-9_-]{1,32}.  0, or -1 with
+ * VRBD_ERR_INVALID naming the bad character. */
+VRBD_API int vrbd_cluster_name_check(const char *name);
+
+/* Open the registry in @dir (NULL: $VIRT_RBD_CONFIG_DIR or the default).
+ * The directory need not exist until something is added. */
+VRBD_API int vrbd_registry_open(const char *dir, vrbd_registry **out);
+VRBD_API void vrbd_registry_free(vrbd_registry *reg);
+VRBD_API const char *vrbd_registry_dir(const vrbd_registry *reg);
+
+/* Every registered cluster, sorted by name.  Free with
+ * vrbd_cluster_entries_free().  A file that does not parse fails the
+ * listing with VRBD_ERR_CONFIG naming file and line. */
+VRBD_API int vrbd_registry_list(vrbd_registry *reg,
+                                vrbd_cluster_entry **entries, size_t *n);
+VRBD_API void vrbd_cluster_entries_free(vrbd_cluster_entry *entries, size_t n);
+
+/* The entry for @name (NULL: the default cluster).  Free with
+ * vrbd_cluster_entry_clear().  VRBD_ERR_NOT_FOUND names the known ones. */
+VRBD_API int vrbd_registry_get(vrbd_registry *reg, const char *name,
+                               vrbd_cluster_entry *out);
+VRBD_API void vrbd_cluster_entry_clear(vrbd_cluster_entry *e);
+
+/*
+ * Register @e: connect to it (which proves monitors and key), record its
+ * fsid and write its file atomically.  Refused when the name is taken
+ * (VRBD_ERR_EXISTS) or another name has the same fsid.  @e->fsid and
+ * @e->is_default are ignored; relative paths are made absolute.  Returns
+ * the entry as stored through @stored when it is not NULL.
+ */
+VRBD_API int vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
+                               unsigned timeout_sec,
+                               vrbd_cluster_entry *stored);
+
+/* Forget @name.  When it was the default, the first remaining cluster by
+ * name becomes the default; *@new_default (if not NULL) gets its name or
+ * NULL.  Caller frees. */
+VRBD_API int vrbd_registry_remove(vrbd_registry *reg, const char *name,
+                                  char **new_default);
+
+VRBD_API int vrbd_registry_set_default(vrbd_registry *reg, const char *name);
+
+/* Connect to registered cluster @name (NULL: the default). */
+VRBD_API int vrbd_registry_connect(vrbd_registry *reg, const char *name,
+                                   unsigned timeout_sec, vrbd_cluster **out);
+
 /* ---------------------------------------------------------------- host */
 
 /*

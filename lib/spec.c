@@ -62,6 +62,13 @@ check_name(const char *what, const char *text, const char *name, size_t max,
     return 0;
 }
 
+int
+vrbd_cluster_name_check(const char *name)
+{
+    return check_name("cluster", name, name, 32, cluster_char,
+                      "letters, digits, '_' and '-'");
+}
+
 void
 vrbd_spec_clear(vrbd_spec *spec)
 {

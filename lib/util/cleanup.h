@@ -22,7 +22,7 @@ void vrbd_cleanup_strv(char ***strv);
 
 /* Declare a cleanup for a type whose free function takes the pointer. */
 #define VRBD_DEFINE_CLEANUP(type, fn)                                          \
-    static inline void fn##_cleanup_(type **p)                                 \
+    static inline __attribute__((unused)) void fn##_cleanup_(type **p)         \
     {                                                                          \
         fn(*p);                                                                \
     }

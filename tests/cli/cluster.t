@@ -1,7 +1,7 @@
-cluster check needs a monitor address: it never asks DNS
+cluster check of an unregistered cluster needs a monitor address: it never asks DNS
 
-  $ virt-rbd cluster check
-  virt-rbd: error: no monitor address: give --conf FILE or --mon-host ADDRS
+  $ virt-rbd cluster check lab --keyring kr
+  virt-rbd: error: --id and --keyring need --conf or --mon-host; a registered cluster uses its own
   virt-rbd: hint: see 'virt-rbd help cluster check'
   [2]
 

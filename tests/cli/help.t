@@ -6,11 +6,17 @@
   Manage Ceph RBD storage for KVM/libvirt hosts, on one Ceph cluster or many.
   
   Commands:
-    cluster check      Connect to a Ceph cluster and report its health
+    cluster add        Register a Ceph cluster under a short name
+    cluster list       List the registered clusters
+    cluster show       Show how a registered cluster is reached (never its key)
+    cluster remove     Forget a registered cluster (the cluster itself is untouched)
+    cluster default    Show or set the default cluster
+    cluster check      Connect to a cluster and report its health
     help               Show help for virt-rbd or one command
     version            Show the versions of virt-rbd and the libraries it runs on
   
   Options (accepted before or after the command):
+        --config-dir DIR       the cluster registry (default: $VIRT_RBD_CONFIG_DIR or /etc/virt-rbd)
         --json                 print data as JSON
     -v, --verbose              say what is done on stderr (twice: debug)
     -c, --connect URI          libvirt URI (default: $VIRT_RBD_LIBVIRT_URI or qemu:///system)
@@ -26,7 +32,7 @@ help COMMAND and COMMAND --help print the same
   $ virt-rbd help cluster check > a; virt-rbd cluster check --help > b; cmp a b && head -3 a
   Usage: virt-rbd cluster check [NAME] [OPTIONS]
   
-  Connect to a Ceph cluster and report its health.
+  Connect to a cluster and report its health.
 
 help of an unknown command is a usage error
 
