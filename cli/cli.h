@@ -70,6 +70,10 @@ int cli_usage(const cli_ctx *ctx, const char *fmt, ...)
  * printing the error. */
 vrbd_registry *cli_registry(const cli_ctx *ctx);
 
+/* Connect to registered cluster @name (NULL: the default); on failure
+ * print the error and return -1. */
+int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
+
 /* Print @obj as pretty JSON on stdout and drop the reference. */
 void cli_print_json(struct json_object *obj);
 
@@ -85,5 +89,6 @@ void cli_print_cmd_help(const cli_cmd *cmd);
 /* command groups, each in cmd-<noun>.c */
 extern const cli_cmd cli_cmds_cluster[];
 extern const cli_cmd cli_cmds_misc[];
+extern const cli_cmd cli_cmds_pool[];
 
 #endif

@@ -70,3 +70,18 @@ cli_registry(const cli_ctx *ctx)
     }
     return reg;
 }
+
+int
+cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    int r;
+
+    if (!reg)
+        return -1;
+    r = vrbd_registry_connect(reg, name, ctx->timeout_sec, out);
+    vrbd_registry_free(reg);
+    if (r < 0)
+        cli_fail();
+    return r;
+}

@@ -270,6 +270,94 @@ VRBD_API int vrbd_registry_set_default(vrbd_registry *reg, const char *name);
 VRBD_API int vrbd_registry_connect(vrbd_registry *reg, const char *name,
                                    unsigned timeout_sec, vrbd_cluster **out);
 
+/* ---------------------------------------------------------------- pools */
+
+/*
+ * Placement-group planning.  The monitors refuse a pool when
+ *   sum over pools (pg_num_target * size) + new_pg_num * new_size
+ *     > mon_max_pg_per_osd * num_in_osds
+ * with ERANGE; the plan computes the same numbers first, so virt-rbd can
+ * refuse in plain words, with the largest count that fits.
+ */
+typedef struct vrbd_pool_usage {
+    char *name;
+    unsigned pg_num;    /* the target, as the monitors count it */
+    unsigned size;
+} vrbd_pool_usage;
+
+typedef struct vrbd_pool_plan_input {
+    unsigned osds_in;
+    unsigned mon_max_pg_per_osd;
+    const vrbd_pool_usage *pools; /* the pools that exist */
+    size_t n_pools;
+    unsigned size;      /* replicas of the new pool */
+    double target_ratio; /* share of the cluster's data, (0, 1]; 0: 1 */
+} vrbd_pool_plan_input;
+
+typedef struct vrbd_pool_plan {
+    unsigned osds_in, mon_max_pg_per_osd, size;
+    double target_ratio;
+    uint64_t max_pgs;      /* mon_max_pg_per_osd * osds_in */
+    uint64_t used_pgs;     /* sum of pg_num * size over existing pools */
+    double ideal;          /* 100 * osds_in * target_ratio / size */
+    unsigned recommended;  /* ideal as a power of two */
+    unsigned largest_fit;  /* largest power of two that fits; 0: none */
+    unsigned pg_num;       /* min(recommended, largest_fit), 0: no room */
+} vrbd_pool_plan;
+
+/* Compute a plan from numbers (pure; no cluster needed). */
+VRBD_API int vrbd_pool_plan_compute(const vrbd_pool_plan_input *in,
+                                    vrbd_pool_plan *out);
+
+/*
+ * Whether @pg_num fits @plan.  0, or -1 with VRBD_ERR_INVALID whose
+ * message has the monitors' numbers and whose hint names the largest
+ * count that fits.
+ */
+VRBD_API int vrbd_pool_plan_check(const vrbd_pool_plan *plan,
+                                  const char *pool, unsigned pg_num);
+
+/* Plan a new pool on the live cluster: reads OSDs in, pools and
+ * mon_max_pg_per_osd.  @size 0: the cluster's osd_pool_default_size. */
+VRBD_API int vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size,
+                                double target_ratio, vrbd_pool_plan *out);
+
+typedef struct vrbd_pool_create_opts {
+    unsigned pg_num;    /* 0: as planned */
+    unsigned size;      /* 0: the cluster's default */
+    unsigned min_size;  /* 0: size - size / 2 */
+    double target_ratio;
+} vrbd_pool_create_opts;
+
+/*
+ * Create pool @name for RBD: check the plan, create it (autoscaler off:
+ * the count chosen stays), enable the rbd application and initialise it.
+ * An existing pool is completed (application, init) and is success;
+ * *@created says which.  @plan_out (may be NULL) gets the plan used.
+ */
+VRBD_API int vrbd_pool_create(vrbd_cluster *cl, const char *name,
+                              const vrbd_pool_create_opts *opts,
+                              bool *created, vrbd_pool_plan *plan_out);
+
+typedef struct vrbd_pool_info {
+    char *name;
+    int64_t id;
+    unsigned pg_num, size, min_size;
+    char *applications; /* comma-separated, "" if none */
+    int64_t images;     /* RBD images (default namespace); -1: unknown */
+    uint64_t bytes_used;
+    uint64_t objects;
+} vrbd_pool_info;
+
+/* Every pool of @cl, sorted by name. */
+VRBD_API int vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **pools,
+                            size_t *n);
+VRBD_API void vrbd_pool_list_free(vrbd_pool_info *pools, size_t n);
+
+/* Delete @name, which must hold no RBD image (nor any in the trash).
+ * VRBD_ERR_BUSY names what is left. */
+VRBD_API int vrbd_pool_remove(vrbd_cluster *cl, const char *name);
+
 /* ---------------------------------------------------------------- host */
 
 /*

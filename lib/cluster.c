@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +103,30 @@ conf_set(rados_t r, const char *cluster, const char *key, const char *value)
     return 0;
 }
 
+/*
+ * librados prints its own complaints (bad auth method, missing keyring) on
+ * stderr.  Setting err_to_stderr with rados_conf_set() does not silence
+ * them in Pacific; the same setting read from a conf file does.  So read
+ * one from memory, before the caller's conf, which may still override it.
+ */
+static void
+quiet_librados(rados_t r)
+{
+    static const char quiet[] = "[global]\nerr_to_stderr = false\n"
+                                "log_to_stderr = false\n";
+    char path[64];
+    int fd = memfd_create("vrbd-quiet.conf", MFD_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    if (write(fd, quiet, sizeof(quiet) - 1) == (ssize_t)(sizeof(quiet) - 1)) {
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        if (rados_conf_read_file(r, path) < 0)
+            vrbd_debug("could not quiet librados's stderr");
+    }
+    close(fd);
+}
+
 static int
 connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
               const char *user, unsigned timeout)
@@ -165,6 +190,7 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
         cl->rados = NULL;
         return vrbd_error_ceph(ret, NULL, "cannot create a rados handle");
     }
+    quiet_librados(cl->rados);
     /* Read only the file we were given: rados_conf_read_file(NULL) would
      * search /etc/ceph and $CEPH_CONF, mixing clusters up. */
     if (opts->conf_path) {
@@ -198,11 +224,8 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
         conf_set(cl->rados, cl->name, "rados_mon_op_timeout", tbuf) < 0 ||
         conf_set(cl->rados, cl->name, "rados_osd_op_timeout", tbuf) < 0)
         return -1;
-    /* We report errors ourselves; librados must not print or make an
-     * admin socket per process. */
-    if (conf_set(cl->rados, cl->name, "log_to_stderr", "false") < 0 ||
-        conf_set(cl->rados, cl->name, "err_to_stderr", "false") < 0 ||
-        conf_set(cl->rados, cl->name, "admin_socket", "") < 0)
+    /* one admin socket per short-lived process is clutter, not help */
+    if (conf_set(cl->rados, cl->name, "admin_socket", "") < 0)
         return -1;
 
     vrbd_debug("connecting to cluster '%s' as client.%s (mon_host %s, "
@@ -266,6 +289,11 @@ vrbd_cluster_mon_command(vrbd_cluster *cl, const char *cmd_json,
         return vrbd_error_ceph(ret, NULL, "cluster '%s' refused %s", cl->name,
                                cmd_json);
     }
+    if (!out) {
+        rados_buffer_free(outbuf);
+        rados_buffer_free(outs);
+        return 0;
+    }
     obj = vrbd_json_parse(outbuf, outlen);
     rados_buffer_free(outbuf);
     rados_buffer_free(outs);
@@ -275,6 +303,23 @@ vrbd_cluster_mon_command(vrbd_cluster *cl, const char *cmd_json,
                               cl->name, cmd_json);
     *out = obj;
     return 0;
+}
+
+int
+vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
+                      struct json_object **out)
+{
+    int r = vrbd_cluster_mon_command(
+        cl, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN), out);
+
+    json_object_put(cmd);
+    return r;
+}
+
+rados_t
+vrbd_cluster_rados(vrbd_cluster *cl)
+{
+    return cl->rados;
 }
 
 /* "[v2:127.0.0.1:3300/0,v1:...]" from a mon dump addrvec, nonces dropped */

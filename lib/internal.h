@@ -6,6 +6,8 @@
 #ifndef VRBD_INTERNAL_H
 #define VRBD_INTERNAL_H
 
+#include <rados/librados.h>
+
 #include "vrbd.h"
 #include "cleanup.h"
 #include "xalloc.h"
@@ -34,6 +36,9 @@ int vrbd_error_libvirt(const char *hint, const char *fmt, ...)
 
 /* Silence libvirt's own printing of errors, once per process. */
 void vrbd_libvirt_init(void);
+
+/* The rados handle of @cl, owned by it. */
+rados_t vrbd_cluster_rados(vrbd_cluster *cl);
 
 void vrbd_log(vrbd_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

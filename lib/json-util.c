@@ -79,3 +79,25 @@ vrbd_json_put(struct json_object *obj)
 {
     json_object_put(obj);
 }
+
+struct json_object *
+vrbd_json_cmd(const char *prefix)
+{
+    struct json_object *o = json_object_new_object();
+
+    vrbd_json_add_str(o, "prefix", prefix);
+    vrbd_json_add_str(o, "format", "json");
+    return o;
+}
+
+void
+vrbd_json_add_str(struct json_object *o, const char *k, const char *v)
+{
+    json_object_object_add(o, k, json_object_new_string(v));
+}
+
+void
+vrbd_json_add_int(struct json_object *o, const char *k, int64_t v)
+{
+    json_object_object_add(o, k, json_object_new_int64(v));
+}

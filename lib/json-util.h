@@ -29,8 +29,18 @@ void vrbd_json_put(struct json_object *obj);
 VRBD_DEFINE_CLEANUP(struct json_object, vrbd_json_put)
 
 struct vrbd_cluster;
-/* Run a mon command (JSON) on @cl and parse its JSON answer. */
+/* Run a mon command (JSON) on @cl and parse its JSON answer into *@out
+ * (caller puts); with @out NULL the answer is not parsed. */
 int vrbd_cluster_mon_command(struct vrbd_cluster *cl, const char *cmd_json,
                              struct json_object **out);
+
+/* The same with the command built as a json-c object, which it takes. */
+int vrbd_cluster_mon_json(struct vrbd_cluster *cl, struct json_object *cmd,
+                          struct json_object **out);
+
+/* {"prefix": PREFIX, "format": "json"} plus members added by the caller */
+struct json_object *vrbd_json_cmd(const char *prefix);
+void vrbd_json_add_str(struct json_object *o, const char *k, const char *v);
+void vrbd_json_add_int(struct json_object *o, const char *k, int64_t v);
 
 #endif

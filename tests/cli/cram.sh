@@ -10,7 +10,9 @@
 # exit status when not 0.  A line ending in " (re)" is an extended regular
 # expression that must match the whole line.  Commands run in a fresh
 # temporary directory per file ($TMPDIR_T), shared by its tests, with virt-rbd first on PATH and
-# VIRT_RBD_CONFIG_DIR pointing into that directory.
+# VIRT_RBD_CONFIG_DIR pointing into that directory.  A file whose first
+# line is "#require lab" needs the lab's environment (scripts/lab env):
+# without it its tests are reported skipped.
 set -uo pipefail
 
 bin=$1 dir=$2
@@ -41,6 +43,11 @@ compare() {
 # run_block NAME CMD EXPECTED-FILE
 run_block() {
     local name=$1 cmd=$2 want=$3 rc
+    if [ -n "$skip_reason" ]; then
+        n=$((n + 1))
+        echo "ok $n - $name # SKIP $skip_reason"
+        return
+    fi
     (
         cd "$tmp" || exit 99
         export PATH="$bindir:$PATH" TMPDIR_T="$tmp" LC_ALL=C
@@ -62,7 +69,10 @@ run_block() {
 
 for f in "${files[@]}"; do
     base=$(basename "$f" .t)
-    title="" cmd="" want=$(mktemp) in_cmd=0 tmp=$(mktemp -d)
+    title="" cmd="" want=$(mktemp) in_cmd=0 tmp=$(mktemp -d) skip_reason=""
+    if [ "$(head -n 1 "$f")" = "#require lab" ] && [ -z "${VRBD_LAB_CLUSTERS:-}" ]; then
+        skip_reason="no lab: run scripts/lab up and eval \"\$(scripts/lab env)\""
+    fi
     flush() {
         if [ -n "$cmd" ]; then
             run_block "$base: ${title:-$cmd}" "$cmd" "$want"
@@ -79,7 +89,7 @@ for f in "${files[@]}"; do
             if [ $in_cmd = 1 ]; then cmd+=$'\n'"${line#  > }"; fi ;;
         "  "*)
             printf '%s\n' "${line#  }" >> "$want"; in_cmd=0 ;;
-        "")
+        ""|"#require "*)
             ;;
         *)
             flush

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd-pool.c: the `pool` commands: plan, create, list and remove pools. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "size.h"
+#include "xalloc.h"
+
+static const cli_opt plan_opts[] = {
+    {"size", 0, "N", "replicas (default: the cluster's default)"},
+    {"target-ratio", 0, "R",
+     "share of the cluster's data this pool will hold, 0 < R <= 1 "
+     "(default: 1)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt create_opts[] = {
+    {"pg", 0, "N|auto", "placement groups (default: auto, as planned)"},
+    {"size", 0, "N", "replicas (default: the cluster's default)"},
+    {"min-size", 0, "N", "replicas needed for I/O (default: size - size/2)"},
+    {"target-ratio", 0, "R", "share of the data, for the plan (default: 1)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt rm_opts[] = {
+    {"yes-i-really-mean-it", 0, NULL, "confirm the deletion"},
+    {NULL, 0, NULL, NULL},
+};
+
+/* Parse an optional whole number option into *@out (0 when absent). */
+static int
+opt_uint(cli_ctx *ctx, const char *name, unsigned max, unsigned *out)
+{
+    const char *v = cli_opt_value(ctx, name);
+    char *end;
+    unsigned long n;
+
+    *out = 0;
+    if (!v)
+        return CLI_OK;
+    errno = 0;
+    n = strtoul(v, &end, 10);
+    if (errno || *end || end == v || v[0] == '-' || n == 0 || n > max)
+        return cli_usage(ctx, "invalid --%s '%s': give a whole number from "
+                              "1 to %u",
+                         name, v, max);
+    *out = (unsigned)n;
+    return CLI_OK;
+}
+
+static int
+opt_ratio(cli_ctx *ctx, double *out)
+{
+    const char *v = cli_opt_value(ctx, "target-ratio");
+    char *end;
+
+    *out = 0;
+    if (!v)
+        return CLI_OK;
+    errno = 0;
+    *out = strtod(v, &end);
+    if (errno || *end || end == v || !(*out > 0 && *out <= 1))
+        return cli_usage(ctx, "invalid --target-ratio '%s': give a number "
+                              "above 0 and at most 1, e.g. 0.5",
+                         v);
+    return CLI_OK;
+}
+
+static struct json_object *
+plan_json(const vrbd_pool_plan *p)
+{
+    struct json_object *o = json_object_new_object();
+    uint64_t room = p->max_pgs > p->used_pgs ? p->max_pgs - p->used_pgs : 0;
+
+    json_object_object_add(o, "osds_in", json_object_new_int64(p->osds_in));
+    json_object_object_add(o, "mon_max_pg_per_osd",
+                           json_object_new_int64(p->mon_max_pg_per_osd));
+    json_object_object_add(o, "size", json_object_new_int64(p->size));
+    json_object_object_add(o, "target_ratio",
+                           json_object_new_double(p->target_ratio));
+    json_object_object_add(o, "max_pgs", json_object_new_uint64(p->max_pgs));
+    json_object_object_add(o, "used_pgs",
+                           json_object_new_uint64(p->used_pgs));
+    json_object_object_add(o, "ideal", json_object_new_double(p->ideal));
+    json_object_object_add(o, "recommended",
+                           json_object_new_int64(p->recommended));
+    json_object_object_add(o, "largest_fit",
+                           json_object_new_int64(p->largest_fit));
+    json_object_object_add(o, "max_pg_num_accepted",
+                           json_object_new_uint64(room / p->size));
+    json_object_object_add(o, "pg_num", json_object_new_int64(p->pg_num));
+    return o;
+}
+
+static void
+plan_text(const char *cluster, const char *pool, const vrbd_pool_plan *p)
+{
+    uint64_t room = p->max_pgs > p->used_pgs ? p->max_pgs - p->used_pgs : 0;
+    uint64_t over = room / p->size + 1;
+
+    printf("plan for pool '%s' on cluster '%s':\n", pool, cluster);
+    cli_print_kv(13, "  budget:", "%u OSDs in x mon_max_pg_per_osd %u = "
+                                  "%llu PGs (each replica counts)",
+                 p->osds_in, p->mon_max_pg_per_osd,
+                 (unsigned long long)p->max_pgs);
+    cli_print_kv(13, "  in use:", "%llu PGs by the existing pools, %llu "
+                                  "left",
+                 (unsigned long long)p->used_pgs, (unsigned long long)room);
+    cli_print_kv(13, "  ideal:", "100 PGs/OSD x %u OSDs x ratio %g / size "
+                                 "%u = %.1f",
+                 p->osds_in, p->target_ratio, p->size, p->ideal);
+    cli_print_kv(13, "  rounded:", "%u (nearest power of two; up when the "
+                                   "one below is >25%% short)",
+                 p->recommended);
+    cli_print_kv(13, "  fits:", "up to %llu / %u = %llu PGs, so at most %u "
+                                "as a power of two",
+                 (unsigned long long)room, p->size,
+                 (unsigned long long)(room / p->size), p->largest_fit);
+    if (p->pg_num)
+        cli_print_kv(13, "  pg_num:", "%u%s", p->pg_num,
+                     p->pg_num < p->recommended ? " (shrunk to fit)" : "");
+    else
+        cli_print_kv(13, "  pg_num:", "none fits: remove pools or add OSDs");
+    cli_print_kv(13, "  refused:", "the monitors refuse pg_num %llu or more "
+                                   "at size %u (ERANGE: %llu + %llu x %u = "
+                                   "%llu > %llu)",
+                 (unsigned long long)over, p->size,
+                 (unsigned long long)p->used_pgs, (unsigned long long)over,
+                 p->size, (unsigned long long)(p->used_pgs + over * p->size),
+                 (unsigned long long)p->max_pgs);
+}
+
+static int
+parse_pool(cli_ctx *ctx, const char *text, unsigned flags, vrbd_spec *spec)
+{
+    if (vrbd_spec_parse(text, flags, spec) < 0)
+        return cli_fail();
+    return CLI_OK;
+}
+
+static int
+run_plan(cli_ctx *ctx)
+{
+    vrbd_spec spec = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_pool_plan plan;
+    unsigned size;
+    double ratio;
+    int r;
+
+    if ((r = opt_uint(ctx, "size", 10, &size)) != CLI_OK ||
+        (r = opt_ratio(ctx, &ratio)) != CLI_OK ||
+        (r = parse_pool(ctx, ctx->argv[0], VRBD_SPEC_POOL, &spec)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, spec.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_pool_plan_get(cl, size, ratio, &plan) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = plan_json(&plan);
+
+        json_object_object_add(o, "cluster", json_object_new_string(
+                                                 vrbd_cluster_name(cl)));
+        json_object_object_add(o, "pool", json_object_new_string(spec.pool));
+        cli_print_json(o);
+    } else {
+        plan_text(vrbd_cluster_name(cl), spec.pool, &plan);
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&spec);
+    return r;
+}
+
+static int
+run_create(cli_ctx *ctx)
+{
+    const char *pg = cli_opt_value(ctx, "pg");
+    vrbd_pool_create_opts opts = {0};
+    vrbd_spec spec = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_pool_plan plan = {0};
+    bool created = false;
+    int r;
+
+    if ((r = opt_uint(ctx, "size", 10, &opts.size)) != CLI_OK ||
+        (r = opt_uint(ctx, "min-size", 10, &opts.min_size)) != CLI_OK ||
+        (r = opt_ratio(ctx, &opts.target_ratio)) != CLI_OK)
+        return r;
+    if (pg && strcmp(pg, "auto") != 0) {
+        char *end;
+        unsigned long n;
+
+        errno = 0;
+        n = strtoul(pg, &end, 10);
+        if (errno || *end || end == pg || pg[0] == '-' || n > 1U << 20)
+            return cli_usage(ctx, "invalid --pg '%s': give a power of two "
+                                  "such as 128, or auto",
+                             pg);
+        if (n == 0)
+            return cli_usage(ctx, "invalid --pg 0: a pool needs at least "
+                                  "one placement group");
+        opts.pg_num = (unsigned)n;
+    }
+    if (opts.size && opts.min_size > opts.size)
+        return cli_usage(ctx, "--min-size %u is larger than --size %u",
+                         opts.min_size, opts.size);
+    if ((r = parse_pool(ctx, ctx->argv[0], VRBD_SPEC_POOL, &spec)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (spec.nspace) {
+        cli_usage(ctx, "'%s' names a namespace: pool create takes "
+                       "[CLUSTER:]POOL",
+                  ctx->argv[0]);
+        r = CLI_USAGE;
+        goto cleanup;
+    }
+    if (cli_connect(ctx, spec.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_pool_create(cl, spec.pool, &opts, &created, &plan) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "cluster", json_object_new_string(
+                                                 vrbd_cluster_name(cl)));
+        json_object_object_add(o, "pool", json_object_new_string(spec.pool));
+        json_object_object_add(o, "created",
+                               json_object_new_boolean(created));
+        if (created)
+            json_object_object_add(o, "plan", plan_json(&plan));
+        cli_print_json(o);
+    } else if (created) {
+        printf("pool '%s' created on cluster '%s': pg_num %u, size %u, "
+               "application rbd, initialised\n",
+               spec.pool, vrbd_cluster_name(cl),
+               opts.pg_num ? opts.pg_num : plan.pg_num, plan.size);
+    } else {
+        printf("pool '%s' exists on cluster '%s' and is ready for RBD\n",
+               spec.pool, vrbd_cluster_name(cl));
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&spec);
+    return r;
+}
+
+static int
+run_list(cli_ctx *ctx)
+{
+    vrbd_spec spec = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_pool_info *pools = NULL;
+    size_t n = 0;
+    int r = CLI_OK;
+
+    if (ctx->argc &&
+        (r = parse_pool(ctx, ctx->argv[0],
+                        VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY, &spec)) !=
+            CLI_OK)
+        return r;
+    if (spec.pool) {
+        vrbd_spec_clear(&spec);
+        return cli_usage(ctx, "pool list takes a cluster: write CLUSTER: "
+                              "(with the colon) or nothing");
+    }
+    r = CLI_FAIL;
+    if (cli_connect(ctx, spec.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_pool_list(cl, &pools, &n) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *o = json_object_new_object();
+
+            json_object_object_add(o, "name",
+                                   json_object_new_string(pools[i].name));
+            json_object_object_add(o, "id",
+                                   json_object_new_int64(pools[i].id));
+            json_object_object_add(o, "pg_num",
+                                   json_object_new_int64(pools[i].pg_num));
+            json_object_object_add(o, "size",
+                                   json_object_new_int64(pools[i].size));
+            json_object_object_add(o, "min_size",
+                                   json_object_new_int64(pools[i].min_size));
+            json_object_object_add(
+                o, "applications",
+                json_object_new_string(pools[i].applications));
+            json_object_object_add(o, "images",
+                                   json_object_new_int64(pools[i].images));
+            json_object_object_add(
+                o, "bytes_used", json_object_new_uint64(pools[i].bytes_used));
+            json_object_array_add(a, o);
+        }
+        cli_print_json(a);
+    } else {
+        printf("%-24s %6s %9s %-16s %6s %10s\n", "NAME", "PGS", "SIZE/MIN",
+               "APPLICATION", "IMAGES", "USED");
+        for (size_t i = 0; i < n; i++) {
+            char used[32], sz[16], img[24];
+
+            snprintf(sz, sizeof(sz), "%u/%u", pools[i].size,
+                     pools[i].min_size);
+            if (pools[i].images < 0)
+                snprintf(img, sizeof(img), "?");
+            else
+                snprintf(img, sizeof(img), "%lld",
+                         (long long)pools[i].images);
+            printf("%-24s %6u %9s %-16s %6s %10s\n", pools[i].name,
+                   pools[i].pg_num, sz,
+                   *pools[i].applications ? pools[i].applications : "-",
+                   *pools[i].applications && strstr(pools[i].applications,
+                                                    "rbd")
+                       ? img
+                       : "-",
+                   vrbd_size_format(pools[i].bytes_used, used, sizeof(used)));
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_pool_list_free(pools, n);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&spec);
+    return r;
+}
+
+static int
+run_rm(cli_ctx *ctx)
+{
+    vrbd_spec spec = {0};
+    vrbd_cluster *cl = NULL;
+    int r;
+
+    if ((r = parse_pool(ctx, ctx->argv[0], VRBD_SPEC_POOL, &spec)) != CLI_OK)
+        return r;
+    if (!cli_flag(ctx, "yes-i-really-mean-it")) {
+        cli_usage(ctx, "deleting pool '%s' destroys it: add "
+                       "--yes-i-really-mean-it",
+                  ctx->argv[0]);
+        vrbd_spec_clear(&spec);
+        return CLI_USAGE;
+    }
+    r = CLI_FAIL;
+    if (cli_connect(ctx, spec.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_pool_remove(cl, spec.pool) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "cluster", json_object_new_string(
+                                                 vrbd_cluster_name(cl)));
+        json_object_object_add(o, "removed",
+                               json_object_new_string(spec.pool));
+        cli_print_json(o);
+    } else {
+        printf("pool '%s' removed from cluster '%s'\n", spec.pool,
+               vrbd_cluster_name(cl));
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&spec);
+    return r;
+}
+
+const cli_cmd cli_cmds_pool[] = {
+    {"pool plan", "[CLUSTER:]POOL", 1, 1,
+     "Plan a pool's placement groups within the monitors' budget",
+     "Reads the live cluster (OSDs in, the pools and their PGs,\n"
+     "mon_max_pg_per_osd) and prints the PG count to use: about 100 PGs per\n"
+     "OSD, times the pool's share of the data, divided by its size, as a\n"
+     "power of two, shrunk to what is left of the budget.  It shows the\n"
+     "arithmetic, and from which count on the monitors would refuse the\n"
+     "pool (Ceph's ERANGE).",
+     plan_opts, run_plan},
+    {"pool create", "[CLUSTER:]POOL", 1, 1,
+     "Create a pool ready for RBD images",
+     "Plans (see 'pool plan'), refuses before asking the monitors when the\n"
+     "count would not fit, then creates the pool with the PG autoscaler off\n"
+     "(the count stays as planned), enables the rbd application and\n"
+     "initialises it for RBD.  An existing pool is made ready and is not an\n"
+     "error.",
+     create_opts, run_create},
+    {"pool list", "[CLUSTER:]", 0, 1,
+     "List a cluster's pools: PGs, size, application, images, usage", NULL,
+     NULL, run_list},
+    {"pool rm", "[CLUSTER:]POOL", 1, 1,
+     "Delete an empty pool (no RBD image, nothing in the trash)", NULL,
+     rm_opts, run_rm},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
