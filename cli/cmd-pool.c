@@ -46,8 +46,9 @@ opt_uint(cli_ctx *ctx, const char *name, unsigned max, unsigned *out)
     errno = 0;
     n = strtoul(v, &end, 10);
     if (errno || *end || end == v || v[0] == '-' || n == 0 || n > max)
-        return cli_usage(ctx, "invalid --%s '%s': give a whole number from "
-                              "1 to %u",
+        return cli_usage(ctx,
+                         "invalid --%s '%s': give a whole number from "
+                         "1 to %u",
                          name, v, max);
     *out = (unsigned)n;
     return CLI_OK;
@@ -65,8 +66,9 @@ opt_ratio(cli_ctx *ctx, double *out)
     errno = 0;
     *out = strtod(v, &end);
     if (errno || *end || end == v || !(*out > 0 && *out <= 1))
-        return cli_usage(ctx, "invalid --target-ratio '%s': give a number "
-                              "above 0 and at most 1, e.g. 0.5",
+        return cli_usage(ctx,
+                         "invalid --target-ratio '%s': give a number "
+                         "above 0 and at most 1, e.g. 0.5",
                          v);
     return CLI_OK;
 }
@@ -84,8 +86,7 @@ plan_json(const vrbd_pool_plan *p)
     json_object_object_add(o, "target_ratio",
                            json_object_new_double(p->target_ratio));
     json_object_object_add(o, "max_pgs", json_object_new_uint64(p->max_pgs));
-    json_object_object_add(o, "used_pgs",
-                           json_object_new_uint64(p->used_pgs));
+    json_object_object_add(o, "used_pgs", json_object_new_uint64(p->used_pgs));
     json_object_object_add(o, "ideal", json_object_new_double(p->ideal));
     json_object_object_add(o, "recommended",
                            json_object_new_int64(p->recommended));
@@ -104,21 +105,26 @@ plan_text(const char *cluster, const char *pool, const vrbd_pool_plan *p)
     uint64_t over = room / p->size + 1;
 
     printf("plan for pool '%s' on cluster '%s':\n", pool, cluster);
-    cli_print_kv(13, "  budget:", "%u OSDs in x mon_max_pg_per_osd %u = "
-                                  "%llu PGs (each replica counts)",
+    cli_print_kv(13, "  budget:",
+                 "%u OSDs in x mon_max_pg_per_osd %u = "
+                 "%llu PGs (each replica counts)",
                  p->osds_in, p->mon_max_pg_per_osd,
                  (unsigned long long)p->max_pgs);
-    cli_print_kv(13, "  in use:", "%llu PGs by the existing pools, %llu "
-                                  "left",
+    cli_print_kv(13, "  in use:",
+                 "%llu PGs by the existing pools, %llu "
+                 "left",
                  (unsigned long long)p->used_pgs, (unsigned long long)room);
-    cli_print_kv(13, "  ideal:", "100 PGs/OSD x %u OSDs x ratio %g / size "
-                                 "%u = %.1f",
+    cli_print_kv(13, "  ideal:",
+                 "100 PGs/OSD x %u OSDs x ratio %g / size "
+                 "%u = %.1f",
                  p->osds_in, p->target_ratio, p->size, p->ideal);
-    cli_print_kv(13, "  rounded:", "%u (nearest power of two; up when the "
-                                   "one below is >25%% short)",
+    cli_print_kv(13, "  rounded:",
+                 "%u (nearest power of two; up when the "
+                 "one below is >25%% short)",
                  p->recommended);
-    cli_print_kv(13, "  fits:", "up to %llu / %u = %llu PGs, so at most %u "
-                                "as a power of two",
+    cli_print_kv(13, "  fits:",
+                 "up to %llu / %u = %llu PGs, so at most %u "
+                 "as a power of two",
                  (unsigned long long)room, p->size,
                  (unsigned long long)(room / p->size), p->largest_fit);
     if (p->pg_num)
@@ -126,9 +132,10 @@ plan_text(const char *cluster, const char *pool, const vrbd_pool_plan *p)
                      p->pg_num < p->recommended ? " (shrunk to fit)" : "");
     else
         cli_print_kv(13, "  pg_num:", "none fits: remove pools or add OSDs");
-    cli_print_kv(13, "  refused:", "the monitors refuse pg_num %llu or more "
-                                   "at size %u (ERANGE: %llu + %llu x %u = "
-                                   "%llu > %llu)",
+    cli_print_kv(13, "  refused:",
+                 "the monitors refuse pg_num %llu or more "
+                 "at size %u (ERANGE: %llu + %llu x %u = "
+                 "%llu > %llu)",
                  (unsigned long long)over, p->size,
                  (unsigned long long)p->used_pgs, (unsigned long long)over,
                  p->size, (unsigned long long)(p->used_pgs + over * p->size),
@@ -167,8 +174,8 @@ run_plan(cli_ctx *ctx)
     if (ctx->json) {
         struct json_object *o = plan_json(&plan);
 
-        json_object_object_add(o, "cluster", json_object_new_string(
-                                                 vrbd_cluster_name(cl)));
+        json_object_object_add(o, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
         json_object_object_add(o, "pool", json_object_new_string(spec.pool));
         cli_print_json(o);
     } else {
@@ -204,8 +211,9 @@ run_create(cli_ctx *ctx)
         errno = 0;
         n = strtoul(pg, &end, 10);
         if (errno || *end || end == pg || pg[0] == '-' || n > 1U << 20)
-            return cli_usage(ctx, "invalid --pg '%s': give a power of two "
-                                  "such as 128, or auto",
+            return cli_usage(ctx,
+                             "invalid --pg '%s': give a power of two "
+                             "such as 128, or auto",
                              pg);
         if (n == 0)
             return cli_usage(ctx, "invalid --pg 0: a pool needs at least "
@@ -219,8 +227,9 @@ run_create(cli_ctx *ctx)
         return r;
     r = CLI_FAIL;
     if (spec.nspace) {
-        cli_usage(ctx, "'%s' names a namespace: pool create takes "
-                       "[CLUSTER:]POOL",
+        cli_usage(ctx,
+                  "'%s' names a namespace: pool create takes "
+                  "[CLUSTER:]POOL",
                   ctx->argv[0]);
         r = CLI_USAGE;
         goto cleanup;
@@ -234,11 +243,10 @@ run_create(cli_ctx *ctx)
     if (ctx->json) {
         struct json_object *o = json_object_new_object();
 
-        json_object_object_add(o, "cluster", json_object_new_string(
-                                                 vrbd_cluster_name(cl)));
+        json_object_object_add(o, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
         json_object_object_add(o, "pool", json_object_new_string(spec.pool));
-        json_object_object_add(o, "created",
-                               json_object_new_boolean(created));
+        json_object_object_add(o, "created", json_object_new_boolean(created));
         if (created)
             json_object_object_add(o, "plan", plan_json(&plan));
         cli_print_json(o);
@@ -268,10 +276,9 @@ run_list(cli_ctx *ctx)
     size_t n = 0;
     int r = CLI_OK;
 
-    if (ctx->argc &&
-        (r = parse_pool(ctx, ctx->argv[0],
-                        VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY, &spec)) !=
-            CLI_OK)
+    if (ctx->argc && (r = parse_pool(ctx, ctx->argv[0],
+                                     VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY,
+                                     &spec)) != CLI_OK)
         return r;
     if (spec.pool) {
         vrbd_spec_clear(&spec);
@@ -293,8 +300,7 @@ run_list(cli_ctx *ctx)
 
             json_object_object_add(o, "name",
                                    json_object_new_string(pools[i].name));
-            json_object_object_add(o, "id",
-                                   json_object_new_int64(pools[i].id));
+            json_object_object_add(o, "id", json_object_new_int64(pools[i].id));
             json_object_object_add(o, "pg_num",
                                    json_object_new_int64(pools[i].pg_num));
             json_object_object_add(o, "size",
@@ -306,8 +312,8 @@ run_list(cli_ctx *ctx)
                 json_object_new_string(pools[i].applications));
             json_object_object_add(o, "images",
                                    json_object_new_int64(pools[i].images));
-            json_object_object_add(
-                o, "bytes_used", json_object_new_uint64(pools[i].bytes_used));
+            json_object_object_add(o, "bytes_used",
+                                   json_object_new_uint64(pools[i].bytes_used));
             json_object_array_add(a, o);
         }
         cli_print_json(a);
@@ -317,18 +323,16 @@ run_list(cli_ctx *ctx)
         for (size_t i = 0; i < n; i++) {
             char used[32], sz[16], img[24];
 
-            snprintf(sz, sizeof(sz), "%u/%u", pools[i].size,
-                     pools[i].min_size);
+            snprintf(sz, sizeof(sz), "%u/%u", pools[i].size, pools[i].min_size);
             if (pools[i].images < 0)
                 snprintf(img, sizeof(img), "?");
             else
-                snprintf(img, sizeof(img), "%lld",
-                         (long long)pools[i].images);
+                snprintf(img, sizeof(img), "%lld", (long long)pools[i].images);
             printf("%-24s %6u %9s %-16s %6s %10s\n", pools[i].name,
                    pools[i].pg_num, sz,
                    *pools[i].applications ? pools[i].applications : "-",
-                   *pools[i].applications && strstr(pools[i].applications,
-                                                    "rbd")
+                   *pools[i].applications &&
+                           strstr(pools[i].applications, "rbd")
                        ? img
                        : "-",
                    vrbd_size_format(pools[i].bytes_used, used, sizeof(used)));
@@ -353,8 +357,9 @@ run_rm(cli_ctx *ctx)
     if ((r = parse_pool(ctx, ctx->argv[0], VRBD_SPEC_POOL, &spec)) != CLI_OK)
         return r;
     if (!cli_flag(ctx, "yes-i-really-mean-it")) {
-        cli_usage(ctx, "deleting pool '%s' destroys it: add "
-                       "--yes-i-really-mean-it",
+        cli_usage(ctx,
+                  "deleting pool '%s' destroys it: add "
+                  "--yes-i-really-mean-it",
                   ctx->argv[0]);
         vrbd_spec_clear(&spec);
         return CLI_USAGE;
@@ -369,10 +374,9 @@ run_rm(cli_ctx *ctx)
     if (ctx->json) {
         struct json_object *o = json_object_new_object();
 
-        json_object_object_add(o, "cluster", json_object_new_string(
-                                                 vrbd_cluster_name(cl)));
-        json_object_object_add(o, "removed",
-                               json_object_new_string(spec.pool));
+        json_object_object_add(o, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
+        json_object_object_add(o, "removed", json_object_new_string(spec.pool));
         cli_print_json(o);
     } else {
         printf("pool '%s' removed from cluster '%s'\n", spec.pool,
@@ -408,7 +412,7 @@ const cli_cmd cli_cmds_pool[] = {
      "List a cluster's pools: PGs, size, application, images, usage", NULL,
      NULL, run_list},
     {"pool rm", "[CLUSTER:]POOL", 1, 1,
-     "Delete an empty pool (no RBD image, nothing in the trash)", NULL,
-     rm_opts, run_rm},
+     "Delete an empty pool (no RBD image, nothing in the trash)", NULL, rm_opts,
+     run_rm},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

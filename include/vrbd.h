@@ -281,7 +281,7 @@ VRBD_API int vrbd_registry_connect(vrbd_registry *reg, const char *name,
  */
 typedef struct vrbd_pool_usage {
     char *name;
-    unsigned pg_num;    /* the target, as the monitors count it */
+    unsigned pg_num; /* the target, as the monitors count it */
     unsigned size;
 } vrbd_pool_usage;
 
@@ -290,19 +290,19 @@ typedef struct vrbd_pool_plan_input {
     unsigned mon_max_pg_per_osd;
     const vrbd_pool_usage *pools; /* the pools that exist */
     size_t n_pools;
-    unsigned size;      /* replicas of the new pool */
+    unsigned size;       /* replicas of the new pool */
     double target_ratio; /* share of the cluster's data, (0, 1]; 0: 1 */
 } vrbd_pool_plan_input;
 
 typedef struct vrbd_pool_plan {
     unsigned osds_in, mon_max_pg_per_osd, size;
     double target_ratio;
-    uint64_t max_pgs;      /* mon_max_pg_per_osd * osds_in */
-    uint64_t used_pgs;     /* sum of pg_num * size over existing pools */
-    double ideal;          /* 100 * osds_in * target_ratio / size */
-    unsigned recommended;  /* ideal as a power of two */
-    unsigned largest_fit;  /* largest power of two that fits; 0: none */
-    unsigned pg_num;       /* min(recommended, largest_fit), 0: no room */
+    uint64_t max_pgs;     /* mon_max_pg_per_osd * osds_in */
+    uint64_t used_pgs;    /* sum of pg_num * size over existing pools */
+    double ideal;         /* 100 * osds_in * target_ratio / size */
+    unsigned recommended; /* ideal as a power of two */
+    unsigned largest_fit; /* largest power of two that fits; 0: none */
+    unsigned pg_num;      /* min(recommended, largest_fit), 0: no room */
 } vrbd_pool_plan;
 
 /* Compute a plan from numbers (pure; no cluster needed). */
@@ -314,8 +314,8 @@ VRBD_API int vrbd_pool_plan_compute(const vrbd_pool_plan_input *in,
  * message has the monitors' numbers and whose hint names the largest
  * count that fits.
  */
-VRBD_API int vrbd_pool_plan_check(const vrbd_pool_plan *plan,
-                                  const char *pool, unsigned pg_num);
+VRBD_API int vrbd_pool_plan_check(const vrbd_pool_plan *plan, const char *pool,
+                                  unsigned pg_num);
 
 /* Plan a new pool on the live cluster: reads OSDs in, pools and
  * mon_max_pg_per_osd.  @size 0: the cluster's osd_pool_default_size. */
@@ -323,9 +323,9 @@ VRBD_API int vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size,
                                 double target_ratio, vrbd_pool_plan *out);
 
 typedef struct vrbd_pool_create_opts {
-    unsigned pg_num;    /* 0: as planned */
-    unsigned size;      /* 0: the cluster's default */
-    unsigned min_size;  /* 0: size - size / 2 */
+    unsigned pg_num;   /* 0: as planned */
+    unsigned size;     /* 0: the cluster's default */
+    unsigned min_size; /* 0: size - size / 2 */
     double target_ratio;
 } vrbd_pool_create_opts;
 
@@ -336,8 +336,8 @@ typedef struct vrbd_pool_create_opts {
  * *@created says which.  @plan_out (may be NULL) gets the plan used.
  */
 VRBD_API int vrbd_pool_create(vrbd_cluster *cl, const char *name,
-                              const vrbd_pool_create_opts *opts,
-                              bool *created, vrbd_pool_plan *plan_out);
+                              const vrbd_pool_create_opts *opts, bool *created,
+                              vrbd_pool_plan *plan_out);
 
 typedef struct vrbd_pool_info {
     char *name;

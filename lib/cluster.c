@@ -266,28 +266,36 @@ vrbd_cluster_fsid(const vrbd_cluster *cl)
 }
 
 int
-vrbd_cluster_mon_command(vrbd_cluster *cl, const char *cmd_json,
-                         struct json_object **out)
+vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
+                      struct json_object **out)
 {
+    const char *cmds[1] = {
+        json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN)};
+    CLEANUP_FREE char *prefix =
+        xstrdup(vrbd_json_str(cmd, "prefix", "command"));
     char *outbuf = NULL, *outs = NULL;
     size_t outlen = 0, outslen = 0;
-    const char *cmd[1] = {cmd_json};
     struct json_object *obj;
     int ret;
 
-    ret = rados_mon_command(cl->rados, cmd, 1, "", 0, &outbuf, &outlen, &outs,
+    vrbd_debug("cluster '%s': %s", cl->name, cmds[0]);
+    ret = rados_mon_command(cl->rados, cmds, 1, "", 0, &outbuf, &outlen, &outs,
                             &outslen);
+    json_object_put(cmd);
     if (ret < 0) {
         CLEANUP_FREE char *status = xstrndup(outs ? outs : "", outslen);
+        char *st = status;
 
         rados_buffer_free(outbuf);
         rados_buffer_free(outs);
-        if (*status)
+        while (*st == ' ')
+            st++;
+        if (*st)
             return vrbd_error_set(vrbd_error_from_ceph(ret), -ret, NULL,
-                                  "cluster '%s' refused %s: %s", cl->name,
-                                  cmd_json, status);
-        return vrbd_error_ceph(ret, NULL, "cluster '%s' refused %s", cl->name,
-                               cmd_json);
+                                  "cluster '%s' refused '%s': %s", cl->name,
+                                  prefix, st);
+        return vrbd_error_ceph(ret, NULL, "cluster '%s' refused '%s'", cl->name,
+                               prefix);
     }
     if (!out) {
         rados_buffer_free(outbuf);
@@ -299,21 +307,10 @@ vrbd_cluster_mon_command(vrbd_cluster *cl, const char *cmd_json,
     rados_buffer_free(outs);
     if (!obj)
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
-                              "cluster '%s' answered %s with invalid JSON",
-                              cl->name, cmd_json);
+                              "cluster '%s' answered '%s' with invalid JSON",
+                              cl->name, prefix);
     *out = obj;
     return 0;
-}
-
-int
-vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
-                      struct json_object **out)
-{
-    int r = vrbd_cluster_mon_command(
-        cl, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN), out);
-
-    json_object_put(cmd);
-    return r;
 }
 
 rados_t
@@ -360,14 +357,8 @@ vrbd_cluster_status_get(vrbd_cluster *cl, vrbd_cluster_status **out)
     struct json_object *osdmap, *checks, *states, *list;
     size_t i, n;
 
-    if (vrbd_cluster_mon_command(cl,
-                                 "{\"prefix\": \"status\", "
-                                 "\"format\": \"json\"}",
-                                 &status) < 0 ||
-        vrbd_cluster_mon_command(cl,
-                                 "{\"prefix\": \"mon dump\", "
-                                 "\"format\": \"json\"}",
-                                 &mons) < 0)
+    if (vrbd_cluster_mon_json(cl, vrbd_json_cmd("status"), &status) < 0 ||
+        vrbd_cluster_mon_json(cl, vrbd_json_cmd("mon dump"), &mons) < 0)
         return -1;
 
     st = xcalloc(1, sizeof(*st));

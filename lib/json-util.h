@@ -29,12 +29,12 @@ void vrbd_json_put(struct json_object *obj);
 VRBD_DEFINE_CLEANUP(struct json_object, vrbd_json_put)
 
 struct vrbd_cluster;
-/* Run a mon command (JSON) on @cl and parse its JSON answer into *@out
- * (caller puts); with @out NULL the answer is not parsed. */
-int vrbd_cluster_mon_command(struct vrbd_cluster *cl, const char *cmd_json,
-                             struct json_object **out);
-
-/* The same with the command built as a json-c object, which it takes. */
+/*
+ * Run the mon command @cmd (built with vrbd_json_cmd(); taken) on @cl and
+ * parse its JSON answer into *@out (caller puts); with @out NULL the
+ * answer is not parsed.  A refusal names the command's prefix and quotes
+ * the monitors' status line.
+ */
 int vrbd_cluster_mon_json(struct vrbd_cluster *cl, struct json_object *cmd,
                           struct json_object **out);
 

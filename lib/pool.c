@@ -58,8 +58,7 @@ vrbd_pool_plan_compute(const vrbd_pool_plan_input *in, vrbd_pool_plan *out)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give a replica count from 1 to 10 (--size)",
                               "invalid pool size %u", in->size);
-    if (in->target_ratio < 0 || in->target_ratio > 1 ||
-        isnan(in->target_ratio))
+    if (in->target_ratio < 0 || in->target_ratio > 1 || isnan(in->target_ratio))
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give a share of the data between 0 and 1, "
                               "e.g. 0.5",
@@ -69,8 +68,7 @@ vrbd_pool_plan_compute(const vrbd_pool_plan_input *in, vrbd_pool_plan *out)
                               "bring OSDs up and in first",
                               "the cluster has no OSD in");
     if (in->size > in->osds_in)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "lower --size, or add OSDs",
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "lower --size, or add OSDs",
                               "size %u needs %u OSDs but only %u are in: "
                               "its PGs would never become clean",
                               in->size, in->size, in->osds_in);
@@ -81,8 +79,8 @@ vrbd_pool_plan_compute(const vrbd_pool_plan_input *in, vrbd_pool_plan *out)
     p.max_pgs = (uint64_t)in->mon_max_pg_per_osd * in->osds_in;
     for (size_t i = 0; i < in->n_pools; i++)
         p.used_pgs += (uint64_t)in->pools[i].pg_num * in->pools[i].size;
-    p.ideal = (double)PGS_PER_OSD_TARGET * in->osds_in * p.target_ratio /
-              in->size;
+    p.ideal =
+        (double)PGS_PER_OSD_TARGET * in->osds_in * p.target_ratio / in->size;
     p.recommended = pow2_round(p.ideal);
     room = p.max_pgs > p.used_pgs ? (p.max_pgs - p.used_pgs) / in->size : 0;
     p.largest_fit = pow2_floor(room);
@@ -192,8 +190,8 @@ vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size, double target_ratio,
     in.osds_in = (unsigned)vrbd_json_u64(stat, "num_in_osds");
     in.mon_max_pg_per_osd =
         (unsigned)mon_config_u64(cl, "mon_max_pg_per_osd", 250);
-    in.size = size ? size
-                   : (unsigned)mon_config_u64(cl, "osd_pool_default_size", 3);
+    in.size =
+        size ? size : (unsigned)mon_config_u64(cl, "osd_pool_default_size", 3);
     in.target_ratio = target_ratio;
     n = json_object_is_type(pools, json_type_array)
             ? json_object_array_length(pools)
@@ -246,8 +244,7 @@ check_pool_name(const char *name)
 }
 
 static int
-pool_set(vrbd_cluster *cl, const char *pool, const char *var,
-         const char *val)
+pool_set(vrbd_cluster *cl, const char *pool, const char *var, const char *val)
 {
     struct json_object *cmd = vrbd_json_cmd("osd pool set");
 
@@ -277,14 +274,15 @@ init_rbd(vrbd_cluster *cl, const char *pool)
 
     r = rados_ioctx_create(vrbd_cluster_rados(cl), pool, &io);
     if (r < 0)
-        return vrbd_error_ceph(r, NULL, "cannot open pool '%s' of cluster "
-                                        "'%s'",
+        return vrbd_error_ceph(r, NULL,
+                               "cannot open pool '%s' of cluster "
+                               "'%s'",
                                pool, vrbd_cluster_name(cl));
     r = rbd_pool_init(io, false);
     rados_ioctx_destroy(io);
     if (r < 0)
-        return vrbd_error_ceph(r, NULL,
-                               "cannot initialise pool '%s' for RBD", pool);
+        return vrbd_error_ceph(r, NULL, "cannot initialise pool '%s' for RBD",
+                               pool);
     return 0;
 }
 
@@ -306,8 +304,8 @@ vrbd_pool_create(vrbd_cluster *cl, const char *name,
         return -1;
     existing = find_pool(pools, name);
     if (existing) {
-        struct json_object *apps = vrbd_json_path(existing,
-                                                  "application_metadata");
+        struct json_object *apps =
+            vrbd_json_path(existing, "application_metadata");
         struct json_object *rbd = NULL;
 
         if (apps && json_object_object_length(apps) > 0 &&
@@ -336,10 +334,9 @@ vrbd_pool_create(vrbd_cluster *cl, const char *name,
         return -1;
     min_size = opts->min_size ? opts->min_size : plan.size - plan.size / 2;
     if (min_size > plan.size)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give a min_size from 1 to the size",
-                              "min_size %u is larger than size %u", min_size,
-                              plan.size);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "give a min_size from 1 to the size",
+            "min_size %u is larger than size %u", min_size, plan.size);
 
     cmd = vrbd_json_cmd("osd pool create");
     vrbd_json_add_str(cmd, "pool", name);
@@ -350,8 +347,8 @@ vrbd_pool_create(vrbd_cluster *cl, const char *name,
     /* the count planned here stays: the autoscaler would merge PGs
      * behind the admin's back (and in the middle of benchmarks) */
     vrbd_json_add_str(cmd, "autoscale_mode", "off");
-    vrbd_info("creating pool '%s': pg_num %u, size %u, min_size %u", name,
-              pg, plan.size, min_size);
+    vrbd_info("creating pool '%s': pg_num %u, size %u, min_size %u", name, pg,
+              plan.size, min_size);
     if (vrbd_cluster_mon_json(cl, cmd, NULL) < 0)
         return -1;
     *created = true;
@@ -427,8 +424,7 @@ vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **out, size_t *n_out)
         if (apps && json_object_is_type(apps, json_type_object)) {
             json_object_object_foreach(apps, app, unused)
             {
-                char *next = xasprintf("%s%s%s", list, *list ? "," : "",
-                                       app);
+                char *next = xasprintf("%s%s%s", list, *list ? "," : "", app);
 
                 (void)unused;
                 free(list);
@@ -487,15 +483,14 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
                               vrbd_cluster_name(cl));
     images = count_images(cl, name);
     if (images > 0) {
-        CLEANUP_FREE char *hint = xasprintf(
-            "remove its images first (virt-rbd vol list %s:%s)",
-            vrbd_cluster_name(cl), name);
+        CLEANUP_FREE char *hint =
+            xasprintf("remove its images first (virt-rbd vol list %s:%s)",
+                      vrbd_cluster_name(cl), name);
 
         return vrbd_error_set(VRBD_ERR_BUSY, ENOTEMPTY, hint,
                               "pool '%s' of cluster '%s' still holds %lld "
                               "RBD image(s)",
-                              name, vrbd_cluster_name(cl),
-                              (long long)images);
+                              name, vrbd_cluster_name(cl), (long long)images);
     }
     r = rados_ioctx_create(vrbd_cluster_rados(cl), name, &io);
     if (r == 0) {

@@ -10,7 +10,8 @@
 # exit status when not 0.  A line ending in " (re)" is an extended regular
 # expression that must match the whole line.  Commands run in a fresh
 # temporary directory per file ($TMPDIR_T), shared by its tests, with virt-rbd first on PATH and
-# VIRT_RBD_CONFIG_DIR pointing into that directory.  A file whose first
+# VIRT_RBD_CONFIG_DIR pointing into that directory; $UNIQ is a short
+# lower-case name part unique to the file's run.  A file whose first
 # line is "#require lab" needs the lab's environment (scripts/lab env):
 # without it its tests are reported skipped.
 set -uo pipefail
@@ -52,6 +53,9 @@ run_block() {
         cd "$tmp" || exit 99
         export PATH="$bindir:$PATH" TMPDIR_T="$tmp" LC_ALL=C
         export VIRT_RBD_CONFIG_DIR="$tmp/config" TESTDIR="$testdir"
+        # a name part unique to this file's run, for objects it creates
+        UNIQ=$(printf '%s' "${tmp##*.}" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9')
+        export UNIQ
         unset VIRT_RBD_LIBVIRT_URI
         bash -c "$cmd" > "$tmp/.out" 2>&1
         rc=$?

@@ -12,6 +12,10 @@
     cluster remove     Forget a registered cluster (the cluster itself is untouched)
     cluster default    Show or set the default cluster
     cluster check      Connect to a cluster and report its health
+    pool plan          Plan a pool's placement groups within the monitors' budget
+    pool create        Create a pool ready for RBD images
+    pool list          List a cluster's pools: PGs, size, application, images, usage
+    pool rm            Delete an empty pool (no RBD image, nothing in the trash)
     help               Show help for virt-rbd or one command
     version            Show the versions of virt-rbd and the libraries it runs on
   
