@@ -358,6 +358,72 @@ VRBD_API void vrbd_pool_list_free(vrbd_pool_info *pools, size_t n);
  * VRBD_ERR_BUSY names what is left. */
 VRBD_API int vrbd_pool_remove(vrbd_cluster *cl, const char *name);
 
+/* ---------------------------------------------------------------- users */
+
+/*
+ * cephx users for RBD clients with the least privilege that works:
+ * mon 'profile rbd' and osd 'profile rbd pool=P' per pool (or
+ * 'profile rbd-read-only').  Keys leave the cluster only into keyring
+ * files of mode 0600 (or libvirt secrets); these functions never return,
+ * log or print them.
+ */
+typedef struct vrbd_user {
+    char *entity;   /* "client.libvirt" */
+    char *caps_mon; /* NULL when the user has no such cap */
+    char *caps_osd;
+    char *caps_mgr;
+    bool unrestricted; /* some cap is 'allow *' */
+} vrbd_user;
+
+/* Check "client.NAME" (NAME: [A-Za-z0-9._-]{1,64}).  -1: INVALID. */
+VRBD_API int vrbd_user_name_check(const char *entity);
+
+/* The caps virt-rbd gives a user of @pools; caller frees both. */
+VRBD_API void vrbd_user_caps_for(const char *const *pools, size_t n_pools,
+                                 bool read_only, char **mon, char **osd);
+
+typedef struct vrbd_user_create_opts {
+    const char *const *pools; /* at least one; each must exist */
+    size_t n_pools;
+    bool read_only;
+    bool update_caps; /* an existing user with other caps gets ours */
+} vrbd_user_create_opts;
+
+/*
+ * Create @entity with the caps for @opts, or reuse it when its caps are
+ * exactly those.  An existing user with other caps is refused, naming
+ * them (VRBD_ERR_EXISTS), unless opts->update_caps.  *@created says
+ * whether it was made; *@updated whether its caps were changed.
+ */
+VRBD_API int vrbd_user_create(vrbd_cluster *cl, const char *entity,
+                              const vrbd_user_create_opts *opts, bool *created,
+                              bool *updated);
+
+/* Read @entity's caps (never its key).  Free with vrbd_user_clear(). */
+VRBD_API int vrbd_user_get(vrbd_cluster *cl, const char *entity,
+                           vrbd_user *out);
+VRBD_API void vrbd_user_clear(vrbd_user *u);
+
+/* Every client.* user, sorted. */
+VRBD_API int vrbd_user_list(vrbd_cluster *cl, vrbd_user **users, size_t *n);
+VRBD_API void vrbd_user_list_free(vrbd_user *users, size_t n);
+
+/* Delete @entity (client.admin is refused). */
+VRBD_API int vrbd_user_remove(vrbd_cluster *cl, const char *entity);
+
+/*
+ * Write @entity's keyring to @path: created mode 0600 under a temporary
+ * name and renamed, so it is never readable by others nor half-written.
+ * An existing file is replaced only if @replace.
+ */
+VRBD_API int vrbd_user_write_keyring(vrbd_cluster *cl, const char *entity,
+                                     const char *path, bool replace);
+
+/* Write @entity's keyring to file descriptor @fd (for an explicit
+ * --print-keyring; the caller decides that @fd is a fit place). */
+VRBD_API int vrbd_user_print_keyring(vrbd_cluster *cl, const char *entity,
+                                     int fd);
+
 /* ---------------------------------------------------------------- host */
 
 /*

@@ -19,9 +19,11 @@
 
 #include "internal.h"
 #include "json-util.h"
+#include "secret.h"
 
 struct vrbd_cluster {
     char *name;
+    char *user; /* cephx id, without "client." */
     char fsid[64];
     rados_t rados;
 };
@@ -185,6 +187,7 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
 
     cl = xcalloc(1, sizeof(*cl));
     cl->name = xstrdup(opts->name ? opts->name : "ceph");
+    cl->user = xstrdup(user);
     ret = rados_create(&cl->rados, user);
     if (ret < 0) {
         cl->rados = NULL;
@@ -250,6 +253,7 @@ vrbd_cluster_free(vrbd_cluster *cl)
     if (cl->rados)
         rados_shutdown(cl->rados);
     free(cl->name);
+    free(cl->user);
     free(cl);
 }
 
@@ -265,9 +269,44 @@ vrbd_cluster_fsid(const vrbd_cluster *cl)
     return cl->fsid;
 }
 
-int
-vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
-                      struct json_object **out)
+enum { MON_JSON = 0, MON_NOKEYS = 1, MON_SECRET = 2 };
+
+/* The mon cap a command needs, for telling a restricted user what it
+ * lacks. */
+static const char *
+cap_needed(const char *prefix)
+{
+    if (strncmp(prefix, "auth", 4) == 0)
+        return "mon 'allow *'";
+    if (strncmp(prefix, "osd pool", 8) == 0 ||
+        strncmp(prefix, "osd blocklist", 13) == 0 ||
+        strcmp(prefix, "config set") == 0)
+        return "mon 'allow rw'";
+    return "mon 'allow r'";
+}
+
+static int
+access_denied(vrbd_cluster *cl, const char *prefix, int ret)
+{
+    CLEANUP_FREE char *hint = xasprintf(
+        "'%s' needs %s: register cluster '%s' with a user that has it "
+        "(virt-rbd cluster add NAME --id admin --keyring FILE)",
+        prefix, cap_needed(prefix), cl->name);
+
+    return vrbd_error_set(VRBD_ERR_PERMISSION, -ret, hint,
+                          "client.%s may not run '%s' on cluster '%s': it "
+                          "lacks the caps",
+                          cl->user, prefix, cl->name);
+}
+
+/*
+ * Run @cmd (taken).  MON_JSON parses the answer; MON_NOKEYS first erases
+ * every "key" value in it and wipes the raw answer; MON_SECRET returns the
+ * answer as a secret through @secret and wipes the raw answer.
+ */
+static int
+mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
+        struct json_object **out, vrbd_secret **secret)
 {
     const char *cmds[1] = {
         json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN)};
@@ -275,21 +314,33 @@ vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
         xstrdup(vrbd_json_str(cmd, "prefix", "command"));
     char *outbuf = NULL, *outs = NULL;
     size_t outlen = 0, outslen = 0;
-    struct json_object *obj;
+    struct json_object *obj = NULL;
     int ret;
 
+    /* commands never carry keys (keys travel in answers), so this is safe
+     * to log */
     vrbd_debug("cluster '%s': %s", cl->name, cmds[0]);
     ret = rados_mon_command(cl->rados, cmds, 1, "", 0, &outbuf, &outlen, &outs,
                             &outslen);
     json_object_put(cmd);
+    if (mode != MON_JSON)
+        vrbd_secret_scrub_json_keys(outbuf, outlen);
     if (ret < 0) {
         CLEANUP_FREE char *status = xstrndup(outs ? outs : "", outslen);
         char *st = status;
 
+        if (mode != MON_JSON)
+            vrbd_secret_wipe(outbuf, outlen);
         rados_buffer_free(outbuf);
         rados_buffer_free(outs);
         while (*st == ' ')
             st++;
+        if (ret == -EACCES || ret == -EPERM) {
+            /* EPERM also means "not allowed by settings" (pool delete):
+             * only "access denied" is about caps */
+            if (ret == -EACCES || strstr(st, "access denied"))
+                return access_denied(cl, prefix, ret);
+        }
         if (*st)
             return vrbd_error_set(vrbd_error_from_ceph(ret), -ret, NULL,
                                   "cluster '%s' refused '%s': %s", cl->name,
@@ -297,20 +348,45 @@ vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
         return vrbd_error_ceph(ret, NULL, "cluster '%s' refused '%s'", cl->name,
                                prefix);
     }
-    if (!out) {
-        rados_buffer_free(outbuf);
-        rados_buffer_free(outs);
-        return 0;
+    if (mode == MON_SECRET) {
+        *secret = vrbd_secret_new(outbuf ? outbuf : "", outlen);
+        vrbd_secret_wipe(outbuf, outlen);
+    } else if (out) {
+        obj = vrbd_json_parse(outbuf, outlen);
     }
-    obj = vrbd_json_parse(outbuf, outlen);
+    if (mode != MON_JSON)
+        vrbd_secret_wipe(outbuf, outlen);
     rados_buffer_free(outbuf);
     rados_buffer_free(outs);
+    if (mode == MON_SECRET || !out)
+        return 0;
     if (!obj)
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
                               "cluster '%s' answered '%s' with invalid JSON",
                               cl->name, prefix);
     *out = obj;
     return 0;
+}
+
+int
+vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
+                      struct json_object **out)
+{
+    return mon_run(cl, cmd, MON_JSON, out, NULL);
+}
+
+int
+vrbd_cluster_mon_json_nokeys(vrbd_cluster *cl, struct json_object *cmd,
+                             struct json_object **out)
+{
+    return mon_run(cl, cmd, MON_NOKEYS, out, NULL);
+}
+
+int
+vrbd_cluster_mon_secret(vrbd_cluster *cl, struct json_object *cmd,
+                        vrbd_secret **out)
+{
+    return mon_run(cl, cmd, MON_SECRET, NULL, out);
 }
 
 rados_t

@@ -38,6 +38,18 @@ struct vrbd_cluster;
 int vrbd_cluster_mon_json(struct vrbd_cluster *cl, struct json_object *cmd,
                           struct json_object **out);
 
+/* The same for answers that carry keys ("auth get", "auth ls"): every
+ * "key" value is erased before parsing, and the raw answer is wiped. */
+int vrbd_cluster_mon_json_nokeys(struct vrbd_cluster *cl,
+                                 struct json_object *cmd,
+                                 struct json_object **out);
+
+/* Run a command whose whole answer is a secret ("auth get-key", format
+ * plain); the raw answer is wiped. */
+struct vrbd_secret;
+int vrbd_cluster_mon_secret(struct vrbd_cluster *cl, struct json_object *cmd,
+                            struct vrbd_secret **out);
+
 /* {"prefix": PREFIX, "format": "json"} plus members added by the caller */
 struct json_object *vrbd_json_cmd(const char *prefix);
 void vrbd_json_add_str(struct json_object *o, const char *k, const char *v);

@@ -16,6 +16,10 @@
     pool create        Create a pool ready for RBD images
     pool list          List a cluster's pools: PGs, size, application, images, usage
     pool rm            Delete an empty pool (no RBD image, nothing in the trash)
+    user create        Create a least-privilege cephx user for RBD pools
+    user list          List a cluster's client users and their caps (never keys)
+    user show          Show a user's caps (never its key)
+    user rm            Delete a cephx user
     help               Show help for virt-rbd or one command
     version            Show the versions of virt-rbd and the libraries it runs on
   

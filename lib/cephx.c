@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cephx.c: least-privilege cephx users for RBD clients.  Caps are built
+ * here and nowhere else; keys are fetched only to be written into a 0600
+ * keyring (or handed to libvirt by the secret module) and live in
+ * vrbd_secret buffers meanwhile.  Answers that carry keys are scrubbed
+ * before they are parsed (see vrbd_cluster_mon_json_nokeys()).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "json-util.h"
+#include "secret.h"
+
+int
+vrbd_user_name_check(const char *entity)
+{
+    const char *name;
+    size_t len;
+
+    if (!entity || strncmp(entity, "client.", 7) != 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "write the user as client.NAME",
+                              "invalid user '%s': it must start with "
+                              "'client.'",
+                              entity ? entity : "");
+    name = entity + 7;
+    len = strlen(name);
+    if (len == 0 || len > 64)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give a name of 1 to 64 characters",
+                              "invalid user '%s'", entity);
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                                  "a user name may contain letters, "
+                                  "digits, '.', '_' and '-'",
+                                  "invalid user '%s': it contains '%c'", entity,
+                                  c);
+    }
+    return 0;
+}
+
+void
+vrbd_user_caps_for(const char *const *pools, size_t n_pools, bool read_only,
+                   char **mon, char **osd)
+{
+    char *res = xstrdup("");
+
+    for (size_t i = 0; i < n_pools; i++) {
+        char *next = xasprintf("%s%sprofile %s pool=%s", res, i ? ", " : "",
+                               read_only ? "rbd-read-only" : "rbd", pools[i]);
+
+        free(res);
+        res = next;
+    }
+    *mon = xstrdup("profile rbd");
+    *osd = res;
+}
+
+/* Caps compare equal when they differ only in spacing around commas. */
+static char *
+norm_caps(const char *caps)
+{
+    char *res = xmalloc(strlen(caps ? caps : "") + 1), *o = res;
+    const char *p = caps ? caps : "";
+
+    while (*p == ' ')
+        p++;
+    for (; *p; p++) {
+        if (*p == ',') {
+            while (o > res && o[-1] == ' ')
+                o--;
+            *o++ = ',';
+            while (p[1] == ' ')
+                p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    while (o > res && o[-1] == ' ')
+        o--;
+    *o = '\0';
+    return res;
+}
+
+static bool
+caps_equal(const char *a, const char *b)
+{
+    CLEANUP_FREE char *na = norm_caps(a);
+    CLEANUP_FREE char *nb = norm_caps(b);
+
+    return strcmp(na, nb) == 0;
+}
+
+static void
+fill_user(struct json_object *e, vrbd_user *u)
+{
+    struct json_object *caps = vrbd_json_path(e, "caps");
+    const char *c;
+
+    memset(u, 0, sizeof(*u));
+    u->entity = xstrdup(vrbd_json_str(e, "entity", "?"));
+    c = vrbd_json_str(caps, "mon", NULL);
+    u->caps_mon = c ? xstrdup(c) : NULL;
+    c = vrbd_json_str(caps, "osd", NULL);
+    u->caps_osd = c ? xstrdup(c) : NULL;
+    c = vrbd_json_str(caps, "mgr", NULL);
+    u->caps_mgr = c ? xstrdup(c) : NULL;
+    u->unrestricted = (u->caps_mon && strstr(u->caps_mon, "allow *")) ||
+                      (u->caps_osd && strstr(u->caps_osd, "allow *")) ||
+                      (u->caps_mgr && strstr(u->caps_mgr, "allow *"));
+}
+
+void
+vrbd_user_clear(vrbd_user *u)
+{
+    free(u->entity);
+    free(u->caps_mon);
+    free(u->caps_osd);
+    free(u->caps_mgr);
+    memset(u, 0, sizeof(*u));
+}
+
+int
+vrbd_user_get(vrbd_cluster *cl, const char *entity, vrbd_user *out)
+{
+    CLEANUP(vrbd_json_put) struct json_object *res = NULL;
+    struct json_object *cmd;
+
+    if (vrbd_user_name_check(entity) < 0)
+        return -1;
+    cmd = vrbd_json_cmd("auth get");
+    vrbd_json_add_str(cmd, "entity", entity);
+    if (vrbd_cluster_mon_json_nokeys(cl, cmd, &res) < 0) {
+        if (vrbd_error_last()->code == VRBD_ERR_NOT_FOUND)
+            return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
+                                  "user %s not found in cluster '%s'", entity,
+                                  vrbd_cluster_name(cl));
+        return -1;
+    }
+    if (!json_object_is_type(res, json_type_array) ||
+        json_object_array_length(res) < 1)
+        return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
+                              "unexpected answer to 'auth get' for %s", entity);
+    fill_user(json_object_array_get_idx(res, 0), out);
+    return 0;
+}
+
+static int
+cmp_user(const void *a, const void *b)
+{
+    return strcmp(((const vrbd_user *)a)->entity,
+                  ((const vrbd_user *)b)->entity);
+}
+
+int
+vrbd_user_list(vrbd_cluster *cl, vrbd_user **users, size_t *n_users)
+{
+    CLEANUP(vrbd_json_put) struct json_object *res = NULL;
+    struct json_object *dump;
+    vrbd_user *list;
+    size_t n, i, k = 0;
+
+    if (vrbd_cluster_mon_json_nokeys(cl, vrbd_json_cmd("auth ls"), &res) < 0)
+        return -1;
+    dump = vrbd_json_path(res, "auth_dump");
+    n = dump && json_object_is_type(dump, json_type_array)
+            ? json_object_array_length(dump)
+            : 0;
+    list = xcalloc(n + 1, sizeof(*list));
+    for (i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(dump, i);
+
+        if (strncmp(vrbd_json_str(e, "entity", ""), "client.", 7) != 0)
+            continue;
+        fill_user(e, &list[k++]);
+    }
+    qsort(list, k, sizeof(*list), cmp_user);
+    *users = list;
+    *n_users = k;
+    return 0;
+}
+
+void
+vrbd_user_list_free(vrbd_user *users, size_t n)
+{
+    if (!users)
+        return;
+    for (size_t i = 0; i < n; i++)
+        vrbd_user_clear(&users[i]);
+    free(users);
+}
+
+static struct json_object *
+caps_array(const char *mon, const char *osd)
+{
+    struct json_object *a = json_object_new_array();
+
+    json_object_array_add(a, json_object_new_string("mon"));
+    json_object_array_add(a, json_object_new_string(mon));
+    json_object_array_add(a, json_object_new_string("osd"));
+    json_object_array_add(a, json_object_new_string(osd));
+    return a;
+}
+
+/* Each pool must exist: a user for a missing pool is a typo waiting. */
+static int
+check_pools(vrbd_cluster *cl, const char *const *pools, size_t n)
+{
+    if (n == 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give the pools it may use (--pool P1,P2)",
+                              "a user needs at least one pool");
+    for (size_t i = 0; i < n; i++) {
+        vrbd_spec s;
+        int64_t id;
+
+        if (vrbd_spec_parse(pools[i], VRBD_SPEC_POOL, &s) < 0)
+            return -1;
+        if (s.cluster || s.nspace) {
+            vrbd_spec_clear(&s);
+            return vrbd_error_set(VRBD_ERR_INVALID, 0, "give plain pool names",
+                                  "invalid pool name '%s'", pools[i]);
+        }
+        vrbd_spec_clear(&s);
+        id = rados_pool_lookup(vrbd_cluster_rados(cl), pools[i]);
+        if (id < 0) {
+            CLEANUP_FREE char *hint =
+                xasprintf("create it first: virt-rbd pool create %s:%s",
+                          vrbd_cluster_name(cl), pools[i]);
+
+            if (id == -ENOENT)
+                return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, hint,
+                                      "pool '%s' not found in cluster '%s'",
+                                      pools[i], vrbd_cluster_name(cl));
+            return vrbd_error_ceph((int)id, NULL, "cannot look up pool '%s'",
+                                   pools[i]);
+        }
+    }
+    return 0;
+}
+
+int
+vrbd_user_create(vrbd_cluster *cl, const char *entity,
+                 const vrbd_user_create_opts *opts, bool *created,
+                 bool *updated)
+{
+    CLEANUP_FREE char *mon = NULL;
+    CLEANUP_FREE char *osd = NULL;
+    vrbd_user cur = {0};
+    struct json_object *cmd;
+
+    *created = *updated = false;
+    if (vrbd_user_name_check(entity) < 0)
+        return -1;
+    if (strcmp(entity, "client.admin") == 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "pick another name",
+                              "client.admin is Ceph's own administrator");
+    if (check_pools(cl, opts->pools, opts->n_pools) < 0)
+        return -1;
+    vrbd_user_caps_for(opts->pools, opts->n_pools, opts->read_only, &mon, &osd);
+
+    if (vrbd_user_get(cl, entity, &cur) == 0) {
+        bool same = caps_equal(cur.caps_mon, mon) &&
+                    caps_equal(cur.caps_osd, osd) && !cur.caps_mgr;
+
+        if (same) {
+            vrbd_user_clear(&cur);
+            return 0;
+        }
+        if (!opts->update_caps) {
+            CLEANUP_FREE char *msg = xasprintf(
+                "user %s of cluster '%s' exists with other caps (mon '%s' "
+                "osd '%s'%s%s%s)",
+                entity, vrbd_cluster_name(cl), cur.caps_mon ? cur.caps_mon : "",
+                cur.caps_osd ? cur.caps_osd : "", cur.caps_mgr ? " mgr '" : "",
+                cur.caps_mgr ? cur.caps_mgr : "", cur.caps_mgr ? "'" : "");
+
+            vrbd_user_clear(&cur);
+            return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                                  "give --update-caps to set mon 'profile "
+                                  "rbd' and the pools' osd caps, or pick "
+                                  "another name",
+                                  "%s", msg);
+        }
+        vrbd_user_clear(&cur);
+        cmd = vrbd_json_cmd("auth caps");
+        vrbd_json_add_str(cmd, "entity", entity);
+        json_object_object_add(cmd, "caps", caps_array(mon, osd));
+        if (vrbd_cluster_mon_json(cl, cmd, NULL) < 0)
+            return -1;
+        *updated = true;
+        return 0;
+    }
+    if (vrbd_error_last()->code != VRBD_ERR_NOT_FOUND)
+        return -1;
+    vrbd_error_clear();
+    /* auth add makes the key on the monitors: it never passes through us */
+    cmd = vrbd_json_cmd("auth add");
+    vrbd_json_add_str(cmd, "entity", entity);
+    json_object_object_add(cmd, "caps", caps_array(mon, osd));
+    if (vrbd_cluster_mon_json_nokeys(cl, cmd, NULL) < 0)
+        return -1;
+    *created = true;
+    vrbd_info("created %s with mon '%s' osd '%s'", entity, mon, osd);
+    return 0;
+}
+
+int
+vrbd_user_remove(vrbd_cluster *cl, const char *entity)
+{
+    vrbd_user u = {0};
+    struct json_object *cmd;
+
+    if (vrbd_user_name_check(entity) < 0)
+        return -1;
+    if (strcmp(entity, "client.admin") == 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "refusing to delete client.admin");
+    if (vrbd_user_get(cl, entity, &u) < 0)
+        return -1;
+    vrbd_user_clear(&u);
+    cmd = vrbd_json_cmd("auth del");
+    vrbd_json_add_str(cmd, "entity", entity);
+    return vrbd_cluster_mon_json(cl, cmd, NULL);
+}
+
+/* The keyring text for @entity, in a secret buffer. */
+static vrbd_secret *
+keyring_text(vrbd_cluster *cl, const char *entity)
+{
+    struct json_object *cmd;
+    vrbd_secret *key = NULL, *text;
+    char *buf;
+    size_t len;
+
+    if (vrbd_user_name_check(entity) < 0)
+        return NULL;
+    cmd = json_object_new_object();
+    vrbd_json_add_str(cmd, "prefix", "auth get-key");
+    vrbd_json_add_str(cmd, "entity", entity);
+    vrbd_json_add_str(cmd, "format", "plain");
+    if (vrbd_cluster_mon_secret(cl, cmd, &key) < 0) {
+        if (vrbd_error_last()->code == VRBD_ERR_NOT_FOUND)
+            vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
+                           "user %s not found in cluster '%s'", entity,
+                           vrbd_cluster_name(cl));
+        return NULL;
+    }
+    if (key->len == 0) {
+        vrbd_secret_free(key);
+        vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
+                       "cluster '%s' gave an empty key for %s",
+                       vrbd_cluster_name(cl), entity);
+        return NULL;
+    }
+    len = strlen(entity) + key->len + 16;
+    buf = xmalloc(len);
+    snprintf(buf, len, "[%s]\n\tkey = %s\n", entity, key->data);
+    vrbd_secret_free(key);
+    text = vrbd_secret_new(buf, strlen(buf));
+    /* vrbd_secret_new trims the final newline; put it back */
+    text->data = xrealloc(text->data, text->len + 2);
+    text->data[text->len++] = '\n';
+    text->data[text->len] = '\0';
+    vrbd_secret_wipe(buf, len);
+    free(buf);
+    return text;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int
+vrbd_user_write_keyring(vrbd_cluster *cl, const char *entity, const char *path,
+                        bool replace)
+{
+    CLEANUP_FREE char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+    vrbd_secret *text;
+    int fd, e;
+
+    if (!replace && access(path, F_OK) == 0)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "remove it, or give another path",
+                              "keyring '%s' exists already", path);
+    text = keyring_text(cl, entity);
+    if (!text)
+        return -1;
+    /* O_EXCL and 0600 from the first byte: never readable by others */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        e = errno;
+        vrbd_secret_free(text);
+        return vrbd_error_set(VRBD_ERR_IO, e,
+                              "check that its directory exists and is "
+                              "writable",
+                              "cannot write keyring '%s': %s", path,
+                              strerror(e));
+    }
+    if (write_all(fd, text->data, text->len) < 0 || fsync(fd) < 0) {
+        e = errno;
+        close(fd);
+        unlink(tmp);
+        vrbd_secret_free(text);
+        return vrbd_error_set(VRBD_ERR_IO, e, NULL,
+                              "cannot write keyring '%s': %s", path,
+                              strerror(e));
+    }
+    vrbd_secret_free(text);
+    close(fd);
+    if (rename(tmp, path) < 0) {
+        e = errno;
+        unlink(tmp);
+        return vrbd_error_set(VRBD_ERR_IO, e, NULL,
+                              "cannot write keyring '%s': %s", path,
+                              strerror(e));
+    }
+    return 0;
+}
+
+int
+vrbd_user_print_keyring(vrbd_cluster *cl, const char *entity, int fd)
+{
+    vrbd_secret *text = keyring_text(cl, entity);
+    int r;
+
+    if (!text)
+        return -1;
+    r = write_all(fd, text->data, text->len);
+    vrbd_secret_free(text);
+    if (r < 0)
+        return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
+                              "cannot print the keyring: %s", strerror(errno));
+    return 0;
+}
