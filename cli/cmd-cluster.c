@@ -238,6 +238,12 @@ print_status(const cli_ctx *ctx, vrbd_cluster *cl,
              const vrbd_cluster_status *st)
 {
     char used[32], total[32];
+    CLEANUP_FREE char *entity = xasprintf("client.%s", vrbd_cluster_user(cl));
+    vrbd_user caps = {0};
+    bool have_caps = vrbd_user_get(cl, entity, &caps) == 0;
+
+    /* a restricted user may not read its own caps: that is no failure */
+    vrbd_error_clear();
 
     if (ctx->json) {
         struct json_object *o = json_object_new_object();
@@ -264,7 +270,21 @@ print_status(const cli_ctx *ctx, vrbd_cluster *cl,
                                json_object_new_uint64(st->bytes_used));
         json_object_object_add(o, "bytes_total",
                                json_object_new_uint64(st->bytes_total));
+        json_object_object_add(o, "user", json_object_new_string(entity));
+        if (have_caps) {
+            struct json_object *c = json_object_new_object();
+
+            json_object_object_add(c, "mon", str_or_null(caps.caps_mon));
+            json_object_object_add(c, "osd", str_or_null(caps.caps_osd));
+            json_object_object_add(c, "mgr", str_or_null(caps.caps_mgr));
+            json_object_object_add(c, "unrestricted",
+                                   json_object_new_boolean(caps.unrestricted));
+            json_object_object_add(o, "caps", c);
+        } else {
+            json_object_object_add(o, "caps", NULL);
+        }
         cli_print_json(o);
+        vrbd_user_clear(&caps);
         return;
     }
     cli_print_kv(9, "cluster:", "%s", vrbd_cluster_name(cl));
@@ -281,6 +301,15 @@ print_status(const cli_ctx *ctx, vrbd_cluster *cl,
     cli_print_kv(9, "usage:", "%s used of %s",
                  vrbd_size_format(st->bytes_used, used, sizeof(used)),
                  vrbd_size_format(st->bytes_total, total, sizeof(total)));
+    if (have_caps)
+        cli_print_kv(9, "user:", "%s: mon '%s' osd '%s'%s", entity,
+                     caps.caps_mon ? caps.caps_mon : "",
+                     caps.caps_osd ? caps.caps_osd : "",
+                     caps.unrestricted ? " (unrestricted)" : "");
+    else
+        cli_print_kv(9, "user:", "%s (its caps do not allow reading them)",
+                     entity);
+    vrbd_user_clear(&caps);
 }
 
 static int

@@ -267,83 +267,95 @@ cleanup:
     return r;
 }
 
+static void
+list_one(const cli_ctx *ctx, const char *cluster, const vrbd_pool_info *p,
+         struct json_object *out)
+{
+    char used[32], sz[16], img[24];
+
+    if (ctx->json) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "cluster", json_object_new_string(cluster));
+        json_object_object_add(o, "name", json_object_new_string(p->name));
+        json_object_object_add(o, "id", json_object_new_int64(p->id));
+        json_object_object_add(o, "pg_num", json_object_new_int64(p->pg_num));
+        json_object_object_add(o, "size", json_object_new_int64(p->size));
+        json_object_object_add(o, "min_size",
+                               json_object_new_int64(p->min_size));
+        json_object_object_add(o, "applications",
+                               json_object_new_string(p->applications));
+        json_object_object_add(o, "images", json_object_new_int64(p->images));
+        json_object_object_add(o, "bytes_used",
+                               json_object_new_uint64(p->bytes_used));
+        json_object_array_add(out, o);
+        return;
+    }
+    snprintf(sz, sizeof(sz), "%u/%u", p->size, p->min_size);
+    if (!strstr(p->applications, "rbd"))
+        snprintf(img, sizeof(img), "-");
+    else if (p->images < 0)
+        snprintf(img, sizeof(img), "?");
+    else
+        snprintf(img, sizeof(img), "%lld", (long long)p->images);
+    printf("%-10s %-24s %6u %9s %-16s %6s %10s\n", cluster, p->name, p->pg_num,
+           sz, *p->applications ? p->applications : "-", img,
+           vrbd_size_format(p->bytes_used, used, sizeof(used)));
+}
+
 static int
 run_list(cli_ctx *ctx)
 {
-    vrbd_spec spec = {0};
-    vrbd_cluster *cl = NULL;
-    vrbd_pool_info *pools = NULL;
-    size_t n = 0;
+    struct json_object *out = ctx->json ? json_object_new_array() : NULL;
+    int nargs = ctx->argc ? ctx->argc : 1;
     int r = CLI_OK;
 
-    if (ctx->argc && (r = parse_pool(ctx, ctx->argv[0],
-                                     VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY,
-                                     &spec)) != CLI_OK)
-        return r;
-    if (spec.pool) {
+    /* check every argument before connecting anywhere */
+    for (int a = 0; a < ctx->argc; a++) {
+        vrbd_spec spec = {0};
+
+        if (vrbd_spec_parse(ctx->argv[a],
+                            VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY,
+                            &spec) < 0) {
+            json_object_put(out);
+            return cli_fail();
+        }
+        if (spec.pool) {
+            vrbd_spec_clear(&spec);
+            json_object_put(out);
+            return cli_usage(ctx, "pool list takes clusters: write CLUSTER: "
+                                  "(with the colon) or nothing");
+        }
         vrbd_spec_clear(&spec);
-        return cli_usage(ctx, "pool list takes a cluster: write CLUSTER: "
-                              "(with the colon) or nothing");
     }
-    r = CLI_FAIL;
-    if (cli_connect(ctx, spec.cluster, &cl) < 0)
-        goto cleanup;
-    if (vrbd_pool_list(cl, &pools, &n) < 0) {
-        cli_fail();
-        goto cleanup;
-    }
-    if (ctx->json) {
-        struct json_object *a = json_object_new_array();
+    if (!ctx->json)
+        printf("%-10s %-24s %6s %9s %-16s %6s %10s\n", "CLUSTER", "NAME", "PGS",
+               "SIZE/MIN", "APPLICATION", "IMAGES", "USED");
+    for (int a = 0; a < nargs && r == CLI_OK; a++) {
+        vrbd_spec spec = {0};
+        vrbd_cluster *cl = NULL;
+        vrbd_pool_info *pools = NULL;
+        size_t n = 0;
 
-        for (size_t i = 0; i < n; i++) {
-            struct json_object *o = json_object_new_object();
-
-            json_object_object_add(o, "name",
-                                   json_object_new_string(pools[i].name));
-            json_object_object_add(o, "id", json_object_new_int64(pools[i].id));
-            json_object_object_add(o, "pg_num",
-                                   json_object_new_int64(pools[i].pg_num));
-            json_object_object_add(o, "size",
-                                   json_object_new_int64(pools[i].size));
-            json_object_object_add(o, "min_size",
-                                   json_object_new_int64(pools[i].min_size));
-            json_object_object_add(
-                o, "applications",
-                json_object_new_string(pools[i].applications));
-            json_object_object_add(o, "images",
-                                   json_object_new_int64(pools[i].images));
-            json_object_object_add(o, "bytes_used",
-                                   json_object_new_uint64(pools[i].bytes_used));
-            json_object_array_add(a, o);
+        if (ctx->argc)
+            vrbd_spec_parse(ctx->argv[a],
+                            VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY, &spec);
+        if (cli_connect(ctx, spec.cluster, &cl) < 0) {
+            r = CLI_FAIL;
+        } else if (vrbd_pool_list(cl, &pools, &n) < 0) {
+            r = cli_fail();
+        } else {
+            for (size_t i = 0; i < n; i++)
+                list_one(ctx, vrbd_cluster_name(cl), &pools[i], out);
         }
-        cli_print_json(a);
-    } else {
-        printf("%-24s %6s %9s %-16s %6s %10s\n", "NAME", "PGS", "SIZE/MIN",
-               "APPLICATION", "IMAGES", "USED");
-        for (size_t i = 0; i < n; i++) {
-            char used[32], sz[16], img[24];
-
-            snprintf(sz, sizeof(sz), "%u/%u", pools[i].size, pools[i].min_size);
-            if (pools[i].images < 0)
-                snprintf(img, sizeof(img), "?");
-            else
-                snprintf(img, sizeof(img), "%lld", (long long)pools[i].images);
-            printf("%-24s %6u %9s %-16s %6s %10s\n", pools[i].name,
-                   pools[i].pg_num, sz,
-                   *pools[i].applications ? pools[i].applications : "-",
-                   *pools[i].applications &&
-                           strstr(pools[i].applications, "rbd")
-                       ? img
-                       : "-",
-                   vrbd_size_format(pools[i].bytes_used, used, sizeof(used)));
-        }
+        vrbd_pool_list_free(pools, n);
+        vrbd_cluster_free(cl);
+        vrbd_spec_clear(&spec);
     }
-    r = CLI_OK;
-
-cleanup:
-    vrbd_pool_list_free(pools, n);
-    vrbd_cluster_free(cl);
-    vrbd_spec_clear(&spec);
+    if (out && r == CLI_OK)
+        cli_print_json(out);
+    else
+        json_object_put(out);
     return r;
 }
 
@@ -408,9 +420,9 @@ const cli_cmd cli_cmds_pool[] = {
      "initialises it for RBD.  An existing pool is made ready and is not an\n"
      "error.",
      create_opts, run_create},
-    {"pool list", "[CLUSTER:]", 0, 1,
-     "List a cluster's pools: PGs, size, application, images, usage", NULL,
-     NULL, run_list},
+    {"pool list", "[CLUSTER:]...", 0, -1,
+     "List clusters' pools: PGs, size, application, images, usage", NULL, NULL,
+     run_list},
     {"pool rm", "[CLUSTER:]POOL", 1, 1,
      "Delete an empty pool (no RBD image, nothing in the trash)", NULL, rm_opts,
      run_rm},

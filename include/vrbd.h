@@ -180,6 +180,9 @@ VRBD_API void vrbd_cluster_free(vrbd_cluster *cl);
 /* The label given at connect time.  Borrowed. */
 VRBD_API const char *vrbd_cluster_name(const vrbd_cluster *cl);
 
+/* The cephx id connected as, without "client.".  Borrowed. */
+VRBD_API const char *vrbd_cluster_user(const vrbd_cluster *cl);
+
 /* The cluster fsid, "xxxxxxxx-xxxx-...".  Borrowed. */
 VRBD_API const char *vrbd_cluster_fsid(const vrbd_cluster *cl);
 

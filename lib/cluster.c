@@ -264,6 +264,12 @@ vrbd_cluster_name(const vrbd_cluster *cl)
 }
 
 const char *
+vrbd_cluster_user(const vrbd_cluster *cl)
+{
+    return cl->user;
+}
+
+const char *
 vrbd_cluster_fsid(const vrbd_cluster *cl)
 {
     return cl->fsid;

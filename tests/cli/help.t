@@ -14,7 +14,7 @@
     cluster check      Connect to a cluster and report its health
     pool plan          Plan a pool's placement groups within the monitors' budget
     pool create        Create a pool ready for RBD images
-    pool list          List a cluster's pools: PGs, size, application, images, usage
+    pool list          List clusters' pools: PGs, size, application, images, usage
     pool rm            Delete an empty pool (no RBD image, nothing in the trash)
     user create        Create a least-privilege cephx user for RBD pools
     user list          List a cluster's client users and their caps (never keys)

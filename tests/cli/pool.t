@@ -52,7 +52,7 @@ pool rm needs the confirmation flag
 pool list takes a cluster, not a pool
 
   $ virt-rbd pool list rbd
-  virt-rbd: error: pool list takes a cluster: write CLUSTER: (with the colon) or nothing
+  virt-rbd: error: pool list takes clusters: write CLUSTER: (with the colon) or nothing
   virt-rbd: hint: see 'virt-rbd help pool list'
   [2]
 

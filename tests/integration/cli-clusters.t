@@ -31,9 +31,10 @@ Both clusters answer by name, the default without one
 
   $ virt-rbd --json cluster check | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["cluster"], d["osds_up"], d["osds_in"], len(d["mons"]))'
   ceph 3 3 1
-  $ virt-rbd cluster check zdata | sed -n '1p;5p'
+  $ virt-rbd cluster check zdata | sed -n '1p;5p;8p'
   cluster:  zdata
   osds:     3 (3 up, 3 in)
+  user:     client.admin: mon 'allow *' osd 'allow *' (unrestricted)
 
 A wrong key says so in one line, with no librados noise
 

@@ -37,6 +37,12 @@ Created with the planned count, the rbd application and autoscaling off, on both
   $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool get vrbdt-$UNIQ min_size
   min_size: 1
 
+Both clusters in one command line
+
+  $ virt-rbd pool list ceph: zdata: | awk -v p=vrbdt-$UNIQ '$2 == p {print $1, $3, $4, $5}'
+  ceph 32 3/2 rbd
+  zdata [0-9]+ 2/1 rbd (re)
+
 Creating it again is success
 
   $ virt-rbd pool create ceph:vrbdt-$UNIQ

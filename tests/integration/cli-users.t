@@ -55,8 +55,9 @@ A cluster registered with the restricted user works where its caps allow, and sa
   $ virt-rbd user create client.vrbdt-$UNIQ --pool vrbdt-$UNIQ --update-caps > /dev/null
   $ virt-rbd --config-dir restricted cluster add lv --mon-host "$VRBD_LAB_CEPH_MON_HOST" --id client.vrbdt-$UNIQ --keyring config/keys/ceph.client.vrbdt-$UNIQ.keyring | sed "s/$UNIQ/U/"
   cluster 'lv' added: fsid [0-9a-f-]{36}, client.vrbdt-U \(the default cluster\) (re)
-  $ virt-rbd --config-dir restricted cluster check | sed -n 3p
+  $ virt-rbd --config-dir restricted cluster check | sed -n '3p;8p' | sed "s/$UNIQ/U/"
   health:   HEALTH_OK
+  user:     client.vrbdt-U (its caps do not allow reading them)
   $ virt-rbd --config-dir restricted pool list | grep -c "vrbdt-$UNIQ"
   1
   $ virt-rbd --config-dir restricted pool create other-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
