@@ -28,8 +28,9 @@ Created with the planned count, the rbd application and autoscaling off, on both
 
   $ virt-rbd pool create ceph:vrbdt-$UNIQ --pg 32
   pool 'vrbdt-[a-z0-9]+' created on cluster 'ceph': pg_num 32, size 3, application rbd, initialised (re)
-  $ virt-rbd pool create zdata:vrbdt-$UNIQ --size 2
-  pool 'vrbdt-[a-z0-9]+' created on cluster 'zdata': pg_num [0-9]+, size 2, application rbd, initialised (re)
+  $ virt-rbd --json pool plan zdata:vrbdt-$UNIQ --size 2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pg_num"])' > planned
+  $ virt-rbd pool create zdata:vrbdt-$UNIQ --size 2 | sed "s/$UNIQ/U/; s/pg_num $(cat planned),/pg_num PLANNED,/"
+  pool 'vrbdt-U' created on cluster 'zdata': pg_num PLANNED, size 2, application rbd, initialised
   $ ceph -c "$VRBD_LAB_CEPH_CONF" osd pool ls detail -f json | python3 -c '
   > import json,sys,os; p=[x for x in json.load(sys.stdin) if x["pool_name"]=="vrbdt-"+os.environ["UNIQ"]][0]
   > print(p["pg_num"], p["size"], p["min_size"], list(p["application_metadata"]), p["pg_autoscale_mode"])'
@@ -42,6 +43,8 @@ Both clusters in one command line
   $ virt-rbd pool list ceph: zdata: | awk -v p=vrbdt-$UNIQ '$2 == p {print $1, $3, $4, $5}'
   ceph 32 3/2 rbd
   zdata [0-9]+ 2/1 rbd (re)
+  $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool get vrbdt-$UNIQ pg_num | sed "s/ $(cat planned)\$/ PLANNED/"
+  pg_num: PLANNED
 
 Creating it again is success
 
