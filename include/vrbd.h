@@ -402,6 +402,16 @@ VRBD_API int vrbd_user_create(vrbd_cluster *cl, const char *entity,
                               const vrbd_user_create_opts *opts, bool *created,
                               bool *updated);
 
+/*
+ * Make sure @entity may use @pool: create it for that pool, or add the
+ * pool to the 'profile rbd pool=...' caps virt-rbd gave it.  A user with
+ * 'allow *' is left as it is (with a warning: `doctor` flags it); one with
+ * caps of another shape that do not name the pool is refused.
+ */
+VRBD_API int vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity,
+                                  const char *pool, bool *created,
+                                  bool *updated);
+
 /* Read @entity's caps (never its key).  Free with vrbd_user_clear(). */
 VRBD_API int vrbd_user_get(vrbd_cluster *cl, const char *entity,
                            vrbd_user *out);
@@ -455,6 +465,145 @@ typedef struct vrbd_host_pool {
 VRBD_API int vrbd_host_pool_list(vrbd_host *host, vrbd_host_pool **pools,
                                  size_t *n_pools);
 VRBD_API void vrbd_host_pool_list_free(vrbd_host_pool *pools, size_t n);
+
+/* ---------------------------------------------------------------- secrets */
+
+/*
+ * libvirt secrets holding cephx keys.  virt-rbd keeps one secret per
+ * (cluster, user), private (libvirt will not give the value back), with a
+ * usage name and a UUID both derived from the cluster fsid and the user,
+ * so every host converges on the same secret (and the same UUID, which
+ * domain XML refers to: migration keeps working).
+ */
+#define VRBD_SECRET_USAGE_PREFIX "virt-rbd/"
+
+/* "virt-rbd/FSID/client.NAME"; caller frees. */
+VRBD_API char *vrbd_secret_usage_name(const char *fsid, const char *entity);
+
+/* The UUID virt-rbd gives that secret, into @out (37 bytes).  -1 when
+ * @fsid is not a UUID. */
+VRBD_API int vrbd_secret_uuid_for(const char *fsid, const char *entity,
+                                  char out[37]);
+
+/* Secret XML, built with libxml2; caller frees. */
+VRBD_API char *vrbd_secret_build_xml(const char *uuid, const char *usage,
+                                     const char *description);
+
+typedef struct vrbd_host_secret {
+    char uuid[37];
+    char *usage;     /* usage name; NULL if the secret has none */
+    bool ceph;       /* usage type ceph */
+    bool is_private; /* libvirt refuses to give its value */
+    bool ephemeral;
+    char *fsid;   /* parsed from a virt-rbd usage name, else NULL */
+    char *entity; /* likewise */
+} vrbd_host_secret;
+
+/* Every secret of type ceph on the host, sorted by usage. */
+VRBD_API int vrbd_host_secret_list(vrbd_host *host, vrbd_host_secret **out,
+                                   size_t *n);
+VRBD_API void vrbd_host_secret_list_free(vrbd_host_secret *s, size_t n);
+
+/*
+ * Make sure the host has the secret for @entity of @cl holding its current
+ * key: fetched from the monitors and handed to libvirt through the API
+ * only (never argv, files or logs).  An existing secret with the same
+ * usage is reused; a different secret holding the UUID we would use is a
+ * clash (VRBD_ERR_EXISTS).  @uuid_out gets the UUID; *@created whether a
+ * new secret was defined (the caller's rollback needs it).
+ */
+VRBD_API int vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl,
+                                     const char *entity, char uuid_out[37],
+                                     bool *created);
+
+/* Undefine the secret @uuid; a missing one is not an error. */
+VRBD_API int vrbd_host_secret_remove(vrbd_host *host, const char *uuid);
+
+/* ---------------------------------------------------------------- rbd pools */
+
+typedef struct vrbd_rbd_pool_spec {
+    const char *name;         /* libvirt pool name */
+    const char *pool;         /* Ceph pool */
+    const char *nspace;       /* RBD namespace, or NULL */
+    const char *const *hosts; /* monitors, "ip:port" or "[ip6]:port" */
+    size_t n_hosts;
+    const char *user; /* cephx id without "client." */
+    const char *secret_uuid;
+} vrbd_rbd_pool_spec;
+
+/*
+ * RBD storage pool XML: every monitor, the ceph secret, and a refresh
+ * that takes volume allocation from capacity, so refreshing a pool of
+ * thousands of images does not open each one.  Caller frees.
+ */
+VRBD_API char *vrbd_rbd_pool_build_xml(const vrbd_rbd_pool_spec *spec);
+
+/*
+ * Monitor addresses as libvirt wants them ("ip:port"), from a monmap
+ * address vector such as "[v2:127.0.0.1:3300,v1:127.0.0.1:6789]": the v1
+ * (msgr1) address when there is one, which every client speaks, else v2.
+ * Returns a NULL-terminated array (free each, then it) or NULL (INVALID).
+ */
+VRBD_API char **vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n);
+
+typedef struct vrbd_host_rbd_pool {
+    char *name; /* libvirt pool */
+    char *uuid;
+    bool active, autostart, persistent;
+    char *pool; /* Ceph pool */
+    char *nspace;
+    char **hosts; /* NULL-terminated */
+    char *user;   /* auth username */
+    char *secret_uuid;
+    char *fsid;      /* from the secret's virt-rbd usage, or NULL */
+    int64_t volumes; /* -1 when inactive */
+} vrbd_host_rbd_pool;
+
+/* Every RBD storage pool libvirt knows, sorted by name. */
+VRBD_API int vrbd_host_rbd_pool_list(vrbd_host *host, vrbd_host_rbd_pool **out,
+                                     size_t *n);
+VRBD_API void vrbd_host_rbd_pool_list_free(vrbd_host_rbd_pool *p, size_t n);
+
+typedef struct vrbd_host_connect_opts {
+    const char *pool;         /* Ceph pool (must exist) */
+    const char *entity;       /* NULL: "client.libvirt" */
+    const char *name;         /* libvirt pool; NULL: "CLUSTER-POOL" */
+    const char *cluster_name; /* for the default name; NULL: cl's name */
+} vrbd_host_connect_opts;
+
+typedef struct vrbd_host_connect_result {
+    char name[256]; /* libvirt pool name */
+    char secret_uuid[37];
+    bool user_created, user_updated;
+    bool secret_created;
+    bool pool_defined; /* false: it existed already */
+    bool pool_started; /* false: it was active already */
+} vrbd_host_connect_result;
+
+/*
+ * Connect this host to a Ceph pool: a least-privilege user for it (made,
+ * or extended by this pool), its key in a private libvirt secret, and an
+ * RBD storage pool listing every current monitor, started and marked
+ * autostart.  Idempotent.  On failure, what this call created is removed.
+ */
+VRBD_API int vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
+                               const vrbd_host_connect_opts *opts,
+                               vrbd_host_connect_result *res);
+
+/* The names of the defined domains with a disk in RBD pool @pool whose
+ * auth secret is @secret_uuid (NULL: any).  NULL-terminated; caller frees
+ * each and the array. */
+VRBD_API int vrbd_host_domains_using(vrbd_host *host, const char *pool,
+                                     const char *secret_uuid, char ***names);
+
+/*
+ * Undo vrbd_host_connect for libvirt pool @name: refused (VRBD_ERR_BUSY,
+ * naming them) while a defined domain uses its images; stops and
+ * undefines the pool, and undefines its secret when nothing else uses it.
+ * *@secret_removed says whether it did.
+ */
+VRBD_API int vrbd_host_disconnect(vrbd_host *host, const char *name,
+                                  bool *secret_removed);
 
 /* ---------------------------------------------------------------- domain */
 

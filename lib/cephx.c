@@ -3,7 +3,7 @@
  * cephx.c: least-privilege cephx users for RBD clients.  Caps are built
  * here and nowhere else; keys are fetched only to be written into a 0600
  * keyring (or handed to libvirt by the secret module) and live in
- * vrbd_secret buffers meanwhile.  Answers that carry keys are scrubbed
+ * vrbd_keybuf buffers meanwhile.  Answers that carry keys are scrubbed
  * before they are parsed (see vrbd_cluster_mon_json_nokeys()).
  */
 #include <errno.h>
@@ -13,7 +13,7 @@
 
 #include "internal.h"
 #include "json-util.h"
-#include "secret.h"
+#include "keybuf.h"
 
 int
 vrbd_user_name_check(const char *entity)
@@ -333,11 +333,11 @@ vrbd_user_remove(vrbd_cluster *cl, const char *entity)
 }
 
 /* The keyring text for @entity, in a secret buffer. */
-static vrbd_secret *
+static vrbd_keybuf *
 keyring_text(vrbd_cluster *cl, const char *entity)
 {
     struct json_object *cmd;
-    vrbd_secret *key = NULL, *text;
+    vrbd_keybuf *key = NULL, *text;
     char *buf;
     size_t len;
 
@@ -355,7 +355,7 @@ keyring_text(vrbd_cluster *cl, const char *entity)
         return NULL;
     }
     if (key->len == 0) {
-        vrbd_secret_free(key);
+        vrbd_keybuf_free(key);
         vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
                        "cluster '%s' gave an empty key for %s",
                        vrbd_cluster_name(cl), entity);
@@ -364,13 +364,13 @@ keyring_text(vrbd_cluster *cl, const char *entity)
     len = strlen(entity) + key->len + 16;
     buf = xmalloc(len);
     snprintf(buf, len, "[%s]\n\tkey = %s\n", entity, key->data);
-    vrbd_secret_free(key);
-    text = vrbd_secret_new(buf, strlen(buf));
-    /* vrbd_secret_new trims the final newline; put it back */
+    vrbd_keybuf_free(key);
+    text = vrbd_keybuf_new(buf, strlen(buf));
+    /* vrbd_keybuf_new trims the final newline; put it back */
     text->data = xrealloc(text->data, text->len + 2);
     text->data[text->len++] = '\n';
     text->data[text->len] = '\0';
-    vrbd_secret_wipe(buf, len);
+    vrbd_keybuf_wipe(buf, len);
     free(buf);
     return text;
 }
@@ -397,7 +397,7 @@ vrbd_user_write_keyring(vrbd_cluster *cl, const char *entity, const char *path,
                         bool replace)
 {
     CLEANUP_FREE char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-    vrbd_secret *text;
+    vrbd_keybuf *text;
     int fd, e;
 
     if (!replace && access(path, F_OK) == 0)
@@ -411,7 +411,7 @@ vrbd_user_write_keyring(vrbd_cluster *cl, const char *entity, const char *path,
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         e = errno;
-        vrbd_secret_free(text);
+        vrbd_keybuf_free(text);
         return vrbd_error_set(VRBD_ERR_IO, e,
                               "check that its directory exists and is "
                               "writable",
@@ -422,12 +422,12 @@ vrbd_user_write_keyring(vrbd_cluster *cl, const char *entity, const char *path,
         e = errno;
         close(fd);
         unlink(tmp);
-        vrbd_secret_free(text);
+        vrbd_keybuf_free(text);
         return vrbd_error_set(VRBD_ERR_IO, e, NULL,
                               "cannot write keyring '%s': %s", path,
                               strerror(e));
     }
-    vrbd_secret_free(text);
+    vrbd_keybuf_free(text);
     close(fd);
     if (rename(tmp, path) < 0) {
         e = errno;
@@ -442,15 +442,100 @@ vrbd_user_write_keyring(vrbd_cluster *cl, const char *entity, const char *path,
 int
 vrbd_user_print_keyring(vrbd_cluster *cl, const char *entity, int fd)
 {
-    vrbd_secret *text = keyring_text(cl, entity);
+    vrbd_keybuf *text = keyring_text(cl, entity);
     int r;
 
     if (!text)
         return -1;
     r = write_all(fd, text->data, text->len);
-    vrbd_secret_free(text);
+    vrbd_keybuf_free(text);
     if (r < 0)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
                               "cannot print the keyring: %s", strerror(errno));
     return 0;
+}
+
+/* The pools of caps made only of "profile rbd pool=X" items, or NULL when
+ * the caps have any other shape. */
+static char **
+profile_pools(const char *osd, size_t *n)
+{
+    CLEANUP_FREE char *copy = norm_caps(osd);
+    char **v = NULL, *save = NULL, *item;
+
+    *n = 0;
+    for (item = strtok_r(copy, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        if (strncmp(item, "profile rbd pool=", 17) != 0 || !item[17] ||
+            strchr(item + 17, ' ')) {
+            for (size_t i = 0; i < *n; i++)
+                free(v[i]);
+            free(v);
+            *n = 0;
+            return NULL;
+        }
+        v = xreallocarray(v, *n + 1, sizeof(char *));
+        v[(*n)++] = xstrdup(item + 17);
+    }
+    return v;
+}
+
+int
+vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity, const char *pool,
+                     bool *created, bool *updated)
+{
+    const char *one[] = {pool};
+    vrbd_user_create_opts opts = {.pools = one, .n_pools = 1};
+    vrbd_user u = {0};
+    char **pools = NULL;
+    size_t n = 0;
+    int r = -1;
+
+    *created = *updated = false;
+    if (vrbd_user_get(cl, entity, &u) < 0) {
+        if (vrbd_error_last()->code != VRBD_ERR_NOT_FOUND)
+            return -1;
+        vrbd_error_clear();
+        return vrbd_user_create(cl, entity, &opts, created, updated);
+    }
+    if (u.unrestricted) {
+        vrbd_warn("%s has 'allow *' caps: libvirt should use a "
+                  "least-privilege user",
+                  entity);
+        vrbd_user_clear(&u);
+        return 0;
+    }
+    pools = profile_pools(u.caps_osd, &n);
+    if (!pools) {
+        CLEANUP_FREE char *want = xasprintf("pool=%s", pool);
+        bool names_it = u.caps_osd && strstr(u.caps_osd, want);
+
+        if (!names_it)
+            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                           "use another --user, or give it the pool's caps",
+                           "%s of cluster '%s' has caps virt-rbd did not "
+                           "make (osd '%s') and they do not name pool '%s'",
+                           entity, vrbd_cluster_name(cl),
+                           u.caps_osd ? u.caps_osd : "", pool);
+        vrbd_user_clear(&u);
+        return names_it ? 0 : -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(pools[i], pool) == 0) {
+            r = 0;
+            goto done;
+        }
+    pools = xreallocarray(pools, n + 1, sizeof(char *));
+    pools[n++] = xstrdup(pool);
+    opts.pools = (const char *const *)pools;
+    opts.n_pools = n;
+    opts.update_caps = true;
+    r = vrbd_user_create(cl, entity, &opts, created, updated);
+
+done:
+    for (size_t i = 0; i < n; i++)
+        free(pools[i]);
+    free(pools);
+    vrbd_user_clear(&u);
+    return r;
 }

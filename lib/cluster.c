@@ -19,7 +19,7 @@
 
 #include "internal.h"
 #include "json-util.h"
-#include "secret.h"
+#include "keybuf.h"
 
 struct vrbd_cluster {
     char *name;
@@ -312,7 +312,7 @@ access_denied(vrbd_cluster *cl, const char *prefix, int ret)
  */
 static int
 mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
-        struct json_object **out, vrbd_secret **secret)
+        struct json_object **out, vrbd_keybuf **secret)
 {
     const char *cmds[1] = {
         json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN)};
@@ -330,13 +330,13 @@ mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
                             &outslen);
     json_object_put(cmd);
     if (mode != MON_JSON)
-        vrbd_secret_scrub_json_keys(outbuf, outlen);
+        vrbd_keybuf_scrub_json_keys(outbuf, outlen);
     if (ret < 0) {
         CLEANUP_FREE char *status = xstrndup(outs ? outs : "", outslen);
         char *st = status;
 
         if (mode != MON_JSON)
-            vrbd_secret_wipe(outbuf, outlen);
+            vrbd_keybuf_wipe(outbuf, outlen);
         rados_buffer_free(outbuf);
         rados_buffer_free(outs);
         while (*st == ' ')
@@ -355,13 +355,13 @@ mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
                                prefix);
     }
     if (mode == MON_SECRET) {
-        *secret = vrbd_secret_new(outbuf ? outbuf : "", outlen);
-        vrbd_secret_wipe(outbuf, outlen);
+        *secret = vrbd_keybuf_new(outbuf ? outbuf : "", outlen);
+        vrbd_keybuf_wipe(outbuf, outlen);
     } else if (out) {
         obj = vrbd_json_parse(outbuf, outlen);
     }
     if (mode != MON_JSON)
-        vrbd_secret_wipe(outbuf, outlen);
+        vrbd_keybuf_wipe(outbuf, outlen);
     rados_buffer_free(outbuf);
     rados_buffer_free(outs);
     if (mode == MON_SECRET || !out)
@@ -390,7 +390,7 @@ vrbd_cluster_mon_json_nokeys(vrbd_cluster *cl, struct json_object *cmd,
 
 int
 vrbd_cluster_mon_secret(vrbd_cluster *cl, struct json_object *cmd,
-                        vrbd_secret **out)
+                        vrbd_keybuf **out)
 {
     return mon_run(cl, cmd, MON_SECRET, NULL, out);
 }

@@ -9,6 +9,7 @@
 
 #include <libxml/tree.h>
 
+#include "host-internal.h"
 #include "internal.h"
 
 static xmlNodePtr
@@ -103,11 +104,8 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
 {
     xmlDocPtr doc;
     xmlNodePtr dom, os, node, devices;
-    xmlChar *mem = NULL;
     bool taken[26] = {false};
     char buf[32];
-    char *res;
-    int len = 0;
     size_t i;
 
     if (check_spec(spec) < 0)
@@ -184,16 +182,5 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
     }
     prop(add(devices, "memballoon", NULL), "model", "none");
 
-    xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
-    xmlFreeDoc(doc);
-    if (!mem)
-        abort();
-    /* drop the <?xml ...?> declaration: libvirt's own dumps have none */
-    {
-        const char *start = strstr((const char *)mem, "<domain");
-
-        res = xstrdup(start ? start : (const char *)mem);
-    }
-    xmlFree(mem);
-    return res;
+    return vrbd_xml_dump(doc);
 }

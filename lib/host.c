@@ -4,6 +4,8 @@
  * about storage pools.  Secrets and RBD pool definitions build on it
  * elsewhere; this module only opens, lists and maps errors.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "host-internal.h"
 #include "internal.h"
 
 struct vrbd_host {
@@ -52,6 +55,12 @@ vrbd_host_free(vrbd_host *host)
         virConnectClose(host->conn);
     free(host->uri);
     free(host);
+}
+
+virConnectPtr
+vrbd_host_conn(vrbd_host *host)
+{
+    return host->conn;
 }
 
 const char *
@@ -136,4 +145,616 @@ vrbd_host_pool_list_free(vrbd_host_pool *pools, size_t n)
         free(pools[i].type);
     }
     free(pools);
+}
+
+/* ------------------------------------------------------------ rbd pools */
+
+char *
+vrbd_rbd_pool_build_xml(const vrbd_rbd_pool_spec *spec)
+{
+    xmlDocPtr doc;
+    xmlNodePtr root, src, auth, node;
+
+    if (!spec->name || !*spec->name || !spec->pool || spec->n_hosts == 0 ||
+        !spec->user || !spec->secret_uuid) {
+        vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                       "an RBD pool needs a name, a Ceph pool, monitors, a "
+                       "user and a secret");
+        return NULL;
+    }
+    if (spec->nspace) {
+        vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
+                       "use the pool's default namespace",
+                       "libvirt RBD pools cannot be limited to a namespace");
+        return NULL;
+    }
+    doc = xmlNewDoc(BAD_CAST "1.0");
+    root = xmlNewNode(NULL, BAD_CAST "pool");
+    xmlDocSetRootElement(doc, root);
+    xmlNewProp(root, BAD_CAST "type", BAD_CAST "rbd");
+    xmlNewTextChild(root, NULL, BAD_CAST "name", BAD_CAST spec->name);
+    src = xmlNewChild(root, NULL, BAD_CAST "source", NULL);
+    xmlNewTextChild(src, NULL, BAD_CAST "name", BAD_CAST spec->pool);
+    for (size_t i = 0; i < spec->n_hosts; i++) {
+        const char *h = spec->hosts[i];
+        const char *colon = strrchr(h, ':');
+        CLEANUP_FREE char *name = NULL;
+
+        if (!colon || colon == h || !colon[1]) {
+            xmlFreeDoc(doc);
+            vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                           "monitor address '%s' is not HOST:PORT", h);
+            return NULL;
+        }
+        name = xstrndup(h, (size_t)(colon - h));
+        if (name[0] == '[') { /* [ipv6]:port */
+            memmove(name, name + 1, strlen(name));
+            if (*name && name[strlen(name) - 1] == ']')
+                name[strlen(name) - 1] = '\0';
+        }
+        node = xmlNewChild(src, NULL, BAD_CAST "host", NULL);
+        xmlNewProp(node, BAD_CAST "name", BAD_CAST name);
+        xmlNewProp(node, BAD_CAST "port", BAD_CAST(colon + 1));
+    }
+    auth = xmlNewChild(src, NULL, BAD_CAST "auth", NULL);
+    xmlNewProp(auth, BAD_CAST "type", BAD_CAST "ceph");
+    xmlNewProp(auth, BAD_CAST "username", BAD_CAST spec->user);
+    node = xmlNewChild(auth, NULL, BAD_CAST "secret", NULL);
+    xmlNewProp(node, BAD_CAST "uuid", BAD_CAST spec->secret_uuid);
+    /* allocation from capacity: a refresh need not open every image */
+    node = xmlNewChild(xmlNewChild(root, NULL, BAD_CAST "refresh", NULL), NULL,
+                       BAD_CAST "volume", NULL);
+    xmlNewProp(node, BAD_CAST "allocation", BAD_CAST "capacity");
+    return vrbd_xml_dump(doc);
+}
+
+char **
+vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n)
+{
+    char **res = xcalloc(n + 1, sizeof(char *));
+
+    for (size_t i = 0; i < n; i++) {
+        CLEANUP_FREE char *copy = xstrdup(addrvecs[i]);
+        char *p = copy, *save = NULL, *item, *v1 = NULL, *v2 = NULL;
+
+        if (*p == '[')
+            p++;
+        if (*p && p[strlen(p) - 1] == ']')
+            p[strlen(p) - 1] = '\0';
+        for (item = strtok_r(p, ",", &save); item;
+             item = strtok_r(NULL, ",", &save)) {
+            char *slash = strrchr(item, '/'); /* "/nonce" */
+
+            if (slash && !strchr(slash, ':') && !strchr(slash, ']'))
+                *slash = '\0';
+            if (strncmp(item, "v1:", 3) == 0)
+                v1 = item + 3;
+            else if (strncmp(item, "v2:", 3) == 0)
+                v2 = item + 3;
+            else if (!v1 && strchr(item, ':'))
+                v1 = item; /* a bare legacy address */
+        }
+        if (!v1 && !v2) {
+            for (size_t j = 0; j < i; j++)
+                free(res[j]);
+            free(res);
+            vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                           "monitor address '%s' has no v1 or v2 part",
+                           addrvecs[i]);
+            return NULL;
+        }
+        res[i] = xstrdup(v1 ? v1 : v2);
+    }
+    return res;
+}
+
+static void
+free_strv(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Fill @p from an RBD pool's XML; false when it is not an RBD pool. */
+static bool
+parse_rbd_pool(const char *xml, vrbd_host_rbd_pool *p)
+{
+    xmlDocPtr doc = vrbd_xml_parse(xml);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNodePtr src, auth;
+    size_t n = 0;
+
+    if (!root || !vrbd_xml_prop_is(root, "type", "rbd")) {
+        xmlFreeDoc(doc);
+        return false;
+    }
+    src = vrbd_xml_child(root, "source");
+    p->pool = vrbd_xml_text(vrbd_xml_child(src, "name"));
+    p->hosts = xcalloc(1, sizeof(char *));
+    for (xmlNodePtr c = src ? src->children : NULL; c; c = c->next) {
+        CLEANUP_FREE char *name = NULL;
+        CLEANUP_FREE char *port = NULL;
+
+        if (c->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)c->name, "host") != 0)
+            continue;
+        name = vrbd_xml_prop(c, "name");
+        port = vrbd_xml_prop(c, "port");
+        p->hosts = xreallocarray(p->hosts, n + 2, sizeof(char *));
+        p->hosts[n++] =
+            strchr(name ? name : "", ':')
+                ? xasprintf("[%s]:%s", name, port ? port : "6789")
+                : xasprintf("%s:%s", name ? name : "", port ? port : "6789");
+        p->hosts[n] = NULL;
+    }
+    auth = vrbd_xml_child(src, "auth");
+    p->user = vrbd_xml_prop(auth, "username");
+    p->secret_uuid = vrbd_xml_prop(vrbd_xml_child(auth, "secret"), "uuid");
+    xmlFreeDoc(doc);
+    return true;
+}
+
+static int
+cmp_rbd_pool(const void *a, const void *b)
+{
+    return strcmp(((const vrbd_host_rbd_pool *)a)->name,
+                  ((const vrbd_host_rbd_pool *)b)->name);
+}
+
+/* The fsid in the virt-rbd usage name of secret @uuid, or NULL. */
+static char *
+secret_fsid(virConnectPtr conn, const char *uuid)
+{
+    virSecretPtr s = uuid ? virSecretLookupByUUIDString(conn, uuid) : NULL;
+    const char *usage, *p, *slash;
+    char *res = NULL;
+
+    if (!s) {
+        virResetLastError();
+        return NULL;
+    }
+    usage = virSecretGetUsageID(s);
+    if (usage && strncmp(usage, VRBD_SECRET_USAGE_PREFIX,
+                         strlen(VRBD_SECRET_USAGE_PREFIX)) == 0) {
+        p = usage + strlen(VRBD_SECRET_USAGE_PREFIX);
+        slash = strchr(p, '/');
+        if (slash)
+            res = xstrndup(p, (size_t)(slash - p));
+    }
+    virSecretFree(s);
+    return res;
+}
+
+int
+vrbd_host_rbd_pool_list(vrbd_host *host, vrbd_host_rbd_pool **out,
+                        size_t *n_out)
+{
+    virStoragePoolPtr *list = NULL;
+    vrbd_host_rbd_pool *res;
+    size_t k = 0;
+    int n;
+
+    n = virConnectListAllStoragePools(host->conn, &list,
+                                      VIR_CONNECT_LIST_STORAGE_POOLS_RBD);
+    if (n < 0)
+        return vrbd_error_libvirt(NULL, "cannot list storage pools");
+    res = xcalloc((size_t)n + 1, sizeof(*res));
+    for (int i = 0; i < n; i++) {
+        CLEANUP_FREE char *xml = virStoragePoolGetXMLDesc(list[i], 0);
+        vrbd_host_rbd_pool *p = &res[k];
+        char uuid[VIR_UUID_STRING_BUFLEN] = "";
+        int autostart = 0;
+
+        if (xml && parse_rbd_pool(xml, p)) {
+            p->name = xstrdup(virStoragePoolGetName(list[i]));
+            virStoragePoolGetUUIDString(list[i], uuid);
+            p->uuid = xstrdup(uuid);
+            p->active = virStoragePoolIsActive(list[i]) == 1;
+            p->persistent = virStoragePoolIsPersistent(list[i]) == 1;
+            if (virStoragePoolGetAutostart(list[i], &autostart) == 0)
+                p->autostart = autostart != 0;
+            p->volumes = p->active ? virStoragePoolNumOfVolumes(list[i]) : -1;
+            p->fsid = secret_fsid(host->conn, p->secret_uuid);
+            k++;
+        }
+        virStoragePoolFree(list[i]);
+    }
+    free(list);
+    virResetLastError();
+    qsort(res, k, sizeof(*res), cmp_rbd_pool);
+    *out = res;
+    *n_out = k;
+    return 0;
+}
+
+void
+vrbd_host_rbd_pool_list_free(vrbd_host_rbd_pool *p, size_t n)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].name);
+        free(p[i].uuid);
+        free(p[i].pool);
+        free(p[i].nspace);
+        free_strv(p[i].hosts);
+        free(p[i].user);
+        free(p[i].secret_uuid);
+        free(p[i].fsid);
+    }
+    free(p);
+}
+
+/* The rbd disks of domain XML @xml: does one use @pool with the secret
+ * @secret (by UUID) or @usage (by usage name)?  Both NULL: any auth. */
+static bool
+domain_uses(const char *xml, const char *pool, const char *secret,
+            const char *usage)
+{
+    xmlDocPtr doc = vrbd_xml_parse(xml);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNodePtr devices = vrbd_xml_child(root, "devices");
+    size_t plen = strlen(pool);
+    bool found = false;
+
+    for (xmlNodePtr d = devices ? devices->children : NULL; d && !found;
+         d = d->next) {
+        xmlNodePtr src, sec;
+        CLEANUP_FREE char *name = NULL;
+        CLEANUP_FREE char *uuid = NULL;
+        CLEANUP_FREE char *use = NULL;
+
+        if (d->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)d->name, "disk") != 0 ||
+            !vrbd_xml_prop_is(d, "type", "network"))
+            continue;
+        src = vrbd_xml_child(d, "source");
+        if (!vrbd_xml_prop_is(src, "protocol", "rbd"))
+            continue;
+        name = vrbd_xml_prop(src, "name");
+        if (!name || strncmp(name, pool, plen) != 0 || name[plen] != '/')
+            continue;
+        /* <auth> sits in <disk> (older) or in <source> (newer libvirt) */
+        sec = vrbd_xml_child(vrbd_xml_child(src, "auth"), "secret");
+        if (!sec)
+            sec = vrbd_xml_child(vrbd_xml_child(d, "auth"), "secret");
+        uuid = vrbd_xml_prop(sec, "uuid");
+        use = vrbd_xml_prop(sec, "usage");
+        if ((!secret && !usage) ||
+            (secret && uuid && strcmp(uuid, secret) == 0) ||
+            (usage && use && strcmp(use, usage) == 0))
+            found = true;
+    }
+    xmlFreeDoc(doc);
+    return found;
+}
+
+/* Whether any domain's XML mentions secret @uuid (by UUID or usage). */
+static bool
+secret_in_domains(vrbd_host *host, const char *uuid)
+{
+    virDomainPtr *doms = NULL;
+    virSecretPtr sec = virSecretLookupByUUIDString(host->conn, uuid);
+    CLEANUP_FREE char *usage = sec && virSecretGetUsageID(sec)
+                                   ? xstrdup(virSecretGetUsageID(sec))
+                                   : NULL;
+    bool found = false;
+    int n;
+
+    if (sec)
+        virSecretFree(sec);
+    n = virConnectListAllDomains(host->conn, &doms, 0);
+    for (int i = 0; i < n; i++) {
+        CLEANUP_FREE char *live = virDomainGetXMLDesc(doms[i], 0);
+        CLEANUP_FREE char *conf =
+            virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE);
+
+        if ((live && strstr(live, uuid)) || (conf && strstr(conf, uuid)) ||
+            (usage &&
+             ((live && strstr(live, usage)) || (conf && strstr(conf, usage)))))
+            found = true;
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    virResetLastError();
+    return found;
+}
+
+int
+vrbd_host_domains_using(vrbd_host *host, const char *pool,
+                        const char *secret_uuid, char ***names)
+{
+    virDomainPtr *doms = NULL;
+    CLEANUP_FREE char *usage = NULL;
+    char **res;
+    size_t k = 0;
+    int n;
+
+    /* a disk may name its secret by UUID or by usage */
+    if (secret_uuid) {
+        virSecretPtr sec = virSecretLookupByUUIDString(host->conn, secret_uuid);
+
+        if (sec) {
+            const char *u = virSecretGetUsageID(sec);
+
+            usage = u ? xstrdup(u) : NULL;
+            virSecretFree(sec);
+        }
+        virResetLastError();
+    }
+    n = virConnectListAllDomains(host->conn, &doms, 0);
+    if (n < 0)
+        return vrbd_error_libvirt(NULL, "cannot list domains");
+    res = xcalloc((size_t)n + 1, sizeof(char *));
+    for (int i = 0; i < n; i++) {
+        /* the persistent definition and the live one may differ */
+        CLEANUP_FREE char *live = virDomainGetXMLDesc(doms[i], 0);
+        CLEANUP_FREE char *conf =
+            virDomainIsPersistent(doms[i]) == 1
+                ? virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE)
+                : NULL;
+
+        if ((live && domain_uses(live, pool, secret_uuid, usage)) ||
+            (conf && domain_uses(conf, pool, secret_uuid, usage)))
+            res[k++] = xstrdup(virDomainGetName(doms[i]));
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    virResetLastError();
+    *names = res;
+    return (int)k;
+}
+
+/* The current monitors of @cl as libvirt <host> addresses. */
+static char **
+live_hosts(vrbd_cluster *cl, size_t *n)
+{
+    vrbd_cluster_status *st = NULL;
+    char **hosts;
+
+    if (vrbd_cluster_status_get(cl, &st) < 0)
+        return NULL;
+    hosts = vrbd_mon_addrs_to_hosts(st->mon_addrs, st->n_mon_addrs);
+    *n = st->n_mon_addrs;
+    vrbd_cluster_status_free(st);
+    return hosts;
+}
+
+static int
+ensure_started(virStoragePoolPtr pool, const char *name, bool *started)
+{
+    int active = virStoragePoolIsActive(pool);
+
+    *started = false;
+    if (active < 0)
+        return vrbd_error_libvirt(NULL, "cannot read the state of pool '%s'",
+                                  name);
+    if (!active) {
+        if (virStoragePoolCreate(pool, 0) < 0)
+            return vrbd_error_libvirt("check the pool with 'virt-rbd doctor'",
+                                      "cannot start libvirt pool '%s'", name);
+        *started = true;
+    }
+    if (virStoragePoolSetAutostart(pool, 1) < 0)
+        return vrbd_error_libvirt(NULL, "cannot mark pool '%s' autostart",
+                                  name);
+    return 0;
+}
+
+int
+vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
+                  const vrbd_host_connect_opts *opts,
+                  vrbd_host_connect_result *res)
+{
+    const char *entity = opts->entity ? opts->entity : "client.libvirt";
+    const char *cname =
+        opts->cluster_name ? opts->cluster_name : vrbd_cluster_name(cl);
+    CLEANUP_FREE char *xml = NULL;
+    CLEANUP_FREE char *existing_xml = NULL;
+    char **hosts = NULL;
+    size_t n_hosts = 0;
+    virStoragePoolPtr pool = NULL;
+    vrbd_host_rbd_pool cur = {0};
+    int64_t id;
+    int ret = -1;
+
+    memset(res, 0, sizeof(*res));
+    if (!opts->pool || !*opts->pool)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "host connect needs a Ceph pool");
+    if (vrbd_user_name_check(entity) < 0)
+        return -1;
+    snprintf(res->name, sizeof(res->name), "%s", opts->name ? opts->name : "");
+    if (!opts->name)
+        snprintf(res->name, sizeof(res->name), "%s-%s", cname, opts->pool);
+    vrbd_libvirt_init();
+
+    /* 1. everything that can be checked before changing anything */
+    id = rados_pool_lookup(vrbd_cluster_rados(cl), opts->pool);
+    if (id < 0) {
+        CLEANUP_FREE char *hint = xasprintf(
+            "create it first: virt-rbd pool create %s:%s", cname, opts->pool);
+
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, hint,
+                              "pool '%s' not found in cluster '%s'", opts->pool,
+                              cname);
+    }
+    pool = virStoragePoolLookupByName(host->conn, res->name);
+    if (pool) {
+        existing_xml = virStoragePoolGetXMLDesc(pool, 0);
+        if (!existing_xml || !parse_rbd_pool(existing_xml, &cur)) {
+            CLEANUP_FREE char *hint = xasprintf(
+                "choose another libvirt pool name (--name), or remove "
+                "that pool");
+
+            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
+                           "libvirt pool '%s' exists and is not an RBD pool",
+                           res->name);
+            goto cleanup;
+        }
+        if (!cur.pool || strcmp(cur.pool, opts->pool) != 0) {
+            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                           "choose another libvirt pool name (--name)",
+                           "libvirt pool '%s' exists for Ceph pool '%s'",
+                           res->name, cur.pool ? cur.pool : "?");
+            goto cleanup;
+        }
+    } else {
+        virResetLastError();
+    }
+    hosts = live_hosts(cl, &n_hosts);
+    if (!hosts)
+        goto cleanup;
+
+    /* 2. the user, then its key in a secret */
+    if (vrbd_user_grant_pool(cl, entity, opts->pool, &res->user_created,
+                             &res->user_updated) < 0)
+        goto cleanup;
+    if (vrbd_host_secret_ensure(host, cl, entity, res->secret_uuid,
+                                &res->secret_created) < 0)
+        goto rollback;
+
+    /* 3. the pool */
+    if (pool) {
+        if (cur.secret_uuid && strcmp(cur.secret_uuid, res->secret_uuid) != 0)
+            vrbd_warn("libvirt pool '%s' uses secret %s, not %s", res->name,
+                      cur.secret_uuid, res->secret_uuid);
+    } else {
+        vrbd_rbd_pool_spec spec = {
+            .name = res->name,
+            .pool = opts->pool,
+            .hosts = (const char *const *)hosts,
+            .n_hosts = n_hosts,
+            .user = entity + 7,
+            .secret_uuid = res->secret_uuid,
+        };
+
+        xml = vrbd_rbd_pool_build_xml(&spec);
+        if (!xml)
+            goto rollback;
+        pool = virStoragePoolDefineXML(host->conn, xml, 0);
+        if (!pool) {
+            vrbd_error_libvirt(NULL, "cannot define libvirt pool '%s'",
+                               res->name);
+            if (strstr(vrbd_error_last()->message, "backend"))
+                vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
+                               "install libvirt's rbd storage backend "
+                               "(Debian: libvirt-daemon-driver-storage-rbd) "
+                               "and restart libvirtd",
+                               "%s", vrbd_error_last()->message);
+            goto rollback;
+        }
+        res->pool_defined = true;
+    }
+    if (ensure_started(pool, res->name, &res->pool_started) < 0)
+        goto rollback;
+    ret = 0;
+    goto cleanup;
+
+rollback:
+    /* leave nothing behind that this call made */
+    {
+        vrbd_error saved = *vrbd_error_last();
+        CLEANUP_FREE char *msg = xstrdup(saved.message);
+        CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+
+        if (pool && res->pool_defined) {
+            virStoragePoolDestroy(pool);
+            virStoragePoolUndefine(pool);
+        }
+        if (res->secret_created)
+            vrbd_host_secret_remove(host, res->secret_uuid);
+        if (res->user_created)
+            vrbd_user_remove(cl, entity);
+        vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+    }
+
+cleanup:
+    if (pool)
+        virStoragePoolFree(pool);
+    free_strv(hosts);
+    free(cur.pool);
+    free_strv(cur.hosts);
+    free(cur.user);
+    free(cur.secret_uuid);
+    return ret;
+}
+
+int
+vrbd_host_disconnect(vrbd_host *host, const char *name, bool *secret_removed)
+{
+    CLEANUP_FREE char *xml = NULL;
+    vrbd_host_rbd_pool cur = {0};
+    vrbd_host_rbd_pool *all = NULL;
+    char **users = NULL;
+    size_t n_all = 0;
+    virStoragePoolPtr pool;
+    int ret = -1, n;
+
+    *secret_removed = false;
+    pool = virStoragePoolLookupByName(host->conn, name);
+    if (!pool)
+        return vrbd_error_libvirt("see 'virt-rbd host list'",
+                                  "no libvirt pool '%s'", name);
+    xml = virStoragePoolGetXMLDesc(pool, 0);
+    if (!xml || !parse_rbd_pool(xml, &cur)) {
+        vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                       "libvirt pool '%s' is not an RBD pool", name);
+        goto cleanup;
+    }
+    n = vrbd_host_domains_using(host, cur.pool, cur.secret_uuid, &users);
+    if (n < 0)
+        goto cleanup;
+    if (n > 0) {
+        CLEANUP_FREE char *list = xstrdup("");
+
+        for (int i = 0; i < n; i++) {
+            char *next = xasprintf("%s%s'%s'", list, i ? ", " : "", users[i]);
+
+            free(list);
+            list = next;
+        }
+        vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                       "detach those disks or undefine those domains first",
+                       "libvirt pool '%s' is in use by domain(s) %s", name,
+                       list);
+        goto cleanup;
+    }
+    if (virStoragePoolIsActive(pool) == 1 && virStoragePoolDestroy(pool) < 0) {
+        vrbd_error_libvirt(NULL, "cannot stop libvirt pool '%s'", name);
+        goto cleanup;
+    }
+    if (virStoragePoolIsPersistent(pool) == 1 &&
+        virStoragePoolUndefine(pool) < 0) {
+        vrbd_error_libvirt(NULL, "cannot undefine libvirt pool '%s'", name);
+        goto cleanup;
+    }
+    /* the secret goes when no other pool and no domain needs it */
+    if (cur.secret_uuid && vrbd_host_rbd_pool_list(host, &all, &n_all) == 0) {
+        bool needed = false;
+
+        for (size_t i = 0; i < n_all; i++)
+            if (all[i].secret_uuid &&
+                strcmp(all[i].secret_uuid, cur.secret_uuid) == 0)
+                needed = true;
+        if (!needed && !secret_in_domains(host, cur.secret_uuid)) {
+            if (vrbd_host_secret_remove(host, cur.secret_uuid) < 0)
+                goto cleanup;
+            *secret_removed = true;
+        }
+    }
+    ret = 0;
+
+cleanup:
+    for (size_t i = 0; users && users[i]; i++)
+        free(users[i]);
+    free(users);
+    vrbd_host_rbd_pool_list_free(all, n_all);
+    free(cur.pool);
+    free_strv(cur.hosts);
+    free(cur.user);
+    free(cur.secret_uuid);
+    virStoragePoolFree(pool);
+    return ret;
 }

@@ -46,9 +46,9 @@ int vrbd_cluster_mon_json_nokeys(struct vrbd_cluster *cl,
 
 /* Run a command whose whole answer is a secret ("auth get-key", format
  * plain); the raw answer is wiped. */
-struct vrbd_secret;
+struct vrbd_keybuf;
 int vrbd_cluster_mon_secret(struct vrbd_cluster *cl, struct json_object *cmd,
-                            struct vrbd_secret **out);
+                            struct vrbd_keybuf **out);
 
 /* {"prefix": PREFIX, "format": "json"} plus members added by the caller */
 struct json_object *vrbd_json_cmd(const char *prefix);

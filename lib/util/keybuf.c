@@ -1,22 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* secret.c: buffers for keys that erase themselves (see secret.h). */
+/* keybuf.c: buffers for keys that erase themselves (see keybuf.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "secret.h"
+#include "keybuf.h"
 #include "xalloc.h"
 
 void
-vrbd_secret_wipe(void *p, size_t len)
+vrbd_keybuf_wipe(void *p, size_t len)
 {
     if (p && len)
         explicit_bzero(p, len);
 }
 
-vrbd_secret *
-vrbd_secret_new(const char *src, size_t len)
+vrbd_keybuf *
+vrbd_keybuf_new(const char *src, size_t len)
 {
-    vrbd_secret *s = xcalloc(1, sizeof(*s));
+    vrbd_keybuf *s = xcalloc(1, sizeof(*s));
 
     while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == ' ' ||
                        src[len - 1] == '\r' || src[len - 1] == '\t'))
@@ -29,17 +29,17 @@ vrbd_secret_new(const char *src, size_t len)
 }
 
 void
-vrbd_secret_free(vrbd_secret *s)
+vrbd_keybuf_free(vrbd_keybuf *s)
 {
     if (!s)
         return;
-    vrbd_secret_wipe(s->data, s->len + 1);
+    vrbd_keybuf_wipe(s->data, s->len + 1);
     free(s->data);
     free(s);
 }
 
 size_t
-vrbd_secret_scrub_json_keys(char *json, size_t len)
+vrbd_keybuf_scrub_json_keys(char *json, size_t len)
 {
     static const char name[] = "\"key\"";
     size_t i = 0, n = 0;

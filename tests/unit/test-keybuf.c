@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test-secret.c: key buffers and the scrubbing of keys out of answers. */
+/* test-keybuf.c: key buffers and the scrubbing of keys out of answers. */
 #include "harness.h"
-#include "secret.h"
+#include "keybuf.h"
 #include "xalloc.h"
 
 TEST(a_secret_is_copied_and_trailing_space_dropped)
 {
-    vrbd_secret *s = vrbd_secret_new("AQDkey==\n", 9);
+    vrbd_keybuf *s = vrbd_keybuf_new("AQDkey==\n", 9);
 
     CHECK_STR(s->data, "AQDkey==");
     CHECK(s->len == 8);
-    vrbd_secret_free(s);
-    vrbd_secret_free(NULL);
+    vrbd_keybuf_free(s);
+    vrbd_keybuf_free(NULL);
 }
 
 TEST(every_key_value_in_json_is_blanked_and_nothing_else)
@@ -20,7 +20,7 @@ TEST(every_key_value_in_json_is_blanked_and_nothing_else)
                  "\"caps\":{\"mon\":\"allow *\"}},{\"entity\":\"b\", "
                  "\"key\" : \"AQDsecret2==\"},{\"keys\":\"x\"}]";
 
-    CHECK(vrbd_secret_scrub_json_keys(buf, strlen(buf)) == 2);
+    CHECK(vrbd_keybuf_scrub_json_keys(buf, strlen(buf)) == 2);
     CHECK(strstr(buf, "secret") == NULL);
     CHECK(strstr(buf, "\"key\":\"************\"") != NULL);
     CHECK(strstr(buf, "\"caps\":{\"mon\":\"allow *\"}") != NULL);
@@ -31,9 +31,9 @@ TEST(scrubbing_stops_at_the_buffer_end)
 {
     char buf[] = "{\"key\":\"AQDtrunc";
 
-    CHECK(vrbd_secret_scrub_json_keys(buf, strlen(buf)) == 1);
+    CHECK(vrbd_keybuf_scrub_json_keys(buf, strlen(buf)) == 1);
     CHECK(strstr(buf, "AQD") == NULL);
-    CHECK(vrbd_secret_scrub_json_keys(NULL, 0) == 0);
+    CHECK(vrbd_keybuf_scrub_json_keys(NULL, 0) == 0);
 }
 
 int

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cmd-host.c: the `host` commands: this KVM host's libvirt side of Ceph:
+ * connecting pools (user, private secret, RBD storage pool), listing and
+ * undoing that.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "xalloc.h"
+
+static const cli_opt connect_opts[] = {
+    {"user", 0, "client.NAME",
+     "the cephx user libvirt uses (default: client.libvirt)"},
+    {"name", 0, "LIBVIRT_POOL", "libvirt pool name (default: CLUSTER-POOL)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt disconnect_opts[] = {
+    {"name", 0, "LIBVIRT_POOL", "libvirt pool name (default: CLUSTER-POOL)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static vrbd_host *
+open_host(const cli_ctx *ctx)
+{
+    vrbd_host *host = NULL;
+
+    if (vrbd_host_open(ctx->connect_uri, &host) < 0) {
+        cli_fail();
+        return NULL;
+    }
+    return host;
+}
+
+/* A pool spec without image, namespace or snapshot. */
+static int
+parse_pool_spec(cli_ctx *ctx, vrbd_spec *spec)
+{
+    if (vrbd_spec_parse(ctx->argv[0], VRBD_SPEC_POOL, spec) < 0)
+        return cli_fail();
+    if (spec->nspace) {
+        vrbd_spec_clear(spec);
+        return cli_usage(ctx, "libvirt RBD pools cover a whole Ceph pool: "
+                              "write [CLUSTER:]POOL");
+    }
+    return CLI_OK;
+}
+
+static int
+run_connect(cli_ctx *ctx)
+{
+    vrbd_spec spec = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_host *host = NULL;
+    vrbd_host_connect_opts opts = {0};
+    vrbd_host_connect_result res;
+    const char *user = cli_opt_value(ctx, "user");
+    int r;
+
+    if (user && vrbd_user_name_check(user) < 0)
+        return cli_fail();
+    if ((r = parse_pool_spec(ctx, &spec)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    host = open_host(ctx);
+    if (!host || cli_connect(ctx, spec.cluster, &cl) < 0)
+        goto cleanup;
+    opts.pool = spec.pool;
+    opts.entity = user;
+    opts.name = cli_opt_value(ctx, "name");
+    if (vrbd_host_connect(host, cl, &opts, &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
+        json_object_object_add(o, "pool", json_object_new_string(spec.pool));
+        json_object_object_add(o, "libvirt_pool",
+                               json_object_new_string(res.name));
+        json_object_object_add(
+            o, "user", json_object_new_string(user ? user : "client.libvirt"));
+        json_object_object_add(o, "secret",
+                               json_object_new_string(res.secret_uuid));
+        json_object_object_add(o, "user_created",
+                               json_object_new_boolean(res.user_created));
+        json_object_object_add(o, "user_updated",
+                               json_object_new_boolean(res.user_updated));
+        json_object_object_add(o, "secret_created",
+                               json_object_new_boolean(res.secret_created));
+        json_object_object_add(o, "pool_defined",
+                               json_object_new_boolean(res.pool_defined));
+        json_object_object_add(o, "pool_started",
+                               json_object_new_boolean(res.pool_started));
+        cli_print_json(o);
+    } else {
+        printf("host connected to %s:%s as libvirt pool '%s'\n",
+               vrbd_cluster_name(cl), spec.pool, res.name);
+        cli_print_kv(9, "  user:", "%s (%s)", user ? user : "client.libvirt",
+                     res.user_created   ? "created"
+                     : res.user_updated ? "pool added to its caps"
+                                        : "unchanged");
+        cli_print_kv(9, "  secret:", "%s (private, %s)", res.secret_uuid,
+                     res.secret_created ? "created" : "key refreshed");
+        cli_print_kv(9, "  pool:", "%s, active, autostart",
+                     res.pool_defined ? "defined" : "existed");
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_cluster_free(cl);
+    vrbd_host_free(host);
+    vrbd_spec_clear(&spec);
+    return r;
+}
+
+static int
+run_disconnect(cli_ctx *ctx)
+{
+    vrbd_spec spec = {0};
+    vrbd_host *host = NULL;
+    CLEANUP_FREE char *name = NULL;
+    const char *given = cli_opt_value(ctx, "name");
+    bool secret_removed = false;
+    int r;
+
+    if ((r = parse_pool_spec(ctx, &spec)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (given) {
+        name = xstrdup(given);
+    } else {
+        /* the default cluster's name when none is written */
+        vrbd_registry *reg = cli_registry(ctx);
+        vrbd_cluster_entry e = {0};
+
+        if (!reg)
+            goto cleanup;
+        if (vrbd_registry_get(reg, spec.cluster, &e) < 0) {
+            vrbd_registry_free(reg);
+            cli_fail();
+            goto cleanup;
+        }
+        name = xasprintf("%s-%s", e.name, spec.pool);
+        vrbd_cluster_entry_clear(&e);
+        vrbd_registry_free(reg);
+    }
+    host = open_host(ctx);
+    if (!host)
+        goto cleanup;
+    if (vrbd_host_disconnect(host, name, &secret_removed) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "libvirt_pool", json_object_new_string(name));
+        json_object_object_add(o, "secret_removed",
+                               json_object_new_boolean(secret_removed));
+        cli_print_json(o);
+    } else {
+        printf("libvirt pool '%s' removed%s\n", name,
+               secret_removed ? ", and its secret (no longer used)" : "");
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_host_free(host);
+    vrbd_spec_clear(&spec);
+    return r;
+}
+
+/* The registry's name for @fsid, or "?" (borrowed from @all). */
+static const char *
+cluster_for(const vrbd_cluster_entry *all, size_t n, const char *fsid)
+{
+    for (size_t i = 0; fsid && i < n; i++)
+        if (all[i].fsid && strcmp(all[i].fsid, fsid) == 0)
+            return all[i].name;
+    return "?";
+}
+
+static int
+run_list(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_cluster_entry *clusters = NULL;
+    vrbd_host_rbd_pool *pools = NULL;
+    vrbd_host_secret *secrets = NULL;
+    size_t nc = 0, np = 0, ns = 0;
+    vrbd_host *host = NULL;
+    int r = CLI_FAIL;
+
+    if (!reg)
+        return CLI_FAIL;
+    /* an unreadable registry only costs the cluster names */
+    if (vrbd_registry_list(reg, &clusters, &nc) < 0)
+        nc = 0;
+    host = open_host(ctx);
+    if (!host)
+        goto cleanup;
+    if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0 ||
+        vrbd_host_secret_list(host, &secrets, &ns) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = json_object_new_object();
+        struct json_object *pa = json_object_new_array();
+        struct json_object *sa = json_object_new_array();
+
+        for (size_t i = 0; i < np; i++) {
+            struct json_object *p = json_object_new_object();
+            struct json_object *h = json_object_new_array();
+
+            json_object_object_add(p, "name",
+                                   json_object_new_string(pools[i].name));
+            json_object_object_add(p, "cluster",
+                                   json_object_new_string(cluster_for(
+                                       clusters, nc, pools[i].fsid)));
+            json_object_object_add(
+                p, "fsid",
+                pools[i].fsid ? json_object_new_string(pools[i].fsid) : NULL);
+            json_object_object_add(
+                p, "pool",
+                json_object_new_string(pools[i].pool ? pools[i].pool : ""));
+            json_object_object_add(
+                p, "user",
+                json_object_new_string(pools[i].user ? pools[i].user : ""));
+            json_object_object_add(
+                p, "secret",
+                json_object_new_string(
+                    pools[i].secret_uuid ? pools[i].secret_uuid : ""));
+            for (size_t k = 0; pools[i].hosts && pools[i].hosts[k]; k++)
+                json_object_array_add(
+                    h, json_object_new_string(pools[i].hosts[k]));
+            json_object_object_add(p, "monitors", h);
+            json_object_object_add(p, "active",
+                                   json_object_new_boolean(pools[i].active));
+            json_object_object_add(p, "autostart",
+                                   json_object_new_boolean(pools[i].autostart));
+            json_object_object_add(p, "volumes",
+                                   json_object_new_int64(pools[i].volumes));
+            json_object_array_add(pa, p);
+        }
+        for (size_t i = 0; i < ns; i++) {
+            struct json_object *s = json_object_new_object();
+
+            json_object_object_add(s, "uuid",
+                                   json_object_new_string(secrets[i].uuid));
+            json_object_object_add(
+                s, "usage",
+                secrets[i].usage ? json_object_new_string(secrets[i].usage)
+                                 : NULL);
+            json_object_object_add(s, "cluster",
+                                   json_object_new_string(cluster_for(
+                                       clusters, nc, secrets[i].fsid)));
+            json_object_object_add(
+                s, "user",
+                secrets[i].entity ? json_object_new_string(secrets[i].entity)
+                                  : NULL);
+            json_object_object_add(
+                s, "private", json_object_new_boolean(secrets[i].is_private));
+            json_object_array_add(sa, s);
+        }
+        json_object_object_add(o, "pools", pa);
+        json_object_object_add(o, "secrets", sa);
+        cli_print_json(o);
+    } else {
+        printf("%-24s %-10s %-20s %-16s %-8s %-9s %s\n", "LIBVIRT POOL",
+               "CLUSTER", "CEPH POOL", "USER", "STATE", "AUTOSTART", "VOLUMES");
+        for (size_t i = 0; i < np; i++) {
+            char vols[24] = "-";
+
+            if (pools[i].volumes >= 0)
+                snprintf(vols, sizeof(vols), "%lld",
+                         (long long)pools[i].volumes);
+            printf("%-24s %-10s %-20s %-16s %-8s %-9s %s\n", pools[i].name,
+                   cluster_for(clusters, nc, pools[i].fsid),
+                   pools[i].pool ? pools[i].pool : "?",
+                   pools[i].user ? pools[i].user : "?",
+                   pools[i].active ? "active" : "inactive",
+                   pools[i].autostart ? "yes" : "no", vols);
+        }
+        printf("\n%-36s %-10s %-20s %s\n", "SECRET", "CLUSTER", "USER",
+               "PRIVATE");
+        for (size_t i = 0; i < ns; i++)
+            printf("%-36s %-10s %-20s %s\n", secrets[i].uuid,
+                   cluster_for(clusters, nc, secrets[i].fsid),
+                   secrets[i].entity
+                       ? secrets[i].entity
+                       : (secrets[i].usage ? secrets[i].usage : "?"),
+                   secrets[i].is_private ? "yes" : "NO");
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_host_rbd_pool_list_free(pools, np);
+    vrbd_host_secret_list_free(secrets, ns);
+    vrbd_cluster_entries_free(clusters, nc);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+const cli_cmd cli_cmds_host[] = {
+    {"host connect", "[CLUSTER:]POOL", 1, 1,
+     "Connect this host to a Ceph pool through libvirt",
+     "Creates (or reuses) a least-privilege user for the pool, keeps its key\n"
+     "in a private libvirt secret named after the cluster's fsid and the\n"
+     "user (one per cluster and user, on every host), and defines an RBD\n"
+     "storage pool listing every current monitor, started and autostarted.\n"
+     "Running it again changes nothing.  When it fails, it removes what it\n"
+     "made.",
+     connect_opts, run_connect},
+    {"host disconnect", "[CLUSTER:]POOL", 1, 1,
+     "Undo 'host connect' (refused while a domain uses the pool)",
+     "Stops and undefines the libvirt pool, and undefines its secret when\n"
+     "no other pool or domain uses it.  Refused, naming them, while a\n"
+     "defined domain has a disk in the pool.  The cephx user is kept.",
+     disconnect_opts, run_disconnect},
+    {"host list", "", 0, 0,
+     "List this host's RBD pools and ceph secrets, per cluster", NULL, NULL,
+     run_list},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
