@@ -4,42 +4,9 @@
  * files in tests/xml/data.  VRBD_REGENERATE=1 rewrites the golden files
  * from the current output (review the diff before committing it).
  */
+#include "golden.h"
 #include "harness.h"
 #include "internal.h"
-
-static const char *datadir;
-
-static void
-golden(const char *name, const char *got)
-{
-    CLEANUP_FREE char *path = xasprintf("%s/%s", datadir, name);
-    CLEANUP_FREE char *want = NULL;
-    size_t len = 0;
-    FILE *f;
-
-    if (getenv("VRBD_REGENERATE")) {
-        f = fopen(path, "w");
-        fputs(got, f);
-        fclose(f);
-        return;
-    }
-    f = fopen(path, "r");
-    if (!f) {
-        printf("# missing golden file %s (VRBD_REGENERATE=1 writes it)\n",
-               path);
-        harness_cur_failed = true;
-        return;
-    }
-    if (getdelim(&want, &len, '\0', f) < 0) {
-        free(want);
-        want = xstrdup("");
-    }
-    fclose(f);
-    if (strcmp(want, got) != 0) {
-        printf("# %s differs; got:\n%s", path, got);
-        harness_cur_failed = true;
-    }
-}
 
 TEST(tcg_guest_with_kernel_and_two_file_disks)
 {
@@ -127,7 +94,7 @@ TEST(invalid_specs_are_refused_naming_the_field)
 int
 main(int argc, char **argv)
 {
-    datadir = argc > 1 ? argv[1] : TEST_SRCDIR "/xml/data";
+    golden_dir = argc > 1 ? argv[1] : TEST_SRCDIR "/xml/data";
     RUN(tcg_guest_with_kernel_and_two_file_disks);
     RUN(explicit_targets_are_kept_and_others_fill_the_gaps);
     RUN(values_are_escaped_not_pasted);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-secret-uuid.c: the name and UUID of the secret for (fsid, user)
+ * are the same on every host and run, and differ between users and
+ * clusters.
+ */
+#include "harness.h"
+#include "internal.h"
+
+#define FSID1 "73d6e0ce-3231-4a4d-9f7d-14c36eebffa9"
+#define FSID2 "afa7c978-5954-4f2f-abe1-5008e9806789"
+
+TEST(the_uuid_is_a_pure_function_of_fsid_and_user)
+{
+    char a[37], b[37];
+
+    CHECK(vrbd_secret_uuid_for(FSID1, "client.libvirt", a) == 0);
+    CHECK(vrbd_secret_uuid_for(FSID1, "client.libvirt", b) == 0);
+    CHECK_STR(a, b);
+    /* pinned: hosts running different versions must agree */
+    CHECK_STR(a, "ab0c5ceb-928e-804f-bca9-f5cd939366e4");
+}
+
+TEST(users_and_clusters_get_different_uuids)
+{
+    char a[37], b[37], c[37];
+
+    CHECK(vrbd_secret_uuid_for(FSID1, "client.libvirt", a) == 0);
+    CHECK(vrbd_secret_uuid_for(FSID1, "client.libvirt2", b) == 0);
+    CHECK(vrbd_secret_uuid_for(FSID2, "client.libvirt", c) == 0);
+    CHECK(strcmp(a, b) != 0);
+    CHECK(strcmp(a, c) != 0);
+}
+
+TEST(the_uuid_is_rfc9562_version_8)
+{
+    char a[37];
+
+    CHECK(vrbd_secret_uuid_for(FSID2, "client.x", a) == 0);
+    CHECK(strlen(a) == 36 && a[8] == '-' && a[13] == '-');
+    CHECK(a[14] == '8');
+    CHECK(strchr("89ab", a[19]) != NULL);
+}
+
+TEST(a_malformed_fsid_is_refused)
+{
+    char a[37];
+
+    CHECK(vrbd_secret_uuid_for("not-a-uuid", "client.x", a) == -1);
+    CHECK(vrbd_secret_uuid_for(FSID1 "00", "client.x", a) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+}
+
+TEST(the_usage_name_carries_fsid_and_user)
+{
+    CLEANUP_FREE char *u = vrbd_secret_usage_name(FSID1, "client.libvirt");
+
+    CHECK_STR(u, "virt-rbd/" FSID1 "/client.libvirt");
+}
+
+int
+main(void)
+{
+    RUN(the_uuid_is_a_pure_function_of_fsid_and_user);
+    RUN(users_and_clusters_get_different_uuids);
+    RUN(the_uuid_is_rfc9562_version_8);
+    RUN(a_malformed_fsid_is_refused);
+    RUN(the_usage_name_carries_fsid_and_user);
+    return harness_done();
+}
