@@ -5,6 +5,7 @@
  * undoing that.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
@@ -20,6 +21,15 @@ static const cli_opt connect_opts[] = {
 
 static const cli_opt disconnect_opts[] = {
     {"name", 0, "LIBVIRT_POOL", "libvirt pool name (default: CLUSTER-POOL)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt ensure_opts[] = {
+    {"wait", 0, "SECONDS",
+     "wait up to this long for clusters to answer (default: 0, try once)"},
+    {"start-domains", 0, NULL,
+     "then start inactive autostart domains whose RBD disks are all "
+     "reachable"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -309,6 +319,96 @@ cleanup:
     return r;
 }
 
+static int
+run_ensure(cli_ctx *ctx)
+{
+    const char *w = cli_opt_value(ctx, "wait");
+    vrbd_ensure_opts opts = {.start_domains = cli_flag(ctx, "start-domains")};
+    vrbd_ensure_item *items = NULL;
+    vrbd_host *host = NULL;
+    size_t n = 0;
+    int r = CLI_FAIL;
+    bool failed = false;
+
+    if (w) {
+        char *end;
+        unsigned long v = strtoul(w, &end, 10);
+
+        if (*end || end == w || w[0] == '-' || v > 86400)
+            return cli_usage(ctx,
+                             "invalid --wait '%s': give whole seconds "
+                             "from 0 to 86400",
+                             w);
+        opts.wait_sec = (unsigned)v;
+    }
+    opts.reg = cli_registry(ctx);
+    if (!opts.reg)
+        return CLI_FAIL;
+    host = open_host(ctx);
+    if (!host)
+        goto cleanup;
+    if (vrbd_host_ensure(host, &opts, &items, &n) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        static const char *const states[] = {"active", "started", "failed"};
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *o = json_object_new_object();
+
+            json_object_object_add(o, items[i].is_domain ? "domain" : "pool",
+                                   json_object_new_string(items[i].name));
+            json_object_object_add(
+                o, "cluster",
+                items[i].cluster ? json_object_new_string(items[i].cluster)
+                                 : NULL);
+            json_object_object_add(
+                o, "state", json_object_new_string(states[items[i].state]));
+            json_object_object_add(o, "seconds",
+                                   json_object_new_double(items[i].seconds));
+            json_object_object_add(
+                o, "message",
+                items[i].message ? json_object_new_string(items[i].message)
+                                 : NULL);
+            json_object_array_add(a, o);
+        }
+        cli_print_json(a);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const vrbd_ensure_item *it = &items[i];
+
+        if (it->state == VRBD_ENSURE_FAILED) {
+            failed = true;
+            fprintf(stderr, "virt-rbd: error: %s '%s' not started: %s\n",
+                    it->is_domain ? "domain" : "pool", it->name,
+                    it->message ? it->message : "unknown reason");
+        }
+        if (ctx->json)
+            continue;
+        if (it->state == VRBD_ENSURE_ACTIVE)
+            printf("pool '%s' (cluster '%s'): active\n", it->name, it->cluster);
+        else if (it->state == VRBD_ENSURE_STARTED && !it->is_domain)
+            printf("pool '%s' (cluster '%s'): started after %.1f s\n", it->name,
+                   it->cluster, it->seconds);
+        else if (it->state == VRBD_ENSURE_STARTED)
+            printf("domain '%s': started\n", it->name);
+    }
+    if (n == 0 && !ctx->json)
+        printf("no RBD pool managed by virt-rbd on this host\n");
+    if (failed)
+        fprintf(stderr, "virt-rbd: hint: check the clusters with 'virt-rbd "
+                        "doctor', or wait longer (--wait)\n");
+    r = failed ? CLI_FAIL : CLI_OK;
+
+cleanup:
+    vrbd_ensure_items_free(items, n);
+    vrbd_host_free(host);
+    vrbd_registry_free(opts.reg);
+    return r;
+}
+
 const cli_cmd cli_cmds_host[] = {
     {"host connect", "[CLUSTER:]POOL", 1, 1,
      "Connect this host to a Ceph pool through libvirt",
@@ -325,6 +425,17 @@ const cli_cmd cli_cmds_host[] = {
      "no other pool or domain uses it.  Refused, naming them, while a\n"
      "defined domain has a disk in the pool.  The cephx user is kept.",
      disconnect_opts, run_disconnect},
+    {"host ensure", "", 0, 0,
+     "Start the RBD pools libvirt's autostart gave up on, once Ceph answers",
+     "For every RBD pool virt-rbd manages that is not active, waits (with\n"
+     "backoff, within --wait) until its cluster answers, then starts and\n"
+     "refreshes it; with --start-domains, then starts the inactive\n"
+     "autostart domains whose RBD disks are all in active pools, by name.\n"
+     "libvirt autostarts pools once, when libvirtd starts: a cluster that\n"
+     "comes up later leaves them inactive.  Run this after libvirtd at boot\n"
+     "(docs/virt-rbd-ensure.service).  Exit status 1 if something could not\n"
+     "be started in time.",
+     ensure_opts, run_ensure},
     {"host list", "", 0, 0,
      "List this host's RBD pools and ceph secrets, per cluster", NULL, NULL,
      run_list},

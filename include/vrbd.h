@@ -605,6 +605,75 @@ VRBD_API int vrbd_host_domains_using(vrbd_host *host, const char *pool,
 VRBD_API int vrbd_host_disconnect(vrbd_host *host, const char *name,
                                   bool *secret_removed);
 
+typedef enum {
+    VRBD_ENSURE_ACTIVE = 0, /* was active already */
+    VRBD_ENSURE_STARTED,    /* started by this call */
+    VRBD_ENSURE_FAILED,     /* could not be started in time */
+} vrbd_ensure_state;
+
+typedef struct vrbd_ensure_item {
+    char *name;    /* libvirt pool, or domain with is_domain */
+    char *cluster; /* registry name, or the fsid when unregistered */
+    bool is_domain;
+    vrbd_ensure_state state;
+    double seconds; /* time waited for it */
+    char *message;  /* why it failed, or NULL */
+} vrbd_ensure_item;
+
+typedef struct vrbd_ensure_opts {
+    unsigned wait_sec;  /* give up after this long in all; 0: one try */
+    bool start_domains; /* then start inactive autostart domains whose
+                         * RBD disks are all in active pools */
+    vrbd_registry *reg; /* to probe clusters quickly; may be NULL */
+} vrbd_ensure_opts;
+
+/*
+ * Bring up every RBD pool virt-rbd manages (those whose secret is one of
+ * ours) that is not active: wait, with backoff and within opts->wait_sec,
+ * until its cluster answers, then start and refresh it.  This is what
+ * libvirt's own autostart does once at boot and never again, so a pool
+ * whose cluster came up later stays inactive.  One item per pool (and per
+ * domain started) is returned; the call fails only when libvirt cannot
+ * be used at all.
+ */
+VRBD_API int vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
+                              vrbd_ensure_item **items, size_t *n);
+VRBD_API void vrbd_ensure_items_free(vrbd_ensure_item *items, size_t n);
+
+/* ---------------------------------------------------------------- doctor */
+
+typedef enum {
+    VRBD_CHECK_OK = 0,
+    VRBD_CHECK_WARN,
+    VRBD_CHECK_FAIL,
+} vrbd_check_status;
+
+typedef struct vrbd_check {
+    char *name; /* "libvirt", "cluster:ceph", "pool:ceph-rbd" ... */
+    vrbd_check_status status;
+    char *message; /* what was found */
+    char *fix;     /* what to do, or NULL when ok */
+} vrbd_check;
+
+typedef struct vrbd_doctor_opts {
+    vrbd_registry *reg;   /* the clusters to check */
+    const char *cluster;  /* only this one (and its pools); NULL: all */
+    const char *uri;      /* libvirt URI, NULL: qemu:///system */
+    unsigned timeout_sec; /* per cluster; 0: 10 */
+} vrbd_doctor_opts;
+
+/*
+ * Check the whole chain: libvirt and its rbd storage backend, QEMU's rbd
+ * block driver, each cluster (reachable, health, clock skew, keyring
+ * mode), each RBD pool of this host (secret present and private, the
+ * user's caps least-privilege, Ceph pool present, active, autostarted,
+ * monitors current), and each domain's RBD disks (image present,
+ * monitors current).  Fails only for bad options: problems are checks.
+ */
+VRBD_API int vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
+                             size_t *n);
+VRBD_API void vrbd_checks_free(vrbd_check *checks, size_t n);
+
 /* ---------------------------------------------------------------- domain */
 
 typedef enum {
