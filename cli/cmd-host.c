@@ -409,6 +409,101 @@ cleanup:
     return r;
 }
 
+static struct json_object *
+strv_json(char *const *v)
+{
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; v && v[i]; i++)
+        json_object_array_add(a, json_object_new_string(v[i]));
+    return a;
+}
+
+static int
+refresh_one(cli_ctx *ctx, vrbd_host *host, const char *name,
+            struct json_object *out)
+{
+    vrbd_cluster *cl = NULL;
+    vrbd_refresh_result res = {0};
+
+    if (cli_connect(ctx, name, &cl) < 0)
+        return CLI_FAIL;
+    if (vrbd_host_refresh_mons(host, cl, &res) < 0) {
+        vrbd_cluster_free(cl);
+        return cli_fail();
+    }
+    if (out) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
+        json_object_object_add(o, "pools", strv_json(res.pools));
+        json_object_object_add(o, "domains", strv_json(res.domains));
+        json_object_object_add(o, "running", strv_json(res.running));
+        json_object_array_add(out, o);
+    } else {
+        size_t np = 0, nd = 0;
+
+        while (res.pools && res.pools[np])
+            np++;
+        while (res.domains && res.domains[nd])
+            nd++;
+        printf("cluster '%s': %zu pool(s) and %zu domain(s) updated\n",
+               vrbd_cluster_name(cl), np, nd);
+        for (size_t i = 0; i < np; i++)
+            printf("  pool %s\n", res.pools[i]);
+        for (size_t i = 0; i < nd; i++)
+            printf("  domain %s\n", res.domains[i]);
+        for (size_t i = 0; res.running && res.running[i]; i++)
+            printf("  note: domain '%s' is running: its disks use the new "
+                   "monitors from its next start\n",
+                   res.running[i]);
+    }
+    vrbd_refresh_result_clear(&res);
+    vrbd_cluster_free(cl);
+    return CLI_OK;
+}
+
+static int
+run_refresh_mons(cli_ctx *ctx)
+{
+    struct json_object *out = ctx->json ? json_object_new_array() : NULL;
+    vrbd_registry *reg = NULL;
+    vrbd_cluster_entry *all = NULL;
+    vrbd_host *host = NULL;
+    size_t n = 0;
+    int r = CLI_OK;
+
+    if (ctx->argc && vrbd_cluster_name_check(ctx->argv[0]) < 0)
+        return cli_fail();
+    host = open_host(ctx);
+    if (!host) {
+        json_object_put(out);
+        return CLI_FAIL;
+    }
+    if (ctx->argc) {
+        r = refresh_one(ctx, host, ctx->argv[0], out);
+    } else {
+        /* every registered cluster */
+        reg = cli_registry(ctx);
+        if (!reg || vrbd_registry_list(reg, &all, &n) < 0) {
+            r = reg ? cli_fail() : CLI_FAIL;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                if (refresh_one(ctx, host, all[i].name, out) != CLI_OK)
+                    r = CLI_FAIL;
+        }
+    }
+    if (out && r == CLI_OK)
+        cli_print_json(out);
+    else
+        json_object_put(out);
+    vrbd_cluster_entries_free(all, n);
+    vrbd_registry_free(reg);
+    vrbd_host_free(host);
+    return r;
+}
+
 const cli_cmd cli_cmds_host[] = {
     {"host connect", "[CLUSTER:]POOL", 1, 1,
      "Connect this host to a Ceph pool through libvirt",
@@ -436,6 +531,15 @@ const cli_cmd cli_cmds_host[] = {
      "(docs/virt-rbd-ensure.service).  Exit status 1 if something could not\n"
      "be started in time.",
      ensure_opts, run_ensure},
+    {"host refresh-mons", "[CLUSTER]", 0, 1,
+     "Rewrite monitor lists in RBD pools and domain disks from the monmap",
+     "When a cluster's monitors change, rewrites the <host> list of every\n"
+     "RBD pool of that cluster (restarting the active ones) and of every\n"
+     "domain disk that uses it (recognised by the cluster's secret) in the\n"
+     "persistent definitions.  A running domain keeps its old list until\n"
+     "its next start; that is said.  Without CLUSTER: every registered\n"
+     "cluster.",
+     NULL, run_refresh_mons},
     {"host list", "", 0, 0,
      "List this host's RBD pools and ceph secrets, per cluster", NULL, NULL,
      run_list},

@@ -605,6 +605,24 @@ VRBD_API int vrbd_host_domains_using(vrbd_host *host, const char *pool,
 VRBD_API int vrbd_host_disconnect(vrbd_host *host, const char *name,
                                   bool *secret_removed);
 
+typedef struct vrbd_refresh_result {
+    char **pools;   /* libvirt pools rewritten; NULL-terminated */
+    char **domains; /* domains whose definition was rewritten */
+    char **running; /* of those, the running ones: their live
+                     * disks keep the old list until restarted */
+} vrbd_refresh_result;
+
+/*
+ * After the monitors of @cl changed: rewrite the <host> list of every RBD
+ * pool of that cluster (restarting the active ones so they use it) and of
+ * every domain disk that points at it (the persistent definition; domains
+ * are recognised by the cluster's secret).  Only definitions whose list
+ * differs are touched.
+ */
+VRBD_API int vrbd_host_refresh_mons(vrbd_host *host, vrbd_cluster *cl,
+                                    vrbd_refresh_result *res);
+VRBD_API void vrbd_refresh_result_clear(vrbd_refresh_result *res);
+
 typedef enum {
     VRBD_ENSURE_ACTIVE = 0, /* was active already */
     VRBD_ENSURE_STARTED,    /* started by this call */
