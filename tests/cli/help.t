@@ -20,6 +20,12 @@
     user list          List a cluster's client users and their caps (never keys)
     user show          Show a user's caps (never its key)
     user rm            Delete a cephx user
+    host connect       Connect this host to a Ceph pool through libvirt
+    host disconnect    Undo 'host connect' (refused while a domain uses the pool)
+    host ensure        Start the RBD pools libvirt's autostart gave up on, once Ceph answers
+    host refresh-mons  Rewrite monitor lists in RBD pools and domain disks from the monmap
+    host list          List this host's RBD pools and ceph secrets, per cluster
+    doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command
     version            Show the versions of virt-rbd and the libraries it runs on
   
