@@ -7,13 +7,21 @@ Set up: both clusters registered, a pool on each holding an image made through l
   $ rbd -c "$VRBD_LAB_CEPH_CONF" create --size 8M vrbdt-$UNIQ/made-by-librbd
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" create --size 8M vrbdt-$UNIQ/made-by-librbd
 
-One command per cluster takes the host to an active, autostarted RBD pool
+One command per cluster takes the host to an active, autostarted RBD pool;
+while it runs, no process shows the key in its argv or environment, nor
+does the debug log
 
-  $ virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
+  $ virt-rbd user create client.vrbdt-$UNIQ --pool vrbdt-$UNIQ > /dev/null
+  $ ceph -c "$VRBD_LAB_CEPH_CONF" auth get-key client.vrbdt-$UNIQ > key; chmod 600 key
+  $ (while :; do cat /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null; done) > samples & sampler=$!
+  > virt-rbd -v -v host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ 2> debug.log | sed "s/$UNIQ/U/g"
+  > kill $sampler; wait $sampler 2>/dev/null
+  > echo "samples: $(wc -c < samples | awk '{print ($1 > 10000) ? "many" : "few"}'), key in them: $(grep -cFf key samples), key in debug log: $(grep -cFf key debug.log), debug lines: $(grep -c debug debug.log | awk '{print ($1 > 3) ? "some" : "none"}')"
   host connected to ceph:vrbdt-U as libvirt pool 'ceph-vrbdt-U'
-    user:   client.vrbdt-U (created)
+    user:   client.vrbdt-U (unchanged)
     secret: [0-9a-f-]{36} \(private, created\) (re)
     pool:   defined, active, autostart
+  samples: many, key in them: 0, key in debug log: 0, debug lines: some
   $ virt-rbd host connect zdata:vrbdt-$UNIQ --user client.vrbdt-$UNIQ --name zd-$UNIQ > /dev/null
   $ virsh -q -c qemu:///system pool-info ceph-vrbdt-$UNIQ | grep -E '^(State|Autostart)'
   State:          running
@@ -67,9 +75,8 @@ Running it twice changes nothing
   $ virsh -q -c qemu:///system secret-list | grep -c "virt-rbd/.*/client.vrbdt-$UNIQ"
   2
 
-The key is in no log and no process's argv or environment
+The key is in no log of the lab, and in no process's argv or environment
 
-  $ ceph -c "$VRBD_LAB_CEPH_CONF" auth get-key client.vrbdt-$UNIQ > key; chmod 600 key
   $ grep -rlFf key "$VRBD_LAB_DIR" 2>/dev/null | grep -v '/osd/\|/mon/\|/mgr/' || echo none
   none
   $ grep -lFf key /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null || echo none
