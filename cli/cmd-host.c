@@ -186,6 +186,34 @@ cleanup:
     return r;
 }
 
+/* Whether registered cluster @fsid answers: "yes", "no", or "?" when it
+ * is not registered.  Probed once per cluster, with a short timeout. */
+static const char *
+reachable(const cli_ctx *ctx, const vrbd_cluster_entry *all, size_t n,
+          const char *fsid, int *cache)
+{
+    for (size_t i = 0; fsid && i < n; i++) {
+        if (!all[i].fsid || strcmp(all[i].fsid, fsid) != 0)
+            continue;
+        if (cache[i] == 0) {
+            vrbd_cluster_opts o = {
+                .name = all[i].name,
+                .conf_path = all[i].conf_path,
+                .mon_host = all[i].mon_host,
+                .user = all[i].user,
+                .keyring = all[i].keyring,
+                .timeout_sec = ctx->timeout_sec < 5 ? ctx->timeout_sec : 5};
+            vrbd_cluster *cl = NULL;
+
+            cache[i] = vrbd_cluster_connect(&o, &cl) == 0 ? 1 : 2;
+            vrbd_cluster_free(cl);
+            vrbd_error_clear();
+        }
+        return cache[i] == 1 ? "yes" : "no";
+    }
+    return "?";
+}
+
 /* The registry's name for @fsid, or "?" (borrowed from @all). */
 static const char *
 cluster_for(const vrbd_cluster_entry *all, size_t n, const char *fsid)
@@ -206,6 +234,7 @@ run_list(cli_ctx *ctx)
     size_t nc = 0, np = 0, ns = 0;
     vrbd_host *host = NULL;
     int r = CLI_FAIL;
+    int *cache = NULL;
 
     if (!reg)
         return CLI_FAIL;
@@ -220,6 +249,7 @@ run_list(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
+    cache = xcalloc(nc + 1, sizeof(int));
     if (ctx->json) {
         struct json_object *o = json_object_new_object();
         struct json_object *pa = json_object_new_array();
@@ -253,6 +283,10 @@ run_list(cli_ctx *ctx)
             json_object_object_add(p, "monitors", h);
             json_object_object_add(p, "active",
                                    json_object_new_boolean(pools[i].active));
+            json_object_object_add(
+                p, "reachable",
+                json_object_new_string(
+                    reachable(ctx, clusters, nc, pools[i].fsid, cache)));
             json_object_object_add(p, "autostart",
                                    json_object_new_boolean(pools[i].autostart));
             json_object_object_add(p, "volumes",
@@ -291,12 +325,13 @@ run_list(cli_ctx *ctx)
             if (pools[i].volumes >= 0)
                 snprintf(vols, sizeof(vols), "%lld",
                          (long long)pools[i].volumes);
-            printf("%-24s %-10s %-20s %-16s %-8s %-9s %s\n", pools[i].name,
+            printf("%-24s %-10s %-20s %-16s %-8s %-9s %-9s %s\n", pools[i].name,
                    cluster_for(clusters, nc, pools[i].fsid),
                    pools[i].pool ? pools[i].pool : "?",
                    pools[i].user ? pools[i].user : "?",
                    pools[i].active ? "active" : "inactive",
-                   pools[i].autostart ? "yes" : "no", vols);
+                   pools[i].autostart ? "yes" : "no",
+                   reachable(ctx, clusters, nc, pools[i].fsid, cache), vols);
         }
         printf("\n%-36s %-10s %-20s %s\n", "SECRET", "CLUSTER", "USER",
                "PRIVATE");
@@ -311,6 +346,7 @@ run_list(cli_ctx *ctx)
     r = CLI_OK;
 
 cleanup:
+    free(cache);
     vrbd_host_rbd_pool_list_free(pools, np);
     vrbd_host_secret_list_free(secrets, ns);
     vrbd_cluster_entries_free(clusters, nc);

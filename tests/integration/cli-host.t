@@ -60,9 +60,9 @@ The user has only its pool: least privilege
 
 host list shows both, per cluster
 
-  $ virt-rbd host list | awk -v u=$UNIQ '$3 == "vrbdt-"u {print $2, $5, $6, $7}'
-  ceph active yes 1
-  zdata active yes 1
+  $ virt-rbd host list | awk -v u=$UNIQ '$3 == "vrbdt-"u {print $2, $5, $6, $7, $8}'
+  ceph active yes yes 1
+  zdata active yes yes 1
 
 Running it twice changes nothing
 
@@ -99,6 +99,30 @@ A failed connect leaves nothing behind that it made
   $ virsh -q -c qemu:///system secret-list | grep -c "client.vrbdt-$UNIQ-b"
   0
   [1]
+
+A secret UUID held by another secret is a clash, and nothing is made
+
+  $ uuid=$(virsh -q -c qemu:///system secret-list | awk -v u="client.vrbdt-$UNIQ" '$0 ~ u && /'"$VRBD_LAB_CEPH_FSID"'/ {print $1}')
+  > virt-rbd host disconnect vrbdt-$UNIQ > /dev/null
+  > printf "<secret ephemeral='no' private='yes'><uuid>%s</uuid><usage type='ceph'><name>someone else</name></usage></secret>" "$uuid" > other.xml
+  > virsh -q -c qemu:///system secret-define other.xml > /dev/null
+  > virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g; s/$uuid/UUID/g"
+  > virsh -q -c qemu:///system pool-info ceph-vrbdt-$UNIQ > /dev/null 2>&1 || echo "no pool left"
+  > virsh -q -c qemu:///system secret-undefine "$uuid" > /dev/null
+  > virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ | sed -n 3p | sed "s/$uuid/UUID/"
+  virt-rbd: error: secret UUID clash: UUID is taken by the secret for 'someone else', not 'virt-rbd/.*/client.vrbdt-U' (re)
+  virt-rbd: hint: undefine that secret if it is stale (virsh secret-undefine UUID)
+  no pool left
+    secret: UUID (private, created)
+
+A cluster that does not answer fails within the timeout, leaving nothing
+
+  $ printf 'fsid = 00000000-0000-0000-0000-000000000000\nmon_host = 127.0.0.1:3999\nkeyring = %s\n' "$VRBD_LAB_CEPH_KEYRING" > config/clusters/dead.conf
+  $ timeout 60 virt-rbd --timeout 2 host connect dead:vrbdt-$UNIQ
+  virt-rbd: error: monitors of cluster 'dead' did not answer within 2 s
+  virt-rbd: hint: check that the monitors at 127.0.0.1:3999 are up and reachable, or raise --timeout
+  [1]
+  $ rm config/clusters/dead.conf
 
 A missing Ceph pool is named
 
