@@ -17,8 +17,10 @@ run_help(cli_ctx *ctx)
         cli_print_main_help();
         return CLI_OK;
     }
-    name = ctx->argc == 2 ? xasprintf("%s %s", ctx->argv[0], ctx->argv[1])
-                          : xstrdup(ctx->argv[0]);
+    name = ctx->argc == 3
+               ? xasprintf("%s %s %s", ctx->argv[0], ctx->argv[1], ctx->argv[2])
+           : ctx->argc == 2 ? xasprintf("%s %s", ctx->argv[0], ctx->argv[1])
+                            : xstrdup(ctx->argv[0]);
     cmd = cli_find_cmd(name);
     if (!cmd)
         return cli_usage(NULL, "unknown command '%s'", name);
@@ -50,7 +52,7 @@ run_version(cli_ctx *ctx)
 }
 
 const cli_cmd cli_cmds_misc[] = {
-    {"help", "[COMMAND]", 0, 2, "Show help for virt-rbd or one command", NULL,
+    {"help", "[COMMAND]", 0, 3, "Show help for virt-rbd or one command", NULL,
      NULL, run_help},
     {"version", "", 0, 0,
      "Show the versions of virt-rbd and the libraries it runs on", NULL, NULL,

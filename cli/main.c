@@ -45,9 +45,9 @@ static const cli_opt global_opts[] = {
 };
 #define N_GLOBAL ((int)(sizeof(global_opts) / sizeof(global_opts[0])) - 1)
 
-static const cli_cmd *const groups[] = {cli_cmds_cluster, cli_cmds_pool,
-                                        cli_cmds_user,    cli_cmds_host,
-                                        cli_cmds_doctor,  cli_cmds_misc};
+static const cli_cmd *const groups[] = {
+    cli_cmds_cluster, cli_cmds_pool,   cli_cmds_user, cli_cmds_host,
+    cli_cmds_vol,     cli_cmds_doctor, cli_cmds_misc};
 
 static void
 for_each_cmd(void (*fn)(const cli_cmd *, void *), void *opaque)
@@ -269,6 +269,19 @@ parse(cli_ctx *ctx, const cli_cmd *cmd, int argc, char **argv)
     return -1;
 }
 
+/* Whether some command starts with the words @prefix and more. */
+static bool
+is_group(const char *prefix)
+{
+    size_t len = strlen(prefix);
+
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+        for (const cli_cmd *c = groups[g]; c->name; c++)
+            if (strncmp(c->name, prefix, len) == 0 && c->name[len] == ' ')
+                return true;
+    return false;
+}
+
 static void
 log_to_stderr(vrbd_log_level level, const char *msg, void *opaque)
 {
@@ -296,7 +309,15 @@ main(int argc, char **argv)
         cli_print_main_help();
         return CLI_USAGE;
     }
-    if (first + 1 < argc) {
+    if (first + 2 < argc) {
+        CLEANUP_FREE char *three = xasprintf("%s %s %s", argv[first],
+                                             argv[first + 1], argv[first + 2]);
+
+        cmd = cli_find_cmd(three);
+        if (cmd)
+            first += 3;
+    }
+    if (!cmd && first + 1 < argc) {
         CLEANUP_FREE char *two =
             xasprintf("%s %s", argv[first], argv[first + 1]);
 
@@ -310,13 +331,16 @@ main(int argc, char **argv)
             first += 1;
     }
     if (!cmd) {
-        bool group = false;
+        CLEANUP_FREE char *two =
+            first + 1 < argc ? xasprintf("%s %s", argv[first], argv[first + 1])
+                             : NULL;
+        bool group = is_group(argv[first]);
 
-        for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
-            for (const cli_cmd *c = groups[g]; c->name; c++)
-                if (strncmp(c->name, argv[first], strlen(argv[first])) == 0 &&
-                    c->name[strlen(argv[first])] == ' ')
-                    group = true;
+        if (two && is_group(two) && first + 2 < argc)
+            return cli_usage(NULL, "unknown command '%s %s'", two,
+                             argv[first + 2]);
+        if (two && is_group(two))
+            return cli_usage(NULL, "'%s' needs a subcommand", two);
         if (group && first + 1 < argc)
             return cli_usage(NULL, "unknown command '%s %s'", argv[first],
                              argv[first + 1]);

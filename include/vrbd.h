@@ -590,6 +590,22 @@ VRBD_API int vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
                                const vrbd_host_connect_opts *opts,
                                vrbd_host_connect_result *res);
 
+/* Refresh the active libvirt RBD pools of Ceph pool @pool on cluster
+ * @fsid, so images made or removed through librbd show at once.  Returns
+ * how many were refreshed, or -1. */
+VRBD_API int vrbd_host_refresh_pools_of(vrbd_host *host, const char *fsid,
+                                        const char *pool);
+
+/* The running domains with a disk whose RBD source is "pool[/ns]/image",
+ * with the disk's target ("vda"): two NULL-terminated arrays of the same
+ * length.  Caller frees. */
+VRBD_API int vrbd_host_domains_with_image(vrbd_host *host, const char *name,
+                                          char ***domains, char ***targets);
+
+/* Tell running domain @domain that its disk @target grew to @bytes. */
+VRBD_API int vrbd_host_block_resize(vrbd_host *host, const char *domain,
+                                    const char *target, uint64_t bytes);
+
 /* The names of the defined domains with a disk in RBD pool @pool whose
  * auth secret is @secret_uuid (NULL: any).  NULL-terminated; caller frees
  * each and the array. */
@@ -657,6 +673,173 @@ typedef struct vrbd_ensure_opts {
 VRBD_API int vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
                               vrbd_ensure_item **items, size_t *n);
 VRBD_API void vrbd_ensure_items_free(vrbd_ensure_item *items, size_t n);
+
+/* ---------------------------------------------------------------- volumes */
+
+/*
+ * RBD images ("volumes"), through librbd.  Every function takes a parsed
+ * spec; the cluster in it is the caller's business (it picked @cl).
+ */
+#define VRBD_FEATURES_DEFAULT_NAMES                                            \
+    "layering,exclusive-lock,object-map,fast-diff,deep-flatten"
+
+/* Parse "layering,exclusive-lock,..." into librbd feature bits, checking
+ * their dependencies.  -1: INVALID naming the bad one. */
+VRBD_API int vrbd_features_parse(const char *text, uint64_t *bits);
+
+/* The names of @bits, comma-separated; caller frees. */
+VRBD_API char *vrbd_features_format(uint64_t bits);
+
+typedef struct vrbd_volume_create_opts {
+    uint64_t size;
+    uint64_t object_size;  /* power of two, 4 KiB .. 32 MiB; 0: 4 MiB */
+    uint64_t features;     /* 0: VRBD_FEATURES_DEFAULT_NAMES */
+    const char *data_pool; /* erasure-coded data pool, or NULL */
+} vrbd_volume_create_opts;
+
+/* Create a format 2 image.  VRBD_ERR_EXISTS if the name is taken. */
+VRBD_API int vrbd_volume_create(vrbd_cluster *cl, const vrbd_spec *spec,
+                                const vrbd_volume_create_opts *opts);
+
+typedef struct vrbd_snap {
+    uint64_t id;
+    char *name;
+    uint64_t size;
+    bool is_protected;
+    int64_t timestamp;
+    char **children; /* "pool[/ns]/image", NULL-terminated */
+} vrbd_snap;
+
+typedef struct vrbd_watcher {
+    char *addr; /* "127.0.0.1:0/2425040214" */
+    int64_t client_id;
+    uint64_t cookie;
+} vrbd_watcher;
+
+#define VRBD_UNKNOWN UINT64_MAX
+
+typedef struct vrbd_volume_info {
+    char *name;
+    char *pool;
+    char *nspace; /* NULL: default namespace */
+    uint64_t size;
+    uint64_t used; /* bytes allocated, VRBD_UNKNOWN if not known */
+    uint64_t object_size;
+    int order;
+    uint64_t objects;
+    char *id;
+    char *block_name_prefix;
+    int format;
+    uint64_t features;
+    uint64_t op_features;
+    uint64_t flags;
+    char *data_pool; /* NULL when none */
+    char *parent;    /* "pool[/ns]/image@snap", NULL when none */
+    int64_t created, modified, accessed; /* seconds since the epoch */
+    vrbd_snap *snaps;
+    size_t n_snaps;
+    bool any_protected;
+    size_t n_children; /* over all snapshots */
+    vrbd_watcher *watchers;
+    size_t n_watchers;
+    char **lock_owners; /* exclusive lock owners, NULL-terminated */
+    char *owner;        /* the virt-rbd.owner metadata, or NULL */
+    bool error;         /* listing: the image could not be read */
+} vrbd_volume_info;
+
+/* Everything about one image (or one of its snapshots with spec->snap). */
+VRBD_API int vrbd_volume_info_get(vrbd_cluster *cl, const vrbd_spec *spec,
+                                  vrbd_volume_info **out);
+VRBD_API void vrbd_volume_info_free(vrbd_volume_info *info);
+
+/*
+ * The images of a pool (or namespace), sorted.  Without @details only the
+ * names are filled (one rbd_list2 call); with it every image is opened
+ * read-only, @jobs at a time (0: 16), for size, used bytes (when fast-diff
+ * is valid), parent, format, protection, lock and watchers.  Images that
+ * vanish meanwhile are skipped.  Free with vrbd_volume_list_free().
+ */
+VRBD_API int vrbd_volume_list(vrbd_cluster *cl, const char *pool,
+                              const char *nspace, bool details, unsigned jobs,
+                              vrbd_volume_info **out, size_t *n);
+VRBD_API void vrbd_volume_list_free(vrbd_volume_info *list, size_t n);
+
+/* Resize; shrinking needs @allow_shrink (VRBD_ERR_INVALID otherwise). */
+VRBD_API int vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec,
+                                uint64_t size, bool allow_shrink);
+
+typedef enum {
+    VRBD_SNAP_CREATE = 0,
+    VRBD_SNAP_REMOVE,
+    VRBD_SNAP_ROLLBACK,
+    VRBD_SNAP_PROTECT,
+    VRBD_SNAP_UNPROTECT,
+} vrbd_snap_op;
+
+/*
+ * Run @op on spec->snap of spec->image.  Removing a protected snapshot or
+ * one with children, unprotecting one with children, and rolling back an
+ * image in use (it has watchers) are refused, naming what is in the way.
+ */
+VRBD_API int vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec,
+                           vrbd_snap_op op);
+
+typedef struct vrbd_clone_opts {
+    bool snap_if_missing; /* create and protect the source snapshot */
+    bool flatten;         /* copy the parent's data: no parent left */
+    unsigned max_depth;   /* flatten when the chain gets deeper; 0: 5 */
+} vrbd_clone_opts;
+
+typedef struct vrbd_clone_result {
+    unsigned depth; /* parents above the new image, after flattening */
+    bool flattened; /* because asked or past max_depth */
+    bool snap_created;
+    bool clone_v1; /* the cluster refused v2: the snapshot got
+                    * protected for a v1 clone */
+} vrbd_clone_result;
+
+/* Clone @src (with @SNAP) to @dst on the same cluster: a layered image
+ * (clone v2 where the cluster allows, so protection is optional). */
+VRBD_API int vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src,
+                               const vrbd_spec *dst,
+                               const vrbd_clone_opts *opts,
+                               vrbd_clone_result *res);
+
+/* Copy the parent's data into @spec, so it stands alone. */
+VRBD_API int vrbd_volume_flatten(vrbd_cluster *cl, const vrbd_spec *spec);
+
+typedef struct vrbd_holder {
+    char *addr;        /* watcher address */
+    int64_t client_id; /* client.N */
+    bool local;        /* the address is this host's */
+    char *domain;      /* the libvirt domain holding it, or NULL */
+    char *advice;      /* what to do about it */
+} vrbd_holder;
+
+/*
+ * Who holds an image open: each watcher, mapped to the running libvirt
+ * domain on this host whose disk is this image (@host may be NULL: no
+ * mapping), to a local process that is no domain, or to a remote host,
+ * with the owner recorded in the image's metadata, and advice.
+ */
+VRBD_API int vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl,
+                             const vrbd_spec *spec, vrbd_holder **out,
+                             size_t *n, char **owner);
+VRBD_API void vrbd_holders_free(vrbd_holder *h, size_t n);
+
+typedef struct vrbd_remove_opts {
+    bool force; /* also remove the image's unprotected snapshots */
+    bool trash; /* move to the RBD trash instead of deleting */
+} vrbd_remove_opts;
+
+/*
+ * Remove an image.  Refused while it has watchers (the error names the
+ * holders, see vrbd_volume_who), children, protected snapshots, or any
+ * snapshot without opts->force.
+ */
+VRBD_API int vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl,
+                                const vrbd_spec *spec,
+                                const vrbd_remove_opts *opts);
 
 /* ---------------------------------------------------------------- doctor */
 

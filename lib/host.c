@@ -758,3 +758,98 @@ cleanup:
     virStoragePoolFree(pool);
     return ret;
 }
+
+int
+vrbd_host_refresh_pools_of(vrbd_host *host, const char *fsid, const char *pool)
+{
+    vrbd_host_rbd_pool *pools = NULL;
+    size_t np = 0;
+    int k = 0;
+
+    if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0)
+        return -1;
+    for (size_t i = 0; i < np; i++) {
+        virStoragePoolPtr p;
+
+        if (!pools[i].active || !pools[i].fsid || !pools[i].pool ||
+            strcmp(pools[i].fsid, fsid) != 0 || strcmp(pools[i].pool, pool))
+            continue;
+        p = virStoragePoolLookupByName(host->conn, pools[i].name);
+        if (p && virStoragePoolRefresh(p, 0) == 0)
+            k++;
+        if (p)
+            virStoragePoolFree(p);
+    }
+    virResetLastError();
+    vrbd_host_rbd_pool_list_free(pools, np);
+    return k;
+}
+
+int
+vrbd_host_domains_with_image(vrbd_host *host, const char *name, char ***domains,
+                             char ***targets)
+{
+    virDomainPtr *doms = NULL;
+    char **dv = xcalloc(1, sizeof(char *)), **tv = xcalloc(1, sizeof(char *));
+    size_t k = 0;
+    int n;
+
+    n = virConnectListAllDomains(host->conn, &doms,
+                                 VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    if (n < 0) {
+        free(dv);
+        free(tv);
+        return vrbd_error_libvirt(NULL, "cannot list domains");
+    }
+    for (int i = 0; i < n; i++) {
+        CLEANUP_FREE char *xml = virDomainGetXMLDesc(doms[i], 0);
+        xmlDocPtr doc = xml ? vrbd_xml_parse(xml) : NULL;
+        xmlNodePtr devices =
+            vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
+
+        for (xmlNodePtr d = devices ? devices->children : NULL; d;
+             d = d->next) {
+            xmlNodePtr src = vrbd_xml_child(d, "source");
+            CLEANUP_FREE char *sn = NULL;
+
+            if (d->type != XML_ELEMENT_NODE ||
+                strcmp((const char *)d->name, "disk") != 0 ||
+                !vrbd_xml_prop_is(src, "protocol", "rbd"))
+                continue;
+            sn = vrbd_xml_prop(src, "name");
+            if (!sn || strcmp(sn, name) != 0)
+                continue;
+            dv = xreallocarray(dv, k + 2, sizeof(char *));
+            tv = xreallocarray(tv, k + 2, sizeof(char *));
+            dv[k] = xstrdup(virDomainGetName(doms[i]));
+            tv[k] = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
+            if (!tv[k])
+                tv[k] = xstrdup("?");
+            k++;
+            dv[k] = tv[k] = NULL;
+        }
+        xmlFreeDoc(doc);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    *domains = dv;
+    *targets = tv;
+    return (int)k;
+}
+
+int
+vrbd_host_block_resize(vrbd_host *host, const char *domain, const char *target,
+                       uint64_t bytes)
+{
+    virDomainPtr dom = virDomainLookupByName(host->conn, domain);
+    int r;
+
+    if (!dom)
+        return vrbd_error_libvirt(NULL, "no domain '%s'", domain);
+    r = virDomainBlockResize(dom, target, bytes, VIR_DOMAIN_BLOCK_RESIZE_BYTES);
+    virDomainFree(dom);
+    if (r < 0)
+        return vrbd_error_libvirt(
+            NULL, "cannot tell domain '%s' that disk %s grew", domain, target);
+    return 0;
+}

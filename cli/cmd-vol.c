@@ -1,0 +1,941 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cmd-vol.c: the `vol` commands: RBD images through librbd, and the
+ * libvirt side of them (pool refresh after create and remove, telling a
+ * running guest that its disk grew, naming who holds an image).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "size.h"
+#include "xalloc.h"
+
+static const cli_opt create_opts[] = {
+    {"size", 's', "SIZE",
+     "size: 2G and 2GiB are powers of 1024, 2GB of 1000 (required)"},
+    {"object-size", 0, "SIZE", "RADOS object size, 4K to 32M (default: 4M)"},
+    {"features", 0, "LIST",
+     "image features (default: " VRBD_FEATURES_DEFAULT_NAMES ")"},
+    {"data-pool", 0, "POOL", "erasure-coded pool for the data"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt list_opts[] = {
+    {"long", 'l', NULL,
+     "NAME SIZE USED PARENT FMT PROT LOCK WATCHERS OWNER per image"},
+    {"jobs", 'j', "N", "with -l: images opened at a time (default: 16)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt resize_opts[] = {
+    {"size", 's', "SIZE", "the new size (required)"},
+    {"allow-shrink", 0, NULL, "allow a smaller size (loses the data past it)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt clone_opts[] = {
+    {"snap-if-missing", 0, NULL, "create and protect the source snapshot"},
+    {"flatten", 0, NULL, "copy the parent's data: the clone stands alone"},
+    {"max-depth", 0, "N",
+     "flatten when the chain of parents gets deeper (default: 5)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt rm_opts[] = {
+    {"force", 0, NULL, "also remove the image's (unprotected) snapshots"},
+    {"trash", 0, NULL, "move it to the RBD trash instead"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int
+parse_spec(cli_ctx *ctx, const char *text, unsigned flags, vrbd_spec *s)
+{
+    if (vrbd_spec_parse(text, flags, s) < 0)
+        return cli_fail();
+    return CLI_OK;
+}
+
+static int
+parse_size(cli_ctx *ctx, const char *opt, uint64_t *bytes)
+{
+    const char *v = cli_opt_value(ctx, opt);
+    const char *why = NULL;
+
+    if (!v)
+        return cli_usage(ctx, "give --%s SIZE, e.g. 10G", opt);
+    if (vrbd_size_parse(v, bytes, &why) < 0)
+        return cli_usage(ctx, "invalid --%s '%s': %s", opt, v, why);
+    return CLI_OK;
+}
+
+/* Connect to the spec's cluster, and libvirt when it answers. */
+static int
+connect_both(cli_ctx *ctx, const vrbd_spec *s, vrbd_cluster **cl,
+             vrbd_host **host)
+{
+    if (cli_connect(ctx, s->cluster, cl) < 0)
+        return -1;
+    if (host && vrbd_host_open(ctx->connect_uri, host) < 0) {
+        /* images need no libvirt: only the extras are lost */
+        vrbd_error_clear();
+        *host = NULL;
+    }
+    return 0;
+}
+
+static void
+refresh_libvirt(vrbd_host *host, vrbd_cluster *cl, const char *pool)
+{
+    if (host &&
+        vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), pool) < 0)
+        vrbd_error_clear();
+}
+
+static char *
+canonical(vrbd_cluster *cl, const vrbd_spec *s)
+{
+    vrbd_spec c = *s;
+    char *res;
+
+    c.cluster = (char *)vrbd_cluster_name(cl);
+    res = vrbd_spec_format(&c);
+    return res;
+}
+
+static int
+run_create(cli_ctx *ctx)
+{
+    vrbd_volume_create_opts o = {0};
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_host *host = NULL;
+    const char *f = cli_opt_value(ctx, "features");
+    char human[32];
+    int r;
+
+    if ((r = parse_size(ctx, "size", &o.size)) != CLI_OK)
+        return r;
+    if (cli_opt_value(ctx, "object-size") &&
+        (r = parse_size(ctx, "object-size", &o.object_size)) != CLI_OK)
+        return r;
+    if (f && vrbd_features_parse(f, &o.features) < 0)
+        return cli_fail();
+    if (o.size == 0)
+        return cli_usage(ctx, "invalid --size 0: an image needs a size");
+    o.data_pool = cli_opt_value(ctx, "data-pool");
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (connect_both(ctx, &s, &cl, &host) < 0)
+        goto cleanup;
+    if (vrbd_volume_create(cl, &s, &o) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    refresh_libvirt(host, cl, s.pool);
+    {
+        CLEANUP_FREE char *name = canonical(cl, &s);
+
+        if (ctx->json) {
+            struct json_object *j = json_object_new_object();
+
+            json_object_object_add(j, "image", json_object_new_string(name));
+            json_object_object_add(j, "size", json_object_new_uint64(o.size));
+            cli_print_json(j);
+        } else {
+            printf("image %s created: %s (%llu bytes)\n", name,
+                   vrbd_size_format(o.size, human, sizeof(human)),
+                   (unsigned long long)o.size);
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_host_free(host);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static const char *
+lock_text(const vrbd_volume_info *v)
+{
+    return v->lock_owners && v->lock_owners[0] ? "excl" : "";
+}
+
+static char *
+owner_domain(const char *owner)
+{
+    const char *p = owner ? strstr(owner, "domain=") : NULL;
+
+    if (!p)
+        return xstrdup(owner ? owner : "");
+    p += 7;
+    return xstrndup(p, strcspn(p, " "));
+}
+
+static struct json_object *
+volume_json(const vrbd_volume_info *v, bool deep)
+{
+    struct json_object *o = json_object_new_object();
+    struct json_object *w = json_object_new_array();
+
+    json_object_object_add(o, "name", json_object_new_string(v->name));
+    json_object_object_add(o, "pool", json_object_new_string(v->pool));
+    if (v->nspace)
+        json_object_object_add(o, "namespace",
+                               json_object_new_string(v->nspace));
+    json_object_object_add(o, "size", json_object_new_uint64(v->size));
+    json_object_object_add(
+        o, "used",
+        v->used == VRBD_UNKNOWN ? NULL : json_object_new_uint64(v->used));
+    json_object_object_add(
+        o, "parent", v->parent ? json_object_new_string(v->parent) : NULL);
+    json_object_object_add(o, "format", json_object_new_int(v->format));
+    json_object_object_add(o, "protected",
+                           json_object_new_boolean(v->any_protected));
+    json_object_object_add(o, "locked",
+                           json_object_new_boolean(*lock_text(v) != 0));
+    for (size_t i = 0; i < v->n_watchers; i++)
+        json_object_array_add(w, json_object_new_string(v->watchers[i].addr));
+    json_object_object_add(o, "watchers", w);
+    json_object_object_add(o, "owner",
+                           v->owner ? json_object_new_string(v->owner) : NULL);
+    if (deep) {
+        CLEANUP_FREE char *feat = vrbd_features_format(v->features);
+        struct json_object *snaps = json_object_new_array();
+
+        json_object_object_add(o, "id",
+                               json_object_new_string(v->id ? v->id : ""));
+        json_object_object_add(o, "block_name_prefix",
+                               json_object_new_string(v->block_name_prefix
+                                                          ? v->block_name_prefix
+                                                          : ""));
+        json_object_object_add(o, "order", json_object_new_int(v->order));
+        json_object_object_add(o, "object_size",
+                               json_object_new_uint64(v->object_size));
+        json_object_object_add(o, "objects",
+                               json_object_new_uint64(v->objects));
+        json_object_object_add(o, "features", json_object_new_string(feat));
+        json_object_object_add(o, "flags", json_object_new_uint64(v->flags));
+        json_object_object_add(o, "created", json_object_new_int64(v->created));
+        json_object_object_add(o, "modified",
+                               json_object_new_int64(v->modified));
+        for (size_t i = 0; i < v->n_snaps; i++) {
+            struct json_object *s = json_object_new_object();
+            struct json_object *kids = json_object_new_array();
+
+            json_object_object_add(s, "name",
+                                   json_object_new_string(v->snaps[i].name));
+            json_object_object_add(s, "id",
+                                   json_object_new_uint64(v->snaps[i].id));
+            json_object_object_add(s, "size",
+                                   json_object_new_uint64(v->snaps[i].size));
+            json_object_object_add(
+                s, "protected",
+                json_object_new_boolean(v->snaps[i].is_protected));
+            for (size_t k = 0; v->snaps[i].children && v->snaps[i].children[k];
+                 k++)
+                json_object_array_add(
+                    kids, json_object_new_string(v->snaps[i].children[k]));
+            json_object_object_add(s, "children", kids);
+            json_object_array_add(snaps, s);
+        }
+        json_object_object_add(o, "snapshots", snaps);
+    }
+    return o;
+}
+
+static int
+run_list(cli_ctx *ctx)
+{
+    const char *jobs_opt = cli_opt_value(ctx, "jobs");
+    bool details = cli_flag(ctx, "long");
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_volume_info *list = NULL;
+    unsigned jobs = 0;
+    size_t n = 0;
+    int r;
+
+    if (jobs_opt) {
+        char *end;
+        unsigned long v = strtoul(jobs_opt, &end, 10);
+
+        if (*end || end == jobs_opt || v == 0 || v > 256)
+            return cli_usage(ctx, "invalid --jobs '%s': give 1 to 256",
+                             jobs_opt);
+        jobs = (unsigned)v;
+    }
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_POOL, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_volume_list(cl, s.pool, s.nspace, details, jobs, &list, &n) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < n; i++)
+            json_object_array_add(
+                a, details ? volume_json(&list[i], false)
+                           : json_object_new_string(list[i].name));
+        cli_print_json(a);
+    } else if (!details) {
+        for (size_t i = 0; i < n; i++)
+            puts(list[i].name);
+    } else {
+        printf("%-24s %10s %10s %-28s %3s %4s %4s %8s %s\n", "NAME", "SIZE",
+               "USED", "PARENT", "FMT", "PROT", "LOCK", "WATCHERS", "OWNER");
+        for (size_t i = 0; i < n; i++) {
+            const vrbd_volume_info *v = &list[i];
+            CLEANUP_FREE char *own = owner_domain(v->owner);
+            char size[32], used[32] = "?";
+
+            vrbd_size_format(v->size, size, sizeof(size));
+            if (v->used != VRBD_UNKNOWN)
+                vrbd_size_format(v->used, used, sizeof(used));
+            printf("%-24s %10s %10s %-28s %3d %4s %4s %8zu %s\n", v->name, size,
+                   used, v->parent ? v->parent : "", v->format,
+                   v->any_protected ? "yes" : "", lock_text(v), v->n_watchers,
+                   own);
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_volume_list_free(list, n);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static void
+print_time(const char *key, int64_t t)
+{
+    char buf[64] = "-";
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t > 0 && gmtime_r(&tt, &tm))
+        strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+    cli_print_kv(18, key, "%s", buf);
+}
+
+static int
+run_info(cli_ctx *ctx)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_volume_info *v = NULL;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK,
+                        &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_volume_info_get(cl, &s, &v) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        cli_print_json(volume_json(v, true));
+    } else {
+        CLEANUP_FREE char *name = canonical(cl, &s);
+        CLEANUP_FREE char *feat = vrbd_features_format(v->features);
+        char a[32], b[32];
+
+        printf("rbd image %s:\n", name);
+        cli_print_kv(18, "  size:", "%s (%llu bytes) in %llu objects",
+                     vrbd_size_format(v->size, a, sizeof(a)),
+                     (unsigned long long)v->size,
+                     (unsigned long long)v->objects);
+        if (v->used != VRBD_UNKNOWN)
+            cli_print_kv(18, "  used:", "%s (%llu bytes)",
+                         vrbd_size_format(v->used, b, sizeof(b)),
+                         (unsigned long long)v->used);
+        cli_print_kv(18, "  order:", "%d (%s objects)", v->order,
+                     vrbd_size_format(v->object_size, a, sizeof(a)));
+        cli_print_kv(18, "  id:", "%s", v->id ? v->id : "");
+        cli_print_kv(18, "  block_name_prefix:", "%s",
+                     v->block_name_prefix ? v->block_name_prefix : "");
+        cli_print_kv(18, "  format:", "%d", v->format);
+        cli_print_kv(18, "  features:", "%s", feat);
+        cli_print_kv(18, "  flags:", "%s",
+                     v->flags ? "object map or fast-diff invalid" : "");
+        if (v->parent)
+            cli_print_kv(18, "  parent:", "%s", v->parent);
+        print_time("  created:", v->created);
+        print_time("  modified:", v->modified);
+        cli_print_kv(18, "  snapshots:", "%zu", v->n_snaps);
+        for (size_t i = 0; i < v->n_snaps; i++) {
+            cli_print_kv(18, "", "@%s  %s%s", v->snaps[i].name,
+                         vrbd_size_format(v->snaps[i].size, a, sizeof(a)),
+                         v->snaps[i].is_protected ? "  protected" : "");
+            for (size_t k = 0; v->snaps[i].children && v->snaps[i].children[k];
+                 k++)
+                cli_print_kv(18, "", "    child %s", v->snaps[i].children[k]);
+        }
+        cli_print_kv(18, "  watchers:", "%zu", v->n_watchers);
+        for (size_t i = 0; i < v->n_watchers; i++)
+            cli_print_kv(18, "", "watcher=%s client.%lld cookie=%llu",
+                         v->watchers[i].addr,
+                         (long long)v->watchers[i].client_id,
+                         (unsigned long long)v->watchers[i].cookie);
+        if (v->lock_owners && v->lock_owners[0])
+            cli_print_kv(18, "  lock owner:", "%s", v->lock_owners[0]);
+        cli_print_kv(18, "  owner:", "%s", v->owner ? v->owner : "-");
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_volume_info_free(v);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+run_resize(cli_ctx *ctx)
+{
+    bool shrink = cli_flag(ctx, "allow-shrink");
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_host *host = NULL;
+    vrbd_volume_info *v = NULL;
+    char **doms = NULL, **targets = NULL;
+    uint64_t size;
+    int r, nd = 0;
+
+    if ((r = parse_size(ctx, "size", &size)) != CLI_OK)
+        return r;
+    if (size == 0)
+        return cli_usage(ctx, "invalid --size 0: an image needs a size");
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (connect_both(ctx, &s, &cl, &host) < 0)
+        goto cleanup;
+    if (vrbd_volume_info_get(cl, &s, &v) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (host) {
+        CLEANUP_FREE char *name =
+            xasprintf("%s%s%s/%s", s.pool, s.nspace ? "/" : "",
+                      s.nspace ? s.nspace : "", s.image);
+
+        nd = vrbd_host_domains_with_image(host, name, &doms, &targets);
+        if (nd < 0)
+            nd = 0;
+    }
+    if (size < v->size && nd > 0) {
+        fprintf(stderr,
+                "virt-rbd: error: image %s is attached to running domain "
+                "'%s': shrinking it under the guest would corrupt it\n"
+                "virt-rbd: hint: shut the guest down first (virsh shutdown "
+                "%s)\n",
+                ctx->argv[0], doms[0], doms[0]);
+        goto cleanup;
+    }
+    if (vrbd_volume_resize(cl, &s, size, shrink) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    /* a running guest learns the new size from libvirt, not from librbd */
+    for (int i = 0; i < nd; i++)
+        if (vrbd_host_block_resize(host, doms[i], targets[i], size) < 0)
+            fprintf(stderr, "virt-rbd: warning: %s\n",
+                    vrbd_error_last()->message);
+    refresh_libvirt(host, cl, s.pool);
+    {
+        char a[32], b[32];
+
+        if (ctx->json) {
+            struct json_object *j = json_object_new_object();
+
+            json_object_object_add(j, "old_size",
+                                   json_object_new_uint64(v->size));
+            json_object_object_add(j, "size", json_object_new_uint64(size));
+            cli_print_json(j);
+        } else {
+            printf("image %s resized from %s to %s (%llu bytes)%s%s\n",
+                   ctx->argv[0], vrbd_size_format(v->size, a, sizeof(a)),
+                   vrbd_size_format(size, b, sizeof(b)),
+                   (unsigned long long)size, nd ? "; running guest told: " : "",
+                   nd ? doms[0] : "");
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    for (int i = 0; doms && doms[i]; i++)
+        free(doms[i]);
+    for (int i = 0; targets && targets[i]; i++)
+        free(targets[i]);
+    free(doms);
+    free(targets);
+    vrbd_volume_info_free(v);
+    vrbd_host_free(host);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+snap_op(cli_ctx *ctx, vrbd_snap_op op, const char *verb)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0],
+                        VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_NEED, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_snap_run(cl, &s, op) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    {
+        CLEANUP_FREE char *name = canonical(cl, &s);
+
+        if (ctx->json) {
+            struct json_object *j = json_object_new_object();
+
+            json_object_object_add(j, "snapshot", json_object_new_string(name));
+            json_object_object_add(j, "done", json_object_new_string(verb));
+            cli_print_json(j);
+        } else {
+            printf("snapshot %s %s\n", name, verb);
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+run_snap_create(cli_ctx *ctx)
+{
+    return snap_op(ctx, VRBD_SNAP_CREATE, "created");
+}
+
+static int
+run_snap_rm(cli_ctx *ctx)
+{
+    return snap_op(ctx, VRBD_SNAP_REMOVE, "removed");
+}
+
+static int
+run_snap_rollback(cli_ctx *ctx)
+{
+    return snap_op(ctx, VRBD_SNAP_ROLLBACK, "rolled back to");
+}
+
+static int
+run_snap_protect(cli_ctx *ctx)
+{
+    return snap_op(ctx, VRBD_SNAP_PROTECT, "protected");
+}
+
+static int
+run_snap_unprotect(cli_ctx *ctx)
+{
+    return snap_op(ctx, VRBD_SNAP_UNPROTECT, "unprotected");
+}
+
+static int
+run_snap_list(cli_ctx *ctx)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_volume_info *v = NULL;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_volume_info_get(cl, &s, &v) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = volume_json(v, true);
+        struct json_object *snaps = NULL;
+
+        json_object_object_get_ex(o, "snapshots", &snaps);
+        cli_print_json(json_object_get(snaps));
+        json_object_put(o);
+    } else {
+        printf("%6s %-24s %10s %-9s %s\n", "SNAPID", "NAME", "SIZE",
+               "PROTECTED", "CHILDREN");
+        for (size_t i = 0; i < v->n_snaps; i++) {
+            size_t kids = 0;
+            char a[32];
+
+            while (v->snaps[i].children && v->snaps[i].children[kids])
+                kids++;
+            printf("%6llu %-24s %10s %-9s %zu\n",
+                   (unsigned long long)v->snaps[i].id, v->snaps[i].name,
+                   vrbd_size_format(v->snaps[i].size, a, sizeof(a)),
+                   v->snaps[i].is_protected ? "yes" : "no", kids);
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_volume_info_free(v);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+run_clone(cli_ctx *ctx)
+{
+    const char *depth = cli_opt_value(ctx, "max-depth");
+    vrbd_clone_opts o = {.snap_if_missing = cli_flag(ctx, "snap-if-missing"),
+                         .flatten = cli_flag(ctx, "flatten")};
+    vrbd_clone_result res;
+    vrbd_spec src = {0}, dst = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_host *host = NULL;
+    int r;
+
+    if (depth) {
+        char *end;
+        unsigned long v = strtoul(depth, &end, 10);
+
+        if (*end || end == depth || v == 0 || v > 64)
+            return cli_usage(ctx, "invalid --max-depth '%s': give 1 to 64",
+                             depth);
+        o.max_depth = (unsigned)v;
+    }
+    if ((r = parse_spec(ctx, ctx->argv[0],
+                        VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_NEED, &src)) !=
+            CLI_OK ||
+        (r = parse_spec(ctx, ctx->argv[1], VRBD_SPEC_IMAGE, &dst)) != CLI_OK) {
+        vrbd_spec_clear(&src);
+        return r;
+    }
+    r = CLI_FAIL;
+    if ((src.cluster || dst.cluster) &&
+        (!src.cluster || !dst.cluster || strcmp(src.cluster, dst.cluster))) {
+        vrbd_spec_clear(&src);
+        vrbd_spec_clear(&dst);
+        return cli_usage(ctx, "a clone lives on its parent's cluster: give "
+                              "both on the same cluster (copy across "
+                              "clusters with 'virt-rbd copy')");
+    }
+    if (connect_both(ctx, &src, &cl, &host) < 0)
+        goto cleanup;
+    if (vrbd_volume_clone(cl, &src, &dst, &o, &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    refresh_libvirt(host, cl, dst.pool);
+    {
+        CLEANUP_FREE char *sn = canonical(cl, &src);
+        CLEANUP_FREE char *dn = canonical(cl, &dst);
+
+        if (ctx->json) {
+            struct json_object *j = json_object_new_object();
+
+            json_object_object_add(j, "source", json_object_new_string(sn));
+            json_object_object_add(j, "image", json_object_new_string(dn));
+            json_object_object_add(j, "depth", json_object_new_int(res.depth));
+            json_object_object_add(j, "flattened",
+                                   json_object_new_boolean(res.flattened));
+            json_object_object_add(j, "snapshot_created",
+                                   json_object_new_boolean(res.snap_created));
+            cli_print_json(j);
+        } else {
+            printf("image %s cloned from %s%s%s\n", dn, sn,
+                   res.snap_created ? " (snapshot created and protected)" : "",
+                   res.flattened ? ", flattened" : "");
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_host_free(host);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&src);
+    vrbd_spec_clear(&dst);
+    return r;
+}
+
+static int
+run_flatten(cli_ctx *ctx)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_volume_flatten(cl, &s) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    printf("image %s flattened: it has no parent now\n", ctx->argv[0]);
+    r = CLI_OK;
+
+cleanup:
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+run_children(cli_ctx *ctx)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_volume_info *v = NULL;
+    struct json_object *a = ctx->json ? json_object_new_array() : NULL;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK,
+                        &s)) != CLI_OK) {
+        json_object_put(a);
+        return r;
+    }
+    r = CLI_FAIL;
+    {
+        char *snap = s.snap;
+
+        s.snap = NULL;
+        if (cli_connect(ctx, s.cluster, &cl) < 0 ||
+            vrbd_volume_info_get(cl, &s, &v) < 0) {
+            s.snap = snap;
+            if (cl)
+                cli_fail();
+            goto cleanup;
+        }
+        s.snap = snap;
+    }
+    for (size_t i = 0; i < v->n_snaps; i++) {
+        if (s.snap && strcmp(s.snap, v->snaps[i].name) != 0)
+            continue;
+        for (size_t k = 0; v->snaps[i].children && v->snaps[i].children[k];
+             k++) {
+            if (a)
+                json_object_array_add(
+                    a, json_object_new_string(v->snaps[i].children[k]));
+            else
+                printf("%s  (of @%s)\n", v->snaps[i].children[k],
+                       v->snaps[i].name);
+        }
+    }
+    if (a) {
+        cli_print_json(a);
+        a = NULL;
+    }
+    r = CLI_OK;
+
+cleanup:
+    json_object_put(a);
+    vrbd_volume_info_free(v);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+run_who(cli_ctx *ctx)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_host *host = NULL;
+    vrbd_holder *h = NULL;
+    CLEANUP_FREE char *owner = NULL;
+    size_t n = 0;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (connect_both(ctx, &s, &cl, &host) < 0)
+        goto cleanup;
+    if (vrbd_volume_who(host, cl, &s, &h, &n, &owner) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *o = json_object_new_object();
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *w = json_object_new_object();
+
+            json_object_object_add(w, "addr",
+                                   json_object_new_string(h[i].addr));
+            json_object_object_add(w, "client",
+                                   json_object_new_int64(h[i].client_id));
+            json_object_object_add(w, "local",
+                                   json_object_new_boolean(h[i].local));
+            json_object_object_add(
+                w, "domain",
+                h[i].domain ? json_object_new_string(h[i].domain) : NULL);
+            json_object_object_add(w, "advice",
+                                   json_object_new_string(h[i].advice));
+            json_object_array_add(a, w);
+        }
+        json_object_object_add(o, "watchers", a);
+        json_object_object_add(o, "owner",
+                               owner ? json_object_new_string(owner) : NULL);
+        cli_print_json(o);
+    } else if (n == 0) {
+        printf("nobody: image %s has no watcher%s%s\n", ctx->argv[0],
+               owner ? "; recorded owner: " : "", owner ? owner : "");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            printf("client.%lld at %s: %s\n", (long long)h[i].client_id,
+                   h[i].addr,
+                   h[i].domain  ? h[i].domain
+                   : h[i].local ? "a local process (no libvirt domain)"
+                                : "a remote client");
+            printf("  %s\n", h[i].advice);
+        }
+        if (owner)
+            printf("recorded owner: %s\n", owner);
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_holders_free(h, n);
+    vrbd_host_free(host);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+run_rm(cli_ctx *ctx)
+{
+    vrbd_remove_opts o = {.force = cli_flag(ctx, "force"),
+                          .trash = cli_flag(ctx, "trash")};
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_host *host = NULL;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (connect_both(ctx, &s, &cl, &host) < 0)
+        goto cleanup;
+    if (vrbd_volume_remove(host, cl, &s, &o) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    refresh_libvirt(host, cl, s.pool);
+    {
+        CLEANUP_FREE char *name = canonical(cl, &s);
+
+        if (ctx->json) {
+            struct json_object *j = json_object_new_object();
+
+            json_object_object_add(j, "removed", json_object_new_string(name));
+            json_object_object_add(j, "trash",
+                                   json_object_new_boolean(o.trash));
+            cli_print_json(j);
+        } else {
+            printf("image %s %s\n", name,
+                   o.trash ? "moved to the trash" : "removed");
+        }
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_host_free(host);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+#define SPEC "[CLUSTER:]POOL[/NS]/IMAGE"
+
+const cli_cmd cli_cmds_vol[] = {
+    {"vol create", SPEC, 1, 1, "Create an RBD image (format 2)",
+     "Creates a format 2 image with the default features\n"
+     "(" VRBD_FEATURES_DEFAULT_NAMES ") unless --features says\n"
+     "otherwise.  Sizes: a bare number is bytes; K M G T P E and KiB ... EiB\n"
+     "are powers of 1024 (2G = 2GiB = 2147483648); KB ... EB are powers of\n"
+     "1000 (7GB = 7000000000).  The exact byte count is printed.  The\n"
+     "host's libvirt pools for that Ceph pool are refreshed, so vol-list\n"
+     "shows the image at once.",
+     create_opts, run_create},
+    {"vol list", "[CLUSTER:]POOL[/NS]", 1, 1, "List the images of a pool",
+     "Plain: names only, one rbd_list2 call.  With -l: NAME SIZE USED\n"
+     "PARENT FMT PROT LOCK WATCHERS OWNER, opening images read-only --jobs\n"
+     "at a time; USED shows '?' where the fast-diff map is not valid.",
+     list_opts, run_list},
+    {"vol info", SPEC "[@SNAP]", 1, 1,
+     "Everything about an image: rbd info, used bytes, snapshots, watchers",
+     NULL, NULL, run_info},
+    {"vol resize", SPEC, 1, 1,
+     "Grow (or, with --allow-shrink, shrink) an image",
+     "Growing an image attached to a running domain also tells the guest\n"
+     "(libvirt block resize).  Shrinking needs --allow-shrink and is\n"
+     "refused while a running domain has the disk.",
+     resize_opts, run_resize},
+    {"vol snap create", SPEC "@SNAP", 1, 1, "Create a snapshot", NULL, NULL,
+     run_snap_create},
+    {"vol snap list", SPEC, 1, 1, "List an image's snapshots", NULL, NULL,
+     run_snap_list},
+    {"vol snap rm", SPEC "@SNAP", 1, 1,
+     "Remove a snapshot (refused while protected or cloned)", NULL, NULL,
+     run_snap_rm},
+    {"vol snap rollback", SPEC "@SNAP", 1, 1,
+     "Roll an image back to a snapshot (refused while in use)", NULL, NULL,
+     run_snap_rollback},
+    {"vol snap protect", SPEC "@SNAP", 1, 1, "Protect a snapshot", NULL, NULL,
+     run_snap_protect},
+    {"vol snap unprotect", SPEC "@SNAP", 1, 1,
+     "Unprotect a snapshot (refused while cloned)", NULL, NULL,
+     run_snap_unprotect},
+    {"vol clone", SPEC "@SNAP " SPEC, 2, 2,
+     "Clone a snapshot into a new layered image",
+     "A copy-on-write clone on the same cluster, instant whatever the size.\n"
+     "Past --max-depth parents (default 5, like Nova's rbd_max_clone_depth)\n"
+     "the clone is flattened at once, so chains stay short.",
+     clone_opts, run_clone},
+    {"vol flatten", SPEC, 1, 1, "Copy a clone's parent data into it", NULL,
+     NULL, run_flatten},
+    {"vol children", SPEC "[@SNAP]", 1, 1, "List the clones of an image", NULL,
+     NULL, run_children},
+    {"vol who", SPEC, 1, 1, "Who holds an image: watchers mapped to owners",
+     "Maps each watcher to the running libvirt domain on this host whose\n"
+     "disk is the image, a local process that is no domain, or a remote\n"
+     "host, and says what to do about it.",
+     NULL, run_who},
+    {"vol rm", SPEC, 1, 1, "Remove an image, safely",
+     "Refused while the image has watchers (naming who: see 'vol who'),\n"
+     "clones or protected snapshots; its other snapshots go only with\n"
+     "--force.  --trash moves it to the RBD trash instead.",
+     rm_opts, run_rm},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
+};

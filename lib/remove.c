@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * remove.c: who holds an image, and removing it safely.  `rbd rm` fails
+ * with "image still has watchers" and no word of whose; here each watcher
+ * is mapped to the running libvirt domain on this host whose disk is the
+ * image, or to a local process that is no domain, or to a remote host,
+ * and the refusal says what to do.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <rbd/librbd.h>
+
+#include "host-internal.h"
+#include "internal.h"
+#include "volume-internal.h"
+
+void
+vrbd_holders_free(vrbd_holder *h, size_t n)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(h[i].addr);
+        free(h[i].domain);
+        free(h[i].advice);
+    }
+    free(h);
+}
+
+/* The IP of a watcher address "[v1:]ip:port/nonce" ("[ip6]:port/..."). */
+static char *
+addr_ip(const char *addr)
+{
+    const char *p = addr;
+    const char *end;
+
+    if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0 ||
+        strncmp(p, "any:", 4) == 0)
+        p = strchr(p, ':') + 1;
+    if (*p == '[') {
+        end = strchr(p, ']');
+        return end ? xstrndup(p + 1, (size_t)(end - p - 1)) : xstrdup(p);
+    }
+    end = strrchr(p, ':');
+    return end ? xstrndup(p, (size_t)(end - p)) : xstrdup(p);
+}
+
+/* Whether @ip is loopback or one of this host's addresses. */
+static bool
+ip_is_local(const char *ip)
+{
+    struct ifaddrs *ifs = NULL;
+    char buf[INET6_ADDRSTRLEN];
+    bool local = false;
+
+    if (strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0)
+        return true;
+    if (getifaddrs(&ifs) < 0)
+        return false;
+    for (struct ifaddrs *i = ifs; i && !local; i = i->ifa_next) {
+        if (!i->ifa_addr)
+            continue;
+        if (i->ifa_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+                      buf, sizeof(buf));
+        else if (i->ifa_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6,
+                      &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, buf,
+                      sizeof(buf));
+        else
+            continue;
+        local = strcmp(buf, ip) == 0;
+    }
+    freeifaddrs(ifs);
+    return local;
+}
+
+/* Running domains with a disk whose RBD source is @name. */
+static char **
+domains_with_disk(vrbd_host *host, const char *name)
+{
+    virDomainPtr *doms = NULL;
+    char **res = xcalloc(1, sizeof(char *));
+    size_t k = 0;
+    int n;
+
+    if (!host)
+        return res;
+    n = virConnectListAllDomains(vrbd_host_conn(host), &doms,
+                                 VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    for (int i = 0; i < n; i++) {
+        CLEANUP_FREE char *xml = virDomainGetXMLDesc(doms[i], 0);
+        xmlDocPtr doc = xml ? vrbd_xml_parse(xml) : NULL;
+        xmlNodePtr devices =
+            vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
+        bool uses = false;
+
+        for (xmlNodePtr d = devices ? devices->children : NULL; d && !uses;
+             d = d->next) {
+            xmlNodePtr src = vrbd_xml_child(d, "source");
+            CLEANUP_FREE char *sn = NULL;
+
+            if (d->type != XML_ELEMENT_NODE ||
+                strcmp((const char *)d->name, "disk") != 0 ||
+                !vrbd_xml_prop_is(src, "protocol", "rbd"))
+                continue;
+            sn = vrbd_xml_prop(src, "name");
+            uses = sn && strcmp(sn, name) == 0;
+        }
+        if (uses) {
+            res = xreallocarray(res, k + 2, sizeof(char *));
+            res[k++] = xstrdup(virDomainGetName(doms[i]));
+            res[k] = NULL;
+        }
+        xmlFreeDoc(doc);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    virResetLastError();
+    return res;
+}
+
+int
+vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
+                vrbd_holder **out, size_t *n_out, char **owner)
+{
+    CLEANUP_FREE char *name = NULL;
+    vrbd_volume_info *info = NULL;
+    vrbd_spec base = *spec;
+    vrbd_holder *res;
+    char **doms;
+    size_t used = 0;
+
+    base.snap = NULL;
+    if (vrbd_volume_info_get(cl, &base, &info) < 0)
+        return -1;
+    name = vrbd_volume_name(&base);
+    doms = domains_with_disk(host, name);
+    res = xcalloc(info->n_watchers + 1, sizeof(*res));
+    for (size_t i = 0; i < info->n_watchers; i++) {
+        CLEANUP_FREE char *ip = addr_ip(info->watchers[i].addr);
+        vrbd_holder *h = &res[i];
+
+        h->addr = xstrdup(info->watchers[i].addr);
+        h->client_id = info->watchers[i].client_id;
+        h->local = ip_is_local(ip);
+        if (h->local && doms[used]) {
+            /* each local watcher goes to the next domain using the disk:
+             * a guest opens its disk once */
+            h->domain = xstrdup(doms[used]);
+            h->advice = xasprintf("shut the guest down: virsh shutdown "
+                                  "%s (or detach the disk)",
+                                  doms[used]);
+            if (doms[used + 1])
+                used++;
+        } else if (h->local) {
+            h->advice = xstrdup(
+                "a process on this host that is no libvirt guest (rbd, "
+                "qemu-img, qemu-nbd ...): stop it; a crashed client's watch "
+                "expires by itself within 30 s");
+        } else {
+            h->advice = xasprintf(
+                "a client on remote host %s: stop the guest there; if that "
+                "client crashed, its watch expires within 30 s",
+                ip);
+        }
+    }
+    *out = res;
+    *n_out = info->n_watchers;
+    if (owner)
+        *owner = info->owner ? xstrdup(info->owner) : NULL;
+    for (size_t i = 0; doms[i]; i++)
+        free(doms[i]);
+    free(doms);
+    vrbd_volume_info_free(info);
+    return 0;
+}
+
+int
+vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
+                   const vrbd_remove_opts *opts)
+{
+    CLEANUP_FREE char *name = NULL;
+    CLEANUP_FREE char *owner = NULL;
+    vrbd_volume_info *info = NULL;
+    vrbd_holder *holders = NULL;
+    size_t nh = 0;
+    rados_ioctx_t io;
+    int r;
+
+    if (!spec->image || spec->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "to remove a snapshot: virt-rbd vol snap rm",
+                              "vol rm takes POOL/IMAGE without @SNAP");
+    name = vrbd_volume_name(spec);
+    if (vrbd_volume_who(host, cl, spec, &holders, &nh, &owner) < 0)
+        return -1;
+    if (nh > 0) {
+        CLEANUP_FREE char *who = xstrdup("");
+
+        for (size_t i = 0; i < nh; i++) {
+            char *next =
+                xasprintf("%s%sclient.%lld at %s%s%s%s", who, i ? "; " : "",
+                          (long long)holders[i].client_id, holders[i].addr,
+                          holders[i].domain ? " (domain '" : "",
+                          holders[i].domain ? holders[i].domain : "",
+                          holders[i].domain ? "')" : "");
+
+            free(who);
+            who = next;
+        }
+        if (owner && !holders[0].domain) {
+            char *next = xasprintf("%s; recorded owner: %s", who, owner);
+
+            free(who);
+            who = next;
+        }
+        vrbd_error_set(VRBD_ERR_BUSY, EBUSY, holders[0].advice,
+                       "image '%s' is in use: %s", name, who);
+        vrbd_holders_free(holders, nh);
+        return -1;
+    }
+    vrbd_holders_free(holders, nh);
+    if (vrbd_volume_info_get(cl, spec, &info) < 0)
+        return -1;
+    if (info->n_children > 0 || info->any_protected) {
+        CLEANUP_FREE char *list = xstrdup("");
+
+        for (size_t i = 0; i < info->n_snaps; i++) {
+            const vrbd_snap *s = &info->snaps[i];
+            char *next;
+
+            if (!s->is_protected && !(s->children && s->children[0]))
+                continue;
+            next =
+                xasprintf("%s%s@%s%s%s%s", list, *list ? ", " : "", s->name,
+                          s->is_protected ? " (protected)" : "",
+                          s->children && s->children[0] ? " with clone " : "",
+                          s->children && s->children[0] ? s->children[0] : "");
+            free(list);
+            list = next;
+        }
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "flatten or remove the clones, then unprotect "
+                              "and remove those snapshots",
+                              "image '%s' has snapshots in use: %s", name,
+                              list);
+    }
+    if (info->n_snaps > 0 && !opts->force && !opts->trash) {
+        size_t n = info->n_snaps;
+
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "add --force to remove them with it",
+                              "image '%s' has %zu snapshot(s)", name, n);
+    }
+    if (vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {
+        vrbd_volume_info_free(info);
+        return -1;
+    }
+    if (opts->trash) {
+        r = rbd_trash_move(io, spec->image, 0);
+    } else {
+        r = 0;
+        if (info->n_snaps > 0) {
+            rbd_image_t img;
+
+            r = rbd_open(io, spec->image, &img, NULL);
+            if (r == 0) {
+                for (size_t i = 0; r == 0 && i < info->n_snaps; i++)
+                    r = rbd_snap_remove(img, info->snaps[i].name);
+                rbd_close(img);
+            }
+        }
+        if (r == 0)
+            r = rbd_remove(io, spec->image);
+    }
+    rados_ioctx_destroy(io);
+    vrbd_volume_info_free(info);
+    if (r == -EBUSY)
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "see virt-rbd vol who, and try again",
+                              "image '%s' was opened meanwhile", name);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot remove image '%s'", name);
+    return 0;
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * snapshot.c: snapshots, clones and flattening.  Every refusal names what
+ * is in the way (children, protection, users) so that nothing is half
+ * done: librbd's own errors for these cases are bare errnos.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
+
+#include "internal.h"
+#include "volume-internal.h"
+
+#define DEFAULT_MAX_DEPTH 5 /* like Nova's rbd_max_clone_depth */
+
+/* "a, b, c" of a NULL-terminated list; caller frees. */
+static char *
+join(char *const *v, size_t max)
+{
+    char *res = xstrdup("");
+    size_t i;
+
+    for (i = 0; v && v[i] && i < max; i++) {
+        char *next = xasprintf("%s%s%s", res, i ? ", " : "", v[i]);
+
+        free(res);
+        res = next;
+    }
+    if (v && v[i]) {
+        char *next = xasprintf("%s and more", res);
+
+        free(res);
+        res = next;
+    }
+    return res;
+}
+
+static const vrbd_snap *
+find_snap(const vrbd_volume_info *info, const char *name)
+{
+    for (size_t i = 0; i < info->n_snaps; i++)
+        if (strcmp(info->snaps[i].name, name) == 0)
+            return &info->snaps[i];
+    return NULL;
+}
+
+int
+vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_snap_op op)
+{
+    CLEANUP_FREE char *name = NULL;
+    vrbd_spec base = *spec;
+    vrbd_volume_info *info = NULL;
+    const vrbd_snap *snap;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int r = 0;
+
+    if (!spec->image || !spec->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "a snapshot operation needs POOL/IMAGE@SNAP");
+    name = vrbd_volume_name(spec);
+    base.snap = NULL;
+    if (vrbd_volume_info_get(cl, &base, &info) < 0)
+        return -1;
+    snap = find_snap(info, spec->snap);
+    if (op == VRBD_SNAP_CREATE && snap) {
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, NULL,
+                              "snapshot '%s@%s' exists already", name,
+                              spec->snap);
+    }
+    if (op != VRBD_SNAP_CREATE && !snap) {
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                              "see 'virt-rbd vol snap list'",
+                              "snapshot '%s@%s' not found", name, spec->snap);
+    }
+    if ((op == VRBD_SNAP_REMOVE || op == VRBD_SNAP_UNPROTECT) && snap &&
+        snap->children && snap->children[0]) {
+        CLEANUP_FREE char *kids = join(snap->children, 5);
+        CLEANUP_FREE char *hint = xasprintf(
+            "flatten them (virt-rbd vol flatten %s) or remove them first",
+            snap->children[0]);
+
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
+                              "snapshot '%s@%s' has clones: %s", name,
+                              spec->snap, kids);
+    }
+    if (op == VRBD_SNAP_REMOVE && snap && snap->is_protected) {
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "unprotect it first (virt-rbd vol snap "
+                              "unprotect)",
+                              "snapshot '%s@%s' is protected", name,
+                              spec->snap);
+    }
+    if (op == VRBD_SNAP_ROLLBACK && info->n_watchers > 0) {
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "stop what uses it first (see virt-rbd vol who)",
+                              "image '%s' is in use: rolling it back under "
+                              "a running client would corrupt it",
+                              name);
+    }
+    vrbd_volume_info_free(info);
+    if (vrbd_volume_open(cl, &base, false, &io, &img) < 0)
+        return -1;
+    switch (op) {
+    case VRBD_SNAP_CREATE:
+        r = rbd_snap_create(img, spec->snap);
+        break;
+    case VRBD_SNAP_REMOVE:
+        r = rbd_snap_remove(img, spec->snap);
+        break;
+    case VRBD_SNAP_ROLLBACK:
+        r = rbd_snap_rollback(img, spec->snap);
+        break;
+    case VRBD_SNAP_PROTECT: {
+        int prot = 0;
+
+        rbd_snap_is_protected(img, spec->snap, &prot);
+        r = prot ? 0 : rbd_snap_protect(img, spec->snap);
+        break;
+    }
+    case VRBD_SNAP_UNPROTECT: {
+        int prot = 1;
+
+        rbd_snap_is_protected(img, spec->snap, &prot);
+        r = prot ? rbd_snap_unprotect(img, spec->snap) : 0;
+        break;
+    }
+    }
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot %s snapshot '%s@%s'",
+                               op == VRBD_SNAP_CREATE     ? "create"
+                               : op == VRBD_SNAP_REMOVE   ? "remove"
+                               : op == VRBD_SNAP_ROLLBACK ? "roll back to"
+                               : op == VRBD_SNAP_PROTECT  ? "protect"
+                                                          : "unprotect",
+                               name, spec->snap);
+    return 0;
+}
+
+/* How many parents stand above @spec. */
+static unsigned
+chain_depth(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    vrbd_spec cur = {0};
+    unsigned depth = 0;
+
+    cur.pool = xstrdup(spec->pool);
+    cur.nspace = spec->nspace ? xstrdup(spec->nspace) : NULL;
+    cur.image = xstrdup(spec->image);
+    while (depth < 64) {
+        vrbd_volume_info *info = NULL;
+        vrbd_spec next;
+
+        if (vrbd_volume_info_get(cl, &cur, &info) < 0) {
+            vrbd_error_clear();
+            break;
+        }
+        if (!info->parent ||
+            vrbd_spec_parse(info->parent, VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK,
+                            &next) < 0) {
+            vrbd_error_clear();
+            vrbd_volume_info_free(info);
+            break;
+        }
+        vrbd_volume_info_free(info);
+        vrbd_spec_clear(&cur);
+        free(next.snap);
+        next.snap = NULL;
+        cur = next;
+        depth++;
+    }
+    vrbd_spec_clear(&cur);
+    return depth;
+}
+
+int
+vrbd_volume_flatten(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    CLEANUP_FREE char *name = vrbd_volume_name(spec);
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int r;
+
+    if (vrbd_volume_open(cl, spec, false, &io, &img) < 0)
+        return -1;
+    r = rbd_flatten(img);
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+    if (r == -EINVAL)
+        return vrbd_error_set(VRBD_ERR_INVALID, EINVAL, NULL,
+                              "image '%s' has no parent: nothing to flatten",
+                              name);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot flatten image '%s'", name);
+    return 0;
+}
+
+int
+vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
+                  const vrbd_clone_opts *opts, vrbd_clone_result *res)
+{
+    CLEANUP_FREE char *sname = NULL;
+    CLEANUP_FREE char *dname = NULL;
+    vrbd_spec base = *src;
+    vrbd_volume_info *info = NULL;
+    const vrbd_snap *snap;
+    rbd_image_options_t o = NULL;
+    rados_ioctx_t pio, cio;
+    unsigned max_depth = opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
+    int r;
+
+    memset(res, 0, sizeof(*res));
+    if (!src->image || !src->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "write SOURCE as POOL/IMAGE@SNAP",
+                              "a clone needs a source snapshot");
+    if (!dst->image || dst->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "a clone's name is POOL/IMAGE without @SNAP");
+    sname = vrbd_volume_name(src);
+    dname = vrbd_volume_name(dst);
+    base.snap = NULL;
+    if (vrbd_volume_info_get(cl, &base, &info) < 0)
+        return -1;
+    snap = find_snap(info, src->snap);
+    if (!snap && !opts->snap_if_missing) {
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                              "create it (vol snap create), or add "
+                              "--snap-if-missing",
+                              "snapshot '%s@%s' not found", sname, src->snap);
+    }
+    if (!(info->features & RBD_FEATURE_LAYERING)) {
+        vrbd_volume_info_free(info);
+        return vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
+                              "copy it instead, or enable layering",
+                              "image '%s' lacks the layering feature", sname);
+    }
+    vrbd_volume_info_free(info);
+    if (!snap) {
+        vrbd_spec s = *src;
+
+        if (vrbd_snap_run(cl, &s, VRBD_SNAP_CREATE) < 0 ||
+            vrbd_snap_run(cl, &s, VRBD_SNAP_PROTECT) < 0)
+            return -1;
+        res->snap_created = true;
+    }
+    if (vrbd_volume_ioctx(cl, src->pool, src->nspace, &pio) < 0)
+        return -1;
+    if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &cio) < 0) {
+        rados_ioctx_destroy(pio);
+        return -1;
+    }
+    /* clone v2 needs no protection of the snapshot; it needs clients of
+     * mimic or later (the cluster's require_min_compat_client).  Where the
+     * cluster refuses it, protect the snapshot and make a v1 clone. */
+    rbd_image_options_create(&o);
+    rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_CLONE_FORMAT, 2);
+    r = rbd_clone3(pio, src->image, src->snap, cio, dst->image, o);
+    rbd_image_options_destroy(o);
+    if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENOSYS) {
+        vrbd_spec s = *src;
+
+        vrbd_debug("clone v2 refused (%s): protecting and using v1",
+                   strerror(-r));
+        if (vrbd_snap_run(cl, &s, VRBD_SNAP_PROTECT) < 0) {
+            rados_ioctx_destroy(pio);
+            rados_ioctx_destroy(cio);
+            return -1;
+        }
+        rbd_image_options_create(&o);
+        rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_CLONE_FORMAT, 1);
+        r = rbd_clone3(pio, src->image, src->snap, cio, dst->image, o);
+        rbd_image_options_destroy(o);
+        res->clone_v1 = true;
+    }
+    rados_ioctx_destroy(pio);
+    rados_ioctx_destroy(cio);
+    if (r == -EEXIST)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, NULL,
+                              "image '%s' exists already", dname);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot clone '%s@%s' to '%s'", sname,
+                               src->snap, dname);
+    res->depth = chain_depth(cl, dst);
+    if (opts->flatten || res->depth > max_depth) {
+        if (vrbd_volume_flatten(cl, dst) < 0)
+            return -1;
+        res->flattened = true;
+        res->depth = 0;
+    }
+    return 0;
+}

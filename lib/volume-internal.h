@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* volume-internal.h: what the image modules share. */
+#ifndef VRBD_VOLUME_INTERNAL_H
+#define VRBD_VOLUME_INTERNAL_H
+
+#include <rados/librados.h>
+#include <rbd/librbd.h>
+
+#include "vrbd.h"
+
+/* The image metadata key naming the domain that holds an image. */
+#define VRBD_OWNER_KEY "virt-rbd.owner"
+
+/* "pool[/ns]/image"; caller frees. */
+char *vrbd_volume_name(const vrbd_spec *s);
+
+/* An ioctx on @pool (and @nspace); NOT_FOUND names a missing pool. */
+int vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
+                      rados_ioctx_t *io);
+
+/* Open the image of @s (at its snapshot, if any); errors name it. */
+int vrbd_volume_open(vrbd_cluster *cl, const vrbd_spec *s, bool read_only,
+                     rados_ioctx_t *io, rbd_image_t *img);
+
+/* Fill @info from an open image; returns a negative errno on failure. */
+int vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info);
+
+#endif

@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * volume.c: RBD images through librbd: create, inspect, list, resize.
+ * Inspection opens images read-only; listing with details opens many at a
+ * time from worker threads, since each image costs a few round trips to
+ * the OSDs and a pool may hold thousands.  Snapshots, clones and removal
+ * live in snapshot.c and remove.c.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
+
+#include "internal.h"
+#include "volume-internal.h"
+
+static const struct {
+    uint64_t bit;
+    const char *name;
+} feature_names[] = {
+    {RBD_FEATURE_LAYERING, "layering"},
+    {RBD_FEATURE_STRIPINGV2, "striping"},
+    {RBD_FEATURE_EXCLUSIVE_LOCK, "exclusive-lock"},
+    {RBD_FEATURE_OBJECT_MAP, "object-map"},
+    {RBD_FEATURE_FAST_DIFF, "fast-diff"},
+    {RBD_FEATURE_DEEP_FLATTEN, "deep-flatten"},
+    {RBD_FEATURE_JOURNALING, "journaling"},
+    {RBD_FEATURE_DATA_POOL, "data-pool"},
+    {RBD_FEATURE_OPERATIONS, "operations"},
+    {RBD_FEATURE_MIGRATING, "migrating"},
+    {RBD_FEATURE_NON_PRIMARY, "non-primary"},
+};
+#define N_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
+
+int
+vrbd_features_parse(const char *text, uint64_t *bits)
+{
+    CLEANUP_FREE char *copy = xstrdup(text);
+    char *save = NULL, *item;
+    uint64_t b = 0;
+
+    for (item = strtok_r(copy, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        size_t i;
+
+        while (*item == ' ')
+            item++;
+        for (i = 0; i < N_FEATURES; i++)
+            if (strcmp(item, feature_names[i].name) == 0)
+                break;
+        if (i == N_FEATURES || feature_names[i].bit == RBD_FEATURE_DATA_POOL ||
+            feature_names[i].bit == RBD_FEATURE_OPERATIONS ||
+            feature_names[i].bit == RBD_FEATURE_MIGRATING ||
+            feature_names[i].bit == RBD_FEATURE_NON_PRIMARY)
+            return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                                  "choose from layering, striping, "
+                                  "exclusive-lock, object-map, fast-diff, "
+                                  "deep-flatten, journaling",
+                                  "unknown image feature '%s'", item);
+        b |= feature_names[i].bit;
+    }
+    if ((b & RBD_FEATURE_OBJECT_MAP) && !(b & RBD_FEATURE_EXCLUSIVE_LOCK))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "add exclusive-lock",
+                              "feature object-map needs exclusive-lock");
+    if ((b & RBD_FEATURE_FAST_DIFF) && !(b & RBD_FEATURE_OBJECT_MAP))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "add object-map",
+                              "feature fast-diff needs object-map");
+    if ((b & RBD_FEATURE_JOURNALING) && !(b & RBD_FEATURE_EXCLUSIVE_LOCK))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "add exclusive-lock",
+                              "feature journaling needs exclusive-lock");
+    *bits = b;
+    return 0;
+}
+
+char *
+vrbd_features_format(uint64_t bits)
+{
+    char *res = xstrdup("");
+
+    for (size_t i = 0; i < N_FEATURES; i++) {
+        if (!(bits & feature_names[i].bit))
+            continue;
+        char *next =
+            xasprintf("%s%s%s", res, *res ? ", " : "", feature_names[i].name);
+
+        free(res);
+        res = next;
+    }
+    return res;
+}
+
+char *
+vrbd_volume_name(const vrbd_spec *s)
+{
+    return xasprintf("%s%s%s/%s", s->pool, s->nspace ? "/" : "",
+                     s->nspace ? s->nspace : "", s->image);
+}
+
+int
+vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
+                  rados_ioctx_t *io)
+{
+    int r = rados_ioctx_create(vrbd_cluster_rados(cl), pool, io);
+
+    if (r < 0) {
+        CLEANUP_FREE char *hint =
+            xasprintf("see 'virt-rbd pool list %s:'", vrbd_cluster_name(cl));
+
+        if (r == -ENOENT)
+            return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, hint,
+                                  "pool '%s' not found in cluster '%s'", pool,
+                                  vrbd_cluster_name(cl));
+        return vrbd_error_ceph(r, NULL, "cannot open pool '%s'", pool);
+    }
+    rados_ioctx_set_namespace(*io, nspace ? nspace : "");
+    return 0;
+}
+
+int
+vrbd_volume_open(vrbd_cluster *cl, const vrbd_spec *s, bool read_only,
+                 rados_ioctx_t *io, rbd_image_t *img)
+{
+    CLEANUP_FREE char *name = NULL;
+    int r;
+
+    if (vrbd_volume_ioctx(cl, s->pool, s->nspace, io) < 0)
+        return -1;
+    r = read_only ? rbd_open_read_only(*io, s->image, img, s->snap)
+                  : rbd_open(*io, s->image, img, s->snap);
+    if (r < 0) {
+        name = vrbd_volume_name(s);
+        rados_ioctx_destroy(*io);
+        if (r == -ENOENT && s->snap)
+            return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
+                                  "image or snapshot '%s@%s' not found in "
+                                  "cluster '%s'",
+                                  name, s->snap, vrbd_cluster_name(cl));
+        if (r == -ENOENT)
+            return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
+                                  "image '%s' not found in cluster '%s'", name,
+                                  vrbd_cluster_name(cl));
+        return vrbd_error_ceph(r, NULL, "cannot open image '%s'", name);
+    }
+    return 0;
+}
+
+int
+vrbd_volume_create(vrbd_cluster *cl, const vrbd_spec *spec,
+                   const vrbd_volume_create_opts *o)
+{
+    CLEANUP_FREE char *name = NULL;
+    rbd_image_options_t opts;
+    rados_ioctx_t io;
+    uint64_t features =
+        o->features ? o->features
+                    : RBD_FEATURE_LAYERING | RBD_FEATURE_EXCLUSIVE_LOCK |
+                          RBD_FEATURE_OBJECT_MAP | RBD_FEATURE_FAST_DIFF |
+                          RBD_FEATURE_DEEP_FLATTEN;
+    uint64_t object_size = o->object_size ? o->object_size : 4ULL << 20;
+    int order = 0, r;
+
+    if (!spec->image || spec->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "create needs POOL/IMAGE without @SNAP");
+    name = vrbd_volume_name(spec);
+    if (o->size == 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give a size such as 10G (--size)",
+                              "image '%s' cannot have size 0", name);
+    if (object_size & (object_size - 1) || object_size < 4096 ||
+        object_size > (32ULL << 20))
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "give a power of two from 4K to 32M",
+            "invalid object size %llu", (unsigned long long)object_size);
+    while ((1ULL << order) < object_size)
+        order++;
+    if (vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0)
+        return -1;
+    opts = NULL;
+    rbd_image_options_create(&opts);
+    rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_FORMAT, 2);
+    rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_FEATURES, features);
+    rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_ORDER, (uint64_t)order);
+    if (o->data_pool)
+        rbd_image_options_set_string(opts, RBD_IMAGE_OPTION_DATA_POOL,
+                                     o->data_pool);
+    r = rbd_create4(io, spec->image, o->size, opts);
+    rbd_image_options_destroy(opts);
+    rados_ioctx_destroy(io);
+    if (r == -EEXIST)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "pick another name, or remove it first",
+                              "image '%s' exists already in cluster '%s'", name,
+                              vrbd_cluster_name(cl));
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot create image '%s'", name);
+    vrbd_info("created image '%s' (%llu bytes)", name,
+              (unsigned long long)o->size);
+    return 0;
+}
+
+static int
+add_used(uint64_t off, size_t len, int exists, void *arg)
+{
+    if (exists)
+        *(uint64_t *)arg += len;
+    return 0;
+}
+
+static char **
+linked_names(rbd_linked_image_spec_t *v, size_t n)
+{
+    char **res = xcalloc(n + 1, sizeof(char *));
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].trash)
+            continue;
+        res[k++] = xasprintf(
+            "%s%s%s/%s", v[i].pool_name,
+            v[i].pool_namespace && *v[i].pool_namespace ? "/" : "",
+            v[i].pool_namespace ? v[i].pool_namespace : "", v[i].image_name);
+    }
+    return res;
+}
+
+/* Children of the snapshot the image is set to. */
+static char **
+children_of(rbd_image_t img)
+{
+    rbd_linked_image_spec_t *v = NULL;
+    size_t max = 16;
+    char **res;
+    int r;
+
+    for (;;) {
+        v = xreallocarray(v, max, sizeof(*v));
+        r = rbd_list_children3(img, v, &max);
+        if (r != -ERANGE)
+            break;
+    }
+    if (r < 0) {
+        free(v);
+        return xcalloc(1, sizeof(char *));
+    }
+    res = linked_names(v, max);
+    rbd_linked_image_spec_list_cleanup(v, max);
+    free(v);
+    return res;
+}
+
+/*
+ * Fill @info from the open image.  @deep: also snapshots with children and
+ * used bytes even when fast-diff must be rebuilt (a full scan).
+ */
+int
+vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
+{
+    rbd_image_info_t st;
+    rbd_linked_image_spec_t parent;
+    rbd_snap_spec_t psnap;
+    char buf[256];
+    size_t len;
+    struct timespec ts;
+    int r;
+
+    r = rbd_stat(img, &st, sizeof(st));
+    if (r < 0)
+        return r;
+    info->size = st.size;
+    info->order = st.order;
+    info->object_size = 1ULL << st.order;
+    info->objects = st.num_objs;
+    info->block_name_prefix = xstrdup(st.block_name_prefix);
+    info->format = 2;
+    if (rbd_get_id(img, buf, sizeof(buf)) == 0)
+        info->id = xstrdup(buf);
+    rbd_get_features(img, &info->features);
+    rbd_get_op_features(img, &info->op_features);
+    rbd_get_flags(img, &info->flags);
+    if (rbd_get_create_timestamp(img, &ts) == 0)
+        info->created = ts.tv_sec;
+    if (rbd_get_modify_timestamp(img, &ts) == 0)
+        info->modified = ts.tv_sec;
+    if (rbd_get_access_timestamp(img, &ts) == 0)
+        info->accessed = ts.tv_sec;
+    {
+        int64_t dp = rbd_get_data_pool_id(img);
+
+        if (dp >= 0 && (info->features & RBD_FEATURE_DATA_POOL))
+            info->data_pool = xasprintf("%lld", (long long)dp);
+    }
+    if (rbd_get_parent(img, &parent, &psnap) == 0) {
+        info->parent = xasprintf(
+            "%s%s%s/%s@%s", parent.pool_name,
+            parent.pool_namespace && *parent.pool_namespace ? "/" : "",
+            parent.pool_namespace ? parent.pool_namespace : "",
+            parent.image_name, psnap.name);
+        rbd_linked_image_spec_cleanup(&parent);
+        rbd_snap_spec_cleanup(&psnap);
+    }
+    /* used bytes: cheap with a valid fast-diff map, a scan otherwise */
+    info->used = VRBD_UNKNOWN;
+    if (deep || ((info->features & RBD_FEATURE_FAST_DIFF) &&
+                 !(info->flags & RBD_FLAG_FAST_DIFF_INVALID))) {
+        uint64_t used = 0;
+
+        if (rbd_diff_iterate2(img, NULL, 0, info->size, 0, 1, add_used,
+                              &used) == 0)
+            info->used = used < info->size ? used : info->size;
+    }
+    /* snapshots */
+    {
+        rbd_snap_info_t *snaps = NULL;
+        int max = 16, n;
+
+        for (;;) {
+            snaps = xreallocarray(snaps, (size_t)max, sizeof(*snaps));
+            n = rbd_snap_list(img, snaps, &max);
+            if (n != -ERANGE)
+                break;
+        }
+        if (n > 0) {
+            info->snaps = xcalloc((size_t)n, sizeof(*info->snaps));
+            info->n_snaps = (size_t)n;
+            for (int i = 0; i < n; i++) {
+                vrbd_snap *sp = &info->snaps[i];
+                int prot = 0;
+
+                sp->id = snaps[i].id;
+                sp->name = xstrdup(snaps[i].name);
+                sp->size = snaps[i].size;
+                if (rbd_snap_is_protected(img, snaps[i].name, &prot) == 0)
+                    sp->is_protected = prot != 0;
+                if (sp->is_protected)
+                    info->any_protected = true;
+                if (rbd_snap_get_timestamp(img, snaps[i].id, &ts) == 0)
+                    sp->timestamp = ts.tv_sec;
+            }
+            rbd_snap_list_end(snaps);
+        }
+        free(snaps);
+        /* children hang off protected snapshots (clone v1) or any (v2) */
+        for (size_t i = 0; deep && i < info->n_snaps; i++) {
+            if (rbd_snap_set_by_id(img, info->snaps[i].id) < 0)
+                continue;
+            info->snaps[i].children = children_of(img);
+            for (size_t k = 0; info->snaps[i].children[k]; k++)
+                info->n_children++;
+        }
+        if (deep && info->n_snaps)
+            rbd_snap_set(img, NULL);
+    }
+    /* watchers and lock */
+    {
+        rbd_image_watcher_t *w = NULL;
+        size_t max = 8;
+
+        for (;;) {
+            w = xreallocarray(w, max, sizeof(*w));
+            r = rbd_watchers_list(img, w, &max);
+            if (r != -ERANGE)
+                break;
+        }
+        if (r == 0 && max > 0) {
+            info->watchers = xcalloc(max, sizeof(*info->watchers));
+            for (size_t i = 0; i < max; i++) {
+                info->watchers[i].addr = xstrdup(w[i].addr);
+                info->watchers[i].client_id = w[i].id;
+                info->watchers[i].cookie = w[i].cookie;
+            }
+            info->n_watchers = max;
+            rbd_watchers_list_cleanup(w, max);
+        }
+        free(w);
+    }
+    {
+        rbd_lock_mode_t mode;
+        char *owners[8];
+        size_t n = 8;
+
+        info->lock_owners = xcalloc(9, sizeof(char *));
+        if (rbd_lock_get_owners(img, &mode, owners, &n) == 0) {
+            for (size_t i = 0; i < n; i++)
+                info->lock_owners[i] = xstrdup(owners[i]);
+            rbd_lock_get_owners_cleanup(owners, n);
+        }
+    }
+    len = sizeof(buf);
+    if (rbd_metadata_get(img, VRBD_OWNER_KEY, buf, &len) == 0)
+        info->owner = xstrndup(buf, len);
+    return 0;
+}
+
+int
+vrbd_volume_info_get(vrbd_cluster *cl, const vrbd_spec *spec,
+                     vrbd_volume_info **out)
+{
+    vrbd_volume_info *info;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int r;
+
+    if (vrbd_volume_open(cl, spec, true, &io, &img) < 0)
+        return -1;
+    info = xcalloc(1, sizeof(*info));
+    info->name = xstrdup(spec->image);
+    info->pool = xstrdup(spec->pool);
+    info->nspace = spec->nspace ? xstrdup(spec->nspace) : NULL;
+    r = vrbd_volume_fill(img, true, info);
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+    if (r < 0) {
+        vrbd_volume_info_free(info);
+        return vrbd_error_ceph(r, NULL, "cannot read image '%s'", spec->image);
+    }
+    *out = info;
+    return 0;
+}
+
+static void
+info_clear(vrbd_volume_info *i)
+{
+    free(i->name);
+    free(i->pool);
+    free(i->nspace);
+    free(i->id);
+    free(i->block_name_prefix);
+    free(i->data_pool);
+    free(i->parent);
+    for (size_t k = 0; k < i->n_snaps; k++) {
+        free(i->snaps[k].name);
+        for (size_t c = 0; i->snaps[k].children && i->snaps[k].children[c]; c++)
+            free(i->snaps[k].children[c]);
+        free(i->snaps[k].children);
+    }
+    free(i->snaps);
+    for (size_t k = 0; k < i->n_watchers; k++)
+        free(i->watchers[k].addr);
+    free(i->watchers);
+    for (size_t k = 0; i->lock_owners && i->lock_owners[k]; k++)
+        free(i->lock_owners[k]);
+    free(i->lock_owners);
+    free(i->owner);
+}
+
+void
+vrbd_volume_info_free(vrbd_volume_info *info)
+{
+    if (!info)
+        return;
+    info_clear(info);
+    free(info);
+}
+
+void
+vrbd_volume_list_free(vrbd_volume_info *list, size_t n)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < n; i++)
+        info_clear(&list[i]);
+    free(list);
+}
+
+static int
+cmp_info(const void *a, const void *b)
+{
+    return strcmp(((const vrbd_volume_info *)a)->name,
+                  ((const vrbd_volume_info *)b)->name);
+}
+
+struct list_job {
+    rados_ioctx_t io;
+    vrbd_volume_info *items;
+    size_t n;
+    atomic_size_t next;
+};
+
+/* Worker: open images read-only one after the other and fill them in. */
+static void *
+list_worker(void *arg)
+{
+    struct list_job *job = arg;
+    size_t i;
+
+    while ((i = atomic_fetch_add(&job->next, 1)) < job->n) {
+        vrbd_volume_info *info = &job->items[i];
+        rbd_image_t img;
+
+        if (rbd_open_read_only(job->io, info->name, &img, NULL) < 0) {
+            info->error = true; /* vanished meanwhile, most likely */
+            continue;
+        }
+        if (vrbd_volume_fill(img, false, info) < 0)
+            info->error = true;
+        rbd_close(img);
+    }
+    return NULL;
+}
+
+int
+vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
+                 bool details, unsigned jobs, vrbd_volume_info **out,
+                 size_t *n_out)
+{
+    rbd_image_spec_t *specs = NULL;
+    vrbd_volume_info *items;
+    rados_ioctx_t io;
+    size_t max = 1024, k = 0;
+    int r;
+
+    if (vrbd_volume_ioctx(cl, pool, nspace, &io) < 0)
+        return -1;
+    /* grow and retry, as librbd asks */
+    for (;;) {
+        specs = xreallocarray(specs, max, sizeof(*specs));
+        r = rbd_list2(io, specs, &max);
+        if (r != -ERANGE)
+            break;
+    }
+    if (r < 0) {
+        free(specs);
+        rados_ioctx_destroy(io);
+        return vrbd_error_ceph(r, NULL, "cannot list images of pool '%s'",
+                               pool);
+    }
+    items = xcalloc(max + 1, sizeof(*items));
+    for (size_t i = 0; i < max; i++) {
+        items[i].name = xstrdup(specs[i].name);
+        items[i].pool = xstrdup(pool);
+        items[i].nspace = nspace ? xstrdup(nspace) : NULL;
+        items[i].used = VRBD_UNKNOWN;
+    }
+    rbd_image_spec_list_cleanup(specs, max);
+    free(specs);
+    if (details && max > 0) {
+        struct list_job job = {.io = io, .items = items, .n = max};
+        unsigned nt = jobs ? jobs : 16;
+        pthread_t *threads;
+
+        if (nt > max)
+            nt = (unsigned)max;
+        atomic_init(&job.next, 0);
+        threads = xcalloc(nt, sizeof(*threads));
+        for (unsigned t = 0; t < nt; t++)
+            if (pthread_create(&threads[t], NULL, list_worker, &job) != 0)
+                abort();
+        for (unsigned t = 0; t < nt; t++)
+            pthread_join(threads[t], NULL);
+        free(threads);
+        /* images that vanished while we looked are not in the pool */
+        for (size_t i = 0; i < max; i++) {
+            if (items[i].error) {
+                info_clear(&items[i]);
+                continue;
+            }
+            if (k != i)
+                items[k] = items[i];
+            k++;
+        }
+    } else {
+        k = max;
+    }
+    rados_ioctx_destroy(io);
+    qsort(items, k, sizeof(*items), cmp_info);
+    *out = items;
+    *n_out = k;
+    return 0;
+}
+
+int
+vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec, uint64_t size,
+                   bool allow_shrink)
+{
+    CLEANUP_FREE char *name = vrbd_volume_name(spec);
+    rados_ioctx_t io;
+    rbd_image_t img;
+    uint64_t cur = 0;
+    int r;
+
+    if (size == 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "image '%s' cannot be resized to 0", name);
+    if (spec->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "a snapshot cannot be resized");
+    if (vrbd_volume_open(cl, spec, false, &io, &img) < 0)
+        return -1;
+    rbd_get_size(img, &cur);
+    if (size < cur && !allow_shrink) {
+        rbd_close(img);
+        rados_ioctx_destroy(io);
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "shrinking loses the data past the new end: "
+                              "add --allow-shrink if that is meant",
+                              "image '%s' would shrink from %llu to %llu "
+                              "bytes",
+                              name, (unsigned long long)cur,
+                              (unsigned long long)size);
+    }
+    r = rbd_resize2(img, size, allow_shrink, NULL, NULL);
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot resize image '%s'", name);
+    return 0;
+}
