@@ -571,6 +571,13 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     return 0;
 }
 
+/* librbd calls the progress callback unconditionally */
+static int
+no_progress(uint64_t done, uint64_t total, void *arg)
+{
+    return 0;
+}
+
 int
 vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec, uint64_t size,
                    bool allow_shrink)
@@ -601,7 +608,7 @@ vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec, uint64_t size,
                               name, (unsigned long long)cur,
                               (unsigned long long)size);
     }
-    r = rbd_resize2(img, size, allow_shrink, NULL, NULL);
+    r = rbd_resize2(img, size, allow_shrink, no_progress, NULL);
     rbd_close(img);
     rados_ioctx_destroy(io);
     if (r < 0)
