@@ -25,6 +25,21 @@
     host ensure        Start the RBD pools libvirt's autostart gave up on, once Ceph answers
     host refresh-mons  Rewrite monitor lists in RBD pools and domain disks from the monmap
     host list          List this host's RBD pools and ceph secrets, per cluster
+    vol create         Create an RBD image (format 2)
+    vol list           List the images of a pool
+    vol info           Everything about an image: rbd info, used bytes, snapshots, watchers
+    vol resize         Grow (or, with --allow-shrink, shrink) an image
+    vol snap create    Create a snapshot
+    vol snap list      List an image's snapshots
+    vol snap rm        Remove a snapshot (refused while protected or cloned)
+    vol snap rollback  Roll an image back to a snapshot (refused while in use)
+    vol snap protect   Protect a snapshot
+    vol snap unprotect Unprotect a snapshot (refused while cloned)
+    vol clone          Clone a snapshot into a new layered image
+    vol flatten        Copy a clone's parent data into it
+    vol children       List the clones of an image
+    vol who            Who holds an image: watchers mapped to owners
+    vol rm             Remove an image, safely
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command
     version            Show the versions of virt-rbd and the libraries it runs on
