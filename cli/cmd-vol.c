@@ -479,12 +479,8 @@ run_resize(cli_ctx *ctx)
     r = CLI_OK;
 
 cleanup:
-    for (int i = 0; doms && doms[i]; i++)
-        free(doms[i]);
-    for (int i = 0; targets && targets[i]; i++)
-        free(targets[i]);
-    free(doms);
-    free(targets);
+    vrbd_strv_free(doms);
+    vrbd_strv_free(targets);
     vrbd_volume_info_free(v);
     vrbd_host_free(host);
     vrbd_cluster_free(cl);

@@ -566,9 +566,7 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
     for (size_t i = 0; i < n_refs; i++) {
         vrbd_cluster_free(refs[i].cl);
         vrbd_cluster_entry_clear(&refs[i].e);
-        for (size_t k = 0; refs[i].mons && refs[i].mons[k]; k++)
-            free(refs[i].mons[k]);
-        free(refs[i].mons);
+        vrbd_strv_free(refs[i].mons);
     }
     free(refs);
     vrbd_cluster_entries_free(all, n_all);

@@ -248,14 +248,6 @@ vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n)
     return res;
 }
 
-static void
-free_strv(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
 /* Fill @p from an RBD pool's XML; false when it is not an RBD pool. */
 static bool
 parse_rbd_pool(const char *xml, vrbd_host_rbd_pool *p)
@@ -378,7 +370,7 @@ vrbd_host_rbd_pool_list_free(vrbd_host_rbd_pool *p, size_t n)
         free(p[i].uuid);
         free(p[i].pool);
         free(p[i].nspace);
-        free_strv(p[i].hosts);
+        vrbd_strv_free(p[i].hosts);
         free(p[i].user);
         free(p[i].secret_uuid);
         free(p[i].fsid);
@@ -673,9 +665,9 @@ rollback:
 cleanup:
     if (pool)
         virStoragePoolFree(pool);
-    free_strv(hosts);
+    vrbd_strv_free(hosts);
     free(cur.pool);
-    free_strv(cur.hosts);
+    vrbd_strv_free(cur.hosts);
     free(cur.user);
     free(cur.secret_uuid);
     return ret;
@@ -747,12 +739,10 @@ vrbd_host_disconnect(vrbd_host *host, const char *name, bool *secret_removed)
     ret = 0;
 
 cleanup:
-    for (size_t i = 0; users && users[i]; i++)
-        free(users[i]);
-    free(users);
+    vrbd_strv_free(users);
     vrbd_host_rbd_pool_list_free(all, n_all);
     free(cur.pool);
-    free_strv(cur.hosts);
+    vrbd_strv_free(cur.hosts);
     free(cur.user);
     free(cur.secret_uuid);
     virStoragePoolFree(pool);

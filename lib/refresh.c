@@ -25,20 +25,12 @@ strv_add(char ***v, const char *s)
     (*v)[n + 1] = NULL;
 }
 
-static void
-strv_free(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
 void
 vrbd_refresh_result_clear(vrbd_refresh_result *res)
 {
-    strv_free(res->pools);
-    strv_free(res->domains);
-    strv_free(res->running);
+    vrbd_strv_free(res->pools);
+    vrbd_strv_free(res->domains);
+    vrbd_strv_free(res->running);
     memset(res, 0, sizeof(*res));
 }
 
@@ -263,7 +255,7 @@ vrbd_host_refresh_mons(vrbd_host *host, vrbd_cluster *cl,
     if (!hosts)
         return -1;
     if (!hosts[0]) {
-        strv_free(hosts);
+        vrbd_strv_free(hosts);
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
                               "cluster '%s' reports no monitor",
                               vrbd_cluster_name(cl));
@@ -271,6 +263,6 @@ vrbd_host_refresh_mons(vrbd_host *host, vrbd_cluster *cl,
     r = refresh_pools(host, cl, hosts, res);
     if (r == 0)
         r = refresh_domains(host, cl, hosts, res);
-    strv_free(hosts);
+    vrbd_strv_free(hosts);
     return r;
 }

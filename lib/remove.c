@@ -175,9 +175,7 @@ vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     *n_out = info->n_watchers;
     if (owner)
         *owner = info->owner ? xstrdup(info->owner) : NULL;
-    for (size_t i = 0; doms[i]; i++)
-        free(doms[i]);
-    free(doms);
+    vrbd_strv_free(doms);
     vrbd_volume_info_free(info);
     return 0;
 }

@@ -29,13 +29,15 @@ vrbd_cleanup_close(int *fd)
 }
 
 void
+vrbd_strv_free(char **strv)
+{
+    for (char **p = strv; p && *p; p++)
+        free(*p);
+    free(strv);
+}
+
+void
 vrbd_cleanup_strv(char ***strv)
 {
-    char **p;
-
-    if (!*strv)
-        return;
-    for (p = *strv; *p; p++)
-        free(*p);
-    free(*strv);
+    vrbd_strv_free(*strv);
 }

@@ -15,6 +15,9 @@ void vrbd_cleanup_fclose(FILE **fp);
 void vrbd_cleanup_close(int *fd);
 void vrbd_cleanup_strv(char ***strv);
 
+/* Free a NULL-terminated array of strings and the array; NULL is fine. */
+void vrbd_strv_free(char **strv);
+
 #define CLEANUP_FREE __attribute__((cleanup(vrbd_cleanup_free)))
 #define CLEANUP_FCLOSE __attribute__((cleanup(vrbd_cleanup_fclose)))
 #define CLEANUP_CLOSE __attribute__((cleanup(vrbd_cleanup_close)))
