@@ -879,6 +879,7 @@ VRBD_API void vrbd_checks_free(vrbd_check *checks, size_t n);
 
 typedef enum {
     VRBD_DISK_FILE = 0, /* a local raw file or block device */
+    VRBD_DISK_RBD,      /* an RBD image through QEMU's librbd driver */
 } vrbd_disk_kind;
 
 typedef struct vrbd_disk_spec {
@@ -887,7 +888,27 @@ typedef struct vrbd_disk_spec {
     const char *format; /* "raw" (NULL), "qcow2" ... */
     const char *target; /* "vda" ...; NULL: next free */
     bool read_only;
+    const char *bus;   /* "virtio" (NULL) or "scsi" */
+    const char *cache; /* NULL: "writeback" for RBD (see the man page),
+                        * libvirt's default for files */
+    /* VRBD_DISK_RBD */
+    const char *rbd_name;     /* "pool[/ns]/image" */
+    const char *const *hosts; /* monitors, "ip:port" */
+    size_t n_hosts;
+    const char *auth_user; /* cephx id without "client." */
+    const char *secret_uuid;
+    bool no_discard; /* RBD: discard='unmap' unless set */
 } vrbd_disk_spec;
+
+/*
+ * One <disk> element for @d (target @target, which must be set), as XML
+ * built with libxml2.  RBD disks get: raw, cache='writeback' (librbd's
+ * cache honours guest flushes, and stays writethrough until the first
+ * flush for guests that never send one), discard='unmap' and
+ * detect_zeroes='unmap' (a thin image stays thin), every monitor, and the
+ * ceph secret.  Caller frees.
+ */
+VRBD_API char *vrbd_disk_build_xml(const vrbd_disk_spec *d, const char *target);
 
 typedef struct vrbd_domain_spec {
     const char *name;

@@ -39,6 +39,138 @@ valid_target(const char *t)
 }
 
 static int
+check_disk(const vrbd_disk_spec *d, size_t i)
+{
+    if (d->kind == VRBD_DISK_FILE && (!d->path || d->path[0] != '/'))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "give an absolute path",
+                              "disk %zu: invalid path '%s'", i,
+                              d->path ? d->path : "");
+    if (d->kind == VRBD_DISK_RBD) {
+        vrbd_spec s;
+
+        if (!d->rbd_name ||
+            vrbd_spec_parse(d->rbd_name, VRBD_SPEC_IMAGE, &s) < 0)
+            return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                                  "write the image as POOL[/NS]/IMAGE",
+                                  "disk %zu: invalid RBD image '%s'", i,
+                                  d->rbd_name ? d->rbd_name : "");
+        if (s.cluster) {
+            vrbd_spec_clear(&s);
+            return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                                  "disk %zu: '%s' carries a cluster: the "
+                                  "monitors and secret name it",
+                                  i, d->rbd_name);
+        }
+        vrbd_spec_clear(&s);
+        if (d->n_hosts == 0 || !d->auth_user || !d->secret_uuid)
+            return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                                  "disk %zu: an RBD disk needs monitors, a "
+                                  "user and a secret",
+                                  i);
+        for (size_t k = 0; k < d->n_hosts; k++) {
+            const char *c = strrchr(d->hosts[k], ':');
+
+            if (!c || c == d->hosts[k] || !c[1])
+                return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                                      "disk %zu: monitor '%s' is not "
+                                      "HOST:PORT",
+                                      i, d->hosts[k]);
+        }
+    }
+    if (d->bus && strcmp(d->bus, "virtio") != 0 && strcmp(d->bus, "scsi"))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "use virtio or scsi",
+                              "disk %zu: unknown bus '%s'", i, d->bus);
+    if (d->cache && strcmp(d->cache, "writeback") != 0 &&
+        strcmp(d->cache, "none") != 0 && strcmp(d->cache, "writethrough") &&
+        strcmp(d->cache, "directsync") != 0 && strcmp(d->cache, "unsafe"))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "use writeback, none, writethrough, directsync "
+                              "or unsafe",
+                              "disk %zu: unknown cache mode '%s'", i, d->cache);
+    return 0;
+}
+
+static void
+add_disk(xmlNodePtr devices, const vrbd_disk_spec *d, const char *target)
+{
+    xmlNodePtr disk = add(devices, "disk", NULL);
+    xmlNodePtr node, src;
+    bool rbd = d->kind == VRBD_DISK_RBD;
+    const char *cache = d->cache ? d->cache : rbd ? "writeback" : NULL;
+
+    prop(disk, "type", rbd ? "network" : "file");
+    prop(disk, "device", "disk");
+    node = add(disk, "driver", NULL);
+    prop(node, "name", "qemu");
+    prop(node, "type", d->format ? d->format : "raw");
+    if (cache)
+        prop(node, "cache", cache);
+    if (rbd && !d->no_discard) {
+        prop(node, "discard", "unmap");
+        prop(node, "detect_zeroes", "unmap");
+    }
+    src = add(disk, "source", NULL);
+    if (rbd) {
+        prop(src, "protocol", "rbd");
+        prop(src, "name", d->rbd_name);
+        for (size_t k = 0; k < d->n_hosts; k++) {
+            const char *h = d->hosts[k];
+            const char *colon = strrchr(h, ':');
+            CLEANUP_FREE char *host = xstrndup(h, (size_t)(colon - h));
+
+            if (host[0] == '[') {
+                memmove(host, host + 1, strlen(host));
+                if (*host && host[strlen(host) - 1] == ']')
+                    host[strlen(host) - 1] = '\0';
+            }
+            node = add(src, "host", NULL);
+            prop(node, "name", host);
+            prop(node, "port", colon + 1);
+        }
+        node = add(disk, "auth", NULL);
+        prop(node, "username", d->auth_user);
+        node = add(node, "secret", NULL);
+        prop(node, "type", "ceph");
+        prop(node, "uuid", d->secret_uuid);
+    } else {
+        prop(src, "file", d->path);
+    }
+    node = add(disk, "target", NULL);
+    prop(node, "dev", target);
+    prop(node, "bus", d->bus ? d->bus : "virtio");
+    if (d->read_only)
+        add(disk, "readonly", NULL);
+}
+
+char *
+vrbd_disk_build_xml(const vrbd_disk_spec *d, const char *target)
+{
+    xmlDocPtr doc;
+    xmlNodePtr root;
+
+    if (check_disk(d, 0) < 0)
+        return NULL;
+    if (!target || !*target || strlen(target) > 8) {
+        vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                       "a disk needs a target such as 'vdb'");
+        return NULL;
+    }
+    doc = xmlNewDoc(BAD_CAST "1.0");
+    root = xmlNewNode(NULL, BAD_CAST "devices");
+    xmlDocSetRootElement(doc, root);
+    add_disk(root, d, target);
+    /* the <disk> alone, without the wrapper */
+    {
+        xmlNodePtr disk = root->children;
+
+        xmlUnlinkNode(disk);
+        xmlDocSetRootElement(doc, disk);
+        xmlFreeNode(root);
+    }
+    return vrbd_xml_dump(doc);
+}
+
+static int
 check_spec(const vrbd_domain_spec *spec)
 {
     size_t i, j;
@@ -61,10 +193,8 @@ check_spec(const vrbd_domain_spec *spec)
     for (i = 0; i < spec->n_disks; i++) {
         const vrbd_disk_spec *d = &spec->disks[i];
 
-        if (d->kind != VRBD_DISK_FILE || !d->path || d->path[0] != '/')
-            return vrbd_error_set(VRBD_ERR_INVALID, 0, "give an absolute path",
-                                  "disk %zu: invalid path '%s'", i,
-                                  d->path ? d->path : "");
+        if (check_disk(d, i) < 0)
+            return -1;
         if (d->target && !valid_target(d->target))
             return vrbd_error_set(
                 VRBD_ERR_INVALID, 0, "use a virtio target such as 'vdb'",
@@ -152,7 +282,6 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
     for (i = 0; i < spec->n_disks; i++) {
         const vrbd_disk_spec *d = &spec->disks[i];
         char target[5];
-        xmlNodePtr disk = add(devices, "disk", NULL);
 
         if (d->target) {
             snprintf(target, sizeof(target), "%s", d->target);
@@ -161,17 +290,7 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
         }
         if (strlen(target) == 3)
             taken[target[2] - 'a'] = true;
-        prop(disk, "type", "file");
-        prop(disk, "device", "disk");
-        node = add(disk, "driver", NULL);
-        prop(node, "name", "qemu");
-        prop(node, "type", d->format ? d->format : "raw");
-        prop(add(disk, "source", NULL), "file", d->path);
-        node = add(disk, "target", NULL);
-        prop(node, "dev", target);
-        prop(node, "bus", "virtio");
-        if (d->read_only)
-            add(disk, "readonly", NULL);
+        add_disk(devices, d, target);
     }
     if (spec->serial_log) {
         xmlNodePtr serial = add(devices, "serial", NULL);

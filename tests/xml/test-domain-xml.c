@@ -91,6 +91,107 @@ TEST(invalid_specs_are_refused_naming_the_field)
     CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
 }
 
+static const char *const mons[] = {"127.0.0.1:6789", "10.0.0.2:6789",
+                                   "[fd00::3]:6789"};
+
+TEST(rbd_disk_has_every_monitor_the_secret_and_rbd_defaults)
+{
+    vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                        .rbd_name = "libvirt-pool/vm1",
+                        .hosts = mons,
+                        .n_hosts = 3,
+                        .auth_user = "libvirt",
+                        .secret_uuid = "5f31eb65-6377-855b-bdc9-80015334f8e2"};
+    CLEANUP_FREE char *xml = vrbd_disk_build_xml(&d, "vdb");
+
+    REQUIRE(xml != NULL);
+    golden("disk-rbd.xml", xml);
+}
+
+TEST(rbd_disk_with_namespace_scsi_no_discard_cache_none_read_only)
+{
+    vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                        .rbd_name = "rbd/tenant/data",
+                        .hosts = mons,
+                        .n_hosts = 1,
+                        .auth_user = "tenant",
+                        .secret_uuid = "ab0c5ceb-928e-804f-bca9-f5cd939366e4",
+                        .bus = "scsi",
+                        .cache = "none",
+                        .no_discard = true,
+                        .read_only = true};
+    CLEANUP_FREE char *xml = vrbd_disk_build_xml(&d, "sdb");
+
+    REQUIRE(xml != NULL);
+    golden("disk-rbd-options.xml", xml);
+}
+
+TEST(file_disk_alone)
+{
+    vrbd_disk_spec d = {
+        .kind = VRBD_DISK_FILE, .path = "/var/lib/a.qcow2", .format = "qcow2"};
+    CLEANUP_FREE char *xml = vrbd_disk_build_xml(&d, "vdc");
+
+    REQUIRE(xml != NULL);
+    golden("disk-file.xml", xml);
+}
+
+TEST(guest_with_disks_from_two_clusters)
+{
+    const char *zmons[] = {"127.0.0.1:6791"};
+    vrbd_disk_spec disks[] = {
+        {.kind = VRBD_DISK_RBD,
+         .rbd_name = "libvirt-pool/vm1",
+         .hosts = mons,
+         .n_hosts = 1,
+         .auth_user = "libvirt",
+         .secret_uuid = "5f31eb65-6377-855b-bdc9-80015334f8e2"},
+        {.kind = VRBD_DISK_RBD,
+         .rbd_name = "libvirt-pool/data",
+         .hosts = zmons,
+         .n_hosts = 1,
+         .auth_user = "libvirt",
+         .secret_uuid = "3c5cbca4-5a80-8cb2-83b4-f9c58274bdb7"},
+    };
+    vrbd_domain_spec spec = {.name = "two-clusters",
+                             .kernel = "/k",
+                             .initrd = "/i",
+                             .cmdline = "console=ttyS0",
+                             .disks = disks,
+                             .n_disks = 2};
+    CLEANUP_FREE char *xml = vrbd_domain_build_xml(&spec);
+
+    REQUIRE(xml != NULL);
+    golden("domain-two-clusters.xml", xml);
+}
+
+TEST(bad_rbd_disks_are_refused)
+{
+    vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                        .rbd_name = "ceph:pool/img",
+                        .hosts = mons,
+                        .n_hosts = 1,
+                        .auth_user = "u",
+                        .secret_uuid = "s"};
+
+    CHECK(vrbd_disk_build_xml(&d, "vdb") == NULL);
+    CHECK(strstr(vrbd_error_last()->message, "carries a cluster"));
+    d.rbd_name = "pool";
+    CHECK(vrbd_disk_build_xml(&d, "vdb") == NULL);
+    d.rbd_name = "pool/img";
+    d.n_hosts = 0;
+    CHECK(vrbd_disk_build_xml(&d, "vdb") == NULL);
+    d.n_hosts = 1;
+    d.cache = "turbo";
+    CHECK(vrbd_disk_build_xml(&d, "vdb") == NULL);
+    CHECK(strstr(vrbd_error_last()->message, "unknown cache mode 'turbo'"));
+    d.cache = NULL;
+    d.bus = "ide";
+    CHECK(vrbd_disk_build_xml(&d, "vdb") == NULL);
+    d.bus = NULL;
+    CHECK(vrbd_disk_build_xml(&d, NULL) == NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -99,5 +200,10 @@ main(int argc, char **argv)
     RUN(explicit_targets_are_kept_and_others_fill_the_gaps);
     RUN(values_are_escaped_not_pasted);
     RUN(invalid_specs_are_refused_naming_the_field);
+    RUN(rbd_disk_has_every_monitor_the_secret_and_rbd_defaults);
+    RUN(rbd_disk_with_namespace_scsi_no_discard_cache_none_read_only);
+    RUN(file_disk_alone);
+    RUN(guest_with_disks_from_two_clusters);
+    RUN(bad_rbd_disks_are_refused);
     return harness_done();
 }
