@@ -921,6 +921,7 @@ typedef struct vrbd_domain_spec {
     const char *initrd;
     const char *cmdline;
     const char *serial_log;   /* serial console to this file, or NULL */
+    const char *network;      /* libvirt network for one virtio NIC, or NULL */
     bool destroy_on_poweroff; /* on_poweroff/reboot/crash: destroy */
     const vrbd_disk_spec *disks;
     size_t n_disks;
@@ -931,6 +932,92 @@ typedef struct vrbd_domain_spec {
  * caller frees with free(), or NULL (VRBD_ERR_INVALID names the field).
  */
 VRBD_API char *vrbd_domain_build_xml(const vrbd_domain_spec *spec);
+
+/* ---------------------------------------------------------------- vms */
+
+/* Whether this host can run KVM guests: /dev/kvm opens and the CPU has
+ * vmx or svm.  (Nested setups where /dev/kvm opens but guests hang fail
+ * the second test.) */
+VRBD_API bool vrbd_kvm_usable(void);
+
+typedef struct vrbd_attach_opts {
+    const char *target; /* NULL: the next free vdX (sdX on scsi) */
+    const char *bus;    /* NULL: virtio */
+    const char *cache;  /* NULL: writeback */
+    bool live;          /* only the running domain */
+    bool config;        /* only the persistent definition */
+    const char *entity; /* user for a new host connection; NULL:
+                         * client.libvirt */
+} vrbd_attach_opts;
+
+/*
+ * Attach RBD image @image of @cl to @domain: a network disk listing every
+ * current monitor, with the secret of this host's connection to the image's
+ * pool (made when missing, as vrbd_host_connect does), RBD defaults (see
+ * vrbd_disk_build_xml) and the next free target.  Refused while another
+ * client holds the image.  Records the owner (host, domain, UUID) in the
+ * image's metadata.  Live and persistent by default (persistent only when
+ * the domain is not running).  @target_out (16 bytes) gets the target.
+ */
+VRBD_API int vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl,
+                                 const char *domain, const vrbd_spec *image,
+                                 const vrbd_attach_opts *opts,
+                                 char target_out[16]);
+
+typedef struct vrbd_vm_disk {
+    char *target;
+    char *bus;
+    bool rbd;
+    char *source;      /* file path, or "pool[/ns]/image" */
+    char *secret_uuid; /* RBD: the auth secret */
+    char *fsid;        /* RBD: the cluster, from a virt-rbd secret */
+    char **hosts;      /* RBD: monitors, NULL-terminated */
+} vrbd_vm_disk;
+
+/* The disks of @domain (its live definition when running). */
+VRBD_API int vrbd_vm_disk_list(vrbd_host *host, const char *domain,
+                               vrbd_vm_disk **disks, size_t *n);
+VRBD_API void vrbd_vm_disks_free(vrbd_vm_disk *disks, size_t n);
+
+/*
+ * Detach the disk of @domain whose target or RBD source is @which, live
+ * and persistent as the domain allows (@live / @config to restrict).  When
+ * @cl is the disk's cluster the owner metadata is cleared.
+ * *@source (if not NULL) gets what was detached.
+ */
+VRBD_API int vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl,
+                                 const char *domain, const char *which,
+                                 bool live, bool config, char **source);
+
+typedef struct vrbd_vm_create_opts {
+    const vrbd_spec *from; /* golden IMAGE@SNAP to clone, or NULL */
+    uint64_t size;         /* without @from: an empty image of this size */
+    const char *pool;      /* where the disk goes (default: @from's) */
+    unsigned memory_mib;   /* 0: 1024 */
+    unsigned vcpus;        /* 0: 1 */
+    const char *network;   /* libvirt network, or NULL: no NIC */
+    const char *kernel, *initrd, *cmdline;
+    const char *console_log; /* serial console to this file */
+    bool start;
+} vrbd_vm_create_opts;
+
+/*
+ * Provision a VM: its disk POOL/NAME cloned from the golden snapshot
+ * (instant, layered) or created empty, this host connected to that pool,
+ * a persistent domain defined around it (KVM where usable, else TCG),
+ * started with opts->start.  On failure nothing it made is left.
+ */
+VRBD_API int vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
+                            const vrbd_vm_create_opts *opts);
+
+/*
+ * Undefine @name (refused while it runs).  With @disks, first remove its
+ * RBD images safely (vrbd_volume_remove), connecting through @reg by the
+ * fsid of each disk's secret; a disk that cannot be removed stops it all
+ * before the domain is touched.
+ */
+VRBD_API int vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg,
+                            const char *name, bool disks, unsigned timeout_sec);
 
 #ifdef __cplusplus
 }

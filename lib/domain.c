@@ -292,6 +292,13 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
             taken[target[2] - 'a'] = true;
         add_disk(devices, d, target);
     }
+    if (spec->network) {
+        xmlNodePtr nic = add(devices, "interface", NULL);
+
+        prop(nic, "type", "network");
+        prop(add(nic, "source", NULL), "network", spec->network);
+        prop(add(nic, "model", NULL), "type", "virtio");
+    }
     if (spec->serial_log) {
         xmlNodePtr serial = add(devices, "serial", NULL);
 

@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vm.c: VMs on RBD: attaching and detaching RBD disks, listing a domain's
+ * disks, provisioning a VM from a golden image, removing one with its
+ * disks.  Disk XML comes from domain.c (libxml2, never string surgery);
+ * the secret and monitors from this host's connection to the pool.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <rbd/librbd.h>
+
+#include "host-internal.h"
+#include "internal.h"
+#include "volume-internal.h"
+
+bool
+vrbd_kvm_usable(void)
+{
+    CLEANUP_FCLOSE FILE *f = NULL;
+    char line[4096];
+    bool virt = false;
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        return false;
+    close(fd);
+    f = fopen("/proc/cpuinfo", "r");
+    while (f && !virt && fgets(line, sizeof(line), f))
+        if (strncmp(line, "flags", 5) == 0)
+            virt = strstr(line, " vmx") || strstr(line, " svm");
+    return virt;
+}
+
+static virDomainPtr
+lookup(vrbd_host *host, const char *name)
+{
+    virDomainPtr d = virDomainLookupByName(vrbd_host_conn(host), name);
+
+    if (!d)
+        vrbd_error_libvirt("see 'virsh list --all'", "no domain '%s'", name);
+    return d;
+}
+
+/* ---- listing */
+
+static void
+disk_free(vrbd_vm_disk *d)
+{
+    free(d->target);
+    free(d->bus);
+    free(d->source);
+    free(d->secret_uuid);
+    free(d->fsid);
+    vrbd_strv_free(d->hosts);
+}
+
+void
+vrbd_vm_disks_free(vrbd_vm_disk *disks, size_t n)
+{
+    if (!disks)
+        return;
+    for (size_t i = 0; i < n; i++)
+        disk_free(&disks[i]);
+    free(disks);
+}
+
+/* The fsid behind a secret, by its virt-rbd usage name. */
+static char *
+fsid_of_secret(virConnectPtr conn, const char *uuid, const char *usage)
+{
+    CLEANUP_FREE char *u = usage ? xstrdup(usage) : NULL;
+    const char *p;
+    char *slash;
+
+    if (!u && uuid) {
+        virSecretPtr s = virSecretLookupByUUIDString(conn, uuid);
+
+        if (s) {
+            u = virSecretGetUsageID(s) ? xstrdup(virSecretGetUsageID(s)) : NULL;
+            virSecretFree(s);
+        }
+        virResetLastError();
+    }
+    if (!u || strncmp(u, VRBD_SECRET_USAGE_PREFIX,
+                      strlen(VRBD_SECRET_USAGE_PREFIX)) != 0)
+        return NULL;
+    p = u + strlen(VRBD_SECRET_USAGE_PREFIX);
+    slash = strchr(p, '/');
+    return slash ? xstrndup(p, (size_t)(slash - p)) : NULL;
+}
+
+static int
+disks_of_xml(virConnectPtr conn, const char *xml, vrbd_vm_disk **out,
+             size_t *n_out)
+{
+    xmlDocPtr doc = vrbd_xml_parse(xml);
+    xmlNodePtr devices =
+        vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
+    vrbd_vm_disk *res = xcalloc(1, sizeof(*res));
+    size_t n = 0;
+
+    for (xmlNodePtr d = devices ? devices->children : NULL; d; d = d->next) {
+        xmlNodePtr src, tgt, sec;
+        vrbd_vm_disk *v;
+        CLEANUP_FREE char *usage = NULL;
+
+        if (d->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)d->name, "disk") != 0 ||
+            !vrbd_xml_prop_is(d, "device", "disk"))
+            continue;
+        res = xreallocarray(res, n + 1, sizeof(*res));
+        v = &res[n++];
+        memset(v, 0, sizeof(*v));
+        src = vrbd_xml_child(d, "source");
+        tgt = vrbd_xml_child(d, "target");
+        v->target = vrbd_xml_prop(tgt, "dev");
+        v->bus = vrbd_xml_prop(tgt, "bus");
+        v->hosts = xcalloc(1, sizeof(char *));
+        if (vrbd_xml_prop_is(src, "protocol", "rbd")) {
+            size_t k = 0;
+
+            v->rbd = true;
+            v->source = vrbd_xml_prop(src, "name");
+            for (xmlNodePtr h = src->children; h; h = h->next) {
+                CLEANUP_FREE char *hn = NULL;
+                CLEANUP_FREE char *hp = NULL;
+
+                if (h->type != XML_ELEMENT_NODE ||
+                    strcmp((const char *)h->name, "host") != 0)
+                    continue;
+                hn = vrbd_xml_prop(h, "name");
+                hp = vrbd_xml_prop(h, "port");
+                v->hosts = xreallocarray(v->hosts, k + 2, sizeof(char *));
+                v->hosts[k++] =
+                    xasprintf("%s:%s", hn ? hn : "", hp ? hp : "6789");
+                v->hosts[k] = NULL;
+            }
+            sec = vrbd_xml_child(vrbd_xml_child(src, "auth"), "secret");
+            if (!sec)
+                sec = vrbd_xml_child(vrbd_xml_child(d, "auth"), "secret");
+            v->secret_uuid = vrbd_xml_prop(sec, "uuid");
+            usage = vrbd_xml_prop(sec, "usage");
+            v->fsid = fsid_of_secret(conn, v->secret_uuid, usage);
+        } else {
+            v->source = vrbd_xml_prop(src, "file");
+            if (!v->source)
+                v->source = vrbd_xml_prop(src, "dev");
+        }
+    }
+    xmlFreeDoc(doc);
+    *out = res;
+    *n_out = n;
+    return 0;
+}
+
+int
+vrbd_vm_disk_list(vrbd_host *host, const char *domain, vrbd_vm_disk **disks,
+                  size_t *n)
+{
+    virDomainPtr d = lookup(host, domain);
+    CLEANUP_FREE char *xml = NULL;
+
+    if (!d)
+        return -1;
+    xml = virDomainGetXMLDesc(d, 0);
+    virDomainFree(d);
+    if (!xml)
+        return vrbd_error_libvirt(NULL, "cannot read domain '%s'", domain);
+    return disks_of_xml(vrbd_host_conn(host), xml, disks, n);
+}
+
+/* ---- attach */
+
+/* The first free target with @prefix ("vd", "sd") in both definitions. */
+static int
+free_target(virDomainPtr dom, const char *prefix, char out[16])
+{
+    CLEANUP_FREE char *live = virDomainGetXMLDesc(dom, 0);
+    CLEANUP_FREE char *conf =
+        virDomainIsPersistent(dom) == 1
+            ? virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE)
+            : NULL;
+
+    for (char c = 'a'; c <= 'z'; c++) {
+        char probe[32];
+
+        snprintf(probe, sizeof(probe), "dev='%s%c'", prefix, c);
+        if ((live && strstr(live, probe)) || (conf && strstr(conf, probe)))
+            continue;
+        snprintf(out, 16, "%s%c", prefix, c);
+        return 0;
+    }
+    return vrbd_error_set(VRBD_ERR_INVALID, 0, "detach a disk first",
+                          "domain '%s' has no free %sX target",
+                          virDomainGetName(dom), prefix);
+}
+
+/* The user and secret of this host's connection to (fsid, pool); made
+ * with vrbd_host_connect when missing. */
+static int
+connection_for(vrbd_host *host, vrbd_cluster *cl, const char *pool,
+               const char *entity, char **user, char uuid[37])
+{
+    vrbd_host_rbd_pool *pools = NULL;
+    size_t np = 0;
+    vrbd_host_connect_opts co = {.pool = pool, .entity = entity};
+    vrbd_host_connect_result res;
+
+    if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0)
+        return -1;
+    for (size_t i = 0; i < np; i++)
+        if (pools[i].fsid && pools[i].pool && pools[i].secret_uuid &&
+            pools[i].user &&
+            strcmp(pools[i].fsid, vrbd_cluster_fsid(cl)) == 0 &&
+            strcmp(pools[i].pool, pool) == 0) {
+            *user = xstrdup(pools[i].user);
+            snprintf(uuid, 37, "%s", pools[i].secret_uuid);
+            vrbd_host_rbd_pool_list_free(pools, np);
+            return 0;
+        }
+    vrbd_host_rbd_pool_list_free(pools, np);
+    vrbd_info("this host has no connection to %s:%s yet: making one",
+              vrbd_cluster_name(cl), pool);
+    if (vrbd_host_connect(host, cl, &co, &res) < 0)
+        return -1;
+    *user = xstrdup((entity ? entity : "client.libvirt") + 7);
+    snprintf(uuid, 37, "%s", res.secret_uuid);
+    return 0;
+}
+
+static char **
+current_hosts(vrbd_cluster *cl, size_t *n)
+{
+    vrbd_cluster_status *st = NULL;
+    char **hosts;
+
+    if (vrbd_cluster_status_get(cl, &st) < 0)
+        return NULL;
+    hosts = vrbd_mon_addrs_to_hosts(st->mon_addrs, st->n_mon_addrs);
+    *n = st->n_mon_addrs;
+    vrbd_cluster_status_free(st);
+    return hosts;
+}
+
+static void
+set_owner(vrbd_cluster *cl, const vrbd_spec *image, const char *value)
+{
+    rados_ioctx_t io;
+    rbd_image_t img;
+
+    if (vrbd_volume_open(cl, image, false, &io, &img) < 0) {
+        vrbd_error_clear();
+        return;
+    }
+    if (value)
+        rbd_metadata_set(img, VRBD_OWNER_KEY, value);
+    else
+        rbd_metadata_remove(img, VRBD_OWNER_KEY);
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+}
+
+static char *
+owner_value(virDomainPtr dom)
+{
+    char host[256] = "";
+    char uuid[VIR_UUID_STRING_BUFLEN] = "";
+
+    gethostname(host, sizeof(host) - 1);
+    virDomainGetUUIDString(dom, uuid);
+    return xasprintf("host=%s domain=%s uuid=%s", host, virDomainGetName(dom),
+                     uuid);
+}
+
+int
+vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
+                    const vrbd_spec *image, const vrbd_attach_opts *opts,
+                    char target_out[16])
+{
+    CLEANUP_FREE char *name = NULL;
+    CLEANUP_FREE char *user = NULL;
+    CLEANUP_FREE char *xml = NULL;
+    CLEANUP_FREE char *owner = NULL;
+    vrbd_volume_info *info = NULL;
+    char uuid[37], target[16];
+    char **hosts = NULL;
+    size_t n_hosts = 0;
+    virDomainPtr dom;
+    unsigned flags;
+    int active, ret = -1;
+    const char *bus = opts->bus ? opts->bus : "virtio";
+
+    if (!image->image || image->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "attach takes POOL[/NS]/IMAGE without @SNAP");
+    dom = lookup(host, domain);
+    if (!dom)
+        return -1;
+    name = vrbd_volume_name(image);
+    if (vrbd_volume_info_get(cl, image, &info) < 0)
+        goto cleanup;
+    if (info->n_watchers > 0) {
+        vrbd_holder *h = NULL;
+        size_t nh = 0;
+
+        if (vrbd_volume_who(host, cl, image, &h, &nh, NULL) == 0 && nh > 0) {
+            vrbd_error_set(VRBD_ERR_BUSY, EBUSY, h[0].advice,
+                           "image '%s' is in use by %s%s%s: two writers "
+                           "would corrupt it",
+                           name, h[0].domain ? "domain '" : "client at ",
+                           h[0].domain ? h[0].domain : h[0].addr,
+                           h[0].domain ? "'" : "");
+            vrbd_holders_free(h, nh);
+            goto cleanup;
+        }
+        vrbd_holders_free(h, nh);
+    }
+    if (opts->target) {
+        snprintf(target, sizeof(target), "%s", opts->target);
+    } else if (free_target(dom, strcmp(bus, "scsi") == 0 ? "sd" : "vd",
+                           target) < 0) {
+        goto cleanup;
+    }
+    if (connection_for(host, cl, image->pool, opts->entity, &user, uuid) < 0)
+        goto cleanup;
+    hosts = current_hosts(cl, &n_hosts);
+    if (!hosts)
+        goto cleanup;
+    {
+        vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                            .rbd_name = name,
+                            .hosts = (const char *const *)hosts,
+                            .n_hosts = n_hosts,
+                            .auth_user = user,
+                            .secret_uuid = uuid,
+                            .bus = bus,
+                            .cache = opts->cache};
+
+        xml = vrbd_disk_build_xml(&d, target);
+        if (!xml)
+            goto cleanup;
+    }
+    active = virDomainIsActive(dom);
+    if (opts->live || opts->config)
+        flags = (opts->live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+                (opts->config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+    else
+        flags =
+            (active == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+            (virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+    if (virDomainAttachDeviceFlags(dom, xml, flags) < 0) {
+        vrbd_error_libvirt(NULL, "cannot attach %s to domain '%s' as %s", name,
+                           domain, target);
+        goto cleanup;
+    }
+    owner = owner_value(dom);
+    set_owner(cl, image, owner);
+    snprintf(target_out, 16, "%s", target);
+    ret = 0;
+
+cleanup:
+    vrbd_strv_free(hosts);
+    vrbd_volume_info_free(info);
+    virDomainFree(dom);
+    return ret;
+}
+
+/* ---- detach */
+
+/* The <disk> of @xml whose target or rbd source is @which, serialised. */
+static char *
+disk_element(const char *xml, const char *which, char **source)
+{
+    xmlDocPtr doc = vrbd_xml_parse(xml);
+    xmlNodePtr devices =
+        vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
+    char *res = NULL;
+
+    for (xmlNodePtr d = devices ? devices->children : NULL; d && !res;
+         d = d->next) {
+        CLEANUP_FREE char *dev = NULL;
+        CLEANUP_FREE char *src = NULL;
+        xmlNodePtr s;
+
+        if (d->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)d->name, "disk") != 0)
+            continue;
+        s = vrbd_xml_child(d, "source");
+        dev = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
+        src = vrbd_xml_prop(s, "name");
+        if (!src)
+            src = vrbd_xml_prop(s, "file");
+        if ((dev && strcmp(dev, which) == 0) ||
+            (src && strcmp(src, which) == 0)) {
+            xmlDocPtr one = xmlNewDoc(BAD_CAST "1.0");
+
+            xmlDocSetRootElement(one, xmlCopyNode(d, 1));
+            res = vrbd_xml_dump(one);
+            if (source)
+                *source = src ? xstrdup(src) : NULL;
+        }
+    }
+    xmlFreeDoc(doc);
+    return res;
+}
+
+int
+vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
+                    const char *which, bool live, bool config, char **source)
+{
+    CLEANUP_FREE char *xml = NULL;
+    CLEANUP_FREE char *disk = NULL;
+    CLEANUP_FREE char *src = NULL;
+    virDomainPtr dom = lookup(host, domain);
+    unsigned flags;
+    int ret = -1;
+
+    if (!dom)
+        return -1;
+    flags =
+        live || config
+            ? (live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+                  (config ? VIR_DOMAIN_AFFECT_CONFIG : 0)
+            : (virDomainIsActive(dom) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+                  (virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_AFFECT_CONFIG
+                                                   : 0);
+    xml = virDomainGetXMLDesc(
+        dom, (flags & VIR_DOMAIN_AFFECT_LIVE) ? 0 : VIR_DOMAIN_XML_INACTIVE);
+    disk = xml ? disk_element(xml, which, &src) : NULL;
+    if (!disk) {
+        vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, "see 'virt-rbd disk list'",
+                       "domain '%s' has no disk '%s'", domain, which);
+        goto cleanup;
+    }
+    if (virDomainDetachDeviceFlags(dom, disk, flags) < 0) {
+        vrbd_error_libvirt(NULL, "cannot detach disk '%s' from domain '%s'",
+                           which, domain);
+        goto cleanup;
+    }
+    if (cl && src) {
+        vrbd_spec s;
+
+        if (vrbd_spec_parse(src, VRBD_SPEC_IMAGE, &s) == 0) {
+            set_owner(cl, &s, NULL);
+            vrbd_spec_clear(&s);
+        }
+        vrbd_error_clear();
+    }
+    if (source)
+        *source = TAKE(src);
+    ret = 0;
+
+cleanup:
+    virDomainFree(dom);
+    return ret;
+}
+
+/* ---- create and remove */
+
+int
+vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
+               const vrbd_vm_create_opts *o)
+{
+    virConnectPtr conn = vrbd_host_conn(host);
+    CLEANUP_FREE char *user = NULL;
+    CLEANUP_FREE char *xml = NULL;
+    CLEANUP_FREE char *rbd_name = NULL;
+    CLEANUP_FREE char *owner = NULL;
+    vrbd_spec disk = {0};
+    char uuid[37];
+    char **hosts = NULL;
+    size_t n_hosts = 0;
+    virDomainPtr dom;
+    bool made_image = false;
+    int ret = -1;
+
+    if (!o->from && !o->size)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give --from POOL/IMAGE@SNAP or --size SIZE",
+                              "a VM needs a disk");
+    dom = virDomainLookupByName(conn, name);
+    if (dom) {
+        virDomainFree(dom);
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "pick another name, or 'virt-rbd vm rm' it",
+                              "domain '%s' exists already", name);
+    }
+    virResetLastError();
+    disk.pool = xstrdup(o->pool ? o->pool : o->from ? o->from->pool : "");
+    disk.nspace = !o->pool && o->from && o->from->nspace
+                      ? xstrdup(o->from->nspace)
+                      : NULL;
+    disk.image = xstrdup(name);
+    if (!*disk.pool) {
+        vrbd_error_set(VRBD_ERR_INVALID, 0, "give --pool POOL",
+                       "where should the disk of '%s' go?", name);
+        goto cleanup;
+    }
+    rbd_name = vrbd_volume_name(&disk);
+
+    /* the disk: a layered clone of the golden image, or an empty one */
+    if (o->from) {
+        vrbd_clone_opts co = {0};
+        vrbd_clone_result cr;
+
+        if (vrbd_volume_clone(cl, o->from, &disk, &co, &cr) < 0)
+            goto cleanup;
+    } else {
+        vrbd_volume_create_opts vo = {.size = o->size};
+
+        if (vrbd_volume_create(cl, &disk, &vo) < 0)
+            goto cleanup;
+    }
+    made_image = true;
+    if (connection_for(host, cl, disk.pool, NULL, &user, uuid) < 0)
+        goto cleanup;
+    hosts = current_hosts(cl, &n_hosts);
+    if (!hosts)
+        goto cleanup;
+    {
+        vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                            .rbd_name = rbd_name,
+                            .hosts = (const char *const *)hosts,
+                            .n_hosts = n_hosts,
+                            .auth_user = user,
+                            .secret_uuid = uuid,
+                            .target = "vda"};
+        vrbd_domain_spec spec = {
+            .name = name,
+            .memory_mib = o->memory_mib ? o->memory_mib : 1024,
+            .vcpus = o->vcpus,
+            .kvm = vrbd_kvm_usable(),
+            .kernel = o->kernel,
+            .initrd = o->initrd,
+            .cmdline = o->cmdline,
+            .serial_log = o->console_log,
+            .network = o->network,
+            .disks = &d,
+            .n_disks = 1,
+        };
+
+        xml = vrbd_domain_build_xml(&spec);
+        if (!xml)
+            goto cleanup;
+    }
+    dom = virDomainDefineXML(conn, xml);
+    if (!dom) {
+        vrbd_error_libvirt(NULL, "cannot define domain '%s'", name);
+        goto cleanup;
+    }
+    owner = owner_value(dom);
+    set_owner(cl, &disk, owner);
+    if (o->start && virDomainCreate(dom) < 0) {
+        vrbd_error_libvirt("see the domain's log under /var/log/libvirt/qemu",
+                           "domain '%s' is defined but did not start", name);
+        virDomainFree(dom);
+        made_image = false; /* the definition stays: it holds the disk */
+        goto cleanup;
+    }
+    virDomainFree(dom);
+    ret = 0;
+
+cleanup:
+    if (ret < 0 && made_image) {
+        /* leave nothing half-made: the image goes again */
+        vrbd_error saved = *vrbd_error_last();
+        CLEANUP_FREE char *msg = xstrdup(saved.message);
+        CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+        vrbd_remove_opts ro = {.force = true};
+
+        vrbd_volume_remove(NULL, cl, &disk, &ro);
+        vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+    }
+    vrbd_strv_free(hosts);
+    vrbd_spec_clear(&disk);
+    return ret;
+}
+
+/* A connection to the registered cluster with @fsid. */
+static vrbd_cluster *
+cluster_by_fsid(vrbd_registry *reg, const char *fsid, unsigned timeout)
+{
+    vrbd_cluster_entry *all = NULL;
+    vrbd_cluster *cl = NULL;
+    size_t n = 0;
+
+    if (vrbd_registry_list(reg, &all, &n) < 0)
+        return NULL;
+    for (size_t i = 0; i < n && !cl; i++)
+        if (all[i].fsid && strcmp(all[i].fsid, fsid) == 0 &&
+            vrbd_registry_connect(reg, all[i].name, timeout, &cl) < 0)
+            break;
+    if (!cl && vrbd_error_last()->code == VRBD_ERR_OK)
+        vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
+                       "register it: virt-rbd cluster add NAME ...",
+                       "no registered cluster has fsid %s", fsid);
+    vrbd_cluster_entries_free(all, n);
+    return cl;
+}
+
+int
+vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
+               bool disks, unsigned timeout_sec)
+{
+    virDomainPtr dom = lookup(host, name);
+    vrbd_vm_disk *list = NULL;
+    size_t n = 0;
+    int ret = -1;
+
+    if (!dom)
+        return -1;
+    if (virDomainIsActive(dom) == 1) {
+        CLEANUP_FREE char *hint =
+            xasprintf("shut it down first: virsh shutdown %s", name);
+
+        vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint, "domain '%s' is running",
+                       name);
+        goto cleanup;
+    }
+    if (disks) {
+        CLEANUP_FREE char *xml =
+            virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+
+        if (!xml || disks_of_xml(vrbd_host_conn(host), xml, &list, &n) < 0)
+            goto cleanup;
+        /* every disk's cluster must be reachable before anything goes */
+        for (size_t i = 0; i < n; i++) {
+            vrbd_cluster *cl;
+
+            if (!list[i].rbd)
+                continue;
+            if (!list[i].fsid) {
+                vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
+                               "remove it by hand, or without --disks",
+                               "disk %s (%s) of '%s': its cluster is not "
+                               "known to virt-rbd",
+                               list[i].target, list[i].source, name);
+                goto cleanup;
+            }
+            cl = cluster_by_fsid(reg, list[i].fsid, timeout_sec);
+            if (!cl)
+                goto cleanup;
+            vrbd_cluster_free(cl);
+        }
+        for (size_t i = 0; i < n; i++) {
+            vrbd_cluster *cl;
+            vrbd_spec s;
+            vrbd_remove_opts ro = {.force = true};
+            int r;
+
+            if (!list[i].rbd)
+                continue;
+            cl = cluster_by_fsid(reg, list[i].fsid, timeout_sec);
+            if (!cl ||
+                vrbd_spec_parse(list[i].source, VRBD_SPEC_IMAGE, &s) < 0) {
+                vrbd_cluster_free(cl);
+                goto cleanup;
+            }
+            r = vrbd_volume_remove(host, cl, &s, &ro);
+            vrbd_spec_clear(&s);
+            vrbd_cluster_free(cl);
+            if (r < 0 && vrbd_error_last()->code != VRBD_ERR_NOT_FOUND)
+                goto cleanup;
+        }
+    }
+    if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                                        VIR_DOMAIN_UNDEFINE_NVRAM) < 0) {
+        vrbd_error_libvirt(NULL, "cannot undefine domain '%s'", name);
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    vrbd_vm_disks_free(list, n);
+    virDomainFree(dom);
+    return ret;
+}
