@@ -40,6 +40,11 @@
     vol children       List the clones of an image
     vol who            Who holds an image: watchers mapped to owners
     vol rm             Remove an image, safely
+    disk attach        Attach an RBD image to a domain, from any registered cluster
+    disk detach        Detach a disk (by target, or by its image) from a domain
+    disk list          List a domain's disks: cluster, pool, image, size, used
+    vm create          Provision a VM on RBD: clone a golden image, define, start
+    vm rm              Undefine a stopped VM, with --disks its images
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command
     version            Show the versions of virt-rbd and the libraries it runs on
