@@ -9,8 +9,9 @@ seed data (the guest writes its marker on every disk at boot)
   $ rbd -c "$VRBD_LAB_CEPH_CONF" import --no-progress seed.raw vrbdt-$UNIQ/golden
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" import --no-progress seed.raw vrbdt-$UNIQ/data
   $ virt-rbd vol snap create vrbdt-$UNIQ/golden@v1 > /dev/null
+  $ for c in ceph zdata; do virt-rbd host connect $c:vrbdt-$UNIQ --user client.vrbdt-$UNIQ > /dev/null; done
 
-vm create --from clones the golden image and defines the VM (the host gets connected on the way)
+vm create --from clones the golden image and defines the VM, through the host's connection to the pool
 
   $ virt-rbd vm create vm-$UNIQ --from vrbdt-$UNIQ/golden@v1 --memory 256 --kernel "$VRBD_LAB_GUEST_DIR/vmlinuz" --initrd "$VRBD_LAB_GUEST_DIR/initrd.img" --cmdline "console=ttyS0 quiet panic=-1 marker=m$UNIQ hold=600" --console-log "$PWD/console.log" | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"
   vm 'vm-U' defined in N s (disk ceph:vrbdt-U/vm-U, cloned from the golden image)
@@ -93,4 +94,4 @@ Clean up
 
   $ virt-rbd vol rm vrbdt-$UNIQ/golden --force > /dev/null
   $ virt-rbd vol rm zdata:vrbdt-$UNIQ/data > /dev/null
-  $ for c in ceph zdata; do virt-rbd host disconnect $c:vrbdt-$UNIQ > /dev/null 2>&1; virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done
+  $ for c in ceph zdata; do virt-rbd host disconnect $c:vrbdt-$UNIQ > /dev/null; virt-rbd user rm $c:client.vrbdt-$UNIQ > /dev/null; virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done
