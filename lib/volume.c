@@ -509,7 +509,7 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     rbd_image_spec_t *specs = NULL;
     vrbd_volume_info *items;
     rados_ioctx_t io;
-    size_t max = 1024, k = 0;
+    size_t max = 8192, k = 0; /* one call for most pools */
     int r;
 
     if (vrbd_volume_ioctx(cl, pool, nspace, &io) < 0)
