@@ -933,6 +933,50 @@ typedef struct vrbd_domain_spec {
  */
 VRBD_API char *vrbd_domain_build_xml(const vrbd_domain_spec *spec);
 
+/* ---------------------------------------------------------------- copy */
+
+typedef struct vrbd_copy_opts {
+    unsigned queue_depth; /* requests in flight; 0: 32 */
+    bool verify;          /* read the target back and compare */
+    bool force;           /* replace an existing target */
+    volatile int *cancel; /* set (from a signal handler) to stop */
+    void (*progress)(uint64_t done, uint64_t total, void *opaque);
+    void *opaque;
+} vrbd_copy_opts;
+
+typedef struct vrbd_copy_stats {
+    uint64_t size;    /* virtual size */
+    uint64_t data;    /* bytes read from the source's data extents */
+    uint64_t written; /* bytes written to the target */
+    uint64_t zeroes;  /* bytes read but all zero: not written */
+    double seconds;
+    bool verified;
+} vrbd_copy_stats;
+
+/*
+ * Import a local raw file or block device into a new RBD image @dst.  Holes
+ * are found without reading them (SEEK_DATA/SEEK_HOLE), zero runs in the
+ * data are not written, writes are cut at object boundaries, many are in
+ * flight.  The image is written under a temporary name and renamed only
+ * when complete (and verified with opts->verify); an existing @dst is
+ * refused unless opts->force.  Interrupted or failed, it leaves nothing
+ * under the final name and removes the temporary image.  The source is
+ * opened read-only.
+ */
+VRBD_API int vrbd_import_file(vrbd_cluster *cl, const char *path,
+                              const vrbd_spec *dst, const vrbd_copy_opts *opts,
+                              vrbd_copy_stats *stats);
+
+/*
+ * Export RBD image @src (at its snapshot, if any) to a sparse local file
+ * @path: only allocated extents are read (rbd_diff_iterate2), zero runs
+ * become holes, the file is written under a temporary name (mode 0600)
+ * and renamed when complete.
+ */
+VRBD_API int vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src,
+                              const char *path, const vrbd_copy_opts *opts,
+                              vrbd_copy_stats *stats);
+
 /* ---------------------------------------------------------------- vms */
 
 /* Whether this host can run KVM guests: /dev/kvm opens and the CPU has

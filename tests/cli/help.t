@@ -40,6 +40,8 @@
     vol children       List the clones of an image
     vol who            Who holds an image: watchers mapped to owners
     vol rm             Remove an image, safely
+    import             Import a raw file or block device into a new RBD image
+    export             Export an RBD image (or snapshot) to a sparse raw file
     disk attach        Attach an RBD image to a domain, from any registered cluster
     disk detach        Detach a disk (by target, or by its image) from a domain
     disk list          List a domain's disks: cluster, pool, image, size, used

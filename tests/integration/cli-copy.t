@@ -1,0 +1,76 @@
+#require lab
+Set up: the ceph cluster and a pool; a 1 GiB source: 100 MiB of random
+data, 50 MiB of written zeros, the rest holes
+
+  $ virt-rbd cluster add ceph --conf "$VRBD_LAB_CEPH_CONF" --keyring "$VRBD_LAB_CEPH_KEYRING" > /dev/null
+  $ virt-rbd pool create vrbdt-$UNIQ --pg 8 > /dev/null
+  $ truncate -s 1G src.raw; head -c 100M /dev/urandom | dd of=src.raw bs=1M seek=200 conv=notrunc status=none
+  $ dd if=/dev/zero of=src.raw bs=1M seek=500 count=50 conv=notrunc status=none
+  $ sha256sum < src.raw > src.sum
+
+import: identical, thin (holes and zeros are not written), verified
+
+  $ virt-rbd import src.raw vrbdt-$UNIQ/img --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  imported src.raw -> ceph:vrbdt-U/img: 1 GiB, 150 MiB of data (100 MiB written, rest zero or holes) in N s, verified
+  $ virt-rbd --json vol info vrbdt-$UNIQ/img | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["size"], d["used"])'
+  1073741824 104857600
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/img - 2>/dev/null | sha256sum | cmp - src.sum && echo identical
+  identical
+  $ sha256sum < src.raw | cmp - src.sum && echo source untouched
+  source untouched
+
+export: identical and sparse
+
+  $ virt-rbd export vrbdt-$UNIQ/img out.raw | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  exported ceph:vrbdt-U/img -> out.raw: 1 GiB, 100 MiB of data (100 MiB written, rest zero or holes) in N s
+  $ cmp src.raw out.raw && echo identical; stat -c '%a %s' out.raw; echo "allocated MiB: $(($(stat -c '%b*%B' out.raw) / 1048576))"
+  identical
+  600 1073741824
+  allocated MiB: 100
+
+An existing target is refused without --force; nothing changes
+
+  $ virt-rbd import src.raw vrbdt-$UNIQ/img 2>&1 | sed "s/$UNIQ/U/"
+  virt-rbd: error: image 'vrbdt-U/img' exists already
+  virt-rbd: hint: give --force to replace it
+  $ virt-rbd export vrbdt-$UNIQ/img out.raw 2>&1
+  virt-rbd: error: 'out.raw' exists already
+  virt-rbd: hint: give --force to replace it
+  [1]
+  $ head -c 4M /dev/urandom > small.raw; virt-rbd import small.raw vrbdt-$UNIQ/img --force --json | tail -1 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["event"], d["size"], d["written"])'
+  done 4194304 4194304
+
+Ctrl-C mid-import drains and leaves nothing, under the final name or any other
+
+  $ head -c 1G /dev/urandom > big.raw
+  $ virt-rbd import big.raw vrbdt-$UNIQ/big --queue-depth 4 > int.out 2>&1 & pid=$!
+  > sleep 1.5; kill -INT $pid; wait $pid; echo "exit $?"; sed "s/$UNIQ/U/" int.out
+  exit 1
+  virt-rbd: error: import of 'big.raw' interrupted: nothing was imported
+  virt-rbd: hint: run it again
+  $ virt-rbd vol list vrbdt-$UNIQ; rbd -c "$VRBD_LAB_CEPH_CONF" ls --all vrbdt-$UNIQ 2>/dev/null | grep -c virt-rbd-import
+  img
+  0
+  [1]
+
+Bad sources are named
+
+  $ virt-rbd import nope.raw vrbdt-$UNIQ/x
+  virt-rbd: error: cannot read 'nope.raw': No such file or directory
+  [1]
+  $ : > empty.raw; virt-rbd import empty.raw vrbdt-$UNIQ/x
+  virt-rbd: error: 'empty.raw' is empty: nothing to import
+  [1]
+  $ virt-rbd import /dev/null vrbdt-$UNIQ/x
+  virt-rbd: error: '/dev/null' is neither a file nor a block device
+  virt-rbd: hint: give a raw file or a block device
+  [1]
+  $ virt-rbd export vrbdt-$UNIQ/nope out2.raw 2>&1 | sed "s/$UNIQ/U/"
+  virt-rbd: error: image 'vrbdt-U/nope' not found in cluster 'ceph'
+  $ ls out2.raw* 2>/dev/null | wc -l
+  0
+
+Clean up
+
+  $ virt-rbd vol rm vrbdt-$UNIQ/img > /dev/null
+  $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
