@@ -835,7 +835,8 @@ typedef struct vrbd_remove_opts {
 /*
  * Remove an image.  Refused while it has watchers (the error names the
  * holders, see vrbd_volume_who), children, protected snapshots, or any
- * snapshot without opts->force.
+ * snapshot without opts->force.  With @host, its libvirt pools for that
+ * Ceph pool are refreshed afterwards.
  */
 VRBD_API int vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl,
                                 const vrbd_spec *spec,

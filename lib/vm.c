@@ -555,6 +555,9 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
     }
     owner = owner_value(dom);
     set_owner(cl, &disk, owner);
+    if (vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), disk.pool) <
+        0)
+        vrbd_error_clear();
     if (o->start && virDomainCreate(dom) < 0) {
         vrbd_error_libvirt("see the domain's log under /var/log/libvirt/qemu",
                            "domain '%s' is defined but did not start", name);

@@ -81,6 +81,11 @@ vm rm --disks removes the domain and its images; the golden image stays
   $ virt-rbd vol list vrbdt-$UNIQ
   golden
 
+libvirt's view follows at once (no manual refresh)
+
+  $ virsh -q -c qemu:///system vol-list ceph-vrbdt-$UNIQ | awk '{print $1}'
+  golden
+
 Bad input
 
   $ virt-rbd vm create vm-$UNIQ --from vrbdt-$UNIQ/golden@nope --memory 256 2>&1 | sed "s/$UNIQ/U/g"
