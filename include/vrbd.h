@@ -1064,6 +1064,31 @@ VRBD_API int vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
 VRBD_API int vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg,
                             const char *name, bool disks, unsigned timeout_sec);
 
+typedef struct vrbd_move_opts {
+    const char *pool;         /* destination Ceph pool on the cluster */
+    const char *const *disks; /* targets to move; NULL: every local disk */
+    size_t n_disks;
+    bool keep_source; /* keep the local files after the switch */
+} vrbd_move_opts;
+
+/*
+ * Move the local raw disks (files, block devices) of stopped domain
+ * @domain to RBD images DOMAIN-TARGET in opts->pool: each copied with the
+ * data mover and verified, then the definition switched in one step (the
+ * old one kept in the registry's rollback/ directory for
+ * vrbd_vm_move_rollback()).  Without opts->keep_source the moved files are
+ * deleted afterwards (block devices are left alone).  A failure before the
+ * switch leaves the domain as it was and removes the images it made.
+ * *@moved gets how many disks moved.
+ */
+VRBD_API int vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl,
+                                  vrbd_registry *reg, const char *domain,
+                                  const vrbd_move_opts *opts, size_t *moved);
+
+/* Put back the definition @domain had before its last move. */
+VRBD_API int vrbd_vm_move_rollback(vrbd_host *host, vrbd_registry *reg,
+                                   const char *domain);
+
 #ifdef __cplusplus
 }
 #endif

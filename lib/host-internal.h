@@ -34,4 +34,11 @@ xmlNodePtr vrbd_xml_child(xmlNodePtr node, const char *name);
 /* The text content of @node, or NULL; caller frees with free(). */
 char *vrbd_xml_text(xmlNodePtr node);
 
+/* The user and secret of this host's connection to (cluster, pool), made
+ * with vrbd_host_connect when missing (@entity: its user, NULL:
+ * client.libvirt).  *@user is the cephx id without "client.". */
+int vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl,
+                             const char *pool, const char *entity, char **user,
+                             char uuid[37]);
+
 #endif

@@ -289,8 +289,8 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     if (r < 0)
         return vrbd_error_ceph(r, NULL, "cannot remove image '%s'", name);
     /* libvirt lists images until its pool is refreshed */
-    if (host && vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl),
-                                           spec->pool) < 0)
+    if (host &&
+        vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), spec->pool) < 0)
         vrbd_error_clear();
     return 0;
 }

@@ -202,9 +202,9 @@ free_target(virDomainPtr dom, const char *prefix, char out[16])
 
 /* The user and secret of this host's connection to (fsid, pool); made
  * with vrbd_host_connect when missing. */
-static int
-connection_for(vrbd_host *host, vrbd_cluster *cl, const char *pool,
-               const char *entity, char **user, char uuid[37])
+int
+vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl, const char *pool,
+                         const char *entity, char **user, char uuid[37])
 {
     vrbd_host_rbd_pool *pools = NULL;
     size_t np = 0;
@@ -326,7 +326,8 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
                            target) < 0) {
         goto cleanup;
     }
-    if (connection_for(host, cl, image->pool, opts->entity, &user, uuid) < 0)
+    if (vrbd_host_connection_for(host, cl, image->pool, opts->entity, &user,
+                                 uuid) < 0)
         goto cleanup;
     hosts = current_hosts(cl, &n_hosts);
     if (!hosts)
@@ -517,7 +518,7 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
             goto cleanup;
     }
     made_image = true;
-    if (connection_for(host, cl, disk.pool, NULL, &user, uuid) < 0)
+    if (vrbd_host_connection_for(host, cl, disk.pool, NULL, &user, uuid) < 0)
         goto cleanup;
     hosts = current_hosts(cl, &n_hosts);
     if (!hosts)
@@ -555,8 +556,7 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
     }
     owner = owner_value(dom);
     set_owner(cl, &disk, owner);
-    if (vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), disk.pool) <
-        0)
+    if (vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), disk.pool) < 0)
         vrbd_error_clear();
     if (o->start && virDomainCreate(dom) < 0) {
         vrbd_error_libvirt("see the domain's log under /var/log/libvirt/qemu",

@@ -45,3 +45,22 @@ disk attach takes a domain and an image
   virt-rbd: error: 'rbd/img@snap' names a snapshot where [CLUSTER:]POOL[/NAMESPACE]/IMAGE is expected
   virt-rbd: hint: drop the '@SNAP' part
   [1]
+
+vm move needs a destination; --live is not there yet; --rollback stands alone
+
+  $ virt-rbd vm move v
+  virt-rbd: error: say where to: --to [CLUSTER:]POOL
+  virt-rbd: hint: see 'virt-rbd help vm move'
+  [2]
+  $ virt-rbd vm move v --to rbd --live
+  virt-rbd: error: live moves are not there yet: stop the VM and use --offline
+  virt-rbd: hint: see 'virt-rbd help vm move'
+  [2]
+  $ virt-rbd vm move v --rollback --to rbd
+  virt-rbd: error: --rollback takes no other option
+  virt-rbd: hint: see 'virt-rbd help vm move'
+  [2]
+  $ virt-rbd vm move v --to rbd/ns
+  virt-rbd: error: --to takes [CLUSTER:]POOL
+  virt-rbd: hint: see 'virt-rbd help vm move'
+  [2]
