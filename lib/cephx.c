@@ -365,13 +365,10 @@ keyring_text(vrbd_cluster *cl, const char *entity)
     buf = xmalloc(len);
     snprintf(buf, len, "[%s]\n\tkey = %s\n", entity, key->data);
     vrbd_keybuf_free(key);
-    text = vrbd_keybuf_new(buf, strlen(buf));
-    /* vrbd_keybuf_new trims the final newline; put it back */
-    text->data = xrealloc(text->data, text->len + 2);
-    text->data[text->len++] = '\n';
-    text->data[text->len] = '\0';
-    vrbd_keybuf_wipe(buf, len);
-    free(buf);
+    /* the buffer becomes the keybuf as it is: no copy left behind */
+    text = xcalloc(1, sizeof(*text));
+    text->data = buf;
+    text->len = strlen(buf);
     return text;
 }
 

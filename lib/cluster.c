@@ -68,16 +68,20 @@ check_keyring(const char *path)
 static int
 find_keyring(vrbd_cluster *cl, const char *user)
 {
-    char list[4096] = "", inline_key[8] = "";
+    char list[4096] = "", probe[2] = "";
     CLEANUP_FREE char *hint = NULL;
     char *save = NULL, *path;
+    int rk, rf;
 
-    if ((rados_conf_get(cl->rados, "key", inline_key, sizeof(inline_key)) ==
-             0 &&
-         *inline_key) ||
-        (rados_conf_get(cl->rados, "keyfile", inline_key, sizeof(inline_key)) ==
-             0 &&
-         *inline_key))
+    /* a 2-byte buffer only says whether a key is set inline: the key
+     * itself never lands here (-ENAMETOOLONG means "set, and longer") */
+    rk = rados_conf_get(cl->rados, "key", probe, sizeof(probe));
+    if ((rk == 0 && *probe) || rk == -ENAMETOOLONG) {
+        vrbd_keybuf_wipe(probe, sizeof(probe));
+        return 0;
+    }
+    rf = rados_conf_get(cl->rados, "keyfile", probe, sizeof(probe));
+    if ((rf == 0 && *probe) || rf == -ENAMETOOLONG)
         return 0;
     if (rados_conf_get(cl->rados, "keyring", list, sizeof(list)) < 0)
         *list = '\0';
@@ -329,7 +333,7 @@ mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
     ret = rados_mon_command(cl->rados, cmds, 1, "", 0, &outbuf, &outlen, &outs,
                             &outslen);
     json_object_put(cmd);
-    if (mode != MON_JSON)
+    if (mode == MON_NOKEYS)
         vrbd_keybuf_scrub_json_keys(outbuf, outlen);
     if (ret < 0) {
         CLEANUP_FREE char *status = xstrndup(outs ? outs : "", outslen);

@@ -217,6 +217,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
 {
     CLEANUP_FREE char *final = NULL;
     CLEANUP_FREE char *tmp = NULL;
+    CLEANUP_FREE char *old = NULL;
     CLEANUP_CLOSE int fd = -1;
     vrbd_spec tspec = *dst;
     struct engine e = {0};
@@ -244,6 +245,11 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &io) < 0)
         return -1;
     r = rbd_open_read_only(io, dst->image, &img, NULL);
+    if (r < 0 && r != -ENOENT) {
+        vrbd_error_ceph(r, NULL, "cannot check whether '%s' exists", final);
+        img = NULL;
+        goto cleanup;
+    }
     if (r == 0) {
         rbd_close(img);
         img = NULL;
@@ -253,6 +259,25 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
                            "give --force to replace it",
                            "image '%s' exists already", final);
             goto cleanup;
+        }
+        /* what would stop its removal at the end stops the import now */
+        {
+            vrbd_volume_info *cur = NULL;
+            bool busy;
+
+            if (vrbd_volume_info_get(cl, dst, &cur) < 0)
+                goto cleanup;
+            busy = cur->n_watchers > 0 || cur->n_children > 0 ||
+                   cur->any_protected;
+            vrbd_volume_info_free(cur);
+            if (busy) {
+                vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                               "see virt-rbd vol who and vol info",
+                               "image '%s' is in use or has clones or "
+                               "protected snapshots: not replacing it",
+                               final);
+                goto cleanup;
+            }
         }
     }
     tmp = xasprintf(".virt-rbd-import.%s.%d", dst->image, (int)getpid());
@@ -354,18 +379,37 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     }
     rbd_close(img);
     img = NULL;
+    /* the old image steps aside before the new one takes its name, and
+     * comes back if that fails: one of them always holds the name */
     if (exists) {
-        vrbd_remove_opts ro = {.force = true};
-
-        if (vrbd_volume_remove(NULL, cl, dst, &ro) < 0)
+        old = xasprintf(".virt-rbd-old.%s.%d", dst->image, (int)getpid());
+        r = rbd_rename(io, dst->image, old);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot move '%s' aside", final);
             goto cleanup;
+        }
     }
     r = rbd_rename(io, tmp, dst->image);
     if (r < 0) {
+        if (old && rbd_rename(io, old, dst->image) == 0) {
+            free(old);
+            old = NULL;
+        }
         vrbd_error_ceph(r, NULL, "cannot rename '%s' to '%s'", tmp, final);
         goto cleanup;
     }
     created = false;
+    if (old) {
+        vrbd_spec os = *dst;
+        vrbd_remove_opts ro = {.force = true};
+
+        os.image = old;
+        if (vrbd_volume_remove(NULL, cl, &os, &ro) < 0) {
+            vrbd_warn("the replaced image is left as '%s': %s", old,
+                      vrbd_error_last()->message);
+            vrbd_error_clear();
+        }
+    }
     stats->seconds = now() - t0;
     ret = 0;
     goto cleanup;

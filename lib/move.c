@@ -43,7 +43,7 @@ save_rollback(vrbd_registry *reg, const char *domain, const char *xml)
     /* the definition may carry graphics passwords: 0600 */
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || write(fd, xml, len) != (ssize_t)len || fsync(fd) < 0 ||
-        close(fd) < 0 || rename(tmp, path) < 0) {
+        close(fd) < 0 || (fd = -1, rename(tmp, path) < 0)) {
         int e = errno;
 
         if (fd >= 0)
@@ -210,8 +210,13 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
 
         dxml = vrbd_disk_build_xml(&d, ld[i].target);
         one = dxml ? vrbd_xml_parse(dxml) : NULL;
-        if (!one)
+        if (!one) {
+            if (dxml)
+                vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
+                               "cannot parse the new disk XML of %s",
+                               ld[i].target);
             goto cleanup;
+        }
         nn = xmlDocCopyNode(xmlDocGetRootElement(one), doc, 1);
         xmlFreeDoc(one);
         /* keep what places the disk: its boot order and PCI address */

@@ -482,6 +482,12 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
                               "pool '%s' not found in cluster '%s'", name,
                               vrbd_cluster_name(cl));
     images = count_images(cl, name);
+    if (images < 0)
+        return vrbd_error_set(VRBD_ERR_CEPH, EIO,
+                              "check the user's caps on the pool",
+                              "cannot count the images of pool '%s': not "
+                              "removing it",
+                              name);
     if (images > 0) {
         CLEANUP_FREE char *hint =
             xasprintf("remove its images first (virt-rbd vol list %s:%s)",
@@ -494,6 +500,21 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
     }
     r = rados_ioctx_create(vrbd_cluster_rados(cl), name, &io);
     if (r == 0) {
+        char ns[1024];
+        size_t ns_len = sizeof(ns);
+        int nr = rbd_namespace_list(io, ns, &ns_len);
+
+        /* images in namespaces are not in the default namespace's list */
+        if (nr == -ERANGE || (nr >= 0 && ns_len > 0 && ns[0])) {
+            rados_ioctx_destroy(io);
+            return vrbd_error_set(VRBD_ERR_BUSY, ENOTEMPTY,
+                                  "remove the namespaces' images and the "
+                                  "namespaces first",
+                                  "pool '%s' of cluster '%s' has RBD "
+                                  "namespaces (first: '%s')",
+                                  name, vrbd_cluster_name(cl),
+                                  nr == -ERANGE ? "..." : ns);
+        }
         r = rbd_trash_list(io, trash, &nt);
         if (r > 0)
             rbd_trash_list_cleanup(trash, 1);

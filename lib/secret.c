@@ -276,6 +276,28 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
         *created = true;
         vrbd_info("defined private secret %s (%s)", uuid, usage);
     }
+    if (!*created) {
+        CLEANUP_FREE char *cur = virSecretGetXMLDesc(secret, 0);
+        xmlDocPtr doc = cur ? vrbd_xml_parse(cur) : NULL;
+        bool priv = doc && vrbd_xml_prop_is(xmlDocGetRootElement(doc),
+                                            "private", "yes");
+        char u[VIR_UUID_STRING_BUFLEN];
+
+        xmlFreeDoc(doc);
+        if (!priv) {
+            CLEANUP_FREE char *hint = NULL;
+
+            virSecretGetUUIDString(secret, u);
+            hint = xasprintf("undefine it (virsh secret-undefine %s) and "
+                             "connect again: virt-rbd makes it private",
+                             u);
+            virSecretFree(secret);
+            return vrbd_error_set(VRBD_ERR_PERMISSION, EPERM, hint,
+                                  "secret %s for '%s' is not private: the "
+                                  "key would be readable through libvirt",
+                                  u, usage);
+        }
+    }
     virSecretGetUUIDString(secret, uuid_out);
     /* set every time: the key may have been rotated since */
     if (set_value(cl, entity, secret) < 0) {

@@ -592,6 +592,7 @@ cluster_by_fsid(vrbd_registry *reg, const char *fsid, unsigned timeout)
     vrbd_cluster *cl = NULL;
     size_t n = 0;
 
+    vrbd_error_clear();
     if (vrbd_registry_list(reg, &all, &n) < 0)
         return NULL;
     for (size_t i = 0; i < n && !cl; i++)

@@ -477,6 +477,8 @@ struct list_job {
     vrbd_volume_info *items;
     size_t n;
     atomic_size_t next;
+    atomic_int first_error; /* -errno of the first real failure, or 0 */
+    atomic_size_t error_item;
 };
 
 /* Worker: open images read-only one after the other and fill them in. */
@@ -490,13 +492,21 @@ list_worker(void *arg)
         vrbd_volume_info *info = &job->items[i];
         rbd_image_t img;
 
-        if (rbd_open_read_only(job->io, info->name, &img, NULL) < 0) {
-            info->error = true; /* vanished meanwhile, most likely */
-            continue;
+        int r = rbd_open_read_only(job->io, info->name, &img, NULL);
+        int expected = 0;
+
+        if (r == 0) {
+            r = vrbd_volume_fill(img, false, info);
+            rbd_close(img);
         }
-        if (vrbd_volume_fill(img, false, info) < 0)
+        if (r < 0) {
             info->error = true;
-        rbd_close(img);
+            /* an image removed while we list is skipped; anything else
+             * (caps, timeouts) fails the listing */
+            if (r != -ENOENT &&
+                atomic_compare_exchange_strong(&job->first_error, &expected, r))
+                atomic_store(&job->error_item, i);
+        }
     }
     return NULL;
 }
@@ -544,6 +554,8 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
         if (nt > max)
             nt = (unsigned)max;
         atomic_init(&job.next, 0);
+        atomic_init(&job.first_error, 0);
+        atomic_init(&job.error_item, 0);
         threads = xcalloc(nt, sizeof(*threads));
         for (unsigned t = 0; t < nt; t++)
             if (pthread_create(&threads[t], NULL, list_worker, &job) != 0)
@@ -551,6 +563,15 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
         for (unsigned t = 0; t < nt; t++)
             pthread_join(threads[t], NULL);
         free(threads);
+        if (atomic_load(&job.first_error) < 0) {
+            int err = atomic_load(&job.first_error);
+
+            vrbd_error_ceph(err, NULL, "cannot read image '%s' of pool '%s'",
+                            items[atomic_load(&job.error_item)].name, pool);
+            vrbd_volume_list_free(items, max);
+            rados_ioctx_destroy(io);
+            return -1;
+        }
         /* images that vanished while we looked are not in the pool */
         for (size_t i = 0; i < max; i++) {
             if (items[i].error) {

@@ -115,6 +115,19 @@ A secret UUID held by another secret is a clash, and nothing is made
   no pool left
     secret: UUID (private, created)
 
+A secret with our name that is not private is not given the key
+
+  $ virt-rbd host disconnect vrbdt-$UNIQ > /dev/null
+  $ uuid=$(cat /proc/sys/kernel/random/uuid)
+  > printf "<secret ephemeral='no' private='no'><uuid>%s</uuid><usage type='ceph'><name>virt-rbd/%s/client.vrbdt-%s</name></usage></secret>" "$uuid" "$VRBD_LAB_CEPH_FSID" "$UNIQ" > open.xml
+  > virsh -q -c qemu:///system secret-define open.xml > /dev/null
+  > virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g; s/$uuid/UUID/g; s/$VRBD_LAB_CEPH_FSID/FSID/"
+  > virsh -q -c qemu:///system secret-undefine "$uuid" > /dev/null
+  > virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ > /dev/null && echo connected again
+  virt-rbd: error: secret UUID for 'virt-rbd/FSID/client.vrbdt-U' is not private: the key would be readable through libvirt
+  virt-rbd: hint: undefine it (virsh secret-undefine UUID) and connect again: virt-rbd makes it private
+  connected again
+
 A cluster that does not answer fails within the timeout, leaving nothing
 
   $ printf 'fsid = 00000000-0000-0000-0000-000000000000\nmon_host = 127.0.0.1:3999\nkeyring = %s\n' "$VRBD_LAB_CEPH_KEYRING" > config/clusters/dead.conf

@@ -118,6 +118,22 @@ TEST(unreadable_conf_is_named)
     CHECK(strstr(vrbd_error_last()->message, "/nonexistent/ceph.conf"));
 }
 
+TEST(a_key_set_inline_in_the_conf_is_accepted)
+{
+    /* no keyring file at all: the key sits in the conf itself, so the
+     * connection gets as far as the (dead) monitor and times out */
+    CLEANUP_FREE char *conf =
+        write_file("inline.conf",
+                   "[global]\nmon_host = 127.0.0.1:9\nkeyring = /nonexistent\n"
+                   "key = AQDpZwVrJu9MLRAAjq1LMmBIsmqhCzQjztzsWQ==\n",
+                   0600);
+    vrbd_cluster_opts opts = {.conf_path = conf, .timeout_sec = 1};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -133,6 +149,7 @@ main(void)
     RUN(no_keyring_anywhere_is_a_config_error);
     RUN(invalid_user_is_refused);
     RUN(unreadable_conf_is_named);
+    RUN(a_key_set_inline_in_the_conf_is_accepted);
     r = harness_done();
     {
         CLEANUP_FREE char *cmd = xasprintf("rm -rf '%s'", dir);
