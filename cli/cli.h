@@ -74,6 +74,10 @@ vrbd_registry *cli_registry(const cli_ctx *ctx);
  * print the error and return -1. */
 int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
 
+/* Open libvirt at the URI the options name; NULL after printing the
+ * error. */
+vrbd_host *cli_host(const cli_ctx *ctx);
+
 /* Print @obj as pretty JSON on stdout and drop the reference. */
 void cli_print_json(struct json_object *obj);
 

@@ -33,18 +33,6 @@ static const cli_opt ensure_opts[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static vrbd_host *
-open_host(const cli_ctx *ctx)
-{
-    vrbd_host *host = NULL;
-
-    if (vrbd_host_open(ctx->connect_uri, &host) < 0) {
-        cli_fail();
-        return NULL;
-    }
-    return host;
-}
-
 /* A pool spec without image, namespace or snapshot. */
 static int
 parse_pool_spec(cli_ctx *ctx, vrbd_spec *spec)
@@ -75,7 +63,7 @@ run_connect(cli_ctx *ctx)
     if ((r = parse_pool_spec(ctx, &spec)) != CLI_OK)
         return r;
     r = CLI_FAIL;
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host || cli_connect(ctx, spec.cluster, &cl) < 0)
         goto cleanup;
     opts.pool = spec.pool;
@@ -160,7 +148,7 @@ run_disconnect(cli_ctx *ctx)
         vrbd_cluster_entry_clear(&e);
         vrbd_registry_free(reg);
     }
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host)
         goto cleanup;
     if (vrbd_host_disconnect(host, name, &secret_removed) < 0) {
@@ -241,7 +229,7 @@ run_list(cli_ctx *ctx)
     /* an unreadable registry only costs the cluster names */
     if (vrbd_registry_list(reg, &clusters, &nc) < 0)
         nc = 0;
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host)
         goto cleanup;
     if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0 ||
@@ -380,7 +368,7 @@ run_ensure(cli_ctx *ctx)
     opts.reg = cli_registry(ctx);
     if (!opts.reg)
         return CLI_FAIL;
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host)
         goto cleanup;
     if (vrbd_host_ensure(host, &opts, &items, &n) < 0) {
@@ -512,7 +500,7 @@ run_refresh_mons(cli_ctx *ctx)
 
     if (ctx->argc && vrbd_cluster_name_check(ctx->argv[0]) < 0)
         return cli_fail();
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host) {
         json_object_put(out);
         return CLI_FAIL;

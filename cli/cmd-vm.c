@@ -57,18 +57,6 @@ static const cli_opt move_opts[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static vrbd_host *
-open_host(const cli_ctx *ctx)
-{
-    vrbd_host *host = NULL;
-
-    if (vrbd_host_open(ctx->connect_uri, &host) < 0) {
-        cli_fail();
-        return NULL;
-    }
-    return host;
-}
-
 static int
 run_attach(cli_ctx *ctx)
 {
@@ -85,7 +73,7 @@ run_attach(cli_ctx *ctx)
 
     if (vrbd_spec_parse(ctx->argv[1], VRBD_SPEC_IMAGE, &s) < 0)
         return cli_fail();
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
     if (vrbd_vm_disk_attach(host, cl, ctx->argv[0], &s, &o, target) < 0) {
@@ -119,7 +107,7 @@ static int
 run_detach(cli_ctx *ctx)
 {
     const char *which = ctx->argv[1];
-    vrbd_host *host = open_host(ctx);
+    vrbd_host *host = cli_host(ctx);
     vrbd_cluster *cl = NULL;
     CLEANUP_FREE char *src = NULL;
     vrbd_spec s = {0};
@@ -182,7 +170,7 @@ run_list(cli_ctx *ctx)
         return CLI_FAIL;
     if (vrbd_registry_list(reg, &clusters, &nc) < 0)
         nc = 0;
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host)
         goto cleanup;
     if (vrbd_vm_disk_list(host, ctx->argv[0], &disks, &n) < 0) {
@@ -343,7 +331,7 @@ run_create(cli_ctx *ctx)
     r = CLI_FAIL;
     o.from = from ? &fs : NULL;
     o.pool = pool ? ps.pool : NULL;
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host || cli_connect(ctx, cluster, &cl) < 0)
         goto cleanup;
     if (vrbd_vm_create(host, cl, ctx->argv[0], &o) < 0) {
@@ -384,7 +372,7 @@ run_rm(cli_ctx *ctx)
 
     if (!reg)
         return CLI_FAIL;
-    host = open_host(ctx);
+    host = cli_host(ctx);
     if (!host)
         goto cleanup;
     if (vrbd_vm_remove(host, reg, ctx->argv[0], cli_flag(ctx, "disks"),
@@ -420,7 +408,7 @@ run_move(cli_ctx *ctx)
         if (to || disks)
             return cli_usage(ctx, "--rollback takes no other option");
         reg = cli_registry(ctx);
-        host = reg ? open_host(ctx) : NULL;
+        host = reg ? cli_host(ctx) : NULL;
         if (host && vrbd_vm_move_rollback(host, reg, ctx->argv[0]) == 0) {
             printf("vm '%s': the definition from before the move is back\n",
                    ctx->argv[0]);
@@ -460,7 +448,7 @@ run_move(cli_ctx *ctx)
     }
     o.pool = s.pool;
     reg = cli_registry(ctx);
-    host = reg ? open_host(ctx) : NULL;
+    host = reg ? cli_host(ctx) : NULL;
     if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
     if (vrbd_vm_move_offline(host, cl, reg, ctx->argv[0], &o, &moved) < 0) {

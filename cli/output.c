@@ -85,3 +85,15 @@ cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out)
         cli_fail();
     return r;
 }
+
+vrbd_host *
+cli_host(const cli_ctx *ctx)
+{
+    vrbd_host *host = NULL;
+
+    if (vrbd_host_open(ctx->connect_uri, &host) < 0) {
+        cli_fail();
+        return NULL;
+    }
+    return host;
+}

@@ -34,6 +34,10 @@ xmlNodePtr vrbd_xml_child(xmlNodePtr node, const char *name);
 /* The text content of @node, or NULL; caller frees with free(). */
 char *vrbd_xml_text(xmlNodePtr node);
 
+/* The current monitors of @cl as libvirt <host> addresses ("ip:port"),
+ * from the live monmap: NULL-terminated, *@n of them; NULL on failure. */
+char **vrbd_cluster_mon_hosts(vrbd_cluster *cl, size_t *n);
+
 /* The user and secret of this host's connection to (cluster, pool), made
  * with vrbd_host_connect when missing (@entity: its user, NULL:
  * client.libvirt).  *@user is the cephx id without "client.". */

@@ -498,9 +498,8 @@ vrbd_host_domains_using(vrbd_host *host, const char *pool,
     return (int)k;
 }
 
-/* The current monitors of @cl as libvirt <host> addresses. */
-static char **
-live_hosts(vrbd_cluster *cl, size_t *n)
+char **
+vrbd_cluster_mon_hosts(vrbd_cluster *cl, size_t *n)
 {
     vrbd_cluster_status *st = NULL;
     char **hosts;
@@ -595,7 +594,7 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
     } else {
         virResetLastError();
     }
-    hosts = live_hosts(cl, &n_hosts);
+    hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
     if (!hosts)
         goto cleanup;
 

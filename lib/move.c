@@ -182,17 +182,9 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     /* 3. the new definition, disk by disk, with libxml2 */
     if (vrbd_host_connection_for(host, cl, o->pool, NULL, &user, uuid) < 0)
         goto cleanup;
-    {
-        vrbd_cluster_status *st = NULL;
-
-        if (vrbd_cluster_status_get(cl, &st) < 0)
-            goto cleanup;
-        hosts = vrbd_mon_addrs_to_hosts(st->mon_addrs, st->n_mon_addrs);
-        n_hosts = st->n_mon_addrs;
-        vrbd_cluster_status_free(st);
-        if (!hosts)
-            goto cleanup;
-    }
+    hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
+    if (!hosts)
+        goto cleanup;
     for (size_t i = 0; i < n; i++) {
         CLEANUP_FREE char *name = vrbd_volume_name(&made[i]);
         CLEANUP_FREE char *bus =

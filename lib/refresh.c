@@ -243,15 +243,12 @@ int
 vrbd_host_refresh_mons(vrbd_host *host, vrbd_cluster *cl,
                        vrbd_refresh_result *res)
 {
-    vrbd_cluster_status *st = NULL;
+    size_t n_hosts = 0;
     char **hosts;
     int r;
 
     memset(res, 0, sizeof(*res));
-    if (vrbd_cluster_status_get(cl, &st) < 0)
-        return -1;
-    hosts = vrbd_mon_addrs_to_hosts(st->mon_addrs, st->n_mon_addrs);
-    vrbd_cluster_status_free(st);
+    hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
     if (!hosts)
         return -1;
     if (!hosts[0]) {

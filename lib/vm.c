@@ -233,20 +233,6 @@ vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl, const char *pool,
     return 0;
 }
 
-static char **
-current_hosts(vrbd_cluster *cl, size_t *n)
-{
-    vrbd_cluster_status *st = NULL;
-    char **hosts;
-
-    if (vrbd_cluster_status_get(cl, &st) < 0)
-        return NULL;
-    hosts = vrbd_mon_addrs_to_hosts(st->mon_addrs, st->n_mon_addrs);
-    *n = st->n_mon_addrs;
-    vrbd_cluster_status_free(st);
-    return hosts;
-}
-
 static void
 set_owner(vrbd_cluster *cl, const vrbd_spec *image, const char *value)
 {
@@ -329,7 +315,7 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
     if (vrbd_host_connection_for(host, cl, image->pool, opts->entity, &user,
                                  uuid) < 0)
         goto cleanup;
-    hosts = current_hosts(cl, &n_hosts);
+    hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
     if (!hosts)
         goto cleanup;
     {
@@ -520,7 +506,7 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
     made_image = true;
     if (vrbd_host_connection_for(host, cl, disk.pool, NULL, &user, uuid) < 0)
         goto cleanup;
-    hosts = current_hosts(cl, &n_hosts);
+    hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
     if (!hosts)
         goto cleanup;
     {
