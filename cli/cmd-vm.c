@@ -504,8 +504,8 @@ const cli_cmd cli_cmds_vm[] = {
      move_opts, run_move},
     {"vm rm", "NAME", 1, 1, "Undefine a stopped VM, with --disks its images",
      "Refused while the VM runs.  With --disks its RBD images are removed\n"
-     "first, safely (see 'vol rm'); if one cannot be, the VM is left as it\n"
-     "was.",
+     "first, safely (see 'vol rm'); read-only and shareable disks are left,\n"
+     "as other domains may use them.",
      rm_opts, run_rm},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -1017,6 +1017,7 @@ typedef struct vrbd_vm_disk {
     char *secret_uuid; /* RBD: the auth secret */
     char *fsid;        /* RBD: the cluster, from a virt-rbd secret */
     char **hosts;      /* RBD: monitors, NULL-terminated */
+    bool shared;       /* <readonly/> or <shareable/> */
 } vrbd_vm_disk;
 
 /* The disks of @domain (its live definition when running). */
@@ -1058,8 +1059,9 @@ VRBD_API int vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
 /*
  * Undefine @name (refused while it runs).  With @disks, first remove its
  * RBD images safely (vrbd_volume_remove), connecting through @reg by the
- * fsid of each disk's secret; a disk that cannot be removed stops it all
- * before the domain is touched.
+ * fsid of each disk's secret; read-only and shareable disks are left, as
+ * other domains may use them.  Every disk's cluster is reached before any
+ * is removed, so a missing cluster changes nothing.
  */
 VRBD_API int vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg,
                             const char *name, bool disks, unsigned timeout_sec);

@@ -419,16 +419,25 @@ check_domain_disks(struct report *r, virDomainPtr dom,
         }
         slash = name ? strchr(name, '/') : NULL;
         if (slash) {
-            CLEANUP_FREE char *pool = xstrndup(name, (size_t)(slash - name));
+            /* "pool/image" or "pool/namespace/image" */
+            vrbd_spec s;
             rados_ioctx_t io;
             rbd_image_t img;
-            int ret = rados_ioctx_create(vrbd_cluster_rados(c->cl), pool, &io);
+            int ret =
+                vrbd_spec_parse(name, VRBD_SPEC_IMAGE, &s) == 0 ? 0 : -EINVAL;
 
+            vrbd_error_clear();
             if (ret == 0) {
-                ret = rbd_open_read_only(io, slash + 1, &img, NULL);
-                if (ret == 0)
-                    rbd_close(img);
-                rados_ioctx_destroy(io);
+                ret =
+                    rados_ioctx_create(vrbd_cluster_rados(c->cl), s.pool, &io);
+                if (ret == 0) {
+                    rados_ioctx_set_namespace(io, s.nspace ? s.nspace : "");
+                    ret = rbd_open_read_only(io, s.image, &img, NULL);
+                    if (ret == 0)
+                        rbd_close(img);
+                    rados_ioctx_destroy(io);
+                }
+                vrbd_spec_clear(&s);
             }
             if (ret < 0) {
                 add(r, VRBD_CHECK_FAIL, check,

@@ -120,6 +120,8 @@ disks_of_xml(virConnectPtr conn, const char *xml, vrbd_vm_disk **out,
         tgt = vrbd_xml_child(d, "target");
         v->target = vrbd_xml_prop(tgt, "dev");
         v->bus = vrbd_xml_prop(tgt, "bus");
+        v->shared = vrbd_xml_child(d, "readonly") != NULL ||
+                    vrbd_xml_child(d, "shareable") != NULL;
         v->hosts = xcalloc(1, sizeof(char *));
         if (vrbd_xml_prop_is(src, "protocol", "rbd")) {
             size_t k = 0;
@@ -622,7 +624,7 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
         for (size_t i = 0; i < n; i++) {
             vrbd_cluster *cl;
 
-            if (!list[i].rbd)
+            if (!list[i].rbd || list[i].shared)
                 continue;
             if (!list[i].fsid) {
                 vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
@@ -643,7 +645,8 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
             vrbd_remove_opts ro = {.force = true};
             int r;
 
-            if (!list[i].rbd)
+            /* a read-only or shareable disk belongs to others too */
+            if (!list[i].rbd || list[i].shared)
                 continue;
             cl = cluster_by_fsid(reg, list[i].fsid, timeout_sec);
             if (!cl ||
