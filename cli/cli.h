@@ -78,6 +78,10 @@ int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
  * error. */
 vrbd_host *cli_host(const cli_ctx *ctx);
 
+/* Parse option @name as a count from 1 to @max into *@out (0 when not
+ * given); a bad value is a usage error naming the range. */
+int cli_opt_count(cli_ctx *ctx, const char *name, unsigned max, unsigned *out);
+
 /* Print @obj as pretty JSON on stdout and drop the reference. */
 void cli_print_json(struct json_object *obj);
 

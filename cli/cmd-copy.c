@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "clock.h"
 #include "cli.h"
 #include "size.h"
 #include "xalloc.h"
@@ -45,21 +46,12 @@ struct progress {
     double t0, last;
 };
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A bar on a terminal, JSON lines for programs, nothing otherwise. */
 static void
 show_progress(uint64_t done, uint64_t total, void *opaque)
 {
     struct progress *p = opaque;
-    double t = now(), rate;
+    double t = vrbd_now(), rate;
     char a[32], b[32], r[32];
 
     if (t - p->last < 0.5 && done < total)
@@ -78,23 +70,6 @@ show_progress(uint64_t done, uint64_t total, void *opaque)
                 vrbd_size_format((uint64_t)rate, r, sizeof(r)),
                 rate > 0 ? (double)(total - done) / rate : 0.0);
     }
-}
-
-static int
-parse_qd(cli_ctx *ctx, unsigned *qd)
-{
-    const char *v = cli_opt_value(ctx, "queue-depth");
-    char *end;
-    unsigned long n;
-
-    *qd = 0;
-    if (!v)
-        return CLI_OK;
-    n = strtoul(v, &end, 10);
-    if (*end || end == v || v[0] == '-' || n == 0 || n > 1024)
-        return cli_usage(ctx, "invalid --queue-depth '%s': give 1 to 1024", v);
-    *qd = (unsigned)n;
-    return CLI_OK;
 }
 
 static void
@@ -147,7 +122,7 @@ static int
 run_import(cli_ctx *ctx)
 {
     struct progress p = {
-        .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = now()};
+        .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.verify = cli_flag(ctx, "verify"),
                         .force = cli_flag(ctx, "force"),
                         .cancel = &cancelled,
@@ -158,7 +133,7 @@ run_import(cli_ctx *ctx)
     vrbd_cluster *cl = NULL;
     int r;
 
-    if ((r = parse_qd(ctx, &o.queue_depth)) != CLI_OK)
+    if ((r = cli_opt_count(ctx, "queue-depth", 1024, &o.queue_depth)) != CLI_OK)
         return r;
     if (vrbd_spec_parse(ctx->argv[1], VRBD_SPEC_IMAGE, &s) < 0)
         return cli_fail();
@@ -194,7 +169,7 @@ static int
 run_export(cli_ctx *ctx)
 {
     struct progress p = {
-        .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = now()};
+        .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.force = cli_flag(ctx, "force"),
                         .cancel = &cancelled,
                         .progress = show_progress,
@@ -204,7 +179,7 @@ run_export(cli_ctx *ctx)
     vrbd_cluster *cl = NULL;
     int r;
 
-    if ((r = parse_qd(ctx, &o.queue_depth)) != CLI_OK)
+    if ((r = cli_opt_count(ctx, "queue-depth", 1024, &o.queue_depth)) != CLI_OK)
         return r;
     if (vrbd_spec_parse(ctx->argv[0], VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK, &s) <
         0)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cleanup.h"
+#include "clock.h"
 #include "cli.h"
 #include "size.h"
 #include "xalloc.h"
@@ -250,33 +251,6 @@ cleanup:
     return r;
 }
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-opt_unsigned(cli_ctx *ctx, const char *name, unsigned max, unsigned *out)
-{
-    const char *v = cli_opt_value(ctx, name);
-    char *end;
-    unsigned long n;
-
-    *out = 0;
-    if (!v)
-        return CLI_OK;
-    errno = 0;
-    n = strtoul(v, &end, 10);
-    if (errno || *end || end == v || v[0] == '-' || n == 0 || n > max)
-        return cli_usage(ctx, "invalid --%s '%s': give 1 to %u", name, v, max);
-    *out = (unsigned)n;
-    return CLI_OK;
-}
-
 static int
 run_create(cli_ctx *ctx)
 {
@@ -293,7 +267,7 @@ run_create(cli_ctx *ctx)
     const char *cluster = NULL;
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
-    double t0 = now();
+    double t0 = vrbd_now();
     int r;
 
     if (!from == !size)
@@ -304,8 +278,8 @@ run_create(cli_ctx *ctx)
                               "[CLUSTER:]POOL");
     if ((o.initrd || o.cmdline) && !o.kernel)
         return cli_usage(ctx, "--initrd and --cmdline go with --kernel");
-    if ((r = opt_unsigned(ctx, "memory", 1 << 20, &o.memory_mib)) != CLI_OK ||
-        (r = opt_unsigned(ctx, "vcpus", 256, &o.vcpus)) != CLI_OK)
+    if ((r = cli_opt_count(ctx, "memory", 1 << 20, &o.memory_mib)) != CLI_OK ||
+        (r = cli_opt_count(ctx, "vcpus", 256, &o.vcpus)) != CLI_OK)
         return r;
     if (size) {
         const char *why = NULL;
@@ -345,11 +319,11 @@ run_create(cli_ctx *ctx)
                                json_object_new_string(ctx->argv[0]));
         json_object_object_add(j, "started", json_object_new_boolean(o.start));
         json_object_object_add(j, "seconds",
-                               json_object_new_double(now() - t0));
+                               json_object_new_double(vrbd_now() - t0));
         cli_print_json(j);
     } else {
         printf("vm '%s' %s in %.1f s (disk %s:%s/%s%s)\n", ctx->argv[0],
-               o.start ? "defined and started" : "defined", now() - t0,
+               o.start ? "defined and started" : "defined", vrbd_now() - t0,
                vrbd_cluster_name(cl), pool ? ps.pool : fs.pool, ctx->argv[0],
                from ? ", cloned from the golden image" : "");
     }

@@ -254,7 +254,6 @@ volume_json(const vrbd_volume_info *v, bool deep)
 static int
 run_list(cli_ctx *ctx)
 {
-    const char *jobs_opt = cli_opt_value(ctx, "jobs");
     bool details = cli_flag(ctx, "long");
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
@@ -263,15 +262,8 @@ run_list(cli_ctx *ctx)
     size_t n = 0;
     int r;
 
-    if (jobs_opt) {
-        char *end;
-        unsigned long v = strtoul(jobs_opt, &end, 10);
-
-        if (*end || end == jobs_opt || v == 0 || v > 256)
-            return cli_usage(ctx, "invalid --jobs '%s': give 1 to 256",
-                             jobs_opt);
-        jobs = (unsigned)v;
-    }
+    if ((r = cli_opt_count(ctx, "jobs", 256, &jobs)) != CLI_OK)
+        return r;
     if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_POOL, &s)) != CLI_OK)
         return r;
     r = CLI_FAIL;
@@ -607,7 +599,6 @@ cleanup:
 static int
 run_clone(cli_ctx *ctx)
 {
-    const char *depth = cli_opt_value(ctx, "max-depth");
     vrbd_clone_opts o = {.snap_if_missing = cli_flag(ctx, "snap-if-missing"),
                          .flatten = cli_flag(ctx, "flatten")};
     vrbd_clone_result res;
@@ -616,15 +607,8 @@ run_clone(cli_ctx *ctx)
     vrbd_host *host = NULL;
     int r;
 
-    if (depth) {
-        char *end;
-        unsigned long v = strtoul(depth, &end, 10);
-
-        if (*end || end == depth || v == 0 || v > 64)
-            return cli_usage(ctx, "invalid --max-depth '%s': give 1 to 64",
-                             depth);
-        o.max_depth = (unsigned)v;
-    }
+    if ((r = cli_opt_count(ctx, "max-depth", 64, &o.max_depth)) != CLI_OK)
+        return r;
     if ((r = parse_spec(ctx, ctx->argv[0],
                         VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_NEED, &src)) !=
             CLI_OK ||

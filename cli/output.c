@@ -3,7 +3,9 @@
  * output.c: how virt-rbd speaks: errors on stderr in one shape, data on
  * stdout as aligned text or as JSON with --json.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -96,4 +98,22 @@ cli_host(const cli_ctx *ctx)
         return NULL;
     }
     return host;
+}
+
+int
+cli_opt_count(cli_ctx *ctx, const char *name, unsigned max, unsigned *out)
+{
+    const char *v = cli_opt_value(ctx, name);
+    char *end;
+    unsigned long n;
+
+    *out = 0;
+    if (!v)
+        return CLI_OK;
+    errno = 0;
+    n = strtoul(v, &end, 10);
+    if (errno || *end || end == v || v[0] == '-' || n == 0 || n > max)
+        return cli_usage(ctx, "invalid --%s '%s': give 1 to %u", name, v, max);
+    *out = (unsigned)n;
+    return CLI_OK;
 }

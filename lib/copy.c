@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -22,6 +21,7 @@
 
 #include <rbd/librbd.h>
 
+#include "clock.h"
 #include "internal.h"
 #include "volume-internal.h"
 
@@ -36,22 +36,11 @@ struct slot {
 };
 
 struct engine {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
     struct slot *slots;
     unsigned n;
     unsigned inflight;
     size_t chunk;
 };
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* librbd thread: record and wake, nothing else */
 static void
@@ -66,8 +55,6 @@ on_complete(rbd_completion_t c, void *arg)
 static int
 engine_init(struct engine *e, unsigned n, size_t chunk)
 {
-    pthread_mutex_init(&e->lock, NULL);
-    pthread_cond_init(&e->cond, NULL);
     e->n = n;
     e->chunk = chunk;
     e->inflight = 0;
@@ -83,8 +70,6 @@ engine_fini(struct engine *e)
     for (unsigned i = 0; i < e->n; i++)
         free(e->slots[i].buf);
     free(e->slots);
-    pthread_mutex_destroy(&e->lock);
-    pthread_cond_destroy(&e->cond);
 }
 
 /* A free slot, or NULL when all are busy. */
@@ -108,6 +93,19 @@ wait_done(struct engine *e)
                 return &e->slots[i];
         /* completions are quick; a short sleep beats a lost wake-up */
         usleep(200);
+    }
+}
+
+/* Let what is in flight finish before the buffers go. */
+static void
+engine_drain(struct engine *e)
+{
+    while (e->inflight > 0) {
+        struct slot *sl = wait_done(e);
+
+        e->inflight--;
+        sl->busy = false;
+        rbd_aio_release(sl->comp);
     }
 }
 
@@ -226,7 +224,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     rbd_image_info_t info;
     uint64_t size = 0, off = 0, s = 0, end = 0, done = 0;
     bool is_block = false, seekable, exists = false, created = false;
-    double t0 = now();
+    double t0 = vrbd_now();
     int ret = -1, r;
 
     memset(stats, 0, sizeof(*stats));
@@ -410,19 +408,12 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
             vrbd_error_clear();
         }
     }
-    stats->seconds = now() - t0;
+    stats->seconds = vrbd_now() - t0;
     ret = 0;
     goto cleanup;
 
 drain:
-    /* let what is in flight finish before the buffers go */
-    while (e.inflight > 0) {
-        struct slot *sl = wait_done(&e);
-
-        e.inflight--;
-        sl->busy = false;
-        rbd_aio_release(sl->comp);
-    }
+    engine_drain(&e);
 
 cleanup:
     if (img)
@@ -482,7 +473,7 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     size_t xi = 0;
     uint64_t xoff = 0;
     bool whole;
-    double t0 = now();
+    double t0 = vrbd_now();
     int ret = -1, r;
 
     memset(stats, 0, sizeof(*stats));
@@ -584,18 +575,12 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
                        strerror(errno));
         goto unlink;
     }
-    stats->seconds = now() - t0;
+    stats->seconds = vrbd_now() - t0;
     ret = 0;
     goto cleanup;
 
 drain:
-    while (e.inflight > 0) {
-        struct slot *sl = wait_done(&e);
-
-        e.inflight--;
-        sl->busy = false;
-        rbd_aio_release(sl->comp);
-    }
+    engine_drain(&e);
 unlink:
     unlink(tmp);
 

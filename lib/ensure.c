@@ -14,16 +14,8 @@
 #include <libvirt/virterror.h>
 
 #include "host-internal.h"
+#include "clock.h"
 #include "internal.h"
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 nap(double seconds)
@@ -112,7 +104,7 @@ start_pool(virConnectPtr conn, const char *name, double deadline, char **why)
             virResetLastError();
             return true;
         }
-        if (now() + backoff > deadline) {
+        if (vrbd_now() + backoff > deadline) {
             virErrorPtr e = virGetLastError();
 
             free(*why);
@@ -147,7 +139,7 @@ start_domains(vrbd_host *host, vrbd_ensure_item **items, size_t *n)
     for (int i = 0; i < nd; i++) {
         const char *name = virDomainGetName(doms[i]);
         bool ready = true, uses_rbd = false;
-        double t0 = now();
+        double t0 = vrbd_now();
 
         for (size_t k = 0; k < np; k++) {
             char **users = NULL;
@@ -167,12 +159,12 @@ start_domains(vrbd_host *host, vrbd_ensure_item **items, size_t *n)
         if (uses_rbd && ready) {
             if (virDomainCreate(doms[i]) == 0) {
                 add_item(items, n, name, NULL, true, VRBD_ENSURE_STARTED,
-                         now() - t0, NULL);
+                         vrbd_now() - t0, NULL);
             } else {
                 virErrorPtr e = virGetLastError();
 
                 add_item(items, n, name, NULL, true, VRBD_ENSURE_FAILED,
-                         now() - t0,
+                         vrbd_now() - t0,
                          e && e->message ? e->message : "did not start");
                 virResetLastError();
             }
@@ -191,7 +183,7 @@ vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
     vrbd_host_rbd_pool *pools = NULL;
     vrbd_ensure_item *res = NULL;
     size_t np = 0, n = 0;
-    double t0 = now(), deadline = t0 + opts->wait_sec;
+    double t0 = vrbd_now(), deadline = t0 + opts->wait_sec;
 
     if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0)
         return -1;
@@ -210,17 +202,17 @@ vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
             vrbd_cluster_entry_clear(&e);
             continue;
         }
-        started = now();
+        started = vrbd_now();
         if (known) {
             /* probe cheaply until the cluster answers: a pool start
              * against a dead cluster would block on libvirt's own
              * librados timeouts */
             for (;;) {
-                double left = deadline - now();
+                double left = deadline - vrbd_now();
 
                 reachable =
                     probe(&e, left > 5 ? 5 : (left > 1 ? (unsigned)left : 1));
-                if (reachable || now() + backoff > deadline)
+                if (reachable || vrbd_now() + backoff > deadline)
                     break;
                 nap(backoff);
                 backoff = backoff < 8 ? backoff * 2 : 10;
@@ -232,10 +224,10 @@ vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
         if ((reachable || !known) &&
             start_pool(vrbd_host_conn(host), pools[i].name, deadline, &why)) {
             add_item(&res, &n, pools[i].name, known ? e.name : pools[i].fsid,
-                     false, VRBD_ENSURE_STARTED, now() - started, NULL);
+                     false, VRBD_ENSURE_STARTED, vrbd_now() - started, NULL);
         } else {
             add_item(&res, &n, pools[i].name, known ? e.name : pools[i].fsid,
-                     false, VRBD_ENSURE_FAILED, now() - started, why);
+                     false, VRBD_ENSURE_FAILED, vrbd_now() - started, why);
         }
         free(why);
         vrbd_cluster_entry_clear(&e);
