@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd-vm.c: the `disk` and `vm` commands: RBD disks of libvirt domains. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +52,32 @@ static const cli_opt rm_opts[] = {
 static const cli_opt move_opts[] = {
     {"to", 0, "[CLUSTER:]POOL", "the destination pool (required)"},
     {"offline", 0, NULL, "copy while the VM is stopped (the default)"},
-    {"live", 0, NULL, "move while it runs (not there yet)"},
+    {"live", 0, NULL, "move while it runs (libvirt block copy, then pivot)"},
+    {"bandwidth", 0, "SIZE", "live: copy at most SIZE per second per disk"},
     {"disks", 0, "vda,...", "only these targets (default: every local disk)"},
     {"keep-source", 0, NULL, "keep the local files after the switch"},
     {"rollback", 0, NULL, "put back the definition before the last move"},
     {NULL, 0, NULL, NULL},
 };
+
+static volatile int move_cancelled;
+
+static void
+on_move_signal(int sig)
+{
+    move_cancelled = 1;
+}
+
+/* Ctrl-C during a live move cancels the copies: the guest stays put. */
+static void
+catch_move_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_move_signal};
+
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
 
 static int
 run_attach(cli_ctx *ctx)
@@ -369,7 +390,11 @@ run_move(cli_ctx *ctx)
 {
     const char *to = cli_opt_value(ctx, "to");
     const char *disks = cli_opt_value(ctx, "disks");
-    vrbd_move_opts o = {.keep_source = cli_flag(ctx, "keep-source")};
+    const char *bw = cli_opt_value(ctx, "bandwidth");
+    bool live = cli_flag(ctx, "live");
+    vrbd_move_opts o = {.keep_source = cli_flag(ctx, "keep-source"),
+                        .timeout_sec = ctx->timeout_sec,
+                        .cancel = &move_cancelled};
     vrbd_registry *reg = NULL;
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
@@ -396,9 +421,17 @@ run_move(cli_ctx *ctx)
     }
     if (!to)
         return cli_usage(ctx, "say where to: --to [CLUSTER:]POOL");
-    if (cli_flag(ctx, "live"))
-        return cli_usage(ctx, "live moves are not there yet: stop the VM and "
-                              "use --offline");
+    if (cli_flag(ctx, "live") && cli_flag(ctx, "offline"))
+        return cli_usage(ctx, "--live and --offline exclude each other");
+    if (bw) {
+        const char *why = NULL;
+
+        if (!cli_flag(ctx, "live"))
+            return cli_usage(ctx, "--bandwidth goes with --live");
+        if (vrbd_size_parse(bw, &o.bandwidth, &why) < 0 || o.bandwidth == 0)
+            return cli_usage(ctx, "invalid --bandwidth '%s': %s", bw,
+                             why ? why : "give a rate such as 64M");
+    }
     if (disks) {
         CLEANUP_FREE char *copy = xstrdup(disks);
         char *save = NULL, *t;
@@ -425,13 +458,17 @@ run_move(cli_ctx *ctx)
     host = reg ? cli_host(ctx) : NULL;
     if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
-    if (vrbd_vm_move_offline(host, cl, reg, ctx->argv[0], &o, &moved) < 0) {
+    if (live)
+        catch_move_signals();
+    if ((live ? vrbd_vm_move_live : vrbd_vm_move_offline)(
+            host, cl, reg, ctx->argv[0], &o, &moved) < 0) {
         cli_fail();
         goto cleanup;
     }
-    printf("vm '%s': %zu disk(s) moved to %s:%s (verified); the old "
+    printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old "
            "definition is kept for 'vm move %s --rollback'%s\n",
-           ctx->argv[0], moved, vrbd_cluster_name(cl), s.pool, ctx->argv[0],
+           ctx->argv[0], moved, vrbd_cluster_name(cl), s.pool,
+           live ? "while it ran" : "(verified)", ctx->argv[0],
            o.keep_source ? "" : "; the local files are deleted");
     r = CLI_OK;
 
@@ -467,14 +504,24 @@ const cli_cmd cli_cmds_vm[] = {
      "disk (KVM where usable, else TCG).  --start starts it.  When a step\n"
      "fails, the image it made is removed again.",
      create_opts, run_create},
-    {"vm move", "DOMAIN", 1, 1, "Move a VM's local disks to RBD",
+    {"vm move", "DOMAIN", 1, 1, "Move a VM's disks to RBD, offline or live",
      "Offline (the VM stopped): each local raw disk (file or block device)\n"
      "is copied with the data mover to DOMAIN-TARGET in the --to pool and\n"
      "verified, then the definition is switched in one step; the old one is\n"
      "kept for --rollback.  Boot order and PCI addresses are kept.  Without\n"
      "--keep-source the moved files are deleted (block devices are left).\n"
-     "A failure before the switch leaves the VM as it was.  qcow2 disks\n"
-     "and --live: to come.",
+     "A failure before the switch leaves the VM as it was.\n"
+     "\n"
+     "Live (--live, the VM running): each disk (file or block device, raw,\n"
+     "qcow2 or any format QEMU reads; an RBD disk of another pool or cluster\n"
+     "when named in --disks) is mirrored by libvirt block copy into an\n"
+     "empty DOMAIN-TARGET image; when all are in sync and the destination\n"
+     "still answers, the guest is switched to them, then the persistent\n"
+     "definition (the old one kept for --rollback).  A failure or Ctrl-C\n"
+     "before the switch cancels the copies, removes the images and leaves\n"
+     "the guest on its old disks with its definition unchanged.  RBD\n"
+     "sources are left in place.  A copy\n"
+     "without progress for --timeout seconds has its cluster probed.",
      move_opts, run_move},
     {"vm rm", "NAME", 1, 1, "Undefine a stopped VM, with --disks its images",
      "Refused while the VM runs.  With --disks its RBD images are removed\n"

@@ -1071,6 +1071,14 @@ typedef struct vrbd_move_opts {
     const char *const *disks; /* targets to move; NULL: every local disk */
     size_t n_disks;
     bool keep_source; /* keep the local files after the switch */
+    /* live moves only */
+    uint64_t bandwidth;   /* bytes/s per disk; 0: as fast as it goes */
+    unsigned timeout_sec; /* a copy without progress this long has its
+                           * destination probed; 0: 30 */
+    volatile int *cancel; /* set (from a signal handler) to stop */
+    void (*progress)(const char *target, uint64_t done, uint64_t total,
+                     void *opaque);
+    void *opaque;
 } vrbd_move_opts;
 
 /*
@@ -1088,6 +1096,23 @@ VRBD_API int vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl,
                                   const vrbd_move_opts *opts, size_t *moved);
 
 /* Put back the definition @domain had before its last move. */
+/*
+ * Move the disks of running domain @domain to RBD images DOMAIN-TARGET in
+ * opts->pool of @cl while it runs: local files and block devices in any
+ * format QEMU reads, and RBD disks of another pool or cluster when named
+ * in opts->disks.  Each image is made empty at the disk's size, libvirt
+ * block copy mirrors the disk into it, and once every copy is in sync and
+ * the destination still answers, each disk is pivoted; then the persistent
+ * definition is made to match (the old one kept for
+ * vrbd_vm_move_rollback()).  A failure or opts->cancel before the pivots
+ * cancels the copies and removes the images: the guest stays on its old
+ * disks and its definition is unchanged.  Without opts->keep_source moved
+ * files are deleted after the switch.
+ */
+VRBD_API int vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl,
+                               vrbd_registry *reg, const char *domain,
+                               const vrbd_move_opts *opts, size_t *moved);
+
 VRBD_API int vrbd_vm_move_rollback(vrbd_host *host, vrbd_registry *reg,
                                    const char *domain);
 

@@ -46,7 +46,7 @@
     disk detach        Detach a disk (by target, or by its image) from a domain
     disk list          List a domain's disks: cluster, pool, image, size, used
     vm create          Provision a VM on RBD: clone a golden image, define, start
-    vm move            Move a VM's local disks to RBD
+    vm move            Move a VM's disks to RBD, offline or live
     vm rm              Undefine a stopped VM, with --disks its images
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command

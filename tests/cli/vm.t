@@ -46,14 +46,22 @@ disk attach takes a domain and an image
   virt-rbd: hint: drop the '@SNAP' part
   [1]
 
-vm move needs a destination; --live is not there yet; --rollback stands alone
+vm move needs a destination; --live and --offline exclude each other; --bandwidth goes with --live and needs a rate; --rollback stands alone
 
   $ virt-rbd vm move v
   virt-rbd: error: say where to: --to [CLUSTER:]POOL
   virt-rbd: hint: see 'virt-rbd help vm move'
   [2]
-  $ virt-rbd vm move v --to rbd --live
-  virt-rbd: error: live moves are not there yet: stop the VM and use --offline
+  $ virt-rbd vm move v --to rbd --live --offline
+  virt-rbd: error: --live and --offline exclude each other
+  virt-rbd: hint: see 'virt-rbd help vm move'
+  [2]
+  $ virt-rbd vm move v --to rbd --live --bandwidth fast
+  virt-rbd: error: invalid --bandwidth 'fast': size must start with a number
+  virt-rbd: hint: see 'virt-rbd help vm move'
+  [2]
+  $ virt-rbd vm move v --to rbd --live --bandwidth 0
+  virt-rbd: error: invalid --bandwidth '0': give a rate such as 64M
   virt-rbd: hint: see 'virt-rbd help vm move'
   [2]
   $ virt-rbd vm move v --rollback --to rbd
