@@ -525,8 +525,10 @@ const cli_cmd cli_cmds_vm[] = {
      move_opts, run_move},
     {"vm rm", "NAME", 1, 1, "Undefine a stopped VM, with --disks its images",
      "Refused while the VM runs.  With --disks its RBD images are removed\n"
-     "first, safely (see 'vol rm'); read-only and shareable disks are left,\n"
-     "as other domains may use them.",
+     "too, safely (see 'vol rm'): every cluster is reached and every image\n"
+     "checked for other clients before the undefine, the images go after\n"
+     "it.  Read-only and shareable disks are left, as other domains may use\n"
+     "them.",
      rm_opts, run_rm},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

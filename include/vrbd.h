@@ -1057,11 +1057,13 @@ VRBD_API int vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
                             const vrbd_vm_create_opts *opts);
 
 /*
- * Undefine @name (refused while it runs).  With @disks, first remove its
+ * Undefine @name (refused while it runs).  With @disks, also remove its
  * RBD images safely (vrbd_volume_remove), connecting through @reg by the
  * fsid of each disk's secret; read-only and shareable disks are left, as
- * other domains may use them.  Every disk's cluster is reached before any
- * is removed, so a missing cluster changes nothing.
+ * other domains may use them.  Every disk's cluster is reached and every
+ * image checked for other clients first, so a missing cluster or a busy
+ * image changes nothing; then the domain is undefined, then the images go
+ * (a failure there leaves images, never a domain naming removed ones).
  */
 VRBD_API int vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg,
                             const char *name, bool disks, unsigned timeout_sec);

@@ -595,6 +595,31 @@ cluster_by_fsid(vrbd_registry *reg, const char *fsid, unsigned timeout)
     return cl;
 }
 
+/* Refuse while a client other than the (stopped) domain holds @source. */
+static int
+held(vrbd_host *host, vrbd_cluster *cl, const char *source, const char *name)
+{
+    vrbd_holder *h = NULL;
+    size_t nh = 0;
+    vrbd_spec s;
+    int r;
+
+    if (vrbd_spec_parse(source, VRBD_SPEC_IMAGE, &s) < 0)
+        return -1;
+    r = vrbd_volume_who(host, cl, &s, &h, &nh, NULL);
+    vrbd_spec_clear(&s);
+    if (r < 0)
+        return vrbd_error_last()->code == VRBD_ERR_NOT_FOUND ? 0 : -1;
+    vrbd_holders_free(h, nh);
+    if (nh > 0)
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "see 'virt-rbd vol who'; nothing was removed",
+                              "image '%s' of domain '%s' is open elsewhere "
+                              "(%zu client(s))",
+                              source, name, nh);
+    return 0;
+}
+
 int
 vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
                bool disks, unsigned timeout_sec)
@@ -635,10 +660,22 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
                 goto cleanup;
             }
             cl = cluster_by_fsid(reg, list[i].fsid, timeout_sec);
-            if (!cl)
+            if (!cl || held(host, cl, list[i].source, name) < 0) {
+                vrbd_cluster_free(cl);
                 goto cleanup;
+            }
             vrbd_cluster_free(cl);
         }
+    }
+    /* the domain goes first: a failure below leaves images without a
+     * domain, never a domain pointing at removed images */
+    if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                                        VIR_DOMAIN_UNDEFINE_NVRAM) < 0) {
+        vrbd_error_libvirt(NULL, "cannot undefine domain '%s'", name);
+        goto cleanup;
+    }
+    if (disks) {
         for (size_t i = 0; i < n; i++) {
             vrbd_cluster *cl;
             vrbd_spec s;
@@ -657,15 +694,17 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
             r = vrbd_volume_remove(host, cl, &s, &ro);
             vrbd_spec_clear(&s);
             vrbd_cluster_free(cl);
-            if (r < 0 && vrbd_error_last()->code != VRBD_ERR_NOT_FOUND)
+            if (r < 0 && vrbd_error_last()->code != VRBD_ERR_NOT_FOUND) {
+                vrbd_error saved = *vrbd_error_last();
+                CLEANUP_FREE char *msg = xstrdup(saved.message);
+                CLEANUP_FREE char *hint =
+                    saved.hint ? xstrdup(saved.hint) : NULL;
+
+                vrbd_error_set(saved.code, saved.errnum, hint,
+                               "domain '%s' is undefined, but %s", name, msg);
                 goto cleanup;
+            }
         }
-    }
-    if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-                                        VIR_DOMAIN_UNDEFINE_NVRAM) < 0) {
-        vrbd_error_libvirt(NULL, "cannot undefine domain '%s'", name);
-        goto cleanup;
     }
     ret = 0;
 

@@ -72,6 +72,19 @@ vm create gives a running guest in seconds
   
   $ virsh -q -c qemu:///system destroy fast-$UNIQ > /dev/null
 
+vm rm --disks refuses, changing nothing, while another client holds a disk
+
+  $ mkfifo hold; (rbd -c "$VRBD_LAB_CEPH_CONF" watch vrbdt-$UNIQ/fast-$UNIQ < hold > /dev/null 2>&1 &); (sleep 600 > hold & echo $! > hold.pid)
+  > for i in $(seq 1 50); do rbd -c "$VRBD_LAB_CEPH_CONF" status vrbdt-$UNIQ/fast-$UNIQ 2>/dev/null | grep -q watcher= && break; sleep 0.2; done
+  $ virt-rbd vm rm fast-$UNIQ --disks 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: image 'vrbdt-U/fast-U' of domain 'fast-U' is open elsewhere (1 client(s))
+  virt-rbd: hint: see 'virt-rbd vol who'; nothing was removed
+  $ virsh -q -c qemu:///system domstate fast-$UNIQ; virt-rbd vol list vrbdt-$UNIQ | grep -c fast-
+  shut off
+  1
+  $ kill $(cat hold.pid)
+  > for i in $(seq 1 50); do rbd -c "$VRBD_LAB_CEPH_CONF" status vrbdt-$UNIQ/fast-$UNIQ 2>/dev/null | grep -q watcher= || break; sleep 0.2; done
+
 vm rm --disks removes the domain and its images; the golden image stays
 
   $ virt-rbd vm rm fast-$UNIQ --disks | sed "s/$UNIQ/U/g"
