@@ -546,6 +546,10 @@ VRBD_API char *vrbd_rbd_pool_build_xml(const vrbd_rbd_pool_spec *spec);
  */
 VRBD_API char **vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n);
 
+/* Every address (v1 and v2) of the monitors in @addrvecs, "ip:port" with
+ * IPv6 in brackets: what a client may list.  As above otherwise. */
+VRBD_API char **vrbd_mon_addrs_all(char *const *addrvecs, size_t n);
+
 typedef struct vrbd_host_rbd_pool {
     char *name; /* libvirt pool */
     char *uuid;

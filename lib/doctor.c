@@ -109,33 +109,6 @@ struct cluster_ref {
     char **mons;      /* current monitors, "ip:port" (both v1 and v2) */
 };
 
-static char **
-all_mon_ports(const vrbd_cluster_status *st)
-{
-    size_t n = 0;
-    char **res = xcalloc(1, sizeof(char *));
-
-    /* every address of every monitor: a pool may list v1 or v2 ports */
-    for (size_t i = 0; i < st->n_mon_addrs; i++) {
-        CLEANUP_FREE char *copy = xstrdup(st->mon_addrs[i]);
-        char *save = NULL, *item;
-
-        for (item = strtok_r(copy, "[],", &save); item;
-             item = strtok_r(NULL, "[],", &save)) {
-            char *slash = strrchr(item, '/');
-
-            if (slash)
-                *slash = '\0';
-            if (strncmp(item, "v1:", 3) == 0 || strncmp(item, "v2:", 3) == 0)
-                item += 3;
-            res = xreallocarray(res, n + 2, sizeof(char *));
-            res[n++] = xstrdup(item);
-            res[n] = NULL;
-        }
-    }
-    return res;
-}
-
 static void
 check_keyring_mode(struct report *r, const char *name, const char *path)
 {
@@ -214,7 +187,7 @@ check_cluster(struct report *r, struct cluster_ref *c, unsigned timeout)
         }
     if (!skew)
         add(r, VRBD_CHECK_OK, clock, NULL, "no clock skew between monitors");
-    c->mons = all_mon_ports(st);
+    c->mons = vrbd_mon_addrs_all(st->mon_addrs, st->n_mon_addrs);
     vrbd_cluster_status_free(st);
 }
 
@@ -463,7 +436,9 @@ check_domain_disks(struct report *r, virDomainPtr dom,
                     continue;
                 hn = vrbd_xml_prop(h, "name");
                 hp = vrbd_xml_prop(h, "port");
-                addr = xasprintf("%s:%s", hn ? hn : "", hp ? hp : "6789");
+                /* an IPv6 name goes in brackets, as in the monmap */
+                addr = xasprintf(hn && strchr(hn, ':') ? "[%s]:%s" : "%s:%s",
+                                 hn ? hn : "", hp ? hp : "6789");
                 if (!in_list(c->mons, addr))
                     stale = true;
             }

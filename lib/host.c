@@ -208,10 +208,13 @@ vrbd_rbd_pool_build_xml(const vrbd_rbd_pool_spec *spec)
     return vrbd_xml_dump(doc);
 }
 
-char **
-vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n)
+/* The addresses of monmap address vectors: with @all every one (v1 and
+ * v2, in order), else one per monitor, v1 preferred. */
+static char **
+mon_addrs(char *const *addrvecs, size_t n, bool all)
 {
-    char **res = xcalloc(n + 1, sizeof(char *));
+    char **res = xcalloc(1, sizeof(char *));
+    size_t n_res = 0;
 
     for (size_t i = 0; i < n; i++) {
         CLEANUP_FREE char *copy = xstrdup(addrvecs[i]);
@@ -228,24 +231,45 @@ vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n)
             if (slash && !strchr(slash, ':') && !strchr(slash, ']'))
                 *slash = '\0';
             if (strncmp(item, "v1:", 3) == 0)
-                v1 = item + 3;
+                item += 3, v1 = v1 ? v1 : item;
             else if (strncmp(item, "v2:", 3) == 0)
-                v2 = item + 3;
-            else if (!v1 && strchr(item, ':'))
-                v1 = item; /* a bare legacy address */
+                item += 3, v2 = v2 ? v2 : item;
+            else if (strchr(item, ':'))
+                v1 = v1 ? v1 : item; /* a bare legacy address */
+            else
+                continue;
+            if (all) {
+                res = xreallocarray(res, n_res + 2, sizeof(char *));
+                res[n_res++] = xstrdup(item);
+                res[n_res] = NULL;
+            }
         }
         if (!v1 && !v2) {
-            for (size_t j = 0; j < i; j++)
-                free(res[j]);
-            free(res);
+            vrbd_strv_free(res);
             vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                            "monitor address '%s' has no v1 or v2 part",
                            addrvecs[i]);
             return NULL;
         }
-        res[i] = xstrdup(v1 ? v1 : v2);
+        if (!all) {
+            res = xreallocarray(res, n_res + 2, sizeof(char *));
+            res[n_res++] = xstrdup(v1 ? v1 : v2);
+            res[n_res] = NULL;
+        }
     }
     return res;
+}
+
+char **
+vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n)
+{
+    return mon_addrs(addrvecs, n, false);
+}
+
+char **
+vrbd_mon_addrs_all(char *const *addrvecs, size_t n)
+{
+    return mon_addrs(addrvecs, n, true);
 }
 
 /* Fill @p from an RBD pool's XML; false when it is not an RBD pool. */

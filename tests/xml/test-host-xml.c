@@ -88,6 +88,28 @@ TEST(monitor_addresses_prefer_msgr1_and_keep_ipv6_brackets)
     free(out);
 }
 
+TEST(every_monitor_address_v1_and_v2_ipv6_in_brackets)
+{
+    char *in[] = {(char *)"[v2:127.0.0.1:3300/0,v1:127.0.0.1:6789/0]",
+                  (char *)"[v2:[fd00::1]:3300/0,v1:[fd00::1]:6789/0]",
+                  (char *)"10.2.2.2:6789/0"};
+    char *bad[] = {(char *)"[nonsense]"};
+    char **out = vrbd_mon_addrs_all(in, 3);
+
+    REQUIRE(out != NULL);
+    CHECK_STR(out[0], "127.0.0.1:3300");
+    CHECK_STR(out[1], "127.0.0.1:6789");
+    CHECK_STR(out[2], "[fd00::1]:3300");
+    CHECK_STR(out[3], "[fd00::1]:6789");
+    CHECK_STR(out[4], "10.2.2.2:6789");
+    CHECK(out[5] == NULL);
+    for (int i = 0; out[i]; i++)
+        free(out[i]);
+    free(out);
+    CHECK(vrbd_mon_addrs_all(bad, 1) == NULL);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -97,5 +119,6 @@ main(int argc, char **argv)
     RUN(rbd_pool_without_monitors_or_with_a_namespace_is_refused);
     RUN(secret_is_private_with_a_ceph_usage);
     RUN(monitor_addresses_prefer_msgr1_and_keep_ipv6_brackets);
+    RUN(every_monitor_address_v1_and_v2_ipv6_in_brackets);
     return harness_done();
 }
