@@ -292,8 +292,18 @@ vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
                                src->snap, dname);
     res->depth = chain_depth(cl, dst);
     if (opts->flatten || res->depth > max_depth) {
-        if (vrbd_volume_flatten(cl, dst) < 0)
-            return -1;
+        if (vrbd_volume_flatten(cl, dst) < 0) {
+            vrbd_error saved = *vrbd_error_last();
+            CLEANUP_FREE char *msg = xstrdup(saved.message);
+            vrbd_remove_opts ro = {.force = true};
+
+            /* a clone that was to be flat must not stay layered */
+            if (vrbd_volume_remove(NULL, cl, dst, &ro) < 0)
+                vrbd_warn("could not remove the clone '%s' again", dname);
+            return vrbd_error_set(saved.code, saved.errnum,
+                                  "nothing was left behind; try again", "%s",
+                                  msg);
+        }
         res->flattened = true;
         res->depth = 0;
     }
