@@ -77,8 +77,12 @@ check_disk(const vrbd_disk_spec *d, size_t i)
                                       i, d->hosts[k]);
         }
     }
-    if (d->bus && strcmp(d->bus, "virtio") != 0 && strcmp(d->bus, "scsi"))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, "use virtio or scsi",
+    /* a moved disk keeps whatever bus the guest knows it on */
+    if (d->bus && strcmp(d->bus, "virtio") != 0 && strcmp(d->bus, "scsi") &&
+        strcmp(d->bus, "sata") != 0 && strcmp(d->bus, "ide") != 0 &&
+        strcmp(d->bus, "usb") != 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "use virtio, scsi, sata, ide or usb",
                               "disk %zu: unknown bus '%s'", i, d->bus);
     if (d->cache && strcmp(d->cache, "writeback") != 0 &&
         strcmp(d->cache, "none") != 0 && strcmp(d->cache, "writethrough") &&

@@ -299,6 +299,7 @@ cleanup:
 
 struct live_disk {
     char *target;
+    char *bus;
     char *path; /* local file or device; NULL for an RBD source */
     bool file;  /* a plain file: deleted after the move */
     vrbd_spec dst;
@@ -651,6 +652,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
         ld = xreallocarray(ld, n + 1, sizeof(*ld));
         memset(&ld[n], 0, sizeof(*ld));
         ld[n].target = TAKE(target);
+        ld[n].bus = vrbd_xml_prop(vrbd_xml_child(d, "target"), "bus");
         ld[n].file = strcmp(type, "file") == 0;
         if (!rbd)
             ld[n].path = vrbd_xml_prop(src, ld[n].file ? "file" : "dev");
@@ -684,6 +686,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                             .secret_uuid = uuid};
         CLEANUP_FREE char *name = NULL;
 
+        d.bus = ld[i].bus;
         if (virDomainGetBlockInfo(dom, ld[i].target, &bi, 0) < 0) {
             vrbd_error_libvirt(NULL, "cannot read the size of %s",
                                ld[i].target);
@@ -734,6 +737,7 @@ live_fail:
 cleanup:
     for (size_t i = 0; i < n; i++) {
         free(ld[i].target);
+        free(ld[i].bus);
         free(ld[i].path);
         free(ld[i].dxml);
         vrbd_spec_clear(&ld[i].dst);

@@ -165,6 +165,21 @@ TEST(guest_with_disks_from_two_clusters)
     golden("domain-two-clusters.xml", xml);
 }
 
+TEST(rbd_disk_keeps_a_sata_bus_for_a_moved_disk)
+{
+    vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                        .rbd_name = "libvirt-pool/old-vm-sda",
+                        .hosts = mons,
+                        .n_hosts = 1,
+                        .auth_user = "libvirt",
+                        .secret_uuid = "5f31eb65-6377-855b-bdc9-80015334f8e2",
+                        .bus = "sata"};
+    CLEANUP_FREE char *xml = vrbd_disk_build_xml(&d, "sda");
+
+    REQUIRE(xml != NULL);
+    golden("disk-rbd-sata.xml", xml);
+}
+
 TEST(bad_rbd_disks_are_refused)
 {
     vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
@@ -186,8 +201,9 @@ TEST(bad_rbd_disks_are_refused)
     CHECK(vrbd_disk_build_xml(&d, "vdb") == NULL);
     CHECK(strstr(vrbd_error_last()->message, "unknown cache mode 'turbo'"));
     d.cache = NULL;
-    d.bus = "ide";
+    d.bus = "floppy";
     CHECK(vrbd_disk_build_xml(&d, "vdb") == NULL);
+    CHECK(strstr(vrbd_error_last()->message, "unknown bus 'floppy'"));
     d.bus = NULL;
     CHECK(vrbd_disk_build_xml(&d, NULL) == NULL);
 }
@@ -198,6 +214,7 @@ main(int argc, char **argv)
     golden_dir = argc > 1 ? argv[1] : TEST_SRCDIR "/xml/data";
     RUN(tcg_guest_with_kernel_and_two_file_disks);
     RUN(explicit_targets_are_kept_and_others_fill_the_gaps);
+    RUN(rbd_disk_keeps_a_sata_bus_for_a_moved_disk);
     RUN(values_are_escaped_not_pasted);
     RUN(invalid_specs_are_refused_naming_the_field);
     RUN(rbd_disk_has_every_monitor_the_secret_and_rbd_defaults);
