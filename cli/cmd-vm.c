@@ -465,11 +465,26 @@ run_move(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old "
-           "definition is kept for 'vm move %s --rollback'%s\n",
-           ctx->argv[0], moved, vrbd_cluster_name(cl), s.pool,
-           live ? "while it ran" : "(verified)", ctx->argv[0],
-           o.keep_source ? "" : "; the local files are deleted");
+    if (ctx->json) {
+        struct json_object *j = json_object_new_object();
+
+        json_object_object_add(j, "domain",
+                               json_object_new_string(ctx->argv[0]));
+        json_object_object_add(j, "moved", json_object_new_int64(moved));
+        json_object_object_add(j, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
+        json_object_object_add(j, "pool", json_object_new_string(s.pool));
+        json_object_object_add(j, "live", json_object_new_boolean(live));
+        json_object_object_add(j, "source_kept",
+                               json_object_new_boolean(o.keep_source));
+        cli_print_json(j);
+    } else {
+        printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old "
+               "definition is kept for 'vm move %s --rollback'%s\n",
+               ctx->argv[0], moved, vrbd_cluster_name(cl), s.pool,
+               live ? "while it ran" : "(verified)", ctx->argv[0],
+               o.keep_source ? "" : "; the local files are deleted");
+    }
     r = CLI_OK;
 
 cleanup:

@@ -100,8 +100,8 @@ An RBD disk moves live across clusters too (zdata to ceph), when named
 
   $ rm console.log; virsh -q -c qemu:///system start lv-$UNIQ > /dev/null
   $ for i in $(seq 1 300); do grep -q GUEST-SEQ console.log 2>/dev/null && break; sleep 0.1; done
-  $ virt-rbd vm move lv-$UNIQ --live --to ceph:vrbdt-$UNIQ --disks vdb | sed "s/$UNIQ/U/g"
-  vm 'lv-U': 1 disk(s) moved to ceph:vrbdt-U while it ran; the old definition is kept for 'vm move lv-U --rollback'; the local files are deleted
+  $ virt-rbd --json vm move lv-$UNIQ --live --to ceph:vrbdt-$UNIQ --disks vdb | python3 -c 'import json, sys; j = json.load(sys.stdin); print(j["moved"], j["cluster"], j["live"])'
+  1 ceph True
   $ virt-rbd disk list lv-$UNIQ | awk 'NR > 1 {print $1, $2, $3, $4}' | sed "s/$UNIQ/U/g"
   vda rbd zdata vrbdt-U/lv-U-vda
   vdb rbd ceph vrbdt-U/lv-U-vdb
