@@ -13,7 +13,8 @@
 # VIRT_RBD_CONFIG_DIR pointing into that directory; $UNIQ is a short
 # lower-case name part unique to the file's run.  A file whose first
 # line is "#require lab" needs the lab's environment (scripts/lab env):
-# without it its tests are reported skipped.
+# without it its tests are reported skipped.  Each command is killed after
+# CRAM_TIMEOUT seconds (600 by default) and then fails.
 set -uo pipefail
 
 bin=$1 dir=$2
@@ -24,6 +25,8 @@ files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$dir"/*.t)
 
 n=0 failed=0
+# no command may hang the suite: each is killed after this many seconds
+limit=${CRAM_TIMEOUT:-600}
 
 # compare EXPECTED-FILE ACTUAL-FILE: 0 when every line matches
 compare() {
@@ -57,8 +60,11 @@ run_block() {
         UNIQ=$(printf '%s' "${tmp##*.}" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9')
         export UNIQ
         unset VIRT_RBD_LIBVIRT_URI
-        bash -c "$cmd" > "$tmp/.out" 2>&1
+        timeout -k 10 "$limit" bash -c "$cmd" > "$tmp/.out" 2>&1
         rc=$?
+        if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+            echo "(cram: killed after $limit s; CRAM_TIMEOUT raises the limit)" >> "$tmp/.out"
+        fi
         [ $rc -eq 0 ] || echo "[$rc]" >> "$tmp/.out"
     )
     n=$((n + 1))
