@@ -982,6 +982,50 @@ VRBD_API int vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src,
                               const char *path, const vrbd_copy_opts *opts,
                               vrbd_copy_stats *stats);
 
+/* ---------------------------------------------------------------- bench */
+
+typedef struct vrbd_bench_opts {
+    /* a directory (a scratch file is made in it), a new file name, or an
+     * empty block device (refused when it holds data or is in use); NULL:
+     * no local side */
+    const char *local_path;
+    /* POOL[/NS] where a scratch image is created and removed again;
+     * NULL: no RBD side */
+    const vrbd_spec *rbd;
+    uint64_t size;  /* working set, a multiple of 1 MiB; 0: 256 MiB */
+    double seconds; /* per timed workload; 0: 5 */
+    volatile int *cancel;
+    void (*progress)(size_t done, size_t total, void *opaque);
+    void *opaque;
+} vrbd_bench_opts;
+
+typedef struct vrbd_bench_result {
+    const char *target;   /* "local" or "rbd" (static) */
+    const char *workload; /* "randread-4k-qd32", ... (static) */
+    size_t block_size;
+    unsigned queue_depth;
+    bool write, random;
+    bool direct; /* local: O_DIRECT (false on tmpfs) */
+    uint64_t ops, bytes;
+    double seconds, iops, mb_per_s;
+    double lat_p50_us, lat_p99_us;
+} vrbd_bench_result;
+
+/*
+ * Run the same workloads against a local scratch target and a scratch RBD
+ * image on @cl (either may be left out): a 1 MiB sequential write that
+ * fills the working set, then a timed 1 MiB sequential read, 4 KiB random
+ * writes at queue depth 1 and 32, and 4 KiB random reads at 1 and 32; each
+ * workload on both targets before the next.  Results come back in that
+ * order (*out, freed with free()).  Everything the benchmark made is
+ * removed again, on failure too.
+ */
+VRBD_API int vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *opts,
+                            vrbd_bench_result **out, size_t *n_out);
+
+/* The p-th percentile (0..100) of @n sorted values, by nearest rank. */
+VRBD_API double vrbd_bench_percentile(const double *sorted, size_t n, double p);
+
 /* ---------------------------------------------------------------- vms */
 
 /* Whether this host can run KVM guests: /dev/kvm opens and the CPU has

@@ -48,6 +48,7 @@
     vm create          Provision a VM on RBD: clone a golden image, define, start
     vm move            Move a VM's disks to RBD, offline or live
     vm rm              Undefine a stopped VM, with --disks its images
+    bench              Compare a local disk and Ceph RBD on the same workloads
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command
     version            Show the versions of virt-rbd and the libraries it runs on

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cmd-bench.c: `bench`: local disk vs Ceph RBD, the same workloads side
+ * by side in one table (or --json).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "size.h"
+
+static const cli_opt bench_opts[] = {
+    {"local", 0, "PATH",
+     "a directory, a new file name or an empty block device"},
+    {"size", 0, "SIZE", "working set on each side (default: 256M)"},
+    {"time", 0, "SECONDS", "per timed workload (default: 5)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static volatile int cancelled;
+
+static void
+on_signal(int sig)
+{
+    cancelled = 1;
+}
+
+static void
+show_step(size_t done, size_t total, void *opaque)
+{
+    if (*(bool *)opaque)
+        fprintf(stderr, "\rworkload %zu of %zu done ", done, total);
+}
+
+static struct json_object *
+result_json(const vrbd_bench_result *r)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "workload", json_object_new_string(r->workload));
+    json_object_object_add(o, "target", json_object_new_string(r->target));
+    json_object_object_add(o, "block_size",
+                           json_object_new_uint64(r->block_size));
+    json_object_object_add(o, "queue_depth",
+                           json_object_new_int((int)r->queue_depth));
+    json_object_object_add(o, "write", json_object_new_boolean(r->write));
+    json_object_object_add(o, "random", json_object_new_boolean(r->random));
+    json_object_object_add(o, "direct", json_object_new_boolean(r->direct));
+    json_object_object_add(o, "ops", json_object_new_uint64(r->ops));
+    json_object_object_add(o, "bytes", json_object_new_uint64(r->bytes));
+    json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
+    json_object_object_add(o, "iops", json_object_new_double(r->iops));
+    json_object_object_add(o, "mb_per_s", json_object_new_double(r->mb_per_s));
+    json_object_object_add(o, "lat_p50_us",
+                           json_object_new_double(r->lat_p50_us));
+    json_object_object_add(o, "lat_p99_us",
+                           json_object_new_double(r->lat_p99_us));
+    return o;
+}
+
+static int
+run_bench(cli_ctx *ctx)
+{
+    const char *local = cli_opt_value(ctx, "local");
+    const char *size = cli_opt_value(ctx, "size");
+    const char *secs = cli_opt_value(ctx, "time");
+    bool tty = isatty(STDERR_FILENO) && !ctx->json;
+    vrbd_bench_opts o = {.local_path = local,
+                         .cancel = &cancelled,
+                         .progress = show_step,
+                         .opaque = &tty};
+    vrbd_bench_result *res = NULL;
+    vrbd_cluster *cl = NULL;
+    vrbd_spec s = {0};
+    size_t n = 0;
+    unsigned t = 0;
+    int r;
+
+    if (!local && ctx->argc == 0)
+        return cli_usage(ctx, "give --local PATH, a pool, or both");
+    if (size) {
+        const char *why = NULL;
+
+        if (vrbd_size_parse(size, &o.size, &why) < 0 || o.size < (1u << 20) ||
+            o.size % (1u << 20) != 0)
+            return cli_usage(ctx, "invalid --size '%s': %s", size,
+                             why ? why
+                                 : "give a whole number of MiB, 1M or more");
+    }
+    if (secs) {
+        if ((r = cli_opt_count(ctx, "time", 3600, &t)) != CLI_OK)
+            return r;
+        o.seconds = t;
+    }
+    if (ctx->argc == 1) {
+        if (vrbd_spec_parse(ctx->argv[0], VRBD_SPEC_POOL, &s) < 0)
+            return cli_fail();
+        o.rbd = &s;
+    }
+    r = CLI_FAIL;
+    if (o.rbd && cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    {
+        struct sigaction sa = {.sa_handler = on_signal};
+
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
+    if (vrbd_bench_run(cl, &o, &res, &n) < 0) {
+        if (tty)
+            fputc('\n', stderr);
+        cli_fail();
+        goto cleanup;
+    }
+    if (tty)
+        fputs("\r                        \r", stderr);
+    if (ctx->json) {
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < n; i++)
+            json_object_array_add(a, result_json(&res[i]));
+        cli_print_json(a);
+    } else {
+        char b[32];
+
+        printf("working set %s per side, %s s per timed workload; local %s\n",
+               vrbd_size_format(o.size ? o.size : 256ull << 20, b, sizeof(b)),
+               secs ? secs : "5",
+               !local ? "not measured"
+               : n > 0 && res[0].direct
+                   ? "with O_DIRECT"
+                   : "through the page cache (no O_DIRECT)");
+        printf("%-18s %-6s %9s %9s %9s %9s\n", "workload", "target", "IOPS",
+               "MB/s", "p50 ms", "p99 ms");
+        for (size_t i = 0; i < n; i++)
+            printf("%-18s %-6s %9.0f %9.1f %9.3f %9.3f\n", res[i].workload,
+                   res[i].target, res[i].iops, res[i].mb_per_s,
+                   res[i].lat_p50_us / 1000, res[i].lat_p99_us / 1000);
+    }
+    r = CLI_OK;
+
+cleanup:
+    free(res);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+const cli_cmd cli_cmds_bench[] = {
+    {"bench", "[[CLUSTER:]POOL[/NS]]", 0, 1,
+     "Compare a local disk and Ceph RBD on the same workloads",
+     "Runs, on each side, a 1 MiB sequential write that fills the working\n"
+     "set, then (each for --time seconds) a 1 MiB sequential read at queue\n"
+     "depth 16, 4 KiB random writes and reads at queue depth 1 and 32, and\n"
+     "prints IOPS, MB/s and p50/p99 latency side by side.  The local side is\n"
+     "a scratch file made in --local PATH (a directory), a new file PATH, or\n"
+     "an empty block device PATH (refused when mounted, in use or holding\n"
+     "data); it is written with O_DIRECT where the file system allows it.\n"
+     "The RBD side is a scratch image made in POOL.  Everything the\n"
+     "benchmark made is removed again; Ctrl-C stops it the same way.",
+     bench_opts, run_bench},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,70 @@
+#require lab
+Set up: both clusters registered, a pool on zdata
+
+  $ virt-rbd cluster add ceph --conf "$VRBD_LAB_CEPH_CONF" --keyring "$VRBD_LAB_CEPH_KEYRING" > /dev/null
+  $ virt-rbd cluster add zdata --conf "$VRBD_LAB_ZDATA_CONF" --keyring "$VRBD_LAB_ZDATA_KEYRING" > /dev/null
+  $ virt-rbd pool create zdata:vrbdt-$UNIQ --pg 8 > /dev/null
+
+Local vs RBD side by side: each workload on both sides, plausible numbers, and
+nothing left behind on either side
+
+  $ mkdir scratch
+  $ virt-rbd --json bench --local scratch --size 8M --time 1 zdata:vrbdt-$UNIQ > out.json
+  $ python3 -c '
+  > import json
+  > rows = json.load(open("out.json"))
+  > print(len(rows))
+  > for a, b in zip(rows[::2], rows[1::2]):
+  >     assert a["workload"] == b["workload"] and (a["target"], b["target"]) == ("local", "rbd"), (a, b)
+  >     for r in (a, b):
+  >         assert r["ops"] > 0 and r["mb_per_s"] > 0 and 0 < r["lat_p50_us"] <= r["lat_p99_us"], r
+  >     print(a["workload"])
+  > w = [r for r in rows if r["workload"] == "seqwrite-1m-qd16"]
+  > print("both sides filled:", all(r["bytes"] == 8 << 20 for r in w))
+  > '
+  12
+  seqwrite-1m-qd16
+  seqread-1m-qd16
+  randwrite-4k-qd1
+  randwrite-4k-qd32
+  randread-4k-qd1
+  randread-4k-qd32
+  both sides filled: True
+  $ ls -A scratch; virt-rbd vol list zdata:vrbdt-$UNIQ
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ; rbd -c "$VRBD_LAB_ZDATA_CONF" trash ls vrbdt-$UNIQ
+
+The table, RBD only
+
+  $ virt-rbd bench --size 4M --time 1 zdata:vrbdt-$UNIQ | sed -E 's/[0-9]+(\.[0-9]+)?/N/g; s/ +/ /g' | sort -u
+  randread-Nk-qdN rbd N N N N
+  randwrite-Nk-qdN rbd N N N N
+  seqread-Nm-qdN rbd N N N N
+  seqwrite-Nm-qdN rbd N N N N
+  workload target IOPS MB/s pN ms pN ms
+  working set N MiB per side, N s per timed workload; local not measured
+
+A pool that does not exist is named; nothing is made
+
+  $ virt-rbd bench --local scratch --size 4M --time 1 zdata:nosuchpool-$UNIQ 2>&1 | sed "s/$UNIQ/U/"
+  virt-rbd: error: pool 'nosuchpool-U' not found in cluster 'zdata'
+  virt-rbd: hint: see 'virt-rbd pool list zdata:'
+  $ ls -A scratch
+
+A block device holding data is refused and left as it was; an empty one is measured
+
+  $ truncate -s 16M dev.img && printf 'KEEP-ME' | dd of=dev.img bs=512 seek=2048 conv=notrunc status=none
+  $ losetup --find --show dev.img > loopdev
+  $ virt-rbd bench --local "$(cat loopdev)" --size 4M --time 1 2>&1 | sed "s|$(cat loopdev)|LOOP|"
+  virt-rbd: error: device 'LOOP' holds data: the benchmark writes only to empty devices
+  virt-rbd: hint: give an empty device or a directory
+  $ dd if=dev.img bs=512 skip=2048 count=1 status=none | head -c 7; echo
+  KEEP-ME
+  $ losetup -d "$(cat loopdev)"; rm dev.img; truncate -s 16M empty.img
+  $ losetup --find --show empty.img > loopdev
+  $ virt-rbd --json bench --local "$(cat loopdev)" --size 4M --time 1 | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), r[0]["direct"], r[0]["bytes"])'
+  6 True 4194304
+  $ losetup -d "$(cat loopdev)"
+
+Clean up
+
+  $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
