@@ -175,6 +175,30 @@ next_data(int fd, uint64_t off, uint64_t size, bool seekable, uint64_t *start,
     return true;
 }
 
+/* A failed write: a full pool blocks writes until the OSD op timeout, so
+ * a timeout (or EDQUOT/ENOSPC) is checked against the pool's flags and
+ * named as what it is. */
+static void
+write_error(vrbd_cluster *cl, const char *pool, int ret, const char *image,
+            uint64_t off)
+{
+    CLEANUP_FREE char *why = NULL;
+
+    if (ret == -ETIMEDOUT || ret == -EDQUOT || ret == -ENOSPC)
+        why = vrbd_pool_full_reason(cl, pool);
+    if (why) {
+        vrbd_error_set(VRBD_ERR_IO, ret == -ETIMEDOUT ? EDQUOT : -ret,
+                       "raise the quota (ceph osd pool set-quota) or free "
+                       "space in the pool, then run the import again",
+                       "pool '%s' is full, %s: the write at byte %llu "
+                       "did not go through",
+                       pool, why, (unsigned long long)off);
+        return;
+    }
+    vrbd_error_ceph(ret, NULL, "cannot write to '%s' at byte %llu", image,
+                    (unsigned long long)off);
+}
+
 static int
 remove_image(rados_ioctx_t io, const char *name)
 {
@@ -278,6 +302,19 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
             }
         }
     }
+    {
+        /* a full pool would hold the first write until the timeout */
+        CLEANUP_FREE char *why = vrbd_pool_full_reason(cl, dst->pool);
+
+        if (why) {
+            vrbd_error_set(VRBD_ERR_IO, EDQUOT,
+                           "raise the quota (ceph osd pool set-quota) or free "
+                           "space in the pool, then run the import again",
+                           "pool '%s' is full, %s: nothing was imported",
+                           dst->pool, why);
+            goto cleanup;
+        }
+    }
     tmp = xasprintf(".virt-rbd-import.%s.%d", dst->image, (int)getpid());
     tspec.image = tmp;
     {
@@ -349,9 +386,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         sl->busy = false;
         rbd_aio_release(sl->comp);
         if (sl->ret < 0) {
-            vrbd_error_ceph((int)sl->ret, NULL,
-                            "cannot write to '%s' at byte %llu", tmp,
-                            (unsigned long long)sl->off);
+            write_error(cl, dst->pool, (int)sl->ret, tmp, sl->off);
             goto drain;
         }
         stats->written += sl->len;

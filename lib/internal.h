@@ -37,6 +37,10 @@ int vrbd_error_libvirt(const char *hint, const char *fmt, ...)
 /* Silence libvirt's own printing of errors, once per process. */
 void vrbd_libvirt_init(void);
 
+/* Why @pool takes no more writes ("its quota of N bytes is reached"), or
+ * NULL when it is not flagged full or the monitors cannot tell; free(). */
+char *vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool);
+
 /* The rados handle of @cl, owned by it. */
 rados_t vrbd_cluster_rados(vrbd_cluster *cl);
 

@@ -542,3 +542,41 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
     }
     return 0;
 }
+
+/* Whether @pool is flagged full, by its quota or by the cluster; what the
+ * monitors say, for an error message.  NULL when it is not full or when
+ * the monitors cannot be asked (the caller's own error then stands). */
+char *
+vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool)
+{
+    CLEANUP(vrbd_json_put) struct json_object *pools = NULL;
+    size_t n;
+
+    if (read_pools(cl, &pools) < 0) {
+        vrbd_error_clear();
+        return NULL;
+    }
+    n = json_object_is_type(pools, json_type_array)
+            ? json_object_array_length(pools)
+            : 0;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *p = json_object_array_get_idx(pools, i);
+        const char *flags = vrbd_json_str(p, "flags_names", "");
+        uint64_t max_bytes = vrbd_json_u64(p, "quota_max_bytes");
+        uint64_t max_objects = vrbd_json_u64(p, "quota_max_objects");
+
+        if (strcmp(vrbd_json_str(p, "pool_name", ""), pool) != 0)
+            continue;
+        if (strstr(flags, "full_quota")) {
+            if (max_bytes)
+                return xasprintf("its quota of %llu bytes is reached",
+                                 (unsigned long long)max_bytes);
+            return xasprintf("its quota of %llu objects is reached",
+                             (unsigned long long)max_objects);
+        }
+        if (strstr(flags, "full"))
+            return xstrdup("the cluster is full");
+        return NULL;
+    }
+    return NULL;
+}
