@@ -944,18 +944,21 @@ typedef struct vrbd_copy_opts {
     unsigned queue_depth; /* requests in flight; 0: 32 */
     bool verify;          /* read the target back and compare */
     bool force;           /* replace an existing target */
+    bool incremental;     /* copy: bring an existing target up to @SNAP */
     volatile int *cancel; /* set (from a signal handler) to stop */
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;
 } vrbd_copy_opts;
 
 typedef struct vrbd_copy_stats {
-    uint64_t size;    /* virtual size */
-    uint64_t data;    /* bytes read from the source's data extents */
-    uint64_t written; /* bytes written to the target */
-    uint64_t zeroes;  /* bytes read but all zero: not written */
+    uint64_t size;      /* virtual size */
+    uint64_t data;      /* bytes read from the source's data extents */
+    uint64_t written;   /* bytes written to the target */
+    uint64_t zeroes;    /* bytes read but all zero: not written */
+    uint64_t discarded; /* copy: bytes zeroed on an existing target */
     double seconds;
     bool verified;
+    char from_snap[256]; /* copy --incremental: the common snapshot */
 } vrbd_copy_stats;
 
 /*
@@ -981,6 +984,24 @@ VRBD_API int vrbd_import_file(vrbd_cluster *cl, const char *path,
 VRBD_API int vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src,
                               const char *path, const vrbd_copy_opts *opts,
                               vrbd_copy_stats *stats);
+
+/*
+ * Copy RBD image @src (at its snapshot, if any) on @scl to a new image
+ * @dst on @dcl (the same or another cluster): only allocated extents are
+ * read (rbd_diff_iterate2), zero runs are not written, many requests are
+ * in flight, the target is written under a temporary name and renamed when
+ * complete; the source's @SNAP is created on the target too.  With
+ * opts->incremental and an existing @dst, only what changed in the source
+ * between the target's newest snapshot (which the source must have too)
+ * and @SNAP is written (removed data is zeroed), then @SNAP is created on
+ * the target: stats->from_snap names the common snapshot.  An interrupted
+ * incremental copy leaves the target at its newest snapshot plus part of
+ * the change; running it again completes it.
+ */
+VRBD_API int vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src,
+                             vrbd_cluster *dcl, const vrbd_spec *dst,
+                             const vrbd_copy_opts *opts,
+                             vrbd_copy_stats *stats);
 
 /* ---------------------------------------------------------------- bench */
 

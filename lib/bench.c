@@ -437,5 +437,7 @@ cleanup:
                 vrbd_error_ceph(r, "remove it with virt-rbd vol rm",
                                 "cannot remove the scratch image '%s'", image);
     }
+    if (io)
+        rados_ioctx_destroy(io);
     return ret;
 }

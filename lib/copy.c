@@ -33,6 +33,7 @@ struct slot {
     bool busy; /* submitted, not yet processed */
     bool done; /* completion seen */
     ssize_t ret;
+    int phase; /* rbd -> rbd: PH_READ, PH_WRITE or PH_DISCARD */
 };
 
 struct engine {
@@ -627,5 +628,343 @@ cleanup:
         rbd_close(img);
     if (io)
         rados_ioctx_destroy(io);
+    return ret;
+}
+
+/* ---------------------------------------------------------------- rbd -> rbd
+ */
+
+/* one diff extent: data to copy, or (incremental) a range to zero */
+struct dextent {
+    uint64_t off, len;
+    bool exists;
+};
+
+struct dextents {
+    struct dextent *v;
+    size_t n;
+};
+
+static int
+add_dextent(uint64_t off, size_t len, int exists, void *arg)
+{
+    struct dextents *x = arg;
+    struct dextent *last = x->n ? &x->v[x->n - 1] : NULL;
+
+    if (last && last->exists == !!exists && last->off + last->len == off) {
+        last->len += len;
+        return 0;
+    }
+    x->v = xreallocarray(x->v, x->n + 1, sizeof(*x->v));
+    x->v[x->n++] = (struct dextent){off, len, !!exists};
+    return 0;
+}
+
+enum { PH_READ, PH_WRITE, PH_DISCARD };
+
+/* The newest snapshot of @img by id, into @name (empty: none). */
+static int
+newest_snap(rbd_image_t img, char *name, size_t size, uint64_t *id)
+{
+    rbd_snap_info_t *snaps = NULL;
+    int max = 16, n;
+
+    *name = '\0';
+    for (;;) {
+        snaps = xreallocarray(snaps, (size_t)max, sizeof(*snaps));
+        n = rbd_snap_list(img, snaps, &max);
+        if (n != -ERANGE)
+            break;
+    }
+    if (n < 0) {
+        free(snaps);
+        return n;
+    }
+    for (int i = 0; i < n; i++)
+        if (!*name || snaps[i].id > *id) {
+            snprintf(name, size, "%s", snaps[i].name);
+            *id = snaps[i].id;
+        }
+    rbd_snap_list_end(snaps);
+    free(snaps);
+    return 0;
+}
+
+/* Move the extents of @x from @s to @d, many requests in flight. */
+static int
+copy_extents(rbd_image_t s, rbd_image_t d, const struct dextents *x,
+             size_t chunk, bool fresh, const vrbd_copy_opts *opts,
+             vrbd_copy_stats *stats, const char *dname)
+{
+    struct engine e = {0};
+    size_t xi = 0;
+    uint64_t xoff = 0, total = 0, done = 0;
+    int ret = -1, r;
+
+    for (size_t i = 0; i < x->n; i++)
+        total += x->v[i].len;
+    engine_init(&e, opts->queue_depth ? opts->queue_depth : 32, chunk);
+    for (;;) {
+        struct slot *sl;
+
+        while (!(opts->cancel && *opts->cancel) && (sl = free_slot(&e)) &&
+               xi < x->n) {
+            const struct dextent *xe = &x->v[xi];
+            uint64_t off = xe->off + xoff, end = xe->off + xe->len;
+            uint64_t obj_end = (off / e.chunk + 1) * e.chunk;
+
+            sl->off = off;
+            sl->len = (size_t)((end < obj_end ? end : obj_end) - off);
+            xoff += sl->len;
+            if (off + sl->len >= end) {
+                xi++;
+                xoff = 0;
+            }
+            sl->busy = true;
+            sl->done = false;
+            sl->phase = xe->exists ? PH_READ : PH_DISCARD;
+            rbd_aio_create_completion(sl, on_complete, &sl->comp);
+            r = xe->exists
+                    ? rbd_aio_read(s, sl->off, sl->len, sl->buf, sl->comp)
+                    : rbd_aio_write_zeroes(d, sl->off, sl->len, sl->comp, 0, 0);
+            if (r < 0) {
+                rbd_aio_release(sl->comp);
+                sl->busy = false;
+                vrbd_error_ceph(r, NULL, "cannot start a copy request");
+                goto drain;
+            }
+            e.inflight++;
+        }
+        if (e.inflight == 0)
+            break;
+        sl = wait_done(&e);
+        rbd_aio_release(sl->comp);
+        if (sl->ret < 0) {
+            e.inflight--;
+            sl->busy = false;
+            if (sl->phase == PH_READ)
+                vrbd_error_ceph((int)sl->ret, NULL,
+                                "cannot read the source at byte %llu",
+                                (unsigned long long)sl->off);
+            else
+                vrbd_error_ceph((int)sl->ret, NULL,
+                                "cannot write to '%s' at byte %llu", dname,
+                                (unsigned long long)sl->off);
+            goto drain;
+        }
+        if (sl->phase == PH_READ) {
+            stats->data += sl->len;
+            if (!all_zero(sl->buf, sl->len) || !fresh) {
+                /* zeros over old data must be written; a new image
+                 * reads zero already */
+                sl->phase = all_zero(sl->buf, sl->len) ? PH_DISCARD : PH_WRITE;
+                sl->done = false;
+                rbd_aio_create_completion(sl, on_complete, &sl->comp);
+                r = sl->phase == PH_WRITE
+                        ? rbd_aio_write(d, sl->off, sl->len, sl->buf, sl->comp)
+                        : rbd_aio_write_zeroes(d, sl->off, sl->len, sl->comp, 0,
+                                               0);
+                if (r < 0) {
+                    rbd_aio_release(sl->comp);
+                    e.inflight--;
+                    sl->busy = false;
+                    vrbd_error_ceph(r, NULL, "cannot write to '%s'", dname);
+                    goto drain;
+                }
+                continue;
+            }
+            stats->zeroes += sl->len;
+        } else if (sl->phase == PH_WRITE) {
+            stats->written += sl->len;
+        } else {
+            stats->discarded += sl->len;
+        }
+        e.inflight--;
+        sl->busy = false;
+        done += sl->len;
+        if (opts->progress)
+            opts->progress(done, total, opts->opaque);
+    }
+    if (opts->cancel && *opts->cancel) {
+        vrbd_error_set(VRBD_ERR_IO, EINTR, "run it again",
+                       "copy to '%s' interrupted", dname);
+        goto drain;
+    }
+    r = rbd_flush(d);
+    if (r < 0) {
+        vrbd_error_ceph(r, NULL, "cannot flush '%s'", dname);
+        goto drain;
+    }
+    ret = 0;
+drain:
+    engine_drain(&e);
+    engine_fini(&e);
+    return ret;
+}
+
+int
+vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
+                const vrbd_spec *dst, const vrbd_copy_opts *opts,
+                vrbd_copy_stats *stats)
+{
+    CLEANUP_FREE char *final = NULL;
+    CLEANUP_FREE char *tmp = NULL;
+    struct dextents x = {0};
+    vrbd_spec tspec = *dst;
+    rados_ioctx_t sio = NULL, dio = NULL;
+    rbd_image_t simg = NULL, dimg = NULL;
+    rbd_image_info_t info;
+    char base[256] = "";
+    uint64_t base_id = 0;
+    bool incremental = false, created = false;
+    double t0 = vrbd_now();
+    int ret = -1, r;
+
+    memset(stats, 0, sizeof(*stats));
+    if (!dst->image || dst->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "a copy goes to POOL[/NS]/IMAGE without @SNAP");
+    if (opts->incremental && !src->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "snapshot the source (virt-rbd vol snap "
+                              "create) and copy SRC@SNAP",
+                              "an incremental copy goes from snapshot to "
+                              "snapshot: the source needs @SNAP");
+    final = vrbd_volume_name(dst);
+    if (vrbd_volume_open(scl, src, true, &sio, &simg) < 0)
+        return -1;
+    if (rbd_stat(simg, &info, sizeof(info)) < 0) {
+        vrbd_error_set(VRBD_ERR_IO, EIO, NULL, "cannot read the source");
+        goto cleanup;
+    }
+    stats->size = info.size;
+    if (vrbd_volume_ioctx(dcl, dst->pool, dst->nspace, &dio) < 0)
+        goto cleanup;
+    r = rbd_open(dio, dst->image, &dimg, NULL);
+    if (r < 0 && r != -ENOENT) {
+        dimg = NULL;
+        vrbd_error_ceph(r, NULL, "cannot check whether '%s' exists", final);
+        goto cleanup;
+    }
+    if (r == -ENOENT)
+        dimg = NULL;
+    if (dimg && !opts->incremental) {
+        vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                       "remove it first, or give --incremental to bring it "
+                       "up to a newer snapshot",
+                       "image '%s' exists already", final);
+        goto cleanup;
+    }
+    if (dimg) {
+        /* the target's newest snapshot must exist in the source too */
+        r = newest_snap(dimg, base, sizeof(base), &base_id);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot list the snapshots of '%s'",
+                            final);
+            goto cleanup;
+        }
+        if (!*base) {
+            vrbd_error_set(VRBD_ERR_INVALID, 0,
+                           "copy to a new image without --incremental",
+                           "'%s' has no snapshot: nothing to copy "
+                           "incrementally from",
+                           final);
+            goto cleanup;
+        }
+        {
+            bool exists = false;
+
+            r = rbd_snap_exists(simg, base, &exists);
+            if (r < 0 || !exists) {
+                vrbd_error_set(VRBD_ERR_INVALID, 0,
+                               "copy to a new image without --incremental",
+                               "the newest snapshot of '%s', '%s', is not "
+                               "in the source",
+                               final, base);
+                goto cleanup;
+            }
+        }
+        snprintf(stats->from_snap, sizeof(stats->from_snap), "%s", base);
+        if (strcmp(base, src->snap) == 0) {
+            ret = 0; /* up to date */
+            goto cleanup;
+        }
+        incremental = true;
+        r = rbd_resize(dimg, info.size);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot resize '%s'", final);
+            goto cleanup;
+        }
+    } else {
+        vrbd_volume_create_opts co = {.size = info.size,
+                                      .object_size = info.obj_size};
+
+        tmp = xasprintf(".virt-rbd-copy.%s.%d", dst->image, (int)getpid());
+        tspec.image = tmp;
+        if (vrbd_volume_create(dcl, &tspec, &co) < 0)
+            goto cleanup;
+        created = true;
+        r = rbd_open(dio, tmp, &dimg, NULL);
+        if (r < 0) {
+            dimg = NULL;
+            vrbd_error_ceph(r, NULL, "cannot open '%s'", tmp);
+            goto cleanup;
+        }
+    }
+    /* exact extents, not whole objects: a partly written object is
+     * copied as partly written, so the target stays as thin as the
+     * source (the object map still skips the objects that do not exist) */
+    r = rbd_diff_iterate2(simg, incremental ? base : NULL, 0, info.size, 1,
+                          0, add_dextent, &x);
+    if (r < 0) {
+        vrbd_error_ceph(r, NULL, "cannot map the source's extents");
+        goto cleanup;
+    }
+    if (!incremental) { /* a new image has no data to take away */
+        size_t k = 0;
+
+        for (size_t i = 0; i < x.n; i++)
+            if (x.v[i].exists)
+                x.v[k++] = x.v[i];
+        x.n = k;
+    }
+    if (copy_extents(simg, dimg, &x, (size_t)info.obj_size, !incremental, opts,
+                     stats, incremental ? final : tmp) < 0)
+        goto cleanup;
+    if (src->snap) {
+        r = rbd_snap_create(dimg, src->snap);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot create snapshot '%s' on '%s'",
+                            src->snap, final);
+            goto cleanup;
+        }
+    }
+    if (created) {
+        rbd_close(dimg);
+        dimg = NULL;
+        r = rbd_rename(dio, tmp, dst->image);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot rename '%s' to '%s'", tmp, final);
+            goto cleanup;
+        }
+        created = false;
+    }
+    ret = 0;
+
+cleanup:
+    free(x.v);
+    if (dimg)
+        rbd_close(dimg);
+    if (created && remove_image(dio, tmp) < 0)
+        vrbd_warn("the temporary image '%s' is left: remove it with "
+                  "virt-rbd vol rm",
+                  tmp);
+    if (simg)
+        rbd_close(simg);
+    if (dio)
+        rados_ioctx_destroy(dio);
+    if (sio)
+        rados_ioctx_destroy(sio);
+    stats->seconds = vrbd_now() - t0;
     return ret;
 }

@@ -42,6 +42,7 @@
     vol rm             Remove an image, safely
     import             Import a raw file or block device into a new RBD image
     export             Export an RBD image (or snapshot) to a sparse raw file
+    copy               Copy an RBD image (or snapshot) to a new image, on any cluster
     disk attach        Attach an RBD image to a domain, from any registered cluster
     disk detach        Detach a disk (by target, or by its image) from a domain
     disk list          List a domain's disks: cluster, pool, image, size, used

@@ -1,0 +1,59 @@
+#require lab
+Set up: both clusters, a pool on each; on ceph an image of 64 MiB holding
+data at 8 MiB (4 MiB) and 40 MiB (1 MiB), snapshot s1
+
+  $ virt-rbd cluster add ceph --conf "$VRBD_LAB_CEPH_CONF" --keyring "$VRBD_LAB_CEPH_KEYRING" > /dev/null
+  $ virt-rbd cluster add zdata --conf "$VRBD_LAB_ZDATA_CONF" --keyring "$VRBD_LAB_ZDATA_KEYRING" > /dev/null
+  $ for c in ceph zdata; do virt-rbd pool create $c:vrbdt-$UNIQ --pg 8 > /dev/null; done
+  $ truncate -s 64M src.raw; head -c 4M /dev/urandom | dd of=src.raw bs=1M seek=8 conv=notrunc status=none
+  $ head -c 1M /dev/urandom | dd of=src.raw bs=1M seek=40 conv=notrunc status=none
+  $ virt-rbd import src.raw ceph:vrbdt-$UNIQ/src > /dev/null && virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s1 > /dev/null
+  $ printf '%s\n' "q() { qemu-io -f raw \"rbd:vrbdt-$UNIQ/src:conf=\$VRBD_LAB_CEPH_CONF:id=admin:keyring=\$VRBD_LAB_CEPH_KEYRING\" \"\$@\" > /dev/null; }" > q.sh
+  $ printf '%s\n' 'sum() { rbd -c "$1" export --no-progress "$2" - 2>/dev/null | sha256sum | cut -c1-16; }' > sum.sh
+
+A full copy to the other cluster: identical to the snapshot, thin, and
+carrying the snapshot (the base of later incremental copies)
+
+  $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s, .*\/s/in N s/"
+  copied ceph:vrbdt-U/src@s1 -> zdata:vrbdt-U/dst: 64 MiB, 5 MiB of data (5 MiB written, rest zero or holes) in N s
+  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s1)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  identical
+  $ for s in ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/dst; do virt-rbd --json vol info $s | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["used"], [s["name"] for s in d["snapshots"]])'; done
+  8388608 ['s1']
+  8388608 ['s1']
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ
+  dst
+
+The source changes (new data at 1 MiB, the 1 MiB at 40 MiB zeroed): an
+incremental copy moves only that, and the target matches the new snapshot
+
+  $ . ./q.sh; q -c 'write -P 0xab 1M 64k' -c 'write -z 40M 1M'
+  $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s2 > /dev/null
+  $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"
+  copied ceph:vrbdt-U/src@s2 -> zdata:vrbdt-U/dst incrementally from @s1: [0-9.]+ [KM]iB of changes read, [0-9.]+ [KM]iB written, 1 MiB zeroed, in N s (re)
+  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s2)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  identical
+  $ virt-rbd --json vol info zdata:vrbdt-$UNIQ/dst | python3 -c 'import json,sys; d=json.load(sys.stdin); print([s["name"] for s in d["snapshots"]])'
+  ['s1', 's2']
+  $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g"
+  zdata:vrbdt-U/dst is at @s2 already: nothing to copy
+
+Refusals name the way out, and change nothing
+
+  $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: image 'vrbdt-U/dst' exists already
+  virt-rbd: hint: remove it first, or give --incremental to bring it up to a newer snapshot
+  $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: an incremental copy goes from snapshot to snapshot: the source needs @SNAP
+  virt-rbd: hint: snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP
+  $ virt-rbd copy ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/plain > /dev/null
+  $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/plain 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: 'vrbdt-U/plain' has no snapshot: nothing to copy incrementally from
+  virt-rbd: hint: copy to a new image without --incremental
+  $ virt-rbd copy ceph:vrbdt-$UNIQ/nosuch@s1 zdata:vrbdt-$UNIQ/x 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: image or snapshot 'vrbdt-U/nosuch@s1' not found in cluster 'ceph'
+
+Clean up
+
+  $ for c in ceph zdata; do virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it --force > /dev/null 2>&1 || for i in $(rbd -c "$(eval echo \$VRBD_LAB_${c^^}_CONF)" ls vrbdt-$UNIQ); do virt-rbd vol rm "$c:vrbdt-$UNIQ/$i" --force > /dev/null; done; done
+  $ for c in ceph zdata; do virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done
