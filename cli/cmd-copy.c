@@ -20,6 +20,9 @@
 #include "xalloc.h"
 
 static const cli_opt import_opts[] = {
+    {"format", 0, "FORMAT",
+     "auto (default: from the file's header), raw, qcow2, vmdk, vdi, vhdx, "
+     "vpc"},
     {"verify", 0, NULL, "read the image back and compare before renaming"},
     {"force", 0, NULL, "replace an existing image"},
     {"queue-depth", 0, "N", "requests in flight (default: 32)"},
@@ -33,6 +36,7 @@ static const cli_opt export_opts[] = {
 };
 
 static const cli_opt copy_opts[] = {
+    {"verify", 0, NULL, "read what was copied back from both and compare"},
     {"incremental", 0, NULL,
      "bring an existing target up to SRC@SNAP from a common snapshot"},
     {"queue-depth", 0, "N", "requests in flight (default: 32)"},
@@ -132,6 +136,7 @@ run_import(cli_ctx *ctx)
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.verify = cli_flag(ctx, "verify"),
                         .force = cli_flag(ctx, "force"),
+                        .format = cli_opt_value(ctx, "format"),
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -225,6 +230,7 @@ run_copy(cli_ctx *ctx)
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.incremental = cli_flag(ctx, "incremental"),
+                        .verify = cli_flag(ctx, "verify"),
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -296,15 +302,18 @@ cleanup:
 
 const cli_cmd cli_cmds_copy[] = {
     {"import", "FILE [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
-     "Import a raw file or block device into a new RBD image",
-     "Holes are skipped without reading them (SEEK_DATA/SEEK_HOLE) and\n"
+     "Import a disk image (raw, qcow2, vmdk...) or block device into a new "
+     "RBD image",
+     "Raw files and block devices are read directly; qcow2, vmdk, vdi, vhdx\n"
+     "and vpc images through a read-only qemu-nbd (--format, or detected from\n"
+     "the file's header), whose allocation map (NBD block status) says what\n"
+     "to skip.  Holes are skipped without reading them (SEEK_DATA/SEEK_HOLE) and\n"
      "zero runs are not written, so the image stays thin; writes are cut at\n"
      "object boundaries with many in flight.  The image is written under a\n"
      "temporary name and renamed only when complete (and verified with\n"
      "--verify).  Ctrl-C drains what is in flight and leaves nothing.  An\n"
      "existing image is replaced only with --force.  A progress bar shows\n"
-     "on a terminal; --json prints JSON lines (progress events, then done).  (qcow2 and other\n"
-     "formats: to come.)",
+     "on a terminal; --json prints JSON lines (progress events, then done).",
      import_opts, run_import},
     {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE", 2, 2,
      "Export an RBD image (or snapshot) to a sparse raw file",

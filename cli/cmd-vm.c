@@ -521,8 +521,10 @@ const cli_cmd cli_cmds_vm[] = {
      create_opts, run_create},
     {"vm move", "DOMAIN", 1, 1, "Move a VM's disks to RBD, offline or live",
      "Offline (the VM stopped): each local raw disk (file or block device)\n"
-     "is copied with the data mover to DOMAIN-TARGET in the --to pool and\n"
-     "verified, then the definition is switched in one step; the old one is\n"
+     "and, when named in --disks, an RBD disk of another pool or cluster\n"
+     "that virt-rbd attached (left in place) is copied with the data mover\n"
+     "to DOMAIN-TARGET in the --to pool and verified, then the definition\n"
+     "is switched in one step; the old one is\n"
      "kept for --rollback.  Boot order and PCI addresses are kept.  Without\n"
      "--keep-source the moved files are deleted (block devices are left).\n"
      "A failure before the switch leaves the VM as it was.\n"

@@ -945,6 +945,7 @@ typedef struct vrbd_copy_opts {
     bool verify;          /* read the target back and compare */
     bool force;           /* replace an existing target */
     bool incremental;     /* copy: bring an existing target up to @SNAP */
+    const char *format;   /* import: raw, qcow2, vmdk...; NULL: probe */
     volatile int *cancel; /* set (from a signal handler) to stop */
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;

@@ -522,6 +522,24 @@ vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity, const char *pool,
             r = 0;
             goto done;
         }
+    /* pools removed since are dropped from the caps: the monitors would
+     * accept them, but the check before the update would refuse */
+    {
+        size_t k = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            if (rados_pool_lookup(vrbd_cluster_rados(cl), pools[i]) ==
+                -ENOENT) {
+                vrbd_info("%s: dropping pool '%s' from its caps: it no "
+                          "longer exists",
+                          entity, pools[i]);
+                free(pools[i]);
+                continue;
+            }
+            pools[k++] = pools[i];
+        }
+        n = k;
+    }
     pools = xreallocarray(pools, n + 1, sizeof(char *));
     pools[n++] = xstrdup(pool);
     opts.pools = (const char *const *)pools;

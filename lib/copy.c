@@ -22,6 +22,7 @@
 #include <rbd/librbd.h>
 
 #include "clock.h"
+#include "endpoint.h"
 #include "internal.h"
 #include "volume-internal.h"
 
@@ -124,58 +125,6 @@ all_zero(const char *buf, size_t len)
     return memcmp(buf, zero, len) == 0;
 }
 
-static int
-source_size(int fd, const char *path, uint64_t *size, bool *is_block)
-{
-    struct stat st;
-
-    if (fstat(fd, &st) < 0)
-        return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot stat '%s': %s",
-                              path, strerror(errno));
-    *is_block = S_ISBLK(st.st_mode);
-    if (S_ISREG(st.st_mode)) {
-        *size = (uint64_t)st.st_size;
-    } else if (S_ISBLK(st.st_mode)) {
-        if (ioctl(fd, BLKGETSIZE64, size) < 0)
-            return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
-                                  "cannot read the size of '%s': %s", path,
-                                  strerror(errno));
-    } else {
-        return vrbd_error_set(
-            VRBD_ERR_INVALID, 0, "give a raw file or a block device",
-            "'%s' is neither a file nor a block device", path);
-    }
-    if (*size == 0)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                              "'%s' is empty: nothing to import", path);
-    return 0;
-}
-
-/* The next data extent at or after @off: [*start, *end), false at EOF. */
-static bool
-next_data(int fd, uint64_t off, uint64_t size, bool seekable, uint64_t *start,
-          uint64_t *end)
-{
-    off_t d, h;
-
-    if (off >= size)
-        return false;
-    if (!seekable) {
-        *start = off;
-        *end = size;
-        return true;
-    }
-    d = lseek(fd, (off_t)off, SEEK_DATA);
-    if (d < 0)
-        return false; /* ENXIO: only a hole is left */
-    h = lseek(fd, d, SEEK_HOLE);
-    if (h < 0)
-        h = (off_t)size;
-    *start = (uint64_t)d;
-    *end = (uint64_t)h < size ? (uint64_t)h : size;
-    return true;
-}
-
 /* A failed write: a full pool blocks writes until the OSD op timeout, so
  * a timeout (or EDQUOT/ENOSPC) is checked against the pool's flags and
  * named as what it is. */
@@ -206,32 +155,33 @@ remove_image(rados_ioctx_t io, const char *name)
     return rbd_remove(io, name);
 }
 
-/* Compare the data extents of @fd with the image. */
+/* Compare the data extents of @src with the image. */
 static int
-verify_import(int fd, rbd_image_t img, uint64_t size, bool seekable,
-              size_t chunk, const char *path)
+verify_import(struct vrbd_source *src, rbd_image_t img, size_t chunk)
 {
     CLEANUP_FREE char *a = xmalloc(chunk);
     CLEANUP_FREE char *b = xmalloc(chunk);
     uint64_t off = 0, s, e;
+    int err = 0;
 
-    while (next_data(fd, off, size, seekable, &s, &e)) {
+    while (src->ops->next_data(src, off, &s, &e, &err)) {
         for (uint64_t o = s; o < e;) {
             size_t len = (size_t)(e - o < chunk ? e - o : chunk);
-            ssize_t r1 = pread(fd, a, len, (off_t)o);
+            int r1 = src->ops->read(src, a, len, o);
             ssize_t r2 = rbd_read(img, o, len, b);
 
-            if (r1 != (ssize_t)len || r2 != (ssize_t)len ||
-                memcmp(a, b, len) != 0)
+            if (r1 < 0)
+                return -1;
+            if (r2 != (ssize_t)len || memcmp(a, b, len) != 0)
                 return vrbd_error_set(VRBD_ERR_IO, EIO, NULL,
                                       "verification failed: the image "
                                       "differs from '%s' at byte %llu",
-                                      path, (unsigned long long)o);
+                                      src->path, (unsigned long long)o);
             o += len;
         }
         off = e;
     }
-    return 0;
+    return err < 0 ? -1 : 0;
 }
 
 int
@@ -241,32 +191,27 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     CLEANUP_FREE char *final = NULL;
     CLEANUP_FREE char *tmp = NULL;
     CLEANUP_FREE char *old = NULL;
-    CLEANUP_CLOSE int fd = -1;
+    struct vrbd_source *src = NULL;
     vrbd_spec tspec = *dst;
     struct engine e = {0};
     rados_ioctx_t io = NULL;
     rbd_image_t img = NULL;
     rbd_image_info_t info;
     uint64_t size = 0, off = 0, s = 0, end = 0, done = 0;
-    bool is_block = false, seekable, exists = false, created = false;
+    bool exists = false, created = false;
     double t0 = vrbd_now();
-    int ret = -1, r;
+    int ret = -1, r, err = 0;
 
     memset(stats, 0, sizeof(*stats));
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "import goes to POOL[/NS]/IMAGE without @SNAP");
     final = vrbd_volume_name(dst);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return vrbd_error_set(
-            errno == ENOENT ? VRBD_ERR_NOT_FOUND : VRBD_ERR_IO, errno, NULL,
-            "cannot read '%s': %s", path, strerror(errno));
-    if (source_size(fd, path, &size, &is_block) < 0)
+    if (vrbd_source_open(path, opts->format, &src) < 0)
         return -1;
-    seekable = !is_block && lseek(fd, 0, SEEK_DATA) >= 0;
+    size = src->size;
     if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &io) < 0)
-        return -1;
+        goto cleanup;
     r = rbd_open_read_only(io, dst->image, &img, NULL);
     if (r < 0 && r != -ENOENT) {
         vrbd_error_ceph(r, NULL, "cannot check whether '%s' exists", final);
@@ -341,21 +286,20 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         if (opts->cancel && *opts->cancel)
             break;
         while ((sl = free_slot(&e)) &&
-               (off < end || next_data(fd, off, size, seekable, &s, &end))) {
+               (off < end || src->ops->next_data(src, off, &s, &end, &err))) {
             uint64_t obj_end;
-            ssize_t got;
 
             if (off < s)
                 off = s;
             obj_end = (off / e.chunk + 1) * e.chunk;
             sl->off = off;
             sl->len = (size_t)((end < obj_end ? end : obj_end) - off);
-            got = pread(fd, sl->buf, sl->len, (off_t)off);
-            if (got != (ssize_t)sl->len) {
-                vrbd_error_set(VRBD_ERR_IO, got < 0 ? errno : EIO, NULL,
-                               "cannot read '%s' at byte %llu: %s", path,
-                               (unsigned long long)off,
-                               got < 0 ? strerror(errno) : "short read");
+            r = src->ops->read(src, sl->buf, sl->len, off);
+            if (r < 0) {
+                if (vrbd_error_last()->code == VRBD_ERR_OK)
+                    vrbd_error_set(VRBD_ERR_IO, -r, NULL,
+                                   "cannot read '%s' at byte %llu: %s", path,
+                                   (unsigned long long)off, strerror(-r));
                 goto drain;
             }
             off += sl->len;
@@ -379,6 +323,13 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
             e.inflight++;
             if (opts->cancel && *opts->cancel)
                 break;
+        }
+        if (err < 0) {
+            if (vrbd_error_last()->code == VRBD_ERR_OK)
+                vrbd_error_set(VRBD_ERR_IO, -err, NULL,
+                               "cannot map the data of '%s': %s", path,
+                               strerror(-err));
+            goto drain;
         }
         if (e.inflight == 0)
             break;
@@ -407,7 +358,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         goto cleanup;
     }
     if (opts->verify) {
-        if (verify_import(fd, img, size, seekable, e.chunk, path) < 0)
+        if (verify_import(src, img, e.chunk) < 0)
             goto cleanup;
         stats->verified = true;
     }
@@ -466,6 +417,7 @@ cleanup:
         engine_fini(&e);
     if (io)
         rados_ioctx_destroy(io);
+    vrbd_source_close(src);
     return ret;
 }
 
@@ -802,6 +754,36 @@ drain:
     return ret;
 }
 
+/* Read the extents of @x back from both images and compare. */
+static int
+verify_extents(rbd_image_t s, rbd_image_t d, const struct dextents *x,
+               size_t chunk, const char *dname)
+{
+    CLEANUP_FREE char *a = xmalloc(chunk);
+    CLEANUP_FREE char *b = xmalloc(chunk);
+
+    for (size_t i = 0; i < x->n; i++)
+        for (uint64_t off = x->v[i].off; off < x->v[i].off + x->v[i].len;) {
+            uint64_t left = x->v[i].off + x->v[i].len - off;
+            size_t len = left < chunk ? (size_t)left : chunk;
+            ssize_t ra = rbd_read(s, off, len, a);
+            ssize_t rb = rbd_read(d, off, len, b);
+
+            if (ra < 0 || rb < 0)
+                return vrbd_error_ceph(ra < 0 ? (int)ra : (int)rb, NULL,
+                                       "cannot read back byte %llu",
+                                       (unsigned long long)off);
+            if (ra != (ssize_t)len || rb != (ssize_t)len ||
+                memcmp(a, b, len) != 0)
+                return vrbd_error_set(VRBD_ERR_IO, EIO, "run the copy again",
+                                      "'%s' differs from the source at byte "
+                                      "%llu: verification failed",
+                                      dname, (unsigned long long)off);
+            off += len;
+        }
+    return 0;
+}
+
 int
 vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                 const vrbd_spec *dst, const vrbd_copy_opts *opts,
@@ -914,8 +896,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     /* exact extents, not whole objects: a partly written object is
      * copied as partly written, so the target stays as thin as the
      * source (the object map still skips the objects that do not exist) */
-    r = rbd_diff_iterate2(simg, incremental ? base : NULL, 0, info.size, 1,
-                          0, add_dextent, &x);
+    r = rbd_diff_iterate2(simg, incremental ? base : NULL, 0, info.size, 1, 0,
+                          add_dextent, &x);
     if (r < 0) {
         vrbd_error_ceph(r, NULL, "cannot map the source's extents");
         goto cleanup;
@@ -931,6 +913,12 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     if (copy_extents(simg, dimg, &x, (size_t)info.obj_size, !incremental, opts,
                      stats, incremental ? final : tmp) < 0)
         goto cleanup;
+    if (opts->verify) {
+        if (verify_extents(simg, dimg, &x, (size_t)info.obj_size,
+                           incremental ? final : tmp) < 0)
+            goto cleanup;
+        stats->verified = true;
+    }
     if (src->snap) {
         r = rbd_snap_create(dimg, src->snap);
         if (r < 0) {

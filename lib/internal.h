@@ -41,6 +41,11 @@ void vrbd_libvirt_init(void);
  * NULL when it is not flagged full or the monitors cannot tell; free(). */
 char *vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool);
 
+/* A connection to the registered cluster with @fsid (NOT_FOUND when none
+ * has it); the caller frees it. */
+vrbd_cluster *vrbd_cluster_by_fsid(vrbd_registry *reg, const char *fsid,
+                                   unsigned timeout);
+
 /* The rados handle of @cl, owned by it. */
 rados_t vrbd_cluster_rados(vrbd_cluster *cl);
 

@@ -65,9 +65,43 @@ save_rollback(vrbd_registry *reg, const char *domain, const char *xml)
 struct local_disk {
     xmlNodePtr node;
     char *target;
-    char *path;
+    char *path; /* file or device; NULL for an RBD source */
     bool block;
+    char *format;  /* of a file or device: raw, qcow2... */
+    bool rbd;      /* an RBD image, on the cluster with @fsid */
+    vrbd_spec img; /* ... this one */
+    char *fsid;
 };
+
+/* The fsid of the cluster behind an RBD disk, from the usage name of the
+ * libvirt secret it authenticates with; NULL when virt-rbd did not make
+ * that secret. */
+static char *
+disk_fsid(virConnectPtr conn, xmlNodePtr disk)
+{
+    xmlNodePtr src = vrbd_xml_child(disk, "source");
+    xmlNodePtr sec = vrbd_xml_child(vrbd_xml_child(src, "auth"), "secret");
+    CLEANUP_FREE char *uuid = NULL;
+    virSecretPtr s;
+    const char *usage;
+    char *fsid = NULL;
+
+    if (!sec)
+        sec = vrbd_xml_child(vrbd_xml_child(disk, "auth"), "secret");
+    uuid = vrbd_xml_prop(sec, "uuid");
+    s = uuid ? virSecretLookupByUUIDString(conn, uuid) : NULL;
+    if (!s)
+        return NULL;
+    usage = virSecretGetUsageID(s);
+    if (usage && strncmp(usage, VRBD_SECRET_USAGE_PREFIX,
+                         strlen(VRBD_SECRET_USAGE_PREFIX)) == 0) {
+        fsid = xstrdup(usage + strlen(VRBD_SECRET_USAGE_PREFIX));
+        if (strchr(fsid, '/'))
+            *strchr(fsid, '/') = '\0';
+    }
+    virSecretFree(s);
+    return fsid;
+}
 
 static bool
 wanted(const vrbd_move_opts *o, const char *target)
@@ -180,22 +214,51 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
             continue;
         type = vrbd_xml_prop(d, "type");
         target = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
+        if (type && strcmp(type, "network") == 0 &&
+            vrbd_xml_prop_is(vrbd_xml_child(d, "source"), "protocol", "rbd") &&
+            o->disks && target && wanted(o, target) &&
+            !vrbd_xml_child(d, "readonly") && !vrbd_xml_child(d, "shareable")) {
+            /* an RBD disk, named in --disks: to another cluster or pool */
+            CLEANUP_FREE char *name =
+                vrbd_xml_prop(vrbd_xml_child(d, "source"), "name");
+
+            ld = xreallocarray(ld, n + 1, sizeof(*ld));
+            memset(&ld[n], 0, sizeof(*ld));
+            ld[n].node = d;
+            ld[n].target = TAKE(target);
+            ld[n].rbd = true;
+            n++;
+            if (!name ||
+                vrbd_spec_parse(name, VRBD_SPEC_IMAGE, &ld[n - 1].img) < 0) {
+                vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                               "disk %s of '%s' names no RBD image",
+                               ld[n - 1].target, domain);
+                goto cleanup;
+            }
+            ld[n - 1].fsid = disk_fsid(conn, d);
+            if (!ld[n - 1].fsid) {
+                vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
+                               "attach it with virt-rbd disk attach, or move "
+                               "it --live",
+                               "disk %s of '%s': its cluster is not known to "
+                               "virt-rbd (its secret is not one virt-rbd "
+                               "made)",
+                               ld[n - 1].target, domain);
+                goto cleanup;
+            }
+            continue;
+        }
         if (!type || (strcmp(type, "file") && strcmp(type, "block")) ||
             !target || !wanted(o, target))
             continue;
         fmt = vrbd_xml_prop(vrbd_xml_child(d, "driver"), "type");
-        if (fmt && strcmp(fmt, "raw") != 0) {
-            vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
-                           "convert it to raw first (qcow2 import: to come)",
-                           "disk %s of '%s' is %s: only raw disks move yet",
-                           target, domain, fmt);
-            goto cleanup;
-        }
         src = vrbd_xml_child(d, "source");
         ld = xreallocarray(ld, n + 1, sizeof(*ld));
+        memset(&ld[n], 0, sizeof(*ld));
         ld[n].node = d;
         ld[n].target = TAKE(target);
         ld[n].block = strcmp(type, "block") == 0;
+        ld[n].format = fmt ? TAKE(fmt) : xstrdup("raw");
         ld[n].path = vrbd_xml_prop(src, ld[n].block ? "dev" : "file");
         if (!ld[n].path) {
             vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
@@ -215,17 +278,31 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     /* 2. copy each, verified, to DOMAIN-TARGET */
     made = xcalloc(n, sizeof(*made));
     for (size_t i = 0; i < n; i++) {
-        vrbd_copy_opts co = {.verify = true};
+        vrbd_copy_opts co = {.verify = true, .format = ld[i].format};
         vrbd_copy_stats st;
         vrbd_spec *s = &made[n_made];
 
         s->pool = xstrdup(o->pool);
         s->image = xasprintf("%s-%s", domain, ld[i].target);
-        vrbd_info("moving %s (%s) to %s/%s", ld[i].target, ld[i].path, s->pool,
-                  s->image);
-        if (vrbd_import_file(cl, ld[i].path, s, &co, &st) < 0) {
-            vrbd_spec_clear(s);
-            goto cleanup;
+        if (ld[i].rbd) {
+            vrbd_cluster *scl = vrbd_cluster_by_fsid(reg, ld[i].fsid, 0);
+            int r;
+
+            vrbd_info("moving %s (%s/%s) to %s/%s", ld[i].target,
+                      ld[i].img.pool, ld[i].img.image, s->pool, s->image);
+            r = scl ? vrbd_copy_image(scl, &ld[i].img, cl, s, &co, &st) : -1;
+            vrbd_cluster_free(scl);
+            if (r < 0) {
+                vrbd_spec_clear(s);
+                goto cleanup;
+            }
+        } else {
+            vrbd_info("moving %s (%s) to %s/%s", ld[i].target, ld[i].path,
+                      s->pool, s->image);
+            if (vrbd_import_file(cl, ld[i].path, s, &co, &st) < 0) {
+                vrbd_spec_clear(s);
+                goto cleanup;
+            }
         }
         n_made++;
     }
@@ -262,7 +339,7 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     n_made = 0; /* the images are in use now: keep them */
     if (!o->keep_source)
         for (size_t i = 0; i < n; i++)
-            if (!ld[i].block && unlink(ld[i].path) < 0)
+            if (ld[i].path && !ld[i].block && unlink(ld[i].path) < 0)
                 vrbd_warn("could not delete '%s': %s", ld[i].path,
                           strerror(errno));
     ret = 0;
@@ -286,6 +363,9 @@ cleanup:
     for (size_t i = 0; i < n; i++) {
         free(ld[i].target);
         free(ld[i].path);
+        free(ld[i].fsid);
+        free(ld[i].format);
+        vrbd_spec_clear(&ld[i].img);
     }
     free(ld);
     vrbd_strv_free(hosts);

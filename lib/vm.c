@@ -573,8 +573,8 @@ cleanup:
 }
 
 /* A connection to the registered cluster with @fsid. */
-static vrbd_cluster *
-cluster_by_fsid(vrbd_registry *reg, const char *fsid, unsigned timeout)
+vrbd_cluster *
+vrbd_cluster_by_fsid(vrbd_registry *reg, const char *fsid, unsigned timeout)
 {
     vrbd_cluster_entry *all = NULL;
     vrbd_cluster *cl = NULL;
@@ -659,7 +659,7 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
                                list[i].target, list[i].source, name);
                 goto cleanup;
             }
-            cl = cluster_by_fsid(reg, list[i].fsid, timeout_sec);
+            cl = vrbd_cluster_by_fsid(reg, list[i].fsid, timeout_sec);
             if (!cl || held(host, cl, list[i].source, name) < 0) {
                 vrbd_cluster_free(cl);
                 goto cleanup;
@@ -685,7 +685,7 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
             /* a read-only or shareable disk belongs to others too */
             if (!list[i].rbd || list[i].shared)
                 continue;
-            cl = cluster_by_fsid(reg, list[i].fsid, timeout_sec);
+            cl = vrbd_cluster_by_fsid(reg, list[i].fsid, timeout_sec);
             if (!cl ||
                 vrbd_spec_parse(list[i].source, VRBD_SPEC_IMAGE, &s) < 0) {
                 vrbd_cluster_free(cl);

@@ -40,7 +40,7 @@
     vol children       List the clones of an image
     vol who            Who holds an image: watchers mapped to owners
     vol rm             Remove an image, safely
-    import             Import a raw file or block device into a new RBD image
+    import             Import a disk image (raw, qcow2, vmdk...) or block device into a new RBD image
     export             Export an RBD image (or snapshot) to a sparse raw file
     copy               Copy an RBD image (or snapshot) to a new image, on any cluster
     disk attach        Attach an RBD image to a domain, from any registered cluster

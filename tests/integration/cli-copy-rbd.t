@@ -14,8 +14,8 @@ data at 8 MiB (4 MiB) and 40 MiB (1 MiB), snapshot s1
 A full copy to the other cluster: identical to the snapshot, thin, and
 carrying the snapshot (the base of later incremental copies)
 
-  $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s, .*\/s/in N s/"
-  copied ceph:vrbdt-U/src@s1 -> zdata:vrbdt-U/dst: 64 MiB, 5 MiB of data (5 MiB written, rest zero or holes) in N s
+  $ virt-rbd copy --verify ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s, [^,]*\/s/in N s/"
+  copied ceph:vrbdt-U/src@s1 -> zdata:vrbdt-U/dst: 64 MiB, 5 MiB of data (5 MiB written, rest zero or holes) in N s, verified
   $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s1)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
   identical
   $ for s in ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/dst; do virt-rbd --json vol info $s | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["used"], [s["name"] for s in d["snapshots"]])'; done

@@ -70,7 +70,52 @@ Bad sources are named
   $ ls out2.raw* 2>/dev/null | wc -l
   0
 
+qcow2 (the format found from the header, read through qemu-nbd): the image
+holds the guest-visible content, and stays as thin as the qcow2's allocation
+
+  $ qemu-img create -q -f qcow2 src.qcow2 1G && qemu-io -f qcow2 -c 'write -P 0x5a 100M 3M' -c 'write -z 300M 4M' -c 'write -P 0xa5 700M 1M' src.qcow2 > /dev/null
+  $ qemu-img convert -O raw src.qcow2 q.raw && sha256sum < q.raw > q.sum && sha256sum < src.qcow2 > qfile.sum
+  $ virt-rbd import src.qcow2 vrbdt-$UNIQ/q --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  imported src.qcow2 -> ceph:vrbdt-U/q: 1 GiB, 4 MiB of data (4 MiB written, rest zero or holes) in N s, verified
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/q - 2>/dev/null | sha256sum | cmp - q.sum && echo identical
+  identical
+  $ virt-rbd --json vol info vrbdt-$UNIQ/q | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["used"])'
+  8388608
+  $ sha256sum < src.qcow2 | cmp - qfile.sum && echo source untouched
+  source untouched
+
+--format raw takes the file as it is (its bytes, qcow2 header and all)
+
+  $ virt-rbd import src.qcow2 vrbdt-$UNIQ/qraw --format raw > /dev/null
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/qraw - 2>/dev/null | sha256sum | cmp - qfile.sum && echo the file itself
+  the file itself
+
+A corrupt qcow2 (cut short, its tables pointing past the end) fails with a
+one-line error, and nothing is left under the final name or any other
+
+  $ head -c 1M src.qcow2 > cut.qcow2
+  $ virt-rbd import cut.qcow2 vrbdt-$UNIQ/cut
+  virt-rbd: error: 'cut.qcow2' is a corrupt qcow2: data at byte [0-9]+ lies beyond the end of the file \(1048576 bytes\) (re)
+  virt-rbd: hint: check it with qemu-img check; nothing was imported
+  [1]
+  $ cp src.qcow2 l2.qcow2; python3 -c 'import struct; f=open("l2.qcow2", "r+b"); f.seek(40); l1=struct.unpack(">Q", f.read(8))[0]; f.seek(l1); f.write(struct.pack(">Q", (1 << 63) | (1 << 40)))'
+  $ virt-rbd import l2.qcow2 vrbdt-$UNIQ/cut
+  virt-rbd: error: 'l2.qcow2' is a corrupt qcow2: an L2 table at byte 1099511627776 lies beyond the end of the file \([0-9]+ bytes\) (re)
+  virt-rbd: hint: check it with qemu-img check; nothing was imported
+  [1]
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ | grep -c cut
+  0
+  [1]
+  $ virt-rbd import src.qcow2 vrbdt-$UNIQ/bad --format nosuchfmt 2>&1 | grep '^virt-rbd:'
+  virt-rbd: error: cannot open 'src.qcow2' as nosuchfmt: qemu-nbd refused it
+  virt-rbd: hint: check the file and its format (qemu-img info), or give --format
+  $ virt-rbd import src.qcow2 vrbdt-$UNIQ/bad --format 'q;x'
+  virt-rbd: error: unknown image format 'q;x'
+  virt-rbd: hint: give auto, raw, qcow2, vmdk, vdi, vhdx or vpc
+  [1]
+
 Clean up
 
+  $ for i in q qraw; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd vol rm vrbdt-$UNIQ/img > /dev/null
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

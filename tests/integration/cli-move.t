@@ -49,21 +49,54 @@ Rollback puts the file disk back
   $ virt-rbd disk list mv-$UNIQ | awk 'NR > 1 {print $1, $2}'
   vda file
 
-Without --keep-source the file goes; qcow2 and running VMs are refused with the reason
+Without --keep-source the file goes
 
   $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
   $ virt-rbd vm move mv-$UNIQ --to vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
   vm 'mv-U': 1 disk(s) moved to ceph:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'; the local files are deleted
   $ ls disk.raw 2>/dev/null | wc -l
   0
-  $ sed "s|type='raw'/><source file='[^']*'|type='qcow2'/><source file='$PWD/q.qcow2'|; s/mv-$UNIQ/q-$UNIQ/" dom.xml > q.xml; : > q.qcow2
-  $ virsh -q -c qemu:///system define q.xml > /dev/null; virt-rbd vm move q-$UNIQ --to vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
-  virt-rbd: error: disk vda of 'q-U' is qcow2: only raw disks move yet
-  virt-rbd: hint: convert it to raw first (qcow2 import: to come)
-  $ virsh -q -c qemu:///system undefine q-$UNIQ > /dev/null
+
+A qcow2 disk moves offline too (read through qemu-nbd): the image holds the
+guest-visible content, not the qcow2 file
+
+  $ qemu-img create -q -f qcow2 q.qcow2 64M && qemu-io -f qcow2 -c 'write -P 0x5a 1M 64k' -c 'write -P 0xa5 40M 1M' q.qcow2 > /dev/null
+  $ qemu-img convert -O raw q.qcow2 q.raw && sha256sum < q.raw > q.sum
+  $ sed "s|type='raw'/><source file='[^']*'|type='qcow2'/><source file='$PWD/q.qcow2'|; s/mv-$UNIQ/q-$UNIQ/" dom.xml > q.xml
+  $ virsh -q -c qemu:///system define q.xml > /dev/null; virt-rbd vm move q-$UNIQ --to vrbdt-$UNIQ --keep-source | sed "s/$UNIQ/U/g"
+  vm 'q-U': 1 disk(s) moved to ceph:vrbdt-U (verified); the old definition is kept for 'vm move q-U --rollback'
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/q-$UNIQ-vda - 2>/dev/null | sha256sum | cmp - q.sum && echo identical
+  identical
+  $ virt-rbd vm rm q-$UNIQ --disks > /dev/null
+
+An RBD disk moves offline to the other cluster when named: the image is
+copied (exact extents), verified, the definition switched; the source image
+is left in place; the guest boots from zdata
+
+  $ virt-rbd cluster add zdata --conf "$VRBD_LAB_ZDATA_CONF" --keyring "$VRBD_LAB_ZDATA_KEYRING" > /dev/null
+  $ virt-rbd pool create zdata:vrbdt-$UNIQ --pg 8 > /dev/null
+  $ virt-rbd vm move mv-$UNIQ --to zdata:vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: domain 'mv-U' has no local disk to move
+  virt-rbd: hint: see 'virt-rbd disk list'
+  $ virt-rbd vm move mv-$UNIQ --to zdata:vrbdt-$UNIQ --disks vda | sed "s/$UNIQ/U/g"
+  vm 'mv-U': 1 disk(s) moved to zdata:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'; the local files are deleted
+  $ virt-rbd disk list mv-$UNIQ | awk 'NR > 1 {print $1, $2, $3, $4}' | sed "s/$UNIQ/U/g"
+  vda rbd zdata vrbdt-U/mv-U-vda
+  $ printf '%s\n' 'sum() { rbd -c "$1" export --no-progress "$2" - 2>/dev/null | sha256sum | cut -c1-16; }' > sum.sh
+  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/mv-$UNIQ-vda)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/mv-$UNIQ-vda)" ] && echo identical, source kept
+  identical, source kept
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" export --no-progress vrbdt-$UNIQ/mv-$UNIQ-vda z.raw
+  $ printf 'ON-ZDATA' | dd of=z.raw bs=512 seek=8 conv=notrunc status=none
+  $ virt-rbd import z.raw zdata:vrbdt-$UNIQ/mv-$UNIQ-vda --force > /dev/null
+  $ virsh -q -c qemu:///system start mv-$UNIQ > /dev/null
+  $ for i in $(seq 1 600); do virsh -q -c qemu:///system domstate mv-$UNIQ | grep -q "shut off" && break; sleep 0.2; done
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" export --no-progress vrbdt-$UNIQ/mv-$UNIQ-vda z2.raw; head -c 512 z2.raw | tr -d '\000' | grep -o "nonce=before read=\[ON-ZDATA"
+  nonce=before read=[ON-ZDATA
 
 Clean up
 
   $ virt-rbd vm rm mv-$UNIQ --disks > /dev/null
-  $ virt-rbd host disconnect vrbdt-$UNIQ > /dev/null; virt-rbd user rm client.vrbdt-$UNIQ > /dev/null
+  $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
+  $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
+  $ virt-rbd host disconnect zdata:vrbdt-$UNIQ > /dev/null 2>&1; virt-rbd host disconnect vrbdt-$UNIQ > /dev/null; virt-rbd user rm client.vrbdt-$UNIQ > /dev/null
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

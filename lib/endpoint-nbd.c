@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * endpoint-nbd.c: any image format QEMU reads (qcow2, vmdk, vdi, vhdx,
+ * vpc...) as a copy source.  libnbd starts a read-only qemu-nbd for the
+ * file by systemd socket activation (no socket file, no port), and the
+ * allocation map comes from NBD block status (base:allocation): extents
+ * the format marks as zero or unallocated are never read.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libnbd.h>
+
+#include "endpoint.h"
+#include "internal.h"
+
+/* block status asks about at most this much at a time */
+#define STATUS_SPAN (1ULL << 30)
+
+struct span {
+    uint64_t want;  /* where the caller starts looking */
+    uint64_t start; /* first data byte found, or UINT64_MAX */
+    uint64_t end;   /* end of the data run found */
+    uint64_t seen;  /* end of what the reply covered */
+};
+
+static int
+on_extents(void *opaque, const char *metacontext, uint64_t offset,
+           uint32_t *entries, size_t nr_entries, int *error)
+{
+    struct span *sp = opaque;
+
+    if (strcmp(metacontext, LIBNBD_CONTEXT_BASE_ALLOCATION) != 0)
+        return 0;
+    for (size_t i = 0; i + 1 < nr_entries; i += 2) {
+        uint64_t len = entries[i];
+        bool zero = entries[i + 1] & LIBNBD_STATE_ZERO;
+
+        if (!zero && sp->start == UINT64_MAX)
+            sp->start = offset;
+        if (sp->start != UINT64_MAX) {
+            if (zero)
+                return 0; /* the data run ends here */
+            sp->end = offset + len;
+        }
+        offset += len;
+        sp->seen = offset;
+    }
+    return 0;
+}
+
+static bool
+nbd_next_data(struct vrbd_source *s, uint64_t off, uint64_t *start,
+              uint64_t *end, int *err)
+{
+    *err = 0;
+    if (!s->has_status && off < s->size) {
+        *start = off;
+        *end = s->size;
+        return true;
+    }
+    while (off < s->size) {
+        uint64_t span =
+            s->size - off < STATUS_SPAN ? s->size - off : STATUS_SPAN;
+        struct span sp = {.want = off, .start = UINT64_MAX, .seen = off};
+        nbd_extent_callback cb = {.callback = on_extents, .user_data = &sp};
+
+        if (nbd_block_status(s->nbd, span, off, cb, 0) < 0) {
+            *err = nbd_get_errno() ? -nbd_get_errno() : -EIO;
+            vrbd_error_set(VRBD_ERR_IO, -*err, NULL,
+                           "cannot map '%s' at byte %llu: %s", s->path,
+                           (unsigned long long)off, nbd_get_error());
+            return false;
+        }
+        if (sp.start != UINT64_MAX) {
+            *start = sp.start < off ? off : sp.start;
+            *end = sp.end < s->size ? sp.end : s->size;
+            return true;
+        }
+        if (sp.seen <= off) { /* a server that answers nothing */
+            *start = off;
+            *end = s->size;
+            return true;
+        }
+        off = sp.seen;
+    }
+    return false;
+}
+
+static int
+nbd_read(struct vrbd_source *s, void *buf, size_t len, uint64_t off)
+{
+    if (nbd_pread(s->nbd, buf, len, off, 0) < 0) {
+        int e = nbd_get_errno() ? nbd_get_errno() : EIO;
+
+        vrbd_error_set(VRBD_ERR_IO, e, "check the image with qemu-img check",
+                       "cannot read '%s' (%s) at byte %llu: %s", s->path,
+                       s->format, (unsigned long long)off, nbd_get_error());
+        return -e;
+    }
+    return 0;
+}
+
+static void
+nbd_source_close(struct vrbd_source *s)
+{
+    if (s->nbd) {
+        nbd_shutdown(s->nbd, 0);
+        nbd_close(s->nbd); /* also reaps qemu-nbd */
+    }
+    s->nbd = NULL;
+}
+
+static const struct vrbd_source_ops nbd_ops = {
+    .next_data = nbd_next_data,
+    .read = nbd_read,
+    .close = nbd_source_close,
+};
+
+static bool
+read_be(int fd, uint64_t off, void *buf, size_t len)
+{
+    return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
+}
+
+/*
+ * qcow2 metadata against the file's size: QEMU reads what lies past the
+ * end of a qcow2 file as zeros, so a cut-short image would import as
+ * silently wrong data.  Every L1 entry, and every L2 entry of every L2
+ * table, must point inside the file (compressed clusters and external
+ * data files aside).
+ */
+static int
+qcow2_check(const char *path)
+{
+    uint32_t be32;
+    uint64_t be64, l1_off, incompat = 0, fsize;
+    uint32_t version, cluster_bits, l1_size;
+    size_t entry;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int ret = 0;
+
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
+                              path, strerror(errno));
+    }
+    fsize = (uint64_t)st.st_size;
+#define BAD(...)                                                               \
+    do {                                                                       \
+        ret = vrbd_error_set(VRBD_ERR_INVALID, 0,                              \
+                             "check it with qemu-img check; nothing was "      \
+                             "imported",                                       \
+                             __VA_ARGS__);                                     \
+        goto out;                                                              \
+    } while (0)
+    if (!read_be(fd, 4, &be32, 4))
+        BAD("'%s' is a corrupt qcow2: its header is cut short", path);
+    version = be32toh(be32);
+    if (!read_be(fd, 20, &be32, 4))
+        BAD("'%s' is a corrupt qcow2: its header is cut short", path);
+    cluster_bits = be32toh(be32);
+    if (!read_be(fd, 36, &be32, 4) || !read_be(fd, 40, &be64, 8))
+        BAD("'%s' is a corrupt qcow2: its header is cut short", path);
+    l1_size = be32toh(be32);
+    l1_off = be64toh(be64);
+    if (version >= 3) {
+        if (!read_be(fd, 72, &be64, 8))
+            BAD("'%s' is a corrupt qcow2: its header is cut short", path);
+        incompat = be64toh(be64);
+    }
+    if (cluster_bits < 9 || cluster_bits > 21)
+        BAD("'%s' is a corrupt qcow2: cluster size 2^%u", path, cluster_bits);
+    if (incompat & (1u << 2)) /* an external data file: not checked here */
+        goto out;
+    entry = (incompat & (1u << 4)) ? 16 : 8; /* extended L2 entries */
+    if (l1_off + (uint64_t)l1_size * 8 > fsize)
+        BAD("'%s' is a corrupt qcow2: its L1 table lies beyond the end of "
+            "the file (%llu bytes)",
+            path, (unsigned long long)fsize);
+    for (uint32_t i = 0; i < l1_size; i++) {
+        uint64_t l2, csize = 1ull << cluster_bits;
+        CLEANUP_FREE unsigned char *t = NULL;
+
+        if (!read_be(fd, l1_off + (uint64_t)i * 8, &be64, 8))
+            BAD("'%s' is a corrupt qcow2: cannot read its L1 table", path);
+        l2 = be64toh(be64) & 0x00fffffffffffe00ULL;
+        if (!l2)
+            continue;
+        if (l2 + csize > fsize)
+            BAD("'%s' is a corrupt qcow2: an L2 table at byte %llu lies "
+                "beyond the end of the file (%llu bytes)",
+                path, (unsigned long long)l2, (unsigned long long)fsize);
+        t = xmalloc(csize);
+        if (!read_be(fd, l2, t, csize))
+            BAD("'%s' is a corrupt qcow2: cannot read an L2 table", path);
+        for (size_t k = 0; k + 8 <= csize; k += entry) {
+            uint64_t e;
+
+            memcpy(&e, t + k, 8);
+            e = be64toh(e);
+            if (e & (1ULL << 62)) /* compressed: other encoding */
+                continue;
+            e &= 0x00fffffffffffe00ULL;
+            if (e && e + csize > fsize)
+                BAD("'%s' is a corrupt qcow2: data at byte %llu lies beyond "
+                    "the end of the file (%llu bytes)",
+                    path, (unsigned long long)e, (unsigned long long)fsize);
+        }
+    }
+#undef BAD
+out:
+    close(fd);
+    return ret;
+}
+
+int
+vrbd_source_open_nbd(const char *path, const char *format,
+                     struct vrbd_source *s)
+{
+    char *argv[] = {"qemu-nbd", "--read-only", "--format",   (char *)format,
+                    "--shared", "1",           (char *)path, NULL};
+    int64_t size;
+
+    if (strspn(format, "abcdefghijklmnopqrstuvwxyz0123456789") !=
+            strlen(format) ||
+        !*format)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give auto, raw, qcow2, vmdk, vdi, vhdx or vpc",
+                              "unknown image format '%s'", format);
+    if (strcmp(format, "qcow2") == 0 && qcow2_check(path) < 0)
+        return -1;
+    s->nbd = nbd_create();
+    if (!s->nbd)
+        return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
+                              "cannot start libnbd: %s", nbd_get_error());
+    s->ops = &nbd_ops;
+    if (nbd_add_meta_context(s->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) < 0 ||
+        nbd_connect_systemd_socket_activation(s->nbd, argv) < 0)
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, nbd_get_errno(),
+            "check the file and its format (qemu-img info), or give --format",
+            "cannot open '%s' as %s: qemu-nbd refused it", path, format);
+    size = nbd_get_size(s->nbd);
+    if (size < 0)
+        return vrbd_error_set(VRBD_ERR_IO, nbd_get_errno(), NULL,
+                              "cannot read the size of '%s': %s", path,
+                              nbd_get_error());
+    s->size = (uint64_t)size;
+    /* without an allocation map everything is data (zero runs are still
+     * found in what is read, and not written) */
+    s->has_status =
+        nbd_can_meta_context(s->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) == 1;
+    return 0;
+}
