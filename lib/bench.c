@@ -222,7 +222,8 @@ run_one(struct target *t, const struct workload *w, const vrbd_bench_opts *o,
     all = xcalloc(n ? n : 1, sizeof(*all));
     n = 0;
     for (unsigned i = 0; i < w->qd; i++) {
-        memcpy(all + n, wk[i].lat, wk[i].n * sizeof(*all));
+        if (wk[i].n > 0)
+            memcpy(all + n, wk[i].lat, wk[i].n * sizeof(*all));
         n += wk[i].n;
         free(wk[i].lat);
     }

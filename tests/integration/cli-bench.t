@@ -35,13 +35,13 @@ nothing left behind on either side
 
 The table, RBD only
 
-  $ virt-rbd bench --size 4M --time 1 zdata:vrbdt-$UNIQ | sed -E 's/[0-9]+(\.[0-9]+)?/N/g; s/ +/ /g' | sort -u
-  randread-Nk-qdN rbd N N N N
-  randwrite-Nk-qdN rbd N N N N
-  seqread-Nm-qdN rbd N N N N
-  seqwrite-Nm-qdN rbd N N N N
-  workload target IOPS MB/s pN ms pN ms
+  $ virt-rbd bench --size 4M --time 1 zdata:vrbdt-$UNIQ | sed -E 's/[0-9]+(\.[0-9]+)?/N/g; s/ +/ /g' | awk '!seen[$0]++'
   working set N MiB per side, N s per timed workload; local not measured
+  workload target IOPS MB/s pN ms pN ms
+  seqwrite-Nm-qdN rbd N N N N
+  seqread-Nm-qdN rbd N N N N
+  randwrite-Nk-qdN rbd N N N N
+  randread-Nk-qdN rbd N N N N
 
 A pool that does not exist is named; nothing is made
 
