@@ -83,6 +83,16 @@ show_progress(uint64_t done, uint64_t total, void *opaque)
     }
 }
 
+/* @s as "CLUSTER:POOL/IMAGE", with the cluster it was reached on. */
+static char *
+spec_on(const vrbd_spec *s, vrbd_cluster *cl)
+{
+    vrbd_spec c = *s;
+
+    c.cluster = (char *)vrbd_cluster_name(cl);
+    return vrbd_spec_format(&c);
+}
+
 static void
 catch_signals(void)
 {
@@ -162,11 +172,8 @@ run_import(cli_ctx *ctx)
     if (p.tty)
         fputc('\n', stderr);
     {
-        CLEANUP_FREE char *to = NULL;
-        vrbd_spec c = s;
+        CLEANUP_FREE char *to = spec_on(&s, cl);
 
-        c.cluster = (char *)vrbd_cluster_name(cl);
-        to = vrbd_spec_format(&c);
         print_stats(ctx, "imported", ctx->argv[0], to, &st);
     }
     r = CLI_OK;
@@ -209,11 +216,8 @@ run_export(cli_ctx *ctx)
     if (p.tty)
         fputc('\n', stderr);
     {
-        CLEANUP_FREE char *from = NULL;
-        vrbd_spec c = s;
+        CLEANUP_FREE char *from = spec_on(&s, cl);
 
-        c.cluster = (char *)vrbd_cluster_name(cl);
-        from = vrbd_spec_format(&c);
         print_stats(ctx, "exported", from, ctx->argv[1], &st);
     }
     r = CLI_OK;
@@ -263,15 +267,8 @@ run_copy(cli_ctx *ctx)
     }
     if (p.tty)
         fputc('\n', stderr);
-    {
-        vrbd_spec c = s;
-
-        c.cluster = (char *)vrbd_cluster_name(scl);
-        from = vrbd_spec_format(&c);
-        c = d;
-        c.cluster = (char *)vrbd_cluster_name(dcl);
-        to = vrbd_spec_format(&c);
-    }
+    from = spec_on(&s, scl);
+    to = spec_on(&d, dcl);
     if (st.from_snap[0] && s.snap && strcmp(st.from_snap, s.snap) == 0) {
         if (ctx->json)
             printf("{\"event\": \"done\", \"to\": \"%s\", "

@@ -421,8 +421,10 @@ cleanup:
     return ret;
 }
 
+/* one diff extent: data, or (exists false) a range with none */
 struct extent {
     uint64_t off, len;
+    bool exists;
 };
 
 struct extents {
@@ -430,20 +432,55 @@ struct extents {
     size_t n;
 };
 
+/* rbd_diff_iterate2 callback: neighbours of the same kind merge */
 static int
 add_extent(uint64_t off, size_t len, int exists, void *arg)
 {
     struct extents *x = arg;
+    struct extent *last = x->n ? &x->v[x->n - 1] : NULL;
 
-    if (!exists)
-        return 0;
-    if (x->n && x->v[x->n - 1].off + x->v[x->n - 1].len == off) {
-        x->v[x->n - 1].len += len;
+    if (last && last->exists == !!exists && last->off + last->len == off) {
+        last->len += len;
         return 0;
     }
     x->v = xreallocarray(x->v, x->n + 1, sizeof(*x->v));
-    x->v[x->n++] = (struct extent){off, len};
+    x->v[x->n++] = (struct extent){off, len, !!exists};
     return 0;
+}
+
+/* Keep only the extents that hold data. */
+static void
+keep_data(struct extents *x)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < x->n; i++)
+        if (x->v[i].exists)
+            x->v[k++] = x->v[i];
+    x->n = k;
+}
+
+/* The next request's range: the rest of extent *@xi from *@xoff, cut at
+ * the next object boundary (@chunk); false when every extent is taken. */
+static bool
+next_chunk(const struct extents *x, size_t *xi, uint64_t *xoff, size_t chunk,
+           uint64_t *off, size_t *len, bool *exists)
+{
+    uint64_t end, obj_end;
+
+    if (*xi >= x->n)
+        return false;
+    *off = x->v[*xi].off + *xoff;
+    *exists = x->v[*xi].exists;
+    end = x->v[*xi].off + x->v[*xi].len;
+    obj_end = (*off / chunk + 1) * chunk;
+    *len = (size_t)((end < obj_end ? end : obj_end) - *off);
+    *xoff += *len;
+    if (*off + *len >= end) {
+        (*xi)++;
+        *xoff = 0;
+    }
+    return true;
 }
 
 int
@@ -484,6 +521,7 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
         vrbd_error_ceph(r, NULL, "cannot map the image's extents");
         goto cleanup;
     }
+    keep_data(&x);
     tmp = xasprintf("%s.virt-rbd-tmp.%d", path, (int)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -501,19 +539,10 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     for (;;) {
         struct slot *sl;
 
-        while (!(opts->cancel && *opts->cancel) && (sl = free_slot(&e)) &&
-               xi < x.n) {
-            uint64_t off = x.v[xi].off + xoff;
-            uint64_t end = x.v[xi].off + x.v[xi].len;
-            uint64_t obj_end = (off / e.chunk + 1) * e.chunk;
+        bool data;
 
-            sl->off = off;
-            sl->len = (size_t)((end < obj_end ? end : obj_end) - off);
-            xoff += sl->len;
-            if (off + sl->len >= end) {
-                xi++;
-                xoff = 0;
-            }
+        while (!(opts->cancel && *opts->cancel) && (sl = free_slot(&e)) &&
+               next_chunk(&x, &xi, &xoff, e.chunk, &sl->off, &sl->len, &data)) {
             sl->busy = true;
             sl->done = false;
             rbd_aio_create_completion(sl, on_complete, &sl->comp);
@@ -586,32 +615,6 @@ cleanup:
 /* ---------------------------------------------------------------- rbd -> rbd
  */
 
-/* one diff extent: data to copy, or (incremental) a range to zero */
-struct dextent {
-    uint64_t off, len;
-    bool exists;
-};
-
-struct dextents {
-    struct dextent *v;
-    size_t n;
-};
-
-static int
-add_dextent(uint64_t off, size_t len, int exists, void *arg)
-{
-    struct dextents *x = arg;
-    struct dextent *last = x->n ? &x->v[x->n - 1] : NULL;
-
-    if (last && last->exists == !!exists && last->off + last->len == off) {
-        last->len += len;
-        return 0;
-    }
-    x->v = xreallocarray(x->v, x->n + 1, sizeof(*x->v));
-    x->v[x->n++] = (struct dextent){off, len, !!exists};
-    return 0;
-}
-
 enum { PH_READ, PH_WRITE, PH_DISCARD };
 
 /* The newest snapshot of @img by id, into @name (empty: none). */
@@ -619,32 +622,23 @@ static int
 newest_snap(rbd_image_t img, char *name, size_t size, uint64_t *id)
 {
     rbd_snap_info_t *snaps = NULL;
-    int max = 16, n;
+    int n = vrbd_volume_snap_list(img, &snaps);
 
     *name = '\0';
-    for (;;) {
-        snaps = xreallocarray(snaps, (size_t)max, sizeof(*snaps));
-        n = rbd_snap_list(img, snaps, &max);
-        if (n != -ERANGE)
-            break;
-    }
-    if (n < 0) {
-        free(snaps);
+    if (n < 0)
         return n;
-    }
     for (int i = 0; i < n; i++)
         if (!*name || snaps[i].id > *id) {
             snprintf(name, size, "%s", snaps[i].name);
             *id = snaps[i].id;
         }
-    rbd_snap_list_end(snaps);
-    free(snaps);
+    vrbd_volume_snap_list_free(snaps, n);
     return 0;
 }
 
 /* Move the extents of @x from @s to @d, many requests in flight. */
 static int
-copy_extents(rbd_image_t s, rbd_image_t d, const struct dextents *x,
+copy_extents(rbd_image_t s, rbd_image_t d, const struct extents *x,
              size_t chunk, bool fresh, const vrbd_copy_opts *opts,
              vrbd_copy_stats *stats, const char *dname)
 {
@@ -659,24 +653,15 @@ copy_extents(rbd_image_t s, rbd_image_t d, const struct dextents *x,
     for (;;) {
         struct slot *sl;
 
-        while (!(opts->cancel && *opts->cancel) && (sl = free_slot(&e)) &&
-               xi < x->n) {
-            const struct dextent *xe = &x->v[xi];
-            uint64_t off = xe->off + xoff, end = xe->off + xe->len;
-            uint64_t obj_end = (off / e.chunk + 1) * e.chunk;
+        bool data;
 
-            sl->off = off;
-            sl->len = (size_t)((end < obj_end ? end : obj_end) - off);
-            xoff += sl->len;
-            if (off + sl->len >= end) {
-                xi++;
-                xoff = 0;
-            }
+        while (!(opts->cancel && *opts->cancel) && (sl = free_slot(&e)) &&
+               next_chunk(x, &xi, &xoff, e.chunk, &sl->off, &sl->len, &data)) {
             sl->busy = true;
             sl->done = false;
-            sl->phase = xe->exists ? PH_READ : PH_DISCARD;
+            sl->phase = data ? PH_READ : PH_DISCARD;
             rbd_aio_create_completion(sl, on_complete, &sl->comp);
-            r = xe->exists
+            r = data
                     ? rbd_aio_read(s, sl->off, sl->len, sl->buf, sl->comp)
                     : rbd_aio_write_zeroes(d, sl->off, sl->len, sl->comp, 0, 0);
             if (r < 0) {
@@ -756,7 +741,7 @@ drain:
 
 /* Read the extents of @x back from both images and compare. */
 static int
-verify_extents(rbd_image_t s, rbd_image_t d, const struct dextents *x,
+verify_extents(rbd_image_t s, rbd_image_t d, const struct extents *x,
                size_t chunk, const char *dname)
 {
     CLEANUP_FREE char *a = xmalloc(chunk);
@@ -791,7 +776,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
 {
     CLEANUP_FREE char *final = NULL;
     CLEANUP_FREE char *tmp = NULL;
-    struct dextents x = {0};
+    struct extents x = {0};
     vrbd_spec tspec = *dst;
     rados_ioctx_t sio = NULL, dio = NULL;
     rbd_image_t simg = NULL, dimg = NULL;
@@ -897,19 +882,13 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
      * copied as partly written, so the target stays as thin as the
      * source (the object map still skips the objects that do not exist) */
     r = rbd_diff_iterate2(simg, incremental ? base : NULL, 0, info.size, 1, 0,
-                          add_dextent, &x);
+                          add_extent, &x);
     if (r < 0) {
         vrbd_error_ceph(r, NULL, "cannot map the source's extents");
         goto cleanup;
     }
-    if (!incremental) { /* a new image has no data to take away */
-        size_t k = 0;
-
-        for (size_t i = 0; i < x.n; i++)
-            if (x.v[i].exists)
-                x.v[k++] = x.v[i];
-        x.n = k;
-    }
+    if (!incremental) /* a new image has no data to take away */
+        keep_data(&x);
     if (copy_extents(simg, dimg, &x, (size_t)info.obj_size, !incremental, opts,
                      stats, incremental ? final : tmp) < 0)
         goto cleanup;

@@ -22,6 +22,11 @@ int vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
 int vrbd_volume_open(vrbd_cluster *cl, const vrbd_spec *s, bool read_only,
                      rados_ioctx_t *io, rbd_image_t *img);
 
+/* The snapshots of @img (grown until they fit): their count, or a
+ * negative errno; free with vrbd_volume_snap_list_free(*out, count). */
+int vrbd_volume_snap_list(rbd_image_t img, rbd_snap_info_t **out);
+void vrbd_volume_snap_list_free(rbd_snap_info_t *snaps, int n);
+
 /* Fill @info from an open image; returns a negative errno on failure. */
 int vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info);
 

@@ -314,14 +314,8 @@ vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
     /* snapshots */
     {
         rbd_snap_info_t *snaps = NULL;
-        int max = 16, n;
+        int n = vrbd_volume_snap_list(img, &snaps);
 
-        for (;;) {
-            snaps = xreallocarray(snaps, (size_t)max, sizeof(*snaps));
-            n = rbd_snap_list(img, snaps, &max);
-            if (n != -ERANGE)
-                break;
-        }
         if (n > 0) {
             info->snaps = xcalloc((size_t)n, sizeof(*info->snaps));
             info->n_snaps = (size_t)n;
@@ -339,9 +333,8 @@ vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
                 if (rbd_snap_get_timestamp(img, snaps[i].id, &ts) == 0)
                     sp->timestamp = ts.tv_sec;
             }
-            rbd_snap_list_end(snaps);
         }
-        free(snaps);
+        vrbd_volume_snap_list_free(snaps, n);
         /* children hang off protected snapshots (clone v1) or any (v2) */
         for (size_t i = 0; deep && i < info->n_snaps; i++) {
             if (rbd_snap_set_by_id(img, info->snaps[i].id) < 0)
@@ -635,4 +628,32 @@ vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec, uint64_t size,
     if (r < 0)
         return vrbd_error_ceph(r, NULL, "cannot resize image '%s'", name);
     return 0;
+}
+
+int
+vrbd_volume_snap_list(rbd_image_t img, rbd_snap_info_t **out)
+{
+    rbd_snap_info_t *snaps = NULL;
+    int max = 16, n;
+
+    for (;;) {
+        snaps = xreallocarray(snaps, (size_t)max, sizeof(*snaps));
+        n = rbd_snap_list(img, snaps, &max);
+        if (n != -ERANGE)
+            break;
+    }
+    if (n < 0) {
+        free(snaps);
+        snaps = NULL;
+    }
+    *out = snaps;
+    return n;
+}
+
+void
+vrbd_volume_snap_list_free(rbd_snap_info_t *snaps, int n)
+{
+    if (snaps && n > 0)
+        rbd_snap_list_end(snaps);
+    free(snaps);
 }
