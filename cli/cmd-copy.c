@@ -25,13 +25,14 @@ static const cli_opt import_opts[] = {
      "vpc"},
     {"verify", 0, NULL, "read the image back and compare before renaming"},
     {"force", 0, NULL, "replace an existing image"},
-    {"queue-depth", 0, "N", "requests in flight (default: 32)"},
+    {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
     {NULL, 0, NULL, NULL},
 };
 
 static const cli_opt export_opts[] = {
+    {"verify", 0, NULL, "read the file back and compare before renaming"},
     {"force", 0, NULL, "replace an existing file"},
-    {"queue-depth", 0, "N", "requests in flight (default: 32)"},
+    {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -39,7 +40,7 @@ static const cli_opt copy_opts[] = {
     {"verify", 0, NULL, "read what was copied back from both and compare"},
     {"incremental", 0, NULL,
      "bring an existing target up to SRC@SNAP from a common snapshot"},
-    {"queue-depth", 0, "N", "requests in flight (default: 32)"},
+    {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -190,6 +191,7 @@ run_export(cli_ctx *ctx)
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.force = cli_flag(ctx, "force"),
+                        .verify = cli_flag(ctx, "verify"),
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -315,7 +317,8 @@ const cli_cmd cli_cmds_copy[] = {
     {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE", 2, 2,
      "Export an RBD image (or snapshot) to a sparse raw file",
      "Only allocated extents are read; zero runs become holes.  The file is\n"
-     "written under a temporary name (mode 600) and renamed when complete.",
+     "written under a temporary name (mode 600) and renamed when complete\n"
+     "(and verified with --verify).",
      export_opts, run_export},
     {"copy", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
      "Copy an RBD image (or snapshot) to a new image, on any cluster",

@@ -941,7 +941,7 @@ VRBD_API char *vrbd_domain_build_xml(const vrbd_domain_spec *spec);
 /* ---------------------------------------------------------------- copy */
 
 typedef struct vrbd_copy_opts {
-    unsigned queue_depth; /* requests in flight; 0: 32 */
+    unsigned queue_depth; /* requests in flight, 2 MiB each; 0: 8 */
     bool verify;          /* read the target back and compare */
     bool force;           /* replace an existing target */
     bool incremental;     /* copy: bring an existing target up to @SNAP */

@@ -26,7 +26,30 @@ struct vrbd_cluster {
     char *user; /* cephx id, without "client." */
     char fsid[64];
     rados_t rados;
+    unsigned bulk;        /* vrbd_cluster_bulk() depth */
+    char bulk_old[2][16]; /* the values it put aside */
 };
+
+/* what bulk transfer changes, and to what */
+static const char *const bulk_keys[] = {"rbd_cache",
+                                        "rbd_disable_zero_copy_writes"};
+
+void
+vrbd_cluster_bulk(vrbd_cluster *cl, bool on)
+{
+    if (on && cl->bulk++ == 0) {
+        for (int i = 0; i < 2; i++) {
+            if (rados_conf_get(cl->rados, bulk_keys[i], cl->bulk_old[i],
+                               sizeof(cl->bulk_old[i])) < 0)
+                cl->bulk_old[i][0] = '\0';
+            rados_conf_set(cl->rados, bulk_keys[i], "false");
+        }
+    } else if (!on && cl->bulk > 0 && --cl->bulk == 0) {
+        for (int i = 0; i < 2; i++)
+            if (cl->bulk_old[i][0])
+                rados_conf_set(cl->rados, bulk_keys[i], cl->bulk_old[i]);
+    }
+}
 
 VRBD_DEFINE_CLEANUP(vrbd_cluster, vrbd_cluster_free)
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * endpoint-file.c: a local raw file or block device as a copy source.
- * Holes are found without reading them (SEEK_DATA/SEEK_HOLE); a block
- * device is all data.  Also: opening any source, by format.
+ * endpoint-file.c: a local raw file or block device as a copy source,
+ * and a new sparse file as a destination.  Holes are found without
+ * reading them (SEEK_DATA/SEEK_HOLE); a block device is all data.  Also:
+ * opening any source, by format.  Requests end before they return.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <linux/fs.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,12 +18,13 @@
 #include "internal.h"
 
 static bool
-file_next_data(struct vrbd_source *s, uint64_t off, uint64_t *start,
-               uint64_t *end, int *err)
+file_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
+                 uint64_t *end, bool *data, int *err)
 {
     off_t d, h;
 
     *err = 0;
+    *data = true;
     if (off >= s->size)
         return false;
     if (!s->seekable) {
@@ -31,8 +34,12 @@ file_next_data(struct vrbd_source *s, uint64_t off, uint64_t *start,
     }
     d = lseek(s->fd, (off_t)off, SEEK_DATA);
     if (d < 0) {
-        if (errno != ENXIO) /* ENXIO: only a hole is left */
+        if (errno != ENXIO) { /* ENXIO: only a hole is left */
             *err = -errno;
+            vrbd_error_set(VRBD_ERR_IO, errno, NULL,
+                           "cannot map the data of '%s': %s", s->name,
+                           strerror(errno));
+        }
         return false;
     }
     h = lseek(s->fd, d, SEEK_HOLE);
@@ -43,14 +50,14 @@ file_next_data(struct vrbd_source *s, uint64_t off, uint64_t *start,
     return true;
 }
 
-static int
-file_read(struct vrbd_source *s, void *buf, size_t len, uint64_t off)
+static ssize_t
+pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
     size_t done = 0;
 
     while (done < len) {
         ssize_t n =
-            pread(s->fd, (char *)buf + done, len - done, (off_t)(off + done));
+            pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -63,22 +70,108 @@ file_read(struct vrbd_source *s, void *buf, size_t len, uint64_t off)
     return 0;
 }
 
+static int
+file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
+{
+    vrbd_request_done(r, pread_all(s->fd, r->buf, r->len, r->off));
+    return 0;
+}
+
+static int
+file_write(struct vrbd_endpoint *s, struct vrbd_request *r)
+{
+    size_t done = 0;
+    ssize_t ret = 0;
+
+    while (done < r->len) {
+        ssize_t n =
+            pwrite(s->fd, r->buf + done, r->len - done, (off_t)(r->off + done));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ret = -errno;
+            break;
+        }
+        done += (size_t)n;
+    }
+    vrbd_request_done(r, ret);
+    return 0;
+}
+
+/* zeros on a file: a hole */
+static int
+file_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
+{
+    int ret = fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                        (off_t)r->off, (off_t)r->len);
+
+    vrbd_request_done(r, ret < 0 ? -errno : 0);
+    return 0;
+}
+
+static int
+file_flush(struct vrbd_endpoint *s)
+{
+    return fsync(s->fd) < 0 ? -errno : 0;
+}
+
 static void
-file_close(struct vrbd_source *s)
+file_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
+{
+    vrbd_error_set(VRBD_ERR_IO, -ret, NULL, "cannot %s '%s' at byte %llu: %s",
+                   op == VRBD_OP_READ ? "read" : "write", s->name,
+                   (unsigned long long)off, strerror(-ret));
+}
+
+static void
+file_close(struct vrbd_endpoint *s)
 {
     if (s->fd >= 0)
         close(s->fd);
     s->fd = -1;
 }
 
-static const struct vrbd_source_ops file_ops = {
-    .next_data = file_next_data,
+static const struct vrbd_endpoint_ops file_ops = {
+    .next_extent = file_next_extent,
     .read = file_read,
+    .write = file_write,
+    .zero = file_zero,
+    .flush = file_flush,
+    .error = file_error,
     .close = file_close,
 };
 
 int
-vrbd_source_open_file(const char *path, struct vrbd_source *s)
+vrbd_dest_open_file(const char *path, uint64_t size, struct vrbd_endpoint **out)
+{
+    struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
+
+    *out = NULL;
+    ep->name = xstrdup(path);
+    ep->format = xstrdup("raw");
+    ep->size = size;
+    ep->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (ep->fd < 0) {
+        vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s", path,
+                       strerror(errno));
+        vrbd_endpoint_close(ep);
+        return -1;
+    }
+    ep->ops = &file_ops;
+    if (ftruncate(ep->fd, (off_t)size) < 0) {
+        vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot size '%s': %s", path,
+                       strerror(errno));
+        vrbd_endpoint_close(ep);
+        unlink(path);
+        return -1;
+    }
+    *out = ep;
+    return 0;
+}
+
+int
+vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
 {
     struct stat st;
 
@@ -155,18 +248,19 @@ vrbd_source_probe(const char *path)
 }
 
 int
-vrbd_source_open(const char *path, const char *format, struct vrbd_source **out)
+vrbd_source_open(const char *path, const char *format,
+                 struct vrbd_endpoint **out)
 {
-    struct vrbd_source *s = xcalloc(1, sizeof(*s));
+    struct vrbd_endpoint *s = xcalloc(1, sizeof(*s));
     int r;
 
     *out = NULL;
     s->fd = -1;
-    s->path = xstrdup(path);
+    s->name = xstrdup(path);
     if (!format || strcmp(format, "auto") == 0) {
         s->format = vrbd_source_probe(path);
         if (!s->format) {
-            vrbd_source_close(s);
+            vrbd_endpoint_close(s);
             return -1;
         }
     } else {
@@ -179,7 +273,7 @@ vrbd_source_open(const char *path, const char *format, struct vrbd_source **out)
         r = vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                            "'%s' is empty: nothing to import", path);
     if (r < 0) {
-        vrbd_source_close(s);
+        vrbd_endpoint_close(s);
         return -1;
     }
     *out = s;
@@ -187,7 +281,7 @@ vrbd_source_open(const char *path, const char *format, struct vrbd_source **out)
 }
 
 void
-vrbd_source_close(struct vrbd_source *s)
+vrbd_endpoint_close(struct vrbd_endpoint *s)
 {
     if (!s)
         return;
@@ -195,7 +289,9 @@ vrbd_source_close(struct vrbd_source *s)
         s->ops->close(s);
     else if (s->fd >= 0)
         close(s->fd);
-    free(s->path);
+    free(s->name);
     free(s->format);
+    free(s->pool);
+    free(s->ext);
     free(s);
 }

@@ -54,10 +54,11 @@ on_extents(void *opaque, const char *metacontext, uint64_t offset,
 }
 
 static bool
-nbd_next_data(struct vrbd_source *s, uint64_t off, uint64_t *start,
-              uint64_t *end, int *err)
+nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
+                uint64_t *end, bool *data, int *err)
 {
     *err = 0;
+    *data = true;
     if (!s->has_status && off < s->size) {
         *start = off;
         *end = s->size;
@@ -72,7 +73,7 @@ nbd_next_data(struct vrbd_source *s, uint64_t off, uint64_t *start,
         if (nbd_block_status(s->nbd, span, off, cb, 0) < 0) {
             *err = nbd_get_errno() ? -nbd_get_errno() : -EIO;
             vrbd_error_set(VRBD_ERR_IO, -*err, NULL,
-                           "cannot map '%s' at byte %llu: %s", s->path,
+                           "cannot map '%s' at byte %llu: %s", s->name,
                            (unsigned long long)off, nbd_get_error());
             return false;
         }
@@ -92,21 +93,44 @@ nbd_next_data(struct vrbd_source *s, uint64_t off, uint64_t *start,
 }
 
 static int
-nbd_read(struct vrbd_source *s, void *buf, size_t len, uint64_t off)
+nbd_read(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
-    if (nbd_pread(s->nbd, buf, len, off, 0) < 0) {
-        int e = nbd_get_errno() ? nbd_get_errno() : EIO;
+    int e = 0;
 
-        vrbd_error_set(VRBD_ERR_IO, e, "check the image with qemu-img check",
-                       "cannot read '%s' (%s) at byte %llu: %s", s->path,
-                       s->format, (unsigned long long)off, nbd_get_error());
-        return -e;
-    }
+    if (nbd_pread(s->nbd, r->buf, r->len, r->off, 0) < 0)
+        e = nbd_get_errno() ? nbd_get_errno() : EIO;
+    vrbd_request_done(r, -e);
     return 0;
 }
 
+/* a read-only source */
+static int
+nbd_ep_write(struct vrbd_endpoint *s, struct vrbd_request *r)
+{
+    return -EROFS;
+}
+
+static int
+nbd_ep_flush(struct vrbd_endpoint *s)
+{
+    return -EROFS;
+}
+
 static void
-nbd_source_close(struct vrbd_source *s)
+nbd_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
+{
+    if (op == VRBD_OP_READ)
+        vrbd_error_set(VRBD_ERR_IO, -ret, "check the image with qemu-img check",
+                       "cannot read '%s' (%s) at byte %llu: %s", s->name,
+                       s->format, (unsigned long long)off,
+                       nbd_get_error() ? nbd_get_error() : strerror(-ret));
+    else
+        vrbd_error_set(VRBD_ERR_INTERNAL, -ret, NULL,
+                       "'%s' is opened read-only", s->name);
+}
+
+static void
+nbd_source_close(struct vrbd_endpoint *s)
 {
     if (s->nbd) {
         nbd_shutdown(s->nbd, 0);
@@ -115,9 +139,13 @@ nbd_source_close(struct vrbd_source *s)
     s->nbd = NULL;
 }
 
-static const struct vrbd_source_ops nbd_ops = {
-    .next_data = nbd_next_data,
+static const struct vrbd_endpoint_ops nbd_ops = {
+    .next_extent = nbd_next_extent,
     .read = nbd_read,
+    .write = nbd_ep_write,
+    .zero = nbd_ep_write,
+    .flush = nbd_ep_flush,
+    .error = nbd_error,
     .close = nbd_source_close,
 };
 
@@ -222,7 +250,7 @@ out:
 
 int
 vrbd_source_open_nbd(const char *path, const char *format,
-                     struct vrbd_source *s)
+                     struct vrbd_endpoint *s)
 {
     char *argv[] = {"qemu-nbd", "--read-only", "--format",   (char *)format,
                     "--shared", "1",           (char *)path, NULL};

@@ -1,34 +1,71 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * endpoint.h: the sources the copy engine reads, behind one table of
- * operations: a local raw file or block device (endpoint-file.c), and any
- * format QEMU reads, through qemu-nbd and libnbd (endpoint-nbd.c).
+ * endpoint.h: the copy engine's sources and destinations, behind one table
+ * of operations (extents, read, write, zero, flush): a local raw file or
+ * block device (endpoint-file.c), any format QEMU reads through qemu-nbd
+ * and libnbd (endpoint-nbd.c, source only), and an RBD image on any
+ * registered cluster, at a snapshot too (endpoint-rbd.c).
+ *
+ * Requests are asynchronous: an endpoint starts one and reports its end
+ * through vrbd_request_done(), from any thread, possibly before the start
+ * call returns (the file and NBD endpoints finish at once).  engine.c
+ * moves the data between two endpoints with many requests in flight.
  */
 #ifndef VRBD_ENDPOINT_H
 #define VRBD_ENDPOINT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
-struct vrbd_source;
+#include "vrbd.h"
 
-struct vrbd_source_ops {
-    /* The next extent at or after @off that may hold data: [*start,
-     * *end); false when only holes or zeros are left (or on error, with
-     * *err set to a negative errno). */
-    bool (*next_data)(struct vrbd_source *s, uint64_t off, uint64_t *start,
-                      uint64_t *end, int *err);
-    /* Read exactly @len bytes at @off: 0 or a negative errno. */
-    int (*read)(struct vrbd_source *s, void *buf, size_t len, uint64_t off);
-    void (*close)(struct vrbd_source *s);
+struct vrbd_endpoint;
+struct vrbd_engine;
+
+/* one request: a buffer and the range it covers */
+struct vrbd_request {
+    char *buf;
+    uint64_t off;
+    size_t len;
+    ssize_t ret; /* 0 or a negative errno, once done */
+    int phase;   /* the engine's: what the request does now */
+    bool busy;   /* started, its end not yet taken by the engine */
+    bool done;   /* its end reported */
+    struct vrbd_engine *engine;
 };
 
-struct vrbd_source {
-    const struct vrbd_source_ops *ops;
-    char *path;
+/* which operation failed, for the error op */
+enum vrbd_op { VRBD_OP_READ, VRBD_OP_WRITE, VRBD_OP_ZERO, VRBD_OP_FLUSH };
+
+struct vrbd_endpoint_ops {
+    /* The next extent at or after @off: [*start, *end), holding data, or
+     * (*data false) a range that is to read as zero on the destination;
+     * false when nothing is left (or on error, with *err a negative errno
+     * and the error set). */
+    bool (*next_extent)(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
+                        uint64_t *end, bool *data, int *err);
+    /* Start a request on r->buf, r->off, r->len; 0, or a negative errno
+     * when it could not start (then it never reports). */
+    int (*read)(struct vrbd_endpoint *ep, struct vrbd_request *r);
+    int (*write)(struct vrbd_endpoint *ep, struct vrbd_request *r);
+    int (*zero)(struct vrbd_endpoint *ep, struct vrbd_request *r);
+    /* Everything written is durable: 0 or a negative errno. */
+    int (*flush)(struct vrbd_endpoint *ep);
+    /* Set the error for a failed @op at @off (on the engine's thread). */
+    void (*error)(struct vrbd_endpoint *ep, enum vrbd_op op, int ret,
+                  uint64_t off);
+    void (*close)(struct vrbd_endpoint *ep);
+};
+
+struct vrbd_endpoint {
+    const struct vrbd_endpoint_ops *ops;
+    char *name;   /* for messages: a path or CLUSTER:POOL/IMAGE */
     char *format; /* "raw", "qcow2", ... */
     uint64_t size;
+    size_t obj_size; /* RBD: the object size; files: 0 */
     bool is_block;
     /* file */
     int fd;
@@ -36,7 +73,22 @@ struct vrbd_source {
     /* nbd */
     struct nbd_handle *nbd;
     bool has_status; /* the server maps allocation (base:allocation) */
+    /* rbd */
+    vrbd_cluster *cl;
+    char *pool;
+    void *img; /* rbd_image_t */
+    struct vrbd_extent *ext;
+    size_t n_ext, cur;
 };
+
+/* an extent of an RBD source: data, or (data false) a range without */
+struct vrbd_extent {
+    uint64_t off, len;
+    bool data;
+};
+
+/* Report the end of @r (any thread): @ret 0 or a negative errno. */
+void vrbd_request_done(struct vrbd_request *r, ssize_t ret);
 
 /*
  * Open @path read-only as @format: NULL or "auto" probes the image's
@@ -44,16 +96,69 @@ struct vrbd_source {
  * directly, anything else goes through qemu-nbd.  Errors name the file.
  */
 int vrbd_source_open(const char *path, const char *format,
-                     struct vrbd_source **out);
-void vrbd_source_close(struct vrbd_source *s);
+                     struct vrbd_endpoint **out);
+void vrbd_endpoint_close(struct vrbd_endpoint *ep);
 
-/* the two kinds, for vrbd_source_open */
-int vrbd_source_open_file(const char *path, struct vrbd_source *s);
+/* the kinds, for vrbd_source_open */
+int vrbd_source_open_file(const char *path, struct vrbd_endpoint *ep);
 int vrbd_source_open_nbd(const char *path, const char *format,
-                         struct vrbd_source *s);
+                         struct vrbd_endpoint *ep);
+
+/* A new file @path (O_EXCL, mode 0600) of @size bytes, all hole, as a
+ * destination. */
+int vrbd_dest_open_file(const char *path, uint64_t size,
+                        struct vrbd_endpoint **out);
+
+/*
+ * The open RBD image @img (rbd_image_t; it stays the caller's) as an
+ * endpoint; @display names it in messages, @pool lets a failed write name
+ * a full pool.  As a source its extents are mapped now: those changed
+ * since @from_snap (ranges that lost their data included) or, without it,
+ * the data extents, exact to the byte when @exact, else whole objects
+ * where the fast-diff map allows.  @map false: a destination only.
+ */
+int vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
+                      const char *display, bool map, const char *from_snap,
+                      bool exact, struct vrbd_endpoint **out);
 
 /* The format the first bytes of @path announce ("raw" when none); NULL
  * with an error when it cannot be read. */
 char *vrbd_source_probe(const char *path);
+
+/* ---- the engine (engine.c) ---- */
+
+struct vrbd_xfer {
+    unsigned queue_depth; /* 0: VRBD_XFER_QUEUE_DEPTH */
+    size_t chunk;         /* request size; requests never cross a multiple */
+    bool fresh;           /* the destination reads zero already */
+    uint64_t total;       /* for progress */
+    volatile int *cancel;
+    void (*progress)(uint64_t done, uint64_t total, void *opaque);
+    void *opaque;
+};
+
+#define VRBD_XFER_QUEUE_DEPTH 8
+#define VRBD_XFER_CHUNK ((size_t)2 << 20)
+
+/* The request size for an image of @obj_size: 2 MiB, or the object size
+ * when smaller, so that requests stay inside objects. */
+size_t vrbd_xfer_chunk(size_t obj_size);
+
+/*
+ * Copy every extent of @src to @dst: data is read and written unless it is
+ * all zeros (then skipped on a fresh destination, zeroed otherwise);
+ * ranges without data are zeroed.  -1 with the error set, or -EINTR
+ * (nothing set) when cancelled; in-flight requests are drained either way.
+ */
+int vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
+                  const struct vrbd_xfer *x, vrbd_copy_stats *stats);
+
+/* Read back every extent of @src from both endpoints and compare. */
+int vrbd_xfer_verify(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
+                     size_t chunk);
+
+/* One synchronous read through the ops: 0 or a negative errno. */
+int vrbd_endpoint_pread(struct vrbd_endpoint *ep, void *buf, size_t len,
+                        uint64_t off);
 
 #endif

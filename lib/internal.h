@@ -40,6 +40,9 @@ void vrbd_libvirt_init(void);
 /* Why @pool takes no more writes ("its quota of N bytes is reached"), or
  * NULL when it is not flagged full or the monitors cannot tell; free(). */
 char *vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool);
+#define VRBD_FULL_POOL_HINT                                                    \
+    "raise the quota (ceph osd pool set-quota) or free space in the pool, "    \
+    "then run it again"
 
 /* A connection to the registered cluster with @fsid (NOT_FOUND when none
  * has it); the caller frees it. */
@@ -48,6 +51,17 @@ vrbd_cluster *vrbd_cluster_by_fsid(vrbd_registry *reg, const char *fsid,
 
 /* The rados handle of @cl, owned by it. */
 rados_t vrbd_cluster_rados(vrbd_cluster *cl);
+
+/*
+ * Bulk transfer on @cl's handle from vrbd_cluster_bulk(cl, true) to the
+ * matching (cl, false) (they nest): librbd without its cache (which
+ * copies every write and reads ahead) and with zero-copy writes, so it
+ * sends from the caller's buffer, which must then stay untouched until
+ * the request ends.  librbd reads both when it opens an image and again
+ * on every refresh, so they hold for as long as such images are open;
+ * other images opened on the handle meanwhile get them too.
+ */
+void vrbd_cluster_bulk(vrbd_cluster *cl, bool on);
 
 void vrbd_log(vrbd_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

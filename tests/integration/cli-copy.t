@@ -21,8 +21,8 @@ import: identical, thin (holes and zeros are not written), verified
 
 export: identical and sparse
 
-  $ virt-rbd export vrbdt-$UNIQ/img out.raw | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
-  exported ceph:vrbdt-U/img -> out.raw: 1 GiB, 100 MiB of data (100 MiB written, rest zero or holes) in N s
+  $ virt-rbd export vrbdt-$UNIQ/img out.raw --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  exported ceph:vrbdt-U/img -> out.raw: 1 GiB, 100 MiB of data (100 MiB written, rest zero or holes) in N s, verified
   $ cmp src.raw out.raw && echo identical; stat -c '%a %s' out.raw; echo "allocated MiB: $(($(stat -c '%b*%B' out.raw) / 1048576))"
   identical
   600 1073741824

@@ -47,7 +47,7 @@ and nothing is made (the cluster would hold every write until the timeout)
   flagged after the stats came in
   $ virt-rbd import src.raw zdata:vrbdt-$UNIQ/quota 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: pool 'vrbdt-U' is full, its quota of 67108864 bytes is reached: nothing was imported
-  virt-rbd: hint: raise the quota (ceph osd pool set-quota) or free space in the pool, then run the import again
+  virt-rbd: hint: raise the quota (ceph osd pool set-quota) or free space in the pool, then run it again
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c quota
   0
   [1]

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * endpoint-rbd.c: an RBD image as a copy source or destination, with
+ * librbd AIO.  Its extents come from rbd_diff_iterate2: the data of the
+ * image, or what changed since a snapshot; zeroing uses
+ * rbd_aio_write_zeroes, since a partial discard would leave data under
+ * rbd_skip_partial_discard.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
+
+#include "endpoint.h"
+#include "internal.h"
+
+/* librbd's thread: hand the result over, nothing else */
+static void
+on_complete(rbd_completion_t c, void *arg)
+{
+    struct vrbd_request *r = arg;
+    ssize_t ret = rbd_aio_get_return_value(c);
+
+    rbd_aio_release(c);
+    vrbd_request_done(r, ret < 0 ? ret : 0); /* a read gives its length */
+}
+
+static int
+submit(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
+{
+    rbd_image_t img = ep->img;
+    rbd_completion_t c;
+    int ret;
+
+    ret = rbd_aio_create_completion(r, on_complete, &c);
+    if (ret < 0)
+        return ret;
+    ret = op == VRBD_OP_READ ? (int)rbd_aio_read(img, r->off, r->len, r->buf, c)
+          : op == VRBD_OP_WRITE
+              ? (int)rbd_aio_write(img, r->off, r->len, r->buf, c)
+              : rbd_aio_write_zeroes(img, r->off, r->len, c, 0, 0);
+    if (ret < 0)
+        rbd_aio_release(c);
+    return ret;
+}
+
+static int
+rbd_ep_read(struct vrbd_endpoint *ep, struct vrbd_request *r)
+{
+    return submit(ep, r, VRBD_OP_READ);
+}
+
+static int
+rbd_ep_write(struct vrbd_endpoint *ep, struct vrbd_request *r)
+{
+    return submit(ep, r, VRBD_OP_WRITE);
+}
+
+static int
+rbd_ep_zero(struct vrbd_endpoint *ep, struct vrbd_request *r)
+{
+    return submit(ep, r, VRBD_OP_ZERO);
+}
+
+static int
+rbd_ep_flush(struct vrbd_endpoint *ep)
+{
+    return rbd_flush(ep->img);
+}
+
+static bool
+rbd_ep_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
+                   uint64_t *end, bool *data, int *err)
+{
+    *err = 0;
+    /* callers go forward: start where the last call stopped */
+    if (ep->cur >= ep->n_ext || ep->ext[ep->cur].off > off)
+        ep->cur = 0;
+    for (size_t i = ep->cur; i < ep->n_ext; i++) {
+        const struct vrbd_extent *x = &ep->ext[i];
+
+        if (x->off + x->len <= off)
+            continue;
+        ep->cur = i;
+        *start = x->off < off ? off : x->off;
+        *end = x->off + x->len;
+        *data = x->data;
+        return true;
+    }
+    return false;
+}
+
+/* A failed write: a full pool blocks writes until the OSD op timeout, so
+ * a timeout (or EDQUOT/ENOSPC) is checked against the pool's flags and
+ * named as what it is. */
+static void
+rbd_ep_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
+{
+    CLEANUP_FREE char *why = NULL;
+
+    if (op == VRBD_OP_READ) {
+        vrbd_error_ceph(ret, NULL, "cannot read '%s' at byte %llu", ep->name,
+                        (unsigned long long)off);
+        return;
+    }
+    if (op == VRBD_OP_FLUSH) {
+        vrbd_error_ceph(ret, NULL, "cannot flush '%s'", ep->name);
+        return;
+    }
+    if (ret == -ETIMEDOUT || ret == -EDQUOT || ret == -ENOSPC)
+        why = vrbd_pool_full_reason(ep->cl, ep->pool);
+    if (why) {
+        vrbd_error_set(VRBD_ERR_IO, ret == -ETIMEDOUT ? EDQUOT : -ret,
+                       VRBD_FULL_POOL_HINT,
+                       "pool '%s' is full, %s: the write at byte %llu "
+                       "did not go through",
+                       ep->pool, why, (unsigned long long)off);
+        return;
+    }
+    vrbd_error_ceph(ret, NULL, "cannot write to '%s' at byte %llu", ep->name,
+                    (unsigned long long)off);
+}
+
+static void
+rbd_ep_close(struct vrbd_endpoint *ep)
+{
+    free(ep->ext);
+    ep->ext = NULL;
+    ep->n_ext = 0;
+}
+
+static const struct vrbd_endpoint_ops rbd_ops = {
+    .next_extent = rbd_ep_next_extent,
+    .read = rbd_ep_read,
+    .write = rbd_ep_write,
+    .zero = rbd_ep_zero,
+    .flush = rbd_ep_flush,
+    .error = rbd_ep_error,
+    .close = rbd_ep_close,
+};
+
+/* rbd_diff_iterate2 callback: neighbours of the same kind merge */
+static int
+add_extent(uint64_t off, size_t len, int exists, void *arg)
+{
+    struct vrbd_endpoint *ep = arg;
+    struct vrbd_extent *last = ep->n_ext ? &ep->ext[ep->n_ext - 1] : NULL;
+
+    if (last && last->data == !!exists && last->off + last->len == off) {
+        last->len += len;
+        return 0;
+    }
+    ep->ext = xreallocarray(ep->ext, ep->n_ext + 1, sizeof(*ep->ext));
+    ep->ext[ep->n_ext++] = (struct vrbd_extent){off, len, !!exists};
+    return 0;
+}
+
+int
+vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
+                  const char *display, bool map, const char *from_snap,
+                  bool exact, struct vrbd_endpoint **out)
+{
+    struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
+    rbd_image_info_t info;
+    uint64_t flags = 0;
+    int r;
+
+    *out = NULL;
+    ep->ops = &rbd_ops;
+    ep->fd = -1;
+    ep->cl = cl;
+    ep->pool = xstrdup(pool);
+    ep->img = img;
+    ep->name = xstrdup(display);
+    ep->format = xstrdup("raw");
+    r = rbd_stat(img, &info, sizeof(info));
+    if (r < 0) {
+        vrbd_error_ceph(r, NULL, "cannot read '%s'", display);
+        goto fail;
+    }
+    ep->size = info.size;
+    ep->obj_size = (size_t)info.obj_size;
+    if (map) {
+        bool whole = false;
+
+        /* with a valid fast-diff map, whole objects come from the map
+         * alone; exact extents keep a partly written object partly
+         * written (the object map still skips absent objects) */
+        if (!exact && !from_snap) {
+            rbd_get_flags(img, &flags);
+            whole = !(flags & RBD_FLAG_FAST_DIFF_INVALID);
+        }
+        r = rbd_diff_iterate2(img, from_snap, 0, info.size, 1, whole,
+                              add_extent, ep);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot map the extents of '%s'", display);
+            goto fail;
+        }
+        if (!from_snap) { /* only data: nothing to take away */
+            size_t k = 0;
+
+            for (size_t i = 0; i < ep->n_ext; i++)
+                if (ep->ext[i].data)
+                    ep->ext[k++] = ep->ext[i];
+            ep->n_ext = k;
+        }
+    }
+    *out = ep;
+    return 0;
+fail:
+    vrbd_endpoint_close(ep);
+    return -1;
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * engine.c: the data mover's one transfer loop, between any two endpoints
+ * (endpoint.h).  The calling thread starts requests and handles their
+ * ends; endpoints report ends from their own threads (librbd's callbacks)
+ * only by marking the request done and waking the loop, as QEMU's
+ * block/rbd.c does, so all buffer handling stays on one thread.
+ *
+ * Each request reads a chunk of the source (never crossing a multiple of
+ * the chunk size, so an RBD side sees requests inside its objects); a
+ * chunk of zeros is not written to a fresh destination and is zeroed on
+ * an existing one; ranges the source reports without data are zeroed.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "endpoint.h"
+#include "internal.h"
+
+enum { PH_READ, PH_WRITE, PH_ZERO };
+
+struct vrbd_engine {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    unsigned ndone; /* ends reported, not yet taken */
+};
+
+void
+vrbd_request_done(struct vrbd_request *r, ssize_t ret)
+{
+    struct vrbd_engine *e = r->engine;
+
+    pthread_mutex_lock(&e->lock);
+    r->ret = ret;
+    r->done = true;
+    e->ndone++;
+    pthread_cond_signal(&e->cond);
+    pthread_mutex_unlock(&e->lock);
+}
+
+static void
+engine_init(struct vrbd_engine *e)
+{
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_cond_init(&e->cond, NULL);
+    e->ndone = 0;
+}
+
+static void
+engine_fini(struct vrbd_engine *e)
+{
+    pthread_cond_destroy(&e->cond);
+    pthread_mutex_destroy(&e->lock);
+}
+
+/* Wait for a request that ended (one of @n must be busy) and take it. */
+static struct vrbd_request *
+wait_done(struct vrbd_engine *e, struct vrbd_request *reqs, unsigned n)
+{
+    struct vrbd_request *r = NULL;
+
+    pthread_mutex_lock(&e->lock);
+    while (e->ndone == 0)
+        pthread_cond_wait(&e->cond, &e->lock);
+    for (unsigned i = 0; i < n && !r; i++)
+        if (reqs[i].busy && reqs[i].done)
+            r = &reqs[i];
+    e->ndone--;
+    r->done = false;
+    r->busy = false;
+    pthread_mutex_unlock(&e->lock);
+    return r;
+}
+
+/* Start @r in its phase; on failure the error is set. */
+static int
+start(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
+      struct vrbd_request *r)
+{
+    struct vrbd_endpoint *ep = r->phase == PH_READ ? src : dst;
+    int ret;
+
+    r->busy = true;
+    r->done = false;
+    ret = r->phase == PH_READ    ? ep->ops->read(ep, r)
+          : r->phase == PH_WRITE ? ep->ops->write(ep, r)
+                                 : ep->ops->zero(ep, r);
+    if (ret < 0) {
+        r->busy = false;
+        ep->ops->error(ep,
+                       r->phase == PH_READ    ? VRBD_OP_READ
+                       : r->phase == PH_WRITE ? VRBD_OP_WRITE
+                                              : VRBD_OP_ZERO,
+                       ret, r->off);
+    }
+    return ret;
+}
+
+static bool
+all_zero(const char *buf, size_t len)
+{
+    static const char zero[4096];
+
+    while (len >= sizeof(zero)) {
+        if (memcmp(buf, zero, sizeof(zero)) != 0)
+            return false;
+        buf += sizeof(zero);
+        len -= sizeof(zero);
+    }
+    return memcmp(buf, zero, len) == 0;
+}
+
+size_t
+vrbd_xfer_chunk(size_t obj_size)
+{
+    return obj_size && obj_size < VRBD_XFER_CHUNK ? obj_size : VRBD_XFER_CHUNK;
+}
+
+int
+vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
+              const struct vrbd_xfer *x, vrbd_copy_stats *stats)
+{
+    unsigned n = x->queue_depth ? x->queue_depth : VRBD_XFER_QUEUE_DEPTH;
+    size_t chunk = x->chunk ? x->chunk : VRBD_XFER_CHUNK;
+    struct vrbd_request *reqs = xcalloc(n, sizeof(*reqs));
+    struct vrbd_engine e;
+    uint64_t off = 0, s = 0, end = 0, done = 0;
+    unsigned inflight = 0, next = 0;
+    bool data = true, more = true;
+    int ret = -1, err = 0;
+
+    engine_init(&e);
+    for (unsigned i = 0; i < n; i++) {
+        reqs[i].buf = xmalloc(chunk);
+        reqs[i].engine = &e;
+    }
+    for (;;) {
+        struct vrbd_request *r;
+
+        /* start a request in every free slot while extents are left */
+        while (more && inflight < n && !(x->cancel && *x->cancel)) {
+            uint64_t cut;
+
+            if (off >= end) {
+                more = src->ops->next_extent(src, off, &s, &end, &data, &err);
+                if (!more)
+                    break;
+                off = s > off ? s : off;
+            }
+            while (reqs[next].busy)
+                next = (next + 1) % n;
+            r = &reqs[next];
+            cut = (off / chunk + 1) * chunk;
+            r->off = off;
+            r->len = (size_t)((end < cut ? end : cut) - off);
+            r->phase = data ? PH_READ : PH_ZERO;
+            off += r->len;
+            if (start(src, dst, r) < 0)
+                goto drain;
+            inflight++;
+        }
+        if (err < 0)
+            goto drain;
+        if (inflight == 0)
+            break;
+        r = wait_done(&e, reqs, n);
+        if (r->ret < 0) {
+            inflight--;
+            (r->phase == PH_READ ? src : dst)
+                ->ops->error(r->phase == PH_READ ? src : dst,
+                             r->phase == PH_READ    ? VRBD_OP_READ
+                             : r->phase == PH_WRITE ? VRBD_OP_WRITE
+                                                    : VRBD_OP_ZERO,
+                             (int)r->ret, r->off);
+            goto drain;
+        }
+        if (r->phase == PH_READ) {
+            bool zero = all_zero(r->buf, r->len);
+
+            stats->data += r->len;
+            if (!zero || !x->fresh) {
+                /* zeros over old data must be written; a fresh
+                 * destination reads zero already */
+                r->phase = zero ? PH_ZERO : PH_WRITE;
+                if (start(src, dst, r) < 0) {
+                    inflight--;
+                    goto drain;
+                }
+                continue;
+            }
+            stats->zeroes += r->len;
+        } else if (r->phase == PH_WRITE) {
+            stats->written += r->len;
+        } else {
+            stats->discarded += r->len;
+        }
+        inflight--;
+        done += r->len;
+        if (x->progress)
+            x->progress(done, x->total, x->opaque);
+    }
+    if (x->cancel && *x->cancel) {
+        ret = -EINTR;
+        goto out;
+    }
+    err = dst->ops->flush(dst);
+    if (err < 0) {
+        dst->ops->error(dst, VRBD_OP_FLUSH, err, 0);
+        goto out;
+    }
+    ret = 0;
+    goto out;
+
+drain:
+    /* what is in flight ends before its buffer goes */
+    while (inflight > 0) {
+        wait_done(&e, reqs, n);
+        inflight--;
+    }
+out:
+    for (unsigned i = 0; i < n; i++)
+        free(reqs[i].buf);
+    free(reqs);
+    engine_fini(&e);
+    return ret;
+}
+
+int
+vrbd_endpoint_pread(struct vrbd_endpoint *ep, void *buf, size_t len,
+                    uint64_t off)
+{
+    struct vrbd_engine e;
+    struct vrbd_request r = {
+        .buf = buf, .off = off, .len = len, .engine = &e, .busy = true};
+    int ret;
+
+    engine_init(&e);
+    ret = ep->ops->read(ep, &r);
+    if (ret == 0) {
+        wait_done(&e, &r, 1);
+        ret = (int)r.ret;
+    }
+    engine_fini(&e);
+    return ret;
+}
+
+int
+vrbd_xfer_verify(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
+                 size_t chunk)
+{
+    CLEANUP_FREE char *a = xmalloc(chunk);
+    CLEANUP_FREE char *b = xmalloc(chunk);
+    uint64_t off = 0, s, end;
+    bool data;
+    int err = 0, r;
+
+    while (src->ops->next_extent(src, off, &s, &end, &data, &err)) {
+        for (uint64_t o = s; o < end;) {
+            size_t len = (size_t)(end - o < chunk ? end - o : chunk);
+
+            if ((r = vrbd_endpoint_pread(src, a, len, o)) < 0) {
+                src->ops->error(src, VRBD_OP_READ, r, o);
+                return -1;
+            }
+            if ((r = vrbd_endpoint_pread(dst, b, len, o)) < 0) {
+                dst->ops->error(dst, VRBD_OP_READ, r, o);
+                return -1;
+            }
+            if (memcmp(a, b, len) != 0)
+                return vrbd_error_set(VRBD_ERR_IO, EIO, "run it again",
+                                      "verification failed: '%s' differs "
+                                      "from '%s' at byte %llu",
+                                      dst->name, src->name,
+                                      (unsigned long long)o);
+            o += len;
+        }
+        off = end;
+    }
+    return err < 0 ? -1 : 0;
+}

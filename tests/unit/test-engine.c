@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-engine.c: the data mover's transfer loop (lib/engine.c) between two
+ * in-memory endpoints whose requests end on other threads, after a random
+ * delay, out of order, as librbd's do: what lands where, what is skipped,
+ * how requests are cut, how many are in flight, and that a failure or a
+ * cancel returns only once nothing is in flight.  (The real endpoints are
+ * tested against the lab in tests/integration.)
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+#include "harness.h"
+#include "internal.h"
+
+#define MiB (1024u * 1024u)
+
+struct mem {
+    struct vrbd_endpoint ep; /* first: the engine hands this back */
+    char *data;
+    struct vrbd_extent *ext;
+    size_t n_ext;
+    bool async;
+    uint64_t fail_write_at; /* UINT64_MAX: none */
+    int inflight, max_inflight;
+    bool crossed; /* a request crossed a multiple of the chunk */
+    size_t chunk;
+    uint64_t zeroed;
+    pthread_mutex_t lock;
+};
+
+struct job {
+    struct mem *m;
+    struct vrbd_request *r;
+    enum vrbd_op op;
+};
+
+static void
+finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
+{
+    ssize_t ret = 0;
+
+    if (op == VRBD_OP_READ)
+        memcpy(r->buf, m->data + r->off, r->len);
+    else if (op == VRBD_OP_WRITE && r->off == m->fail_write_at)
+        ret = -EIO;
+    else if (op == VRBD_OP_WRITE)
+        memcpy(m->data + r->off, r->buf, r->len);
+    else
+        memset(m->data + r->off, 0, r->len);
+    pthread_mutex_lock(&m->lock);
+    m->inflight--;
+    if (op == VRBD_OP_ZERO)
+        m->zeroed += r->len;
+    pthread_mutex_unlock(&m->lock);
+    vrbd_request_done(r, ret);
+}
+
+static void *
+later(void *arg)
+{
+    struct job *j = arg;
+
+    usleep((useconds_t)(rand() % 300));
+    finish(j->m, j->r, j->op);
+    free(j);
+    return NULL;
+}
+
+static int
+mem_start(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
+{
+    struct mem *m = (struct mem *)ep;
+    pthread_t t;
+
+    pthread_mutex_lock(&m->lock);
+    if (++m->inflight > m->max_inflight)
+        m->max_inflight = m->inflight;
+    if (m->chunk && r->off / m->chunk != (r->off + r->len - 1) / m->chunk)
+        m->crossed = true;
+    pthread_mutex_unlock(&m->lock);
+    if (!m->async) {
+        finish(m, r, op);
+        return 0;
+    }
+    {
+        struct job *j = malloc(sizeof(*j));
+
+        *j = (struct job){m, r, op};
+        if (pthread_create(&t, NULL, later, j) != 0)
+            abort();
+        pthread_detach(t);
+    }
+    return 0;
+}
+
+static int
+mem_read(struct vrbd_endpoint *ep, struct vrbd_request *r)
+{
+    return mem_start(ep, r, VRBD_OP_READ);
+}
+
+static int
+mem_write(struct vrbd_endpoint *ep, struct vrbd_request *r)
+{
+    return mem_start(ep, r, VRBD_OP_WRITE);
+}
+
+static int
+mem_zero(struct vrbd_endpoint *ep, struct vrbd_request *r)
+{
+    return mem_start(ep, r, VRBD_OP_ZERO);
+}
+
+static int
+mem_flush(struct vrbd_endpoint *ep)
+{
+    return 0;
+}
+
+static bool
+mem_next(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start, uint64_t *end,
+         bool *data, int *err)
+{
+    struct mem *m = (struct mem *)ep;
+
+    *err = 0;
+    for (size_t i = 0; i < m->n_ext; i++)
+        if (m->ext[i].off + m->ext[i].len > off) {
+            *start = m->ext[i].off > off ? m->ext[i].off : off;
+            *end = m->ext[i].off + m->ext[i].len;
+            *data = m->ext[i].data;
+            return true;
+        }
+    return false;
+}
+
+static void
+mem_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
+{
+    vrbd_error_set(VRBD_ERR_IO, -ret, NULL, "mem: op %d failed at %llu",
+                   (int)op, (unsigned long long)off);
+}
+
+static const struct vrbd_endpoint_ops mem_ops = {
+    .next_extent = mem_next,
+    .read = mem_read,
+    .write = mem_write,
+    .zero = mem_zero,
+    .flush = mem_flush,
+    .error = mem_error,
+};
+
+static void
+mem_init(struct mem *m, const char *name, size_t size, bool async)
+{
+    memset(m, 0, sizeof(*m));
+    m->ep.ops = &mem_ops;
+    m->ep.name = (char *)name;
+    m->ep.size = size;
+    m->data = calloc(1, size);
+    m->async = async;
+    m->fail_write_at = UINT64_MAX;
+    pthread_mutex_init(&m->lock, NULL);
+}
+
+static void
+mem_fini(struct mem *m)
+{
+    free(m->data);
+    pthread_mutex_destroy(&m->lock);
+}
+
+/* 16 MiB: data [0, 5M) with zeros at [2M, 4M), data [8M+100, 9M+7),
+ * a range without data at [12M, 13M) */
+static struct vrbd_extent layout[] = {
+    {0, 5 * MiB, true},
+    {8 * MiB + 100, MiB - 93, true},
+    {12 * MiB, MiB, false},
+};
+
+static void
+fill_source(struct mem *s)
+{
+    srand(7);
+    for (size_t i = 0; i < s->ep.size; i++)
+        s->data[i] = (char)(rand() | 1); /* never zero */
+    memset(s->data + 2 * MiB, 0, 2 * MiB);
+    memset(s->data + 12 * MiB, 0, MiB); /* what it reads as there */
+    s->ext = layout;
+    s->n_ext = sizeof(layout) / sizeof(layout[0]);
+}
+
+/* the destination equals the source inside every extent */
+static bool
+same_in_extents(const struct mem *s, const struct mem *d)
+{
+    for (size_t i = 0; i < s->n_ext; i++)
+        if (memcmp(s->data + s->ext[i].off, d->data + s->ext[i].off,
+                   s->ext[i].len) != 0)
+            return false;
+    return true;
+}
+
+TEST(fresh_destination_gets_the_data_and_no_zeros)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 4, .chunk = MiB, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    s.chunk = d.chunk = MiB;
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(same_in_extents(&s, &d));
+    /* outside the extents nothing was written */
+    CHECK(d.data[6 * MiB] == 0 && d.data[8 * MiB + 99] == 0 &&
+          d.data[9 * MiB + 7] == 0);
+    CHECK_U64(st.data, 5 * MiB + MiB - 93);
+    CHECK_U64(st.zeroes, 2 * MiB);
+    CHECK_U64(st.written, 3 * MiB + MiB - 93);
+    CHECK_U64(st.discarded, MiB); /* the range without data is zeroed */
+    CHECK(!s.crossed && !d.crossed);
+    CHECK(s.max_inflight + d.max_inflight > 1);
+    CHECK(s.max_inflight <= 4 && d.max_inflight <= 4);
+    CHECK(s.inflight == 0 && d.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(existing_destination_gets_zeros_written)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 3, .chunk = MiB, .fresh = false};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    memset(d.data, 0xaa, 16 * MiB);
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(same_in_extents(&s, &d));
+    CHECK_U64(st.zeroes, 0);
+    CHECK_U64(st.discarded, 3 * MiB);
+    CHECK_U64(d.zeroed, 3 * MiB);
+    /* outside the extents the old data stays */
+    CHECK((unsigned char)d.data[6 * MiB] == 0xaa);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(synchronous_endpoints_work_with_the_default_settings)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, false);
+    mem_init(&d, "dst", 16 * MiB, false);
+    fill_source(&s);
+    s.chunk = VRBD_XFER_CHUNK;
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(same_in_extents(&s, &d));
+    CHECK(!s.crossed);
+    CHECK(vrbd_xfer_verify(&s.ep, &d.ep, MiB) == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(a_failed_write_stops_it_with_nothing_in_flight)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 8, .chunk = 256 * 1024, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    d.fail_write_at = MiB;
+    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
+    CHECK_STR(vrbd_error_last()->message, "mem: op 1 failed at 1048576");
+    /* every request ended before the buffers went */
+    CHECK(s.inflight == 0 && d.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+static volatile int stop;
+
+static void
+cancel_after_a_while(uint64_t done, uint64_t total, void *opaque)
+{
+    if (done >= 2 * MiB)
+        stop = 1;
+}
+
+TEST(a_cancel_drains_and_says_so)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 4,
+                          .chunk = 256 * 1024,
+                          .fresh = true,
+                          .cancel = &stop,
+                          .progress = cancel_after_a_while};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    stop = 0;
+    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -EINTR);
+    CHECK(st.data < 5 * MiB);
+    CHECK(s.inflight == 0 && d.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(verify_names_the_first_differing_byte)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    REQUIRE(vrbd_xfer_verify(&s.ep, &d.ep, MiB) == 0);
+    d.data[8 * MiB + 4242] ^= 1;
+    CHECK(vrbd_xfer_verify(&s.ep, &d.ep, MiB) == -1);
+    CHECK_STR(vrbd_error_last()->message,
+              "verification failed: 'dst' differs from 'src' at byte 8388708");
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(requests_fit_in_objects)
+{
+    CHECK_U64(vrbd_xfer_chunk(4 * MiB), 2 * MiB);
+    CHECK_U64(vrbd_xfer_chunk(32 * MiB), 2 * MiB);
+    CHECK_U64(vrbd_xfer_chunk(MiB), MiB);
+    CHECK_U64(vrbd_xfer_chunk(64 * 1024), 64 * 1024);
+    CHECK_U64(vrbd_xfer_chunk(0), 2 * MiB);
+}
+
+int
+main(void)
+{
+    RUN(fresh_destination_gets_the_data_and_no_zeros);
+    RUN(existing_destination_gets_zeros_written);
+    RUN(synchronous_endpoints_work_with_the_default_settings);
+    RUN(a_failed_write_stops_it_with_nothing_in_flight);
+    RUN(a_cancel_drains_and_says_so);
+    RUN(verify_names_the_first_differing_byte);
+    RUN(requests_fit_in_objects);
+    return harness_done();
+}
