@@ -25,6 +25,9 @@ static const cli_opt import_opts[] = {
      "vpc"},
     {"verify", 0, NULL, "read the image back and compare before renaming"},
     {"force", 0, NULL, "replace an existing image"},
+    {"resume", 0, NULL,
+     "continue an interrupted import of the same file; keep the partial "
+     "image if interrupted"},
     {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
     {NULL, 0, NULL, NULL},
 };
@@ -126,11 +129,17 @@ print_stats(const cli_ctx *ctx, const char *what, const char *from,
                                json_object_new_double(st->seconds));
         json_object_object_add(o, "verified",
                                json_object_new_boolean(st->verified));
+        json_object_object_add(o, "resumed_from",
+                               json_object_new_uint64(st->resumed_from));
         /* one event per line, like the progress events before it */
         puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
         json_object_put(o);
         return;
     }
+    if (st->resumed_from)
+        printf("resumed at byte %llu (%s)\n",
+               (unsigned long long)st->resumed_from,
+               vrbd_size_format(st->resumed_from, a, sizeof(a)));
     printf("%s %s -> %s: %s, %s of data (%s written, rest zero or holes) "
            "in %.1f s, %s/s%s\n",
            what, from, to, vrbd_size_format(st->size, a, sizeof(a)),
@@ -147,6 +156,7 @@ run_import(cli_ctx *ctx)
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.verify = cli_flag(ctx, "verify"),
                         .force = cli_flag(ctx, "force"),
+                        .resume = cli_flag(ctx, "resume"),
                         .format = cli_opt_value(ctx, "format"),
                         .cancel = &cancelled,
                         .progress = show_progress,
@@ -310,7 +320,10 @@ const cli_cmd cli_cmds_copy[] = {
      "zero runs are not written, so the image stays thin; writes are cut at\n"
      "object boundaries with many in flight.  The image is written under a\n"
      "temporary name and renamed only when complete (and verified with\n"
-     "--verify).  Ctrl-C drains what is in flight and leaves nothing.  An\n"
+     "--verify).  Ctrl-C drains what is in flight and leaves nothing; with\n"
+     "--resume it keeps the partial image, and a later import of the same\n"
+     "file with --resume goes on where it stopped (also after a crash: the\n"
+     "temporary image records its progress every 64 MiB).  An\n"
      "existing image is replaced only with --force.  A progress bar shows\n"
      "on a terminal; --json prints JSON lines (progress events, then done).",
      import_opts, run_import},

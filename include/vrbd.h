@@ -945,6 +945,8 @@ typedef struct vrbd_copy_opts {
     bool verify;          /* read the target back and compare */
     bool force;           /* replace an existing target */
     bool incremental;     /* copy: bring an existing target up to @SNAP */
+    bool resume;          /* import: continue an interrupted import of the same
+                           * source, and keep the partial image if interrupted */
     const char *format;   /* import: raw, qcow2, vmdk...; NULL: probe */
     volatile int *cancel; /* set (from a signal handler) to stop */
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
@@ -959,7 +961,8 @@ typedef struct vrbd_copy_stats {
     uint64_t discarded; /* copy: bytes zeroed on an existing target */
     double seconds;
     bool verified;
-    char from_snap[256]; /* copy --incremental: the common snapshot */
+    char from_snap[256];   /* copy --incremental: the common snapshot */
+    uint64_t resumed_from; /* import --resume: where it went on from */
 } vrbd_copy_stats;
 
 /*

@@ -8,7 +8,10 @@
  * safety around it: a temporary name renamed only when complete (and
  * verified when asked), the refusals, the cleanup.
  *
- * Not here yet: --resume, stdin/stdout.
+ * An import marks its temporary image with how far it got, so that an
+ * interrupted or killed one can be continued (--resume).
+ *
+ * Not here yet: stdin/stdout, resuming a copy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +48,166 @@ xfer_opts(const vrbd_copy_opts *opts, size_t obj_size, bool fresh,
     };
 }
 
+/*
+ * An import in progress is marked in its temporary image's metadata:
+ * "done=N" (everything below byte N is written) and what identifies the
+ * source: its size, format, path, inode and modification time.  A later
+ * import with --resume of the same source to the same image continues
+ * from N; the mark goes before the rename.
+ */
+#define INCOMPLETE_KEY "virt-rbd.incomplete"
+#define IMPORT_PREFIX ".virt-rbd-import."
+
+static char *
+source_ident(const char *path, const struct vrbd_endpoint *src)
+{
+    CLEANUP_FREE char *abs = realpath(path, NULL);
+    struct stat st = {0};
+
+    stat(path, &st);
+    return xasprintf("size=%llu format=%s ino=%llu mtime=%lld.%09ld path=%s",
+                     (unsigned long long)src->size, src->format,
+                     (unsigned long long)st.st_ino,
+                     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                     abs ? abs : path);
+}
+
+struct mark {
+    rbd_image_t img;
+    const char *ident;
+};
+
+/* the engine's checkpoint: a failed update only makes a resume start
+ * earlier */
+static void
+mark_done(uint64_t safe, void *opaque)
+{
+    struct mark *m = opaque;
+    CLEANUP_FREE char *v =
+        xasprintf("done=%llu %s", (unsigned long long)safe, m->ident);
+
+    rbd_metadata_set(m->img, INCOMPLETE_KEY, v);
+}
+
+/* seconds to wait for a killed import's watch to go: the OSDs' default
+ * osd_client_watch_timeout is 30 */
+#define WATCH_WAIT 35
+
+/* whether a client other than this read-only one has @img open */
+static bool
+watched(rbd_image_t img)
+{
+    rbd_image_watcher_t w[8];
+    size_t nw = 8;
+    int r = rbd_watchers_list(img, w, &nw);
+
+    if (r == -ERANGE)
+        return true;
+    if (r < 0)
+        return false;
+    rbd_watchers_list_cleanup(w, nw);
+    return nw > 0;
+}
+
+/*
+ * The temporary image of an earlier import of @ident to @image in @io, to
+ * continue: its name in *@name and where it stopped in *@done (*@name NULL:
+ * none).  Partial imports of the same image from another source, or from
+ * this one before it changed, are removed.  One still open elsewhere is
+ * an import that is running: refused.
+ */
+static int
+find_partial(rados_ioctx_t io, const char *image, const char *ident,
+             char **name, uint64_t *done)
+{
+    CLEANUP_FREE char *prefix = xasprintf(IMPORT_PREFIX "%s.", image);
+    rbd_image_spec_t *imgs = NULL;
+    size_t n = 64;
+    int r;
+
+    *name = NULL;
+    for (;;) {
+        imgs = xreallocarray(imgs, n, sizeof(*imgs));
+        r = rbd_list2(io, imgs, &n);
+        if (r != -ERANGE)
+            break;
+    }
+    if (r < 0) {
+        free(imgs);
+        return vrbd_error_ceph(r, NULL, "cannot list the images of the pool");
+    }
+    for (size_t i = 0; i < n && r >= 0; i++) {
+        const char *nm = imgs[i].name;
+        rbd_image_t img;
+        char val[4096];
+        size_t vlen = sizeof(val);
+        unsigned long long d = 0;
+        int pos = 0;
+        bool mine, busy = false;
+
+        if (strncmp(nm, prefix, strlen(prefix)) != 0 ||
+            strspn(nm + strlen(prefix), "0123456789") !=
+                strlen(nm + strlen(prefix)))
+            continue;
+        if (rbd_open_read_only(io, nm, &img, NULL) < 0)
+            continue;
+        if (rbd_metadata_get(img, INCOMPLETE_KEY, val, &vlen) < 0) {
+            rbd_close(img);
+            continue;
+        }
+        mine = sscanf(val, "done=%llu %n", &d, &pos) == 1 && pos > 0 &&
+               strcmp(val + pos, ident) == 0;
+        /* open elsewhere: an import that runs (its mark moves on), or
+         * one that was killed, whose watch the OSDs drop within
+         * osd_client_watch_timeout */
+        for (int t = 0; watched(img); t++) {
+            char now[sizeof(val)];
+            size_t nlen = sizeof(now);
+
+            if (!mine || t == WATCH_WAIT ||
+                (rbd_metadata_get(img, INCOMPLETE_KEY, now, &nlen) == 0 &&
+                 strcmp(now, val) != 0)) {
+                busy = true;
+                break;
+            }
+            if (t == 0)
+                vrbd_warn("'%s' is open elsewhere: waiting up to %d s for "
+                          "the watch of a stopped import to expire",
+                          nm, WATCH_WAIT);
+            sleep(1);
+        }
+        rbd_close(img);
+        if (busy && mine) {
+            r = vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                               "wait for it, or stop it first",
+                               "an import to '%s' is running: its "
+                               "temporary image '%s' is open",
+                               image, nm);
+            break;
+        }
+        if (busy) /* another source's, running: not ours to touch */
+            continue;
+        if (mine && !*name) {
+            *name = xstrdup(nm);
+            *done = d;
+            continue;
+        }
+        vrbd_warn("removing '%s', a partial import from another source "
+                  "or an older state of this one",
+                  nm);
+        if (rbd_remove(io, nm) < 0)
+            vrbd_warn("cannot remove '%s': remove it with virt-rbd vol rm", nm);
+    }
+    rbd_image_spec_list_cleanup(imgs, n);
+    free(imgs);
+    if (r < 0) {
+        free(*name);
+        *name = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 int
 vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
                  const vrbd_copy_opts *opts, vrbd_copy_stats *stats)
@@ -52,9 +215,12 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     CLEANUP_FREE char *final = NULL;
     CLEANUP_FREE char *tmp = NULL;
     CLEANUP_FREE char *old = NULL;
+    CLEANUP_FREE char *ident = NULL;
     struct vrbd_endpoint *src = NULL, *dep = NULL;
     vrbd_spec tspec = *dst;
     struct vrbd_xfer x;
+    struct mark mark = {0};
+    uint64_t start = 0;
     rados_ioctx_t io = NULL;
     rbd_image_t img = NULL;
     uint64_t size = 0;
@@ -120,13 +286,18 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
             goto cleanup;
         }
     }
-    tmp = xasprintf(".virt-rbd-import.%s.%d", dst->image, (int)getpid());
-    tspec.image = tmp;
-    {
-        vrbd_volume_create_opts co = {.size = size};
+    ident = source_ident(path, src);
+    if (opts->resume && find_partial(io, dst->image, ident, &tmp, &start) < 0)
+        goto cleanup;
+    if (!tmp) {
+        tmp = xasprintf(IMPORT_PREFIX "%s.%d", dst->image, (int)getpid());
+        tspec.image = tmp;
+        {
+            vrbd_volume_create_opts co = {.size = size};
 
-        if (vrbd_volume_create(cl, &tspec, &co) < 0)
-            goto cleanup;
+            if (vrbd_volume_create(cl, &tspec, &co) < 0)
+                goto cleanup;
+        }
     }
     created = true;
     r = rbd_open(io, tmp, &img, NULL);
@@ -135,15 +306,22 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         vrbd_error_ceph(r, NULL, "cannot open '%s'", tmp);
         goto cleanup;
     }
+    mark.img = img;
+    mark.ident = ident;
+    mark_done(start, &mark);
+    stats->resumed_from = start;
     if (vrbd_rbd_endpoint(cl, dst->pool, img, final, false, NULL, false, &dep) <
         0)
         goto cleanup;
     stats->size = size;
     x = xfer_opts(opts, dep->obj_size, true, size);
+    x.start = start;
+    x.checkpoint = mark_done;
+    x.checkpoint_opaque = &mark;
+    x.checkpoint_every = 64 << 20;
     r = vrbd_xfer_run(src, dep, &x, stats);
     if (r == -EINTR)
-        vrbd_error_set(VRBD_ERR_IO, EINTR, "run it again",
-                       "import of '%s' interrupted: nothing was imported",
+        vrbd_error_set(VRBD_ERR_IO, EINTR, NULL, "import of '%s' interrupted",
                        path);
     if (r < 0)
         goto cleanup;
@@ -154,6 +332,11 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     }
     vrbd_endpoint_close(dep);
     dep = NULL;
+    r = rbd_metadata_remove(img, INCOMPLETE_KEY);
+    if (r < 0) {
+        vrbd_error_ceph(r, NULL, "cannot mark '%s' complete", tmp);
+        goto cleanup;
+    }
     rbd_close(img);
     img = NULL;
     /* the old image steps aside before the new one takes its name, and
@@ -200,7 +383,23 @@ cleanup:
         CLEANUP_FREE char *msg = xstrdup(saved.message);
         CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
 
-        remove_image(io, tmp);
+        /* with --resume the partial image stays, marked, for the next
+         * run; without, nothing is left (a removal that fails leaves it
+         * marked too) */
+        if (opts->resume) {
+            free(hint);
+            hint = xstrdup("run the same import with --resume to continue");
+            free(msg);
+            msg = xasprintf("%s; the partial image '%s' is kept", saved.message,
+                            tmp);
+        } else if (remove_image(io, tmp) == 0) {
+            if (saved.errnum == EINTR) {
+                free(msg);
+                msg = xasprintf("%s: nothing was imported", saved.message);
+                free(hint);
+                hint = xstrdup("run it again");
+            }
+        }
         vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
     }
     if (io)

@@ -132,9 +132,16 @@ struct vrbd_xfer {
     size_t chunk;         /* request size; requests never cross a multiple */
     bool fresh;           /* the destination reads zero already */
     uint64_t total;       /* for progress */
+    uint64_t start;       /* begin at this offset (a resumed transfer) */
     volatile int *cancel;
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;
+    /* Called every @checkpoint_every bytes done, and once more when the
+     * transfer stops early (failed or cancelled, after the drain), with
+     * an offset below which everything is on the destination. */
+    void (*checkpoint)(uint64_t safe, void *opaque);
+    void *checkpoint_opaque;
+    uint64_t checkpoint_every;
 };
 
 #define VRBD_XFER_QUEUE_DEPTH 8

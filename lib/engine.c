@@ -110,6 +110,19 @@ all_zero(const char *buf, size_t len)
     return memcmp(buf, zero, len) == 0;
 }
 
+/* Below what offset everything issued has ended: the lowest offset still
+ * in flight, else the next to issue. */
+static uint64_t
+low_water(const struct vrbd_request *reqs, unsigned n, uint64_t next)
+{
+    uint64_t low = next;
+
+    for (unsigned i = 0; i < n; i++)
+        if (reqs[i].busy && reqs[i].off < low)
+            low = reqs[i].off;
+    return low;
+}
+
 size_t
 vrbd_xfer_chunk(size_t obj_size)
 {
@@ -124,7 +137,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
     size_t chunk = x->chunk ? x->chunk : VRBD_XFER_CHUNK;
     struct vrbd_request *reqs = xcalloc(n, sizeof(*reqs));
     struct vrbd_engine e;
-    uint64_t off = 0, s = 0, end = 0, done = 0;
+    uint64_t off = x->start, s = 0, end = 0, done = 0, since = 0, safe = 0;
     unsigned inflight = 0, next = 0;
     bool data = true, more = true;
     int ret = -1, err = 0;
@@ -155,17 +168,23 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
             r->len = (size_t)((end < cut ? end : cut) - off);
             r->phase = data ? PH_READ : PH_ZERO;
             off += r->len;
-            if (start(src, dst, r) < 0)
+            if (start(src, dst, r) < 0) {
+                safe = low_water(reqs, n, r->off);
                 goto drain;
+            }
             inflight++;
         }
-        if (err < 0)
+        if (err < 0) {
+            safe = low_water(reqs, n, off);
             goto drain;
+        }
         if (inflight == 0)
             break;
         r = wait_done(&e, reqs, n);
         if (r->ret < 0) {
             inflight--;
+            safe = low_water(reqs, n, off);
+            safe = r->off < safe ? r->off : safe;
             (r->phase == PH_READ ? src : dst)
                 ->ops->error(r->phase == PH_READ ? src : dst,
                              r->phase == PH_READ    ? VRBD_OP_READ
@@ -184,6 +203,8 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                 r->phase = zero ? PH_ZERO : PH_WRITE;
                 if (start(src, dst, r) < 0) {
                     inflight--;
+                    safe = low_water(reqs, n, off);
+                    safe = r->off < safe ? r->off : safe;
                     goto drain;
                 }
                 continue;
@@ -196,10 +217,17 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
         }
         inflight--;
         done += r->len;
+        since += r->len;
         if (x->progress)
-            x->progress(done, x->total, x->opaque);
+            x->progress(x->start + done, x->total, x->opaque);
+        if (x->checkpoint && since >= x->checkpoint_every) {
+            since = 0;
+            x->checkpoint(low_water(reqs, n, off), x->checkpoint_opaque);
+        }
     }
     if (x->cancel && *x->cancel) {
+        if (x->checkpoint)
+            x->checkpoint(off, x->checkpoint_opaque);
         ret = -EINTR;
         goto out;
     }
@@ -217,6 +245,8 @@ drain:
         wait_done(&e, reqs, n);
         inflight--;
     }
+    if (x->checkpoint)
+        x->checkpoint(safe, x->checkpoint_opaque);
 out:
     for (unsigned i = 0; i < n; i++)
         free(reqs[i].buf);

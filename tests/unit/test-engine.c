@@ -337,6 +337,100 @@ TEST(verify_names_the_first_differing_byte)
     mem_fini(&d);
 }
 
+struct marks {
+    uint64_t last;
+    unsigned n;
+    bool backwards;
+};
+
+static void
+on_checkpoint(uint64_t safe, void *opaque)
+{
+    struct marks *m = opaque;
+
+    if (m->n && safe < m->last)
+        m->backwards = true;
+    m->last = safe;
+    m->n++;
+}
+
+/* the destination equals the source below @upto, inside the extents */
+static bool
+same_below(const struct mem *s, const struct mem *d, uint64_t upto)
+{
+    for (size_t i = 0; i < s->n_ext; i++) {
+        uint64_t a = s->ext[i].off, b = a + s->ext[i].len;
+
+        if (b > upto)
+            b = upto;
+        if (a < b && memcmp(s->data + a, d->data + a, b - a) != 0)
+            return false;
+    }
+    return true;
+}
+
+TEST(checkpoints_say_what_is_safe_after_a_failure)
+{
+    struct mem s, d;
+    struct marks m = {0};
+    struct vrbd_xfer x = {.queue_depth = 8,
+                          .chunk = 128 * 1024,
+                          .fresh = true,
+                          .checkpoint = on_checkpoint,
+                          .checkpoint_opaque = &m,
+                          .checkpoint_every = 256 * 1024};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    d.fail_write_at = 8 * MiB + 100; /* the second extent's first write */
+    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
+    CHECK(m.n > 2);
+    CHECK(!m.backwards);
+    /* the last word, after the drain: not past the failed write, and
+     * everything below it is there */
+    CHECK(m.last <= 8 * MiB + 100);
+    CHECK(same_below(&s, &d, m.last));
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(a_resumed_transfer_starts_where_it_is_told)
+{
+    struct mem s, d;
+    struct marks m = {0};
+    struct vrbd_xfer x = {.queue_depth = 4,
+                          .chunk = 256 * 1024,
+                          .fresh = true,
+                          .cancel = &stop,
+                          .progress = cancel_after_a_while,
+                          .checkpoint = on_checkpoint,
+                          .checkpoint_opaque = &m,
+                          .checkpoint_every = 1 << 30};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    stop = 0;
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -EINTR);
+    CHECK(m.n == 1); /* only the final word */
+    CHECK(m.last >= 2 * MiB && m.last < 5 * MiB);
+    CHECK(same_below(&s, &d, m.last));
+    CHECK(!same_in_extents(&s, &d));
+    /* go on from there: the rest arrives, and nothing is read twice */
+    x.start = m.last;
+    x.cancel = NULL;
+    x.progress = NULL;
+    memset(&st, 0, sizeof(st));
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(same_in_extents(&s, &d));
+    CHECK_U64(st.data, 5 * MiB - m.last + MiB - 93);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
 TEST(requests_fit_in_objects)
 {
     CHECK_U64(vrbd_xfer_chunk(4 * MiB), 2 * MiB);
@@ -355,6 +449,8 @@ main(void)
     RUN(a_failed_write_stops_it_with_nothing_in_flight);
     RUN(a_cancel_drains_and_says_so);
     RUN(verify_names_the_first_differing_byte);
+    RUN(checkpoints_say_what_is_safe_after_a_failure);
+    RUN(a_resumed_transfer_starts_where_it_is_told);
     RUN(requests_fit_in_objects);
     return harness_done();
 }
