@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <string.h>
@@ -70,10 +71,106 @@ pread_all(int fd, void *buf, size_t len, uint64_t off)
     return 0;
 }
 
+/*
+ * Reads of a source run on READERS threads, so that several are in flight
+ * (a block device read cold goes to the disk, or for a loop device to its
+ * file, one request at a time otherwise) and the engine's thread is free
+ * meanwhile.
+ */
+#define READERS 4
+
+struct readers {
+    pthread_t t[READERS];
+    unsigned n;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct vrbd_request **q; /* a ring of queued requests */
+    size_t cap, head, len;
+    bool stop;
+    int fd;
+};
+
+static void *
+reader(void *arg)
+{
+    struct readers *rd = arg;
+
+    for (;;) {
+        struct vrbd_request *r;
+
+        pthread_mutex_lock(&rd->lock);
+        while (rd->len == 0 && !rd->stop)
+            pthread_cond_wait(&rd->cond, &rd->lock);
+        if (rd->len == 0) {
+            pthread_mutex_unlock(&rd->lock);
+            return NULL;
+        }
+        r = rd->q[rd->head];
+        rd->head = (rd->head + 1) % rd->cap;
+        rd->len--;
+        pthread_mutex_unlock(&rd->lock);
+        vrbd_request_done(r, pread_all(rd->fd, r->buf, r->len, r->off));
+    }
+}
+
+static struct readers *
+readers_start(int fd)
+{
+    struct readers *rd = xcalloc(1, sizeof(*rd));
+
+    rd->fd = fd;
+    pthread_mutex_init(&rd->lock, NULL);
+    pthread_cond_init(&rd->cond, NULL);
+    for (rd->n = 0; rd->n < READERS; rd->n++)
+        if (pthread_create(&rd->t[rd->n], NULL, reader, rd) != 0)
+            break;
+    return rd;
+}
+
+static void
+readers_stop(struct readers *rd)
+{
+    if (!rd)
+        return;
+    pthread_mutex_lock(&rd->lock);
+    rd->stop = true;
+    pthread_cond_broadcast(&rd->cond);
+    pthread_mutex_unlock(&rd->lock);
+    for (unsigned i = 0; i < rd->n; i++)
+        pthread_join(rd->t[i], NULL);
+    pthread_cond_destroy(&rd->cond);
+    pthread_mutex_destroy(&rd->lock);
+    free(rd->q);
+    free(rd);
+}
+
 static int
 file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
-    vrbd_request_done(r, pread_all(s->fd, r->buf, r->len, r->off));
+    struct readers *rd = s->readers;
+
+    if (!rd)
+        rd = s->readers = readers_start(s->fd);
+    if (rd->n == 0) { /* no thread could start: read here */
+        vrbd_request_done(r, pread_all(s->fd, r->buf, r->len, r->off));
+        return 0;
+    }
+    pthread_mutex_lock(&rd->lock);
+    if (rd->len == rd->cap) { /* grow the ring, oldest first */
+        size_t cap = rd->cap ? rd->cap * 2 : 16;
+        struct vrbd_request **q = xcalloc(cap, sizeof(*q));
+
+        for (size_t i = 0; i < rd->len; i++)
+            q[i] = rd->q[(rd->head + i) % rd->cap];
+        free(rd->q);
+        rd->q = q;
+        rd->cap = cap;
+        rd->head = 0;
+    }
+    rd->q[(rd->head + rd->len) % rd->cap] = r;
+    rd->len++;
+    pthread_cond_signal(&rd->cond);
+    pthread_mutex_unlock(&rd->lock);
     return 0;
 }
 
@@ -127,6 +224,8 @@ file_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
 static void
 file_close(struct vrbd_endpoint *s)
 {
+    readers_stop(s->readers); /* nothing is queued: the engine drained */
+    s->readers = NULL;
     if (s->fd >= 0)
         close(s->fd);
     s->fd = -1;

@@ -92,13 +92,25 @@ nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
     return false;
 }
 
+/*
+ * Reads go to qemu-nbd in pieces of NBD_PIECE: it takes a fresh buffer for
+ * each request, and one of 2 MiB is a new mapping whose pages fault in
+ * each time.  Measured on a 256 MiB qcow2 (half data): 2 MiB requests
+ * 1.0 s of CPU, 256 KiB 0.56 s; 64 KiB 0.66 s.
+ */
+#define NBD_PIECE ((size_t)256 << 10)
+
 static int
 nbd_read(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
     int e = 0;
 
-    if (nbd_pread(s->nbd, r->buf, r->len, r->off, 0) < 0)
-        e = nbd_get_errno() ? nbd_get_errno() : EIO;
+    for (size_t o = 0; o < r->len && !e; o += NBD_PIECE) {
+        size_t l = r->len - o < NBD_PIECE ? r->len - o : NBD_PIECE;
+
+        if (nbd_pread(s->nbd, r->buf + o, l, r->off + o, 0) < 0)
+            e = nbd_get_errno() ? nbd_get_errno() : EIO;
+    }
     vrbd_request_done(r, -e);
     return 0;
 }
@@ -269,6 +281,8 @@ vrbd_source_open_nbd(const char *path, const char *format,
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
                               "cannot start libnbd: %s", nbd_get_error());
     s->ops = &nbd_ops;
+    /* the engine's buffers are overwritten by the read: no memset first */
+    nbd_set_pread_initialize(s->nbd, false);
     if (nbd_add_meta_context(s->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) < 0 ||
         nbd_connect_systemd_socket_activation(s->nbd, argv) < 0)
         return vrbd_error_set(

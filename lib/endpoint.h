@@ -30,10 +30,12 @@ struct vrbd_request {
     char *buf;
     uint64_t off;
     size_t len;
-    ssize_t ret; /* 0 or a negative errno, once done */
-    int phase;   /* the engine's: what the request does now */
-    bool busy;   /* started, its end not yet taken by the engine */
-    bool done;   /* its end reported */
+    ssize_t ret;  /* 0 or a negative errno, once done */
+    int phase;    /* the engine's: what the request does now */
+    bool busy;    /* started, its end not yet taken by the engine */
+    bool done;    /* its end reported */
+    bool parked;  /* read, waiting for its turn to be written */
+    uint64_t seq; /* the order it was started in */
     struct vrbd_engine *engine;
 };
 
@@ -66,10 +68,14 @@ struct vrbd_endpoint {
     char *format; /* "raw", "qcow2", ... */
     uint64_t size;
     size_t obj_size; /* RBD: the object size; files: 0 */
+    /* a stream (a pipe): written in order, gaps filled with zeros by the
+     * endpoint itself; read in order */
+    bool stream;
     bool is_block;
     /* file */
     int fd;
     bool seekable;
+    struct readers *readers; /* threads reading for the engine */
     /* nbd */
     struct nbd_handle *nbd;
     bool has_status; /* the server maps allocation (base:allocation) */

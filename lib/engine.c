@@ -129,6 +129,60 @@ vrbd_xfer_chunk(size_t obj_size)
     return obj_size && obj_size < VRBD_XFER_CHUNK ? obj_size : VRBD_XFER_CHUNK;
 }
 
+/* the state of one run, for the helpers below */
+struct run {
+    struct vrbd_endpoint *src, *dst;
+    const struct vrbd_xfer *x;
+    vrbd_copy_stats *stats;
+    struct vrbd_request *reqs;
+    unsigned n;
+    uint64_t done, since;
+};
+
+/* @r ended: count it, report progress, checkpoint now and then */
+static void
+account(struct run *u, struct vrbd_request *r, uint64_t next_off)
+{
+    const struct vrbd_xfer *x = u->x;
+
+    u->done += r->len;
+    u->since += r->len;
+    if (x->progress)
+        x->progress(x->start + u->done, x->total, x->opaque);
+    if (x->checkpoint && u->since >= x->checkpoint_every) {
+        u->since = 0;
+        x->checkpoint(low_water(u->reqs, u->n, next_off), x->checkpoint_opaque);
+    }
+}
+
+/* @r was read: start writing it (1), or it is all zeros and needs no
+ * write (0); -1 when the write could not start (the error set) */
+static int
+after_read(struct run *u, struct vrbd_request *r)
+{
+    bool zero = all_zero(r->buf, r->len);
+
+    u->stats->data += r->len;
+    if (!zero || !u->x->fresh) {
+        /* zeros over old data must be written; a fresh destination
+         * reads zero already (a stream fills its gaps) */
+        r->phase = zero ? PH_ZERO : PH_WRITE;
+        return start(u->src, u->dst, r) < 0 ? -1 : 1;
+    }
+    u->stats->zeroes += r->len;
+    return 0;
+}
+
+/* the parked read that is next in order, or NULL */
+static struct vrbd_request *
+next_parked(struct run *u, uint64_t seq)
+{
+    for (unsigned i = 0; i < u->n; i++)
+        if (u->reqs[i].parked && u->reqs[i].seq == seq)
+            return &u->reqs[i];
+    return NULL;
+}
+
 int
 vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
               const struct vrbd_xfer *x, vrbd_copy_stats *stats)
@@ -136,11 +190,12 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
     unsigned n = x->queue_depth ? x->queue_depth : VRBD_XFER_QUEUE_DEPTH;
     size_t chunk = x->chunk ? x->chunk : VRBD_XFER_CHUNK;
     struct vrbd_request *reqs = xcalloc(n, sizeof(*reqs));
+    struct run u = {src, dst, x, stats, reqs, n, 0, 0};
     struct vrbd_engine e;
-    uint64_t off = x->start, s = 0, end = 0, done = 0, since = 0, safe = 0;
+    uint64_t off = x->start, s = 0, end = 0, safe = 0, seq = 0, wseq = 0;
     unsigned inflight = 0, next = 0;
     bool data = true, more = true;
-    int ret = -1, err = 0;
+    int ret = -1, err = 0, k;
 
     engine_init(&e);
     for (unsigned i = 0; i < n; i++) {
@@ -151,7 +206,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
         struct vrbd_request *r;
 
         /* start a request in every free slot while extents are left */
-        while (more && inflight < n && !(x->cancel && *x->cancel)) {
+        while (more && !(x->cancel && *x->cancel)) {
             uint64_t cut;
 
             if (off >= end) {
@@ -160,13 +215,20 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                     break;
                 off = s > off ? s : off;
             }
-            while (reqs[next].busy)
+            if (!data && dst->stream) { /* a gap the stream fills */
+                off = end;
+                continue;
+            }
+            for (k = 0; k < (int)n && reqs[next].busy; k++)
                 next = (next + 1) % n;
+            if (k == (int)n) /* every slot taken (parked reads hold some) */
+                break;
             r = &reqs[next];
             cut = (off / chunk + 1) * chunk;
             r->off = off;
             r->len = (size_t)((end < cut ? end : cut) - off);
             r->phase = data ? PH_READ : PH_ZERO;
+            r->seq = seq++;
             off += r->len;
             if (start(src, dst, r) < 0) {
                 safe = low_water(reqs, n, r->off);
@@ -193,37 +255,45 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                              (int)r->ret, r->off);
             goto drain;
         }
-        if (r->phase == PH_READ) {
-            bool zero = all_zero(r->buf, r->len);
-
-            stats->data += r->len;
-            if (!zero || !x->fresh) {
-                /* zeros over old data must be written; a fresh
-                 * destination reads zero already */
-                r->phase = zero ? PH_ZERO : PH_WRITE;
-                if (start(src, dst, r) < 0) {
+        if (r->phase == PH_READ && dst->stream) {
+            /* a stream takes its writes in order: park the read, then
+             * hand over every parked one whose turn it is */
+            r->parked = true;
+            r->busy = true; /* keeps its slot */
+            inflight--;
+            while ((r = next_parked(&u, wseq))) {
+                r->parked = false;
+                r->busy = false;
+                wseq++;
+                inflight++;
+                if ((k = after_read(&u, r)) < 0) {
                     inflight--;
-                    safe = low_water(reqs, n, off);
-                    safe = r->off < safe ? r->off : safe;
+                    safe = low_water(reqs, n, r->off);
                     goto drain;
                 }
-                continue;
+                if (k == 0) {
+                    inflight--;
+                    account(&u, r, off);
+                }
             }
-            stats->zeroes += r->len;
+            continue;
+        }
+        if (r->phase == PH_READ) {
+            if ((k = after_read(&u, r)) < 0) {
+                inflight--;
+                safe = low_water(reqs, n, off);
+                safe = r->off < safe ? r->off : safe;
+                goto drain;
+            }
+            if (k > 0)
+                continue;
         } else if (r->phase == PH_WRITE) {
             stats->written += r->len;
         } else {
             stats->discarded += r->len;
         }
         inflight--;
-        done += r->len;
-        since += r->len;
-        if (x->progress)
-            x->progress(x->start + done, x->total, x->opaque);
-        if (x->checkpoint && since >= x->checkpoint_every) {
-            since = 0;
-            x->checkpoint(low_water(reqs, n, off), x->checkpoint_opaque);
-        }
+        account(&u, r, off);
     }
     if (x->cancel && *x->cancel) {
         if (x->checkpoint)

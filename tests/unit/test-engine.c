@@ -25,7 +25,9 @@ struct mem {
     bool async;
     uint64_t fail_write_at; /* UINT64_MAX: none */
     int inflight, max_inflight;
-    bool crossed; /* a request crossed a multiple of the chunk */
+    bool crossed;  /* a request crossed a multiple of the chunk */
+    uint64_t pos;  /* a stream: where the next write must start, or later */
+    bool disorder; /* a stream got a write before an earlier one */
     size_t chunk;
     uint64_t zeroed;
     pthread_mutex_t lock;
@@ -46,12 +48,16 @@ finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
         memcpy(r->buf, m->data + r->off, r->len);
     else if (op == VRBD_OP_WRITE && r->off == m->fail_write_at)
         ret = -EIO;
+    else if (m->ep.stream && r->off < m->pos)
+        m->disorder = true;
     else if (op == VRBD_OP_WRITE)
         memcpy(m->data + r->off, r->buf, r->len);
     else
         memset(m->data + r->off, 0, r->len);
     pthread_mutex_lock(&m->lock);
     m->inflight--;
+    if (m->ep.stream && op != VRBD_OP_READ)
+        m->pos = r->off + r->len;
     if (op == VRBD_OP_ZERO)
         m->zeroed += r->len;
     pthread_mutex_unlock(&m->lock);
@@ -431,6 +437,26 @@ TEST(a_resumed_transfer_starts_where_it_is_told)
     mem_fini(&d);
 }
 
+TEST(a_stream_gets_its_writes_in_order)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 8, .chunk = 64 * 1024, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "stdout", 16 * MiB, false); /* a pipe: writes end at once */
+    d.ep.stream = true;
+    fill_source(&s);
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(!d.disorder);
+    CHECK(same_in_extents(&s, &d));
+    CHECK(s.max_inflight > 1); /* reads still overlap */
+    CHECK_U64(d.zeroed, 0);    /* no zeroing: the stream fills gaps */
+    CHECK_U64(st.written, 3 * MiB + MiB - 93);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
 TEST(requests_fit_in_objects)
 {
     CHECK_U64(vrbd_xfer_chunk(4 * MiB), 2 * MiB);
@@ -451,6 +477,7 @@ main(void)
     RUN(verify_names_the_first_differing_byte);
     RUN(checkpoints_say_what_is_safe_after_a_failure);
     RUN(a_resumed_transfer_starts_where_it_is_told);
+    RUN(a_stream_gets_its_writes_in_order);
     RUN(requests_fit_in_objects);
     return harness_done();
 }
