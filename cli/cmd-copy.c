@@ -28,6 +28,7 @@ static const cli_opt import_opts[] = {
     {"resume", 0, NULL,
      "continue an interrupted import of the same file; keep the partial "
      "image if interrupted"},
+    {"size", 0, "SIZE", "with FILE -, a pipe: the image's size"},
     {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
     {NULL, 0, NULL, NULL},
 };
@@ -41,6 +42,8 @@ static const cli_opt export_opts[] = {
 
 static const cli_opt copy_opts[] = {
     {"verify", 0, NULL, "read what was copied back from both and compare"},
+    {"force", 0, NULL,
+     "replace an existing target (once the copy is complete)"},
     {"incremental", 0, NULL,
      "bring an existing target up to SRC@SNAP from a common snapshot"},
     {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
@@ -58,6 +61,7 @@ on_signal(int sig)
 struct progress {
     bool tty;
     bool json;
+    FILE *out; /* JSON events: stdout, or stderr when the data goes there */
     double t0, last;
 };
 
@@ -74,9 +78,11 @@ show_progress(uint64_t done, uint64_t total, void *opaque)
     p->last = t;
     rate = t > p->t0 ? (double)done / (t - p->t0) : 0;
     if (p->json) {
-        printf("{\"event\": \"progress\", \"done\": %llu, \"total\": %llu}\n",
-               (unsigned long long)done, (unsigned long long)total);
-        fflush(stdout);
+        fprintf(p->out ? p->out : stdout,
+                "{\"event\": \"progress\", \"done\": %llu, \"total\": "
+                "%llu}\n",
+                (unsigned long long)done, (unsigned long long)total);
+        fflush(p->out ? p->out : stdout);
     } else if (p->tty) {
         fprintf(stderr, "\r%3d%%  %s of %s  %s/s  ETA %.0f s   ",
                 total ? (int)(done * 100 / total) : 100,
@@ -108,7 +114,7 @@ catch_signals(void)
 }
 
 static void
-print_stats(const cli_ctx *ctx, const char *what, const char *from,
+print_stats(const cli_ctx *ctx, FILE *out, const char *what, const char *from,
             const char *to, const vrbd_copy_stats *st)
 {
     char a[32], b[32], c[32], d[32];
@@ -132,21 +138,23 @@ print_stats(const cli_ctx *ctx, const char *what, const char *from,
         json_object_object_add(o, "resumed_from",
                                json_object_new_uint64(st->resumed_from));
         /* one event per line, like the progress events before it */
-        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        fprintf(out, "%s\n",
+                json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
         json_object_put(o);
         return;
     }
     if (st->resumed_from)
-        printf("resumed at byte %llu (%s)\n",
-               (unsigned long long)st->resumed_from,
-               vrbd_size_format(st->resumed_from, a, sizeof(a)));
-    printf("%s %s -> %s: %s, %s of data (%s written, rest zero or holes) "
-           "in %.1f s, %s/s%s\n",
-           what, from, to, vrbd_size_format(st->size, a, sizeof(a)),
-           vrbd_size_format(st->data, b, sizeof(b)),
-           vrbd_size_format(st->written, c, sizeof(c)), st->seconds,
-           vrbd_size_format((uint64_t)rate, d, sizeof(d)),
-           st->verified ? ", verified" : "");
+        fprintf(out, "resumed at byte %llu (%s)\n",
+                (unsigned long long)st->resumed_from,
+                vrbd_size_format(st->resumed_from, a, sizeof(a)));
+    fprintf(out,
+            "%s %s -> %s: %s, %s of data (%s written, rest zero or holes) "
+            "in %.1f s, %s/s%s\n",
+            what, from, to, vrbd_size_format(st->size, a, sizeof(a)),
+            vrbd_size_format(st->data, b, sizeof(b)),
+            vrbd_size_format(st->written, c, sizeof(c)), st->seconds,
+            vrbd_size_format((uint64_t)rate, d, sizeof(d)),
+            st->verified ? ", verified" : "");
 }
 
 static int
@@ -168,6 +176,13 @@ run_import(cli_ctx *ctx)
 
     if ((r = cli_opt_count(ctx, "queue-depth", 1024, &o.queue_depth)) != CLI_OK)
         return r;
+    if (cli_opt_value(ctx, "size")) {
+        const char *size = cli_opt_value(ctx, "size"), *why = NULL;
+
+        if (vrbd_size_parse(size, &o.size, &why) < 0 || o.size == 0)
+            return cli_usage(ctx, "invalid --size '%s': %s", size,
+                             why ? why : "an image needs a size");
+    }
     if (vrbd_spec_parse(ctx->argv[1], VRBD_SPEC_IMAGE, &s) < 0)
         return cli_fail();
     r = CLI_FAIL;
@@ -185,7 +200,7 @@ run_import(cli_ctx *ctx)
     {
         CLEANUP_FREE char *to = spec_on(&s, cl);
 
-        print_stats(ctx, "imported", ctx->argv[0], to, &st);
+        print_stats(ctx, stdout, "imported", ctx->argv[0], to, &st);
     }
     r = CLI_OK;
 
@@ -212,6 +227,17 @@ run_export(cli_ctx *ctx)
 
     if ((r = cli_opt_count(ctx, "queue-depth", 1024, &o.queue_depth)) != CLI_OK)
         return r;
+    if (strcmp(ctx->argv[1], "-") == 0) {
+        /* the image goes to stdout: everything else to stderr, and a
+         * reader that goes away is an error, not a signal */
+        if (isatty(STDOUT_FILENO))
+            return cli_usage(ctx, "standard output is a terminal: redirect "
+                                  "it, or give a file");
+        p.out = stderr;
+        signal(SIGPIPE, SIG_IGN);
+    } else {
+        p.out = stdout;
+    }
     if (vrbd_spec_parse(ctx->argv[0], VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK, &s) <
         0)
         return cli_fail();
@@ -230,7 +256,7 @@ run_export(cli_ctx *ctx)
     {
         CLEANUP_FREE char *from = spec_on(&s, cl);
 
-        print_stats(ctx, "exported", from, ctx->argv[1], &st);
+        print_stats(ctx, p.out, "exported", from, ctx->argv[1], &st);
     }
     r = CLI_OK;
 
@@ -247,6 +273,7 @@ run_copy(cli_ctx *ctx)
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.incremental = cli_flag(ctx, "incremental"),
                         .verify = cli_flag(ctx, "verify"),
+                        .force = cli_flag(ctx, "force"),
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -297,7 +324,7 @@ run_copy(cli_ctx *ctx)
                vrbd_size_format(st.written, b, sizeof(b)),
                vrbd_size_format(st.discarded, c2, sizeof(c2)), st.seconds);
     } else {
-        print_stats(ctx, "copied", from, to, &st);
+        print_stats(ctx, stdout, "copied", from, to, &st);
     }
     r = CLI_OK;
 
@@ -310,7 +337,7 @@ cleanup:
 }
 
 const cli_cmd cli_cmds_copy[] = {
-    {"import", "FILE [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
+    {"import", "FILE|- [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
      "Import a disk image (raw, qcow2, vmdk...) or block device into a new "
      "RBD image",
      "Raw files and block devices are read directly; qcow2, vmdk, vdi, vhdx\n"
@@ -324,14 +351,17 @@ const cli_cmd cli_cmds_copy[] = {
      "--resume it keeps the partial image, and a later import of the same\n"
      "file with --resume goes on where it stopped (also after a crash: the\n"
      "temporary image records its progress every 64 MiB).  An\n"
-     "existing image is replaced only with --force.  A progress bar shows\n"
+     "existing image is replaced only with --force.  FILE - reads standard\n"
+     "input: a file redirected there as a file, a pipe as raw data of\n"
+     "--size bytes (less reads as zeros).  A progress bar shows\n"
      "on a terminal; --json prints JSON lines (progress events, then done).",
      import_opts, run_import},
-    {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE", 2, 2,
+    {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE|-", 2, 2,
      "Export an RBD image (or snapshot) to a sparse raw file",
      "Only allocated extents are read; zero runs become holes.  The file is\n"
      "written under a temporary name (mode 600) and renamed when complete\n"
-     "(and verified with --verify).",
+     "(and verified with --verify).  FILE - writes the raw image to standard\n"
+     "output, holes as zeros, in order (the summary goes to stderr).",
      export_opts, run_export},
     {"copy", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
      "Copy an RBD image (or snapshot) to a new image, on any cluster",
@@ -342,7 +372,8 @@ const cli_cmd cli_cmds_copy[] = {
      "snapshot (the source must have it too) and SRC@SNAP is copied, then\n"
      "@SNAP is created on the target: a final sync of a stopped VM takes\n"
      "seconds.  An interrupted incremental copy is completed by running it\n"
-     "again.",
+     "again.  --force replaces an existing target, once the copy is complete\n"
+     "(not one that is in use, has clones or protected snapshots).",
      copy_opts, run_copy},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

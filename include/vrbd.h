@@ -948,6 +948,7 @@ typedef struct vrbd_copy_opts {
     bool resume;          /* import: continue an interrupted import of the same
                            * source, and keep the partial image if interrupted */
     const char *format;   /* import: raw, qcow2, vmdk...; NULL: probe */
+    uint64_t size; /* import from a pipe on standard input ("-"): its size */
     volatile int *cancel; /* set (from a signal handler) to stop */
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;
@@ -972,8 +973,10 @@ typedef struct vrbd_copy_stats {
  * flight.  The image is written under a temporary name and renamed only
  * when complete (and verified with opts->verify); an existing @dst is
  * refused unless opts->force.  Interrupted or failed, it leaves nothing
- * under the final name and removes the temporary image.  The source is
- * opened read-only.
+ * under the final name and removes the temporary image (with
+ * opts->resume it keeps it, marked, and a later call with opts->resume
+ * continues it).  The source is opened read-only.  @path "-" is standard
+ * input: a file redirected there, or a pipe of opts->size bytes.
  */
 VRBD_API int vrbd_import_file(vrbd_cluster *cl, const char *path,
                               const vrbd_spec *dst, const vrbd_copy_opts *opts,
@@ -983,7 +986,8 @@ VRBD_API int vrbd_import_file(vrbd_cluster *cl, const char *path,
  * Export RBD image @src (at its snapshot, if any) to a sparse local file
  * @path: only allocated extents are read (rbd_diff_iterate2), zero runs
  * become holes, the file is written under a temporary name (mode 0600)
- * and renamed when complete.
+ * and renamed when complete.  @path "-" is standard output: the raw image
+ * in order, holes as zeros.
  */
 VRBD_API int vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src,
                               const char *path, const vrbd_copy_opts *opts,

@@ -208,13 +208,126 @@ find_partial(rados_ioctx_t io, const char *image, const char *ident,
     return 0;
 }
 
+/* The engine's run, then the read-back when asked: 0, -1 (the error
+ * set), or -EINTR when cancelled (the caller says what was left). */
+static int
+transfer(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
+         const struct vrbd_xfer *x, const vrbd_copy_opts *opts,
+         vrbd_copy_stats *stats)
+{
+    int r = vrbd_xfer_run(src, dst, x, stats);
+
+    if (r < 0)
+        return r;
+    if (opts->verify) {
+        if (vrbd_xfer_verify(src, dst, x->chunk) < 0)
+            return -1;
+        stats->verified = true;
+    }
+    return 0;
+}
+
+/* Whether @dst (existing) may be replaced: nothing holds it, it has no
+ * clones and no protected snapshots. */
+static int
+check_replaceable(vrbd_cluster *cl, const vrbd_spec *dst, const char *final)
+{
+    vrbd_volume_info *cur = NULL;
+    bool busy;
+
+    if (vrbd_volume_info_get(cl, dst, &cur) < 0)
+        return -1;
+    busy = cur->n_watchers > 0 || cur->n_children > 0 || cur->any_protected;
+    vrbd_volume_info_free(cur);
+    if (busy)
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "see virt-rbd vol who and vol info",
+                              "image '%s' is in use or has clones or "
+                              "protected snapshots: not replacing it",
+                              final);
+    return 0;
+}
+
+/* The complete temporary image @tmp takes @dst's name.  An image there
+ * (@exists) steps aside first and comes back if the rename fails: one of
+ * them always holds the name; then it is removed. */
+static int
+take_name(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
+          const char *tmp, bool exists)
+{
+    CLEANUP_FREE char *final = vrbd_volume_name(dst);
+    CLEANUP_FREE char *old = NULL;
+    int r;
+
+    if (exists) {
+        old = xasprintf(".virt-rbd-old.%s.%d", dst->image, (int)getpid());
+        r = rbd_rename(io, dst->image, old);
+        if (r < 0)
+            return vrbd_error_ceph(r, NULL, "cannot move '%s' aside", final);
+    }
+    r = rbd_rename(io, tmp, dst->image);
+    if (r < 0) {
+        if (old && rbd_rename(io, old, dst->image) < 0)
+            vrbd_warn("the old image is left as '%s'", old);
+        return vrbd_error_ceph(r, NULL, "cannot rename '%s' to '%s'", tmp,
+                               final);
+    }
+    if (old) {
+        vrbd_spec os = *dst;
+        vrbd_remove_opts ro = {.force = true};
+
+        os.image = old;
+        if (vrbd_volume_remove(NULL, cl, &os, &ro) < 0) {
+            vrbd_warn("the replaced image is left as '%s': %s", old,
+                      vrbd_error_last()->message);
+            vrbd_error_clear();
+        }
+    }
+    return 0;
+}
+
+/* @path, or for "-" standard input: a file or device redirected there is
+ * read as such, a pipe as a stream of opts->size bytes */
+static int
+open_import_source(const char *path, const vrbd_copy_opts *opts,
+                   struct vrbd_endpoint **src)
+{
+    struct stat st;
+
+    if (strcmp(path, "-") != 0 ||
+        (fstat(0, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))) {
+        if (opts->size)
+            return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                                  "leave --size out: the file's own size is "
+                                  "used",
+                                  "--size is for a pipe on standard input");
+        return vrbd_source_open(strcmp(path, "-") == 0 ? "/dev/stdin" : path,
+                                opts->format, src);
+    }
+    if (!opts->size)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give the image's size: --size SIZE",
+                              "standard input is a pipe: its size is not "
+                              "known");
+    if (opts->format && strcmp(opts->format, "auto") != 0 &&
+        strcmp(opts->format, "raw") != 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "convert it to a file first, or pipe raw data",
+                              "a pipe is read as raw, not as %s", opts->format);
+    if (opts->resume)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "import from a file to resume",
+                              "a pipe cannot be resumed: --resume needs a "
+                              "file");
+    return vrbd_stream_open(0, opts->size, src);
+}
+
 int
 vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
                  const vrbd_copy_opts *opts, vrbd_copy_stats *stats)
 {
     CLEANUP_FREE char *final = NULL;
     CLEANUP_FREE char *tmp = NULL;
-    CLEANUP_FREE char *old = NULL;
     CLEANUP_FREE char *ident = NULL;
     struct vrbd_endpoint *src = NULL, *dep = NULL;
     vrbd_spec tspec = *dst;
@@ -233,7 +346,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "import goes to POOL[/NS]/IMAGE without @SNAP");
     final = vrbd_volume_name(dst);
-    if (vrbd_source_open(path, opts->format, &src) < 0)
+    if (open_import_source(path, opts, &src) < 0)
         return -1;
     size = src->size;
     vrbd_cluster_bulk(cl, true);
@@ -256,24 +369,8 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
             goto cleanup;
         }
         /* what would stop its removal at the end stops the import now */
-        {
-            vrbd_volume_info *cur = NULL;
-            bool busy;
-
-            if (vrbd_volume_info_get(cl, dst, &cur) < 0)
-                goto cleanup;
-            busy = cur->n_watchers > 0 || cur->n_children > 0 ||
-                   cur->any_protected;
-            vrbd_volume_info_free(cur);
-            if (busy) {
-                vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                               "see virt-rbd vol who and vol info",
-                               "image '%s' is in use or has clones or "
-                               "protected snapshots: not replacing it",
-                               final);
-                goto cleanup;
-            }
-        }
+        if (check_replaceable(cl, dst, final) < 0)
+            goto cleanup;
     }
     {
         /* a full pool would hold the first write until the timeout */
@@ -319,17 +416,12 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     x.checkpoint = mark_done;
     x.checkpoint_opaque = &mark;
     x.checkpoint_every = 64 << 20;
-    r = vrbd_xfer_run(src, dep, &x, stats);
+    r = transfer(src, dep, &x, opts, stats);
     if (r == -EINTR)
         vrbd_error_set(VRBD_ERR_IO, EINTR, NULL, "import of '%s' interrupted",
                        path);
     if (r < 0)
         goto cleanup;
-    if (opts->verify) {
-        if (vrbd_xfer_verify(src, dep, x.chunk) < 0)
-            goto cleanup;
-        stats->verified = true;
-    }
     vrbd_endpoint_close(dep);
     dep = NULL;
     r = rbd_metadata_remove(img, INCOMPLETE_KEY);
@@ -339,37 +431,9 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     }
     rbd_close(img);
     img = NULL;
-    /* the old image steps aside before the new one takes its name, and
-     * comes back if that fails: one of them always holds the name */
-    if (exists) {
-        old = xasprintf(".virt-rbd-old.%s.%d", dst->image, (int)getpid());
-        r = rbd_rename(io, dst->image, old);
-        if (r < 0) {
-            vrbd_error_ceph(r, NULL, "cannot move '%s' aside", final);
-            goto cleanup;
-        }
-    }
-    r = rbd_rename(io, tmp, dst->image);
-    if (r < 0) {
-        if (old && rbd_rename(io, old, dst->image) == 0) {
-            free(old);
-            old = NULL;
-        }
-        vrbd_error_ceph(r, NULL, "cannot rename '%s' to '%s'", tmp, final);
+    if (take_name(cl, io, dst, tmp, exists) < 0)
         goto cleanup;
-    }
     created = false;
-    if (old) {
-        vrbd_spec os = *dst;
-        vrbd_remove_opts ro = {.force = true};
-
-        os.image = old;
-        if (vrbd_volume_remove(NULL, cl, &os, &ro) < 0) {
-            vrbd_warn("the replaced image is left as '%s': %s", old,
-                      vrbd_error_last()->message);
-            vrbd_error_clear();
-        }
-    }
     stats->seconds = vrbd_now() - t0;
     ret = 0;
     goto cleanup;
@@ -420,11 +484,16 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     rados_ioctx_t io = NULL;
     rbd_image_t img = NULL;
     double t0 = vrbd_now();
-    bool made = false;
+    bool made = false, stream = strcmp(path, "-") == 0;
     int ret = -1, r;
 
     memset(stats, 0, sizeof(*stats));
-    if (!opts->force && access(path, F_OK) == 0)
+    if (stream && opts->verify)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "export to a file to verify it",
+                              "standard output cannot be read back: no "
+                              "--verify with -");
+    if (!stream && !opts->force && access(path, F_OK) == 0)
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
                               "give --force to replace it",
                               "'%s' exists already", path);
@@ -439,23 +508,26 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
         0)
         goto cleanup;
     stats->size = sep->size;
-    tmp = xasprintf("%s.virt-rbd-tmp.%d", path, (int)getpid());
-    if (vrbd_dest_open_file(tmp, sep->size, &dep) < 0)
-        goto cleanup;
-    made = true;
+    if (stream) {
+        if (vrbd_stream_open(1, sep->size, &dep) < 0)
+            goto cleanup;
+    } else {
+        tmp = xasprintf("%s.virt-rbd-tmp.%d", path, (int)getpid());
+        if (vrbd_dest_open_file(tmp, sep->size, &dep) < 0)
+            goto cleanup;
+        made = true;
+    }
     x = xfer_opts(opts, sep->obj_size, true, sep->size);
-    r = vrbd_xfer_run(sep, dep, &x, stats);
+    r = transfer(sep, dep, &x, opts, stats);
     if (r == -EINTR)
         vrbd_error_set(VRBD_ERR_IO, EINTR, "run it again",
-                       "export interrupted: '%s' was not written", path);
+                       stream ? "export interrupted: standard output got "
+                                "only part of the image"
+                              : "export interrupted: '%s' was not written",
+                       path);
     if (r < 0)
         goto cleanup;
-    if (opts->verify) {
-        if (vrbd_xfer_verify(sep, dep, x.chunk) < 0)
-            goto cleanup;
-        stats->verified = true;
-    }
-    if (rename(tmp, path) < 0) {
+    if (!stream && rename(tmp, path) < 0) {
         vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s", path,
                        strerror(errno));
         goto cleanup;
@@ -515,7 +587,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     rbd_image_info_t info;
     char base[256] = "";
     uint64_t base_id = 0;
-    bool incremental = false, created = false;
+    bool incremental = false, created = false, exists = false;
     double t0 = vrbd_now();
     int ret = -1, r;
 
@@ -523,6 +595,11 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "a copy goes to POOL[/NS]/IMAGE without @SNAP");
+    if (opts->incremental && opts->force)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give one: --force replaces the target, "
+                              "--incremental brings it up to date",
+                              "--force and --incremental do not go together");
     if (opts->incremental && !src->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "snapshot the source (virt-rbd vol snap "
@@ -552,12 +629,19 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     }
     if (r == -ENOENT)
         dimg = NULL;
-    if (dimg && !opts->incremental) {
+    if (dimg && !opts->incremental && !opts->force) {
         vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                       "remove it first, or give --incremental to bring it "
-                       "up to a newer snapshot",
+                       "give --force to replace it, or --incremental to "
+                       "bring it up to a newer snapshot",
                        "image '%s' exists already", final);
         goto cleanup;
+    }
+    if (dimg && opts->force) {
+        rbd_close(dimg);
+        dimg = NULL;
+        exists = true;
+        if (check_replaceable(dcl, dst, final) < 0)
+            goto cleanup;
     }
     if (dimg) {
         /* the target's newest snapshot must exist in the source too */
@@ -576,10 +660,10 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
             goto cleanup;
         }
         {
-            bool exists = false;
+            bool there = false;
 
-            r = rbd_snap_exists(simg, base, &exists);
-            if (r < 0 || !exists) {
+            r = rbd_snap_exists(simg, base, &there);
+            if (r < 0 || !there) {
                 vrbd_error_set(VRBD_ERR_INVALID, 0,
                                "copy to a new image without --incremental",
                                "the newest snapshot of '%s', '%s', is not "
@@ -631,17 +715,12 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
             total += sep->ext[i].len;
         x = xfer_opts(opts, sep->obj_size, !incremental, total);
     }
-    r = vrbd_xfer_run(sep, dep, &x, stats);
+    r = transfer(sep, dep, &x, opts, stats);
     if (r == -EINTR)
         vrbd_error_set(VRBD_ERR_IO, EINTR, "run it again",
                        "copy to '%s' interrupted", final);
     if (r < 0)
         goto cleanup;
-    if (opts->verify) {
-        if (vrbd_xfer_verify(sep, dep, x.chunk) < 0)
-            goto cleanup;
-        stats->verified = true;
-    }
     if (src->snap) {
         r = rbd_snap_create(dimg, src->snap);
         if (r < 0) {
@@ -653,11 +732,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     if (created) {
         rbd_close(dimg);
         dimg = NULL;
-        r = rbd_rename(dio, tmp, dst->image);
-        if (r < 0) {
-            vrbd_error_ceph(r, NULL, "cannot rename '%s' to '%s'", tmp, final);
+        if (take_name(dcl, dio, dst, tmp, exists) < 0)
             goto cleanup;
-        }
         created = false;
     }
     ret = 0;

@@ -368,14 +368,11 @@ check_domain_disks(struct report *r, virDomainPtr dom,
         uuid = vrbd_xml_prop(sec, "uuid");
         usage = vrbd_xml_prop(sec, "usage");
         /* which cluster: through the secret's virt-rbd usage name */
-        if (usage && strncmp(usage, VRBD_SECRET_USAGE_PREFIX,
-                             strlen(VRBD_SECRET_USAGE_PREFIX)) == 0) {
-            CLEANUP_FREE char *fsid =
-                xstrdup(usage + strlen(VRBD_SECRET_USAGE_PREFIX));
+        {
+            CLEANUP_FREE char *fsid = vrbd_secret_usage_fsid(usage);
 
-            if (strchr(fsid, '/'))
-                *strchr(fsid, '/') = '\0';
-            c = cluster_by_fsid(refs, nrefs, fsid);
+            if (fsid)
+                c = cluster_by_fsid(refs, nrefs, fsid);
         }
         for (size_t k = 0; !c && uuid && k < np; k++)
             if (pools[k].secret_uuid && strcmp(pools[k].secret_uuid, uuid) == 0)

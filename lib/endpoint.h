@@ -71,6 +71,8 @@ struct vrbd_endpoint {
     /* a stream (a pipe): written in order, gaps filled with zeros by the
      * endpoint itself; read in order */
     bool stream;
+    uint64_t pos; /* a stream: bytes read or written so far */
+    bool eof;     /* a stream source: its end was read */
     bool is_block;
     /* file */
     int fd;
@@ -109,6 +111,10 @@ void vrbd_endpoint_close(struct vrbd_endpoint *ep);
 int vrbd_source_open_file(const char *path, struct vrbd_endpoint *ep);
 int vrbd_source_open_nbd(const char *path, const char *format,
                          struct vrbd_endpoint *ep);
+
+/* Standard input (@fd 0) as a source of @size bytes (less input reads as
+ * zeros, more is an error), or standard output (1) as a destination. */
+int vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out);
 
 /* A new file @path (O_EXCL, mode 0600) of @size bytes, all hole, as a
  * destination. */

@@ -323,21 +323,13 @@ static char *
 secret_fsid(virConnectPtr conn, const char *uuid)
 {
     virSecretPtr s = uuid ? virSecretLookupByUUIDString(conn, uuid) : NULL;
-    const char *usage, *p, *slash;
-    char *res = NULL;
+    char *res;
 
     if (!s) {
         virResetLastError();
         return NULL;
     }
-    usage = virSecretGetUsageID(s);
-    if (usage && strncmp(usage, VRBD_SECRET_USAGE_PREFIX,
-                         strlen(VRBD_SECRET_USAGE_PREFIX)) == 0) {
-        p = usage + strlen(VRBD_SECRET_USAGE_PREFIX);
-        slash = strchr(p, '/');
-        if (slash)
-            res = xstrndup(p, (size_t)(slash - p));
-    }
+    res = vrbd_secret_usage_fsid(virSecretGetUsageID(s));
     virSecretFree(s);
     return res;
 }

@@ -34,6 +34,10 @@ int vrbd_error_ceph(int ret, const char *hint, const char *fmt, ...)
 int vrbd_error_libvirt(const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The fsid in a virt-rbd secret usage name ("virt-rbd/FSID/client.NAME"),
+ * or NULL for any other name; free(). */
+char *vrbd_secret_usage_fsid(const char *usage);
+
 /* Silence libvirt's own printing of errors, once per process. */
 void vrbd_libvirt_init(void);
 

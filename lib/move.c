@@ -83,8 +83,7 @@ disk_fsid(virConnectPtr conn, xmlNodePtr disk)
     xmlNodePtr sec = vrbd_xml_child(vrbd_xml_child(src, "auth"), "secret");
     CLEANUP_FREE char *uuid = NULL;
     virSecretPtr s;
-    const char *usage;
-    char *fsid = NULL;
+    char *fsid;
 
     if (!sec)
         sec = vrbd_xml_child(vrbd_xml_child(disk, "auth"), "secret");
@@ -92,13 +91,7 @@ disk_fsid(virConnectPtr conn, xmlNodePtr disk)
     s = uuid ? virSecretLookupByUUIDString(conn, uuid) : NULL;
     if (!s)
         return NULL;
-    usage = virSecretGetUsageID(s);
-    if (usage && strncmp(usage, VRBD_SECRET_USAGE_PREFIX,
-                         strlen(VRBD_SECRET_USAGE_PREFIX)) == 0) {
-        fsid = xstrdup(usage + strlen(VRBD_SECRET_USAGE_PREFIX));
-        if (strchr(fsid, '/'))
-            *strchr(fsid, '/') = '\0';
-    }
+    fsid = vrbd_secret_usage_fsid(virSecretGetUsageID(s));
     virSecretFree(s);
     return fsid;
 }

@@ -124,10 +124,20 @@ parse_usage(const char *usage, char **fsid, char **entity)
         return;
     p = usage + strlen(VRBD_SECRET_USAGE_PREFIX);
     slash = strchr(p, '/');
-    if (!slash || strncmp(slash + 1, "client.", 7) != 0)
+    if (!slash || slash == p || strncmp(slash + 1, "client.", 7) != 0)
         return;
     *fsid = xstrndup(p, (size_t)(slash - p));
     *entity = xstrdup(slash + 1);
+}
+
+char *
+vrbd_secret_usage_fsid(const char *usage)
+{
+    char *fsid = NULL, *entity = NULL;
+
+    parse_usage(usage, &fsid, &entity);
+    free(entity);
+    return fsid;
 }
 
 static int

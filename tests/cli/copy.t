@@ -1,7 +1,7 @@
 import and export take a file and an image
 
   $ virt-rbd import f.raw
-  virt-rbd: error: 'import' needs FILE [CLUSTER:]POOL[/NS]/IMAGE
+  virt-rbd: error: 'import' needs FILE|- [CLUSTER:]POOL[/NS]/IMAGE
   virt-rbd: hint: see 'virt-rbd help import'
   [2]
   $ virt-rbd import f.raw rbd/img@s

@@ -42,7 +42,7 @@ Refusals name the way out, and change nothing
 
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/dst' exists already
-  virt-rbd: hint: remove it first, or give --incremental to bring it up to a newer snapshot
+  virt-rbd: hint: give --force to replace it, or --incremental to bring it up to a newer snapshot
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: an incremental copy goes from snapshot to snapshot: the source needs @SNAP
   virt-rbd: hint: snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP
@@ -52,6 +52,26 @@ Refusals name the way out, and change nothing
   virt-rbd: hint: copy to a new image without --incremental
   $ virt-rbd copy ceph:vrbdt-$UNIQ/nosuch@s1 zdata:vrbdt-$UNIQ/x 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image or snapshot 'vrbdt-U/nosuch@s1' not found in cluster 'ceph'
+
+--force replaces an existing target once the copy is complete: the target
+then holds the source's @s1 content and its snapshot; an image in use is
+not replaced; --force with --incremental is refused
+
+  $ virt-rbd copy --force ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/plain | sed "s/$UNIQ/U/g; s/in [0-9.]* s, [^,]*\/s/in N s/"
+  copied ceph:vrbdt-U/src@s1 -> zdata:vrbdt-U/plain: 64 MiB, 5 MiB of data (5 MiB written, rest zero or holes) in N s
+  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s1)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/plain@s1)" ] && echo identical
+  identical
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c 'virt-rbd-'
+  0
+  [1]
+  $ qemu-io -f raw "rbd:vrbdt-$UNIQ/plain:conf=$VRBD_LAB_ZDATA_CONF:id=admin:keyring=$VRBD_LAB_ZDATA_KEYRING" -c 'sleep 4000' > /dev/null & sleep 1.5
+  > virt-rbd copy --force ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/plain 2>&1 | sed "s/$UNIQ/U/g"; wait
+  virt-rbd: error: image 'vrbdt-U/plain' is in use or has clones or protected snapshots: not replacing it
+  virt-rbd: hint: see virt-rbd vol who and vol info
+  $ virt-rbd copy --force --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/plain 2>&1
+  virt-rbd: error: --force and --incremental do not go together
+  virt-rbd: hint: give one: --force replaces the target, --incremental brings it up to date
+  [1]
 
 Clean up
 

@@ -5,6 +5,7 @@
  * clusters.
  */
 #include "harness.h"
+#include "cleanup.h"
 #include "internal.h"
 
 #define FSID1 "73d6e0ce-3231-4a4d-9f7d-14c36eebffa9"
@@ -58,6 +59,21 @@ TEST(the_usage_name_carries_fsid_and_user)
     CHECK_STR(u, "virt-rbd/" FSID1 "/client.libvirt");
 }
 
+TEST(the_fsid_comes_back_out_of_the_usage_name)
+{
+    CLEANUP_FREE char *name = vrbd_secret_usage_name(FSID1, "client.libvirt");
+    CLEANUP_FREE char *fsid = vrbd_secret_usage_fsid(name);
+    CLEANUP_FREE char *none1 = vrbd_secret_usage_fsid("client.admin secret");
+    CLEANUP_FREE char *none2 = vrbd_secret_usage_fsid("virt-rbd/" FSID1);
+    CLEANUP_FREE char *none3 = vrbd_secret_usage_fsid("virt-rbd//client.x");
+    CLEANUP_FREE char *none4 =
+        vrbd_secret_usage_fsid("virt-rbd/" FSID1 "/osd.0");
+
+    CHECK_STR(fsid, FSID1);
+    CHECK(vrbd_secret_usage_fsid(NULL) == NULL);
+    CHECK(none1 == NULL && none2 == NULL && none3 == NULL && none4 == NULL);
+}
+
 int
 main(void)
 {
@@ -66,5 +82,6 @@ main(void)
     RUN(the_uuid_is_rfc9562_version_8);
     RUN(a_malformed_fsid_is_refused);
     RUN(the_usage_name_carries_fsid_and_user);
+    RUN(the_fsid_comes_back_out_of_the_usage_name);
     return harness_done();
 }
