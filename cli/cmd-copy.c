@@ -34,6 +34,8 @@ static const cli_opt import_opts[] = {
 };
 
 static const cli_opt export_opts[] = {
+    {"format", 0, "FORMAT",
+     "raw (default: a sparse raw file) or qcow2 (through qemu-nbd)"},
     {"verify", 0, NULL, "read the file back and compare before renaming"},
     {"force", 0, NULL, "replace an existing file"},
     {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
@@ -217,6 +219,7 @@ run_export(cli_ctx *ctx)
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.force = cli_flag(ctx, "force"),
                         .verify = cli_flag(ctx, "verify"),
+                        .format = cli_opt_value(ctx, "format"),
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -357,11 +360,13 @@ const cli_cmd cli_cmds_copy[] = {
      "on a terminal; --json prints JSON lines (progress events, then done).",
      import_opts, run_import},
     {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE|-", 2, 2,
-     "Export an RBD image (or snapshot) to a sparse raw file",
+     "Export an RBD image (or snapshot) to a sparse raw or qcow2 file",
      "Only allocated extents are read; zero runs become holes.  The file is\n"
      "written under a temporary name (mode 600) and renamed when complete\n"
-     "(and verified with --verify).  FILE - writes the raw image to standard\n"
-     "output, holes as zeros, in order (the summary goes to stderr).",
+     "(and verified with --verify).  --format qcow2 writes a qcow2 file\n"
+     "through qemu-nbd, only the data clusters allocated.  FILE - writes\n"
+     "the raw image to standard output, holes as zeros, in order (the\n"
+     "summary goes to stderr).",
      export_opts, run_export},
     {"copy", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
      "Copy an RBD image (or snapshot) to a new image, on any cluster",

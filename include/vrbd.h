@@ -947,7 +947,8 @@ typedef struct vrbd_copy_opts {
     bool incremental;     /* copy: bring an existing target up to @SNAP */
     bool resume;          /* import: continue an interrupted import of the same
                            * source, and keep the partial image if interrupted */
-    const char *format;   /* import: raw, qcow2, vmdk...; NULL: probe */
+    const char *format;   /* import: raw, qcow2, vmdk...; NULL: probe;
+                           * export: raw (NULL) or qcow2 */
     uint64_t size; /* import from a pipe on standard input ("-"): its size */
     volatile int *cancel; /* set (from a signal handler) to stop */
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
@@ -986,8 +987,9 @@ VRBD_API int vrbd_import_file(vrbd_cluster *cl, const char *path,
  * Export RBD image @src (at its snapshot, if any) to a sparse local file
  * @path: only allocated extents are read (rbd_diff_iterate2), zero runs
  * become holes, the file is written under a temporary name (mode 0600)
- * and renamed when complete.  @path "-" is standard output: the raw image
- * in order, holes as zeros.
+ * and renamed when complete.  opts->format "qcow2" makes it a qcow2 file,
+ * written through a qemu-nbd, only data clusters allocated.  @path "-" is
+ * standard output: the raw image in order, holes as zeros.
  */
 VRBD_API int vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src,
                               const char *path, const vrbd_copy_opts *opts,

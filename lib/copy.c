@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * copy.c: the data mover's commands: import (a file, block device or any
- * format QEMU reads into a new RBD image), export (an image to a sparse
- * file) and copy (RBD to RBD, on the same or another cluster, in full or
- * from snapshot to snapshot).  Each opens two endpoints (endpoint.h) and
- * hands them to the one transfer loop (engine.c); what is here is the
- * safety around it: a temporary name renamed only when complete (and
- * verified when asked), the refusals, the cleanup.
+ * copy.c: the data mover's commands: import (a file, block device, pipe
+ * or any format QEMU reads into a new RBD image), export (an image to a
+ * sparse raw or qcow2 file, or a pipe) and copy (RBD to RBD, on the same or
+ * another cluster, in full or from snapshot to snapshot).  Each opens two
+ * endpoints (endpoint.h) and hands them to the one transfer loop (engine.c);
+ * what is here is the safety around it: a temporary name renamed only when
+ * complete (and verified when asked), the refusals, the cleanup.
  *
  * An import marks its temporary image with how far it got, so that an
  * interrupted or killed one can be continued (--resume).
  *
- * Not here yet: stdin/stdout, resuming a copy.
+ * Not here yet: resuming a copy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -485,9 +485,14 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     rbd_image_t img = NULL;
     double t0 = vrbd_now();
     bool made = false, stream = strcmp(path, "-") == 0;
+    bool raw = !opts->format || strcmp(opts->format, "raw") == 0;
     int ret = -1, r;
 
     memset(stats, 0, sizeof(*stats));
+    if (stream && !raw)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "export to a file, or leave --format out",
+                              "standard output takes raw data only");
     if (stream && opts->verify)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "export to a file to verify it",
@@ -513,7 +518,8 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
             goto cleanup;
     } else {
         tmp = xasprintf("%s.virt-rbd-tmp.%d", path, (int)getpid());
-        if (vrbd_dest_open_file(tmp, sep->size, &dep) < 0)
+        if ((raw ? vrbd_dest_open_file(tmp, sep->size, &dep)
+                 : vrbd_dest_open_nbd(tmp, opts->format, sep->size, &dep)) < 0)
             goto cleanup;
         made = true;
     }

@@ -115,17 +115,38 @@ nbd_read(struct vrbd_endpoint *s, struct vrbd_request *r)
     return 0;
 }
 
-/* a read-only source */
 static int
 nbd_ep_write(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
-    return -EROFS;
+    int e = 0;
+
+    for (size_t o = 0; o < r->len && !e; o += NBD_PIECE) {
+        size_t l = r->len - o < NBD_PIECE ? r->len - o : NBD_PIECE;
+
+        if (nbd_pwrite(s->nbd, r->buf + o, l, r->off + o, 0) < 0)
+            e = nbd_get_errno() ? nbd_get_errno() : EIO;
+    }
+    vrbd_request_done(r, -e);
+    return 0;
+}
+
+static int
+nbd_ep_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
+{
+    int e = 0;
+
+    if (nbd_zero(s->nbd, r->len, r->off, 0) < 0)
+        e = nbd_get_errno() ? nbd_get_errno() : EIO;
+    vrbd_request_done(r, -e);
+    return 0;
 }
 
 static int
 nbd_ep_flush(struct vrbd_endpoint *s)
 {
-    return -EROFS;
+    if (nbd_flush(s->nbd, 0) < 0)
+        return nbd_get_errno() ? -nbd_get_errno() : -EIO;
+    return 0;
 }
 
 static void
@@ -137,8 +158,10 @@ nbd_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
                        s->format, (unsigned long long)off,
                        nbd_get_error() ? nbd_get_error() : strerror(-ret));
     else
-        vrbd_error_set(VRBD_ERR_INTERNAL, -ret, NULL,
-                       "'%s' is opened read-only", s->name);
+        vrbd_error_set(VRBD_ERR_IO, -ret, NULL,
+                       "cannot write '%s' (%s) at byte %llu: %s", s->name,
+                       s->format, (unsigned long long)off,
+                       nbd_get_error() ? nbd_get_error() : strerror(-ret));
 }
 
 static void
@@ -155,7 +178,7 @@ static const struct vrbd_endpoint_ops nbd_ops = {
     .next_extent = nbd_next_extent,
     .read = nbd_read,
     .write = nbd_ep_write,
-    .zero = nbd_ep_write,
+    .zero = nbd_ep_zero,
     .flush = nbd_ep_flush,
     .error = nbd_error,
     .close = nbd_source_close,
@@ -300,4 +323,106 @@ vrbd_source_open_nbd(const char *path, const char *format,
     s->has_status =
         nbd_can_meta_context(s->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) == 1;
     return 0;
+}
+
+/*
+ * An empty qcow2 (version 3, 64 KiB clusters, 16-bit refcounts) of @size
+ * bytes in the new file @fd: the header, a refcount table of one cluster,
+ * one refcount block and the L1 table, each cluster counted once; qemu
+ * allocates everything else as data comes.  (What qemu-img create makes,
+ * less the options.)
+ */
+static int
+qcow2_create(int fd, uint64_t size)
+{
+    const uint64_t cs = 1 << 16;
+    uint64_t l1_size = (size + (cs * (cs / 8)) - 1) / (cs * (cs / 8));
+    uint64_t l1_clusters = (l1_size * 8 + cs - 1) / cs;
+    uint64_t n = 3 + (l1_clusters ? l1_clusters : 1);
+    CLEANUP_FREE unsigned char *c = xcalloc(3, cs);
+    unsigned char *h = c, *rt = c + cs, *rb = c + 2 * cs;
+    uint64_t v;
+    uint32_t w;
+
+#define PUT64(p, x) (v = htobe64(x), memcpy((p), &v, 8))
+#define PUT32(p, x) (w = htobe32(x), memcpy((p), &w, 4))
+    memcpy(h, "QFI\xfb", 4);
+    PUT32(h + 4, 3);     /* version */
+    PUT32(h + 20, 16);   /* cluster_bits */
+    PUT64(h + 24, size); /* virtual size */
+    PUT32(h + 36, (uint32_t)l1_size);
+    PUT64(h + 40, 3 * cs); /* L1 table */
+    PUT64(h + 48, cs);     /* refcount table */
+    PUT32(h + 56, 1);      /* its clusters */
+    PUT32(h + 96, 4);      /* refcount_order: 16 bits */
+    PUT32(h + 100, 104);   /* header_length; then the end extension */
+    PUT64(rt, 2 * cs);     /* the one refcount block */
+    for (uint64_t i = 0; i < n; i++) {
+        uint16_t one = htobe16(1);
+
+        memcpy(rb + 2 * i, &one, 2);
+    }
+#undef PUT64
+#undef PUT32
+    if (n > cs / 2)
+        return -EFBIG;
+    if (pwrite(fd, c, 3 * cs, 0) != (ssize_t)(3 * cs) ||
+        ftruncate(fd, (off_t)(n * cs)) < 0 || fsync(fd) < 0)
+        return -errno;
+    return 0;
+}
+
+int
+vrbd_dest_open_nbd(const char *path, const char *format, uint64_t size,
+                   struct vrbd_endpoint **out)
+{
+    char *argv[] = {"qemu-nbd",   "--format", (char *)format, "--shared", "1",
+                    (char *)path, NULL};
+    struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
+    int fd, r;
+
+    *out = NULL;
+    ep->fd = -1;
+    ep->name = xstrdup(path);
+    ep->format = xstrdup(format);
+    if (strcmp(format, "qcow2") != 0) {
+        vrbd_error_set(VRBD_ERR_INVALID, 0, "give raw or qcow2",
+                       "cannot export to format '%s'", format);
+        goto fail;
+    }
+    /* qemu sizes go in 512-byte sectors */
+    ep->size = (size + 511) / 512 * 512;
+    fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s", path,
+                       strerror(errno));
+        goto fail;
+    }
+    r = qcow2_create(fd, ep->size);
+    close(fd);
+    if (r < 0) {
+        vrbd_error_set(VRBD_ERR_IO, -r, NULL, "cannot write '%s': %s", path,
+                       strerror(-r));
+        goto unlink;
+    }
+    ep->nbd = nbd_create();
+    if (!ep->nbd) {
+        vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL, "cannot start libnbd: %s",
+                       nbd_get_error());
+        goto unlink;
+    }
+    ep->ops = &nbd_ops;
+    if (nbd_connect_systemd_socket_activation(ep->nbd, argv) < 0) {
+        vrbd_error_set(VRBD_ERR_IO, nbd_get_errno(), NULL,
+                       "cannot open '%s' as %s: qemu-nbd refused it: %s", path,
+                       format, nbd_get_error());
+        goto unlink;
+    }
+    *out = ep;
+    return 0;
+unlink:
+    unlink(path);
+fail:
+    vrbd_endpoint_close(ep);
+    return -1;
 }

@@ -116,6 +116,11 @@ int vrbd_source_open_nbd(const char *path, const char *format,
  * zeros, more is an error), or standard output (1) as a destination. */
 int vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out);
 
+/* A new image file @path (O_EXCL, mode 0600) of @format (qcow2) and
+ * @size bytes (rounded up to 512), written through a qemu-nbd. */
+int vrbd_dest_open_nbd(const char *path, const char *format, uint64_t size,
+                       struct vrbd_endpoint **out);
+
 /* A new file @path (O_EXCL, mode 0600) of @size bytes, all hole, as a
  * destination. */
 int vrbd_dest_open_file(const char *path, uint64_t size,

@@ -41,7 +41,7 @@
     vol who            Who holds an image: watchers mapped to owners
     vol rm             Remove an image, safely
     import             Import a disk image (raw, qcow2, vmdk...) or block device into a new RBD image
-    export             Export an RBD image (or snapshot) to a sparse raw file
+    export             Export an RBD image (or snapshot) to a sparse raw or qcow2 file
     copy               Copy an RBD image (or snapshot) to a new image, on any cluster
     disk attach        Attach an RBD image to a domain, from any registered cluster
     disk detach        Detach a disk (by target, or by its image) from a domain

@@ -28,6 +28,28 @@ export: identical and sparse
   600 1073741824
   allocated MiB: 100
 
+export --format qcow2: a valid qcow2 (qemu-img check) with the same
+content, only the data clusters allocated; standard output takes raw only,
+and other formats are refused
+
+  $ virt-rbd export vrbdt-$UNIQ/img out.qcow2 --format qcow2 --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  exported ceph:vrbdt-U/img -> out.qcow2: 1 GiB, 100 MiB of data (100 MiB written, rest zero or holes) in N s, verified
+  $ qemu-img check out.qcow2 | head -n 1; qemu-img compare -f qcow2 -F raw out.qcow2 src.raw
+  No errors were found on the image.
+  Images are identical.
+  $ stat -c '%a' out.qcow2; echo "allocated MiB: $(($(stat -c '%b*%B' out.qcow2) / 1048576))"
+  600
+  allocated MiB: 100
+  $ virt-rbd export vrbdt-$UNIQ/img - --format qcow2 > /dev/null
+  virt-rbd: error: standard output takes raw data only
+  virt-rbd: hint: export to a file, or leave --format out
+  [1]
+  $ virt-rbd export vrbdt-$UNIQ/img out.vmdk --format vmdk; echo "exit $?"; ls out.vmdk* 2>/dev/null | wc -l
+  virt-rbd: error: cannot export to format 'vmdk'
+  virt-rbd: hint: give raw or qcow2
+  exit 1
+  0
+
 An existing target is refused without --force; nothing changes
 
   $ virt-rbd import src.raw vrbdt-$UNIQ/img 2>&1 | sed "s/$UNIQ/U/"
