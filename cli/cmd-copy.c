@@ -28,7 +28,8 @@ static const cli_opt import_opts[] = {
     {"resume", 0, NULL,
      "continue an interrupted import of the same file; keep the partial "
      "image if interrupted"},
-    {"size", 0, "SIZE", "with FILE -, a pipe: the image's size"},
+    {"size", 0, "SIZE",
+     "with FILE -, a pipe: the image's size (default: what comes)"},
     {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
     {NULL, 0, NULL, NULL},
 };
@@ -85,6 +86,9 @@ show_progress(uint64_t done, uint64_t total, void *opaque)
                 "%llu}\n",
                 (unsigned long long)done, (unsigned long long)total);
         fflush(p->out ? p->out : stdout);
+    } else if (p->tty && total == 0) { /* a pipe: no end known */
+        fprintf(stderr, "\r%s  %s/s   ", vrbd_size_format(done, a, sizeof(a)),
+                vrbd_size_format((uint64_t)rate, r, sizeof(r)));
     } else if (p->tty) {
         fprintf(stderr, "\r%3d%%  %s of %s  %s/s  ETA %.0f s   ",
                 total ? (int)(done * 100 / total) : 100,
@@ -355,8 +359,8 @@ const cli_cmd cli_cmds_copy[] = {
      "file with --resume goes on where it stopped (also after a crash: the\n"
      "temporary image records its progress every 64 MiB).  An\n"
      "existing image is replaced only with --force.  FILE - reads standard\n"
-     "input: a file redirected there as a file, a pipe as raw data of\n"
-     "--size bytes (less reads as zeros).  A progress bar shows\n"
+     "input: a file redirected there as a file, a pipe as raw data (the\n"
+     "image grows as it comes, or has --size bytes: less reads as zeros).  A progress bar shows\n"
      "on a terminal; --json prints JSON lines (progress events, then done).",
      import_opts, run_import},
     {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE|-", 2, 2,

@@ -56,6 +56,8 @@ xfer_opts(const vrbd_copy_opts *opts, size_t obj_size, bool fresh,
  * from N; the mark goes before the rename.
  */
 #define INCOMPLETE_KEY "virt-rbd.incomplete"
+/* where an image from a pipe of unknown length starts */
+#define GROW_FROM ((uint64_t)256 << 20)
 #define IMPORT_PREFIX ".virt-rbd-import."
 
 static char *
@@ -304,11 +306,6 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
         return vrbd_source_open(strcmp(path, "-") == 0 ? "/dev/stdin" : path,
                                 opts->format, src);
     }
-    if (!opts->size)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give the image's size: --size SIZE",
-                              "standard input is a pipe: its size is not "
-                              "known");
     if (opts->format && strcmp(opts->format, "auto") != 0 &&
         strcmp(opts->format, "raw") != 0)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
@@ -319,6 +316,11 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
                               "import from a file to resume",
                               "a pipe cannot be resumed: --resume needs a "
                               "file");
+    if (opts->verify)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "import from a file to verify",
+                              "a pipe cannot be read back: no --verify with "
+                              "-");
     return vrbd_stream_open(0, opts->size, src);
 }
 
@@ -337,7 +339,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     rados_ioctx_t io = NULL;
     rbd_image_t img = NULL;
     uint64_t size = 0;
-    bool exists = false, created = false;
+    bool exists = false, created = false, unsized;
     double t0 = vrbd_now();
     int ret = -1, r;
 
@@ -348,7 +350,10 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     final = vrbd_volume_name(dst);
     if (open_import_source(path, opts, &src) < 0)
         return -1;
-    size = src->size;
+    /* a pipe of unknown length: the image starts at GROW_FROM, doubles as
+     * data comes, and gets the input's size at the end */
+    unsized = src->stream && !src->sized;
+    size = unsized ? GROW_FROM : src->size;
     vrbd_cluster_bulk(cl, true);
     if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &io) < 0)
         goto cleanup;
@@ -410,8 +415,9 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     if (vrbd_rbd_endpoint(cl, dst->pool, img, final, false, NULL, false, &dep) <
         0)
         goto cleanup;
+    dep->grow = unsized;
     stats->size = size;
-    x = xfer_opts(opts, dep->obj_size, true, size);
+    x = xfer_opts(opts, dep->obj_size, true, unsized ? 0 : size);
     x.start = start;
     x.checkpoint = mark_done;
     x.checkpoint_opaque = &mark;
@@ -422,6 +428,19 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
                        path);
     if (r < 0)
         goto cleanup;
+    if (unsized) {
+        stats->size = (src->got + 511) / 512 * 512;
+        if (stats->size == 0) {
+            vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                           "standard input is empty: nothing to import");
+            goto cleanup;
+        }
+        r = rbd_resize(img, stats->size);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot size '%s'", tmp);
+            goto cleanup;
+        }
+    }
     vrbd_endpoint_close(dep);
     dep = NULL;
     r = rbd_metadata_remove(img, INCOMPLETE_KEY);

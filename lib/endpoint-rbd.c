@@ -50,16 +50,38 @@ rbd_ep_read(struct vrbd_endpoint *ep, struct vrbd_request *r)
     return submit(ep, r, VRBD_OP_READ);
 }
 
+/* A growing destination (an import from a pipe of unknown length) doubles
+ * before a write past its end; the caller sets the final size. */
+static int
+make_room(struct vrbd_endpoint *ep, const struct vrbd_request *r)
+{
+    uint64_t need = r->off + r->len, size = ep->size ? ep->size : need;
+    int ret;
+
+    if (!ep->grow || need <= ep->size)
+        return 0;
+    while (size < need)
+        size *= 2;
+    ret = rbd_resize(ep->img, size);
+    if (ret == 0)
+        ep->size = size;
+    return ret;
+}
+
 static int
 rbd_ep_write(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
-    return submit(ep, r, VRBD_OP_WRITE);
+    int ret = make_room(ep, r);
+
+    return ret < 0 ? ret : submit(ep, r, VRBD_OP_WRITE);
 }
 
 static int
 rbd_ep_zero(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
-    return submit(ep, r, VRBD_OP_ZERO);
+    int ret = make_room(ep, r);
+
+    return ret < 0 ? ret : submit(ep, r, VRBD_OP_ZERO);
 }
 
 static int

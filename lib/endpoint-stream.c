@@ -27,7 +27,7 @@ stream_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
         char c;
         ssize_t n;
 
-        if (s->eof)
+        if (s->eof || !s->sized)
             return false;
         /* the whole size is read: anything more does not fit */
         do
@@ -42,6 +42,8 @@ stream_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
         }
         return false;
     }
+    if (s->eof)
+        return false;
     *start = off;
     *end = s->size - off < STREAM_PIECE ? s->size : off + STREAM_PIECE;
     *data = true;
@@ -71,6 +73,7 @@ stream_read(struct vrbd_endpoint *s, struct vrbd_request *r)
         if (n == 0)
             s->eof = true;
         got += (size_t)n;
+        s->got += (uint64_t)n;
     }
     memset(r->buf + got, 0, r->len - got);
     s->pos += r->len;
@@ -177,7 +180,10 @@ vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out)
     *out = NULL;
     ep->name = xstrdup(fd == 0 ? "standard input" : "standard output");
     ep->format = xstrdup("raw");
-    ep->size = size;
+    /* unsized: as far as the engine's offsets go; the end of the input
+     * ends it */
+    ep->size = size ? size : UINT64_MAX / 2;
+    ep->sized = size != 0;
     ep->stream = true;
     ep->fd = dup(fd);
     if (ep->fd < 0) {

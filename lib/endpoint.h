@@ -73,6 +73,9 @@ struct vrbd_endpoint {
     bool stream;
     uint64_t pos; /* a stream: bytes read or written so far */
     bool eof;     /* a stream source: its end was read */
+    bool sized;   /* a stream source: its size was given */
+    uint64_t got; /* a stream source: bytes that came in */
+    bool grow;    /* an RBD destination: writes past the end grow it */
     bool is_block;
     /* file */
     int fd;
@@ -113,7 +116,8 @@ int vrbd_source_open_nbd(const char *path, const char *format,
                          struct vrbd_endpoint *ep);
 
 /* Standard input (@fd 0) as a source of @size bytes (less input reads as
- * zeros, more is an error), or standard output (1) as a destination. */
+ * zeros, more is an error; 0: as much as comes, ->pos says how much), or
+ * standard output (1) as a destination. */
 int vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out);
 
 /* A new image file @path (O_EXCL, mode 0600) of @format (qcow2) and

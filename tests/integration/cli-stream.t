@@ -42,19 +42,36 @@ Less input than --size reads as zeros; more is refused and leaves nothing
   0
   [1]
 
+Without --size the image grows as the pipe delivers (from 256 MiB,
+doubling) and ends at the input's length; an empty pipe makes nothing
+
+  $ { head -c 290M /dev/zero; cat three.raw; head -c 100 /dev/urandom; } > grow.raw
+  $ cat grow.raw | virt-rbd import - vrbdt-$UNIQ/g | sed "s/$UNIQ/U/; s/of data ([^)]*)/of data (N)/; s/in [0-9.]* s, .*\/s/in N s/"
+  imported - -> ceph:vrbdt-U/g: 293(\.0)? MiB, [0-9.]+ MiB of data \(N\) in N s (re)
+  $ virt-rbd --json vol info vrbdt-$UNIQ/g | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"])'
+  307233280
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/g - 2>/dev/null | cmp - <(cat grow.raw; head -c 412 /dev/zero) && echo identical, padded to 512 bytes
+  identical, padded to 512 bytes
+  $ true | virt-rbd import - vrbdt-$UNIQ/empty
+  virt-rbd: error: standard input is empty: nothing to import
+  [1]
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ | grep -c 'virt-rbd-import\|empty'
+  0
+  [1]
+
 A file redirected to standard input is read as a file (holes skipped, no
 --size)
 
   $ virt-rbd import - vrbdt-$UNIQ/e < src.raw | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
   imported - -> ceph:vrbdt-U/e: 64 MiB, 8 MiB of data (8 MiB written, rest zero or holes) in N s
 
-Refusals: a pipe without --size, --size for a file, a pipe as qcow2 or with
+Refusals: --verify from a pipe, --size for a file, a pipe as qcow2 or with
 --resume, --verify to standard output, standard output on a terminal is
 checked by the CLI
 
-  $ cat src.raw | virt-rbd import - vrbdt-$UNIQ/x
-  virt-rbd: error: standard input is a pipe: its size is not known
-  virt-rbd: hint: give the image's size: --size SIZE
+  $ cat src.raw | virt-rbd import - vrbdt-$UNIQ/x --verify
+  virt-rbd: error: a pipe cannot be read back: no --verify with -
+  virt-rbd: hint: import from a file to verify
   [1]
   $ virt-rbd import - vrbdt-$UNIQ/x --size 64M < src.raw
   virt-rbd: error: --size is for a pipe on standard input
@@ -81,5 +98,5 @@ A reader that goes away is an error, not a silent SIGPIPE death
 
 Clean up
 
-  $ for i in a b c e; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in a b c e g; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
