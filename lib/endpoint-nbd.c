@@ -93,22 +93,25 @@ nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
 }
 
 /*
- * Reads go to qemu-nbd in pieces of NBD_PIECE: it takes a fresh buffer for
- * each request, and one of 2 MiB is a new mapping whose pages fault in
- * each time.  Measured on a 256 MiB qcow2 (half data): 2 MiB requests
- * 1.0 s of CPU, 256 KiB 0.56 s; 64 KiB 0.66 s.
+ * Reads and writes go to qemu-nbd in pieces of NBD_PIECE: it takes a
+ * fresh buffer for each request, and one of 2 MiB is a new mapping whose
+ * pages fault in each time.  Measured on a 256 MiB qcow2 (half data):
+ * 2 MiB requests 1.0 s of CPU, 256 KiB 0.56 s; 64 KiB 0.66 s.
  */
 #define NBD_PIECE ((size_t)256 << 10)
 
+/* the request @r, read or written (@write) piece by piece; it ends here */
 static int
-nbd_read(struct vrbd_endpoint *s, struct vrbd_request *r)
+in_pieces(struct vrbd_endpoint *s, struct vrbd_request *r, bool write)
 {
     int e = 0;
 
     for (size_t o = 0; o < r->len && !e; o += NBD_PIECE) {
         size_t l = r->len - o < NBD_PIECE ? r->len - o : NBD_PIECE;
+        int ret = write ? nbd_pwrite(s->nbd, r->buf + o, l, r->off + o, 0)
+                        : nbd_pread(s->nbd, r->buf + o, l, r->off + o, 0);
 
-        if (nbd_pread(s->nbd, r->buf + o, l, r->off + o, 0) < 0)
+        if (ret < 0)
             e = nbd_get_errno() ? nbd_get_errno() : EIO;
     }
     vrbd_request_done(r, -e);
@@ -116,18 +119,15 @@ nbd_read(struct vrbd_endpoint *s, struct vrbd_request *r)
 }
 
 static int
+nbd_read(struct vrbd_endpoint *s, struct vrbd_request *r)
+{
+    return in_pieces(s, r, false);
+}
+
+static int
 nbd_ep_write(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
-    int e = 0;
-
-    for (size_t o = 0; o < r->len && !e; o += NBD_PIECE) {
-        size_t l = r->len - o < NBD_PIECE ? r->len - o : NBD_PIECE;
-
-        if (nbd_pwrite(s->nbd, r->buf + o, l, r->off + o, 0) < 0)
-            e = nbd_get_errno() ? nbd_get_errno() : EIO;
-    }
-    vrbd_request_done(r, -e);
-    return 0;
+    return in_pieces(s, r, true);
 }
 
 static int
