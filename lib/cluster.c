@@ -31,21 +31,25 @@ struct vrbd_cluster {
 };
 
 /* what bulk transfer changes, and to what */
-static const char *const bulk_keys[] = {"rbd_cache",
-                                        "rbd_disable_zero_copy_writes"};
+/* rbd_disable_zero_copy_writes stays on: with zero-copy, librbd holds a
+ * request's completion until the messenger lets go of the buffer, and a
+ * stopped OSD that no longer reads its socket holds it for good, past
+ * rados_osd_op_timeout (seen in cli-import-faults.t: the import hung) */
+static const char *const bulk_keys[] = {"rbd_cache"};
+#define N_BULK (sizeof(bulk_keys) / sizeof(bulk_keys[0]))
 
 void
 vrbd_cluster_bulk(vrbd_cluster *cl, bool on)
 {
     if (on && cl->bulk++ == 0) {
-        for (int i = 0; i < 2; i++) {
+        for (size_t i = 0; i < N_BULK; i++) {
             if (rados_conf_get(cl->rados, bulk_keys[i], cl->bulk_old[i],
                                sizeof(cl->bulk_old[i])) < 0)
                 cl->bulk_old[i][0] = '\0';
             rados_conf_set(cl->rados, bulk_keys[i], "false");
         }
     } else if (!on && cl->bulk > 0 && --cl->bulk == 0) {
-        for (int i = 0; i < 2; i++)
+        for (size_t i = 0; i < N_BULK; i++)
             if (cl->bulk_old[i][0])
                 rados_conf_set(cl->rados, bulk_keys[i], cl->bulk_old[i]);
     }

@@ -59,11 +59,10 @@ rados_t vrbd_cluster_rados(vrbd_cluster *cl);
 /*
  * Bulk transfer on @cl's handle from vrbd_cluster_bulk(cl, true) to the
  * matching (cl, false) (they nest): librbd without its cache (which
- * copies every write and reads ahead) and with zero-copy writes, so it
- * sends from the caller's buffer, which must then stay untouched until
- * the request ends.  librbd reads both when it opens an image and again
- * on every refresh, so they hold for as long as such images are open;
- * other images opened on the handle meanwhile get them too.
+ * copies every write into it and reads ahead).  librbd reads it when it
+ * opens an image and again on every refresh, so it holds for as long as
+ * such images are open; other images opened on the handle meanwhile get
+ * it too.
  */
 void vrbd_cluster_bulk(vrbd_cluster *cl, bool on);
 
