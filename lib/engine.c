@@ -72,6 +72,21 @@ wait_done(struct vrbd_engine *e, struct vrbd_request *reqs, unsigned n)
     return r;
 }
 
+/* Set the error of @r's failed phase (@ret a -errno), through the
+ * endpoint that failed, which names itself and the operation. */
+static void
+fail(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
+     const struct vrbd_request *r, int ret)
+{
+    struct vrbd_endpoint *ep = r->phase == PH_READ ? src : dst;
+
+    ep->ops->error(ep,
+                   r->phase == PH_READ    ? VRBD_OP_READ
+                   : r->phase == PH_WRITE ? VRBD_OP_WRITE
+                                          : VRBD_OP_ZERO,
+                   ret, r->off);
+}
+
 /* Start @r in its phase; on failure the error is set. */
 static int
 start(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
@@ -87,11 +102,7 @@ start(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                                  : ep->ops->zero(ep, r);
     if (ret < 0) {
         r->busy = false;
-        ep->ops->error(ep,
-                       r->phase == PH_READ    ? VRBD_OP_READ
-                       : r->phase == PH_WRITE ? VRBD_OP_WRITE
-                                              : VRBD_OP_ZERO,
-                       ret, r->off);
+        fail(src, dst, r, ret);
     }
     return ret;
 }
@@ -247,12 +258,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
             inflight--;
             safe = low_water(reqs, n, off);
             safe = r->off < safe ? r->off : safe;
-            (r->phase == PH_READ ? src : dst)
-                ->ops->error(r->phase == PH_READ ? src : dst,
-                             r->phase == PH_READ    ? VRBD_OP_READ
-                             : r->phase == PH_WRITE ? VRBD_OP_WRITE
-                                                    : VRBD_OP_ZERO,
-                             (int)r->ret, r->off);
+            fail(src, dst, r, (int)r->ret);
             goto drain;
         }
         if (r->phase == PH_READ && dst->stream) {
