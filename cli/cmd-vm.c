@@ -400,7 +400,8 @@ run_move(cli_ctx *ctx)
     vrbd_host *host = NULL;
     CLEANUP_STRV char **list = NULL;
     vrbd_spec s = {0};
-    size_t moved = 0, n = 0;
+    vrbd_move_result res = {0};
+    size_t n = 0;
     int r = CLI_FAIL;
 
     if (cli_flag(ctx, "rollback")) {
@@ -461,7 +462,7 @@ run_move(cli_ctx *ctx)
     if (live)
         catch_move_signals();
     if ((live ? vrbd_vm_move_live : vrbd_vm_move_offline)(
-            host, cl, reg, ctx->argv[0], &o, &moved) < 0) {
+            host, cl, reg, ctx->argv[0], &o, &res) < 0) {
         cli_fail();
         goto cleanup;
     }
@@ -470,7 +471,10 @@ run_move(cli_ctx *ctx)
 
         json_object_object_add(j, "domain",
                                json_object_new_string(ctx->argv[0]));
-        json_object_object_add(j, "moved", json_object_new_int64(moved));
+        json_object_object_add(j, "moved",
+                               json_object_new_int64((int64_t)res.moved));
+        json_object_object_add(j, "deleted",
+                               json_object_new_int64((int64_t)res.deleted));
         json_object_object_add(j, "cluster",
                                json_object_new_string(vrbd_cluster_name(cl)));
         json_object_object_add(j, "pool", json_object_new_string(s.pool));
@@ -480,10 +484,12 @@ run_move(cli_ctx *ctx)
         cli_print_json(j);
     } else {
         printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old "
-               "definition is kept for 'vm move %s --rollback'%s\n",
-               ctx->argv[0], moved, vrbd_cluster_name(cl), s.pool,
-               live ? "while it ran" : "(verified)", ctx->argv[0],
-               o.keep_source ? "" : "; the local files are deleted");
+               "definition is kept for 'vm move %s --rollback'",
+               ctx->argv[0], res.moved, vrbd_cluster_name(cl), s.pool,
+               live ? "while it ran" : "(verified)", ctx->argv[0]);
+        if (res.deleted > 0)
+            printf("; %zu local file(s) deleted", res.deleted);
+        printf("\n");
     }
     r = CLI_OK;
 

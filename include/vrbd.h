@@ -1162,6 +1162,12 @@ typedef struct vrbd_move_opts {
     void *opaque;
 } vrbd_move_opts;
 
+/* What a move did. */
+typedef struct vrbd_move_result {
+    size_t moved;   /* disks now on RBD */
+    size_t deleted; /* local files deleted after the switch */
+} vrbd_move_result;
+
 /*
  * Move the local raw disks (files, block devices) of stopped domain
  * @domain to RBD images DOMAIN-TARGET in opts->pool: each copied with the
@@ -1170,13 +1176,13 @@ typedef struct vrbd_move_opts {
  * vrbd_vm_move_rollback()).  Without opts->keep_source the moved files are
  * deleted afterwards (block devices are left alone).  A failure before the
  * switch leaves the domain as it was and removes the images it made.
- * *@moved gets how many disks moved.
+ * *@res says how many disks moved and how many files were deleted.
  */
 VRBD_API int vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl,
                                   vrbd_registry *reg, const char *domain,
-                                  const vrbd_move_opts *opts, size_t *moved);
+                                  const vrbd_move_opts *opts,
+                                  vrbd_move_result *res);
 
-/* Put back the definition @domain had before its last move. */
 /*
  * Move the disks of running domain @domain to RBD images DOMAIN-TARGET in
  * opts->pool of @cl while it runs: local files and block devices in any
@@ -1188,12 +1194,15 @@ VRBD_API int vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl,
  * vrbd_vm_move_rollback()).  A failure or opts->cancel before the pivots
  * cancels the copies and removes the images: the guest stays on its old
  * disks and its definition is unchanged.  Without opts->keep_source moved
- * files are deleted after the switch.
+ * files are deleted after the switch.  *@res as for the offline move; after
+ * a failure it still counts the disks that did switch.
  */
 VRBD_API int vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl,
                                vrbd_registry *reg, const char *domain,
-                               const vrbd_move_opts *opts, size_t *moved);
+                               const vrbd_move_opts *opts,
+                               vrbd_move_result *res);
 
+/* Put back the definition @domain had before its last move. */
 VRBD_API int vrbd_vm_move_rollback(vrbd_host *host, vrbd_registry *reg,
                                    const char *domain);
 

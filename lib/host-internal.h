@@ -45,4 +45,9 @@ int vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl,
                              const char *pool, const char *entity, char **user,
                              char uuid[37]);
 
+/* Record @dom (host, name, uuid) as the user of @image in its metadata
+ * (virt-rbd.owner); best effort, errors cleared. */
+void vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image,
+                          virDomainPtr dom);
+
 #endif

@@ -152,7 +152,8 @@ rbd_disk_node(xmlDocPtr doc, xmlNodePtr old, const vrbd_spec *img,
 
 int
 vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
-                     const char *domain, const vrbd_move_opts *o, size_t *moved)
+                     const char *domain, const vrbd_move_opts *o,
+                     vrbd_move_result *res)
 {
     virConnectPtr conn = vrbd_host_conn(host);
     virDomainPtr dom = NULL, nd = NULL;
@@ -169,7 +170,8 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     xmlNodePtr devices;
     int ret = -1;
 
-    *moved = 0;
+    res->moved = 0;
+    res->deleted = 0;
     dom = virDomainLookupByName(conn, domain);
     if (!dom)
         return vrbd_error_libvirt("see 'virsh list --all'", "no domain '%s'",
@@ -327,14 +329,21 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                            domain);
         goto cleanup;
     }
+    for (size_t i = 0; i < n_made; i++)
+        vrbd_vm_record_owner(cl, &made[i], nd);
     virDomainFree(nd);
-    *moved = n;
+    res->moved = n;
     n_made = 0; /* the images are in use now: keep them */
     if (!o->keep_source)
-        for (size_t i = 0; i < n; i++)
-            if (ld[i].path && !ld[i].block && unlink(ld[i].path) < 0)
+        for (size_t i = 0; i < n; i++) {
+            if (!ld[i].path || ld[i].block)
+                continue;
+            if (unlink(ld[i].path) == 0)
+                res->deleted++;
+            else
                 vrbd_warn("could not delete '%s': %s", ld[i].path,
                           strerror(errno));
+        }
     ret = 0;
 
 cleanup:
@@ -662,7 +671,8 @@ live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
 
 int
 vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
-                  const char *domain, const vrbd_move_opts *o, size_t *moved)
+                  const char *domain, const vrbd_move_opts *o,
+                  vrbd_move_result *res)
 {
     virConnectPtr conn = vrbd_host_conn(host);
     virDomainPtr dom = NULL;
@@ -677,7 +687,8 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     xmlNodePtr devices;
     int ret = -1;
 
-    *moved = 0;
+    res->moved = 0;
+    res->deleted = 0;
     dom = virDomainLookupByName(conn, domain);
     if (!dom)
         return vrbd_error_libvirt("see 'virsh list --all'", "no domain '%s'",
@@ -782,20 +793,27 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
         goto live_fail;
     if (live_persist(dom, reg, domain, ld, n) < 0)
         goto cleanup;
-    *moved = n;
+    for (size_t i = 0; i < n; i++)
+        vrbd_vm_record_owner(cl, &ld[i].dst, dom);
+    res->moved = n;
     if (!o->keep_source)
-        for (size_t i = 0; i < n; i++)
-            if (ld[i].file && unlink(ld[i].path) < 0)
+        for (size_t i = 0; i < n; i++) {
+            if (!ld[i].file)
+                continue;
+            if (unlink(ld[i].path) == 0)
+                res->deleted++;
+            else
                 vrbd_warn("could not delete '%s': %s", ld[i].path,
                           strerror(errno));
+        }
     ret = 0;
     goto cleanup;
 
 live_fail:
     live_undo(dom, cl, ld, n);
     for (size_t i = 0; i < n; i++)
-        *moved += ld[i].pivoted;
-    if (*moved > 0) {
+        res->moved += ld[i].pivoted;
+    if (res->moved > 0) {
         vrbd_error saved = *vrbd_error_last();
         CLEANUP_FREE char *msg = xstrdup(saved.message);
 

@@ -265,6 +265,14 @@ owner_value(virDomainPtr dom)
                      uuid);
 }
 
+void
+vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
+{
+    CLEANUP_FREE char *owner = owner_value(dom);
+
+    set_owner(cl, image, owner);
+}
+
 int
 vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
                     const vrbd_spec *image, const vrbd_attach_opts *opts,
@@ -273,7 +281,6 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
     CLEANUP_FREE char *name = NULL;
     CLEANUP_FREE char *user = NULL;
     CLEANUP_FREE char *xml = NULL;
-    CLEANUP_FREE char *owner = NULL;
     vrbd_volume_info *info = NULL;
     char uuid[37], target[16];
     char **hosts = NULL;
@@ -347,8 +354,7 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
                            domain, target);
         goto cleanup;
     }
-    owner = owner_value(dom);
-    set_owner(cl, image, owner);
+    vrbd_vm_record_owner(cl, image, dom);
     snprintf(target_out, 16, "%s", target);
     ret = 0;
 
@@ -459,7 +465,6 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
     CLEANUP_FREE char *user = NULL;
     CLEANUP_FREE char *xml = NULL;
     CLEANUP_FREE char *rbd_name = NULL;
-    CLEANUP_FREE char *owner = NULL;
     vrbd_spec disk = {0};
     char uuid[37];
     char **hosts = NULL;
@@ -542,8 +547,7 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
         vrbd_error_libvirt(NULL, "cannot define domain '%s'", name);
         goto cleanup;
     }
-    owner = owner_value(dom);
-    set_owner(cl, &disk, owner);
+    vrbd_vm_record_owner(cl, &disk, dom);
     if (vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), disk.pool) < 0)
         vrbd_error_clear();
     if (o->start && virDomainCreate(dom) < 0) {

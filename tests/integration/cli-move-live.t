@@ -67,7 +67,7 @@ Both disks (raw and qcow2) move live while the guest keeps writing; it runs
 on RBD afterwards and its persistent definition says so, boot order kept
 
   $ virt-rbd vm move lv-$UNIQ --live --to zdata:vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
-  vm 'lv-U': 2 disk(s) moved to zdata:vrbdt-U while it ran; the old definition is kept for 'vm move lv-U --rollback'; the local files are deleted
+  vm 'lv-U': 2 disk(s) moved to zdata:vrbdt-U while it ran; the old definition is kept for 'vm move lv-U --rollback'; 2 local file(s) deleted
   $ grep -c GUEST-SEQ console.log > seq1
   $ virsh -q -c qemu:///system domblklist lv-$UNIQ | awk '{print $1, $2}' | sed "s/$UNIQ/U/g"
   vda vrbdt-U/lv-U-vda
@@ -75,6 +75,8 @@ on RBD afterwards and its persistent definition says so, boot order kept
   $ virt-rbd disk list lv-$UNIQ | awk 'NR > 1 {print $1, $2, $3, $4}' | sed "s/$UNIQ/U/g"
   vda rbd zdata vrbdt-U/lv-U-vda
   vdb rbd zdata vrbdt-U/lv-U-vdb
+  $ virt-rbd --json vol info zdata:vrbdt-$UNIQ/lv-$UNIQ-vdb | python3 -c 'import json,sys,os; print(json.load(sys.stdin)["owner"].split()[1].replace(os.environ["UNIQ"],"U"))'
+  domain=lv-U
   $ virsh -q -c qemu:///system dumpxml --inactive lv-$UNIQ | grep -c "<boot order='1'/>"
   1
   $ ls a.raw b.qcow2 2>/dev/null | wc -l

@@ -29,6 +29,8 @@ A running VM is refused; a stopped one moves, verified, in one switch
   vda rbd ceph vrbdt-U/mv-U-vda
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/mv-$UNIQ-vda - 2>/dev/null | sha256sum | cmp - disk.sum && echo identical
   identical
+  $ virt-rbd --json vol info vrbdt-$UNIQ/mv-$UNIQ-vda | python3 -c 'import json,sys,os; print(json.load(sys.stdin)["owner"].split()[1].replace(os.environ["UNIQ"],"U"))'
+  domain=mv-U
   $ stat -c '%a' config/rollback/mv-$UNIQ.xml
   600
 
@@ -53,7 +55,7 @@ Without --keep-source the file goes
 
   $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
   $ virt-rbd vm move mv-$UNIQ --to vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
-  vm 'mv-U': 1 disk(s) moved to ceph:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'; the local files are deleted
+  vm 'mv-U': 1 disk(s) moved to ceph:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'; 1 local file(s) deleted
   $ ls disk.raw 2>/dev/null | wc -l
   0
 
@@ -79,7 +81,7 @@ is left in place; the guest boots from zdata
   virt-rbd: error: domain 'mv-U' has no local disk to move
   virt-rbd: hint: see 'virt-rbd disk list'
   $ virt-rbd vm move mv-$UNIQ --to zdata:vrbdt-$UNIQ --disks vda | sed "s/$UNIQ/U/g"
-  vm 'mv-U': 1 disk(s) moved to zdata:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'; the local files are deleted
+  vm 'mv-U': 1 disk(s) moved to zdata:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'
   $ virt-rbd disk list mv-$UNIQ | awk 'NR > 1 {print $1, $2, $3, $4}' | sed "s/$UNIQ/U/g"
   vda rbd zdata vrbdt-U/mv-U-vda
   $ printf '%s\n' 'sum() { rbd -c "$1" export --no-progress "$2" - 2>/dev/null | sha256sum | cut -c1-16; }' > sum.sh
