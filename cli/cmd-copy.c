@@ -326,10 +326,11 @@ run_copy(cli_ctx *ctx)
         char a[32], b[32], c2[32];
 
         printf("copied %s -> %s incrementally from @%s: %s of changes read, "
-               "%s written, %s zeroed, in %.1f s\n",
+               "%s written, %s zeroed, in %.1f s%s\n",
                from, to, st.from_snap, vrbd_size_format(st.data, a, sizeof(a)),
                vrbd_size_format(st.written, b, sizeof(b)),
-               vrbd_size_format(st.discarded, c2, sizeof(c2)), st.seconds);
+               vrbd_size_format(st.discarded, c2, sizeof(c2)), st.seconds,
+               st.verified ? ", verified" : "");
     } else {
         print_stats(ctx, stdout, "copied", from, to, &st);
     }

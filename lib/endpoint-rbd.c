@@ -177,6 +177,43 @@ add_extent(uint64_t off, size_t len, int exists, void *arg)
     return 0;
 }
 
+/*
+ * Map the extents of @ep's image (@img, at its snapshot) into ep->ext:
+ * what changed since @from_snap, or all data.  With a usable fast-diff
+ * map, the map alone says which objects to look at (whole objects); for
+ * exact extents, or since @from_snap, those object ranges are then asked
+ * again one by one at byte granularity.  Without the map librbd lists the
+ * snapshots of every object of the image: 6 s for a 200 GiB image holding
+ * 8 MiB, against 0.2 s through the map.
+ */
+static int
+map_extents(struct vrbd_endpoint *ep, rbd_image_t img, const char *from_snap,
+            bool exact)
+{
+    uint64_t features = 0, flags = 0;
+    struct vrbd_extent *whole;
+    size_t n_whole;
+    int r;
+
+    if (rbd_get_features(img, &features) < 0 ||
+        !(features & RBD_FEATURE_FAST_DIFF) || rbd_get_flags(img, &flags) < 0 ||
+        (flags & RBD_FLAG_FAST_DIFF_INVALID))
+        return rbd_diff_iterate2(img, from_snap, 0, ep->size, 1, false,
+                                 add_extent, ep);
+    r = rbd_diff_iterate2(img, from_snap, 0, ep->size, 1, true, add_extent, ep);
+    if (r < 0 || (!exact && !from_snap))
+        return r;
+    whole = ep->ext;
+    n_whole = ep->n_ext;
+    ep->ext = NULL;
+    ep->n_ext = 0;
+    for (size_t i = 0; i < n_whole && r >= 0; i++)
+        r = rbd_diff_iterate2(img, from_snap, whole[i].off, whole[i].len, 1,
+                              false, add_extent, ep);
+    free(whole);
+    return r;
+}
+
 int
 vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
                   const char *display, bool map, const char *from_snap,
@@ -184,7 +221,6 @@ vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
 {
     struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
     rbd_image_info_t info;
-    uint64_t flags = 0;
     int r;
 
     *out = NULL;
@@ -203,17 +239,8 @@ vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
     ep->size = info.size;
     ep->obj_size = (size_t)info.obj_size;
     if (map) {
-        bool whole = false;
-
-        /* with a valid fast-diff map, whole objects come from the map
-         * alone; exact extents keep a partly written object partly
-         * written (the object map still skips absent objects) */
-        if (!exact && !from_snap) {
-            rbd_get_flags(img, &flags);
-            whole = !(flags & RBD_FLAG_FAST_DIFF_INVALID);
-        }
-        r = rbd_diff_iterate2(img, from_snap, 0, info.size, 1, whole,
-                              add_extent, ep);
+        /* exact extents keep a partly written object partly written */
+        r = map_extents(ep, img, from_snap, exact);
         if (r < 0) {
             vrbd_error_ceph(r, NULL, "cannot map the extents of '%s'", display);
             goto fail;

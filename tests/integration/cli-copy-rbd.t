@@ -24,6 +24,23 @@ carrying the snapshot (the base of later incremental copies)
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ
   dst
 
+A big thin image: its fast-diff map says which objects to read, and only
+those are then asked at byte granularity, so a copy of 64 GiB holding
+192 KiB looks at 3 of its 16384 objects.  The extents stay what librbd
+reports per object, not whole objects: 64 KiB in the first two, and the
+whole last one, whose RADOS object ends where the write does
+
+  $ virt-rbd vol create ceph:vrbdt-$UNIQ/big --size 64G > /dev/null
+  $ qemu-io -f raw "rbd:vrbdt-$UNIQ/big:conf=$VRBD_LAB_CEPH_CONF:id=admin:keyring=$VRBD_LAB_CEPH_KEYRING" -c 'write -P 0x11 0 64k' -c 'write -P 0x22 30G 64k' -c 'write -P 0x33 67108800k 64k' > /dev/null
+  $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/big@b1 > /dev/null
+  $ virt-rbd copy --verify ceph:vrbdt-$UNIQ/big@b1 zdata:vrbdt-$UNIQ/big | sed "s/$UNIQ/U/g; s/in [0-9.]* s, [^,]*\/s/in N s/"
+  copied ceph:vrbdt-U/big@b1 -> zdata:vrbdt-U/big: 64 GiB, 4.13 MiB of data (2.13 MiB written, rest zero or holes) in N s, verified
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" diff vrbdt-$UNIQ/big@b1 > a.diff; rbd -c "$VRBD_LAB_ZDATA_CONF" diff vrbdt-$UNIQ/big@b1 > b.diff; cmp a.diff b.diff && cat b.diff
+  Offset       Length   Type
+  0            65536    data
+  32212254720  65536    data
+  68715282432  4194304  data
+
 The source changes (new data at 1 MiB, the 1 MiB at 40 MiB zeroed): an
 incremental copy moves only that, and the target matches the new snapshot
 
