@@ -3,7 +3,8 @@
  * cmd-copy.c: `import`, `export` and `copy`: the data mover between local
  * raw files (or block devices) and RBD images, and between RBD images.  Ctrl-C
  * and SIGTERM stop it cleanly: in-flight requests drain and nothing is left
- * under the final name.
+ * under the final name (with --resume, a marked partial image to go on
+ * from).
  */
 #include <errno.h>
 #include <signal.h>
@@ -49,6 +50,9 @@ static const cli_opt copy_opts[] = {
      "replace an existing target (once the copy is complete)"},
     {"incremental", 0, NULL,
      "bring an existing target up to SRC@SNAP from a common snapshot"},
+    {"resume", 0, NULL,
+     "continue an interrupted copy of the same SRC@SNAP; keep the partial "
+     "image if interrupted"},
     {"queue-depth", 0, "N", "requests in flight, 2 MiB each (default: 8)"},
     {NULL, 0, NULL, NULL},
 };
@@ -279,6 +283,7 @@ run_copy(cli_ctx *ctx)
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
     vrbd_copy_opts o = {.incremental = cli_flag(ctx, "incremental"),
+                        .resume = cli_flag(ctx, "resume"),
                         .verify = cli_flag(ctx, "verify"),
                         .force = cli_flag(ctx, "force"),
                         .cancel = &cancelled,
@@ -382,8 +387,12 @@ const cli_cmd cli_cmds_copy[] = {
      "snapshot (the source must have it too) and SRC@SNAP is copied, then\n"
      "@SNAP is created on the target: a final sync of a stopped VM takes\n"
      "seconds.  An interrupted incremental copy is completed by running it\n"
-     "again.  --force replaces an existing target, once the copy is complete\n"
-     "(not one that is in use, has clones or protected snapshots).",
+     "again.  Ctrl-C drains what is in flight and leaves nothing; with\n"
+     "--resume it keeps the partial image, and a later copy of the same\n"
+     "SRC@SNAP with --resume goes on where it stopped (also after a crash:\n"
+     "the temporary image records its progress every 64 MiB).  --force\n"
+     "replaces an existing target, once the copy is complete (not one that\n"
+     "is in use, has clones or protected snapshots).",
      copy_opts, run_copy},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -945,8 +945,9 @@ typedef struct vrbd_copy_opts {
     bool verify;          /* read the target back and compare */
     bool force;           /* replace an existing target */
     bool incremental;     /* copy: bring an existing target up to @SNAP */
-    bool resume;          /* import: continue an interrupted import of the same
-                           * source, and keep the partial image if interrupted */
+    bool resume;          /* import, full copy: continue an interrupted run
+                           * of the same source (for a copy SRC@SNAP), and
+                           * keep the partial image if interrupted */
     const char *format;   /* import: raw, qcow2, vmdk...; NULL: probe;
                            * export: raw (NULL) or qcow2 */
     uint64_t size; /* import from a pipe on standard input ("-"): its size */
@@ -964,7 +965,7 @@ typedef struct vrbd_copy_stats {
     double seconds;
     bool verified;
     char from_snap[256];   /* copy --incremental: the common snapshot */
-    uint64_t resumed_from; /* import --resume: where it went on from */
+    uint64_t resumed_from; /* --resume: where it went on from */
 } vrbd_copy_stats;
 
 /*
@@ -1006,7 +1007,10 @@ VRBD_API int vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src,
  * and @SNAP is written (removed data is zeroed), then @SNAP is created on
  * the target: stats->from_snap names the common snapshot.  An interrupted
  * incremental copy leaves the target at its newest snapshot plus part of
- * the change; running it again completes it.
+ * the change; running it again completes it.  An interrupted full copy
+ * leaves nothing, or with opts->resume (which needs @SNAP) its temporary
+ * image, marked with its progress and the snapshot's ids, which a later
+ * call with opts->resume continues (stats->resumed_from).
  */
 VRBD_API int vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src,
                              vrbd_cluster *dcl, const vrbd_spec *dst,

@@ -8,10 +8,8 @@
  * what is here is the safety around it: a temporary name renamed only when
  * complete (and verified when asked), the refusals, the cleanup.
  *
- * An import marks its temporary image with how far it got, so that an
- * interrupted or killed one can be continued (--resume).
- *
- * Not here yet: resuming a copy.
+ * An import, and a full copy, mark their temporary image with how far they
+ * got, so that an interrupted or killed one can be continued (--resume).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,16 +47,18 @@ xfer_opts(const vrbd_copy_opts *opts, size_t obj_size, bool fresh,
 }
 
 /*
- * An import in progress is marked in its temporary image's metadata:
- * "done=N" (everything below byte N is written) and what identifies the
- * source: its size, format, path, inode and modification time.  A later
- * import with --resume of the same source to the same image continues
- * from N; the mark goes before the rename.
+ * An import or full copy in progress is marked in its temporary image's
+ * metadata: "done=N" (everything below byte N is written) and what
+ * identifies the source: for a file its size, format, path, inode and
+ * modification time; for an RBD snapshot its cluster, pool, image and
+ * snapshot ids.  A later run with --resume of the same source to the same
+ * image continues from N; the mark goes before the rename.
  */
 #define INCOMPLETE_KEY "virt-rbd.incomplete"
 /* where an image from a pipe of unknown length starts */
 #define GROW_FROM ((uint64_t)256 << 20)
 #define IMPORT_PREFIX ".virt-rbd-import."
+#define COPY_PREFIX ".virt-rbd-copy."
 
 static char *
 source_ident(const char *path, const struct vrbd_endpoint *src)
@@ -112,17 +112,18 @@ watched(rbd_image_t img)
 }
 
 /*
- * The temporary image of an earlier import of @ident to @image in @io, to
- * continue: its name in *@name and where it stopped in *@done (*@name NULL:
- * none).  Partial imports of the same image from another source, or from
- * this one before it changed, are removed.  One still open elsewhere is
- * an import that is running: refused.
+ * The temporary image of an earlier @what ("import" or "copy", named
+ * @tprefix@image.PID) of @ident to @image in @io, to continue: its name in
+ * *@name and where it stopped in *@done (*@name NULL: none).  Partial ones
+ * of the same image from another source, or from this one before it
+ * changed, are removed.  One still open elsewhere is a run that goes on:
+ * refused.
  */
 static int
-find_partial(rados_ioctx_t io, const char *image, const char *ident,
-             char **name, uint64_t *done)
+find_partial(rados_ioctx_t io, const char *what, const char *tprefix,
+             const char *image, const char *ident, char **name, uint64_t *done)
 {
-    CLEANUP_FREE char *prefix = xasprintf(IMPORT_PREFIX "%s.", image);
+    CLEANUP_FREE char *prefix = xasprintf("%s%s.", tprefix, image);
     rbd_image_spec_t *imgs = NULL;
     size_t n = 64;
     int r;
@@ -174,17 +175,17 @@ find_partial(rados_ioctx_t io, const char *image, const char *ident,
             }
             if (t == 0)
                 vrbd_warn("'%s' is open elsewhere: waiting up to %d s for "
-                          "the watch of a stopped import to expire",
-                          nm, WATCH_WAIT);
+                          "the watch of a stopped %s to expire",
+                          nm, WATCH_WAIT, what);
             sleep(1);
         }
         rbd_close(img);
         if (busy && mine) {
             r = vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
                                "wait for it, or stop it first",
-                               "an import to '%s' is running: its "
-                               "temporary image '%s' is open",
-                               image, nm);
+                               "%s %s to '%s' is running: its temporary "
+                               "image '%s' is open",
+                               what[0] == 'i' ? "an" : "a", what, image, nm);
             break;
         }
         if (busy) /* another source's, running: not ours to touch */
@@ -194,9 +195,9 @@ find_partial(rados_ioctx_t io, const char *image, const char *ident,
             *done = d;
             continue;
         }
-        vrbd_warn("removing '%s', a partial import from another source "
-                  "or an older state of this one",
-                  nm);
+        vrbd_warn("removing '%s', a partial %s from another source or an "
+                  "older state of this one",
+                  nm, what);
         if (rbd_remove(io, nm) < 0)
             vrbd_warn("cannot remove '%s': remove it with virt-rbd vol rm", nm);
     }
@@ -208,6 +209,40 @@ find_partial(rados_ioctx_t io, const char *image, const char *ident,
         return -1;
     }
     return 0;
+}
+
+/*
+ * After a failed or interrupted run (the error set): with @keep (--resume)
+ * the temporary image @tmp stays, marked, for the next run, and the error
+ * says so; without, it is removed, and nothing is left.  A removal that
+ * fails leaves it marked too, and says so.
+ */
+static void
+leave_partial(rados_ioctx_t io, const char *tmp, bool keep, const char *what,
+              const char *done_word)
+{
+    vrbd_error saved = *vrbd_error_last();
+    CLEANUP_FREE char *was = xstrdup(saved.message);
+    CLEANUP_FREE char *washint = saved.hint ? xstrdup(saved.hint) : NULL;
+    CLEANUP_FREE char *msg = NULL;
+    CLEANUP_FREE char *hint = NULL;
+
+    saved.message = was;
+    saved.hint = washint;
+    if (keep) {
+        msg =
+            xasprintf("%s; the partial image '%s' is kept", saved.message, tmp);
+        hint = xasprintf("run the same %s with --resume to continue", what);
+    } else if (remove_image(io, tmp) < 0) {
+        vrbd_warn("the temporary image '%s' is left: remove it with "
+                  "virt-rbd vol rm",
+                  tmp);
+    } else if (saved.errnum == EINTR) {
+        msg = xasprintf("%s: nothing was %s", saved.message, done_word);
+        hint = xstrdup("run it again");
+    }
+    vrbd_error_set(saved.code, saved.errnum, hint ? hint : saved.hint, "%s",
+                   msg ? msg : saved.message);
 }
 
 /* The engine's run, then the read-back when asked: 0, -1 (the error
@@ -389,7 +424,8 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         }
     }
     ident = source_ident(path, src);
-    if (opts->resume && find_partial(io, dst->image, ident, &tmp, &start) < 0)
+    if (opts->resume && find_partial(io, "import", IMPORT_PREFIX, dst->image,
+                                     ident, &tmp, &start) < 0)
         goto cleanup;
     if (!tmp) {
         tmp = xasprintf(IMPORT_PREFIX "%s.%d", dst->image, (int)getpid());
@@ -461,30 +497,8 @@ cleanup:
     vrbd_endpoint_close(dep);
     if (img)
         rbd_close(img);
-    if (created) {
-        vrbd_error saved = *vrbd_error_last();
-        CLEANUP_FREE char *msg = xstrdup(saved.message);
-        CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
-
-        /* with --resume the partial image stays, marked, for the next
-         * run; without, nothing is left (a removal that fails leaves it
-         * marked too) */
-        if (opts->resume) {
-            free(hint);
-            hint = xstrdup("run the same import with --resume to continue");
-            free(msg);
-            msg = xasprintf("%s; the partial image '%s' is kept", saved.message,
-                            tmp);
-        } else if (remove_image(io, tmp) == 0) {
-            if (saved.errnum == EINTR) {
-                free(msg);
-                msg = xasprintf("%s: nothing was imported", saved.message);
-                free(hint);
-                hint = xstrdup("run it again");
-            }
-        }
-        vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
-    }
+    if (created)
+        leave_partial(io, tmp, opts->resume, "import", "imported");
     if (io)
         rados_ioctx_destroy(io);
     vrbd_cluster_bulk(cl, false);
@@ -596,6 +610,26 @@ newest_snap(rbd_image_t img, char *name, size_t size, uint64_t *id)
     return 0;
 }
 
+/* What identifies snapshot @src (open as @img in @io) of @cl, for the
+ * mark of a copy's temporary image: ids, which a re-created image or
+ * snapshot of the same name does not keep. */
+static char *
+snap_ident(vrbd_cluster *cl, rados_ioctx_t io, rbd_image_t img,
+           const vrbd_spec *src, const rbd_image_info_t *info)
+{
+    char id[64] = "";
+    uint64_t snap_id = 0;
+
+    rbd_get_id(img, id, sizeof(id));
+    if (src->snap)
+        rbd_snap_get_id(img, src->snap, &snap_id);
+    return xasprintf("size=%llu order=%d src=%s:%lld/%s/%s@%llu",
+                     (unsigned long long)info->size, info->order,
+                     vrbd_cluster_fsid(cl), (long long)rados_ioctx_get_id(io),
+                     src->nspace ? src->nspace : "", id,
+                     (unsigned long long)snap_id);
+}
+
 int
 vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                 const vrbd_spec *dst, const vrbd_copy_opts *opts,
@@ -604,15 +638,18 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     CLEANUP_FREE char *final = NULL;
     CLEANUP_FREE char *sname = NULL;
     CLEANUP_FREE char *tmp = NULL;
+    CLEANUP_FREE char *ident = NULL;
     struct vrbd_endpoint *sep = NULL, *dep = NULL;
     struct vrbd_xfer x;
+    struct mark mark = {0};
     vrbd_spec tspec = *dst;
     rados_ioctx_t sio = NULL, dio = NULL;
     rbd_image_t simg = NULL, dimg = NULL;
     rbd_image_info_t info;
     char base[256] = "";
-    uint64_t base_id = 0;
+    uint64_t base_id = 0, start = 0;
     bool incremental = false, created = false, exists = false;
+    bool resumed = false, complete = false;
     double t0 = vrbd_now();
     int ret = -1, r;
 
@@ -631,6 +668,12 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                               "create) and copy SRC@SNAP",
                               "an incremental copy goes from snapshot to "
                               "snapshot: the source needs @SNAP");
+    if (opts->resume && !src->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "snapshot the source (virt-rbd vol snap "
+                              "create) and copy SRC@SNAP",
+                              "a copy resumes only from a snapshot: the "
+                              "image itself may change between runs");
     final = vrbd_volume_name(dst);
     vrbd_cluster_bulk(scl, true);
     vrbd_cluster_bulk(dcl, true);
@@ -712,10 +755,17 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
         vrbd_volume_create_opts co = {.size = info.size,
                                       .object_size = info.obj_size};
 
-        tmp = xasprintf(".virt-rbd-copy.%s.%d", dst->image, (int)getpid());
-        tspec.image = tmp;
-        if (vrbd_volume_create(dcl, &tspec, &co) < 0)
+        ident = snap_ident(scl, sio, simg, src, &info);
+        if (opts->resume && find_partial(dio, "copy", COPY_PREFIX, dst->image,
+                                         ident, &tmp, &start) < 0)
             goto cleanup;
+        resumed = tmp != NULL;
+        if (!tmp) {
+            tmp = xasprintf(COPY_PREFIX "%s.%d", dst->image, (int)getpid());
+            tspec.image = tmp;
+            if (vrbd_volume_create(dcl, &tspec, &co) < 0)
+                goto cleanup;
+        }
         created = true;
         r = rbd_open(dio, tmp, &dimg, NULL);
         if (r < 0) {
@@ -723,6 +773,16 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
             vrbd_error_ceph(r, NULL, "cannot open '%s'", tmp);
             goto cleanup;
         }
+        /* the snapshot is made after the last byte: a partial image
+         * that has it was complete */
+        if (resumed && rbd_snap_exists(dimg, src->snap, &complete) < 0)
+            complete = false;
+        if (complete) /* nothing left to write: only --verify reads */
+            start = info.size;
+        mark.img = dimg;
+        mark.ident = ident;
+        mark_done(start, &mark);
+        stats->resumed_from = start;
     }
     /* exact extents, not whole objects: a partly written object is
      * copied as partly written, so the target stays as thin as the
@@ -734,11 +794,23 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                           &dep) < 0)
         goto cleanup;
     {
-        uint64_t total = 0;
+        /* a resumed copy's progress starts at its start offset */
+        uint64_t total = start;
 
-        for (size_t i = 0; i < sep->n_ext; i++)
-            total += sep->ext[i].len;
+        for (size_t i = 0; i < sep->n_ext; i++) {
+            uint64_t end = sep->ext[i].off + sep->ext[i].len;
+
+            if (end > start)
+                total +=
+                    end - (sep->ext[i].off > start ? sep->ext[i].off : start);
+        }
         x = xfer_opts(opts, sep->obj_size, !incremental, total);
+    }
+    x.start = start;
+    if (created) {
+        x.checkpoint = mark_done;
+        x.checkpoint_opaque = &mark;
+        x.checkpoint_every = 64 << 20;
     }
     r = transfer(sep, dep, &x, opts, stats);
     if (r == -EINTR)
@@ -746,7 +818,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                        "copy to '%s' interrupted", final);
     if (r < 0)
         goto cleanup;
-    if (src->snap) {
+    if (src->snap && !complete) {
         r = rbd_snap_create(dimg, src->snap);
         if (r < 0) {
             vrbd_error_ceph(r, NULL, "cannot create snapshot '%s' on '%s'",
@@ -755,6 +827,13 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
         }
     }
     if (created) {
+        vrbd_endpoint_close(dep);
+        dep = NULL;
+        r = rbd_metadata_remove(dimg, INCOMPLETE_KEY);
+        if (r < 0) {
+            vrbd_error_ceph(r, NULL, "cannot mark '%s' complete", tmp);
+            goto cleanup;
+        }
         rbd_close(dimg);
         dimg = NULL;
         if (take_name(dcl, dio, dst, tmp, exists) < 0)
@@ -768,10 +847,8 @@ cleanup:
     vrbd_endpoint_close(sep);
     if (dimg)
         rbd_close(dimg);
-    if (created && remove_image(dio, tmp) < 0)
-        vrbd_warn("the temporary image '%s' is left: remove it with "
-                  "virt-rbd vol rm",
-                  tmp);
+    if (created)
+        leave_partial(dio, tmp, opts->resume, "copy", "copied");
     if (simg)
         rbd_close(simg);
     if (dio)
