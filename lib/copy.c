@@ -160,16 +160,23 @@ find_partial(rados_ioctx_t io, const char *what, const char *tprefix,
         }
         mine = sscanf(val, "done=%llu %n", &d, &pos) == 1 && pos > 0 &&
                strcmp(val + pos, ident) == 0;
-        /* open elsewhere: an import that runs (its mark moves on), or
-         * one that was killed, whose watch the OSDs drop within
-         * osd_client_watch_timeout */
-        for (int t = 0; watched(img); t++) {
+        /* open elsewhere: a run that goes on (its mark moves on, or goes
+         * when it completes), or one that was killed, whose watch the
+         * OSDs drop within osd_client_watch_timeout.  Looked at every
+         * 100 ms, so that a fast run is seen moving before it ends, and
+         * once more when the watch has gone: a run that ended meanwhile
+         * moved or removed its mark */
+        for (int t = 0;; t++) {
             char now[sizeof(val)];
             size_t nlen = sizeof(now);
+            bool open = watched(img);
 
-            if (!mine || t == WATCH_WAIT ||
-                (rbd_metadata_get(img, INCOMPLETE_KEY, now, &nlen) == 0 &&
-                 strcmp(now, val) != 0)) {
+            if (t > 0 || open)
+                busy = rbd_metadata_get(img, INCOMPLETE_KEY, now, &nlen) < 0 ||
+                       strcmp(now, val) != 0;
+            if (!open || busy)
+                break;
+            if (!mine || t == WATCH_WAIT * 10) {
                 busy = true;
                 break;
             }
@@ -177,7 +184,7 @@ find_partial(rados_ioctx_t io, const char *what, const char *tprefix,
                 vrbd_warn("'%s' is open elsewhere: waiting up to %d s for "
                           "the watch of a stopped %s to expire",
                           nm, WATCH_WAIT, what);
-            sleep(1);
+            usleep(100 * 1000);
         }
         rbd_close(img);
         if (busy && mine) {
