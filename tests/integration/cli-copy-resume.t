@@ -9,20 +9,13 @@ image on ceph holding 384 MiB of random data, snapshot s1.
   $ head -c 384M /dev/urandom > src.raw; sha256sum < src.raw > src.sum
   $ virt-rbd import src.raw ceph:vrbdt-$UNIQ/src > /dev/null && virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s1 > /dev/null
   $ printf '%s\n' 'sum() { rbd -c "$1" export --no-progress "$2" - 2>/dev/null | sha256sum; }' > sum.sh
-  $ cat > waitfor <<'W'
-  > # waitfor FILE BYTES: until FILE's last progress event is past BYTES
-  > for i in $(seq 600); do
-  >   d=$(grep -o '"done": [0-9]*' "$1" | tail -n 1 | tr -dc 0-9)
-  >   [ "${d:-0}" -gt "$2" ] && exit 0; sleep 0.1
-  > done; exit 1
-  > W
 
 A copy killed with SIGKILL leaves its temporary image, marked with how far
 it got (every 64 MiB) and which snapshot it copies: the cluster's fsid, the
 pool, image and snapshot ids
 
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst --queue-depth 1 --json > run1.out 2>&1 & pid=$!
-  > bash waitfor run1.out 150000000; { kill -KILL $pid; wait $pid; } 2> /dev/null; echo "exit $?"
+  > bash "$TESTDIR/waitfor" run1.out 150000000; { kill -KILL $pid; wait $pid; } 2> /dev/null; echo "exit $?"
   exit 137
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep '^\.virt-rbd-copy\.dst\.[0-9]*$' > tmp.name; wc -l < tmp.name
   1
@@ -60,14 +53,14 @@ image and says how to go on; while one copy runs, a second --resume of it
 is refused
 
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/two --queue-depth 1 --json > run3.out 2> run3.err & pid=$!
-  > bash waitfor run3.out 40000000; kill -INT $pid; wait $pid; echo "exit $?"; sed "s/$UNIQ/U/" run3.err
+  > bash "$TESTDIR/waitfor" run3.out 40000000; kill -INT $pid; wait $pid; echo "exit $?"; sed "s/$UNIQ/U/" run3.err
   exit 1
   virt-rbd: error: copy to 'vrbdt-U/two' interrupted: nothing was copied
   virt-rbd: hint: run it again
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ
   dst
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/two --resume --queue-depth 1 --json > run4.out 2> run4.err & pid=$!
-  > bash waitfor run4.out 80000000
+  > bash "$TESTDIR/waitfor" run4.out 80000000
   > virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/two --resume 2>&1 | sed "s/two\.[0-9]*'/two.PID'/"
   > kill -INT $pid; wait $pid; echo "exit $?"; sed "s/two\.[0-9]*'/two.PID'/; s/$UNIQ/U/" run4.err
   virt-rbd: warning: '.virt-rbd-copy.two.PID' is open elsewhere: waiting up to 35 s for the watch of a stopped copy to expire

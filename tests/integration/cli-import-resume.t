@@ -5,20 +5,13 @@ it stopped.  Set up: the ceph cluster, a pool, 384 MiB of random data.
   $ virt-rbd cluster add ceph --conf "$VRBD_LAB_CEPH_CONF" --keyring "$VRBD_LAB_CEPH_KEYRING" > /dev/null
   $ virt-rbd pool create vrbdt-$UNIQ --pg 8 > /dev/null
   $ head -c 384M /dev/urandom > src.raw; sha256sum < src.raw > src.sum
-  $ cat > waitfor <<'W'
-  > # waitfor FILE BYTES: until FILE's last progress event is past BYTES
-  > for i in $(seq 600); do
-  >   d=$(grep -o '"done": [0-9]*' "$1" | tail -n 1 | tr -dc 0-9)
-  >   [ "${d:-0}" -gt "$2" ] && exit 0; sleep 0.1
-  > done; exit 1
-  > W
 
 An import killed with SIGKILL (no cleanup at all) leaves its temporary
 image, marked in its metadata with how far it got (checkpoints every
 64 MiB) and what the source was
 
   $ virt-rbd import src.raw vrbdt-$UNIQ/img --queue-depth 1 --json > run1.out 2>&1 & pid=$!
-  > bash waitfor run1.out 150000000; { kill -KILL $pid; wait $pid; } 2> /dev/null; echo "exit $?"
+  > bash "$TESTDIR/waitfor" run1.out 150000000; { kill -KILL $pid; wait $pid; } 2> /dev/null; echo "exit $?"
   exit 137
   $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ | grep '^\.virt-rbd-import\.img\.[0-9]*$' > tmp.name; wc -l < tmp.name
   1
@@ -53,7 +46,7 @@ while one import runs, a second --resume of it is refused (after waiting
 for the watch in case the first was dead)
 
   $ virt-rbd import src.raw vrbdt-$UNIQ/two --resume --queue-depth 1 --json > run3.out 2> run3.err & pid=$!
-  > bash waitfor run3.out 80000000
+  > bash "$TESTDIR/waitfor" run3.out 80000000
   > virt-rbd import src.raw vrbdt-$UNIQ/two --resume 2>&1 | sed "s/$UNIQ/U/; s/two\.[0-9]*'/two.PID'/"
   > kill -INT $pid; wait $pid; echo "exit $?"; sed "s/two\.[0-9]*'/two.PID'/" run3.err
   virt-rbd: warning: '.virt-rbd-import.two.PID' is open elsewhere: waiting up to 35 s for the watch of a stopped import to expire
