@@ -353,10 +353,11 @@ const cli_cmd cli_cmds_copy[] = {
     {"import", "FILE|- [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
      "Import a disk image (raw, qcow2, vmdk...) or block device into a new "
      "RBD image",
-     "Raw files and block devices are read directly; qcow2, vmdk, vdi, vhdx\n"
-     "and vpc images through a read-only qemu-nbd (--format, or detected from\n"
-     "the file's header), whose allocation map (NBD block status) says what\n"
-     "to skip.  Holes are skipped without reading them (SEEK_DATA/SEEK_HOLE) and\n"
+     "Raw files, block devices and plain qcow2 files (no backing file,\n"
+     "compression or encryption) are read directly; other qcow2, vmdk, vdi,\n"
+     "vhdx and vpc images through a read-only qemu-nbd (--format, or detected\n"
+     "from the file's header), whose allocation map (NBD block status) says\n"
+     "what to skip.  Holes are skipped without reading them (SEEK_DATA/SEEK_HOLE) and\n"
      "zero runs are not written, so the image stays thin; writes are cut at\n"
      "object boundaries with many in flight.  The image is written under a\n"
      "temporary name and renamed only when complete (and verified with\n"

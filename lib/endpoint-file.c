@@ -2,8 +2,10 @@
 /*
  * endpoint-file.c: a local raw file or block device as a copy source,
  * and a new sparse file as a destination.  Holes are found without
- * reading them (SEEK_DATA/SEEK_HOLE); a block device is all data.  Also:
- * opening any source, by format.  Requests end before they return.
+ * reading them (SEEK_DATA/SEEK_HOLE); a block device is all data.  A plain
+ * qcow2 file (qcow2.h) is read the same way, at the host offsets its
+ * tables give, its unallocated and zero clusters skipped.  Also: opening
+ * any source, by format.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 
 #include "endpoint.h"
 #include "internal.h"
+#include "qcow2.h"
 
 static bool
 file_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
@@ -28,6 +31,20 @@ file_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
     *data = true;
     if (off >= s->size)
         return false;
+    if (s->qcow2) {
+        int r = vrbd_qcow2_next(s->qcow2, off, start, end, &s->run_host);
+
+        if (r < 0) {
+            *err = r;
+            vrbd_error_set(VRBD_ERR_IO, -r,
+                           "check the image with qemu-img check",
+                           "cannot read the tables of '%s' (qcow2): %s",
+                           s->name, strerror(-r));
+        }
+        s->run_start = *start;
+        s->run_end = *end;
+        return r == 1;
+    }
     if (!s->seekable) {
         *start = off;
         *end = s->size;
@@ -79,12 +96,18 @@ pread_all(int fd, void *buf, size_t len, uint64_t off)
  */
 #define READERS 4
 
+/* a request, and where in the file it reads */
+struct queued {
+    struct vrbd_request *r;
+    uint64_t at;
+};
+
 struct readers {
     pthread_t t[READERS];
     unsigned n;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    struct vrbd_request **q; /* a ring of queued requests */
+    struct queued *q; /* a ring of queued requests */
     size_t cap, head, len;
     bool stop;
     int fd;
@@ -96,7 +119,7 @@ reader(void *arg)
     struct readers *rd = arg;
 
     for (;;) {
-        struct vrbd_request *r;
+        struct queued w;
 
         pthread_mutex_lock(&rd->lock);
         while (rd->len == 0 && !rd->stop)
@@ -105,11 +128,11 @@ reader(void *arg)
             pthread_mutex_unlock(&rd->lock);
             return NULL;
         }
-        r = rd->q[rd->head];
+        w = rd->q[rd->head];
         rd->head = (rd->head + 1) % rd->cap;
         rd->len--;
         pthread_mutex_unlock(&rd->lock);
-        vrbd_request_done(r, pread_all(rd->fd, r->buf, r->len, r->off));
+        vrbd_request_done(w.r, pread_all(rd->fd, w.r->buf, w.r->len, w.at));
     }
 }
 
@@ -144,21 +167,47 @@ readers_stop(struct readers *rd)
     free(rd);
 }
 
+/* Where in the file guest range [@off, @off + @len) of a qcow2 lies: a
+ * request lies inside the run of data next_extent found last (the engine
+ * cuts them so); any other is looked up.  0, or -EIO for a range that is
+ * not one run of data. */
+static int
+qcow2_at(struct vrbd_endpoint *s, uint64_t off, size_t len, uint64_t *at)
+{
+    uint64_t start, end, host;
+
+    if (off < s->run_start || off + len > s->run_end) {
+        if (vrbd_qcow2_next(s->qcow2, off, &start, &end, &host) != 1 ||
+            start != off || end < off + len)
+            return -EIO;
+        s->run_start = start;
+        s->run_end = end;
+        s->run_host = host;
+    }
+    *at = s->run_host + (off - s->run_start);
+    return 0;
+}
+
 static int
 file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
     struct readers *rd = s->readers;
+    uint64_t at = r->off;
 
+    if (s->qcow2 && qcow2_at(s, r->off, r->len, &at) < 0) {
+        vrbd_request_done(r, -EIO);
+        return 0;
+    }
     if (!rd)
         rd = s->readers = readers_start(s->fd);
     if (rd->n == 0) { /* no thread could start: read here */
-        vrbd_request_done(r, pread_all(s->fd, r->buf, r->len, r->off));
+        vrbd_request_done(r, pread_all(s->fd, r->buf, r->len, at));
         return 0;
     }
     pthread_mutex_lock(&rd->lock);
     if (rd->len == rd->cap) { /* grow the ring, oldest first */
         size_t cap = rd->cap ? rd->cap * 2 : 16;
-        struct vrbd_request **q = xcalloc(cap, sizeof(*q));
+        struct queued *q = xcalloc(cap, sizeof(*q));
 
         for (size_t i = 0; i < rd->len; i++)
             q[i] = rd->q[(rd->head + i) % rd->cap];
@@ -167,7 +216,7 @@ file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
         rd->cap = cap;
         rd->head = 0;
     }
-    rd->q[(rd->head + rd->len) % rd->cap] = r;
+    rd->q[(rd->head + rd->len) % rd->cap] = (struct queued){r, at};
     rd->len++;
     pthread_cond_signal(&rd->cond);
     pthread_mutex_unlock(&rd->lock);
@@ -226,6 +275,8 @@ file_close(struct vrbd_endpoint *s)
 {
     readers_stop(s->readers); /* nothing is queued: the engine drained */
     s->readers = NULL;
+    vrbd_qcow2_free(s->qcow2);
+    s->qcow2 = NULL;
     if (s->fd >= 0)
         close(s->fd);
     s->fd = -1;
@@ -346,6 +397,32 @@ vrbd_source_probe(const char *path)
     return xstrdup("raw");
 }
 
+/* A qcow2 file: checked (qcow2.h), then read directly when plain, else
+ * through qemu-nbd. */
+static int
+open_qcow2(const char *path, struct vrbd_endpoint *s)
+{
+    int r;
+
+    if (vrbd_source_open_file(path, s) < 0)
+        return -1;
+    r = vrbd_qcow2_open(s->fd, path, &s->qcow2);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        vrbd_info("'%s': a plain qcow2, read directly", path);
+        s->size = vrbd_qcow2_size(s->qcow2);
+        return 0;
+    }
+    vrbd_info("'%s': a qcow2 with a backing file, compression, encryption "
+              "or other features: read through qemu-nbd",
+              path);
+    close(s->fd);
+    s->fd = -1;
+    s->ops = NULL;
+    return vrbd_source_open_nbd(path, "qcow2", s);
+}
+
 int
 vrbd_source_open(const char *path, const char *format,
                  struct vrbd_endpoint **out)
@@ -365,9 +442,12 @@ vrbd_source_open(const char *path, const char *format,
     } else {
         s->format = xstrdup(format);
     }
-    r = strcmp(s->format, "raw") == 0
-            ? vrbd_source_open_file(path, s)
-            : vrbd_source_open_nbd(path, s->format, s);
+    if (strcmp(s->format, "raw") == 0)
+        r = vrbd_source_open_file(path, s);
+    else if (strcmp(s->format, "qcow2") == 0)
+        r = open_qcow2(path, s);
+    else
+        r = vrbd_source_open_nbd(path, s->format, s);
     if (r == 0 && s->size == 0)
         r = vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                            "'%s' is empty: nothing to import", path);

@@ -184,105 +184,6 @@ static const struct vrbd_endpoint_ops nbd_ops = {
     .close = nbd_source_close,
 };
 
-static bool
-read_be(int fd, uint64_t off, void *buf, size_t len)
-{
-    return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
-}
-
-/*
- * qcow2 metadata against the file's size: QEMU reads what lies past the
- * end of a qcow2 file as zeros, so a cut-short image would import as
- * silently wrong data.  Every L1 entry, and every L2 entry of every L2
- * table, must point inside the file (compressed clusters and external
- * data files aside).
- */
-static int
-qcow2_check(const char *path)
-{
-    uint32_t be32;
-    uint64_t be64, l1_off, incompat = 0, fsize;
-    uint32_t version, cluster_bits, l1_size;
-    size_t entry;
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    int ret = 0;
-
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        if (fd >= 0)
-            close(fd);
-        return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
-                              path, strerror(errno));
-    }
-    fsize = (uint64_t)st.st_size;
-#define BAD(...)                                                               \
-    do {                                                                       \
-        ret = vrbd_error_set(VRBD_ERR_INVALID, 0,                              \
-                             "check it with qemu-img check; nothing was "      \
-                             "imported",                                       \
-                             __VA_ARGS__);                                     \
-        goto out;                                                              \
-    } while (0)
-    if (!read_be(fd, 4, &be32, 4))
-        BAD("'%s' is a corrupt qcow2: its header is cut short", path);
-    version = be32toh(be32);
-    if (!read_be(fd, 20, &be32, 4))
-        BAD("'%s' is a corrupt qcow2: its header is cut short", path);
-    cluster_bits = be32toh(be32);
-    if (!read_be(fd, 36, &be32, 4) || !read_be(fd, 40, &be64, 8))
-        BAD("'%s' is a corrupt qcow2: its header is cut short", path);
-    l1_size = be32toh(be32);
-    l1_off = be64toh(be64);
-    if (version >= 3) {
-        if (!read_be(fd, 72, &be64, 8))
-            BAD("'%s' is a corrupt qcow2: its header is cut short", path);
-        incompat = be64toh(be64);
-    }
-    if (cluster_bits < 9 || cluster_bits > 21)
-        BAD("'%s' is a corrupt qcow2: cluster size 2^%u", path, cluster_bits);
-    if (incompat & (1u << 2)) /* an external data file: not checked here */
-        goto out;
-    entry = (incompat & (1u << 4)) ? 16 : 8; /* extended L2 entries */
-    if (l1_off + (uint64_t)l1_size * 8 > fsize)
-        BAD("'%s' is a corrupt qcow2: its L1 table lies beyond the end of "
-            "the file (%llu bytes)",
-            path, (unsigned long long)fsize);
-    for (uint32_t i = 0; i < l1_size; i++) {
-        uint64_t l2, csize = 1ull << cluster_bits;
-        CLEANUP_FREE unsigned char *t = NULL;
-
-        if (!read_be(fd, l1_off + (uint64_t)i * 8, &be64, 8))
-            BAD("'%s' is a corrupt qcow2: cannot read its L1 table", path);
-        l2 = be64toh(be64) & 0x00fffffffffffe00ULL;
-        if (!l2)
-            continue;
-        if (l2 + csize > fsize)
-            BAD("'%s' is a corrupt qcow2: an L2 table at byte %llu lies "
-                "beyond the end of the file (%llu bytes)",
-                path, (unsigned long long)l2, (unsigned long long)fsize);
-        t = xmalloc(csize);
-        if (!read_be(fd, l2, t, csize))
-            BAD("'%s' is a corrupt qcow2: cannot read an L2 table", path);
-        for (size_t k = 0; k + 8 <= csize; k += entry) {
-            uint64_t e;
-
-            memcpy(&e, t + k, 8);
-            e = be64toh(e);
-            if (e & (1ULL << 62)) /* compressed: other encoding */
-                continue;
-            e &= 0x00fffffffffffe00ULL;
-            if (e && e + csize > fsize)
-                BAD("'%s' is a corrupt qcow2: data at byte %llu lies beyond "
-                    "the end of the file (%llu bytes)",
-                    path, (unsigned long long)e, (unsigned long long)fsize);
-        }
-    }
-#undef BAD
-out:
-    close(fd);
-    return ret;
-}
-
 int
 vrbd_source_open_nbd(const char *path, const char *format,
                      struct vrbd_endpoint *s)
@@ -297,8 +198,6 @@ vrbd_source_open_nbd(const char *path, const char *format,
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give auto, raw, qcow2, vmdk, vdi, vhdx or vpc",
                               "unknown image format '%s'", format);
-    if (strcmp(format, "qcow2") == 0 && qcow2_check(path) < 0)
-        return -1;
     s->nbd = nbd_create();
     if (!s->nbd)
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,

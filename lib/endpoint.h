@@ -2,9 +2,9 @@
 /*
  * endpoint.h: the copy engine's sources and destinations, behind one table
  * of operations (extents, read, write, zero, flush): a local raw file or
- * block device (endpoint-file.c), any format QEMU reads through qemu-nbd
- * and libnbd (endpoint-nbd.c, source only), and an RBD image on any
- * registered cluster, at a snapshot too (endpoint-rbd.c).
+ * block device or plain qcow2 file (endpoint-file.c, qcow2.c), any format
+ * QEMU reads through qemu-nbd and libnbd (endpoint-nbd.c), and an RBD
+ * image on any registered cluster, at a snapshot too (endpoint-rbd.c).
  *
  * Requests are asynchronous: an endpoint starts one and reports its end
  * through vrbd_request_done(), from any thread, possibly before the start
@@ -81,6 +81,10 @@ struct vrbd_endpoint {
     int fd;
     bool seekable;
     struct readers *readers; /* threads reading for the engine */
+    /* a plain qcow2 file, read directly: its map, and the run of data
+     * next_extent found last (guest [run_start, run_end) at run_host) */
+    struct vrbd_qcow2 *qcow2;
+    uint64_t run_start, run_end, run_host;
     /* nbd */
     struct nbd_handle *nbd;
     bool has_status; /* the server maps allocation (base:allocation) */
@@ -104,7 +108,8 @@ void vrbd_request_done(struct vrbd_request *r, ssize_t ret);
 /*
  * Open @path read-only as @format: NULL or "auto" probes the image's
  * magic (qcow2, vmdk, vdi, vhdx, or raw), "raw" reads the file or device
- * directly, anything else goes through qemu-nbd.  Errors name the file.
+ * directly, "qcow2" is checked (qcow2.h) and read directly when plain,
+ * anything else goes through qemu-nbd.  Errors name the file.
  */
 int vrbd_source_open(const char *path, const char *format,
                      struct vrbd_endpoint **out);

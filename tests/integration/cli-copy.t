@@ -92,12 +92,15 @@ Bad sources are named
   $ ls out2.raw* 2>/dev/null | wc -l
   0
 
-qcow2 (the format found from the header, read through qemu-nbd): the image
-holds the guest-visible content, and stays as thin as the qcow2's allocation
+qcow2 (the format found from the header; a plain one, as qemu-img makes
+it, is read directly from the file at the offsets its tables give): the
+image holds the guest-visible content, and stays as thin as the qcow2's
+allocation (zero clusters, -z, are not data)
 
   $ qemu-img create -q -f qcow2 src.qcow2 1G && qemu-io -f qcow2 -c 'write -P 0x5a 100M 3M' -c 'write -z 300M 4M' -c 'write -P 0xa5 700M 1M' src.qcow2 > /dev/null
   $ qemu-img convert -O raw src.qcow2 q.raw && sha256sum < q.raw > q.sum && sha256sum < src.qcow2 > qfile.sum
-  $ virt-rbd import src.qcow2 vrbdt-$UNIQ/q --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  $ virt-rbd import src.qcow2 vrbdt-$UNIQ/q --verify --verbose 2>&1 | grep -e 'read directly' -e '^imported' | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  virt-rbd: info: 'src.qcow2': a plain qcow2, read directly
   imported src.qcow2 -> ceph:vrbdt-U/q: 1 GiB, 4 MiB of data (4 MiB written, rest zero or holes) in N s, verified
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/q - 2>/dev/null | sha256sum | cmp - q.sum && echo identical
   identical
@@ -105,6 +108,16 @@ holds the guest-visible content, and stays as thin as the qcow2's allocation
   8388608
   $ sha256sum < src.qcow2 | cmp - qfile.sum && echo source untouched
   source untouched
+
+A qcow2 with compressed clusters, and one with a backing file, go through
+qemu-nbd: the same content as qemu-img reads
+
+  $ qemu-img convert -c -O qcow2 src.qcow2 comp.qcow2 && qemu-img create -q -f qcow2 -b src.qcow2 -F qcow2 top.qcow2 && qemu-io -f qcow2 -c 'write -P 0x77 200M 1M' top.qcow2 > /dev/null
+  $ for f in comp top; do virt-rbd import $f.qcow2 vrbdt-$UNIQ/$f --verbose 2>&1 | grep -c 'read through qemu-nbd'; qemu-img convert -O raw $f.qcow2 $f.raw; rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/$f - 2>/dev/null | cmp - $f.raw && echo identical; done
+  1
+  identical
+  1
+  identical
 
 --format raw takes the file as it is (its bytes, qcow2 header and all)
 
@@ -138,6 +151,6 @@ one-line error, and nothing is left under the final name or any other
 
 Clean up
 
-  $ for i in q qraw; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in q qraw comp top; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd vol rm vrbdt-$UNIQ/img > /dev/null
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * qcow2.c: the check of a qcow2 file's tables against its size, and for a
+ * plain image the map of its data clusters (see qcow2.h).  Written from
+ * the format's specification (QEMU's docs/interop/qcow2.txt); this is not
+ * a qcow2 driver: it reads nothing qemu would have to interpret, and
+ * says "needs qemu" for all the rest.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "qcow2.h"
+
+/* bits 9..55 of an L1 or L2 entry: a host offset */
+#define OFFSET_MASK 0x00fffffffffffe00ULL
+/* L2 entry: compressed; bit 0 (version 3): reads as zeros */
+#define L2_COMPRESSED (1ULL << 62)
+#define L2_ZERO 1ULL
+/* bits an entry of a plain image leaves clear: reserved ones, and in
+ * the L1 the low 9 */
+#define L1_RESERVED 0x7f000000000001ffULL
+#define L2_RESERVED 0x3f000000000001feULL
+/* the L1 table this reads into memory, at most (4 Mi entries) */
+#define L1_MAX (4u << 20)
+
+struct vrbd_qcow2 {
+    int fd;
+    uint64_t size;         /* virtual */
+    unsigned cluster_bits; /* 9..21 */
+    uint64_t *l1;          /* host order */
+    uint32_t l1_size;
+    uint64_t *l2; /* the L2 table last read, host order */
+    uint32_t l2_index;
+    bool l2_valid;
+};
+
+static bool
+read_at(int fd, uint64_t off, void *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n =
+            pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+        if (n <= 0)
+            return false;
+        done += (size_t)n;
+    }
+    return true;
+}
+
+static bool
+read_be32(int fd, uint64_t off, uint32_t *v)
+{
+    uint32_t be;
+
+    if (!read_at(fd, off, &be, 4))
+        return false;
+    *v = be32toh(be);
+    return true;
+}
+
+static bool
+read_be64(int fd, uint64_t off, uint64_t *v)
+{
+    uint64_t be;
+
+    if (!read_at(fd, off, &be, 8))
+        return false;
+    *v = be64toh(be);
+    return true;
+}
+
+void
+vrbd_qcow2_free(struct vrbd_qcow2 *q)
+{
+    if (!q)
+        return;
+    free(q->l1);
+    free(q->l2);
+    free(q);
+}
+
+int
+vrbd_qcow2_open(int fd, const char *name, struct vrbd_qcow2 **out)
+{
+    struct vrbd_qcow2 *q = NULL;
+    uint32_t version, cluster_bits, l1_size, crypt;
+    uint64_t backing, l1_off, incompat = 0, fsize, size, csize;
+    size_t entry;
+    bool plain;
+    struct stat st;
+    int ret = -1;
+
+    *out = NULL;
+    if (fstat(fd, &st) < 0)
+        return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
+                              name, strerror(errno));
+    fsize = (uint64_t)st.st_size;
+#define BAD(...)                                                               \
+    do {                                                                       \
+        vrbd_error_set(VRBD_ERR_INVALID, 0,                                    \
+                       "check it with qemu-img check; nothing was imported",   \
+                       __VA_ARGS__);                                           \
+        goto out;                                                              \
+    } while (0)
+    if (!read_be32(fd, 4, &version) || !read_be64(fd, 8, &backing) ||
+        !read_be32(fd, 20, &cluster_bits) || !read_be64(fd, 24, &size) ||
+        !read_be32(fd, 32, &crypt) || !read_be32(fd, 36, &l1_size) ||
+        !read_be64(fd, 40, &l1_off))
+        BAD("'%s' is a corrupt qcow2: its header is cut short", name);
+    if (version >= 3 && !read_be64(fd, 72, &incompat))
+        BAD("'%s' is a corrupt qcow2: its header is cut short", name);
+    if (cluster_bits < 9 || cluster_bits > 21)
+        BAD("'%s' is a corrupt qcow2: cluster size 2^%u", name, cluster_bits);
+    csize = 1ULL << cluster_bits;
+    if (incompat & (1u << 2)) { /* an external data file: qemu's */
+        ret = 1;
+        goto out;
+    }
+    entry = (incompat & (1u << 4)) ? 16 : 8; /* extended L2 entries */
+    if (l1_off > fsize || (uint64_t)l1_size * 8 > fsize - l1_off)
+        BAD("'%s' is a corrupt qcow2: its L1 table lies beyond the end of "
+            "the file (%llu bytes)",
+            name, (unsigned long long)fsize);
+    /* what this file alone says, cluster by cluster */
+    plain = (version == 2 || version == 3) && backing == 0 && crypt == 0 &&
+            incompat == 0 && l1_size <= L1_MAX && l1_off % csize == 0 &&
+            size <= (uint64_t)l1_size * (csize / 8) * csize;
+    if (plain) {
+        q = xcalloc(1, sizeof(*q));
+        q->fd = fd;
+        q->size = size;
+        q->cluster_bits = cluster_bits;
+        q->l1_size = l1_size;
+        q->l1 = xcalloc(l1_size ? l1_size : 1, sizeof(uint64_t));
+        q->l2 = xmalloc(csize);
+    }
+    for (uint32_t i = 0; i < l1_size; i++) {
+        uint64_t e1, l2;
+        CLEANUP_FREE unsigned char *t = NULL;
+
+        if (!read_be64(fd, l1_off + (uint64_t)i * 8, &e1))
+            BAD("'%s' is a corrupt qcow2: cannot read its L1 table", name);
+        l2 = e1 & OFFSET_MASK;
+        if (q)
+            q->l1[i] = e1;
+        if (!l2)
+            continue;
+        if (l2 > fsize || csize > fsize - l2)
+            BAD("'%s' is a corrupt qcow2: an L2 table at byte %llu lies "
+                "beyond the end of the file (%llu bytes)",
+                name, (unsigned long long)l2, (unsigned long long)fsize);
+        if ((e1 & L1_RESERVED) || l2 % csize)
+            plain = false;
+        t = xmalloc(csize);
+        if (!read_at(fd, l2, t, csize))
+            BAD("'%s' is a corrupt qcow2: cannot read an L2 table", name);
+        for (size_t k = 0; k + 8 <= csize; k += entry) {
+            uint64_t e, h;
+
+            memcpy(&e, t + k, 8);
+            e = be64toh(e);
+            if (e & L2_COMPRESSED) { /* another encoding: qemu's */
+                plain = false;
+                continue;
+            }
+            h = e & OFFSET_MASK;
+            if (h && (h > fsize || csize > fsize - h))
+                BAD("'%s' is a corrupt qcow2: data at byte %llu lies beyond "
+                    "the end of the file (%llu bytes)",
+                    name, (unsigned long long)h, (unsigned long long)fsize);
+            if ((e & L2_RESERVED) || h % csize ||
+                (version < 3 && (e & L2_ZERO)))
+                plain = false;
+        }
+    }
+#undef BAD
+    if (!plain) {
+        ret = 1;
+        goto out;
+    }
+    *out = q;
+    q = NULL;
+    ret = 0;
+out:
+    vrbd_qcow2_free(q);
+    return ret;
+}
+
+uint64_t
+vrbd_qcow2_size(const struct vrbd_qcow2 *q)
+{
+    return q->size;
+}
+
+/* the L2 table of L1 entry @i, read once: NULL with *err set */
+static const uint64_t *
+l2_table(struct vrbd_qcow2 *q, uint32_t i, int *err)
+{
+    size_t n = ((size_t)1 << q->cluster_bits) / 8;
+
+    if (q->l2_valid && q->l2_index == i)
+        return q->l2;
+    q->l2_valid = false;
+    if (!read_at(q->fd, q->l1[i] & OFFSET_MASK, q->l2, n * 8)) {
+        *err = -EIO;
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++)
+        q->l2[k] = be64toh(q->l2[k]);
+    q->l2_index = i;
+    q->l2_valid = true;
+    return q->l2;
+}
+
+/* a data cluster's host offset, or 0 for one that reads as zeros */
+static uint64_t
+data_at(uint64_t e)
+{
+    return (e & L2_ZERO) ? 0 : e & OFFSET_MASK;
+}
+
+int
+vrbd_qcow2_next(struct vrbd_qcow2 *q, uint64_t off, uint64_t *start,
+                uint64_t *end, uint64_t *host)
+{
+    uint64_t cs = 1ULL << q->cluster_bits;
+    uint64_t per_l2 = cs / 8, span = per_l2 * cs;
+    int err = 0;
+
+    while (off < q->size) {
+        uint32_t i = (uint32_t)(off / span);
+        uint64_t k = (off % span) / cs, h;
+        const uint64_t *t;
+
+        if (i >= q->l1_size)
+            return 0;
+        if (!(q->l1[i] & OFFSET_MASK)) {
+            off = (uint64_t)(i + 1) * span;
+            continue;
+        }
+        t = l2_table(q, i, &err);
+        if (!t)
+            return err;
+        while (k < per_l2 && !data_at(t[k]))
+            k++;
+        if (k == per_l2) {
+            off = (uint64_t)(i + 1) * span;
+            continue;
+        }
+        /* the run: clusters stored one after the other, in this table */
+        {
+            uint64_t g = (uint64_t)i * span + k * cs;
+
+            if (g >= q->size)
+                return 0;
+            h = data_at(t[k]);
+            *start = g > off ? g : off;
+            *host = h + (*start - g);
+            while (k + 1 < per_l2 && data_at(t[k + 1]) == h + cs) {
+                k++;
+                h += cs;
+            }
+            g = (uint64_t)i * span + (k + 1) * cs;
+            *end = g < q->size ? g : q->size;
+        }
+        return 1;
+    }
+    return 0;
+}
