@@ -320,6 +320,22 @@ vrbd_dest_open_file(const char *path, uint64_t size, struct vrbd_endpoint **out)
     return 0;
 }
 
+/*
+ * Whether a QEMU has @fd's file open for writing: QEMU's image locking
+ * (file-posix.c) holds a shared OFD lock on byte 100 + the index of each
+ * permission it has, and BLK_PERM_WRITE is bit 1.  qemu-nbd refuses such a
+ * file ("Failed to get shared "write" lock"); a source read directly
+ * must be refused as well, or the image would be a mix of two moments.
+ */
+static bool
+written_by_qemu(int fd)
+{
+    struct flock fl = {
+        .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 101, .l_len = 1};
+
+    return fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+}
+
 int
 vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
 {
@@ -347,6 +363,13 @@ vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
             VRBD_ERR_INVALID, 0, "give a raw file or a block device",
             "'%s' is neither a file nor a block device", path);
     }
+    if (written_by_qemu(s->fd))
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                              "shut the VM down first, or copy a snapshot of "
+                              "the disk",
+                              "'%s' is in use: a QEMU process has it open for "
+                              "writing",
+                              path);
     s->seekable = !s->is_block && lseek(s->fd, 0, SEEK_DATA) >= 0;
     return 0;
 }

@@ -119,6 +119,24 @@ qemu-nbd: the same content as qemu-img reads
   1
   identical
 
+A file a QEMU has open for writing (a running VM's disk: QEMU's image lock
+on it) is refused, qcow2 or raw, as qemu-nbd refuses it; one open
+read-only is not
+
+  $ qemu-io -f qcow2 -c 'sleep 60000' src.qcow2 & pid=$!
+  > qemu-io -f raw -c 'sleep 60000' q.raw & pid2=$!
+  > qemu-io -r -f qcow2 -c 'sleep 60000' comp.qcow2 & pid3=$!
+  > sleep 1; for f in src.qcow2 q.raw comp.qcow2; do virt-rbd import $f vrbdt-$UNIQ/busy; echo "exit $?"; done 2>&1 | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  > kill $pid $pid2 $pid3; wait 2> /dev/null
+  virt-rbd: error: 'src.qcow2' is in use: a QEMU process has it open for writing
+  virt-rbd: hint: shut the VM down first, or copy a snapshot of the disk
+  exit 1
+  virt-rbd: error: 'q.raw' is in use: a QEMU process has it open for writing
+  virt-rbd: hint: shut the VM down first, or copy a snapshot of the disk
+  exit 1
+  imported comp.qcow2 -> ceph:vrbdt-U/busy: 1 GiB, 4 MiB of data (4 MiB written, rest zero or holes) in N s
+  exit 0
+
 --format raw takes the file as it is (its bytes, qcow2 header and all)
 
   $ virt-rbd import src.qcow2 vrbdt-$UNIQ/qraw --format raw > /dev/null
@@ -151,6 +169,6 @@ one-line error, and nothing is left under the final name or any other
 
 Clean up
 
-  $ for i in q qraw comp top; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in q qraw comp top busy; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd vol rm vrbdt-$UNIQ/img > /dev/null
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
