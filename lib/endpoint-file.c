@@ -41,9 +41,11 @@ file_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
                            "cannot read the tables of '%s' (qcow2): %s",
                            s->name, strerror(-r));
         }
+        if (r != 1)
+            return false;
         s->run_start = *start;
         s->run_end = *end;
-        return r == 1;
+        return true;
     }
     if (!s->seekable) {
         *start = off;
