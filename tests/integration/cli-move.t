@@ -59,7 +59,7 @@ Without --keep-source the file goes
   $ ls disk.raw 2>/dev/null | wc -l
   0
 
-A qcow2 disk moves offline too (read through qemu-nbd): the image holds the
+A qcow2 disk moves offline too (a plain one, read directly): the image holds the
 guest-visible content, not the qcow2 file
 
   $ qemu-img create -q -f qcow2 q.qcow2 64M && qemu-io -f qcow2 -c 'write -P 0x5a 1M 64k' -c 'write -P 0xa5 40M 1M' q.qcow2 > /dev/null
