@@ -91,7 +91,7 @@ int
 vrbd_qcow2_open(int fd, const char *name, struct vrbd_qcow2 **out)
 {
     struct vrbd_qcow2 *q = NULL;
-    uint32_t version, cluster_bits, l1_size, crypt;
+    uint32_t magic, version, cluster_bits, l1_size, crypt;
     uint64_t backing, l1_off, incompat = 0, fsize, size, csize;
     size_t entry;
     bool plain;
@@ -103,6 +103,10 @@ vrbd_qcow2_open(int fd, const char *name, struct vrbd_qcow2 **out)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
                               name, strerror(errno));
     fsize = (uint64_t)st.st_size;
+    /* not a qcow2 at all (--format qcow2 on another file): qemu-nbd
+     * says so */
+    if (!read_be32(fd, 0, &magic) || magic != 0x514649fbu)
+        return 1;
 #define BAD(...)                                                               \
     do {                                                                       \
         vrbd_error_set(VRBD_ERR_INVALID, 0,                                    \

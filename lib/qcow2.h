@@ -23,7 +23,8 @@ struct vrbd_qcow2;
  * the file, since QEMU reads what lies past the end as zeros and a
  * cut-short image would import as silently wrong data.  Returns 0 with
  * *@out (freed with vrbd_qcow2_free) for a plain image, 1 with *@out NULL
- * for one that needs qemu, or -1 with the error set for a corrupt one.
+ * for one that needs qemu (or is no qcow2 at all), or -1 with the error set
+ * for a corrupt one.
  * The caller keeps @fd open while *@out lives.
  */
 int vrbd_qcow2_open(int fd, const char *name, struct vrbd_qcow2 **out);

@@ -162,6 +162,9 @@ one-line error, and nothing is left under the final name or any other
   $ virt-rbd import src.qcow2 vrbdt-$UNIQ/bad --format nosuchfmt 2>&1 | grep '^virt-rbd:'
   virt-rbd: error: cannot open 'src.qcow2' as nosuchfmt: qemu-nbd refused it
   virt-rbd: hint: check the file and its format (qemu-img info), or give --format
+  $ virt-rbd import q.raw vrbdt-$UNIQ/bad --format qcow2 2>&1 | grep '^virt-rbd:'
+  virt-rbd: error: cannot open 'q.raw' as qcow2: qemu-nbd refused it
+  virt-rbd: hint: check the file and its format (qemu-img info), or give --format
   $ virt-rbd import src.qcow2 vrbdt-$UNIQ/bad --format 'q;x'
   virt-rbd: error: unknown image format 'q;x'
   virt-rbd: hint: give auto, raw, qcow2, vmdk, vdi, vhdx or vpc

@@ -238,6 +238,11 @@ no_edit(struct img *m)
 {
 }
 static void
+not_qcow2(struct img *m)
+{
+    memcpy(m->b, "RAW!", 4);
+}
+static void
 backing(struct img *m)
 {
     put64(m, 8, 512);
@@ -286,6 +291,7 @@ version_2_zero_flag(struct img *m)
 TEST(what_needs_qemu)
 {
     CHECK(open_edited(no_edit) == 0);
+    CHECK(open_edited(not_qcow2) == 1);
     CHECK(open_edited(backing) == 1);
     CHECK(open_edited(encrypted) == 1);
     CHECK(open_edited(dirty) == 1);
