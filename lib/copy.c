@@ -91,6 +91,15 @@ mark_done(uint64_t safe, void *opaque)
     rbd_metadata_set(m->img, INCOMPLETE_KEY, v);
 }
 
+/* the mark moves on every 64 MiB of the transfer @x */
+static void
+mark_as_it_goes(struct vrbd_xfer *x, struct mark *m)
+{
+    x->checkpoint = mark_done;
+    x->checkpoint_opaque = m;
+    x->checkpoint_every = 64 << 20;
+}
+
 /* seconds to wait for a killed import's watch to go: the OSDs' default
  * osd_client_watch_timeout is 30 */
 #define WATCH_WAIT 35
@@ -462,9 +471,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     stats->size = size;
     x = xfer_opts(opts, dep->obj_size, true, unsized ? 0 : size);
     x.start = start;
-    x.checkpoint = mark_done;
-    x.checkpoint_opaque = &mark;
-    x.checkpoint_every = 64 << 20;
+    mark_as_it_goes(&x, &mark);
     r = transfer(src, dep, &x, opts, stats);
     if (r == -EINTR)
         vrbd_error_set(VRBD_ERR_IO, EINTR, NULL, "import of '%s' interrupted",
@@ -815,9 +822,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     }
     x.start = start;
     if (created) {
-        x.checkpoint = mark_done;
-        x.checkpoint_opaque = &mark;
-        x.checkpoint_every = 64 << 20;
+        mark_as_it_goes(&x, &mark);
     }
     r = transfer(sep, dep, &x, opts, stats);
     if (r == -EINTR)

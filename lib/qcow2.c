@@ -55,26 +55,35 @@ read_at(int fd, uint64_t off, void *buf, size_t len)
     return true;
 }
 
+/* a big-endian field of @len (4 or 8) bytes at @off */
+static bool
+read_be(int fd, uint64_t off, unsigned len, uint64_t *v)
+{
+    unsigned char b[8];
+
+    if (!read_at(fd, off, b, len))
+        return false;
+    *v = 0;
+    for (unsigned i = 0; i < len; i++)
+        *v = *v << 8 | b[i];
+    return true;
+}
+
 static bool
 read_be32(int fd, uint64_t off, uint32_t *v)
 {
-    uint32_t be;
+    uint64_t w;
 
-    if (!read_at(fd, off, &be, 4))
+    if (!read_be(fd, off, 4, &w))
         return false;
-    *v = be32toh(be);
+    *v = (uint32_t)w;
     return true;
 }
 
 static bool
 read_be64(int fd, uint64_t off, uint64_t *v)
 {
-    uint64_t be;
-
-    if (!read_at(fd, off, &be, 8))
-        return false;
-    *v = be64toh(be);
-    return true;
+    return read_be(fd, off, 8, v);
 }
 
 void
