@@ -7,9 +7,13 @@
  * block/rbd.c does, so all buffer handling stays on one thread.
  *
  * Each request reads a chunk of the source (never crossing a multiple of
- * the chunk size, so an RBD side sees requests inside its objects); a
- * chunk of zeros is not written to a fresh destination and is zeroed on
- * an existing one; ranges the source reports without data are zeroed.
+ * the chunk size, so an RBD side sees requests inside its objects).  On a
+ * fresh destination only its data is written: zero grains
+ * (VRBD_XFER_GRAIN) at its ends and long runs of them inside
+ * (VRBD_XFER_GAP) are left out, the pieces between written all at once,
+ * and the request ends when the last piece has.  On an
+ * existing destination a chunk is written whole, or zeroed when it is
+ * all zeros; ranges the source reports without data are zeroed.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,16 +29,38 @@ struct vrbd_engine {
     unsigned ndone; /* ends reported, not yet taken */
 };
 
+/* @k of @r's pieces (or the guard) ended, the first error kept with
+ * where it was; @r ends with the last (the engine's lock held) */
+static void
+pieces_end(struct vrbd_engine *e, struct vrbd_request *r, unsigned k,
+           ssize_t ret, uint64_t off)
+{
+    if (ret < 0 && r->ret == 0) {
+        r->ret = ret;
+        r->err_off = off;
+    }
+    r->pending -= k;
+    if (r->pending == 0) {
+        r->done = true;
+        e->ndone++;
+        pthread_cond_signal(&e->cond);
+    }
+}
+
 void
 vrbd_request_done(struct vrbd_request *r, ssize_t ret)
 {
     struct vrbd_engine *e = r->engine;
 
     pthread_mutex_lock(&e->lock);
-    r->ret = ret;
-    r->done = true;
-    e->ndone++;
-    pthread_cond_signal(&e->cond);
+    if (r->parent) {
+        pieces_end(e, r->parent, 1, ret, r->off);
+    } else {
+        r->ret = ret;
+        r->done = true;
+        e->ndone++;
+        pthread_cond_signal(&e->cond);
+    }
     pthread_mutex_unlock(&e->lock);
 }
 
@@ -84,7 +110,7 @@ fail(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                    r->phase == PH_READ    ? VRBD_OP_READ
                    : r->phase == PH_WRITE ? VRBD_OP_WRITE
                                           : VRBD_OP_ZERO,
-                   ret, r->off);
+                   ret, r->err_off);
 }
 
 /* Start @r in its phase; on failure the error is set. */
@@ -97,6 +123,7 @@ start(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
 
     r->busy = true;
     r->done = false;
+    r->err_off = r->off;
     ret = r->phase == PH_READ    ? ep->ops->read(ep, r)
           : r->phase == PH_WRITE ? ep->ops->write(ep, r)
                                  : ep->ops->zero(ep, r);
@@ -166,22 +193,109 @@ account(struct run *u, struct vrbd_request *r, uint64_t next_off)
     }
 }
 
+/* Cut the data read into @r into pieces that leave out its zero grains
+ * (aligned on the image) at either end, and its runs of zero grains
+ * inside of VRBD_XFER_GAP or more: how many pieces.  r->written is what
+ * they hold. */
+static unsigned
+find_pieces(struct vrbd_request *r, size_t chunk)
+{
+    const size_t g = VRBD_XFER_GRAIN;
+    size_t from = 0, step;
+    bool in_data = false;
+    unsigned n = 0;
+
+    if (!r->pieces) /* a piece ends at a gap, but for the last */
+        r->pieces = xcalloc(chunk / VRBD_XFER_GAP + 2, sizeof(*r->pieces));
+    r->written = 0;
+    for (size_t at = 0; at <= r->len; at += step) {
+        step = g - (size_t)((r->off + at) % g);
+        if (step > r->len - at)
+            step = r->len - at;
+        if (at < r->len && !all_zero(r->buf + at, step)) {
+            struct vrbd_request *last = n ? &r->pieces[n - 1] : NULL;
+
+            if (in_data)
+                continue;
+            in_data = true;
+            from = at;
+            if (last && r->off + at - (last->off + last->len) < VRBD_XFER_GAP) {
+                /* too short a gap to leave out: the last piece goes on */
+                n--;
+                from = (size_t)(last->off - r->off);
+                r->written -= last->len;
+            }
+        } else if (in_data) {
+            r->pieces[n++] = (struct vrbd_request){.buf = r->buf + from,
+                                                   .off = r->off + from,
+                                                   .len = at - from,
+                                                   .engine = r->engine,
+                                                   .parent = r};
+            r->written += at - from;
+            in_data = false;
+        }
+        if (at == r->len)
+            break;
+    }
+    return n;
+}
+
+/* Start the @n pieces of @r at once; @r ends when they all have, failed
+ * if one did (one that cannot start stops the rest). */
+static void
+write_pieces(struct run *u, struct vrbd_request *r, unsigned n)
+{
+    struct vrbd_engine *e = r->engine;
+    unsigned i = 0;
+    int ret = 0;
+
+    r->phase = PH_WRITE;
+    r->busy = true;
+    r->done = false;
+    r->ret = 0;
+    r->err_off = r->off;
+    r->pending = n + 1; /* the guard: it cannot end while pieces start */
+    while (i < n && (ret = u->dst->ops->write(u->dst, &r->pieces[i])) == 0)
+        i++;
+    pthread_mutex_lock(&e->lock);
+    pieces_end(e, r, ret < 0 ? n - i + 1 : 1, ret,
+               ret < 0 ? r->pieces[i].off : 0);
+    pthread_mutex_unlock(&e->lock);
+}
+
 /* @r was read: start writing it (1), or it is all zeros and needs no
  * write (0); -1 when the write could not start (the error set) */
 static int
-after_read(struct run *u, struct vrbd_request *r)
+after_read(struct run *u, struct vrbd_request *r, size_t chunk)
 {
-    bool zero = all_zero(r->buf, r->len);
+    unsigned n;
 
     u->stats->data += r->len;
-    if (!zero || !u->x->fresh) {
-        /* zeros over old data must be written; a fresh destination
-         * reads zero already (a stream fills its gaps) */
+    r->written = 0;
+    if (!u->x->fresh || u->dst->stream) {
+        /* zeros over old data must be written; a stream is written
+         * whole (it fills its gaps with zeros anyway) */
+        bool zero = all_zero(r->buf, r->len);
+
+        if (zero && u->x->fresh) {
+            u->stats->zeroes += r->len;
+            return 0;
+        }
         r->phase = zero ? PH_ZERO : PH_WRITE;
+        r->written = zero ? 0 : r->len;
         return start(u->src, u->dst, r) < 0 ? -1 : 1;
     }
-    u->stats->zeroes += r->len;
-    return 0;
+    /* a fresh destination reads zero already */
+    n = find_pieces(r, chunk);
+    u->stats->zeroes += r->len - r->written;
+    if (n == 0)
+        return 0;
+    if (n == 1 && r->written == r->len) {
+        r->phase = PH_WRITE;
+        return start(u->src, u->dst, r) < 0 ? -1 : 1;
+    }
+    write_pieces(u, r, n);
+    return 1;
 }
 
 /* the parked read that is next in order, or NULL */
@@ -272,7 +386,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                 r->busy = false;
                 wseq++;
                 inflight++;
-                if ((k = after_read(&u, r)) < 0) {
+                if ((k = after_read(&u, r, chunk)) < 0) {
                     inflight--;
                     safe = low_water(reqs, n, r->off);
                     goto drain;
@@ -285,7 +399,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
             continue;
         }
         if (r->phase == PH_READ) {
-            if ((k = after_read(&u, r)) < 0) {
+            if ((k = after_read(&u, r, chunk)) < 0) {
                 inflight--;
                 safe = low_water(reqs, n, off);
                 safe = r->off < safe ? r->off : safe;
@@ -294,7 +408,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
             if (k > 0)
                 continue;
         } else if (r->phase == PH_WRITE) {
-            stats->written += r->len;
+            stats->written += r->written;
         } else {
             stats->discarded += r->len;
         }
@@ -324,8 +438,10 @@ drain:
     if (x->checkpoint)
         x->checkpoint(safe, x->checkpoint_opaque);
 out:
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         free(reqs[i].buf);
+        free(reqs[i].pieces);
+    }
     free(reqs);
     engine_fini(&e);
     return ret;

@@ -28,13 +28,14 @@ A big thin image: its fast-diff map says which objects to read, and only
 those are then asked at byte granularity, so a copy of 64 GiB holding
 192 KiB looks at 3 of its 16384 objects.  The extents stay what librbd
 reports per object, not whole objects: 64 KiB in the first two, and the
-whole last one, whose RADOS object ends where the write does
+whole last one, whose RADOS object ends where the write does.  Of the
+4.13 MiB read, only the 192 KiB that are not zeros are written
 
   $ virt-rbd vol create ceph:vrbdt-$UNIQ/big --size 64G > /dev/null
   $ qemu-io -f raw "rbd:vrbdt-$UNIQ/big:conf=$VRBD_LAB_CEPH_CONF:id=admin:keyring=$VRBD_LAB_CEPH_KEYRING" -c 'write -P 0x11 0 64k' -c 'write -P 0x22 30G 64k' -c 'write -P 0x33 67108800k 64k' > /dev/null
   $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/big@b1 > /dev/null
   $ virt-rbd copy --verify ceph:vrbdt-$UNIQ/big@b1 zdata:vrbdt-$UNIQ/big | sed "s/$UNIQ/U/g; s/in [0-9.]* s, [^,]*\/s/in N s/"
-  copied ceph:vrbdt-U/big@b1 -> zdata:vrbdt-U/big: 64 GiB, 4.13 MiB of data (2.13 MiB written, rest zero or holes) in N s, verified
+  copied ceph:vrbdt-U/big@b1 -> zdata:vrbdt-U/big: 64 GiB, 4.13 MiB of data (192 KiB written, rest zero or holes) in N s, verified
   $ rbd -c "$VRBD_LAB_CEPH_CONF" diff vrbdt-$UNIQ/big@b1 > a.diff; rbd -c "$VRBD_LAB_ZDATA_CONF" diff vrbdt-$UNIQ/big@b1 > b.diff; cmp a.diff b.diff && cat b.diff
   Offset       Length   Type
   0            65536    data

@@ -30,6 +30,9 @@ struct mem {
     bool disorder; /* a stream got a write before an earlier one */
     size_t chunk;
     uint64_t zeroed;
+    uint64_t fail_start_at; /* a write here cannot start; UINT64_MAX: none */
+    unsigned writes;        /* writes that ended */
+    bool wasteful;          /* a write held zeros it could have left out */
     pthread_mutex_t lock;
 };
 
@@ -38,6 +41,34 @@ struct job {
     struct vrbd_request *r;
     enum vrbd_op op;
 };
+
+static bool
+grain_is_zero(const char *p)
+{
+    static const char zero[VRBD_XFER_GRAIN];
+
+    return memcmp(p, zero, sizeof(zero)) == 0;
+}
+
+/* does the write @r hold zeros it could have left out: a whole aligned
+ * grain of them at either end, or a run of VRBD_XFER_GAP inside? */
+static bool
+wasteful(const struct vrbd_request *r)
+{
+    const uint64_t g = VRBD_XFER_GRAIN;
+    uint64_t first = (r->off + g - 1) / g * g, run = 0;
+
+    for (uint64_t o = first; o + g <= r->off + r->len; o += g) {
+        bool zero = grain_is_zero(r->buf + (o - r->off));
+
+        if (zero && (o == r->off || o + g == r->off + r->len))
+            return true;
+        run = zero ? run + g : 0;
+        if (run >= VRBD_XFER_GAP)
+            return true;
+    }
+    return false;
+}
 
 static void
 finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
@@ -50,9 +81,11 @@ finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
         ret = -EIO;
     else if (m->ep.stream && r->off < m->pos)
         m->disorder = true;
-    else if (op == VRBD_OP_WRITE)
+    else if (op == VRBD_OP_WRITE) {
         memcpy(m->data + r->off, r->buf, r->len);
-    else
+        if (wasteful(r))
+            m->wasteful = true;
+    } else
         memset(m->data + r->off, 0, r->len);
     pthread_mutex_lock(&m->lock);
     m->inflight--;
@@ -60,6 +93,8 @@ finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
         m->pos = r->off + r->len;
     if (op == VRBD_OP_ZERO)
         m->zeroed += r->len;
+    if (op == VRBD_OP_WRITE)
+        m->writes++;
     pthread_mutex_unlock(&m->lock);
     vrbd_request_done(r, ret);
 }
@@ -81,6 +116,8 @@ mem_start(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
     struct mem *m = (struct mem *)ep;
     pthread_t t;
 
+    if (op == VRBD_OP_WRITE && r->off == m->fail_start_at)
+        return -EIO;
     pthread_mutex_lock(&m->lock);
     if (++m->inflight > m->max_inflight)
         m->max_inflight = m->inflight;
@@ -169,6 +206,7 @@ mem_init(struct mem *m, const char *name, size_t size, bool async)
     m->data = calloc(1, size);
     m->async = async;
     m->fail_write_at = UINT64_MAX;
+    m->fail_start_at = UINT64_MAX;
     pthread_mutex_init(&m->lock, NULL);
 }
 
@@ -457,6 +495,116 @@ TEST(a_stream_gets_its_writes_in_order)
     mem_fini(&d);
 }
 
+#define KiB 1024u
+
+/* 4 MiB of data with zeros, in chunks of 1 MiB: in the first, 8 KiB at
+ * its start, 200 KiB inside (left out), 60 KiB inside (too short, kept)
+ * and its last grain and 100 bytes; in the second its first grain; the
+ * whole third; in the fourth 4 KiB of data every 132 KiB */
+static struct vrbd_extent dense[] = {{0, 4 * MiB, true}};
+
+static void
+fill_grains(struct mem *s)
+{
+    srand(11);
+    for (size_t i = 0; i < s->ep.size; i++)
+        s->data[i] = (char)(rand() | 1);
+    memset(s->data, 0, 8 * KiB);
+    memset(s->data + 100 * KiB, 0, 200 * KiB);
+    memset(s->data + 400 * KiB, 0, 60 * KiB);
+    memset(s->data + MiB - 4 * KiB - 100, 0, 4 * KiB + 100);
+    memset(s->data + MiB, 0, 4 * KiB);
+    memset(s->data + 2 * MiB, 0, 2 * MiB);
+    for (size_t o = 3 * MiB; o < 4 * MiB; o += 132 * KiB)
+        memset(s->data + o, 0x5a, 4 * KiB);
+    s->ext = dense;
+    s->n_ext = 1;
+}
+
+/* the pieces the first chunk is cut into, the second, the fourth */
+#define PIECES (2 + 1 + 8)
+#define WRITTEN ((92 + 720) * KiB + (MiB - 4 * KiB) + 8 * 4 * KiB)
+
+TEST(zero_grains_inside_a_chunk_are_not_written)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 1, .chunk = MiB, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 4 * MiB, true);
+    mem_init(&d, "dst", 4 * MiB, true);
+    fill_grains(&s);
+    d.chunk = MiB;
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(memcmp(s.data, d.data, 4 * MiB) == 0);
+    CHECK_U64(st.data, 4 * MiB);
+    CHECK_U64(st.written, WRITTEN);
+    CHECK_U64(st.zeroes, 4 * MiB - WRITTEN);
+    CHECK_U64(st.discarded, 0);
+    CHECK(!d.wasteful);
+    /* cut, and started together even at depth 1 */
+    CHECK_U64(d.writes, PIECES);
+    CHECK(d.max_inflight > 1);
+    CHECK(!d.crossed);
+    CHECK(s.inflight == 0 && d.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(zero_grains_are_written_over_old_data)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = false};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 4 * MiB, true);
+    mem_init(&d, "dst", 4 * MiB, true);
+    fill_grains(&s);
+    memset(d.data, 0xaa, 4 * MiB);
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(memcmp(s.data, d.data, 4 * MiB) == 0);
+    CHECK_U64(st.written, 3 * MiB);
+    CHECK_U64(d.zeroed, MiB); /* the chunk of zeros */
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(a_failed_piece_fails_its_request_after_the_others_end)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 4, .chunk = MiB, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 4 * MiB, true);
+    mem_init(&d, "dst", 4 * MiB, true);
+    fill_grains(&s);
+    d.fail_write_at = 3 * MiB + 3 * 132 * KiB; /* a piece of the fourth */
+    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
+    CHECK_STR(vrbd_error_last()->message, "mem: op 1 failed at 3551232");
+    CHECK(s.inflight == 0 && d.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(a_piece_that_cannot_start_stops_the_rest)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 1, .chunk = MiB, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 4 * MiB, true);
+    mem_init(&d, "dst", 4 * MiB, true);
+    fill_grains(&s);
+    d.fail_start_at = 3 * MiB + 5 * 132 * KiB;
+    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
+    CHECK_STR(vrbd_error_last()->message, "mem: op 1 failed at 3821568");
+    /* the pieces before it ended; none after it started */
+    CHECK_U64(d.writes, 2 + 1 + 5);
+    CHECK(s.inflight == 0 && d.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
 TEST(requests_fit_in_objects)
 {
     CHECK_U64(vrbd_xfer_chunk(4 * MiB), 2 * MiB);
@@ -478,6 +626,10 @@ main(void)
     RUN(checkpoints_say_what_is_safe_after_a_failure);
     RUN(a_resumed_transfer_starts_where_it_is_told);
     RUN(a_stream_gets_its_writes_in_order);
+    RUN(zero_grains_inside_a_chunk_are_not_written);
+    RUN(zero_grains_are_written_over_old_data);
+    RUN(a_failed_piece_fails_its_request_after_the_others_end);
+    RUN(a_piece_that_cannot_start_stops_the_rest);
     RUN(requests_fit_in_objects);
     return harness_done();
 }
