@@ -303,6 +303,7 @@ vrbd_dest_open_file(const char *path, uint64_t size, struct vrbd_endpoint **out)
     ep->name = xstrdup(path);
     ep->format = xstrdup("raw");
     ep->size = size;
+    ep->gap = VRBD_XFER_GRAIN;
     ep->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (ep->fd < 0) {
         vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s", path,

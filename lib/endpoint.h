@@ -76,6 +76,10 @@ struct vrbd_endpoint {
     char *format; /* "raw", "qcow2", ... */
     uint64_t size;
     size_t obj_size; /* RBD: the object size; files: 0 */
+    /* a destination: the shortest run of zeros inside a request worth
+     * leaving out (0: VRBD_XFER_GAP; a file: VRBD_XFER_GRAIN, since a
+     * hole costs it nothing) */
+    size_t gap;
     /* a stream (a pipe): written in order, gaps filled with zeros by the
      * endpoint itself; read in order */
     bool stream;
@@ -183,11 +187,12 @@ struct vrbd_xfer {
 /* Zeros read are not written to a fresh destination in grains of 4 KiB
  * (aligned on the image; the sparse size of qemu-img convert and rbd
  * import): a chunk of them, those at either end of a chunk, and runs of
- * them inside a chunk of VRBD_XFER_GAP or more.  A shorter run inside is
- * written: leaving it out would take one more write, which costs a
- * cluster more than the bytes (measured on the lab: a write is worth
- * about 110 KB at the cluster's rate; qemu-img, leaving out every run of
- * 4 KiB, took twice as long on 64 KiB of data, 64 KiB of zeros). */
+ * them inside a chunk of VRBD_XFER_GAP or more (the destination's gap).
+ * On RBD a shorter run inside is written: leaving it out would take one
+ * more write, which costs a cluster more than the bytes (measured on the
+ * lab: a write is worth about 110 KB at the cluster's rate; qemu-img,
+ * leaving out every run of 4 KiB, took twice as long on 64 KiB of data,
+ * 64 KiB of zeros).  A file leaves out every run of a grain or more. */
 #define VRBD_XFER_GRAIN ((size_t)4096)
 #define VRBD_XFER_GAP ((size_t)128 << 10)
 

@@ -195,10 +195,10 @@ account(struct run *u, struct vrbd_request *r, uint64_t next_off)
 
 /* Cut the data read into @r into pieces that leave out its zero grains
  * (aligned on the image) at either end, and its runs of zero grains
- * inside of VRBD_XFER_GAP or more: how many pieces.  r->written is what
- * they hold. */
+ * inside of @gap or more: how many pieces.  r->written is what they
+ * hold. */
 static unsigned
-find_pieces(struct vrbd_request *r, size_t chunk)
+find_pieces(struct vrbd_request *r, size_t chunk, size_t gap)
 {
     const size_t g = VRBD_XFER_GRAIN;
     size_t from = 0, step;
@@ -206,7 +206,7 @@ find_pieces(struct vrbd_request *r, size_t chunk)
     unsigned n = 0;
 
     if (!r->pieces) /* a piece ends at a gap, but for the last */
-        r->pieces = xcalloc(chunk / VRBD_XFER_GAP + 2, sizeof(*r->pieces));
+        r->pieces = xcalloc(chunk / gap + 2, sizeof(*r->pieces));
     r->written = 0;
     for (size_t at = 0; at <= r->len; at += step) {
         step = g - (size_t)((r->off + at) % g);
@@ -219,7 +219,7 @@ find_pieces(struct vrbd_request *r, size_t chunk)
                 continue;
             in_data = true;
             from = at;
-            if (last && r->off + at - (last->off + last->len) < VRBD_XFER_GAP) {
+            if (last && r->off + at - (last->off + last->len) < gap) {
                 /* too short a gap to leave out: the last piece goes on */
                 n--;
                 from = (size_t)(last->off - r->off);
@@ -286,7 +286,7 @@ after_read(struct run *u, struct vrbd_request *r, size_t chunk)
         return start(u->src, u->dst, r) < 0 ? -1 : 1;
     }
     /* a fresh destination reads zero already */
-    n = find_pieces(r, chunk);
+    n = find_pieces(r, chunk, u->dst->gap ? u->dst->gap : VRBD_XFER_GAP);
     u->stats->zeroes += r->len - r->written;
     if (n == 0)
         return 0;

@@ -551,6 +551,25 @@ TEST(zero_grains_inside_a_chunk_are_not_written)
     mem_fini(&d);
 }
 
+TEST(a_destination_with_a_smaller_gap_gets_more_holes)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 4 * MiB, true);
+    mem_init(&d, "dst", 4 * MiB, true);
+    fill_grains(&s);
+    d.ep.gap = VRBD_XFER_GRAIN; /* as a file */
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(memcmp(s.data, d.data, 4 * MiB) == 0);
+    /* the 60 KiB run inside the first chunk is left out too */
+    CHECK_U64(st.written, WRITTEN - 60 * KiB);
+    CHECK_U64(d.writes, PIECES + 1);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
 TEST(zero_grains_are_written_over_old_data)
 {
     struct mem s, d;
@@ -627,6 +646,7 @@ main(void)
     RUN(a_resumed_transfer_starts_where_it_is_told);
     RUN(a_stream_gets_its_writes_in_order);
     RUN(zero_grains_inside_a_chunk_are_not_written);
+    RUN(a_destination_with_a_smaller_gap_gets_more_holes);
     RUN(zero_grains_are_written_over_old_data);
     RUN(a_failed_piece_fails_its_request_after_the_others_end);
     RUN(a_piece_that_cannot_start_stops_the_rest);
