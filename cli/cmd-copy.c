@@ -372,12 +372,12 @@ const cli_cmd cli_cmds_copy[] = {
      import_opts, run_import},
     {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE|-", 2, 2,
      "Export an RBD image (or snapshot) to a sparse raw or qcow2 file",
-     "Only allocated extents are read; zero runs become holes.  The file is\n"
-     "written under a temporary name (mode 600) and renamed when complete\n"
-     "(and verified with --verify).  --format qcow2 writes a qcow2 file\n"
-     "through qemu-nbd, only the data clusters allocated.  FILE - writes\n"
-     "the raw image to standard output, holes as zeros, in order (the\n"
-     "summary goes to stderr).",
+     "Only allocated extents are read; zero runs of 4 KiB or more become\n"
+     "holes.  The file is written under a temporary name (mode 600) and\n"
+     "renamed when complete (and verified with --verify).  --format qcow2\n"
+     "writes a qcow2 file through qemu-nbd, only the data clusters\n"
+     "allocated.  FILE - writes the raw image to standard output, holes as\n"
+     "zeros, in order (the summary goes to stderr).",
      export_opts, run_export},
     {"copy", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
      "Copy an RBD image (or snapshot) to a new image, on any cluster",

@@ -38,13 +38,14 @@ struct vrbd_request {
     uint64_t seq; /* the order it was started in */
     struct vrbd_engine *engine;
     /* the engine's own, for a write cut around the zero runs inside it:
-     * each piece is a request of its own whose end counts against its
-     * parent, which ends when the last of them has */
+     * each piece is a request of its own (writing, or zeroing on an
+     * existing destination) whose end counts against its parent, which
+     * ends when the last of them has */
     struct vrbd_request *parent; /* a piece: the request it belongs to */
     struct vrbd_request *pieces; /* a request's pieces, allocated once */
     unsigned pending;            /* pieces not ended yet (+1 while starting) */
     uint64_t err_off;            /* where the failed operation was */
-    size_t written;              /* bytes its write phase puts down */
+    size_t written, zeroed;      /* what its pieces write and zero */
 };
 
 /* which operation failed, for the error op */
@@ -192,7 +193,10 @@ struct vrbd_xfer {
  * more write, which costs a cluster more than the bytes (measured on the
  * lab: a write is worth about 110 KB at the cluster's rate; qemu-img,
  * leaving out every run of 4 KiB, took twice as long on 64 KiB of data,
- * 64 KiB of zeros).  A file leaves out every run of a grain or more. */
+ * 64 KiB of zeros).  A file leaves out every run of a grain or more.  On
+ * an existing destination the same runs are zeroed rather than written
+ * (discarded: RBD frees them) but for a short one at either end, which
+ * would take one more request too. */
 #define VRBD_XFER_GRAIN ((size_t)4096)
 #define VRBD_XFER_GAP ((size_t)128 << 10)
 
@@ -202,10 +206,10 @@ size_t vrbd_xfer_chunk(size_t obj_size);
 
 /*
  * Copy every extent of @src to @dst: data is read and written, but for
- * the zeros in it on a fresh destination (see VRBD_XFER_GAP; on an
- * existing one a chunk of zeros is zeroed); ranges without data are
- * zeroed.  -1 with the error set, or -EINTR
- * (nothing set) when cancelled; in-flight requests are drained either way.
+ * the zeros in it (left out on a fresh destination, zeroed on an existing
+ * one: see VRBD_XFER_GAP); ranges without data are zeroed.  -1 with the error
+ * set, or -EINTR (nothing set) when cancelled; in-flight requests are drained
+ * either way.
  */
 int vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                   const struct vrbd_xfer *x, vrbd_copy_stats *stats);

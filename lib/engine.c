@@ -7,13 +7,12 @@
  * block/rbd.c does, so all buffer handling stays on one thread.
  *
  * Each request reads a chunk of the source (never crossing a multiple of
- * the chunk size, so an RBD side sees requests inside its objects).  On a
- * fresh destination only its data is written: zero grains
- * (VRBD_XFER_GRAIN) at its ends and long runs of them inside
- * (VRBD_XFER_GAP) are left out, the pieces between written all at once,
- * and the request ends when the last piece has.  On an
- * existing destination a chunk is written whole, or zeroed when it is
- * all zeros; ranges the source reports without data are zeroed.
+ * the chunk size, so an RBD side sees requests inside its objects).  Its
+ * zeros (grains of VRBD_XFER_GRAIN, in runs long enough to be worth a
+ * request: see VRBD_XFER_GAP) are left out on a fresh destination and
+ * zeroed on an existing one, the pieces written (or zeroed) all at once;
+ * the request ends when the last piece has.  Ranges the source reports
+ * without data are zeroed.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,15 +28,17 @@ struct vrbd_engine {
     unsigned ndone; /* ends reported, not yet taken */
 };
 
-/* @k of @r's pieces (or the guard) ended, the first error kept with
- * where it was; @r ends with the last (the engine's lock held) */
+/* @k of @r's pieces (or the guard) ended, the first failure kept (@bad,
+ * for where it was and what it did); @r ends with the last (the engine's
+ * lock held) */
 static void
 pieces_end(struct vrbd_engine *e, struct vrbd_request *r, unsigned k,
-           ssize_t ret, uint64_t off)
+           ssize_t ret, const struct vrbd_request *bad)
 {
     if (ret < 0 && r->ret == 0) {
         r->ret = ret;
-        r->err_off = off;
+        r->err_off = bad->off;
+        r->phase = bad->phase;
     }
     r->pending -= k;
     if (r->pending == 0) {
@@ -54,7 +55,7 @@ vrbd_request_done(struct vrbd_request *r, ssize_t ret)
 
     pthread_mutex_lock(&e->lock);
     if (r->parent) {
-        pieces_end(e, r->parent, 1, ret, r->off);
+        pieces_end(e, r->parent, 1, ret, r);
     } else {
         r->ret = ret;
         r->done = true;
@@ -193,50 +194,75 @@ account(struct run *u, struct vrbd_request *r, uint64_t next_off)
     }
 }
 
-/* Cut the data read into @r into pieces that leave out its zero grains
- * (aligned on the image) at either end, and its runs of zero grains
- * inside of @gap or more: how many pieces.  r->written is what they
- * hold. */
+/* add the piece [@from, @to) of @r's buffer, written or zeroed */
 static unsigned
-find_pieces(struct vrbd_request *r, size_t chunk, size_t gap)
+add_piece(struct vrbd_request *r, unsigned n, int phase, size_t from, size_t to)
+{
+    r->pieces[n] = (struct vrbd_request){.buf = r->buf + from,
+                                         .off = r->off + from,
+                                         .len = to - from,
+                                         .phase = phase,
+                                         .engine = r->engine,
+                                         .parent = r};
+    if (phase == PH_WRITE)
+        r->written += to - from;
+    else
+        r->zeroed += to - from;
+    return n + 1;
+}
+
+/* the zero run [@zfrom, @zto) of @r ended: cut it out of the data from
+ * *@dfrom (left out on a @fresh destination, zeroed otherwise) if it is
+ * worth a request of its own, else it stays with the data */
+static unsigned
+cut_zeros(struct vrbd_request *r, unsigned n, size_t *dfrom, size_t zfrom,
+          size_t zto, size_t gap, bool fresh)
+{
+    bool whole = zfrom == 0 && zto == r->len;
+    bool edge = zfrom == 0 || zto == r->len;
+
+    if (!whole && zto - zfrom < gap && !(fresh && edge))
+        return n;
+    if (zfrom > *dfrom)
+        n = add_piece(r, n, PH_WRITE, *dfrom, zfrom);
+    if (!fresh)
+        n = add_piece(r, n, PH_ZERO, zfrom, zto);
+    *dfrom = zto;
+    return n;
+}
+
+/* Cut what was read into @r into pieces around its zero runs (grains
+ * aligned on the image; see VRBD_XFER_GAP for which runs, @gap the
+ * destination's): how many pieces, r->written and r->zeroed what they
+ * write and zero. */
+static unsigned
+find_pieces(struct vrbd_request *r, size_t chunk, size_t gap, bool fresh)
 {
     const size_t g = VRBD_XFER_GRAIN;
-    size_t from = 0, step;
-    bool in_data = false;
+    size_t dfrom = 0, zfrom = 0, step;
+    bool in_zeros = false;
     unsigned n = 0;
 
-    if (!r->pieces) /* a piece ends at a gap, but for the last */
-        r->pieces = xcalloc(chunk / gap + 2, sizeof(*r->pieces));
-    r->written = 0;
-    for (size_t at = 0; at <= r->len; at += step) {
+    if (!r->pieces) /* zero runs of a gap or more, the data between */
+        r->pieces = xcalloc(2 * (chunk / gap) + 3, sizeof(*r->pieces));
+    r->written = r->zeroed = 0;
+    for (size_t at = 0; at < r->len; at += step) {
+        bool zero;
+
         step = g - (size_t)((r->off + at) % g);
         if (step > r->len - at)
             step = r->len - at;
-        if (at < r->len && !all_zero(r->buf + at, step)) {
-            struct vrbd_request *last = n ? &r->pieces[n - 1] : NULL;
-
-            if (in_data)
-                continue;
-            in_data = true;
-            from = at;
-            if (last && r->off + at - (last->off + last->len) < gap) {
-                /* too short a gap to leave out: the last piece goes on */
-                n--;
-                from = (size_t)(last->off - r->off);
-                r->written -= last->len;
-            }
-        } else if (in_data) {
-            r->pieces[n++] = (struct vrbd_request){.buf = r->buf + from,
-                                                   .off = r->off + from,
-                                                   .len = at - from,
-                                                   .engine = r->engine,
-                                                   .parent = r};
-            r->written += at - from;
-            in_data = false;
-        }
-        if (at == r->len)
-            break;
+        zero = all_zero(r->buf + at, step);
+        if (zero && !in_zeros)
+            zfrom = at;
+        else if (!zero && in_zeros)
+            n = cut_zeros(r, n, &dfrom, zfrom, at, gap, fresh);
+        in_zeros = zero;
     }
+    if (in_zeros)
+        n = cut_zeros(r, n, &dfrom, zfrom, r->len, gap, fresh);
+    if (dfrom < r->len)
+        n = add_piece(r, n, PH_WRITE, dfrom, r->len);
     return n;
 }
 
@@ -246,6 +272,7 @@ static void
 write_pieces(struct run *u, struct vrbd_request *r, unsigned n)
 {
     struct vrbd_engine *e = r->engine;
+    struct vrbd_endpoint *dst = u->dst;
     unsigned i = 0;
     int ret = 0;
 
@@ -255,11 +282,17 @@ write_pieces(struct run *u, struct vrbd_request *r, unsigned n)
     r->ret = 0;
     r->err_off = r->off;
     r->pending = n + 1; /* the guard: it cannot end while pieces start */
-    while (i < n && (ret = u->dst->ops->write(u->dst, &r->pieces[i])) == 0)
-        i++;
+    for (; i < n; i++) {
+        struct vrbd_request *p = &r->pieces[i];
+
+        ret = p->phase == PH_WRITE ? dst->ops->write(dst, p)
+                                   : dst->ops->zero(dst, p);
+        if (ret < 0)
+            break;
+    }
     pthread_mutex_lock(&e->lock);
     pieces_end(e, r, ret < 0 ? n - i + 1 : 1, ret,
-               ret < 0 ? r->pieces[i].off : 0);
+               ret < 0 ? &r->pieces[i] : NULL);
     pthread_mutex_unlock(&e->lock);
 }
 
@@ -268,30 +301,28 @@ write_pieces(struct run *u, struct vrbd_request *r, unsigned n)
 static int
 after_read(struct run *u, struct vrbd_request *r, size_t chunk)
 {
+    bool fresh = u->x->fresh;
     unsigned n;
 
     u->stats->data += r->len;
-    r->written = 0;
-    if (!u->x->fresh || u->dst->stream) {
-        /* zeros over old data must be written; a stream is written
-         * whole (it fills its gaps with zeros anyway) */
-        bool zero = all_zero(r->buf, r->len);
-
-        if (zero && u->x->fresh) {
+    if (u->dst->stream) {
+        /* written whole, in order (it fills its gaps with zeros) */
+        r->written = r->len;
+        r->zeroed = 0;
+        if (all_zero(r->buf, r->len)) {
             u->stats->zeroes += r->len;
             return 0;
         }
-        r->phase = zero ? PH_ZERO : PH_WRITE;
-        r->written = zero ? 0 : r->len;
+        r->phase = PH_WRITE;
         return start(u->src, u->dst, r) < 0 ? -1 : 1;
     }
-    /* a fresh destination reads zero already */
-    n = find_pieces(r, chunk, u->dst->gap ? u->dst->gap : VRBD_XFER_GAP);
-    u->stats->zeroes += r->len - r->written;
+    n = find_pieces(r, chunk, u->dst->gap ? u->dst->gap : VRBD_XFER_GAP, fresh);
+    if (fresh)
+        u->stats->zeroes += r->len - r->written;
     if (n == 0)
         return 0;
-    if (n == 1 && r->written == r->len) {
-        r->phase = PH_WRITE;
+    if (n == 1 && r->pieces[0].len == r->len) { /* one request does */
+        r->phase = r->pieces[0].phase;
         return start(u->src, u->dst, r) < 0 ? -1 : 1;
     }
     write_pieces(u, r, n);
@@ -409,6 +440,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                 continue;
         } else if (r->phase == PH_WRITE) {
             stats->written += r->written;
+            stats->discarded += r->zeroed;
         } else {
             stats->discarded += r->len;
         }

@@ -44,17 +44,31 @@ whole last one, whose RADOS object ends where the write does.  Of the
 
 The source changes (new data at 1 MiB, the 1 MiB at 40 MiB zeroed): an
 incremental copy moves only that, and the target matches the new snapshot
+(librbd reports the new object from its start: the 1 MiB of zeros
+before the new data is zeroed as well, not written)
 
   $ . ./q.sh; q -c 'write -P 0xab 1M 64k' -c 'write -z 40M 1M'
   $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s2 > /dev/null
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"
-  copied ceph:vrbdt-U/src@s2 -> zdata:vrbdt-U/dst incrementally from @s1: [0-9.]+ [KM]iB of changes read, [0-9.]+ [KM]iB written, 1 MiB zeroed, in N s (re)
+  copied ceph:vrbdt-U/src@s2 -> zdata:vrbdt-U/dst incrementally from @s1: [0-9.]+ [KM]iB of changes read, 64 KiB written, 2 MiB zeroed, in N s (re)
   $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s2)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
   identical
   $ virt-rbd --json vol info zdata:vrbdt-$UNIQ/dst | python3 -c 'import json,sys; d=json.load(sys.stdin); print([s["name"] for s in d["snapshots"]])'
   ['s1', 's2']
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g"
   zdata:vrbdt-U/dst is at @s2 already: nothing to copy
+
+Zeros written over data (4 KiB of new data at 8 MiB, then 1020 KiB of
+written zeros) are zeroed on the target (write_zeroes), not written: its
+OSDs write the 4 KiB and the snapshot's few bytes, not the MiB
+
+  $ . ./q.sh; q -c 'write -P 0x5c 8M 4k' -c 'write -P 0 8196k 1020k'
+  $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s3 > /dev/null
+  $ a=$(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ); virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s3 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"; d=$(($(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ) - a)); [ $d -lt 16384 ] && echo "OSDs wrote under 16 KiB" || echo "OSDs wrote $d bytes"
+  copied ceph:vrbdt-U/src@s3 -> zdata:vrbdt-U/dst incrementally from @s2: 1 MiB of changes read, 4 KiB written, 1020 KiB zeroed, in N s
+  OSDs wrote under 16 KiB
+  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  identical
 
 Refusals name the way out, and change nothing
 

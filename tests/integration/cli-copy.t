@@ -32,13 +32,13 @@ Zeros inside an object are not written either, in grains of 4 KiB, at
 the ends of a write and in runs of 128 KiB or more inside it (a shorter
 run costs the cluster more as one more write than as bytes): 8 MiB of
 written zeros with 4 KiB of data at the start of every 256 KiB puts down
-only those 32 grains, on the cluster (what its OSDs took in client
-writes, in KiB, the image's metadata a few bytes more) and in an export
+only those 32 grains, on the cluster (what its OSDs wrote, in KiB, once
+per replica) and in an export
 
   $ python3 -c 'import os,sys; sys.stdout.buffer.write(b"".join(os.urandom(4096) + bytes(258048) for i in range(32)))' > grains.raw
-  $ a=$(bash "$TESTDIR/osd-in" "$VRBD_LAB_CEPH_CONF"); virt-rbd import grains.raw vrbdt-$UNIQ/grains --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"; echo "OSDs took: $((($(bash "$TESTDIR/osd-in" "$VRBD_LAB_CEPH_CONF") - a) / 1024))"
+  $ a=$(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ); virt-rbd import grains.raw vrbdt-$UNIQ/grains --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"; echo "OSDs wrote: $((($(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ) - a) / 1024))"
   imported grains.raw -> ceph:vrbdt-U/grains: 8 MiB, 8 MiB of data (128 KiB written, rest zero or holes) in N s, verified
-  OSDs took: 128
+  OSDs wrote: 128
   $ virt-rbd export vrbdt-$UNIQ/grains grains.out --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/; s/, [0-9.]* MiB of data/, N MiB of data/"
   exported ceph:vrbdt-U/grains -> grains.out: 8 MiB, N MiB of data (128 KiB written, rest zero or holes) in N s, verified
   $ cmp grains.raw grains.out && echo identical; python3 -c 'import os; f=os.open("grains.out", os.O_RDONLY); o=n=b=0
@@ -57,9 +57,9 @@ but the last 60 KiB (at the end of the write), and the export holds 16
 runs
 
   $ python3 -c 'import os,sys; sys.stdout.buffer.write(b"".join(os.urandom(4096) + bytes(61440) for i in range(16)))' > short.raw
-  $ a=$(bash "$TESTDIR/osd-in" "$VRBD_LAB_CEPH_CONF"); virt-rbd import short.raw vrbdt-$UNIQ/short | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"; echo "OSDs took: $((($(bash "$TESTDIR/osd-in" "$VRBD_LAB_CEPH_CONF") - a) / 1024))"
+  $ a=$(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ); virt-rbd import short.raw vrbdt-$UNIQ/short | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"; echo "OSDs wrote: $((($(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ) - a) / 1024))"
   imported short.raw -> ceph:vrbdt-U/short: 1 MiB, 1 MiB of data (964 KiB written, rest zero or holes) in N s
-  OSDs took: 964
+  OSDs wrote: 964
   $ virt-rbd export vrbdt-$UNIQ/short short.out --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
   exported ceph:vrbdt-U/short -> short.out: 1 MiB, 1 MiB of data (64 KiB written, rest zero or holes) in N s, verified
   $ cmp short.raw short.out && echo identical; python3 -c 'import os; f=os.open("short.out", os.O_RDONLY); o=n=b=0

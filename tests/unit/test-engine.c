@@ -570,7 +570,12 @@ TEST(a_destination_with_a_smaller_gap_gets_more_holes)
     mem_fini(&d);
 }
 
-TEST(zero_grains_are_written_over_old_data)
+/* on an existing destination: the first chunk's 200 KiB, the third
+ * chunk, the fourth's seven runs of 128 KiB; the short runs at the ends
+ * and the 60 KiB are written */
+#define ZEROED ((200 + 1024 + 7 * 128) * KiB)
+
+TEST(zero_runs_are_zeroed_over_old_data)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = false};
@@ -582,8 +587,13 @@ TEST(zero_grains_are_written_over_old_data)
     memset(d.data, 0xaa, 4 * MiB);
     REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
     CHECK(memcmp(s.data, d.data, 4 * MiB) == 0);
-    CHECK_U64(st.written, 3 * MiB);
-    CHECK_U64(d.zeroed, MiB); /* the chunk of zeros */
+    CHECK_U64(st.written, 4 * MiB - ZEROED);
+    CHECK_U64(st.discarded, ZEROED);
+    CHECK_U64(d.zeroed, ZEROED);
+    CHECK_U64(st.zeroes, 0);
+    /* the writes: 2 pieces, 1, none (zeroed whole), 8 */
+    CHECK_U64(d.writes, 2 + 1 + 8);
+    CHECK(s.inflight == 0 && d.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -647,7 +657,7 @@ main(void)
     RUN(a_stream_gets_its_writes_in_order);
     RUN(zero_grains_inside_a_chunk_are_not_written);
     RUN(a_destination_with_a_smaller_gap_gets_more_holes);
-    RUN(zero_grains_are_written_over_old_data);
+    RUN(zero_runs_are_zeroed_over_old_data);
     RUN(a_failed_piece_fails_its_request_after_the_others_end);
     RUN(a_piece_that_cannot_start_stops_the_rest);
     RUN(requests_fit_in_objects);
