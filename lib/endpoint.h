@@ -46,6 +46,9 @@ struct vrbd_request {
     unsigned pending;            /* pieces not ended yet (+1 while starting) */
     uint64_t err_off;            /* where the failed operation was */
     size_t written, zeroed;      /* what its pieces write and zero */
+    size_t weight;               /* its share of the bytes in flight */
+    char *small;                 /* its pieces' data, packed (engine.c) */
+    size_t small_cap;
 };
 
 /* which operation failed, for the error op */
@@ -167,11 +170,17 @@ char *vrbd_source_probe(const char *path);
 /* ---- the engine (engine.c) ---- */
 
 struct vrbd_xfer {
-    unsigned queue_depth; /* 0: VRBD_XFER_QUEUE_DEPTH */
-    size_t chunk;         /* request size; requests never cross a multiple */
-    bool fresh;           /* the destination reads zero already */
-    uint64_t total;       /* for progress */
-    uint64_t start;       /* begin at this offset (a resumed transfer) */
+    /* requests' worth of bytes in flight (0: VRBD_XFER_QUEUE_DEPTH):
+     * reads count whole, writes what they write, so data cut into small
+     * pieces keeps more requests going, up to VRBD_XFER_SLOTS times as
+     * many (a stream: exactly this many); pieces holding little of their
+     * chunk are packed into a buffer of their size, so the memory stays
+     * about twice the depth's worth of chunks */
+    unsigned queue_depth;
+    size_t chunk;   /* request size; requests never cross a multiple */
+    bool fresh;     /* the destination reads zero already */
+    uint64_t total; /* for progress */
+    uint64_t start; /* begin at this offset (a resumed transfer) */
     volatile int *cancel;
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;
@@ -184,6 +193,7 @@ struct vrbd_xfer {
 };
 
 #define VRBD_XFER_QUEUE_DEPTH 8
+#define VRBD_XFER_SLOTS 8
 #define VRBD_XFER_CHUNK ((size_t)2 << 20)
 /* Zeros read are not written to a fresh destination in grains of 4 KiB
  * (aligned on the image; the sparse size of qemu-img convert and rbd

@@ -176,14 +176,76 @@ struct run {
     struct vrbd_request *reqs;
     unsigned n;
     uint64_t done, since;
+    uint64_t load; /* the weight of what is in flight */
+    size_t chunk;
+    char **pool; /* chunk buffers not in use */
+    unsigned npool;
 };
 
-/* @r ended: count it, report progress, checkpoint now and then */
+/* a chunk buffer: one given back, else a new one */
+static char *
+buf_get(struct run *u)
+{
+    return u->npool ? u->pool[--u->npool] : xmalloc(u->chunk);
+}
+
+/* @r is done with its chunk buffer (if it holds one) */
+static void
+buf_put(struct run *u, struct vrbd_request *r)
+{
+    if (r->buf)
+        u->pool[u->npool++] = r->buf;
+    r->buf = NULL;
+}
+
+/* Pieces holding half their chunk or less are packed into @r's small
+ * buffer, and the chunk buffer goes back for the next read: data cut
+ * small keeps many writes in flight without a chunk for each. */
+static void
+pack(struct run *u, struct vrbd_request *r, unsigned n)
+{
+    size_t at = 0;
+
+    if (r->written > r->len / 2)
+        return;
+    if (r->small_cap < r->written) {
+        free(r->small);
+        r->small = xmalloc(r->written);
+        r->small_cap = r->written;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        struct vrbd_request *p = &r->pieces[i];
+
+        if (p->phase != PH_WRITE)
+            continue;
+        memcpy(r->small + at, p->buf, p->len);
+        p->buf = r->small + at;
+        at += p->len;
+    }
+    buf_put(u, r);
+}
+
+/* @r, just started in its phase, counts against the bytes in flight: a
+ * read its length, a write what it writes, zeroing a grain */
+static void
+weigh(struct run *u, struct vrbd_request *r)
+{
+    r->weight = r->phase == PH_READ    ? r->len
+                : r->phase == PH_WRITE ? r->written
+                                       : VRBD_XFER_GRAIN;
+    if (r->weight < VRBD_XFER_GRAIN)
+        r->weight = VRBD_XFER_GRAIN;
+    u->load += r->weight;
+}
+
+/* @r ended: give its buffer back, count it, report progress,
+ * checkpoint now and then */
 static void
 account(struct run *u, struct vrbd_request *r, uint64_t next_off)
 {
     const struct vrbd_xfer *x = u->x;
 
+    buf_put(u, r);
     u->done += r->len;
     u->since += r->len;
     if (x->progress)
@@ -314,7 +376,7 @@ after_read(struct run *u, struct vrbd_request *r, size_t chunk)
             return 0;
         }
         r->phase = PH_WRITE;
-        return start(u->src, u->dst, r) < 0 ? -1 : 1;
+        goto begin;
     }
     n = find_pieces(r, chunk, u->dst->gap ? u->dst->gap : VRBD_XFER_GAP, fresh);
     if (fresh)
@@ -323,9 +385,17 @@ after_read(struct run *u, struct vrbd_request *r, size_t chunk)
         return 0;
     if (n == 1 && r->pieces[0].len == r->len) { /* one request does */
         r->phase = r->pieces[0].phase;
-        return start(u->src, u->dst, r) < 0 ? -1 : 1;
+        goto begin;
     }
+    pack(u, r, n);
     write_pieces(u, r, n);
+    weigh(u, r);
+    return 1;
+
+begin:
+    if (start(u->src, u->dst, r) < 0)
+        return -1;
+    weigh(u, r);
     return 1;
 }
 
@@ -343,26 +413,30 @@ int
 vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
               const struct vrbd_xfer *x, vrbd_copy_stats *stats)
 {
-    unsigned n = x->queue_depth ? x->queue_depth : VRBD_XFER_QUEUE_DEPTH;
+    unsigned depth = x->queue_depth ? x->queue_depth : VRBD_XFER_QUEUE_DEPTH;
     size_t chunk = x->chunk ? x->chunk : VRBD_XFER_CHUNK;
+    /* a stream parks its reads in order: no more slots than the depth */
+    unsigned n = dst->stream ? depth : depth * VRBD_XFER_SLOTS;
+    uint64_t budget = (uint64_t)depth * chunk;
     struct vrbd_request *reqs = xcalloc(n, sizeof(*reqs));
-    struct run u = {src, dst, x, stats, reqs, n, 0, 0};
+    struct run u = {
+        src, dst, x, stats, reqs, n, 0, 0, 0, chunk, xcalloc(n, sizeof(char *)),
+        0};
     struct vrbd_engine e;
     uint64_t off = x->start, s = 0, end = 0, safe = 0, seq = 0, wseq = 0;
-    unsigned inflight = 0, next = 0;
+    unsigned inflight = 0, next;
     bool data = true, more = true;
     int ret = -1, err = 0, k;
 
     engine_init(&e);
-    for (unsigned i = 0; i < n; i++) {
-        reqs[i].buf = xmalloc(chunk);
+    for (unsigned i = 0; i < n; i++)
         reqs[i].engine = &e;
-    }
     for (;;) {
         struct vrbd_request *r;
 
-        /* start a request in every free slot while extents are left */
-        while (more && !(x->cancel && *x->cancel)) {
+        /* start requests while the bytes in flight allow, a slot is free
+         * and extents are left */
+        while (more && !(x->cancel && *x->cancel) && u.load < budget) {
             uint64_t cut;
 
             if (off >= end) {
@@ -375,11 +449,13 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                 off = end;
                 continue;
             }
-            for (k = 0; k < (int)n && reqs[next].busy; k++)
-                next = (next + 1) % n;
-            if (k == (int)n) /* every slot taken (parked reads hold some) */
+            for (next = 0; next < n && reqs[next].busy; next++)
+                ;
+            if (next == n) /* every slot taken (parked reads hold some) */
                 break;
             r = &reqs[next];
+            if (data)
+                r->buf = buf_get(&u);
             cut = (off / chunk + 1) * chunk;
             r->off = off;
             r->len = (size_t)((end < cut ? end : cut) - off);
@@ -390,6 +466,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                 safe = low_water(reqs, n, r->off);
                 goto drain;
             }
+            weigh(&u, r);
             inflight++;
         }
         if (err < 0) {
@@ -399,6 +476,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
         if (inflight == 0)
             break;
         r = wait_done(&e, reqs, n);
+        u.load -= r->weight;
         if (r->ret < 0) {
             inflight--;
             safe = low_water(reqs, n, off);
@@ -473,7 +551,11 @@ out:
     for (unsigned i = 0; i < n; i++) {
         free(reqs[i].buf);
         free(reqs[i].pieces);
+        free(reqs[i].small);
     }
+    for (unsigned i = 0; i < u.npool; i++)
+        free(u.pool[i]);
+    free(u.pool);
     free(reqs);
     engine_fini(&e);
     return ret;

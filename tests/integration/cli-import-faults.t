@@ -11,7 +11,7 @@ is no image under the final name.
 An OSD crashes (SIGKILL) in the middle: with size 3 / min_size 2 the import
 goes on and the image is complete and identical
 
-  $ . ./lab.sh; virt-rbd --json import src.raw zdata:vrbdt-$UNIQ/osd > osd.out 2>&1 &
+  $ . ./lab.sh; : > osd.out; virt-rbd --json import src.raw zdata:vrbdt-$UNIQ/osd > osd.out 2>&1 &
   > for i in $(seq 1 200); do grep -q '"progress"' osd.out && break; sleep 0.05; done
   > lab kill-osd zdata 1; wait $!; echo "exit $?"
   exit 0
@@ -24,7 +24,7 @@ goes on and the image is complete and identical
 The whole cluster stops answering (every daemon SIGSTOPped) in the middle:
 the import fails within its timeout, and no image has the final name
 
-  $ . ./lab.sh; s=$(date +%s); virt-rbd --timeout 5 --json import src.raw zdata:vrbdt-$UNIQ/paused > paused.out 2>&1 &
+  $ . ./lab.sh; : > paused.out; s=$(date +%s); virt-rbd --timeout 5 --json import src.raw zdata:vrbdt-$UNIQ/paused > paused.out 2>&1 &
   > for i in $(seq 1 200); do grep -q '"progress"' paused.out && break; sleep 0.05; done
   > lab pause zdata; wait $!; r=$?; echo "exit $r"; [ $(($(date +%s) - s)) -lt 60 ] && echo "gave up within a minute"
   exit 1

@@ -25,6 +25,8 @@ struct mem {
     bool async;
     uint64_t fail_write_at; /* UINT64_MAX: none */
     int inflight, max_inflight;
+    uint64_t inflight_bytes, max_inflight_bytes; /* of reads and writes */
+    unsigned delay;                              /* us, at most (0: 300) */
     bool crossed;  /* a request crossed a multiple of the chunk */
     uint64_t pos;  /* a stream: where the next write must start, or later */
     bool disorder; /* a stream got a write before an earlier one */
@@ -89,6 +91,8 @@ finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
         memset(m->data + r->off, 0, r->len);
     pthread_mutex_lock(&m->lock);
     m->inflight--;
+    if (op != VRBD_OP_ZERO)
+        m->inflight_bytes -= r->len;
     if (m->ep.stream && op != VRBD_OP_READ)
         m->pos = r->off + r->len;
     if (op == VRBD_OP_ZERO)
@@ -104,7 +108,7 @@ later(void *arg)
 {
     struct job *j = arg;
 
-    usleep((useconds_t)(rand() % 300));
+    usleep((useconds_t)(rand() % (j->m->delay ? j->m->delay : 300)));
     finish(j->m, j->r, j->op);
     free(j);
     return NULL;
@@ -121,6 +125,9 @@ mem_start(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
     pthread_mutex_lock(&m->lock);
     if (++m->inflight > m->max_inflight)
         m->max_inflight = m->inflight;
+    if (op != VRBD_OP_ZERO &&
+        (m->inflight_bytes += r->len) > m->max_inflight_bytes)
+        m->max_inflight_bytes = m->inflight_bytes;
     if (m->chunk && r->off / m->chunk != (r->off + r->len - 1) / m->chunk)
         m->crossed = true;
     pthread_mutex_unlock(&m->lock);
@@ -269,7 +276,9 @@ TEST(fresh_destination_gets_the_data_and_no_zeros)
     CHECK_U64(st.discarded, MiB); /* the range without data is zeroed */
     CHECK(!s.crossed && !d.crossed);
     CHECK(s.max_inflight + d.max_inflight > 1);
-    CHECK(s.max_inflight <= 4 && d.max_inflight <= 4);
+    /* four chunks' worth in flight, and the start of one more */
+    CHECK(s.max_inflight_bytes + d.max_inflight_bytes < 2 * 5 * MiB);
+    CHECK(s.max_inflight_bytes < 5 * MiB && d.max_inflight_bytes < 5 * MiB);
     CHECK(s.inflight == 0 && d.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
@@ -627,9 +636,72 @@ TEST(a_piece_that_cannot_start_stops_the_rest)
     d.fail_start_at = 3 * MiB + 5 * 132 * KiB;
     CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
     CHECK_STR(vrbd_error_last()->message, "mem: op 1 failed at 3821568");
-    /* the pieces before it ended; none after it started */
-    CHECK_U64(d.writes, 2 + 1 + 5);
+    /* the pieces before it ended; neither it nor those after it wrote */
+    CHECK(d.writes <= 2 + 1 + 5);
+    CHECK(d.data[3 * MiB + 4 * 132 * KiB] == 0x5a);
+    CHECK(d.data[3 * MiB + 5 * 132 * KiB] == 0);
+    CHECK(d.data[3 * MiB + 6 * 132 * KiB] == 0);
     CHECK(s.inflight == 0 && d.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+/* 16 MiB of random data */
+static struct vrbd_extent all16[] = {{0, 16 * MiB, true}};
+
+TEST(dense_data_keeps_the_depth)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 3, .chunk = MiB, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    srand(5);
+    for (size_t i = 0; i < s.ep.size; i++)
+        s.data[i] = (char)(rand() | 1);
+    s.ext = all16;
+    s.n_ext = 1;
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(memcmp(s.data, d.data, 16 * MiB) == 0);
+    CHECK(s.max_inflight <= 3 && d.max_inflight <= 3);
+    CHECK(s.max_inflight_bytes + d.max_inflight_bytes <= 2 * 3 * MiB);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+/* 16 MiB of 4 KiB of data every 256 KiB, zeros between */
+static void
+fill_sparse(struct mem *s)
+{
+    srand(13);
+    for (size_t o = 0; o < s->ep.size; o += 256 * KiB)
+        for (size_t i = 0; i < 4 * KiB; i++)
+            s->data[o + i] = (char)(rand() | 1);
+    s->ext = all16;
+    s->n_ext = 1;
+}
+
+TEST(data_cut_small_keeps_more_requests_in_flight)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = true};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_sparse(&s);
+    s.delay = 50;
+    d.delay = 5000; /* writes wait on a slow cluster */
+    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(memcmp(s.data, d.data, 16 * MiB) == 0);
+    CHECK_U64(st.written, 64 * 4 * KiB);
+    CHECK_U64(d.writes, 64);
+    /* more than the 2 x 4 pieces of two requests, within the slots */
+    CHECK(d.max_inflight > 2 * 4);
+    CHECK(d.max_inflight <= 2 * VRBD_XFER_SLOTS * 4);
+    /* and the chunks read come back: reads stay within the depth */
+    CHECK(s.max_inflight_bytes <= 2 * MiB + MiB);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -660,6 +732,8 @@ main(void)
     RUN(zero_runs_are_zeroed_over_old_data);
     RUN(a_failed_piece_fails_its_request_after_the_others_end);
     RUN(a_piece_that_cannot_start_stops_the_rest);
+    RUN(dense_data_keeps_the_depth);
+    RUN(data_cut_small_keeps_more_requests_in_flight);
     RUN(requests_fit_in_objects);
     return harness_done();
 }
