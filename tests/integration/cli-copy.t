@@ -41,12 +41,7 @@ per replica) and in an export
   OSDs wrote: 128
   $ virt-rbd export vrbdt-$UNIQ/grains grains.out --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/; s/, [0-9.]* MiB of data/, N MiB of data/"
   exported ceph:vrbdt-U/grains -> grains.out: 8 MiB, N MiB of data (128 KiB written, rest zero or holes) in N s, verified
-  $ cmp grains.raw grains.out && echo identical; python3 -c 'import os; f=os.open("grains.out", os.O_RDONLY); o=n=b=0
-  > while True:
-  >     try: o=os.lseek(f, o, os.SEEK_DATA)
-  >     except OSError: break
-  >     h=os.lseek(f, o, os.SEEK_HOLE); n+=1; b+=h-o; o=h
-  > print("data runs:", n, b)'
+  $ cmp grains.raw grains.out && echo identical; bash "$TESTDIR/data-runs" grains.out
   identical
   data runs: 32 131072
   $ virt-rbd vol rm vrbdt-$UNIQ/grains > /dev/null
@@ -62,12 +57,7 @@ runs
   OSDs wrote: 964
   $ virt-rbd export vrbdt-$UNIQ/short short.out --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
   exported ceph:vrbdt-U/short -> short.out: 1 MiB, 1 MiB of data (64 KiB written, rest zero or holes) in N s, verified
-  $ cmp short.raw short.out && echo identical; python3 -c 'import os; f=os.open("short.out", os.O_RDONLY); o=n=b=0
-  > while True:
-  >     try: o=os.lseek(f, o, os.SEEK_DATA)
-  >     except OSError: break
-  >     h=os.lseek(f, o, os.SEEK_HOLE); n+=1; b+=h-o; o=h
-  > print("data runs:", n, b)'
+  $ cmp short.raw short.out && echo identical; bash "$TESTDIR/data-runs" short.out
   identical
   data runs: 16 65536
   $ virt-rbd vol rm vrbdt-$UNIQ/short > /dev/null
