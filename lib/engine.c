@@ -419,9 +419,14 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
     unsigned n = dst->stream ? depth : depth * VRBD_XFER_SLOTS;
     uint64_t budget = (uint64_t)depth * chunk;
     struct vrbd_request *reqs = xcalloc(n, sizeof(*reqs));
-    struct run u = {
-        src, dst, x, stats, reqs, n, 0, 0, 0, chunk, xcalloc(n, sizeof(char *)),
-        0};
+    struct run u = {.src = src,
+                    .dst = dst,
+                    .x = x,
+                    .stats = stats,
+                    .reqs = reqs,
+                    .n = n,
+                    .chunk = chunk,
+                    .pool = xcalloc(n, sizeof(char *))};
     struct vrbd_engine e;
     uint64_t off = x->start, s = 0, end = 0, safe = 0, seq = 0, wseq = 0;
     unsigned inflight = 0, next;
