@@ -28,6 +28,15 @@ struct vrbd_engine {
     unsigned ndone; /* ends reported, not yet taken */
 };
 
+/* @r ended: hand it to the engine's loop (the engine's lock held) */
+static void
+ended(struct vrbd_engine *e, struct vrbd_request *r)
+{
+    r->done = true;
+    e->ndone++;
+    pthread_cond_signal(&e->cond);
+}
+
 /* @k of @r's pieces (or the guard) ended, the first failure kept (@bad,
  * for where it was and what it did); @r ends with the last (the engine's
  * lock held) */
@@ -41,11 +50,8 @@ pieces_end(struct vrbd_engine *e, struct vrbd_request *r, unsigned k,
         r->phase = bad->phase;
     }
     r->pending -= k;
-    if (r->pending == 0) {
-        r->done = true;
-        e->ndone++;
-        pthread_cond_signal(&e->cond);
-    }
+    if (r->pending == 0)
+        ended(e, r);
 }
 
 void
@@ -58,9 +64,7 @@ vrbd_request_done(struct vrbd_request *r, ssize_t ret)
         pieces_end(e, r->parent, 1, ret, r);
     } else {
         r->ret = ret;
-        r->done = true;
-        e->ndone++;
-        pthread_cond_signal(&e->cond);
+        ended(e, r);
     }
     pthread_mutex_unlock(&e->lock);
 }
