@@ -112,8 +112,31 @@ struct readers {
     struct queued *q; /* a ring of queued requests */
     size_t cap, head, len;
     bool stop;
-    int fd;
+    const struct vrbd_endpoint *s; /* its fd, dfd and dalign */
 };
+
+/*
+ * A block device is read with O_DIRECT where the request allows it: its
+ * page cache would otherwise fill with the whole disk, at the expense of
+ * the host's running VMs, and be read twice over for a loop device (its
+ * own cache, then its file's).  Measured on a loop device: 1 GiB in 0.09
+ * to 0.12 s from 4 threads, against 0.26 to 2.7 s buffered.  A request
+ * that is not aligned, or that the device refuses (EINVAL), is read
+ * through the cache.
+ */
+static ssize_t
+source_pread(const struct vrbd_endpoint *s, void *buf, size_t len, uint64_t at)
+{
+    size_t a = s->dalign;
+
+    if (a && (uintptr_t)buf % a == 0 && len % a == 0 && at % a == 0) {
+        ssize_t n = pread_all(s->dfd, buf, len, at);
+
+        if (n != -EINVAL)
+            return n;
+    }
+    return pread_all(s->fd, buf, len, at);
+}
 
 static void *
 reader(void *arg)
@@ -134,16 +157,16 @@ reader(void *arg)
         rd->head = (rd->head + 1) % rd->cap;
         rd->len--;
         pthread_mutex_unlock(&rd->lock);
-        vrbd_request_done(w.r, pread_all(rd->fd, w.r->buf, w.r->len, w.at));
+        vrbd_request_done(w.r, source_pread(rd->s, w.r->buf, w.r->len, w.at));
     }
 }
 
 static struct readers *
-readers_start(int fd)
+readers_start(const struct vrbd_endpoint *s)
 {
     struct readers *rd = xcalloc(1, sizeof(*rd));
 
-    rd->fd = fd;
+    rd->s = s;
     pthread_mutex_init(&rd->lock, NULL);
     pthread_cond_init(&rd->cond, NULL);
     for (rd->n = 0; rd->n < READERS; rd->n++)
@@ -201,9 +224,9 @@ file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
         return 0;
     }
     if (!rd)
-        rd = s->readers = readers_start(s->fd);
+        rd = s->readers = readers_start(s);
     if (rd->n == 0) { /* no thread could start: read here */
-        vrbd_request_done(r, pread_all(s->fd, r->buf, r->len, at));
+        vrbd_request_done(r, source_pread(s, r->buf, r->len, at));
         return 0;
     }
     pthread_mutex_lock(&rd->lock);
@@ -282,6 +305,9 @@ file_close(struct vrbd_endpoint *s)
     if (s->fd >= 0)
         close(s->fd);
     s->fd = -1;
+    if (s->dalign)
+        close(s->dfd);
+    s->dalign = 0;
 }
 
 static const struct vrbd_endpoint_ops file_ops = {
@@ -339,6 +365,29 @@ written_by_qemu(int fd)
     return fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
 }
 
+/* @s's block device @path (@st) on s->dfd too, with O_DIRECT, when it
+ * takes that and its logical block fits VRBD_XFER_ALIGN; else nothing */
+static void
+open_direct(const char *path, const struct stat *st, struct vrbd_endpoint *s)
+{
+    struct stat dst;
+    int bs, fd;
+
+    if (ioctl(s->fd, BLKSSZGET, &bs) < 0 || bs <= 0 ||
+        (size_t)bs > VRBD_XFER_ALIGN || VRBD_XFER_ALIGN % (size_t)bs != 0)
+        return;
+    fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    /* the same device, not one put at that path since */
+    if (fstat(fd, &dst) < 0 || dst.st_rdev != st->st_rdev) {
+        close(fd);
+        return;
+    }
+    s->dfd = fd;
+    s->dalign = (size_t)bs;
+}
+
 int
 vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
 {
@@ -374,6 +423,8 @@ vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
                               "writing",
                               path);
     s->seekable = !s->is_block && lseek(s->fd, 0, SEEK_DATA) >= 0;
+    if (s->is_block)
+        open_direct(path, &st, s);
     return 0;
 }
 
@@ -443,8 +494,7 @@ open_qcow2(const char *path, struct vrbd_endpoint *s)
     vrbd_info("'%s': a qcow2 with a backing file, compression, encryption "
               "or other features: read through qemu-nbd",
               path);
-    close(s->fd);
-    s->fd = -1;
+    file_close(s);
     s->ops = NULL;
     return vrbd_source_open_nbd(path, "qcow2", s);
 }

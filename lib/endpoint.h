@@ -95,6 +95,11 @@ struct vrbd_endpoint {
     bool is_block;
     /* file */
     int fd;
+    /* a block device: also open with O_DIRECT on @dfd, which reads what
+     * starts and ends on a multiple of @dalign (its logical block) into a
+     * buffer aligned so; 0: no @dfd */
+    int dfd;
+    size_t dalign;
     bool seekable;
     struct readers *readers; /* threads reading for the engine */
     /* a plain qcow2 file, read directly: its map, and the run of data
@@ -195,6 +200,9 @@ struct vrbd_xfer {
 #define VRBD_XFER_QUEUE_DEPTH 8
 #define VRBD_XFER_SLOTS 8
 #define VRBD_XFER_CHUNK ((size_t)2 << 20)
+/* Chunk buffers start at a multiple of this, so that a block device
+ * (whose logical block is no larger) can read into them with O_DIRECT. */
+#define VRBD_XFER_ALIGN ((size_t)4096)
 /* Zeros read are not written to a fresh destination in grains of 4 KiB
  * (aligned on the image; the sparse size of qemu-img convert and rbd
  * import): a chunk of them, those at either end of a chunk, and runs of

@@ -190,7 +190,8 @@ struct run {
 static char *
 buf_get(struct run *u)
 {
-    return u->npool ? u->pool[--u->npool] : xmalloc(u->chunk);
+    return u->npool ? u->pool[--u->npool]
+                    : xmemalign(VRBD_XFER_ALIGN, u->chunk);
 }
 
 /* @r is done with its chunk buffer (if it holds one) */
@@ -593,8 +594,8 @@ int
 vrbd_xfer_verify(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                  size_t chunk)
 {
-    CLEANUP_FREE char *a = xmalloc(chunk);
-    CLEANUP_FREE char *b = xmalloc(chunk);
+    CLEANUP_FREE char *a = xmemalign(VRBD_XFER_ALIGN, chunk);
+    CLEANUP_FREE char *b = xmemalign(VRBD_XFER_ALIGN, chunk);
     uint64_t off = 0, s, end;
     bool data;
     int err = 0, r;

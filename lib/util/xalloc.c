@@ -44,6 +44,16 @@ xrealloc(void *ptr, size_t size)
 }
 
 void *
+xmemalign(size_t align, size_t size)
+{
+    void *p;
+
+    if (posix_memalign(&p, align, size ? size : 1) != 0)
+        oom();
+    return p;
+}
+
+void *
 xreallocarray(void *ptr, size_t nmemb, size_t size)
 {
     size_t bytes;

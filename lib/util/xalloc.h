@@ -12,6 +12,10 @@ void *xmalloc(size_t size) __attribute__((malloc, returns_nonnull));
 void *xcalloc(size_t nmemb, size_t size)
     __attribute__((malloc, returns_nonnull));
 void *xrealloc(void *ptr, size_t size) __attribute__((returns_nonnull));
+/* @size bytes at a multiple of @align (a power of two, at least
+ * sizeof(void *)); freed with free() */
+void *xmemalign(size_t align, size_t size)
+    __attribute__((malloc, returns_nonnull));
 /* Grow an array of @size-byte elements to hold @nmemb; overflow aborts. */
 void *xreallocarray(void *ptr, size_t nmemb, size_t size)
     __attribute__((returns_nonnull));

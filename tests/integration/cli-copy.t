@@ -62,6 +62,22 @@ runs
   data runs: 16 65536
   $ virt-rbd vol rm vrbdt-$UNIQ/short > /dev/null
 
+A block device (a loop device here; an LVM volume the same): identical,
+thin, verified, and read around the page cache (O_DIRECT), so that a disk
+imported does not fill the host's cache with itself. With every page of
+the device cached, and kept so by a reader holding it open, the import
+reads all its 64 MiB from the device, and --verify reads them again
+
+  $ truncate -s 64M dev.img; head -c 4M /dev/urandom | dd of=dev.img bs=1M seek=8 conv=notrunc status=none
+  $ losetup --find --show dev.img > loopdev; basename "$(cat loopdev)" > loopname
+  $ sleep 300 < "$(cat loopdev)" > /dev/null 2>&1 & echo $! > holder.pid; cat "$(cat loopdev)" > /dev/null
+  $ r0=$(awk '{print $3}' "/sys/block/$(cat loopname)/stat"); virt-rbd import "$(cat loopdev)" vrbdt-$UNIQ/dev --verify | sed "s|$(cat loopdev)|DEV|; s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"; echo "read from the device: $((($(awk '{print $3}' "/sys/block/$(cat loopname)/stat") - r0) / 2048)) MiB"
+  imported DEV -> ceph:vrbdt-U/dev: 64 MiB, 64 MiB of data (4 MiB written, rest zero or holes) in N s, verified
+  read from the device: 128 MiB
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/dev - 2>/dev/null | cmp - dev.img && echo identical
+  identical
+  $ kill "$(cat holder.pid)"; losetup -d "$(cat loopdev)"; rm dev.img; virt-rbd vol rm vrbdt-$UNIQ/dev > /dev/null
+
 export --format qcow2: a valid qcow2 (qemu-img check) with the same
 content, only the data clusters allocated; standard output takes raw only,
 and other formats are refused
