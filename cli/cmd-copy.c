@@ -354,8 +354,8 @@ const cli_cmd cli_cmds_copy[] = {
      "Import a disk image (raw, qcow2, vmdk...) or block device into a new "
      "RBD image",
      "Raw files, block devices and plain qcow2 files (no backing file,\n"
-     "compression or encryption) are read directly (a block device around\n"
-     "the page cache, with O_DIRECT); other qcow2, vmdk, vdi,\n"
+     "compression or encryption) are read directly, around the page cache\n"
+     "(O_DIRECT; a file already in the cache from there); other qcow2, vmdk, vdi,\n"
      "vhdx and vpc images through a read-only qemu-nbd (--format, or detected\n"
      "from the file's header), whose allocation map (NBD block status) says\n"
      "what to skip.  Holes are skipped without reading them (SEEK_DATA/SEEK_HOLE) and\n"

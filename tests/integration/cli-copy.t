@@ -78,6 +78,35 @@ reads all its 64 MiB from the device, and --verify reads them again
   identical
   $ kill "$(cat holder.pid)"; losetup -d "$(cat loopdev)"; rm dev.img; virt-rbd vol rm vrbdt-$UNIQ/dev > /dev/null
 
+A regular file is read around the page cache too, unless its data is
+there already (all but 1 page in 100, which reclaim may have taken): an
+image larger than the host's free memory does not push out the running
+VMs' cache, and a file just written still reads from memory. What is
+cached, by mincore: of a file not cached, nothing after the import
+(--verify included); of one partly cached, no more than before; of one
+cached but for 64 KiB, those 64 KiB too, read from the cache: a regular
+file leaves the page cache as it was, unless it was cached
+
+  $ truncate -s 128M cold.raw; head -c 64M /dev/urandom | dd of=cold.raw conv=notrunc status=none; sync cold.raw
+  $ dd if=cold.raw iflag=nocache count=0 status=none; bash "$TESTDIR/cached" cold.raw
+  0
+  $ virt-rbd import cold.raw vrbdt-$UNIQ/cold --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"; bash "$TESTDIR/cached" cold.raw
+  imported cold.raw -> ceph:vrbdt-U/cold: 128 MiB, 64 MiB of data (64 MiB written, rest zero or holes) in N s, verified
+  0
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/cold - 2>/dev/null | cmp - cold.raw && echo identical
+  identical
+  $ dd if=cold.raw iflag=nocache count=0 status=none; dd if=cold.raw bs=1M skip=12 count=2 of=/dev/null status=none; bash "$TESTDIR/cached" cold.raw > before; [ "$(cat before)" -gt 0 ] && [ "$(cat before)" -lt $((64 << 20)) ] && echo partly cached
+  partly cached
+  $ virt-rbd import cold.raw vrbdt-$UNIQ/cold --force > /dev/null; [ "$(bash "$TESTDIR/cached" cold.raw)" -le "$(cat before)" ] && echo no more than before
+  no more than before
+  $ dd if=cold.raw iflag=nocache count=0 status=none; python3 -c 'import os; f = os.open("cold.raw", os.O_RDONLY); os.posix_fadvise(f, 0, 0, os.POSIX_FADV_RANDOM); os.pread(f, 10 << 20, 0); os.pread(f, 128 << 20, (10 << 20) + 65536)'; bash "$TESTDIR/cached" cold.raw $((10 << 20)) 65536
+  0
+  $ virt-rbd import cold.raw vrbdt-$UNIQ/cold --force > /dev/null; bash "$TESTDIR/cached" cold.raw $((10 << 20)) 65536
+  65536
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/cold - 2>/dev/null | cmp - cold.raw && echo identical
+  identical
+  $ rm cold.raw before; virt-rbd vol rm vrbdt-$UNIQ/cold > /dev/null
+
 export --format qcow2: a valid qcow2 (qemu-img check) with the same
 content, only the data clusters allocated; standard output takes raw only,
 and other formats are refused
