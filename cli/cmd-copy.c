@@ -375,7 +375,8 @@ const cli_cmd cli_cmds_copy[] = {
      "Export an RBD image (or snapshot) to a sparse raw or qcow2 file",
      "Only allocated extents are read; zero runs of 4 KiB or more become\n"
      "holes.  The file is written under a temporary name (mode 600) and\n"
-     "renamed when complete (and verified with --verify).  --format qcow2\n"
+     "renamed when complete (and verified with --verify); it is written\n"
+     "back as it goes and not left in the page cache.  --format qcow2\n"
      "writes a qcow2 file through qemu-nbd, only the data clusters\n"
      "allocated.  FILE - writes the raw image to standard output, holes as\n"
      "zeros, in order (the summary goes to stderr).",

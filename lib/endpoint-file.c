@@ -250,6 +250,38 @@ file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
     return 0;
 }
 
+/*
+ * A file written (an export) leaves the page cache as it found it, as a
+ * file read does (data_cached): the writeback of each write starts at
+ * once, and what lies more than WRITE_BEHIND below the furthest write is
+ * waited for and dropped; closing drops the rest (and what --verify read
+ * back).  Otherwise an export of a disk larger than the host's free
+ * memory would fill it with dirty pages, which the kernel then writes back
+ * at the expense of the running VMs' writes (its dirty limits are the
+ * host's), and then with the image itself.  Requests end about in order,
+ * at most a queue depth apart, far inside WRITE_BEHIND.
+ */
+#define WRITE_BEHIND ((uint64_t)64 << 20)
+
+static void
+write_behind(struct vrbd_endpoint *s, uint64_t off, size_t len)
+{
+    uint64_t to;
+
+    sync_file_range(s->fd, (off_t)off, (off_t)len, SYNC_FILE_RANGE_WRITE);
+    if (off + len > s->written_to)
+        s->written_to = off + len;
+    if (s->written_to < s->dropped_to + 2 * WRITE_BEHIND)
+        return;
+    to = s->written_to - WRITE_BEHIND;
+    sync_file_range(s->fd, (off_t)s->dropped_to, (off_t)(to - s->dropped_to),
+                    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                        SYNC_FILE_RANGE_WAIT_AFTER);
+    posix_fadvise(s->fd, (off_t)s->dropped_to, (off_t)(to - s->dropped_to),
+                  POSIX_FADV_DONTNEED);
+    s->dropped_to = to;
+}
+
 static int
 file_write(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
@@ -268,6 +300,8 @@ file_write(struct vrbd_endpoint *s, struct vrbd_request *r)
         }
         done += (size_t)n;
     }
+    if (ret == 0)
+        write_behind(s, r->off, r->len);
     vrbd_request_done(r, ret);
     return 0;
 }
@@ -304,6 +338,8 @@ file_close(struct vrbd_endpoint *s)
     s->readers = NULL;
     vrbd_qcow2_free(s->qcow2);
     s->qcow2 = NULL;
+    if (s->fd >= 0 && s->written)
+        posix_fadvise(s->fd, 0, 0, POSIX_FADV_DONTNEED); /* see write_behind */
     if (s->fd >= 0)
         close(s->fd);
     s->fd = -1;
@@ -332,6 +368,7 @@ vrbd_dest_open_file(const char *path, uint64_t size, struct vrbd_endpoint **out)
     ep->format = xstrdup("raw");
     ep->size = size;
     ep->gap = VRBD_XFER_GRAIN;
+    ep->written = true;
     ep->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (ep->fd < 0) {
         vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s", path,

@@ -101,6 +101,10 @@ struct vrbd_endpoint {
     int dfd;
     size_t dalign;
     bool seekable;
+    /* a file written: its writes are behind [written_to - WRITE_BEHIND,
+     * written_to), what lies below dropped_to dropped from the cache */
+    bool written;
+    uint64_t written_to, dropped_to;
     struct readers *readers; /* threads reading for the engine */
     /* a plain qcow2 file, read directly: its map, and the run of data
      * next_extent found last (guest [run_start, run_end) at run_host) */

@@ -19,10 +19,13 @@ import: identical, thin (holes and zeros are not written), verified
   $ sha256sum < src.raw | cmp - src.sum && echo source untouched
   source untouched
 
-export: identical and sparse
+export: identical and sparse, and the file is not left in the page cache
+(written back as it goes, and dropped)
 
   $ virt-rbd export vrbdt-$UNIQ/img out.raw --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
   exported ceph:vrbdt-U/img -> out.raw: 1 GiB, 100 MiB of data (100 MiB written, rest zero or holes) in N s, verified
+  $ bash "$TESTDIR/cached" out.raw
+  0
   $ cmp src.raw out.raw && echo identical; stat -c '%a %s' out.raw; echo "allocated MiB: $(($(stat -c '%b*%B' out.raw) / 1048576))"
   identical
   600 1073741824
