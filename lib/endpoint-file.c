@@ -565,31 +565,9 @@ vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
                               "writing",
                               path);
     s->seekable = !s->is_block && lseek(s->fd, 0, SEEK_DATA) >= 0;
-    if (s->is_block || !data_cached(s->fd, s->size, s->seekable)) {
+    if (s->is_block || !data_cached(s->fd, s->size, s->seekable))
         open_direct(path, &st, s);
-        /* what is still read through the cache (a qcow2's tables, an
-         * unaligned end) brings in no more than it asks for */
-        posix_fadvise(s->fd, 0, 0, POSIX_FADV_RANDOM);
-    }
     return 0;
-}
-
-bool
-vrbd_source_direct(const char *path, int fd)
-{
-    struct stat st;
-    int dfd;
-
-    if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
-        return false;
-    if (S_ISREG(st.st_mode) &&
-        data_cached(fd, (uint64_t)st.st_size, lseek(fd, 0, SEEK_DATA) >= 0))
-        return false;
-    dfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-    if (dfd < 0)
-        return false;
-    close(dfd);
-    return true;
 }
 
 /* The first @len bytes (or fewer) of @path, open on @fd, into @head: with

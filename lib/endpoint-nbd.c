@@ -188,11 +188,9 @@ int
 vrbd_source_open_nbd(const char *path, const char *format,
                      struct vrbd_endpoint *s)
 {
-    char *argv[] = {"qemu-nbd",     "--read-only", "--format",
-                    (char *)format, "--shared",    "1",
-                    NULL,           NULL,          NULL};
+    char *argv[] = {"qemu-nbd", "--read-only", "--format",   (char *)format,
+                    "--shared", "1",           (char *)path, NULL};
     int64_t size;
-    int fd;
 
     if (strspn(format, "abcdefghijklmnopqrstuvwxyz0123456789") !=
             strlen(format) ||
@@ -200,13 +198,6 @@ vrbd_source_open_nbd(const char *path, const char *format,
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give auto, raw, qcow2, vmdk, vdi, vhdx or vpc",
                               "unknown image format '%s'", format);
-    /* read around the page cache (O_DIRECT) where the file's own reads
-     * would be, QEMU's of its metadata too */
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    argv[6] = fd >= 0 && vrbd_source_direct(path, fd) ? "--cache=none" : NULL;
-    argv[argv[6] ? 7 : 6] = (char *)path;
-    if (fd >= 0)
-        close(fd);
     s->nbd = nbd_create();
     if (!s->nbd)
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,

@@ -142,10 +142,6 @@ void vrbd_endpoint_close(struct vrbd_endpoint *ep);
 
 /* the kinds, for vrbd_source_open */
 int vrbd_source_open_file(const char *path, struct vrbd_endpoint *ep);
-/* Whether @path, open on @fd, is to be read around the page cache: a
- * block device, or a regular file whose data is not in the cache (see
- * endpoint-file.c), that opens with O_DIRECT. */
-bool vrbd_source_direct(const char *path, int fd);
 int vrbd_source_open_nbd(const char *path, const char *format,
                          struct vrbd_endpoint *ep);
 

@@ -201,16 +201,6 @@ qemu-nbd: the same content as qemu-img reads
   1
   identical
 
-Through qemu-nbd too, a file not in the page cache is read around it
-(qemu-nbd --cache=none), and its backing file with it: nothing of the
-backing file is left cached, and of the top one only the tables virt-rbd
-itself looked at
-
-  $ sync top.qcow2 src.qcow2; for f in top src; do dd if=$f.qcow2 iflag=nocache count=0 status=none; done; virt-rbd import top.qcow2 vrbdt-$UNIQ/top2 > /dev/null; bash "$TESTDIR/cached" src.qcow2; [ "$(bash "$TESTDIR/cached" top.qcow2)" -lt 131072 ] && echo tables only
-  0
-  tables only
-  $ virt-rbd vol rm vrbdt-$UNIQ/top2 > /dev/null
-
 A file a QEMU has open for writing (a running VM's disk: QEMU's image lock
 on it) is refused, qcow2 or raw, as qemu-nbd refuses it; one open
 read-only is not
