@@ -110,6 +110,18 @@ file leaves the page cache as it was, unless it was cached
   identical
   $ rm cold.raw before; virt-rbd vol rm vrbdt-$UNIQ/cold > /dev/null
 
+A cold file whose size is not a multiple of 4 KiB: its end is read through
+the page cache (O_DIRECT takes whole blocks), one page, the rest around it
+
+  $ head -c $(((1 << 20) + 100)) /dev/urandom > odd.raw; sync odd.raw; dd if=odd.raw iflag=nocache count=0 status=none
+  $ virt-rbd import odd.raw vrbdt-$UNIQ/odd --verify | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"; bash "$TESTDIR/cached" odd.raw; bash "$TESTDIR/cached" odd.raw $((1 << 20)) 100
+  imported odd.raw -> ceph:vrbdt-U/odd: 1 MiB, 1 MiB of data (1 MiB written, rest zero or holes) in N s, verified
+  4096
+  4096
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/odd - 2>/dev/null | head -c $(((1 << 20) + 100)) | cmp - odd.raw && echo identical
+  identical
+  $ rm odd.raw; virt-rbd vol rm vrbdt-$UNIQ/odd > /dev/null
+
 export --format qcow2: a valid qcow2 (qemu-img check) with the same
 content, only the data clusters allocated; standard output takes raw only,
 and other formats are refused
