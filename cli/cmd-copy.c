@@ -365,11 +365,12 @@ const cli_cmd cli_cmds_copy[] = {
      "--verify).  Ctrl-C drains what is in flight and leaves nothing; with\n"
      "--resume it keeps the partial image, and a later import of the same\n"
      "file with --resume goes on where it stopped (also after a crash: the\n"
-     "temporary image records its progress every 64 MiB).  An\n"
-     "existing image is replaced only with --force.  FILE - reads standard\n"
-     "input: a file redirected there as a file, a pipe as raw data (the\n"
-     "image grows as it comes, or has --size bytes: less reads as zeros).  A progress bar shows\n"
-     "on a terminal; --json prints JSON lines (progress events, then done).",
+     "temporary image records its progress at 64 MiB, then every 64 MiB\n"
+     "at most once a second).  An existing image is replaced only with\n"
+     "--force.  FILE - reads standard input: a file redirected there as a\n"
+     "file, a pipe as raw data (the image grows as it comes, or has --size\n"
+     "bytes: less reads as zeros).  A progress bar shows on a terminal;\n"
+     "--json prints JSON lines (progress events, then done).",
      import_opts, run_import},
     {"export", "[CLUSTER:]POOL[/NS]/IMAGE[@SNAP] FILE|-", 2, 2,
      "Export an RBD image (or snapshot) to a sparse raw or qcow2 file",
@@ -393,7 +394,8 @@ const cli_cmd cli_cmds_copy[] = {
      "again.  Ctrl-C drains what is in flight and leaves nothing; with\n"
      "--resume it keeps the partial image, and a later copy of the same\n"
      "SRC@SNAP with --resume goes on where it stopped (also after a crash:\n"
-     "the temporary image records its progress every 64 MiB).  --force\n"
+     "the temporary image records its progress at 64 MiB, then every\n"
+     "64 MiB at most once a second).  --force\n"
      "replaces an existing target, once the copy is complete (not one that\n"
      "is in use, has clones or protected snapshots).",
      copy_opts, run_copy},

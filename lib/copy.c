@@ -91,13 +91,21 @@ mark_done(uint64_t safe, void *opaque)
     rbd_metadata_set(m->img, INCOMPLETE_KEY, v);
 }
 
-/* the mark moves on every 64 MiB of the transfer @x */
+/* The mark moves on every 64 MiB of the transfer @x: the first time at
+ * once, then at most once a second.  An update of an image's metadata
+ * takes its owner lock for writing and notifies its watchers, this client
+ * too, and writes wait inside librbd meanwhile (making the update from a
+ * thread of its own did not help).  Behind a 5 ms round trip, an import
+ * of 512 MiB took 0.67 s longer with a mark every 64 MiB than with none,
+ * and 0.27 s with at most one a second.  A resume after a crash redoes
+ * about a second more. */
 static void
 mark_as_it_goes(struct vrbd_xfer *x, struct mark *m)
 {
     x->checkpoint = mark_done;
     x->checkpoint_opaque = m;
     x->checkpoint_every = 64 << 20;
+    x->checkpoint_gap = 1.0;
 }
 
 /* seconds to wait for a killed import's watch to go: the OSDs' default

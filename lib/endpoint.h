@@ -193,12 +193,16 @@ struct vrbd_xfer {
     volatile int *cancel;
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;
-    /* Called every @checkpoint_every bytes done, and once more when the
-     * transfer stops early (failed or cancelled, after the drain), with
-     * an offset below which everything is on the destination. */
+    /* Called every @checkpoint_every bytes done, but no sooner than
+     * @checkpoint_gap seconds after the last call (the first as soon as
+     * the bytes are done), and
+     * once more when the transfer stops early (failed or cancelled, after
+     * the drain), with an offset below which everything is on the
+     * destination. */
     void (*checkpoint)(uint64_t safe, void *opaque);
     void *checkpoint_opaque;
     uint64_t checkpoint_every;
+    double checkpoint_gap;
 };
 
 #define VRBD_XFER_QUEUE_DEPTH 8

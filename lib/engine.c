@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "clock.h"
 #include "endpoint.h"
 #include "internal.h"
 
@@ -180,7 +181,8 @@ struct run {
     struct vrbd_request *reqs;
     unsigned n;
     uint64_t done, since;
-    uint64_t load; /* the weight of what is in flight */
+    double checked; /* when the last checkpoint was */
+    uint64_t load;  /* the weight of what is in flight */
     size_t chunk;
     char **pool; /* chunk buffers not in use */
     unsigned npool;
@@ -255,8 +257,11 @@ account(struct run *u, struct vrbd_request *r, uint64_t next_off)
     u->since += r->len;
     if (x->progress)
         x->progress(x->start + u->done, x->total, x->opaque);
-    if (x->checkpoint && u->since >= x->checkpoint_every) {
+    if (x->checkpoint && u->since >= x->checkpoint_every &&
+        (x->checkpoint_gap <= 0 ||
+         vrbd_now() - u->checked >= x->checkpoint_gap)) {
         u->since = 0;
+        u->checked = vrbd_now();
         x->checkpoint(low_water(u->reqs, u->n, next_off), x->checkpoint_opaque);
     }
 }
@@ -431,6 +436,8 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                     .reqs = reqs,
                     .n = n,
                     .chunk = chunk,
+                    /* the first may come at once */
+                    .checked = vrbd_now() - x->checkpoint_gap,
                     .pool = xcalloc(n, sizeof(char *))};
     struct vrbd_engine e;
     uint64_t off = x->start, s = 0, end = 0, safe = 0, seq = 0, wseq = 0;

@@ -11,7 +11,7 @@ image on ceph holding 384 MiB of random data, snapshot s1.
   $ printf '%s\n' 'sum() { rbd -c "$1" export --no-progress "$2" - 2>/dev/null | sha256sum; }' > sum.sh
 
 A copy killed with SIGKILL leaves its temporary image, marked with how far
-it got (every 64 MiB) and which snapshot it copies: the cluster's fsid, the
+it got (at 64 MiB, then every 64 MiB at most once a second) and which snapshot it copies: the cluster's fsid, the
 pool, image and snapshot ids
 
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst --queue-depth 1 --json > run1.out 2>&1 & pid=$!

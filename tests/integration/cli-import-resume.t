@@ -7,8 +7,8 @@ it stopped.  Set up: the ceph cluster, a pool, 384 MiB of random data.
   $ head -c 384M /dev/urandom > src.raw; sha256sum < src.raw > src.sum
 
 An import killed with SIGKILL (no cleanup at all) leaves its temporary
-image, marked in its metadata with how far it got (checkpoints every
-64 MiB) and what the source was
+image, marked in its metadata with how far it got (checkpoints at 64 MiB,
+then every 64 MiB at most once a second) and what the source was
 
   $ virt-rbd import src.raw vrbdt-$UNIQ/img --queue-depth 1 --json > run1.out 2>&1 & pid=$!
   > bash "$TESTDIR/waitfor" run1.out 150000000; { kill -KILL $pid; wait $pid; } 2> /dev/null; echo "exit $?"

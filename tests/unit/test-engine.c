@@ -449,6 +449,40 @@ TEST(checkpoints_say_what_is_safe_after_a_failure)
     mem_fini(&d);
 }
 
+TEST(checkpoints_wait_their_gap_but_not_the_first_or_last)
+{
+    struct mem s, d;
+    struct marks m = {0};
+    struct vrbd_xfer x = {.queue_depth = 8,
+                          .chunk = 128 * 1024,
+                          .fresh = true,
+                          .checkpoint = on_checkpoint,
+                          .checkpoint_opaque = &m,
+                          .checkpoint_every = 256 * 1024,
+                          .checkpoint_gap = 3600};
+    vrbd_copy_stats st = {0};
+
+    mem_init(&s, "src", 16 * MiB, true);
+    mem_init(&d, "dst", 16 * MiB, true);
+    fill_source(&s);
+    /* a whole run inside the gap: the first one alone, at its bytes */
+    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(m.n == 1);
+    CHECK(m.last <= 256 * 1024);
+    /* a failed one: the first, then the last word after the drain */
+    mem_fini(&d);
+    mem_init(&d, "dst", 16 * MiB, true);
+    d.fail_write_at = 8 * MiB + 100;
+    st = (vrbd_copy_stats){0};
+    m = (struct marks){0};
+    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
+    CHECK(m.n == 2);
+    CHECK(m.last <= 8 * MiB + 100);
+    CHECK(same_below(&s, &d, m.last));
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
 TEST(a_resumed_transfer_starts_where_it_is_told)
 {
     struct mem s, d;
@@ -725,6 +759,7 @@ main(void)
     RUN(a_cancel_drains_and_says_so);
     RUN(verify_names_the_first_differing_byte);
     RUN(checkpoints_say_what_is_safe_after_a_failure);
+    RUN(checkpoints_wait_their_gap_but_not_the_first_or_last);
     RUN(a_resumed_transfer_starts_where_it_is_told);
     RUN(a_stream_gets_its_writes_in_order);
     RUN(zero_grains_inside_a_chunk_are_not_written);
