@@ -31,7 +31,7 @@ static const cli_opt import_opts[] = {
      "image if interrupted"},
     {"size", 0, "SIZE",
      "with FILE -, a pipe: the image's size (default: what comes)"},
-    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 8)"},
+    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 16)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -40,7 +40,7 @@ static const cli_opt export_opts[] = {
      "raw (default: a sparse raw file) or qcow2 (through qemu-nbd)"},
     {"verify", 0, NULL, "read the file back and compare before renaming"},
     {"force", 0, NULL, "replace an existing file"},
-    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 8)"},
+    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 16)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -53,7 +53,7 @@ static const cli_opt copy_opts[] = {
     {"resume", 0, NULL,
      "continue an interrupted copy of the same SRC@SNAP; keep the partial "
      "image if interrupted"},
-    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 8)"},
+    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 16)"},
     {NULL, 0, NULL, NULL},
 };
 
