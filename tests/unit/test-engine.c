@@ -422,31 +422,41 @@ same_below(const struct mem *s, const struct mem *d, uint64_t upto)
     return true;
 }
 
-TEST(checkpoints_say_what_is_safe_after_a_failure)
+/* a transfer whose second extent's first write fails, checkpointed
+ * every 256 KiB but no sooner than @gap seconds apart: the last word,
+ * after the drain, is not past the failed write, and everything below it
+ * is there */
+static void
+fail_checkpointed(double gap, struct marks *m)
 {
     struct mem s, d;
-    struct marks m = {0};
     struct vrbd_xfer x = {.queue_depth = 8,
                           .chunk = 128 * 1024,
                           .fresh = true,
                           .checkpoint = on_checkpoint,
-                          .checkpoint_opaque = &m,
-                          .checkpoint_every = 256 * 1024};
+                          .checkpoint_opaque = m,
+                          .checkpoint_every = 256 * 1024,
+                          .checkpoint_gap = gap};
     vrbd_copy_stats st = {0};
 
     mem_init(&s, "src", 16 * MiB, true);
     mem_init(&d, "dst", 16 * MiB, true);
     fill_source(&s);
-    d.fail_write_at = 8 * MiB + 100; /* the second extent's first write */
+    d.fail_write_at = 8 * MiB + 100;
     CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
-    CHECK(m.n > 2);
-    CHECK(!m.backwards);
-    /* the last word, after the drain: not past the failed write, and
-     * everything below it is there */
-    CHECK(m.last <= 8 * MiB + 100);
-    CHECK(same_below(&s, &d, m.last));
+    CHECK(m->last <= 8 * MiB + 100);
+    CHECK(same_below(&s, &d, m->last));
     mem_fini(&s);
     mem_fini(&d);
+}
+
+TEST(checkpoints_say_what_is_safe_after_a_failure)
+{
+    struct marks m = {0};
+
+    fail_checkpointed(0, &m);
+    CHECK(m.n > 2);
+    CHECK(!m.backwards);
 }
 
 TEST(checkpoints_wait_their_gap_but_not_the_first_or_last)
@@ -462,25 +472,19 @@ TEST(checkpoints_wait_their_gap_but_not_the_first_or_last)
                           .checkpoint_gap = 3600};
     vrbd_copy_stats st = {0};
 
+    /* a whole run inside the gap: the first one alone, at its bytes */
     mem_init(&s, "src", 16 * MiB, true);
     mem_init(&d, "dst", 16 * MiB, true);
     fill_source(&s);
-    /* a whole run inside the gap: the first one alone, at its bytes */
     CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
     CHECK(m.n == 1);
     CHECK(m.last <= 256 * 1024);
-    /* a failed one: the first, then the last word after the drain */
-    mem_fini(&d);
-    mem_init(&d, "dst", 16 * MiB, true);
-    d.fail_write_at = 8 * MiB + 100;
-    st = (vrbd_copy_stats){0};
-    m = (struct marks){0};
-    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
-    CHECK(m.n == 2);
-    CHECK(m.last <= 8 * MiB + 100);
-    CHECK(same_below(&s, &d, m.last));
     mem_fini(&s);
     mem_fini(&d);
+    /* a failed one: the first, then the last word */
+    m = (struct marks){0};
+    fail_checkpointed(3600, &m);
+    CHECK(m.n == 2);
 }
 
 TEST(a_resumed_transfer_starts_where_it_is_told)
