@@ -395,9 +395,9 @@ const cli_cmd cli_cmds_copy[] = {
      "--resume it keeps the partial image, and a later copy of the same\n"
      "SRC@SNAP with --resume goes on where it stopped (also after a crash:\n"
      "the temporary image records its progress at 64 MiB, then every\n"
-     "64 MiB at most once a second).  --force\n"
-     "replaces an existing target, once the copy is complete (not one that\n"
-     "is in use, has clones or protected snapshots).",
+     "64 MiB at most once a second).  --force replaces an existing target,\n"
+     "once the copy is complete (not one that is in use, has clones or\n"
+     "protected snapshots).",
      copy_opts, run_copy},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -97,8 +97,8 @@ mark_done(uint64_t safe, void *opaque)
  * too, and writes wait inside librbd meanwhile (making the update from a
  * thread of its own did not help).  Behind a 5 ms round trip, an import
  * of 512 MiB took 0.67 s longer with a mark every 64 MiB than with none,
- * and 0.27 s with at most one a second.  A resume after a crash redoes
- * about a second more. */
+ * and 0.27 s with at most one a second (the first one waiting its second
+ * too).  A resume after a crash redoes about a second more. */
 static void
 mark_as_it_goes(struct vrbd_xfer *x, struct mark *m)
 {

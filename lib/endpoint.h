@@ -193,11 +193,10 @@ struct vrbd_xfer {
     volatile int *cancel;
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;
-    /* Called every @checkpoint_every bytes done, but no sooner than
-     * @checkpoint_gap seconds after the last call (the first as soon as
-     * the bytes are done), and
-     * once more when the transfer stops early (failed or cancelled, after
-     * the drain), with an offset below which everything is on the
+    /* Called every @checkpoint_every bytes done (after the first call,
+     * no sooner than @checkpoint_gap seconds after the last), and once
+     * more when the transfer stops early (failed or cancelled, after the
+     * drain), with an offset below which everything is on the
      * destination. */
     void (*checkpoint)(uint64_t safe, void *opaque);
     void *checkpoint_opaque;
@@ -207,7 +206,7 @@ struct vrbd_xfer {
 
 /* 32 MiB in flight at 2 MiB requests.  8 was as fast on loopback, but
  * behind a 5 ms round trip a 512 MiB import took 3.69 s at 8 and 3.28 s
- * at 16 (7 rounds, medians; 32: 3.34 s); about 34 MB more memory. */
+ * at 16 (7 rounds, medians; 32: 3.34 s); 34 MB more peak RSS. */
 #define VRBD_XFER_QUEUE_DEPTH 16
 #define VRBD_XFER_SLOTS 8
 #define VRBD_XFER_CHUNK ((size_t)2 << 20)
