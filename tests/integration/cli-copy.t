@@ -144,11 +144,14 @@ and other formats are refused
   exit 1
   0
 
-An existing target is refused without --force; nothing changes
+An existing target is refused without --force; nothing changes, and the
+temporary image made while its existence was asked is gone
 
   $ virt-rbd import src.raw vrbdt-$UNIQ/img 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: image 'vrbdt-U/img' exists already
   virt-rbd: hint: give --force to replace it
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ
+  img
   $ virt-rbd export vrbdt-$UNIQ/img out.raw 2>&1
   virt-rbd: error: 'out.raw' exists already
   virt-rbd: hint: give --force to replace it
