@@ -159,6 +159,16 @@ temporary image made while its existence was asked is gone
   $ head -c 4M /dev/urandom > small.raw; virt-rbd import small.raw vrbdt-$UNIQ/img --force --json | tail -1 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["event"], d["size"], d["written"])'
   done 4194304 4194304
 
+An image in use is not replaced, even with --force, and the temporary image
+goes too
+
+  $ qemu-io -f raw "rbd:vrbdt-$UNIQ/img:conf=$VRBD_LAB_CEPH_CONF:id=admin:keyring=$VRBD_LAB_CEPH_KEYRING" -c 'sleep 4000' > /dev/null & sleep 1.5
+  > virt-rbd import small.raw vrbdt-$UNIQ/img --force 2>&1 | sed "s/$UNIQ/U/g"; wait
+  virt-rbd: error: image 'vrbdt-U/img' is in use or has clones or protected snapshots: not replacing it
+  virt-rbd: hint: see virt-rbd vol who and vol info
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ
+  img
+
 Ctrl-C mid-import drains and leaves nothing, under the final name or any other
 
   $ head -c 1G /dev/urandom > big.raw
