@@ -522,10 +522,8 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     if (may_take(cl, dst, final, probe_end(&probe, final), opts->force,
                  &exists) < 0) {
         /* made meanwhile, it goes; a partial one found stays as it was */
-        if (fresh && remove_image(io, tmp) < 0)
-            vrbd_warn("the temporary image '%s' is left: remove it with "
-                      "virt-rbd vol rm",
-                      tmp);
+        if (fresh)
+            leave_partial(io, tmp, false, "import", "imported");
         goto cleanup;
     }
     created = true;
