@@ -169,6 +169,34 @@ goes too
   $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ
   img
 
+A name taken while the import runs refuses the rename: the other image
+stays as it was, and nothing of the import is left (no id object either)
+
+  $ mkfifo feed; virt-rbd import - vrbdt-$UNIQ/late < feed > late.out 2>&1 & pid=$!
+  > exec 3> feed; head -c 1M small.raw >&3; sleep 1; rbd -c "$VRBD_LAB_CEPH_CONF" create --size 2M vrbdt-$UNIQ/late; exec 3>&-
+  > wait $pid; echo "exit $?"; sed "s/$UNIQ/U/g" late.out
+  exit 1
+  virt-rbd: error: image 'vrbdt-U/late' was made by another client meanwhile
+  virt-rbd: hint: run it again with --force to replace it
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" ls -l vrbdt-$UNIQ | awk '{print $1, $2}'
+  NAME SIZE
+  img 4
+  late 2
+  $ rados -c "$VRBD_LAB_CEPH_CONF" -p vrbdt-$UNIQ ls | grep -c '^rbd_id\.'
+  2
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" rm --no-progress vrbdt-$UNIQ/late
+
+In a namespace the same: the image is renamed in the namespace's own
+directory
+
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" namespace create vrbdt-$UNIQ/ns && virt-rbd import small.raw vrbdt-$UNIQ/ns/img > /dev/null && rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ/ns
+  img
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/ns/img - | cmp - small.raw && echo identical
+  identical
+  $ rados -c "$VRBD_LAB_CEPH_CONF" -p vrbdt-$UNIQ --namespace ns ls | grep -c '^rbd_id\.'
+  1
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" rm --no-progress vrbdt-$UNIQ/ns/img && rbd -c "$VRBD_LAB_CEPH_CONF" namespace rm vrbdt-$UNIQ/ns
+
 Ctrl-C mid-import drains and leaves nothing, under the final name or any other
 
   $ head -c 1G /dev/urandom > big.raw
