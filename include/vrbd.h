@@ -41,7 +41,7 @@ VRBD_API const char *vrbd_version(void);
 typedef struct vrbd_versions {
     char librados[32]; /* "3.0.0" */
     char librbd[32];   /* "1.16.0" */
-    char libvirt[32];  /* of the library linked, "9.0.0" */
+    char libvirt[32];  /* of the library loaded, "9.0.0"; "0.0.0" without */
 } vrbd_versions;
 
 /* The versions of the libraries libvrbd runs against, read at run time. */

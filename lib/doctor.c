@@ -11,12 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <rbd/librbd.h>
 
 #include "host-internal.h"
 #include "internal.h"
+#include "virt.h"
 
 struct report {
     vrbd_check *checks;

@@ -10,12 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "host-internal.h"
 #include "clock.h"
 #include "internal.h"
+#include "virt.h"
 
 static void
 nap(double seconds)

@@ -9,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "internal.h"
+#include "virt.h"
 
 static __thread vrbd_error last = {VRBD_ERR_OK, 0, "", NULL};
 static __thread char *last_message;
@@ -118,18 +116,21 @@ libvirt_quiet(void *opaque, virErrorPtr err)
     /* libvirt would print every error to stderr; we report our own. */
 }
 
-void
+int
 vrbd_libvirt_init(void)
 {
     /* idempotent and cheap: every entry point into libvirt calls it */
+    if (vrbd_virt_load() < 0)
+        return -1;
     virSetErrorFunc(NULL, libvirt_quiet);
+    return 0;
 }
 
 int
 vrbd_error_libvirt(const char *hint, const char *fmt, ...)
 {
     CLEANUP_FREE char *what = NULL;
-    virErrorPtr err = virGetLastError();
+    virErrorPtr err = vrbd_virt_loaded() ? virGetLastError() : NULL;
     vrbd_error_code code = VRBD_ERR_LIBVIRT;
     va_list ap;
 

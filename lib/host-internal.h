@@ -8,10 +8,10 @@
 
 #include <stdbool.h>
 
-#include <libvirt/libvirt.h>
 #include <libxml/tree.h>
 
 #include "vrbd.h"
+#include "virt.h"
 
 /* The libvirt connection of @host, owned by it. */
 virConnectPtr vrbd_host_conn(vrbd_host *host);

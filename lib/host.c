@@ -9,13 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "host-internal.h"
 #include "internal.h"
+#include "virt.h"
 
 struct vrbd_host {
     virConnectPtr conn;
@@ -30,7 +29,8 @@ vrbd_host_open(const char *uri, vrbd_host **out)
     CLEANUP(vrbd_host_free) vrbd_host *host = NULL;
     char *actual;
 
-    vrbd_libvirt_init();
+    if (vrbd_libvirt_init() < 0)
+        return -1;
     if (!uri)
         uri = "qemu:///system";
     host = xcalloc(1, sizeof(*host));
@@ -575,7 +575,6 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
     snprintf(res->name, sizeof(res->name), "%s", opts->name ? opts->name : "");
     if (!opts->name)
         snprintf(res->name, sizeof(res->name), "%s-%s", cname, opts->pool);
-    vrbd_libvirt_init();
 
     /* 1. everything that can be checked before changing anything */
     id = rados_pool_lookup(vrbd_cluster_rados(cl), opts->pool);

@@ -38,8 +38,10 @@ int vrbd_error_libvirt(const char *hint, const char *fmt, ...)
  * or NULL for any other name; free(). */
 char *vrbd_secret_usage_fsid(const char *usage);
 
-/* Silence libvirt's own printing of errors, once per process. */
-void vrbd_libvirt_init(void);
+/* Load libvirt (virt.h) and silence its own printing of errors; every way
+ * into libvirt starts here.  0, or -1 with the error set (libvirt is not
+ * installed). */
+int vrbd_libvirt_init(void);
 
 /* Why @pool takes no more writes ("its quota of N bytes is reached"), or
  * NULL when it is not flagged full or the monitors cannot tell; free(). */

@@ -19,14 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <rbd/librbd.h>
 
 #include "clock.h"
 #include "host-internal.h"
 #include "internal.h"
 #include "volume-internal.h"
+#include "virt.h"
 
 static char *
 rollback_path(vrbd_registry *reg, const char *domain)

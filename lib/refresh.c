@@ -7,11 +7,9 @@
  */
 #include <string.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "host-internal.h"
 #include "internal.h"
+#include "virt.h"
 
 static void
 strv_add(char ***v, const char *s)

@@ -12,13 +12,12 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <rbd/librbd.h>
 
 #include "host-internal.h"
 #include "internal.h"
 #include "volume-internal.h"
+#include "virt.h"
 
 void
 vrbd_holders_free(vrbd_holder *h, size_t n)

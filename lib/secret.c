@@ -9,8 +9,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -19,6 +17,7 @@
 #include "internal.h"
 #include "json-util.h"
 #include "keybuf.h"
+#include "virt.h"
 
 char *
 vrbd_secret_usage_name(const char *fsid, const char *entity)

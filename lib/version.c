@@ -2,12 +2,12 @@
 /* version.c: the library's own version and those of what it runs on. */
 #include <stdio.h>
 
-#include <libvirt/libvirt.h>
 #include <rados/librados.h>
 #include <rbd/librbd.h>
 
 #include "internal.h"
 #include "vrbd-config.h"
+#include "virt.h"
 
 const char *
 vrbd_version(void)
@@ -26,8 +26,8 @@ vrbd_versions_get(vrbd_versions *out)
              extra);
     rbd_version(&major, &minor, &extra);
     snprintf(out->librbd, sizeof(out->librbd), "%d.%d.%d", major, minor, extra);
-    vrbd_libvirt_init();
-    if (virGetVersion(&lv, NULL, NULL) < 0)
+    /* without libvirt the version reads 0.0.0 */
+    if (vrbd_libvirt_init() < 0 || virGetVersion(&lv, NULL, NULL) < 0)
         lv = 0;
     snprintf(out->libvirt, sizeof(out->libvirt), "%lu.%lu.%lu", lv / 1000000,
              lv / 1000 % 1000, lv % 1000);

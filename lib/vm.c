@@ -10,13 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <rbd/librbd.h>
 
 #include "host-internal.h"
 #include "internal.h"
 #include "volume-internal.h"
+#include "virt.h"
 
 bool
 vrbd_kvm_usable(void)

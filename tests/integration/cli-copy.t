@@ -197,6 +197,17 @@ directory
   1
   $ rbd -c "$VRBD_LAB_CEPH_CONF" rm --no-progress vrbdt-$UNIQ/ns/img && rbd -c "$VRBD_LAB_CEPH_CONF" namespace rm vrbdt-$UNIQ/ns
 
+An import and an export never load libvirt (nor the libraries it pulls in)
+
+  $ LD_DEBUG=files virt-rbd import small.raw vrbdt-$UNIQ/nolv 2>&1 >/dev/null | grep -c 'libvirt\.so'
+  0
+  [1]
+  $ LD_DEBUG=files virt-rbd export vrbdt-$UNIQ/nolv nolv.raw 2>&1 >/dev/null | grep -c 'libvirt\.so'
+  0
+  [1]
+  $ cmp nolv.raw small.raw && rm nolv.raw && rbd -c "$VRBD_LAB_CEPH_CONF" rm --no-progress vrbdt-$UNIQ/nolv && echo identical
+  identical
+
 Ctrl-C mid-import drains and leaves nothing, under the final name or any other
 
   $ head -c 1G /dev/urandom > big.raw
