@@ -44,7 +44,7 @@ vrbd_virt_open(const char *soname, struct vrbd_virt_api *api, char *why,
 }
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-/* why libvirt could not be loaded; "" once it is */
+/* why libvirt could not be loaded, set by load() */
 static char failure[256];
 
 static void
