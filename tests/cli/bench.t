@@ -52,7 +52,7 @@ A local run: every workload measured, with plausible numbers, and the scratch fi
   randread-4k-qd32 4096 32 False True
   the sequential write fills the set once: True
   $ ls -A scratch
-  $ virt-rbd bench --local new.img --size 2M --time 1 | head -2
+  $ virt-rbd bench --local new.img --size 2M --time 1 | sed -n 1,2p
   working set 2 MiB per side, 1 s per timed workload; local (with O_DIRECT|through the page cache \(no O_DIRECT\)) (re)
   workload           target      IOPS      MB/s    p50 ms    p99 ms
   $ ls new.img

@@ -7,7 +7,9 @@
 # A .t file holds tests.  An unindented line names the test that follows.
 # "  $ cmd" runs cmd with bash (continued by "  > " lines); the indented
 # lines after it are its expected stdout and stderr, merged; "  [N]" is its
-# exit status when not 0.  A line ending in " (re)" is an extended regular
+# exit status when not 0.  Commands run with pipefail: a pipeline's status
+# is that of its last command that failed, so a failing command piped into
+# sed must say its [N].  A line ending in " (re)" is an extended regular
 # expression that must match the whole line.  Commands run in a fresh
 # temporary directory per file ($TMPDIR_T), shared by its tests, with virt-rbd first on PATH and
 # VIRT_RBD_CONFIG_DIR pointing into that directory; $UNIQ is a short
@@ -60,7 +62,8 @@ run_block() {
         UNIQ=$(printf '%s' "${tmp##*.}" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9')
         export UNIQ
         unset VIRT_RBD_LIBVIRT_URI
-        timeout -k 10 "$limit" bash -c "$cmd" > "$tmp/.out" 2>&1
+        # pipefail: a command piped into sed or grep fails when it fails
+        timeout -k 10 "$limit" bash -o pipefail -c "$cmd" > "$tmp/.out" 2>&1
         rc=$?
         if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
             echo "(cram: killed after $limit s; CRAM_TIMEOUT raises the limit)" >> "$tmp/.out"

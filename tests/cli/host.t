@@ -25,8 +25,9 @@ host ensure waits whole seconds
 
 libvirt that does not answer is one clear line
 
-  $ virt-rbd --connect 'test+unix:///x?socket=/nonexistent' host list 2>&1 | head -1 | cut -c1-60
+  $ virt-rbd --connect 'test+unix:///x?socket=/nonexistent' host list 2>&1 | sed -n 1p | cut -c1-60
   virt-rbd: error: cannot connect to libvirt at 'test+unix:///
+  [1]
   $ virt-rbd --connect 'test+unix:///x?socket=/nonexistent' host list > /dev/null 2>&1
   [1]
 
@@ -39,3 +40,4 @@ doctor of an unknown cluster is refused; an unreachable libvirt is a failing che
   $ virt-rbd --connect 'test+unix:///x?socket=/nonexistent' doctor | grep -A1 '^fail *libvirt ' | tr -s ' ' | cut -c1-50
   fail libvirt cannot connect to libvirt at 'test+un
    fix: start libvirtd (systemctl start libvirtd), o
+  [1]

@@ -86,5 +86,5 @@ vol snap needs a subcommand; help knows three-word commands
   virt-rbd: error: unknown command 'vol snap frob'
   virt-rbd: hint: see 'virt-rbd --help'
   [2]
-  $ virt-rbd help vol snap rollback | head -1
+  $ virt-rbd help vol snap rollback | sed -n 1p
   Usage: virt-rbd vol snap rollback [CLUSTER:]POOL[/NS]/IMAGE@SNAP

@@ -48,6 +48,7 @@ A pool that does not exist is named; nothing is made
   $ virt-rbd bench --local scratch --size 4M --time 1 zdata:nosuchpool-$UNIQ 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: pool 'nosuchpool-U' not found in cluster 'zdata'
   virt-rbd: hint: see 'virt-rbd pool list zdata:'
+  [1]
   $ ls -A scratch
 
 A block device holding data is refused and left as it was; an empty one is measured
@@ -57,6 +58,7 @@ A block device holding data is refused and left as it was; an empty one is measu
   $ virt-rbd bench --local "$(cat loopdev)" --size 4M --time 1 2>&1 | sed "s|$(cat loopdev)|LOOP|"
   virt-rbd: error: device 'LOOP' holds data: the benchmark writes only to empty devices
   virt-rbd: hint: give an empty device or a directory
+  [1]
   $ dd if=dev.img bs=512 skip=2048 count=1 status=none | head -c 7; echo
   KEEP-ME
   $ losetup -d "$(cat loopdev)"; rm dev.img; truncate -s 16M empty.img

@@ -32,6 +32,7 @@ A world-readable keyring fails, with the chmod
    fix: chmod 600 './zdata.keyring'
   fail cluster:zdata keyring './zdata.keyring' is readable by group or others (mode 644)
    fix: run: chmod 600 './zdata.keyring'
+  [1]
   $ chmod 600 zdata.keyring
 
 A libvirt pool whose Ceph pool is gone fails, naming both
@@ -48,6 +49,7 @@ An inactive pool fails, and host ensure starts it
   $ virt-rbd doctor ceph | grep -A1 "^fail" | sed "s/$UNIQ/U/g" | tr -s ' '
   fail pool:ceph-vrbdt-U libvirt pool 'ceph-vrbdt-U' is inactive
    fix: run: virt-rbd host ensure --wait 60 (and enable virt-rbd-ensure.service for boot)
+  [1]
   $ virt-rbd host ensure --wait 30 | grep "ceph-vrbdt-$UNIQ" | sed "s/$UNIQ/U/; s/after .* s/after N s/"
   pool 'ceph-vrbdt-U' (cluster 'ceph'): started after N s
   $ virt-rbd doctor ceph > /dev/null && echo healthy
@@ -60,6 +62,7 @@ A pool used through client.admin is flagged
   $ virt-rbd doctor ceph | grep -A1 "^fail" | sed "s/$UNIQ/U/g" | tr -s ' '
   fail caps:admin-U libvirt pool 'admin-U' uses client.admin, which has 'allow *' caps
    fix: give libvirt a least-privilege user: virt-rbd host disconnect, then host connect --user client.libvirt
+  [1]
   $ virt-rbd host disconnect vrbdt-$UNIQ --name admin-$UNIQ > /dev/null
 
 Stale monitors in a domain disk are flagged, and refresh-mons rewrites them
@@ -91,6 +94,7 @@ A disk whose image is gone fails
   $ sed "s|vrbdt-$UNIQ/disk|vrbdt-$UNIQ/gone|" dom.xml > dom2.xml; virsh -q -c qemu:///system define dom2.xml > /dev/null
   $ virt-rbd doctor ceph | grep "^fail  disk" | sed "s/$UNIQ/U/g" | tr -s ' '
   fail disk:vrbdt-U/vda vrbdt-U's disk vda points at vrbdt-U/gone on cluster 'ceph', which does not exist (No such file or directory)
+  [1]
   $ virsh -q -c qemu:///system undefine vrbdt-$UNIQ > /dev/null
 
 A cluster that does not answer fails within the timeout
@@ -99,6 +103,7 @@ A cluster that does not answer fails within the timeout
   $ timeout 60 virt-rbd --timeout 3 doctor dead | grep -A1 "^fail  cluster"
   fail  cluster:dead                 monitors of cluster 'dead' did not answer within 3 s
                                      fix: check that the monitors at 127.0.0.1:3999 are up and reachable, or raise --timeout
+  [1]
   $ rm config/clusters/dead.conf
 
 --json gives the same as data

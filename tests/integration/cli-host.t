@@ -88,14 +88,17 @@ A libvirt pool name taken by another kind of pool is refused
   $ virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ --name taken-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: libvirt pool 'taken-U' exists and is not an RBD pool
   virt-rbd: hint: choose another libvirt pool name (--name), or remove that pool
+  [1]
   $ virsh -q -c qemu:///system pool-undefine taken-$UNIQ > /dev/null
 
 A failed connect leaves nothing behind that it made
 
   $ virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ-b --name 'bad/name' 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: cannot define libvirt pool 'bad/name': XML error: name bad/name cannot contain '/'
+  [1]
   $ virt-rbd user show client.vrbdt-$UNIQ-b 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: user client.vrbdt-U-b not found in cluster 'ceph'
+  [1]
   $ virsh -q -c qemu:///system secret-list | grep -c "client.vrbdt-$UNIQ-b"
   0
   [1]
@@ -142,6 +145,7 @@ A missing Ceph pool is named
   $ virt-rbd host connect nope-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: pool 'nope-U' not found in cluster 'ceph'
   virt-rbd: hint: create it first: virt-rbd pool create ceph:nope-U
+  [1]
 
 disconnect is refused while a domain uses the pool, naming it
 
@@ -157,6 +161,7 @@ disconnect is refused while a domain uses the pool, naming it
   $ virt-rbd host disconnect vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: libvirt pool 'ceph-vrbdt-U' is in use by domain(s) 'vrbdt-U'
   virt-rbd: hint: detach those disks or undefine those domains first
+  [1]
   $ virsh -q -c qemu:///system undefine vrbdt-$UNIQ > /dev/null
 
 disconnect removes the pool, and the secret once unused
@@ -171,6 +176,7 @@ disconnect removes the pool, and the secret once unused
   $ virt-rbd host disconnect vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: no libvirt pool 'ceph-vrbdt-U': Storage pool not found: no storage pool with matching name 'ceph-vrbdt-U'
   virt-rbd: hint: see 'virt-rbd host list'
+  [1]
 
 Clean up
 

@@ -48,6 +48,7 @@ and nothing is made (the cluster would hold every write until the timeout)
   $ virt-rbd import src.raw zdata:vrbdt-$UNIQ/quota 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: pool 'vrbdt-U' is full, its quota of 67108864 bytes is reached: nothing was imported
   virt-rbd: hint: raise the quota (ceph osd pool set-quota) or free space in the pool, then run it again
+  [1]
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c quota
   0
   [1]

@@ -26,6 +26,7 @@ A stopped VM cannot move live, and --bandwidth goes with --live
   $ virt-rbd vm move lv-$UNIQ --live --to zdata:vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: domain 'lv-U' is not running: a live move needs it running
   virt-rbd: hint: start it, or move it --offline
+  [1]
   $ virt-rbd vm move lv-$UNIQ --to zdata:vrbdt-$UNIQ --bandwidth 1M
   virt-rbd: error: --bandwidth goes with --live
   virt-rbd: hint: see 'virt-rbd help vm move'
@@ -79,8 +80,9 @@ on RBD afterwards and its persistent definition says so, boot order kept
   domain=lv-U
   $ virsh -q -c qemu:///system dumpxml --inactive lv-$UNIQ | grep -c "<boot order='1'/>"
   1
-  $ ls a.raw b.qcow2 2>/dev/null | wc -l
+  $ ls a.raw b.qcow2 2>/dev/null | wc -l; echo "${PIPESTATUS[0]} (ls: no such files)"
   0
+  2 (ls: no such files)
 
 Every record the guest reported is on the RBD images, those written before,
 during and after the move; the data written before the guest started is too

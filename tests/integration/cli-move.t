@@ -56,8 +56,9 @@ Without --keep-source the file goes
   $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
   $ virt-rbd vm move mv-$UNIQ --to vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
   vm 'mv-U': 1 disk(s) moved to ceph:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'; 1 local file(s) deleted
-  $ ls disk.raw 2>/dev/null | wc -l
+  $ ls disk.raw 2>/dev/null | wc -l; echo "${PIPESTATUS[0]} (ls: no such file)"
   0
+  2 (ls: no such file)
 
 A qcow2 disk moves offline too (a plain one, read directly): the image holds the
 guest-visible content, not the qcow2 file
@@ -80,6 +81,7 @@ is left in place; the guest boots from zdata
   $ virt-rbd vm move mv-$UNIQ --to zdata:vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: domain 'mv-U' has no local disk to move
   virt-rbd: hint: see 'virt-rbd disk list'
+  [1]
   $ virt-rbd vm move mv-$UNIQ --to zdata:vrbdt-$UNIQ --disks vda | sed "s/$UNIQ/U/g"
   vm 'mv-U': 1 disk(s) moved to zdata:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'
   $ virt-rbd disk list mv-$UNIQ | awk 'NR > 1 {print $1, $2, $3, $4}' | sed "s/$UNIQ/U/g"

@@ -73,6 +73,7 @@ A pool whose images hide in a namespace is not removed either
   $ virt-rbd pool rm ceph:vrbdt-$UNIQ --yes-i-really-mean-it 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: pool 'vrbdt-U' of cluster 'ceph' has RBD namespaces (first: 'tenant')
   virt-rbd: hint: remove the namespaces' images and the namespaces first
+  [1]
   $ rbd -c "$VRBD_LAB_CEPH_CONF" namespace remove vrbdt-$UNIQ/tenant
 
 An empty pool is removed, on both clusters

@@ -45,6 +45,7 @@ Running it again reuses the user; other caps are refused unless asked
   $ virt-rbd user create client.vrbdt-$UNIQ --pool vrbdt-$UNIQ --read-only 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: user client.vrbdt-U of cluster 'ceph' exists with other caps (mon 'profile rbd' osd 'profile rbd pool=vrbdt-U')
   virt-rbd: hint: give --update-caps to set mon 'profile rbd' and the pools' osd caps, or pick another name
+  [1]
   $ virt-rbd user create client.vrbdt-$UNIQ --pool vrbdt-$UNIQ --read-only --update-caps | sed "s/$UNIQ/U/g; s|keyring written to .*|...|"
   client.vrbdt-U given new caps on cluster 'ceph'; ...
   $ virt-rbd --json user show client.vrbdt-$UNIQ | python3 -c 'import json,sys; print(json.load(sys.stdin)["osd"].split(" pool=")[0])'
@@ -63,6 +64,7 @@ A cluster registered with the restricted user works where its caps allow, and sa
   $ virt-rbd --config-dir restricted pool create other-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: client.vrbdt-U may not run 'osd pool create' on cluster 'lv': it lacks the caps
   virt-rbd: hint: 'osd pool create' needs mon 'allow rw': register cluster 'lv' with a user that has it (virt-rbd cluster add NAME --id admin --keyring FILE)
+  [1]
 
 Clean up: the user and the pool go
 

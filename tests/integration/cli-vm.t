@@ -44,12 +44,15 @@ While it runs: the images are held, and say by whom
   $ virt-rbd vol rm zdata:vrbdt-$UNIQ/data 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/data' is in use: client.[0-9]+ at 127.0.0.1:0/[0-9]+ \(domain 'vm-U'\) (re)
   virt-rbd: hint: shut the guest down: virsh shutdown vm-U (or detach the disk)
+  [1]
   $ virt-rbd vm rm vm-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: domain 'vm-U' is running
   virt-rbd: hint: shut it down first: virsh shutdown vm-U
+  [1]
   $ virt-rbd vm create vm2-$UNIQ --from vrbdt-$UNIQ/golden@v1 --memory 256 > /dev/null; virt-rbd disk attach vm2-$UNIQ zdata:vrbdt-$UNIQ/data 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/data' is in use by domain 'vm-U': two writers would corrupt it
   virt-rbd: hint: shut the guest down: virsh shutdown vm-U (or detach the disk)
+  [1]
   $ virt-rbd vm rm vm2-$UNIQ --disks | sed "s/$UNIQ/U/g"
   vm 'vm2-U' removed with its RBD disks
 
@@ -79,6 +82,7 @@ vm rm --disks refuses, changing nothing, while another client holds a disk
   $ virt-rbd vm rm fast-$UNIQ --disks 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/fast-U' of domain 'fast-U' is open elsewhere (1 client(s))
   virt-rbd: hint: see 'virt-rbd vol who'; nothing was removed
+  [1]
   $ virsh -q -c qemu:///system domstate fast-$UNIQ; virt-rbd vol list vrbdt-$UNIQ | grep -c fast-
   shut off
   1
@@ -114,9 +118,11 @@ Bad input
   $ virt-rbd vm create vm-$UNIQ --from vrbdt-$UNIQ/golden@nope --memory 256 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: snapshot 'vrbdt-U/golden@nope' not found
   virt-rbd: hint: create it (vol snap create), or add --snap-if-missing
+  [1]
   $ virt-rbd disk attach nodomain-$UNIQ vrbdt-$UNIQ/golden 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: no domain 'nodomain-U': Domain not found: no domain with matching name 'nodomain-U'
   virt-rbd: hint: see 'virsh list --all'
+  [1]
 
 Clean up
 
