@@ -32,6 +32,12 @@ static const cli_opt import_opts[] = {
     {"size", 0, "SIZE",
      "with FILE -, a pipe: the image's size (default: what comes)"},
     {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 16)"},
+    {"backing", 0, "FILE",
+     "the backing file the image names, to be read with it (default: an "
+     "image that names other files is refused)"},
+    {"allow-backing", 0, NULL,
+     "read whatever files the image names (backing file, data file, VMDK "
+     "extents)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -58,11 +64,22 @@ static const cli_opt copy_opts[] = {
 };
 
 static volatile int cancelled;
+static volatile sig_atomic_t caught; /* the signal that set it */
 
 static void
 on_signal(int sig)
 {
+    caught = sig;
     cancelled = 1;
+}
+
+/* a failure's exit status: 128 + the signal when one stopped it, as a
+ * shell reports a process the signal killed */
+static int
+failed(void)
+{
+    cli_fail();
+    return cancelled && caught ? 128 + caught : CLI_FAIL;
 }
 
 struct progress {
@@ -176,6 +193,9 @@ run_import(cli_ctx *ctx)
                         .force = cli_flag(ctx, "force"),
                         .resume = cli_flag(ctx, "resume"),
                         .format = cli_opt_value(ctx, "format"),
+                        .backing = cli_opt_value(ctx, "backing"),
+                        .allow_backing = cli_flag(ctx, "allow-backing"),
+                        .timeout_sec = ctx->timeout_sec,
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -202,7 +222,7 @@ run_import(cli_ctx *ctx)
     if (vrbd_import_file(cl, ctx->argv[0], &s, &o, &st) < 0) {
         if (p.tty)
             fputc('\n', stderr);
-        cli_fail();
+        r = failed();
         goto cleanup;
     }
     if (p.tty)
@@ -228,6 +248,7 @@ run_export(cli_ctx *ctx)
     vrbd_copy_opts o = {.force = cli_flag(ctx, "force"),
                         .verify = cli_flag(ctx, "verify"),
                         .format = cli_opt_value(ctx, "format"),
+                        .timeout_sec = ctx->timeout_sec,
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -259,7 +280,7 @@ run_export(cli_ctx *ctx)
     if (vrbd_export_file(cl, &s, ctx->argv[1], &o, &st) < 0) {
         if (p.tty)
             fputc('\n', stderr);
-        cli_fail();
+        r = failed();
         goto cleanup;
     }
     if (p.tty)
@@ -313,7 +334,7 @@ run_copy(cli_ctx *ctx)
     if (vrbd_copy_image(scl, &s, dcl, &d, &o, &st) < 0) {
         if (p.tty)
             fputc('\n', stderr);
-        cli_fail();
+        r = failed();
         goto cleanup;
     }
     if (p.tty)

@@ -958,6 +958,12 @@ typedef struct vrbd_copy_opts {
 
 typedef struct vrbd_copy_stats {
     uint64_t size;      /* virtual size */
+    /* import: an image whose header names other files (a backing file, an
+     * external data file, VMDK extents) is refused, unless @backing is the
+     * backing file it names (and that names none), or @allow_backing */
+    const char *backing;
+    bool allow_backing;
+    unsigned timeout_sec; /* import, export: a wait on qemu-nbd; 0: 30 */
     uint64_t data;      /* bytes read from the source's data extents */
     uint64_t written;   /* bytes written to the target */
     uint64_t zeroes;    /* bytes read but all zero: not written */

@@ -608,7 +608,7 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
                                   "used",
                                   "--size is for a pipe on standard input");
         return vrbd_source_open(strcmp(path, "-") == 0 ? "/dev/stdin" : path,
-                                opts->format, src);
+                                opts, src);
     }
     if (opts->format && strcmp(opts->format, "auto") != 0 &&
         strcmp(opts->format, "raw") != 0)
@@ -818,7 +818,7 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     } else {
         tmp = xasprintf("%s.virt-rbd-tmp.%d", path, (int)getpid());
         if ((raw ? vrbd_dest_open_file(tmp, sep->size, &dep)
-                 : vrbd_dest_open_nbd(tmp, opts->format, sep->size, &dep)) < 0)
+                 : vrbd_dest_open_nbd(tmp, opts, sep->size, &dep)) < 0)
             goto cleanup;
         made = true;
     }

@@ -687,7 +687,7 @@ vrbd_source_probe(const char *path)
 /* A qcow2 file: checked (qcow2.h), then read directly when plain, else
  * through qemu-nbd. */
 static int
-open_qcow2(const char *path, struct vrbd_endpoint *s)
+open_qcow2(const char *path, bool follow, struct vrbd_endpoint *s)
 {
     int r;
 
@@ -706,19 +706,47 @@ open_qcow2(const char *path, struct vrbd_endpoint *s)
               path);
     file_close(s);
     s->ops = NULL;
-    return vrbd_source_open_nbd(path, "qcow2", s);
+    return vrbd_source_open_nbd(path, "qcow2", follow, s);
+}
+
+/* the formats an import reads: qemu has many more, some of which read
+ * other files or directories (vvfat, quorum...) */
+static bool
+known_format(const char *f)
+{
+    static const char *const known[] = {"raw", "qcow2", "vmdk",
+                                        "vdi", "vhdx",  "vpc"};
+
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(f, known[i]) == 0)
+            return true;
+    return false;
 }
 
 int
-vrbd_source_open(const char *path, const char *format,
+vrbd_source_open(const char *path, const vrbd_copy_opts *opts,
                  struct vrbd_endpoint **out)
 {
     struct vrbd_endpoint *s = xcalloc(1, sizeof(*s));
+    const char *format = opts->format;
+    bool follow = false;
+    struct stat st;
     int r;
 
     *out = NULL;
+    /* opening a FIFO would wait for a writer; a directory reads nothing */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+        free(s);
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give a file or a block device; pipe data in "
+                              "as - (standard input)",
+                              "'%s' is neither a file nor a block device",
+                              path);
+    }
     s->fd = -1;
     s->name = xstrdup(path);
+    s->timeout = opts->timeout_sec;
+    s->cancel = opts->cancel;
     if (!format || strcmp(format, "auto") == 0) {
         s->format = vrbd_source_probe(path);
         if (!s->format) {
@@ -728,12 +756,23 @@ vrbd_source_open(const char *path, const char *format,
     } else {
         s->format = xstrdup(format);
     }
-    if (strcmp(s->format, "raw") == 0)
+    if (!known_format(s->format))
+        r = vrbd_error_set(VRBD_ERR_INVALID, 0,
+                           "give auto, raw, qcow2, vmdk, vdi, vhdx or vpc",
+                           "unknown image format '%s'", s->format);
+    else if (strcmp(s->format, "raw") == 0 && opts->backing)
+        r = vrbd_error_set(VRBD_ERR_INVALID, 0, "leave --backing out",
+                           "'%s' is read as raw: it has no backing file, but "
+                           "--backing names '%s'",
+                           path, opts->backing);
+    else if (strcmp(s->format, "raw") == 0)
         r = vrbd_source_open_file(path, s);
+    else if (vrbd_source_check_refs(path, s->format, opts, &follow) < 0)
+        r = -1;
     else if (strcmp(s->format, "qcow2") == 0)
-        r = open_qcow2(path, s);
+        r = open_qcow2(path, follow, s);
     else
-        r = vrbd_source_open_nbd(path, s->format, s);
+        r = vrbd_source_open_nbd(path, s->format, follow, s);
     if (r == 0 && s->size == 0)
         r = vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                            "'%s' is empty: nothing to import", path);

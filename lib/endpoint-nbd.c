@@ -9,17 +9,82 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libnbd.h>
 
+#include "clock.h"
 #include "endpoint.h"
 #include "internal.h"
 
 /* block status asks about at most this much at a time */
 #define STATUS_SPAN (1ULL << 30)
+
+/*
+ * qemu-nbd runs with these limits (prlimit(1) starts it, so that they hold
+ * from its first instruction): a qcow2 whose backing file is itself made
+ * it open the file again and again (10,000 files, 2.4 GB, 838 s) before it
+ * gave up.  A real backing chain is far shorter than the files allowed;
+ * qemu-nbd serving an image takes about 240 MB of address space.
+ */
+#define NBD_MAX_FILES "--nofile=256"
+#define NBD_MAX_MEMORY "--as=2147483648"
+#define NBD_DEFAULT_TIMEOUT 30.0
+/* how often a wait looks at the cancel flag (ms) */
+#define NBD_TICK 100
+/* what of qemu-nbd's standard error a message may quote from */
+#define QEMU_SAID_MAX (64 << 10)
+
+static int
+nbd_errno(void)
+{
+    return nbd_get_errno() ? -nbd_get_errno() : -EIO;
+}
+
+/*
+ * Wait until command @cookie on @s has ended (@cookie 0: until the
+ * connection is made), at most @s->timeout seconds and not past a cancel:
+ * libnbd's own synchronous calls poll with no bound, and qemu-nbd can
+ * spin on a hostile image.  Returns 0, or a negative errno: -ETIMEDOUT,
+ * -EINTR when cancelled, or what the command failed with (nbd_get_error()
+ * says more).  After a timeout or a cancel the server is hung: it is
+ * killed on close.
+ */
+static int
+nbd_wait(struct vrbd_endpoint *s, int64_t cookie)
+{
+    double end =
+        vrbd_now() + (s->timeout > 0 ? s->timeout : NBD_DEFAULT_TIMEOUT);
+
+    for (;;) {
+        double left;
+        int r = cookie ? nbd_aio_command_completed(s->nbd, cookie)
+                       : !nbd_aio_is_connecting(s->nbd);
+
+        if (r < 0)
+            return nbd_errno();
+        if (r == 1 && cookie)
+            return 0;
+        if (r == 1)
+            return nbd_aio_is_ready(s->nbd) ? 0 : nbd_errno();
+        left = end - vrbd_now();
+        if ((s->cancel && *s->cancel) || left <= 0) {
+            s->hung = true;
+            return left <= 0 ? -ETIMEDOUT : -EINTR;
+        }
+        /* a signal may land on any of librados's threads, not this one's
+         * poll: the cancel is looked at every NBD_TICK ms */
+        if (nbd_poll(s->nbd, left * 1000 < NBD_TICK ? (int)(left * 1000) + 1
+                                                    : NBD_TICK) < 0 &&
+            nbd_get_errno() != EINTR)
+            return nbd_errno();
+    }
+}
 
 struct span {
     uint64_t want;  /* where the caller starts looking */
@@ -53,6 +118,75 @@ on_extents(void *opaque, const char *metacontext, uint64_t offset,
     return 0;
 }
 
+/*
+ * Start qemu-nbd (@argv) for @s and wait until it serves, its standard
+ * error going to a memory file that messages quote (qemu_said): a hostile
+ * image makes qemu print one line thousands of backing files long.  The
+ * child inherits descriptor 2 as it is at the fork, inside
+ * nbd_aio_connect_systemd_socket_activation(); ours is put back at once.
+ * 0 or a negative errno (nbd_wait).
+ */
+static int
+nbd_start(struct vrbd_endpoint *s, char **argv)
+{
+    int saved, r;
+
+    s->errfd = memfd_create("qemu-nbd-stderr", MFD_CLOEXEC);
+    s->has_errfd = s->errfd >= 0;
+    saved = s->has_errfd ? fcntl(2, F_DUPFD_CLOEXEC, 3) : -1;
+    fflush(stderr);
+    if (saved >= 0)
+        dup2(s->errfd, 2);
+    r = nbd_aio_connect_systemd_socket_activation(s->nbd, argv);
+    if (saved >= 0) {
+        dup2(saved, 2);
+        close(saved);
+    }
+    return r < 0 ? nbd_errno() : nbd_wait(s, 0);
+}
+
+/* the first line qemu-nbd printed, cut to fit a message (its middle goes),
+ * with what is not printable replaced; "" when it said nothing */
+static const char *
+qemu_said(struct vrbd_endpoint *s)
+{
+    static const char opening[] = "qemu-nbd: Failed to blk_new_open '";
+    static __thread char line[256];
+    CLEANUP_FREE char *buf = xmalloc(QEMU_SAID_MAX + 1);
+    ssize_t n = s->has_errfd ? pread(s->errfd, buf, QEMU_SAID_MAX, 0) : -1;
+    char *p = buf, *nl;
+    size_t len;
+
+    line[0] = '\0';
+    if (n <= 0)
+        return line;
+    buf[n] = '\0';
+    if ((nl = strchr(buf, '\n')))
+        *nl = '\0';
+    /* the file qemu-nbd was given is ours (json:...): the user knows it */
+    if (strncmp(p, opening, sizeof(opening) - 1) == 0 && strstr(p, "': "))
+        p = strstr(p, "': ") + 3;
+    len = strlen(p);
+    if (len < sizeof(line))
+        memcpy(line, p, len + 1);
+    else
+        snprintf(line, sizeof(line), "%.100s ... %s", p,
+                 p + len - (sizeof(line) - 110));
+    for (char *c = line; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?';
+    return line;
+}
+
+/* what went wrong, for a message: a wait that ran out says so */
+static const char *
+why(const struct vrbd_endpoint *s, int ret)
+{
+    if (ret == -ETIMEDOUT && s->hung)
+        return "qemu-nbd did not answer within the timeout (--timeout)";
+    return nbd_get_error() ? nbd_get_error() : strerror(-ret);
+}
+
 static bool
 nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
                 uint64_t *end, bool *data, int *err)
@@ -70,11 +204,13 @@ nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
         struct span sp = {.want = off, .start = UINT64_MAX, .seen = off};
         nbd_extent_callback cb = {.callback = on_extents, .user_data = &sp};
 
-        if (nbd_block_status(s->nbd, span, off, cb, 0) < 0) {
-            *err = nbd_get_errno() ? -nbd_get_errno() : -EIO;
+        int64_t c =
+            nbd_aio_block_status(s->nbd, span, off, cb, NBD_NULL_COMPLETION, 0);
+
+        if ((*err = c < 0 ? nbd_errno() : nbd_wait(s, c)) < 0) {
             vrbd_error_set(VRBD_ERR_IO, -*err, NULL,
                            "cannot map '%s' at byte %llu: %s", s->name,
-                           (unsigned long long)off, nbd_get_error());
+                           (unsigned long long)off, why(s, *err));
             return false;
         }
         if (sp.start != UINT64_MAX) {
@@ -108,13 +244,14 @@ in_pieces(struct vrbd_endpoint *s, struct vrbd_request *r, bool write)
 
     for (size_t o = 0; o < r->len && !e; o += NBD_PIECE) {
         size_t l = r->len - o < NBD_PIECE ? r->len - o : NBD_PIECE;
-        int ret = write ? nbd_pwrite(s->nbd, r->buf + o, l, r->off + o, 0)
-                        : nbd_pread(s->nbd, r->buf + o, l, r->off + o, 0);
+        int64_t c = write ? nbd_aio_pwrite(s->nbd, r->buf + o, l, r->off + o,
+                                           NBD_NULL_COMPLETION, 0)
+                          : nbd_aio_pread(s->nbd, r->buf + o, l, r->off + o,
+                                          NBD_NULL_COMPLETION, 0);
 
-        if (ret < 0)
-            e = nbd_get_errno() ? nbd_get_errno() : EIO;
+        e = c < 0 ? nbd_errno() : nbd_wait(s, c);
     }
-    vrbd_request_done(r, -e);
+    vrbd_request_done(r, e);
     return 0;
 }
 
@@ -133,20 +270,18 @@ nbd_ep_write(struct vrbd_endpoint *s, struct vrbd_request *r)
 static int
 nbd_ep_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
 {
-    int e = 0;
+    int64_t c = nbd_aio_zero(s->nbd, r->len, r->off, NBD_NULL_COMPLETION, 0);
 
-    if (nbd_zero(s->nbd, r->len, r->off, 0) < 0)
-        e = nbd_get_errno() ? nbd_get_errno() : EIO;
-    vrbd_request_done(r, -e);
+    vrbd_request_done(r, c < 0 ? nbd_errno() : nbd_wait(s, c));
     return 0;
 }
 
 static int
 nbd_ep_flush(struct vrbd_endpoint *s)
 {
-    if (nbd_flush(s->nbd, 0) < 0)
-        return nbd_get_errno() ? -nbd_get_errno() : -EIO;
-    return 0;
+    int64_t c = nbd_aio_flush(s->nbd, NBD_NULL_COMPLETION, 0);
+
+    return c < 0 ? nbd_errno() : nbd_wait(s, c);
 }
 
 static void
@@ -155,23 +290,28 @@ nbd_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
     if (op == VRBD_OP_READ)
         vrbd_error_set(VRBD_ERR_IO, -ret, "check the image with qemu-img check",
                        "cannot read '%s' (%s) at byte %llu: %s", s->name,
-                       s->format, (unsigned long long)off,
-                       nbd_get_error() ? nbd_get_error() : strerror(-ret));
+                       s->format, (unsigned long long)off, why(s, ret));
     else
         vrbd_error_set(VRBD_ERR_IO, -ret, NULL,
                        "cannot write '%s' (%s) at byte %llu: %s", s->name,
-                       s->format, (unsigned long long)off,
-                       nbd_get_error() ? nbd_get_error() : strerror(-ret));
+                       s->format, (unsigned long long)off, why(s, ret));
 }
 
 static void
 nbd_source_close(struct vrbd_endpoint *s)
 {
-    if (s->nbd) {
+    if (s->nbd && s->hung) {
+        /* nbd_shutdown() would wait on it with no bound */
+        nbd_kill_subprocess(s->nbd, SIGKILL);
+    } else if (s->nbd) {
         nbd_shutdown(s->nbd, 0);
-        nbd_close(s->nbd); /* also reaps qemu-nbd */
     }
+    if (s->nbd)
+        nbd_close(s->nbd); /* also reaps qemu-nbd */
     s->nbd = NULL;
+    if (s->has_errfd)
+        close(s->errfd);
+    s->has_errfd = false;
 }
 
 static const struct vrbd_endpoint_ops nbd_ops = {
@@ -184,13 +324,44 @@ static const struct vrbd_endpoint_ops nbd_ops = {
     .close = nbd_source_close,
 };
 
+/*
+ * What qemu-nbd opens: @path as @format, the file named by its driver
+ * (file or host_device) so that no name is ever read as a protocol
+ * (nbd:, json:...), and with @backing false "backing": null, so that no
+ * backing file the header names is opened.  A json: filename, which
+ * qemu-nbd takes wherever it takes a file name.
+ */
+static char *
+nbd_image(const char *path, const char *format, bool backing)
+{
+    struct json_object *o = json_object_new_object();
+    struct json_object *f = json_object_new_object();
+    struct stat st;
+    char *ret;
+
+    json_object_object_add(o, "driver", json_object_new_string(format));
+    json_object_object_add(
+        f, "driver",
+        json_object_new_string(stat(path, &st) == 0 && S_ISBLK(st.st_mode)
+                                   ? "host_device"
+                                   : "file"));
+    json_object_object_add(f, "filename", json_object_new_string(path));
+    json_object_object_add(o, "file", f);
+    if (!backing)
+        json_object_object_add(o, "backing", NULL);
+    ret = xasprintf("json:%s",
+                    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    return ret;
+}
+
 int
-vrbd_source_open_nbd(const char *path, const char *format,
+vrbd_source_open_nbd(const char *path, const char *format, bool backing,
                      struct vrbd_endpoint *s)
 {
-    char *argv[] = {"qemu-nbd", "--read-only", "--format",   (char *)format,
-                    "--shared", "1",           (char *)path, NULL};
+    CLEANUP_FREE char *image = NULL;
     int64_t size;
+    int r;
 
     if (strspn(format, "abcdefghijklmnopqrstuvwxyz0123456789") !=
             strlen(format) ||
@@ -198,6 +369,7 @@ vrbd_source_open_nbd(const char *path, const char *format,
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give auto, raw, qcow2, vmdk, vdi, vhdx or vpc",
                               "unknown image format '%s'", format);
+    image = nbd_image(path, format, backing);
     s->nbd = nbd_create();
     if (!s->nbd)
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
@@ -205,10 +377,33 @@ vrbd_source_open_nbd(const char *path, const char *format,
     s->ops = &nbd_ops;
     /* the engine's buffers are overwritten by the read: no memset first */
     nbd_set_pread_initialize(s->nbd, false);
-    if (nbd_add_meta_context(s->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) < 0 ||
-        nbd_connect_systemd_socket_activation(s->nbd, argv) < 0)
+    {
+        char *argv[] = {"prlimit",  NBD_MAX_FILES, NBD_MAX_MEMORY, "--",
+                        "qemu-nbd", "--read-only", "--shared",     "1",
+                        image,      NULL};
+
+        r = nbd_add_meta_context(s->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) < 0
+                ? nbd_errno()
+                : nbd_start(s, argv);
+    }
+    if (r == -EINTR)
+        return vrbd_error_set(VRBD_ERR_IO, EINTR, NULL,
+                              "opening '%s' interrupted", path);
+    if (r == -ETIMEDOUT)
         return vrbd_error_set(
-            VRBD_ERR_INVALID, nbd_get_errno(),
+            VRBD_ERR_TIMEOUT, ETIMEDOUT,
+            "check the image with qemu-img info; a longer --timeout waits "
+            "longer",
+            "cannot open '%s' as %s: qemu-nbd did not answer within %.0f s",
+            path, format, s->timeout > 0 ? s->timeout : NBD_DEFAULT_TIMEOUT);
+    if (r < 0 && *qemu_said(s))
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, -r,
+            "check the file and its format (qemu-img info), or give --format",
+            "cannot open '%s' as %s: %s", path, format, qemu_said(s));
+    if (r < 0)
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, -r,
             "check the file and its format (qemu-img info), or give --format",
             "cannot open '%s' as %s: qemu-nbd refused it", path, format);
     size = nbd_get_size(s->nbd);
@@ -272,9 +467,10 @@ qcow2_create(int fd, uint64_t size)
 }
 
 int
-vrbd_dest_open_nbd(const char *path, const char *format, uint64_t size,
+vrbd_dest_open_nbd(const char *path, const vrbd_copy_opts *opts, uint64_t size,
                    struct vrbd_endpoint **out)
 {
+    const char *format = opts->format;
     char *argv[] = {"qemu-nbd",   "--format", (char *)format, "--shared", "1",
                     (char *)path, NULL};
     struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
@@ -282,6 +478,8 @@ vrbd_dest_open_nbd(const char *path, const char *format, uint64_t size,
 
     *out = NULL;
     ep->fd = -1;
+    ep->timeout = opts->timeout_sec;
+    ep->cancel = opts->cancel;
     ep->name = xstrdup(path);
     ep->format = xstrdup(format);
     if (strcmp(format, "qcow2") != 0) {
@@ -311,10 +509,10 @@ vrbd_dest_open_nbd(const char *path, const char *format, uint64_t size,
         goto unlink;
     }
     ep->ops = &nbd_ops;
-    if (nbd_connect_systemd_socket_activation(ep->nbd, argv) < 0) {
-        vrbd_error_set(VRBD_ERR_IO, nbd_get_errno(), NULL,
+    if ((r = nbd_start(ep, argv)) < 0) {
+        vrbd_error_set(VRBD_ERR_IO, -r, NULL,
                        "cannot open '%s' as %s: qemu-nbd refused it: %s", path,
-                       format, nbd_get_error());
+                       format, why(ep, r));
         goto unlink;
     }
     *out = ep;

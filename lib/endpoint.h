@@ -112,7 +112,12 @@ struct vrbd_endpoint {
     uint64_t run_start, run_end, run_host;
     /* nbd */
     struct nbd_handle *nbd;
-    bool has_status; /* the server maps allocation (base:allocation) */
+    bool has_status;      /* the server maps allocation (base:allocation) */
+    double timeout;       /* seconds any wait on qemu-nbd may take; 0: 30 */
+    volatile int *cancel; /* set from a signal handler: stop waiting */
+    bool hung; /* a wait ran out or was cancelled: qemu-nbd is killed */
+    int errfd; /* qemu-nbd's standard error (a memory file), if has_errfd */
+    bool has_errfd;
     /* rbd */
     vrbd_cluster *cl;
     char *pool;
@@ -131,18 +136,33 @@ struct vrbd_extent {
 void vrbd_request_done(struct vrbd_request *r, ssize_t ret);
 
 /*
- * Open @path read-only as @format: NULL or "auto" probes the image's
+ * Open @path read-only as opts->format: NULL or "auto" probes the image's
  * magic (qcow2, vmdk, vdi, vhdx, or raw), "raw" reads the file or device
  * directly, "qcow2" is checked (qcow2.h) and read directly when plain,
- * anything else goes through qemu-nbd.  Errors name the file.
+ * vmdk, vdi, vhdx and vpc go through qemu-nbd, any other is refused.  An
+ * image that names other files is refused unless opts allows them
+ * (vrbd_source_check_refs).  Waits on qemu-nbd end after
+ * opts->timeout_sec and on *opts->cancel.  Errors name the file.
  */
-int vrbd_source_open(const char *path, const char *format,
+int vrbd_source_open(const char *path, const vrbd_copy_opts *opts,
                      struct vrbd_endpoint **out);
 void vrbd_endpoint_close(struct vrbd_endpoint *ep);
 
+/*
+ * Whether the image @path of @format may be imported with the other files
+ * its header names (backing file, data file, VMDK extents): with none, 0
+ * and *@follow false; with some, 0 and *@follow true only when
+ * opts->allow_backing, or opts->backing is the one backing file named and
+ * names nothing itself; else -1 with the error set, naming the file.
+ */
+int vrbd_source_check_refs(const char *path, const char *format,
+                           const vrbd_copy_opts *opts, bool *follow);
+
 /* the kinds, for vrbd_source_open */
 int vrbd_source_open_file(const char *path, struct vrbd_endpoint *ep);
-int vrbd_source_open_nbd(const char *path, const char *format,
+/* @backing: let qemu follow the backing file the image names; without,
+ * none is opened (the caller has checked there is none) */
+int vrbd_source_open_nbd(const char *path, const char *format, bool backing,
                          struct vrbd_endpoint *ep);
 
 /* Standard input (@fd 0) as a source of @size bytes (less input reads as
@@ -150,10 +170,11 @@ int vrbd_source_open_nbd(const char *path, const char *format,
  * standard output (1) as a destination. */
 int vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out);
 
-/* A new image file @path (O_EXCL, mode 0600) of @format (qcow2) and
- * @size bytes (rounded up to 512), written through a qemu-nbd. */
-int vrbd_dest_open_nbd(const char *path, const char *format, uint64_t size,
-                       struct vrbd_endpoint **out);
+/* A new image file @path (O_EXCL, mode 0600) of opts->format (qcow2) and
+ * @size bytes (rounded up to 512), written through a qemu-nbd; waits on it
+ * end after opts->timeout_sec and on *opts->cancel. */
+int vrbd_dest_open_nbd(const char *path, const vrbd_copy_opts *opts,
+                       uint64_t size, struct vrbd_endpoint **out);
 
 /* A new file @path (O_EXCL, mode 0600) of @size bytes, all hole, as a
  * destination. */

@@ -288,3 +288,71 @@ vrbd_qcow2_next(struct vrbd_qcow2 *q, uint64_t off, uint64_t *start,
     }
     return 0;
 }
+
+/* a qcow2 header extension: the external data file's name */
+#define EXT_DATA_FILE 0x44415441u
+/* a name in the header is at most this long (qemu's limit) */
+#define NAME_MAX_LEN 1023u
+
+/* the @len bytes at @off as a string (NUL-terminated, freed by the caller),
+ * or NULL when the file is too short */
+static char *
+read_name(int fd, uint64_t off, uint32_t len)
+{
+    char *s = xmalloc((size_t)len + 1);
+
+    if (!read_at(fd, off, s, len)) {
+        free(s);
+        return NULL;
+    }
+    s[len] = '\0';
+    return s;
+}
+
+int
+vrbd_qcow2_refs(int fd, const char *name, char **backing, char **data_file)
+{
+    uint32_t version, blen, hlen = 72, type, len;
+    uint64_t boff, incompat = 0;
+    uint64_t end = 1u << 16; /* extensions end within the first cluster */
+
+    *backing = *data_file = NULL;
+    if (!read_be32(fd, 4, &version) || !read_be64(fd, 8, &boff) ||
+        !read_be32(fd, 16, &blen) ||
+        (version >= 3 &&
+         (!read_be64(fd, 72, &incompat) || !read_be32(fd, 100, &hlen))))
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "check it with qemu-img check; nothing was "
+            "imported",
+            "'%s' is a corrupt qcow2: its header is cut short", name);
+    if (boff && blen > NAME_MAX_LEN)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "check it with qemu-img check; nothing was "
+                              "imported",
+                              "'%s' is a corrupt qcow2: its backing file name "
+                              "is %u bytes long",
+                              name, blen);
+    if (boff && !(*backing = read_name(fd, boff, blen)))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "check it with qemu-img check; nothing was "
+                              "imported",
+                              "'%s' is a corrupt qcow2: its backing file name "
+                              "lies beyond the end of the file",
+                              name);
+    if (!(incompat & (1u << 2)))
+        return 0;
+    /* the data file's name, if the header gives one, is an extension */
+    for (uint64_t off = hlen; off + 8 <= end; off += 8 + ((len + 7) & ~7u)) {
+        if (!read_be32(fd, off, &type) || !read_be32(fd, off + 4, &len) ||
+            type == 0)
+            break;
+        if (type == EXT_DATA_FILE && len <= NAME_MAX_LEN) {
+            *data_file = read_name(fd, off + 8, len);
+            break;
+        }
+    }
+    if (!*data_file) /* qemu then needs one named on its command line */
+        *data_file = xstrdup("");
+    return 0;
+}

@@ -43,4 +43,15 @@ int vrbd_qcow2_next(struct vrbd_qcow2 *q, uint64_t off, uint64_t *start,
 
 void vrbd_qcow2_free(struct vrbd_qcow2 *q);
 
+/*
+ * The other files the header of the qcow2 open as @fd names, which qemu
+ * would open and read: *@backing, its backing file, and *@data_file, its
+ * external data file ("" when the header says there is one but names
+ * none); each NULL when there is none, else for the caller to free.  The
+ * names are as the header has them: relative to the image's directory, or
+ * a protocol (json:, nbd:...).  0, or -1 with the error set when the
+ * header is cut short or a name is longer than qemu allows.
+ */
+int vrbd_qcow2_refs(int fd, const char *name, char **backing, char **data_file);
+
 #endif

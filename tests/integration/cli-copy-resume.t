@@ -54,7 +54,7 @@ is refused
 
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/two --queue-depth 1 --json > run3.out 2> run3.err & pid=$!
   > bash "$TESTDIR/waitfor" run3.out 40000000; kill -INT $pid; wait $pid; echo "exit $?"; sed "s/$UNIQ/U/" run3.err
-  exit 1
+  exit 130
   virt-rbd: error: copy to 'vrbdt-U/two' interrupted: nothing was copied
   virt-rbd: hint: run it again
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ
@@ -66,7 +66,7 @@ is refused
   virt-rbd: warning: '.virt-rbd-copy.two.PID' is open elsewhere: waiting up to 35 s for the watch of a stopped copy to expire
   virt-rbd: error: a copy to 'two' is running: its temporary image '.virt-rbd-copy.two.PID' is open
   virt-rbd: hint: wait for it, or stop it first
-  exit 1
+  exit 130
   virt-rbd: error: copy to 'vrbdt-U/two' interrupted; the partial image '.virt-rbd-copy.two.PID' is kept
   virt-rbd: hint: run the same copy with --resume to continue
 

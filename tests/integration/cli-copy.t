@@ -138,11 +138,12 @@ and other formats are refused
   virt-rbd: error: standard output takes raw data only
   virt-rbd: hint: export to a file, or leave --format out
   [1]
-  $ virt-rbd export vrbdt-$UNIQ/img out.vmdk --format vmdk; echo "exit $?"; ls out.vmdk* 2>/dev/null | wc -l
+  $ virt-rbd export vrbdt-$UNIQ/img out.vmdk --format vmdk; echo "exit $?"; ls out.vmdk* 2>/dev/null | wc -l; echo "${PIPESTATUS[0]} (ls: no such files)"
   virt-rbd: error: cannot export to format 'vmdk'
   virt-rbd: hint: give raw or qcow2
   exit 1
   0
+  2 (ls: no such files)
 
 An existing target is refused without --force; nothing changes, and the
 temporary image made while its existence was asked is gone
@@ -150,6 +151,7 @@ temporary image made while its existence was asked is gone
   $ virt-rbd import src.raw vrbdt-$UNIQ/img 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: image 'vrbdt-U/img' exists already
   virt-rbd: hint: give --force to replace it
+  [1]
   $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ
   img
   $ virt-rbd export vrbdt-$UNIQ/img out.raw 2>&1
@@ -208,14 +210,18 @@ An import and an export never load libvirt (nor the libraries it pulls in)
   $ cmp nolv.raw small.raw && rm nolv.raw && rbd -c "$VRBD_LAB_CEPH_CONF" rm --no-progress vrbdt-$UNIQ/nolv && echo identical
   identical
 
-Ctrl-C mid-import drains and leaves nothing, under the final name or any other
+Ctrl-C mid-import (once 8 MB are in, of 1 GiB at one request at a time)
+drains and leaves nothing, under the final name or any other; the exit
+status says the signal
 
   $ head -c 1G /dev/urandom > big.raw
-  $ virt-rbd import big.raw vrbdt-$UNIQ/big --queue-depth 4 > int.out 2>&1 & pid=$!
-  > sleep 1.5; kill -INT $pid; wait $pid; echo "exit $?"; sed "s/$UNIQ/U/" int.out
-  exit 1
+  $ virt-rbd --json import big.raw vrbdt-$UNIQ/big --queue-depth 1 > int.out 2> int.err & pid=$!
+  > bash "$TESTDIR/waitfor" int.out 8000000; kill -INT $pid; wait $pid; echo "exit $?"; sed "s/$UNIQ/U/" int.err
+  > d=$(grep -o '"done": [0-9]*' int.out | tail -n 1 | tr -dc 0-9); [ "$d" -lt $((1 << 30)) ] && echo "struck mid-import"
+  exit 130
   virt-rbd: error: import of 'big.raw' interrupted: nothing was imported
   virt-rbd: hint: run it again
+  struck mid-import
   $ virt-rbd vol list vrbdt-$UNIQ; rbd -c "$VRBD_LAB_CEPH_CONF" ls --all vrbdt-$UNIQ 2>/dev/null | grep -c virt-rbd-import
   img
   0
@@ -231,12 +237,14 @@ Bad sources are named
   [1]
   $ virt-rbd import /dev/null vrbdt-$UNIQ/x
   virt-rbd: error: '/dev/null' is neither a file nor a block device
-  virt-rbd: hint: give a raw file or a block device
+  virt-rbd: hint: give a file or a block device; pipe data in as - (standard input)
   [1]
   $ virt-rbd export vrbdt-$UNIQ/nope out2.raw 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: image 'vrbdt-U/nope' not found in cluster 'ceph'
-  $ ls out2.raw* 2>/dev/null | wc -l
+  [1]
+  $ ls out2.raw* 2>/dev/null | wc -l; echo "${PIPESTATUS[0]} (ls: no such files)"
   0
+  2 (ls: no such files)
 
 qcow2 (the format found from the header; a plain one, as qemu-img makes
 it, is read directly from the file at the offsets its tables give): the
@@ -259,7 +267,7 @@ A qcow2 with compressed clusters, and one with a backing file, go through
 qemu-nbd: the same content as qemu-img reads
 
   $ qemu-img convert -c -O qcow2 src.qcow2 comp.qcow2 && qemu-img create -q -f qcow2 -b src.qcow2 -F qcow2 top.qcow2 && qemu-io -f qcow2 -c 'write -P 0x77 200M 1M' top.qcow2 > /dev/null
-  $ for f in comp top; do virt-rbd import $f.qcow2 vrbdt-$UNIQ/$f --verbose 2>&1 | grep -c 'read through qemu-nbd'; qemu-img convert -O raw $f.qcow2 $f.raw; rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/$f - 2>/dev/null | cmp - $f.raw && echo identical; done
+  $ for f in comp top; do b=; [ $f = top ] && b="--backing src.qcow2"; virt-rbd import $f.qcow2 vrbdt-$UNIQ/$f $b --verbose 2>&1 | grep -c 'read through qemu-nbd'; qemu-img convert -O raw $f.qcow2 $f.raw; rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/$f - 2>/dev/null | cmp - $f.raw && echo identical; done
   1
   identical
   1
@@ -306,11 +314,13 @@ one-line error, and nothing is left under the final name or any other
   0
   [1]
   $ virt-rbd import src.qcow2 vrbdt-$UNIQ/bad --format nosuchfmt 2>&1 | grep '^virt-rbd:'
-  virt-rbd: error: cannot open 'src.qcow2' as nosuchfmt: qemu-nbd refused it
-  virt-rbd: hint: check the file and its format (qemu-img info), or give --format
+  virt-rbd: error: unknown image format 'nosuchfmt'
+  virt-rbd: hint: give auto, raw, qcow2, vmdk, vdi, vhdx or vpc
+  [1]
   $ virt-rbd import q.raw vrbdt-$UNIQ/bad --format qcow2 2>&1 | grep '^virt-rbd:'
-  virt-rbd: error: cannot open 'q.raw' as qcow2: qemu-nbd refused it
+  virt-rbd: error: cannot open 'q.raw' as qcow2: Image is not in qcow2 format
   virt-rbd: hint: check the file and its format (qemu-img info), or give --format
+  [1]
   $ virt-rbd import src.qcow2 vrbdt-$UNIQ/bad --format 'q;x'
   virt-rbd: error: unknown image format 'q;x'
   virt-rbd: hint: give auto, raw, qcow2, vmdk, vdi, vhdx or vpc

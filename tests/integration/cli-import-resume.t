@@ -52,7 +52,7 @@ for the watch in case the first was dead)
   virt-rbd: warning: '.virt-rbd-import.two.PID' is open elsewhere: waiting up to 35 s for the watch of a stopped import to expire
   virt-rbd: error: an import to 'two' is running: its temporary image '.virt-rbd-import.two.PID' is open
   virt-rbd: hint: wait for it, or stop it first
-  exit 1
+  exit 130
   virt-rbd: error: import of 'src.raw' interrupted; the partial image '.virt-rbd-import.two.PID' is kept
   virt-rbd: hint: run the same import with --resume to continue
 
