@@ -896,6 +896,85 @@ snap_ident(vrbd_cluster *cl, rados_ioctx_t io, rbd_image_t img,
                      (unsigned long long)snap_id);
 }
 
+/* where an open image lives: cluster, pool, namespace, image id */
+struct place {
+    const char *fsid;
+    int64_t pool;
+    char ns[256];
+    char id[64];
+};
+
+static void
+place_of(vrbd_cluster *cl, rados_ioctx_t io, rbd_image_t img, struct place *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->fsid = vrbd_cluster_fsid(cl);
+    p->pool = rados_ioctx_get_id(io);
+    if (rados_ioctx_get_namespace(io, p->ns, sizeof(p->ns)) < 0)
+        p->ns[0] = '\0';
+    if (rbd_get_id(img, p->id, sizeof(p->id)) < 0)
+        p->id[0] = '\0';
+}
+
+/* @img's parent (a clone's) is the image at @p */
+static bool
+parent_is(rbd_image_t img, const struct place *self, const struct place *p)
+{
+    rbd_linked_image_spec_t parent;
+    rbd_snap_spec_t snap;
+    bool is;
+
+    if (rbd_get_parent(img, &parent, &snap) < 0)
+        return false;
+    is = strcmp(self->fsid, p->fsid) == 0 && parent.pool_id == p->pool &&
+         strcmp(parent.pool_namespace ? parent.pool_namespace : "", p->ns) ==
+             0 &&
+         *p->id && strcmp(parent.image_id, p->id) == 0;
+    rbd_linked_image_spec_cleanup(&parent);
+    rbd_snap_spec_cleanup(&snap);
+    return is;
+}
+
+/*
+ * Refuse a copy from @simg to the existing @dimg when they are one image,
+ * or one is the other's clone: replacing the target would destroy the
+ * source it reads (or its parent's data under it), and --force does not
+ * change that.  0, or -1 with the error set.
+ */
+static int
+check_related(vrbd_cluster *scl, rados_ioctx_t sio, rbd_image_t simg,
+              vrbd_cluster *dcl, rados_ioctx_t dio, rbd_image_t dimg,
+              const char *sname, const char *final)
+{
+    struct place s, d;
+
+    place_of(scl, sio, simg, &s);
+    place_of(dcl, dio, dimg, &d);
+    if (strcmp(s.fsid, d.fsid) == 0 && s.pool == d.pool &&
+        strcmp(s.ns, d.ns) == 0 && *s.id && strcmp(s.id, d.id) == 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "copy to another name; to go back to a "
+                              "snapshot, use vol snap rollback",
+                              "'%s' is the image the copy reads from: copying "
+                              "it onto itself would destroy it",
+                              final);
+    if (parent_is(simg, &s, &d))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "copy to another name, or flatten the source "
+                              "first (vol flatten)",
+                              "'%s' is the parent of '%s' (a clone of it): "
+                              "replacing it would destroy the source's data",
+                              final, sname);
+    if (parent_is(dimg, &d, &s))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "copy to another name, or remove the clone "
+                              "first",
+                              "'%s' is a clone of '%s', the image the copy "
+                              "reads from: not replacing it",
+                              final, sname);
+    return 0;
+}
+
 int
 vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                 const vrbd_spec *dst, const vrbd_copy_opts *opts,
@@ -964,6 +1043,12 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     }
     if (r == -ENOENT)
         dimg = NULL;
+    if (dimg) {
+        CLEANUP_FREE char *shown = vrbd_volume_name(src);
+
+        if (check_related(scl, sio, simg, dcl, dio, dimg, shown, final) < 0)
+            goto cleanup;
+    }
     if (dimg && !opts->incremental && !opts->force) {
         vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
                        "give --force to replace it, or --incremental to "

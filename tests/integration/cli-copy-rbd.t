@@ -75,15 +75,46 @@ Refusals name the way out, and change nothing
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/dst' exists already
   virt-rbd: hint: give --force to replace it, or --incremental to bring it up to a newer snapshot
+  [1]
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: an incremental copy goes from snapshot to snapshot: the source needs @SNAP
   virt-rbd: hint: snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP
+  [1]
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/plain > /dev/null
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/plain 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: 'vrbdt-U/plain' has no snapshot: nothing to copy incrementally from
   virt-rbd: hint: copy to a new image without --incremental
+  [1]
   $ virt-rbd copy ceph:vrbdt-$UNIQ/nosuch@s1 zdata:vrbdt-$UNIQ/x 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image or snapshot 'vrbdt-U/nosuch@s1' not found in cluster 'ceph'
+  [1]
+
+A copy onto its own source, or onto the source's parent or clone, is
+refused with or without --force, and the source keeps its snapshots and
+data (a copy of src@s1 onto src once replaced src and lost s2 and s3)
+
+  $ for f in --force ""; do virt-rbd copy $f ceph:vrbdt-$UNIQ/src@s1 ceph:vrbdt-$UNIQ/src 2>&1 | sed "s/$UNIQ/U/g"; done
+  virt-rbd: error: 'vrbdt-U/src' is the image the copy reads from: copying it onto itself would destroy it
+  virt-rbd: hint: copy to another name; to go back to a snapshot, use vol snap rollback
+  virt-rbd: error: 'vrbdt-U/src' is the image the copy reads from: copying it onto itself would destroy it
+  virt-rbd: hint: copy to another name; to go back to a snapshot, use vol snap rollback
+  [1]
+  $ virt-rbd vol clone ceph:vrbdt-$UNIQ/src@s1 ceph:vrbdt-$UNIQ/kid > /dev/null
+  $ virt-rbd copy --force ceph:vrbdt-$UNIQ/kid ceph:vrbdt-$UNIQ/src 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: 'vrbdt-U/src' is the parent of 'vrbdt-U/kid' (a clone of it): replacing it would destroy the source's data
+  virt-rbd: hint: copy to another name, or flatten the source first (vol flatten)
+  [1]
+  $ virt-rbd copy --force ceph:vrbdt-$UNIQ/src@s2 ceph:vrbdt-$UNIQ/kid 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: 'vrbdt-U/kid' is a clone of 'vrbdt-U/src', the image the copy reads from: not replacing it
+  virt-rbd: hint: copy to another name, or remove the clone first
+  [1]
+  $ virt-rbd vol rm ceph:vrbdt-$UNIQ/kid > /dev/null
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" snap ls vrbdt-$UNIQ/src | awk 'NR > 1 {print $2}'
+  s1
+  s2
+  s3
+  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src)" = "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" ] && echo "src as it was"
+  src as it was
 
 --force replaces an existing target once the copy is complete: the target
 then holds the source's @s1 content and its snapshot; an image in use is
