@@ -395,7 +395,7 @@ vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *o,
         image = xasprintf(".virt-rbd-bench.%d", (int)getpid());
         s.image = image;
         if (vrbd_volume_ioctx(cl, s.pool, s.nspace, &io) < 0 ||
-            vrbd_volume_create(cl, &s, &co) < 0)
+            vrbd_volume_make(cl, &s, &co) < 0)
             goto cleanup;
         made_image = true;
         r = rbd_open(io, image, &rbd.img, NULL);

@@ -654,6 +654,8 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "import goes to POOL[/NS]/IMAGE without @SNAP");
+    if (vrbd_volume_new_name_check(dst) < 0)
+        return -1;
     final = vrbd_volume_name(dst);
     if (open_import_source(path, opts, &src) < 0)
         return -1;
@@ -690,7 +692,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         {
             vrbd_volume_create_opts co = {.size = size};
 
-            if (vrbd_volume_create(cl, &tspec, &co) < 0)
+            if (vrbd_volume_make(cl, &tspec, &co) < 0)
                 goto cleanup;
         }
         fresh = true;
@@ -1003,6 +1005,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "a copy goes to POOL[/NS]/IMAGE without @SNAP");
+    if (vrbd_volume_new_name_check(dst) < 0)
+        return -1;
     if (opts->incremental && opts->force)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give one: --force replaces the target, "
@@ -1115,7 +1119,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
         if (!tmp) {
             tmp = xasprintf(COPY_PREFIX "%s.%d", dst->image, (int)getpid());
             tspec.image = tmp;
-            if (vrbd_volume_create(dcl, &tspec, &co) < 0)
+            if (vrbd_volume_make(dcl, &tspec, &co) < 0)
                 goto cleanup;
         }
         created = true;

@@ -225,6 +225,8 @@ vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "a clone's name is POOL/IMAGE without @SNAP");
+    if (vrbd_volume_new_name_check(dst) < 0)
+        return -1;
     sname = vrbd_volume_name(src);
     dname = vrbd_volume_name(dst);
     base.snap = NULL;

@@ -14,6 +14,15 @@
 /* "pool[/ns]/image"; caller frees. */
 char *vrbd_volume_name(const vrbd_spec *s);
 
+/* Whether @s may name a new image: not one that begins with '.', which is
+ * what virt-rbd's temporary images look like; 0, or -1 with the error set. */
+int vrbd_volume_new_name_check(const vrbd_spec *s);
+
+/* vrbd_volume_create() without that check: for virt-rbd's own temporary
+ * images (.virt-rbd-import.*, .virt-rbd-copy.*, .virt-rbd-bench.*). */
+int vrbd_volume_make(vrbd_cluster *cl, const vrbd_spec *spec,
+                     const vrbd_volume_create_opts *o);
+
 /* An ioctx on @pool (and @nspace); NOT_FOUND names a missing pool. */
 int vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
                       rados_ioctx_t *io);

@@ -147,8 +147,29 @@ vrbd_volume_open(vrbd_cluster *cl, const vrbd_spec *s, bool read_only,
 }
 
 int
+vrbd_volume_new_name_check(const vrbd_spec *s)
+{
+    if (s->image && s->image[0] == '.')
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "choose a name that does not begin with '.'",
+                              "image name '%s' begins with '.': such names "
+                              "are kept for virt-rbd's temporary images",
+                              s->image);
+    return 0;
+}
+
+int
 vrbd_volume_create(vrbd_cluster *cl, const vrbd_spec *spec,
                    const vrbd_volume_create_opts *o)
+{
+    if (vrbd_volume_new_name_check(spec) < 0)
+        return -1;
+    return vrbd_volume_make(cl, spec, o);
+}
+
+int
+vrbd_volume_make(vrbd_cluster *cl, const vrbd_spec *spec,
+                 const vrbd_volume_create_opts *o)
 {
     CLEANUP_FREE char *name = NULL;
     rbd_image_options_t opts;

@@ -141,6 +141,21 @@ running) stop it at once, exit 143 and 130, nothing imported
   $ . ./images.sh; images
   allowed named vmdk [3 images]
 
+A name that begins with '.' is what virt-rbd's temporary images look like:
+no new image takes one (import, vol create, copy, clone)
+
+  $ virt-rbd import secret vrbdt-$UNIQ/.virt-rbd-import.x; virt-rbd vol create vrbdt-$UNIQ/.hidden --size 1M; virt-rbd copy vrbdt-$UNIQ/vmdk vrbdt-$UNIQ/.x
+  virt-rbd: error: image name '.virt-rbd-import.x' begins with '.': such names are kept for virt-rbd's temporary images
+  virt-rbd: hint: choose a name that does not begin with '.'
+  virt-rbd: error: image name '.hidden' begins with '.': such names are kept for virt-rbd's temporary images
+  virt-rbd: hint: choose a name that does not begin with '.'
+  virt-rbd: error: image name '.x' begins with '.': such names are kept for virt-rbd's temporary images
+  virt-rbd: hint: choose a name that does not begin with '.'
+  [1]
+  $ virt-rbd vol snap create vrbdt-$UNIQ/vmdk@s > /dev/null; virt-rbd vol clone vrbdt-$UNIQ/vmdk@s vrbdt-$UNIQ/.c; virt-rbd vol snap rm vrbdt-$UNIQ/vmdk@s > /dev/null
+  virt-rbd: error: image name '.c' begins with '.': such names are kept for virt-rbd's temporary images
+  virt-rbd: hint: choose a name that does not begin with '.'
+
 Clean up
 
   $ for i in allowed named vmdk; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
