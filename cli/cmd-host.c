@@ -184,13 +184,8 @@ reachable(const cli_ctx *ctx, const vrbd_cluster_entry *all, size_t n,
         if (!all[i].fsid || strcmp(all[i].fsid, fsid) != 0)
             continue;
         if (cache[i] == 0) {
-            vrbd_cluster_opts o = {
-                .name = all[i].name,
-                .conf_path = all[i].conf_path,
-                .mon_host = all[i].mon_host,
-                .user = all[i].user,
-                .keyring = all[i].keyring,
-                .timeout_sec = ctx->timeout_sec < 5 ? ctx->timeout_sec : 5};
+            vrbd_cluster_opts o = vrbd_cluster_entry_opts(
+                &all[i], ctx->timeout_sec < 5 ? ctx->timeout_sec : 5);
             vrbd_cluster *cl = NULL;
 
             cache[i] = vrbd_cluster_connect(&o, &cl) == 0 ? 1 : 2;

@@ -161,6 +161,7 @@ typedef struct vrbd_cluster_opts {
     const char *user;      /* cephx id without "client.", NULL: "admin" */
     const char *keyring;   /* keyring file, or NULL for conf's */
     unsigned timeout_sec;  /* per-operation timeout; 0: 30 seconds */
+    const char *fsid;      /* the fsid the cluster must have; NULL: any */
 } vrbd_cluster_opts;
 
 #define VRBD_DEFAULT_TIMEOUT_SEC 30
@@ -249,6 +250,11 @@ VRBD_API void vrbd_cluster_entries_free(vrbd_cluster_entry *entries, size_t n);
 VRBD_API int vrbd_registry_get(vrbd_registry *reg, const char *name,
                                vrbd_cluster_entry *out);
 VRBD_API void vrbd_cluster_entry_clear(vrbd_cluster_entry *e);
+
+/* The options that connect to the registered cluster @e (its strings
+ * borrowed from @e), its recorded fsid required. */
+VRBD_API vrbd_cluster_opts vrbd_cluster_entry_opts(const vrbd_cluster_entry *e,
+                                                   unsigned timeout_sec);
 
 /*
  * Register @e: connect to it (which proves monitors and key), record its
@@ -952,18 +958,18 @@ typedef struct vrbd_copy_opts {
                            * export: raw (NULL) or qcow2 */
     uint64_t size; /* import from a pipe on standard input ("-"): its size */
     volatile int *cancel; /* set (from a signal handler) to stop */
-    void (*progress)(uint64_t done, uint64_t total, void *opaque);
-    void *opaque;
-} vrbd_copy_opts;
-
-typedef struct vrbd_copy_stats {
-    uint64_t size;      /* virtual size */
     /* import: an image whose header names other files (a backing file, an
      * external data file, VMDK extents) is refused, unless @backing is the
      * backing file it names (and that names none), or @allow_backing */
     const char *backing;
     bool allow_backing;
     unsigned timeout_sec; /* import, export: a wait on qemu-nbd; 0: 30 */
+    void (*progress)(uint64_t done, uint64_t total, void *opaque);
+    void *opaque;
+} vrbd_copy_opts;
+
+typedef struct vrbd_copy_stats {
+    uint64_t size;      /* virtual size */
     uint64_t data;      /* bytes read from the source's data extents */
     uint64_t written;   /* bytes written to the target */
     uint64_t zeroes;    /* bytes read but all zero: not written */

@@ -177,11 +177,24 @@ connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
                               cl->name, timeout);
     case EACCES:
     case EPERM:
-        hint = xasprintf("check that the keyring holds the current key of "
-                         "client.%s (ceph auth get client.%s)",
-                         user, user);
+        /* the monitors say the same for a wrong key and for a user with
+         * no mon caps at all */
+        hint = xasprintf("compare the keyring with 'ceph auth get client.%s'"
+                         ": the key must match, and the caps must include "
+                         "mon (e.g. mon 'profile rbd')",
+                         user);
         return vrbd_error_set(VRBD_ERR_PERMISSION, -ret, hint,
-                              "cluster '%s' refused the key of client.%s",
+                              "cluster '%s' refused client.%s: its key is "
+                              "not the cluster's, or it has no mon caps",
+                              cl->name, user);
+    case EIO:
+        /* what librados returns when the key is no cephx key at all */
+        hint = xasprintf("the keyring's 'key =' line for client.%s must be "
+                         "a cephx key (ceph auth get-key client.%s)",
+                         user, user);
+        return vrbd_error_set(VRBD_ERR_CONFIG, -ret, hint,
+                              "cannot connect to cluster '%s': the key of "
+                              "client.%s in its keyring is not a valid key",
                               cl->name, user);
     case ENOENT:
         hint = xasprintf("give the keyring of client.%s (--keyring)", user);
@@ -195,6 +208,33 @@ connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
     }
 }
 
+/*
+ * The monitors that answered are those of the cluster meant: the fsid
+ * registered (opts->fsid) and the one the conf names.  A conf copied from
+ * another cluster, or monitors moved to other hands, would otherwise put
+ * images in the wrong cluster without a word.
+ */
+static int
+check_fsid(const vrbd_cluster *cl, const vrbd_cluster_opts *opts,
+           const char *conf)
+{
+    if (opts->fsid && *opts->fsid && strcasecmp(opts->fsid, cl->fsid) != 0)
+        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
+                              "if the cluster was rebuilt, register it again "
+                              "(virt-rbd cluster remove, then cluster add)",
+                              "the monitors of cluster '%s' answer for fsid "
+                              "%s, but it was registered with fsid %s",
+                              cl->name, cl->fsid, opts->fsid);
+    if (*conf && strcasecmp(conf, cl->fsid) != 0)
+        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
+                              "fix the fsid line of the ceph.conf, or give "
+                              "the conf of this cluster",
+                              "the monitors of cluster '%s' answer for fsid "
+                              "%s, but its ceph.conf names fsid %s",
+                              cl->name, cl->fsid, conf);
+    return 0;
+}
+
 int
 vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
 {
@@ -203,6 +243,7 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     unsigned timeout =
         opts->timeout_sec ? opts->timeout_sec : VRBD_DEFAULT_TIMEOUT_SEC;
     char mon_host[4096] = "";
+    char conf_fsid[64] = "";
     char tbuf[32];
     int ret;
 
@@ -262,6 +303,11 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     if (conf_set(cl->rados, cl->name, "admin_socket", "") < 0)
         return -1;
 
+    /* read before the connect, which sets it from the monitors' map;
+     * librados reports an unset fsid as all zeros */
+    if (rados_conf_get(cl->rados, "fsid", conf_fsid, sizeof(conf_fsid)) < 0 ||
+        strspn(conf_fsid, "0-") == strlen(conf_fsid))
+        conf_fsid[0] = '\0';
     vrbd_debug("connecting to cluster '%s' as client.%s (mon_host %s, "
                "timeout %u s)",
                cl->name, user, mon_host, timeout);
@@ -272,6 +318,8 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     if (ret < 0)
         return vrbd_error_ceph(ret, NULL, "cannot read the fsid of '%s'",
                                cl->name);
+    if (check_fsid(cl, opts, conf_fsid) < 0)
+        return -1;
     *out = TAKE(cl);
     return 0;
 }

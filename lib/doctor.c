@@ -139,12 +139,7 @@ check_cluster(struct report *r, struct cluster_ref *c, unsigned timeout)
 {
     CLEANUP_FREE char *check = xasprintf("cluster:%s", c->e.name);
     CLEANUP_FREE char *clock = xasprintf("clock:%s", c->e.name);
-    vrbd_cluster_opts o = {.name = c->e.name,
-                           .conf_path = c->e.conf_path,
-                           .mon_host = c->e.mon_host,
-                           .user = c->e.user,
-                           .keyring = c->e.keyring,
-                           .timeout_sec = timeout};
+    vrbd_cluster_opts o = vrbd_cluster_entry_opts(&c->e, timeout);
     vrbd_cluster_status *st = NULL;
     bool skew = false;
 

@@ -48,12 +48,7 @@ entry_for(vrbd_registry *reg, const char *fsid, vrbd_cluster_entry *out)
 static bool
 probe(const vrbd_cluster_entry *e, unsigned timeout)
 {
-    vrbd_cluster_opts o = {.name = e->name,
-                           .conf_path = e->conf_path,
-                           .mon_host = e->mon_host,
-                           .user = e->user,
-                           .keyring = e->keyring,
-                           .timeout_sec = timeout ? timeout : 1};
+    vrbd_cluster_opts o = vrbd_cluster_entry_opts(e, timeout ? timeout : 1);
     vrbd_cluster *cl = NULL;
 
     if (vrbd_cluster_connect(&o, &cl) < 0) {

@@ -106,6 +106,11 @@ vrbd_error_ceph(int ret, const char *hint, const char *fmt, ...)
     if (vasprintf(&what, fmt, ap) < 0)
         abort();
     va_end(ap);
+    /* the OSDs and monitors say only "not permitted": name what it takes */
+    if (!hint && (ret == -EPERM || ret == -EACCES))
+        hint = "the user's caps do not allow it: images need mon 'profile "
+               "rbd' and osd 'profile rbd pool=POOL' (virt-rbd cluster check "
+               "shows the caps; virt-rbd user create makes such a user)";
     return vrbd_error_set(vrbd_error_from_ceph(ret), -ret, hint, "%s: %s", what,
                           strerror(-ret));
 }

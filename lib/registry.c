@@ -539,6 +539,18 @@ vrbd_registry_set_default(vrbd_registry *reg, const char *name)
     return write_default(reg, name);
 }
 
+vrbd_cluster_opts
+vrbd_cluster_entry_opts(const vrbd_cluster_entry *e, unsigned timeout_sec)
+{
+    return (vrbd_cluster_opts){.name = e->name,
+                               .conf_path = e->conf_path,
+                               .mon_host = e->mon_host,
+                               .user = e->user,
+                               .keyring = e->keyring,
+                               .timeout_sec = timeout_sec,
+                               .fsid = e->fsid};
+}
+
 int
 vrbd_registry_connect(vrbd_registry *reg, const char *name,
                       unsigned timeout_sec, vrbd_cluster **out)
@@ -549,12 +561,7 @@ vrbd_registry_connect(vrbd_registry *reg, const char *name,
 
     if (vrbd_registry_get(reg, name, &e) < 0)
         return -1;
-    opts = (vrbd_cluster_opts){.name = e.name,
-                               .conf_path = e.conf_path,
-                               .mon_host = e.mon_host,
-                               .user = e.user,
-                               .keyring = e.keyring,
-                               .timeout_sec = timeout_sec};
+    opts = vrbd_cluster_entry_opts(&e, timeout_sec);
     r = vrbd_cluster_connect(&opts, out);
     vrbd_cluster_entry_clear(&e);
     return r;

@@ -40,15 +40,58 @@ A wrong key says so in one line, with no librados noise
 
   $ printf '[client.admin]\n\tkey = AQDpZwVrJu9MLRAAjq1LMmBIsmqhCzQjztzsWQ==\n' > bad; chmod 600 bad
   $ virt-rbd cluster check x --mon-host "$VRBD_LAB_CEPH_MON_HOST" --keyring bad
-  virt-rbd: error: cluster 'x' refused the key of client.admin
-  virt-rbd: hint: check that the keyring holds the current key of client.admin (ceph auth get client.admin)
+  virt-rbd: error: cluster 'x' refused client.admin: its key is not the cluster's, or it has no mon caps
+  virt-rbd: hint: compare the keyring with 'ceph auth get client.admin': the key must match, and the caps must include mon (e.g. mon 'profile rbd')
   [1]
+
+A key that is no cephx key, and a user that has no caps, are each named
+
+  $ printf '[client.admin]\n\tkey = notbase64!!\n' > junk; chmod 600 junk
+  $ virt-rbd cluster check x --mon-host "$VRBD_LAB_CEPH_MON_HOST" --keyring junk
+  virt-rbd: error: cannot connect to cluster 'x': the key of client.admin in its keyring is not a valid key
+  virt-rbd: hint: the keyring's 'key =' line for client.admin must be a cephx key (ceph auth get-key client.admin)
+  [1]
+  $ ceph -c "$VRBD_LAB_CEPH_CONF" auth get-or-create client.nocaps-$UNIQ > nocaps; chmod 600 nocaps
+  $ virt-rbd cluster check x --mon-host "$VRBD_LAB_CEPH_MON_HOST" --keyring nocaps --id nocaps-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: cluster 'x' refused client.nocaps-U: its key is not the cluster's, or it has no mon caps
+  virt-rbd: hint: compare the keyring with 'ceph auth get client.nocaps-U': the key must match, and the caps must include mon (e.g. mon 'profile rbd')
+  [1]
+  $ ceph -c "$VRBD_LAB_CEPH_CONF" auth rm client.nocaps-$UNIQ 2>&1
+  updated
+
+A user whose caps do not reach the images is told which caps it takes
+
+  $ ceph -c "$VRBD_LAB_CEPH_CONF" auth get-or-create client.monr-$UNIQ mon 'allow r' > monr; chmod 600 monr
+  $ mkdir monrcfg; VIRT_RBD_CONFIG_DIR=monrcfg virt-rbd cluster add ceph --conf "$VRBD_LAB_CEPH_CONF" --keyring monr --id monr-$UNIQ > /dev/null
+  $ ceph -c "$VRBD_LAB_CEPH_CONF" osd pool create rbd-$UNIQ 8 > /dev/null 2>&1
+  $ VIRT_RBD_CONFIG_DIR=monrcfg virt-rbd vol list ceph:rbd-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: cannot list images of pool 'rbd-U': Operation not permitted
+  virt-rbd: hint: the user's caps do not allow it: images need mon 'profile rbd' and osd 'profile rbd pool=POOL' (virt-rbd cluster check shows the caps; virt-rbd user create makes such a user)
+  [1]
+  $ ceph -c "$VRBD_LAB_CEPH_CONF" osd pool rm rbd-$UNIQ rbd-$UNIQ --yes-i-really-really-mean-it 2>&1; ceph -c "$VRBD_LAB_CEPH_CONF" auth rm client.monr-$UNIQ 2>&1
+  pool 'rbd-[a-z0-9]*' removed (re)
+  updated
 
 A wrong port fails within the timeout
 
   $ timeout 20 virt-rbd cluster check x --mon-host 127.0.0.1:3999 --keyring "$VRBD_LAB_CEPH_KEYRING" --timeout 2
   virt-rbd: error: monitors of cluster 'x' did not answer within 2 s
   virt-rbd: hint: check that the monitors at 127.0.0.1:3999 are up and reachable, or raise --timeout
+  [1]
+
+Monitors that answer for another fsid than the one registered, or than the
+ceph.conf names, are refused, naming both (a conf copied from the other
+cluster, a cluster rebuilt under the same addresses)
+
+  $ cp -r "$VIRT_RBD_CONFIG_DIR" moved; sed -i "s/^fsid = .*/fsid = $VRBD_LAB_ZDATA_FSID/" moved/clusters/ceph.conf
+  $ VIRT_RBD_CONFIG_DIR=moved virt-rbd cluster check ceph 2>&1 | sed "s/$VRBD_LAB_CEPH_FSID/CEPH-FSID/; s/$VRBD_LAB_ZDATA_FSID/ZDATA-FSID/"
+  virt-rbd: error: the monitors of cluster 'ceph' answer for fsid CEPH-FSID, but it was registered with fsid ZDATA-FSID
+  virt-rbd: hint: if the cluster was rebuilt, register it again (virt-rbd cluster remove, then cluster add)
+  [1]
+  $ sed "s/^fsid = .*/fsid = $VRBD_LAB_ZDATA_FSID/" "$VRBD_LAB_CEPH_CONF" > other.conf
+  $ virt-rbd cluster check x --conf other.conf --keyring "$VRBD_LAB_CEPH_KEYRING" 2>&1 | sed "s/$VRBD_LAB_CEPH_FSID/CEPH-FSID/; s/$VRBD_LAB_ZDATA_FSID/ZDATA-FSID/"
+  virt-rbd: error: the monitors of cluster 'x' answer for fsid CEPH-FSID, but its ceph.conf names fsid ZDATA-FSID
+  virt-rbd: hint: fix the fsid line of the ceph.conf, or give the conf of this cluster
   [1]
 
 Changing the default moves unqualified names to the other cluster
