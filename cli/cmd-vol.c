@@ -506,6 +506,13 @@ snap_op(cli_ctx *ctx, vrbd_snap_op op, const char *verb)
             json_object_object_add(j, "snapshot", json_object_new_string(name));
             json_object_object_add(j, "done", json_object_new_string(verb));
             cli_print_json(j);
+        } else if (op == VRBD_SNAP_ROLLBACK) {
+            vrbd_spec image = s;
+            CLEANUP_FREE char *img = NULL;
+
+            image.snap = NULL;
+            img = canonical(cl, &image);
+            printf("image %s rolled back to snapshot %s\n", img, s.snap);
         } else {
             printf("snapshot %s %s\n", name, verb);
         }

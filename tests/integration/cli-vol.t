@@ -15,6 +15,7 @@ Create states the exact byte count; 2G and 2GiB are 1024s, 7GB is 1000s
   $ virt-rbd vol create vrbdt-$UNIQ/a --size 1G 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: image 'vrbdt-U/a' exists already in cluster 'ceph'
   virt-rbd: hint: pick another name, or remove it first
+  [1]
 
 libvirt sees it at once, without a manual refresh
 
@@ -41,6 +42,7 @@ Resize grows; shrinking needs the flag
   $ virt-rbd vol resize vrbdt-$UNIQ/a --size 1G 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: image 'vrbdt-U/a' would shrink from 3221225472 to 1073741824 bytes
   virt-rbd: hint: shrinking loses the data past the new end: add --allow-shrink if that is meant
+  [1]
   $ virt-rbd vol resize vrbdt-$UNIQ/a --size 1G --allow-shrink > /dev/null && echo shrunk
   shrunk
 
@@ -54,6 +56,7 @@ Snapshots: create, list, protect; a protected one is not removed
   $ virt-rbd vol snap rm vrbdt-$UNIQ/a@base 2>&1 | sed "s/$UNIQ/U/"
   virt-rbd: error: snapshot 'vrbdt-U/a@base' is protected
   virt-rbd: hint: unprotect it first (virt-rbd vol snap unprotect)
+  [1]
 
 Clones are layered; their parent cannot lose the snapshot
 
@@ -68,9 +71,11 @@ Clones are layered; their parent cannot lose the snapshot
   $ virt-rbd vol snap unprotect vrbdt-$UNIQ/a@base 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: snapshot 'vrbdt-U/a@base' has clones: vrbdt-U/c
   virt-rbd: hint: flatten them (virt-rbd vol flatten vrbdt-U/c) or remove them first
+  [1]
   $ virt-rbd vol rm vrbdt-$UNIQ/a 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/a' has snapshots in use: @base (protected) with clone vrbdt-U/c
   virt-rbd: hint: flatten or remove the clones, then unprotect and remove those snapshots
+  [1]
 
 --snap-if-missing makes the snapshot; past --max-depth the clone is flattened
 
@@ -87,6 +92,7 @@ Flatten frees the parent
   image vrbdt-U/d flattened: it has no parent now
   $ virt-rbd vol flatten vrbdt-$UNIQ/d 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/d' has no parent: nothing to flatten
+  [1]
 
 An image with snapshots goes only with --force; --trash keeps it in the trash
 
@@ -95,6 +101,7 @@ An image with snapshots goes only with --force; --trash keeps it in the trash
   $ virt-rbd vol snap unprotect vrbdt-$UNIQ/d@s > /dev/null; virt-rbd vol rm vrbdt-$UNIQ/d 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/d' has 1 snapshot(s)
   virt-rbd: hint: add --force to remove them with it
+  [1]
   $ virt-rbd vol rm vrbdt-$UNIQ/d --force | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/d removed
   $ virt-rbd vol rm zdata:vrbdt-$UNIQ/b --trash | sed "s/$UNIQ/U/g"
@@ -106,12 +113,15 @@ Bad input: each a clear line
 
   $ virt-rbd vol info vrbdt-$UNIQ/nope 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/nope' not found in cluster 'ceph'
+  [1]
   $ virt-rbd vol info nopool-$UNIQ/x 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: pool 'nopool-U' not found in cluster 'ceph'
   virt-rbd: hint: see 'virt-rbd pool list ceph:'
+  [1]
   $ virt-rbd vol snap rm vrbdt-$UNIQ/a@nope 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: snapshot 'vrbdt-U/a@nope' not found
   virt-rbd: hint: see 'virt-rbd vol snap list'
+  [1]
 
 Clean up (what the guest tests below do not need)
 
@@ -144,6 +154,7 @@ A clone of a golden image boots the tiny guest; rm is refused while it runs, nam
   $ virt-rbd vol rm vrbdt-$UNIQ/vm1 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/vm1' is in use: client.[0-9]+ at 127.0.0.1:0/[0-9]+ \(domain 'vrbdt-vol-U'\) (re)
   virt-rbd: hint: shut the guest down: virsh shutdown vrbdt-vol-U (or detach the disk)
+  [1]
   $ virt-rbd vol who vrbdt-$UNIQ/vm1 | sed "s/$UNIQ/U/g"
   client.[0-9]+ at 127.0.0.1:0/[0-9]+: vrbdt-vol-U (re)
     shut the guest down: virsh shutdown vrbdt-vol-U (or detach the disk)
@@ -161,6 +172,7 @@ Growing the disk of the running guest tells the guest
   $ virt-rbd vol resize vrbdt-$UNIQ/vm1 --size 64M --allow-shrink 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image vrbdt-U/vm1 is attached to running domain 'vrbdt-vol-U': shrinking it under the guest would corrupt it
   virt-rbd: hint: shut the guest down first (virsh shutdown vrbdt-vol-U)
+  [1]
 
 Rollback is refused while in use
 
@@ -168,6 +180,7 @@ Rollback is refused while in use
   $ virt-rbd vol snap rollback vrbdt-$UNIQ/vm1@pre 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/vm1' is in use: rolling it back under a running client would corrupt it
   virt-rbd: hint: stop what uses it first (see virt-rbd vol who)
+  [1]
 
 Once the guest is gone the image goes
 
@@ -175,11 +188,17 @@ Once the guest is gone the image goes
   $ virt-rbd vol rm vrbdt-$UNIQ/vm1 --force | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/vm1 removed
 
+Rollback of an image nothing holds says what it did, whole
+
+  $ virt-rbd vol snap rollback vrbdt-$UNIQ/golden@v1 | sed "s/$UNIQ/U/g"
+  image ceph:vrbdt-U/golden rolled back to snapshot v1
+
 Clean up
 
   $ virt-rbd vol rm vrbdt-$UNIQ/golden --force 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/golden' has snapshots in use: @v1 (protected)
   virt-rbd: hint: flatten or remove the clones, then unprotect and remove those snapshots
+  [1]
   $ virt-rbd vol snap unprotect vrbdt-$UNIQ/golden@v1 > /dev/null; virt-rbd vol rm vrbdt-$UNIQ/golden --force > /dev/null
   $ virt-rbd host disconnect vrbdt-$UNIQ --name vol-$UNIQ > /dev/null
   $ for c in ceph zdata; do virt-rbd user rm $c:client.vrbdt-$UNIQ > /dev/null 2>&1; virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done
