@@ -236,6 +236,16 @@ parse(cli_ctx *ctx, const cli_cmd *cmd, int argc, char **argv)
 
             if (c == ':')
                 return cli_usage(ctx, "option '%s' needs a value", what);
+            /* a name such as -pool/image reads as options (getopt is
+             * still on its word when the bad letter is not its last) */
+            if (is_short && optind < argc && argv[optind][0] == '-' &&
+                strchr(argv[optind], optopt))
+                what = argv[optind];
+            if (cmd && strpbrk(what, "/:@"))
+                return cli_usage(ctx,
+                                 "'%s' reads as options: put a name that "
+                                 "begins with '-' after '--'",
+                                 what);
             return cli_usage(ctx, "unknown option '%s'", what);
         }
         if (c < 256) {

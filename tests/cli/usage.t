@@ -1,7 +1,8 @@
 No command prints the help and is a usage error
 
-  $ virt-rbd | head -1
+  $ virt-rbd | sed -n 1p
   Usage: virt-rbd [OPTIONS] COMMAND [ARGS...]
+  [2]
   $ virt-rbd > /dev/null
   [2]
 
@@ -36,6 +37,18 @@ Unknown options, long and short, name the option and the command's help
   virt-rbd: error: unknown option '-Z'
   virt-rbd: hint: see 'virt-rbd help cluster check'
   [2]
+
+A name that begins with '-' reads as options: the error says to put it
+after '--', where it is taken as a name
+
+  $ virt-rbd vol info -pool/img
+  virt-rbd: error: '-pool/img' reads as options: put a name that begins with '-' after '--'
+  virt-rbd: hint: see 'virt-rbd help vol info'
+  [2]
+  $ virt-rbd vol info -- -pool/img 2>&1 | sed "s#$TMPDIR_T#T#"
+  virt-rbd: error: no default cluster in 'T/config'
+  virt-rbd: hint: none is registered: run 'virt-rbd cluster add'
+  [1]
 
 An option lacking its value
 
