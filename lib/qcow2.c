@@ -8,6 +8,8 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,7 +27,8 @@
  * the L1 the low 9 */
 #define L1_RESERVED 0x7f000000000001ffULL
 #define L2_RESERVED 0x3f000000000001feULL
-/* the L1 table this reads into memory, at most (4 Mi entries) */
+/* the largest L1 table qemu opens (QCOW_MAX_L1_SIZE, 32 MiB): with the
+ * 2 MiB L2 buffer, the most this check allocates */
 #define L1_MAX (4u << 20)
 
 struct vrbd_qcow2 {
@@ -34,9 +37,13 @@ struct vrbd_qcow2 {
     unsigned cluster_bits; /* 9..21 */
     uint64_t *l1;          /* host order */
     uint32_t l1_size;
-    uint64_t *l2; /* the L2 table last read, host order */
-    uint32_t l2_index;
-    bool l2_valid;
+    uint64_t *l2;    /* the L2 table last read, host order */
+    uint64_t l2_off; /* its offset; 0: none */
+};
+
+struct header {
+    uint32_t version, cluster_bits, l1_size, crypt;
+    uint64_t backing, size, l1_off, incompat;
 };
 
 static bool
@@ -96,16 +103,139 @@ vrbd_qcow2_free(struct vrbd_qcow2 *q)
     free(q);
 }
 
+static int corrupt(const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* -1 with the error "'NAME' is a corrupt qcow2: ..." set */
+static int
+corrupt(const char *name, const char *fmt, ...)
+{
+    CLEANUP_FREE char *what = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&what, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                          "check it with qemu-img check; nothing was imported",
+                          "'%s' is a corrupt qcow2: %s", name, what);
+}
+
+/* 0, 1 for no qcow2 at all, -1 for a header cut short */
+static int
+read_header(int fd, const char *name, struct header *h)
+{
+    uint32_t magic;
+
+    memset(h, 0, sizeof(*h));
+    if (!read_be32(fd, 0, &magic) || magic != 0x514649fbu)
+        return 1;
+    if (!read_be32(fd, 4, &h->version) || !read_be64(fd, 8, &h->backing) ||
+        !read_be32(fd, 20, &h->cluster_bits) || !read_be64(fd, 24, &h->size) ||
+        !read_be32(fd, 32, &h->crypt) || !read_be32(fd, 36, &h->l1_size) ||
+        !read_be64(fd, 40, &h->l1_off) ||
+        (h->version >= 3 && !read_be64(fd, 72, &h->incompat)))
+        return corrupt(name, "its header is cut short");
+    return 0;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/*
+ * Check the L2 table at @off (@t: a buffer of one cluster) and every data
+ * cluster it points to against the file; clear *@plain for what needs
+ * qemu.  0 or -1 with the error set.
+ */
+static int
+check_l2(int fd, const char *name, const struct header *h, uint64_t fsize,
+         uint64_t off, unsigned char *t, bool *plain)
+{
+    uint64_t csize = 1ULL << h->cluster_bits;
+    size_t entry = (h->incompat & (1u << 4)) ? 16 : 8; /* extended L2 */
+
+    if (off > fsize || csize > fsize - off)
+        return corrupt(name,
+                       "an L2 table at byte %llu lies beyond the end of the "
+                       "file (%llu bytes)",
+                       (unsigned long long)off, (unsigned long long)fsize);
+    /* qemu refuses to read it too, and flags the image corrupt */
+    if (off % csize)
+        return corrupt(name,
+                       "an L2 table at byte %llu is not aligned to its "
+                       "%llu-byte clusters",
+                       (unsigned long long)off, (unsigned long long)csize);
+    if (!read_at(fd, off, t, csize))
+        return corrupt(name, "cannot read an L2 table");
+    for (size_t k = 0; k + 8 <= csize; k += entry) {
+        uint64_t e, d;
+
+        memcpy(&e, t + k, 8);
+        e = be64toh(e);
+        if (e & L2_COMPRESSED) { /* another encoding: qemu's */
+            *plain = false;
+            continue;
+        }
+        d = e & OFFSET_MASK;
+        if (d && (d > fsize || csize > fsize - d))
+            return corrupt(name,
+                           "data at byte %llu lies beyond the end of the file "
+                           "(%llu bytes)",
+                           (unsigned long long)d, (unsigned long long)fsize);
+        if ((e & L2_RESERVED) || d % csize || (h->version < 3 && (e & L2_ZERO)))
+            *plain = false;
+    }
+    return 0;
+}
+
+/*
+ * Check every L2 table that the L1 table @l1 points to, each once however
+ * many entries share it: reading one per entry would let a file of a few
+ * MiB make this read terabytes.
+ */
+static int
+check_l2_tables(int fd, const char *name, const struct header *h,
+                uint64_t fsize, const uint64_t *l1, bool *plain)
+{
+    CLEANUP_FREE uint64_t *offs = xcalloc(h->l1_size + 1, sizeof(uint64_t));
+    CLEANUP_FREE unsigned char *t = NULL;
+    size_t n = 0;
+
+    for (uint32_t i = 0; i < h->l1_size; i++) {
+        if (l1[i] & L1_RESERVED)
+            *plain = false;
+        if (l1[i] & OFFSET_MASK)
+            offs[n++] = l1[i] & OFFSET_MASK;
+    }
+    if (n == 0)
+        return 0;
+    qsort(offs, n, sizeof(*offs), cmp_u64);
+    t = xmalloc((size_t)1 << h->cluster_bits);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && offs[i] == offs[i - 1])
+            continue;
+        if (check_l2(fd, name, h, fsize, offs[i], t, plain) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 vrbd_qcow2_open(int fd, const char *name, struct vrbd_qcow2 **out)
 {
-    struct vrbd_qcow2 *q = NULL;
-    uint32_t magic, version, cluster_bits, l1_size, crypt;
-    uint64_t backing, l1_off, incompat = 0, fsize, size, csize;
-    size_t entry;
+    struct vrbd_qcow2 *q;
+    struct header h;
+    CLEANUP_FREE uint64_t *l1 = NULL;
+    uint64_t fsize, csize;
     bool plain;
     struct stat st;
-    int ret = -1;
+    int r;
 
     *out = NULL;
     if (fstat(fd, &st) < 0)
@@ -114,97 +244,46 @@ vrbd_qcow2_open(int fd, const char *name, struct vrbd_qcow2 **out)
     fsize = (uint64_t)st.st_size;
     /* not a qcow2 at all (--format qcow2 on another file): qemu-nbd
      * says so */
-    if (!read_be32(fd, 0, &magic) || magic != 0x514649fbu)
+    r = read_header(fd, name, &h);
+    if (r != 0)
+        return r;
+    if (h.cluster_bits < 9 || h.cluster_bits > 21)
+        return corrupt(name, "cluster size 2^%u", h.cluster_bits);
+    csize = 1ULL << h.cluster_bits;
+    if (h.incompat & (1u << 2)) /* an external data file: qemu's */
         return 1;
-#define BAD(...)                                                               \
-    do {                                                                       \
-        vrbd_error_set(VRBD_ERR_INVALID, 0,                                    \
-                       "check it with qemu-img check; nothing was imported",   \
-                       __VA_ARGS__);                                           \
-        goto out;                                                              \
-    } while (0)
-    if (!read_be32(fd, 4, &version) || !read_be64(fd, 8, &backing) ||
-        !read_be32(fd, 20, &cluster_bits) || !read_be64(fd, 24, &size) ||
-        !read_be32(fd, 32, &crypt) || !read_be32(fd, 36, &l1_size) ||
-        !read_be64(fd, 40, &l1_off))
-        BAD("'%s' is a corrupt qcow2: its header is cut short", name);
-    if (version >= 3 && !read_be64(fd, 72, &incompat))
-        BAD("'%s' is a corrupt qcow2: its header is cut short", name);
-    if (cluster_bits < 9 || cluster_bits > 21)
-        BAD("'%s' is a corrupt qcow2: cluster size 2^%u", name, cluster_bits);
-    csize = 1ULL << cluster_bits;
-    if (incompat & (1u << 2)) { /* an external data file: qemu's */
-        ret = 1;
-        goto out;
-    }
-    entry = (incompat & (1u << 4)) ? 16 : 8; /* extended L2 entries */
-    if (l1_off > fsize || (uint64_t)l1_size * 8 > fsize - l1_off)
-        BAD("'%s' is a corrupt qcow2: its L1 table lies beyond the end of "
-            "the file (%llu bytes)",
-            name, (unsigned long long)fsize);
+    if (h.l1_size > L1_MAX)
+        return corrupt(name,
+                       "its L1 table has %u entries, more than qemu opens "
+                       "(%u)",
+                       h.l1_size, L1_MAX);
+    if (h.l1_off > fsize || (uint64_t)h.l1_size * 8 > fsize - h.l1_off)
+        return corrupt(name,
+                       "its L1 table lies beyond the end of the file (%llu "
+                       "bytes)",
+                       (unsigned long long)fsize);
+    l1 = xcalloc(h.l1_size + 1, sizeof(uint64_t));
+    if (!read_at(fd, h.l1_off, l1, (size_t)h.l1_size * 8))
+        return corrupt(name, "cannot read its L1 table");
+    for (uint32_t i = 0; i < h.l1_size; i++)
+        l1[i] = be64toh(l1[i]);
     /* what this file alone says, cluster by cluster */
-    plain = (version == 2 || version == 3) && backing == 0 && crypt == 0 &&
-            incompat == 0 && l1_size <= L1_MAX && l1_off % csize == 0 &&
-            size <= (uint64_t)l1_size * (csize / 8) * csize;
-    if (plain) {
-        q = xcalloc(1, sizeof(*q));
-        q->fd = fd;
-        q->size = size;
-        q->cluster_bits = cluster_bits;
-        q->l1_size = l1_size;
-        q->l1 = xcalloc(l1_size ? l1_size : 1, sizeof(uint64_t));
-        q->l2 = xmalloc(csize);
-    }
-    for (uint32_t i = 0; i < l1_size; i++) {
-        uint64_t e1, l2;
-        CLEANUP_FREE unsigned char *t = NULL;
-
-        if (!read_be64(fd, l1_off + (uint64_t)i * 8, &e1))
-            BAD("'%s' is a corrupt qcow2: cannot read its L1 table", name);
-        l2 = e1 & OFFSET_MASK;
-        if (q)
-            q->l1[i] = e1;
-        if (!l2)
-            continue;
-        if (l2 > fsize || csize > fsize - l2)
-            BAD("'%s' is a corrupt qcow2: an L2 table at byte %llu lies "
-                "beyond the end of the file (%llu bytes)",
-                name, (unsigned long long)l2, (unsigned long long)fsize);
-        if ((e1 & L1_RESERVED) || l2 % csize)
-            plain = false;
-        t = xmalloc(csize);
-        if (!read_at(fd, l2, t, csize))
-            BAD("'%s' is a corrupt qcow2: cannot read an L2 table", name);
-        for (size_t k = 0; k + 8 <= csize; k += entry) {
-            uint64_t e, h;
-
-            memcpy(&e, t + k, 8);
-            e = be64toh(e);
-            if (e & L2_COMPRESSED) { /* another encoding: qemu's */
-                plain = false;
-                continue;
-            }
-            h = e & OFFSET_MASK;
-            if (h && (h > fsize || csize > fsize - h))
-                BAD("'%s' is a corrupt qcow2: data at byte %llu lies beyond "
-                    "the end of the file (%llu bytes)",
-                    name, (unsigned long long)h, (unsigned long long)fsize);
-            if ((e & L2_RESERVED) || h % csize ||
-                (version < 3 && (e & L2_ZERO)))
-                plain = false;
-        }
-    }
-#undef BAD
-    if (!plain) {
-        ret = 1;
-        goto out;
-    }
+    plain = (h.version == 2 || h.version == 3) && h.backing == 0 &&
+            h.crypt == 0 && h.incompat == 0 && h.l1_off % csize == 0 &&
+            h.size <= (uint64_t)h.l1_size * (csize / 8) * csize;
+    if (check_l2_tables(fd, name, &h, fsize, l1, &plain) < 0)
+        return -1;
+    if (!plain)
+        return 1;
+    q = xcalloc(1, sizeof(*q));
+    q->fd = fd;
+    q->size = h.size;
+    q->cluster_bits = h.cluster_bits;
+    q->l1_size = h.l1_size;
+    q->l1 = TAKE(l1);
+    q->l2 = xmalloc(csize);
     *out = q;
-    q = NULL;
-    ret = 0;
-out:
-    vrbd_qcow2_free(q);
-    return ret;
+    return 0;
 }
 
 uint64_t
@@ -218,18 +297,18 @@ static const uint64_t *
 l2_table(struct vrbd_qcow2 *q, uint32_t i, int *err)
 {
     size_t n = ((size_t)1 << q->cluster_bits) / 8;
+    uint64_t off = q->l1[i] & OFFSET_MASK;
 
-    if (q->l2_valid && q->l2_index == i)
+    if (q->l2_off == off)
         return q->l2;
-    q->l2_valid = false;
-    if (!read_at(q->fd, q->l1[i] & OFFSET_MASK, q->l2, n * 8)) {
+    q->l2_off = 0;
+    if (!read_at(q->fd, off, q->l2, n * 8)) {
         *err = -EIO;
         return NULL;
     }
     for (size_t k = 0; k < n; k++)
         q->l2[k] = be64toh(q->l2[k]);
-    q->l2_index = i;
-    q->l2_valid = true;
+    q->l2_off = off;
     return q->l2;
 }
 

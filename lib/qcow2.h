@@ -21,7 +21,10 @@ struct vrbd_qcow2;
  * Check the qcow2 file open as @fd (@name names it in messages): every
  * table and data cluster its L1 and L2 tables point to must lie inside
  * the file, since QEMU reads what lies past the end as zeros and a
- * cut-short image would import as silently wrong data.  Returns 0 with
+ * cut-short image would import as silently wrong data.  As in QEMU, an
+ * L1 table of more than 4 Mi entries (32 MiB) or an L2 table not aligned
+ * to a cluster is corrupt; each L2 table is read once, so the check reads
+ * at most the file and allocates at most 32 + 2 MiB.  Returns 0 with
  * *@out (freed with vrbd_qcow2_free) for a plain image, 1 with *@out NULL
  * for one that needs qemu (or is no qcow2 at all), or -1 with the error set
  * for a corrupt one.

@@ -333,6 +333,80 @@ TEST(corrupt_tables_are_refused_naming_the_file)
               "check it with qemu-img check; nothing was imported");
 }
 
+static void
+unaligned_l2(struct img *m)
+{
+    uint64_t l2 = get64(m, m->l1_off) & ~(1ULL << 63);
+
+    /* the table's second half and the next cluster's first: in the file */
+    add_cluster(m, 0);
+    put64(m, m->l1_off, (l2 + CS / 2) | (1ULL << 63));
+}
+
+TEST(unaligned_l2_table_is_refused)
+{
+    CHECK(open_edited(unaligned_l2) == -1);
+    CHECK(strstr(vrbd_error_last()->message,
+                 "'t.qcow2' is a corrupt qcow2: an L2 table at byte 163840 "
+                 "is not aligned to its 65536-byte clusters") != NULL);
+}
+
+/*
+ * A sparse file of @len bytes: a version 3 header with @cluster_bits, an
+ * L1 table of @l1_size entries at @l1_off, each pointing to @l2 (0: none);
+ * what vrbd_qcow2_open says.
+ */
+static int
+open_sparse(uint64_t len, unsigned cluster_bits, uint32_t l1_size,
+            uint64_t l1_off, uint64_t l2)
+{
+    struct img h = {.b = calloc(1, 512), .len = 512};
+    uint64_t *l1 = calloc(l1_size ? l1_size : 1, 8);
+    struct vrbd_qcow2 *q = NULL;
+    char path[] = "/tmp/test-qcow2.XXXXXX";
+    int fd = mkstemp(path), r = -2;
+
+    memcpy(h.b, "QFI\xfb", 4);
+    put32(&h, 4, 3);
+    put32(&h, 20, cluster_bits);
+    put64(&h, 24, (uint64_t)l1_size << (2 * cluster_bits - 3));
+    put32(&h, 36, l1_size);
+    put64(&h, 40, l1_off);
+    put32(&h, 100, 104);
+    for (uint32_t i = 0; l2 && i < l1_size; i++)
+        l1[i] = htobe64(l2 | (1ULL << 63));
+    unlink(path);
+    if (fd >= 0 && ftruncate(fd, (off_t)len) == 0 &&
+        pwrite(fd, h.b, 512, 0) == 512 &&
+        (!l2 || pwrite(fd, l1, (size_t)l1_size * 8, (off_t)l1_off) ==
+                    (ssize_t)l1_size * 8))
+        r = vrbd_qcow2_open(fd, "t.qcow2", &q);
+    CHECK(r == 0 ? q != NULL : q == NULL);
+    vrbd_qcow2_free(q);
+    if (fd >= 0)
+        close(fd);
+    free(l1);
+    free(h.b);
+    return r;
+}
+
+TEST(l2_table_shared_by_every_l1_entry_is_read_once)
+{
+    /* 64 Ki entries naming one 2 MiB table: 128 GiB read one by one */
+    CHECK(open_sparse(6 << 20, 21, 1 << 16, 2 << 20, 4 << 20) == 0);
+}
+
+TEST(l1_table_larger_than_qemu_opens_is_refused)
+{
+    /* 4 Mi + 1 entries: 32 MiB, in a (sparse) file large enough */
+    CHECK(open_sparse(64ULL << 20, 16, (4u << 20) + 1, 1 << 16, 0) == -1);
+    CHECK(strstr(vrbd_error_last()->message,
+                 "its L1 table has 4194305 entries, more than qemu opens "
+                 "(4194304)") != NULL);
+    /* the largest it opens is read, all of it */
+    CHECK(open_sparse(64ULL << 20, 16, 4u << 20, 1 << 16, 0) == 0);
+}
+
 TEST(cut_short_header_is_refused)
 {
     struct img m = make(3, CS);
@@ -355,6 +429,9 @@ main(void)
     RUN(last_run_ends_at_virtual_size);
     RUN(what_needs_qemu);
     RUN(corrupt_tables_are_refused_naming_the_file);
+    RUN(unaligned_l2_table_is_refused);
+    RUN(l2_table_shared_by_every_l1_entry_is_read_once);
+    RUN(l1_table_larger_than_qemu_opens_is_refused);
     RUN(cut_short_header_is_refused);
     return harness_done();
 }
