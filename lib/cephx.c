@@ -145,6 +145,12 @@ vrbd_user_get(vrbd_cluster *cl, const char *entity, vrbd_user *out)
                                   vrbd_cluster_name(cl));
         return -1;
     }
+    return vrbd_user_read(res, entity, out);
+}
+
+int
+vrbd_user_read(struct json_object *res, const char *entity, vrbd_user *out)
+{
     if (!json_object_is_type(res, json_type_array) ||
         json_object_array_length(res) < 1)
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
@@ -164,12 +170,20 @@ int
 vrbd_user_list(vrbd_cluster *cl, vrbd_user **users, size_t *n_users)
 {
     CLEANUP(vrbd_json_put) struct json_object *res = NULL;
+
+    if (vrbd_cluster_mon_json_nokeys(cl, vrbd_json_cmd("auth ls"), &res) < 0)
+        return -1;
+    *users = vrbd_user_list_read(res, n_users);
+    return 0;
+}
+
+vrbd_user *
+vrbd_user_list_read(struct json_object *res, size_t *n_users)
+{
     struct json_object *dump;
     vrbd_user *list;
     size_t n, i, k = 0;
 
-    if (vrbd_cluster_mon_json_nokeys(cl, vrbd_json_cmd("auth ls"), &res) < 0)
-        return -1;
     dump = vrbd_json_path(res, "auth_dump");
     n = dump && json_object_is_type(dump, json_type_array)
             ? json_object_array_length(dump)
@@ -183,9 +197,8 @@ vrbd_user_list(vrbd_cluster *cl, vrbd_user **users, size_t *n_users)
         fill_user(e, &list[k++]);
     }
     qsort(list, k, sizeof(*list), cmp_user);
-    *users = list;
     *n_users = k;
-    return 0;
+    return list;
 }
 
 void

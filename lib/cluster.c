@@ -509,21 +509,16 @@ format_addrvec(struct json_object *mon)
     }
 }
 
-int
-vrbd_cluster_status_get(vrbd_cluster *cl, vrbd_cluster_status **out)
+vrbd_cluster_status *
+vrbd_cluster_status_read(struct json_object *status, struct json_object *mons,
+                         const char *fsid)
 {
-    CLEANUP(vrbd_json_put) struct json_object *status = NULL;
-    CLEANUP(vrbd_json_put) struct json_object *mons = NULL;
     vrbd_cluster_status *st;
     struct json_object *osdmap, *checks, *states, *list;
     size_t i, n;
 
-    if (vrbd_cluster_mon_json(cl, vrbd_json_cmd("status"), &status) < 0 ||
-        vrbd_cluster_mon_json(cl, vrbd_json_cmd("mon dump"), &mons) < 0)
-        return -1;
-
     st = xcalloc(1, sizeof(*st));
-    st->fsid = xstrdup(vrbd_json_str(status, "fsid", cl->fsid));
+    st->fsid = xstrdup(vrbd_json_str(status, "fsid", fsid));
     st->health = xstrdup(vrbd_json_str(vrbd_json_path(status, "health"),
                                        "status", "HEALTH_UNKNOWN"));
     checks = vrbd_json_path(status, "health.checks");
@@ -566,7 +561,19 @@ vrbd_cluster_status_get(vrbd_cluster *cl, vrbd_cluster_status **out)
     for (i = 0; i < n; i++)
         st->mon_addrs[i] = format_addrvec(json_object_array_get_idx(list, i));
     st->n_mon_addrs = n;
-    *out = st;
+    return st;
+}
+
+int
+vrbd_cluster_status_get(vrbd_cluster *cl, vrbd_cluster_status **out)
+{
+    CLEANUP(vrbd_json_put) struct json_object *status = NULL;
+    CLEANUP(vrbd_json_put) struct json_object *mons = NULL;
+
+    if (vrbd_cluster_mon_json(cl, vrbd_json_cmd("status"), &status) < 0 ||
+        vrbd_cluster_mon_json(cl, vrbd_json_cmd("mon dump"), &mons) < 0)
+        return -1;
+    *out = vrbd_cluster_status_read(status, mons, cl->fsid);
     return 0;
 }
 

@@ -12,6 +12,8 @@
 
 #include <json-c/json.h>
 
+#include "vrbd.h"
+
 /* Parse @len bytes; NULL if they are not one JSON value. Caller puts. */
 struct json_object *vrbd_json_parse(const char *buf, size_t len);
 
@@ -54,5 +56,51 @@ int vrbd_cluster_mon_secret(struct vrbd_cluster *cl, struct json_object *cmd,
 struct json_object *vrbd_json_cmd(const char *prefix);
 void vrbd_json_add_str(struct json_object *o, const char *k, const char *v);
 void vrbd_json_add_int(struct json_object *o, const char *k, int64_t v);
+
+/*
+ * What the modules read in the monitors' answers, apart from asking: pure
+ * functions of the parsed answers (which may be NULL or of any shape),
+ * for the unit tests and fuzz-json.
+ */
+
+/* cluster.c: "status" and "mon dump"; @fsid when the status has none.
+ * Free with vrbd_cluster_status_free(). */
+vrbd_cluster_status *vrbd_cluster_status_read(struct json_object *status,
+                                              struct json_object *mons,
+                                              const char *fsid);
+
+/* pool.c: a "config get" value, or @def. */
+uint64_t vrbd_pool_config_read(struct json_object *res, uint64_t def);
+
+/* pool.c: the pools of "osd pool ls detail" as the PG plan counts them,
+ * *@n of them; names borrowed from @pools, free() the array. */
+vrbd_pool_usage *vrbd_pool_usage_read(struct json_object *pools, size_t *n);
+
+/* pool.c: pool @name in "osd pool ls detail", or NULL; borrowed. */
+struct json_object *vrbd_pool_find(struct json_object *pools, const char *name);
+
+/* pool.c: whether @pool (an element of "osd pool ls detail") belongs to
+ * another application than rbd; if not, *@rbd says whether rbd is
+ * enabled on it. */
+bool vrbd_pool_app_other(struct json_object *pool, bool *rbd);
+
+/* pool.c: "osd pool ls detail" and "df" as a sorted list of *@n pools
+ * (vrbd_pool_list_free()); @count (may be NULL: 0) counts the images of
+ * an rbd pool. */
+vrbd_pool_info *
+vrbd_pool_list_read(struct json_object *pools, struct json_object *df,
+                    int64_t (*count)(void *opaque, const char *pool),
+                    void *opaque, size_t *n);
+
+/* pool.c: why pool @pool of "osd pool ls detail" is full, or NULL. */
+char *vrbd_pool_full_reason_read(struct json_object *pools, const char *pool);
+
+/* cephx.c: the user in an "auth get" answer for @entity: 0, or -1 with the
+ * error set.  Clear *@out with vrbd_user_clear(). */
+int vrbd_user_read(struct json_object *res, const char *entity, vrbd_user *out);
+
+/* cephx.c: the client.* users of an "auth ls" answer, sorted, *@n of
+ * them (vrbd_user_list_free()). */
+vrbd_user *vrbd_user_list_read(struct json_object *res, size_t *n);
 
 #endif

@@ -137,7 +137,6 @@ mon_config_u64(vrbd_cluster *cl, const char *key, uint64_t def)
 {
     CLEANUP(vrbd_json_put) struct json_object *res = NULL;
     struct json_object *cmd = vrbd_json_cmd("config get");
-    const char *s;
 
     vrbd_json_add_str(cmd, "who", "mon");
     vrbd_json_add_str(cmd, "key", key);
@@ -149,6 +148,14 @@ mon_config_u64(vrbd_cluster *cl, const char *key, uint64_t def)
         vrbd_error_clear();
         return def;
     }
+    return vrbd_pool_config_read(res, def);
+}
+
+uint64_t
+vrbd_pool_config_read(struct json_object *res, uint64_t def)
+{
+    const char *s;
+
     if (json_object_is_type(res, json_type_int))
         return json_object_get_uint64(res);
     s = json_object_get_string(res);
@@ -173,6 +180,25 @@ pool_pg_target(struct json_object *p)
     return (unsigned)(t ? t : vrbd_json_u64(p, "pg_num"));
 }
 
+vrbd_pool_usage *
+vrbd_pool_usage_read(struct json_object *pools, size_t *n_out)
+{
+    size_t n = json_object_is_type(pools, json_type_array)
+                   ? json_object_array_length(pools)
+                   : 0;
+    vrbd_pool_usage *usage = xcalloc(n + 1, sizeof(*usage));
+
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *p = json_object_array_get_idx(pools, i);
+
+        usage[i].name = (char *)vrbd_json_str(p, "pool_name", "?");
+        usage[i].pg_num = pool_pg_target(p);
+        usage[i].size = (unsigned)vrbd_json_u64(p, "size");
+    }
+    *n_out = n;
+    return usage;
+}
+
 int
 vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size, double target_ratio,
                    vrbd_pool_plan *out)
@@ -180,8 +206,8 @@ vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size, double target_ratio,
     CLEANUP(vrbd_json_put) struct json_object *stat = NULL;
     CLEANUP(vrbd_json_put) struct json_object *pools = NULL;
     vrbd_pool_plan_input in = {0};
-    vrbd_pool_usage *usage = NULL;
-    size_t n, i;
+    vrbd_pool_usage *usage;
+    size_t n;
     int r;
 
     if (vrbd_cluster_mon_json(cl, vrbd_json_cmd("osd stat"), &stat) < 0 ||
@@ -193,17 +219,7 @@ vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size, double target_ratio,
     in.size =
         size ? size : (unsigned)mon_config_u64(cl, "osd_pool_default_size", 3);
     in.target_ratio = target_ratio;
-    n = json_object_is_type(pools, json_type_array)
-            ? json_object_array_length(pools)
-            : 0;
-    usage = xcalloc(n + 1, sizeof(*usage));
-    for (i = 0; i < n; i++) {
-        struct json_object *p = json_object_array_get_idx(pools, i);
-
-        usage[i].name = (char *)vrbd_json_str(p, "pool_name", "?");
-        usage[i].pg_num = pool_pg_target(p);
-        usage[i].size = (unsigned)vrbd_json_u64(p, "size");
-    }
+    usage = vrbd_pool_usage_read(pools, &n);
     in.pools = usage;
     in.n_pools = n;
     r = vrbd_pool_plan_compute(&in, out);
@@ -211,8 +227,8 @@ vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size, double target_ratio,
     return r;
 }
 
-static struct json_object *
-find_pool(struct json_object *pools, const char *name)
+struct json_object *
+vrbd_pool_find(struct json_object *pools, const char *name)
 {
     size_t n = json_object_is_type(pools, json_type_array)
                    ? json_object_array_length(pools)
@@ -225,6 +241,19 @@ find_pool(struct json_object *pools, const char *name)
             return p;
     }
     return NULL;
+}
+
+bool
+vrbd_pool_app_other(struct json_object *pool, bool *rbd)
+{
+    struct json_object *apps = vrbd_json_path(pool, "application_metadata");
+    struct json_object *r = NULL;
+
+    if (apps && json_object_object_length(apps) > 0 &&
+        !json_object_object_get_ex(apps, "rbd", &r))
+        return true;
+    *rbd = r != NULL;
+    return false;
 }
 
 static int
@@ -302,14 +331,11 @@ vrbd_pool_create(vrbd_cluster *cl, const char *name,
         return -1;
     if (read_pools(cl, &pools) < 0)
         return -1;
-    existing = find_pool(pools, name);
+    existing = vrbd_pool_find(pools, name);
     if (existing) {
-        struct json_object *apps =
-            vrbd_json_path(existing, "application_metadata");
-        struct json_object *rbd = NULL;
+        bool rbd = false;
 
-        if (apps && json_object_object_length(apps) > 0 &&
-            !json_object_object_get_ex(apps, "rbd", &rbd))
+        if (vrbd_pool_app_other(existing, &rbd))
             return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
                                   "pick another name for the RBD pool",
                                   "pool '%s' of cluster '%s' exists and "
@@ -390,18 +416,15 @@ count_images(vrbd_cluster *cl, const char *pool)
     return r < 0 ? -1 : (int64_t)max;
 }
 
-int
-vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **out, size_t *n_out)
+vrbd_pool_info *
+vrbd_pool_list_read(struct json_object *pools, struct json_object *df,
+                    int64_t (*count)(void *opaque, const char *pool),
+                    void *opaque, size_t *n_out)
 {
-    CLEANUP(vrbd_json_put) struct json_object *pools = NULL;
-    CLEANUP(vrbd_json_put) struct json_object *df = NULL;
     struct json_object *dfpools;
     vrbd_pool_info *res;
     size_t n, i, j, m;
 
-    if (read_pools(cl, &pools) < 0 ||
-        vrbd_cluster_mon_json(cl, vrbd_json_cmd("df"), &df) < 0)
-        return -1;
     n = json_object_is_type(pools, json_type_array)
             ? json_object_array_length(pools)
             : 0;
@@ -434,7 +457,7 @@ vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **out, size_t *n_out)
             }
         }
         res[i].applications = list;
-        res[i].images = is_rbd ? count_images(cl, res[i].name) : 0;
+        res[i].images = is_rbd && count ? count(opaque, res[i].name) : 0;
         for (j = 0; j < m; j++) {
             struct json_object *d = json_object_array_get_idx(dfpools, j);
 
@@ -447,8 +470,26 @@ vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **out, size_t *n_out)
         }
     }
     qsort(res, n, sizeof(*res), cmp_info);
-    *out = res;
     *n_out = n;
+    return res;
+}
+
+static int64_t
+count_in(void *cl, const char *pool)
+{
+    return count_images(cl, pool);
+}
+
+int
+vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **out, size_t *n_out)
+{
+    CLEANUP(vrbd_json_put) struct json_object *pools = NULL;
+    CLEANUP(vrbd_json_put) struct json_object *df = NULL;
+
+    if (read_pools(cl, &pools) < 0 ||
+        vrbd_cluster_mon_json(cl, vrbd_json_cmd("df"), &df) < 0)
+        return -1;
+    *out = vrbd_pool_list_read(pools, df, count_in, cl, n_out);
     return 0;
 }
 
@@ -477,7 +518,7 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
 
     if (check_pool_name(name) < 0 || read_pools(cl, &pools) < 0)
         return -1;
-    if (!find_pool(pools, name))
+    if (!vrbd_pool_find(pools, name))
         return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
                               "pool '%s' not found in cluster '%s'", name,
                               vrbd_cluster_name(cl));
@@ -550,15 +591,21 @@ char *
 vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool)
 {
     CLEANUP(vrbd_json_put) struct json_object *pools = NULL;
-    size_t n;
 
     if (read_pools(cl, &pools) < 0) {
         vrbd_error_clear();
         return NULL;
     }
-    n = json_object_is_type(pools, json_type_array)
-            ? json_object_array_length(pools)
-            : 0;
+    return vrbd_pool_full_reason_read(pools, pool);
+}
+
+char *
+vrbd_pool_full_reason_read(struct json_object *pools, const char *pool)
+{
+    size_t n = json_object_is_type(pools, json_type_array)
+                   ? json_object_array_length(pools)
+                   : 0;
+
     for (size_t i = 0; i < n; i++) {
         struct json_object *p = json_object_array_get_idx(pools, i);
         const char *flags = vrbd_json_str(p, "flags_names", "");
