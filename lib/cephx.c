@@ -185,9 +185,7 @@ vrbd_user_list_read(struct json_object *res, size_t *n_users)
     size_t n, i, k = 0;
 
     dump = vrbd_json_path(res, "auth_dump");
-    n = dump && json_object_is_type(dump, json_type_array)
-            ? json_object_array_length(dump)
-            : 0;
+    n = vrbd_json_array_len(dump);
     list = xcalloc(n + 1, sizeof(*list));
     for (i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(dump, i);

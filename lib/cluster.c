@@ -485,7 +485,7 @@ static char *
 format_addrvec(struct json_object *mon)
 {
     struct json_object *addrs = vrbd_json_path(mon, "public_addrs.addrvec");
-    size_t i, n = addrs ? json_object_array_length(addrs) : 0;
+    size_t i, n = vrbd_json_array_len(addrs);
     char *res = xstrdup("[");
 
     for (i = 0; i < n; i++) {
@@ -548,7 +548,7 @@ vrbd_cluster_status_read(struct json_object *status, struct json_object *mons,
     st->bytes_total =
         vrbd_json_u64(vrbd_json_path(status, "pgmap"), "bytes_total");
     states = vrbd_json_path(status, "pgmap.pgs_by_state");
-    n = states ? json_object_array_length(states) : 0;
+    n = vrbd_json_array_len(states);
     for (i = 0; i < n; i++) {
         struct json_object *s = json_object_array_get_idx(states, i);
 
@@ -556,7 +556,7 @@ vrbd_cluster_status_read(struct json_object *status, struct json_object *mons,
             st->pgs_active_clean += vrbd_json_u64(s, "count");
     }
     list = vrbd_json_path(mons, "mons");
-    n = list ? json_object_array_length(list) : 0;
+    n = vrbd_json_array_len(list);
     st->mon_addrs = xcalloc(n + 1, sizeof(char *));
     for (i = 0; i < n; i++)
         st->mon_addrs[i] = format_addrvec(json_object_array_get_idx(list, i));

@@ -59,6 +59,14 @@ vrbd_json_str(struct json_object *obj, const char *key, const char *def)
     return json_object_get_string(v);
 }
 
+size_t
+vrbd_json_array_len(struct json_object *obj)
+{
+    return json_object_is_type(obj, json_type_array)
+               ? json_object_array_length(obj)
+               : 0;
+}
+
 uint64_t
 vrbd_json_u64(struct json_object *obj, const char *key)
 {

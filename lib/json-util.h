@@ -24,6 +24,10 @@ struct json_object *vrbd_json_path(struct json_object *obj, const char *path);
 const char *vrbd_json_str(struct json_object *obj, const char *key,
                           const char *def);
 
+/* The number of elements of @obj if it is an array, else 0: json-c
+ * aborts on the length of anything else. */
+size_t vrbd_json_array_len(struct json_object *obj);
+
 /* Member @key of @obj as an unsigned integer, or 0. */
 uint64_t vrbd_json_u64(struct json_object *obj, const char *key);
 

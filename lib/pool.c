@@ -183,9 +183,7 @@ pool_pg_target(struct json_object *p)
 vrbd_pool_usage *
 vrbd_pool_usage_read(struct json_object *pools, size_t *n_out)
 {
-    size_t n = json_object_is_type(pools, json_type_array)
-                   ? json_object_array_length(pools)
-                   : 0;
+    size_t n = vrbd_json_array_len(pools);
     vrbd_pool_usage *usage = xcalloc(n + 1, sizeof(*usage));
 
     for (size_t i = 0; i < n; i++) {
@@ -230,9 +228,7 @@ vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size, double target_ratio,
 struct json_object *
 vrbd_pool_find(struct json_object *pools, const char *name)
 {
-    size_t n = json_object_is_type(pools, json_type_array)
-                   ? json_object_array_length(pools)
-                   : 0;
+    size_t n = vrbd_json_array_len(pools);
 
     for (size_t i = 0; i < n; i++) {
         struct json_object *p = json_object_array_get_idx(pools, i);
@@ -249,7 +245,8 @@ vrbd_pool_app_other(struct json_object *pool, bool *rbd)
     struct json_object *apps = vrbd_json_path(pool, "application_metadata");
     struct json_object *r = NULL;
 
-    if (apps && json_object_object_length(apps) > 0 &&
+    if (json_object_is_type(apps, json_type_object) &&
+        json_object_object_length(apps) > 0 &&
         !json_object_object_get_ex(apps, "rbd", &r))
         return true;
     *rbd = r != NULL;
@@ -425,13 +422,9 @@ vrbd_pool_list_read(struct json_object *pools, struct json_object *df,
     vrbd_pool_info *res;
     size_t n, i, j, m;
 
-    n = json_object_is_type(pools, json_type_array)
-            ? json_object_array_length(pools)
-            : 0;
+    n = vrbd_json_array_len(pools);
     dfpools = vrbd_json_path(df, "pools");
-    m = dfpools && json_object_is_type(dfpools, json_type_array)
-            ? json_object_array_length(dfpools)
-            : 0;
+    m = vrbd_json_array_len(dfpools);
     res = xcalloc(n + 1, sizeof(*res));
     for (i = 0; i < n; i++) {
         struct json_object *p = json_object_array_get_idx(pools, i);
@@ -602,9 +595,7 @@ vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool)
 char *
 vrbd_pool_full_reason_read(struct json_object *pools, const char *pool)
 {
-    size_t n = json_object_is_type(pools, json_type_array)
-                   ? json_object_array_length(pools)
-                   : 0;
+    size_t n = vrbd_json_array_len(pools);
 
     for (size_t i = 0; i < n; i++) {
         struct json_object *p = json_object_array_get_idx(pools, i);

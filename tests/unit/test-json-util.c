@@ -53,6 +53,52 @@ TEST(invalid_json_is_refused)
     CHECK(vrbd_json_parse("{} trailing", 11) == NULL);
 }
 
+/* @text parsed; the test fails on invalid JSON */
+static struct json_object *
+parse(const char *text)
+{
+    struct json_object *o = vrbd_json_parse(text, strlen(text));
+
+    CHECK(o != NULL);
+    return o;
+}
+
+TEST(lists_of_the_wrong_type_in_a_status_read_as_empty)
+{
+    CLEANUP(vrbd_json_put)
+    struct json_object *status =
+        parse("{\"pgmap\": {\"pgs_by_state\": {\"state_name\": "
+              "\"active+clean\", \"count\": 3}}}");
+    CLEANUP(vrbd_json_put)
+    struct json_object *mons = parse("{\"mons\": {\"a\": {}}}");
+    CLEANUP(vrbd_json_put)
+    struct json_object *addrvec =
+        parse("{\"mons\": [{\"public_addrs\": {\"addrvec\": "
+              "\"v2:10.0.0.1:3300/0\"}, \"addr\": \"10.0.0.1:6789/0\"}]}");
+    vrbd_cluster_status *st;
+
+    st = vrbd_cluster_status_read(status, mons, "f");
+    CHECK_U64(st->pgs_active_clean, 0);
+    CHECK_U64(st->n_mon_addrs, 0);
+    vrbd_cluster_status_free(st);
+    /* an addrvec that is no list: the legacy address */
+    st = vrbd_cluster_status_read(status, addrvec, "f");
+    REQUIRE(st->n_mon_addrs == 1);
+    CHECK_STR(st->mon_addrs[0], "10.0.0.1:6789/0");
+    vrbd_cluster_status_free(st);
+}
+
+TEST(applications_of_the_wrong_type_belong_to_no_other)
+{
+    CLEANUP(vrbd_json_put)
+    struct json_object *pools = parse(
+        "[{\"pool_name\": \"vms\", \"application_metadata\": [\"rbd\"]}]");
+    bool rbd = true;
+
+    CHECK(!vrbd_pool_app_other(vrbd_pool_find(pools, "vms"), &rbd));
+    CHECK(!rbd);
+}
+
 int
 main(void)
 {
@@ -60,5 +106,7 @@ main(void)
     RUN(missing_or_mistyped_members_give_defaults);
     RUN(integers_read_in_full_range);
     RUN(invalid_json_is_refused);
+    RUN(lists_of_the_wrong_type_in_a_status_read_as_empty);
+    RUN(applications_of_the_wrong_type_belong_to_no_other);
     return harness_done();
 }
