@@ -77,8 +77,17 @@ vrbd_json_u64(struct json_object *obj, const char *key)
         return 0;
     if (json_object_is_type(v, json_type_int))
         return json_object_get_uint64(v);
-    if (json_object_is_type(v, json_type_double))
-        return (uint64_t)json_object_get_double(v);
+    if (json_object_is_type(v, json_type_double)) {
+        double d = json_object_get_double(v);
+
+        /* converting what has no uint64_t value is undefined: json-c
+         * reads 1e400 as inf, and NaN and negative numbers too */
+        if (!(d > 0))
+            return 0;
+        if (d >= 18446744073709551616.0)
+            return UINT64_MAX;
+        return (uint64_t)d;
+    }
     return 0;
 }
 

@@ -28,7 +28,8 @@ const char *vrbd_json_str(struct json_object *obj, const char *key,
  * aborts on the length of anything else. */
 size_t vrbd_json_array_len(struct json_object *obj);
 
-/* Member @key of @obj as an unsigned integer, or 0. */
+/* Member @key of @obj as an unsigned integer, or 0; a number beyond the
+ * range is clamped to it (NaN: 0). */
 uint64_t vrbd_json_u64(struct json_object *obj, const char *key);
 
 void vrbd_json_put(struct json_object *obj);

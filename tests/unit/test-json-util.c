@@ -46,6 +46,23 @@ TEST(integers_read_in_full_range)
     CHECK_U64(vrbd_json_u64(o, "n"), 2);
 }
 
+TEST(numbers_beyond_the_range_are_clamped)
+{
+    static const char big[] =
+        "{\"inf\": 1e400, \"huge\": 1e30, \"neg\": -2.5, \"nan\": NaN, "
+        "\"half\": 0.5, \"ok\": 1.5e3}";
+    CLEANUP(vrbd_json_put)
+    struct json_object *o = vrbd_json_parse(big, sizeof(big) - 1);
+
+    REQUIRE(o != NULL);
+    CHECK_U64(vrbd_json_u64(o, "inf"), UINT64_MAX);
+    CHECK_U64(vrbd_json_u64(o, "huge"), UINT64_MAX);
+    CHECK_U64(vrbd_json_u64(o, "neg"), 0);
+    CHECK_U64(vrbd_json_u64(o, "nan"), 0);
+    CHECK_U64(vrbd_json_u64(o, "half"), 0);
+    CHECK_U64(vrbd_json_u64(o, "ok"), 1500);
+}
+
 TEST(invalid_json_is_refused)
 {
     CHECK(vrbd_json_parse("{\"a\":", 5) == NULL);
@@ -105,6 +122,7 @@ main(void)
     RUN(paths_follow_nested_members);
     RUN(missing_or_mistyped_members_give_defaults);
     RUN(integers_read_in_full_range);
+    RUN(numbers_beyond_the_range_are_clamped);
     RUN(invalid_json_is_refused);
     RUN(lists_of_the_wrong_type_in_a_status_read_as_empty);
     RUN(applications_of_the_wrong_type_belong_to_no_other);
