@@ -230,12 +230,8 @@ check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
         virResetLastError();
     } else {
         CLEANUP_FREE char *xml = virSecretGetXMLDesc(s, 0);
-        xmlDocPtr doc = xml ? vrbd_xml_parse(xml) : NULL;
-        bool priv = doc && vrbd_xml_prop_is(xmlDocGetRootElement(doc),
-                                            "private", "yes");
 
-        xmlFreeDoc(doc);
-        if (priv)
+        if (xml && vrbd_secret_xml_private(xml))
             add(r, VRBD_CHECK_OK, sec, NULL, "secret %s is private",
                 p->secret_uuid);
         else

@@ -50,4 +50,37 @@ int vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl,
 void vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image,
                           virDomainPtr dom);
 
+/*
+ * What the modules read in the XML libvirt gives back, apart from asking
+ * libvirt: functions of the XML text alone (any text), for the unit tests
+ * and fuzz-xml.
+ */
+
+/* host.c: the type of a storage pool's XML (<pool type='...'>), or
+ * "unknown"; free(). */
+char *vrbd_host_pool_type_read(const char *xml);
+
+/* host.c: fill @p's Ceph pool, monitors, user and secret from a storage
+ * pool's XML; false (@p untouched) when it is not an RBD pool. */
+bool vrbd_host_rbd_pool_read(const char *xml, vrbd_host_rbd_pool *p);
+
+/* host.c: does an RBD disk of domain XML @xml use Ceph pool @pool with
+ * the secret @secret (by UUID) or @usage (by usage name)?  Both NULL: any
+ * auth. */
+bool vrbd_host_domain_uses(const char *xml, const char *pool,
+                           const char *secret, const char *usage);
+
+/* vm.c: the disks of domain XML @xml (vrbd_vm_disks_free()); an RBD
+ * disk's cluster is looked up through its secret on @conn, none when
+ * @conn is NULL.  Returns 0. */
+int vrbd_vm_disks_read(virConnectPtr conn, const char *xml, vrbd_vm_disk **out,
+                       size_t *n);
+
+/* vm.c: the <disk> of domain XML @xml whose target or source is @which,
+ * serialised, or NULL; *@source (if not NULL) gets its source. */
+char *vrbd_vm_disk_element(const char *xml, const char *which, char **source);
+
+/* secret.c: whether secret XML @xml says private='yes'. */
+bool vrbd_secret_xml_private(const char *xml);
+
 #endif

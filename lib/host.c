@@ -69,17 +69,13 @@ vrbd_host_uri(const vrbd_host *host)
     return host->uri;
 }
 
-/* The type attribute of <pool type='...'>, or "unknown". */
-static char *
-pool_type(virStoragePoolPtr pool)
+char *
+vrbd_host_pool_type_read(const char *xml)
 {
-    CLEANUP_FREE char *xml = virStoragePoolGetXMLDesc(pool, 0);
     xmlDocPtr doc;
     xmlChar *type = NULL;
     char *res;
 
-    if (!xml)
-        return xstrdup("unknown");
     doc = xmlReadMemory(xml, (int)strlen(xml), "pool.xml", NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR |
                             XML_PARSE_NOWARNING);
@@ -89,6 +85,15 @@ pool_type(virStoragePoolPtr pool)
     xmlFree(type);
     xmlFreeDoc(doc);
     return res;
+}
+
+/* The type attribute of <pool type='...'>, or "unknown". */
+static char *
+pool_type(virStoragePoolPtr pool)
+{
+    CLEANUP_FREE char *xml = virStoragePoolGetXMLDesc(pool, 0);
+
+    return xml ? vrbd_host_pool_type_read(xml) : xstrdup("unknown");
 }
 
 static int
@@ -272,9 +277,8 @@ vrbd_mon_addrs_all(char *const *addrvecs, size_t n)
     return mon_addrs(addrvecs, n, true);
 }
 
-/* Fill @p from an RBD pool's XML; false when it is not an RBD pool. */
-static bool
-parse_rbd_pool(const char *xml, vrbd_host_rbd_pool *p)
+bool
+vrbd_host_rbd_pool_read(const char *xml, vrbd_host_rbd_pool *p)
 {
     xmlDocPtr doc = vrbd_xml_parse(xml);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -354,7 +358,7 @@ vrbd_host_rbd_pool_list(vrbd_host *host, vrbd_host_rbd_pool **out,
         char uuid[VIR_UUID_STRING_BUFLEN] = "";
         int autostart = 0;
 
-        if (xml && parse_rbd_pool(xml, p)) {
+        if (xml && vrbd_host_rbd_pool_read(xml, p)) {
             p->name = xstrdup(virStoragePoolGetName(list[i]));
             virStoragePoolGetUUIDString(list[i], uuid);
             p->uuid = xstrdup(uuid);
@@ -394,11 +398,9 @@ vrbd_host_rbd_pool_list_free(vrbd_host_rbd_pool *p, size_t n)
     free(p);
 }
 
-/* The rbd disks of domain XML @xml: does one use @pool with the secret
- * @secret (by UUID) or @usage (by usage name)?  Both NULL: any auth. */
-static bool
-domain_uses(const char *xml, const char *pool, const char *secret,
-            const char *usage)
+bool
+vrbd_host_domain_uses(const char *xml, const char *pool, const char *secret,
+                      const char *usage)
 {
     xmlDocPtr doc = vrbd_xml_parse(xml);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -503,8 +505,8 @@ vrbd_host_domains_using(vrbd_host *host, const char *pool,
                 ? virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE)
                 : NULL;
 
-        if ((live && domain_uses(live, pool, secret_uuid, usage)) ||
-            (conf && domain_uses(conf, pool, secret_uuid, usage)))
+        if ((live && vrbd_host_domain_uses(live, pool, secret_uuid, usage)) ||
+            (conf && vrbd_host_domain_uses(conf, pool, secret_uuid, usage)))
             res[k++] = xstrdup(virDomainGetName(doms[i]));
         virDomainFree(doms[i]);
     }
@@ -589,7 +591,7 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
     pool = virStoragePoolLookupByName(host->conn, res->name);
     if (pool) {
         existing_xml = virStoragePoolGetXMLDesc(pool, 0);
-        if (!existing_xml || !parse_rbd_pool(existing_xml, &cur)) {
+        if (!existing_xml || !vrbd_host_rbd_pool_read(existing_xml, &cur)) {
             CLEANUP_FREE char *hint = xasprintf(
                 "choose another libvirt pool name (--name), or remove "
                 "that pool");
@@ -704,7 +706,7 @@ vrbd_host_disconnect(vrbd_host *host, const char *name, bool *secret_removed)
         return vrbd_error_libvirt("see 'virt-rbd host list'",
                                   "no libvirt pool '%s'", name);
     xml = virStoragePoolGetXMLDesc(pool, 0);
-    if (!xml || !parse_rbd_pool(xml, &cur)) {
+    if (!xml || !vrbd_host_rbd_pool_read(xml, &cur)) {
         vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                        "libvirt pool '%s' is not an RBD pool", name);
         goto cleanup;

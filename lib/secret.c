@@ -147,6 +147,17 @@ cmp_secret(const void *a, const void *b)
     return strcmp(x->usage ? x->usage : "", y->usage ? y->usage : "");
 }
 
+bool
+vrbd_secret_xml_private(const char *xml)
+{
+    xmlDocPtr doc = vrbd_xml_parse(xml);
+    bool priv =
+        doc && vrbd_xml_prop_is(xmlDocGetRootElement(doc), "private", "yes");
+
+    xmlFreeDoc(doc);
+    return priv;
+}
+
 int
 vrbd_host_secret_list(vrbd_host *host, vrbd_host_secret **out, size_t *n_out)
 {
@@ -287,13 +298,9 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
     }
     if (!*created) {
         CLEANUP_FREE char *cur = virSecretGetXMLDesc(secret, 0);
-        xmlDocPtr doc = cur ? vrbd_xml_parse(cur) : NULL;
-        bool priv = doc && vrbd_xml_prop_is(xmlDocGetRootElement(doc),
-                                            "private", "yes");
         char u[VIR_UUID_STRING_BUFLEN];
 
-        xmlFreeDoc(doc);
-        if (!priv) {
+        if (!cur || !vrbd_secret_xml_private(cur)) {
             CLEANUP_FREE char *hint = NULL;
 
             virSecretGetUUIDString(secret, u);

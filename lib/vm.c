@@ -76,7 +76,7 @@ fsid_of_secret(virConnectPtr conn, const char *uuid, const char *usage)
     const char *p;
     char *slash;
 
-    if (!u && uuid) {
+    if (!u && uuid && conn) {
         virSecretPtr s = virSecretLookupByUUIDString(conn, uuid);
 
         if (s) {
@@ -93,9 +93,9 @@ fsid_of_secret(virConnectPtr conn, const char *uuid, const char *usage)
     return slash ? xstrndup(p, (size_t)(slash - p)) : NULL;
 }
 
-static int
-disks_of_xml(virConnectPtr conn, const char *xml, vrbd_vm_disk **out,
-             size_t *n_out)
+int
+vrbd_vm_disks_read(virConnectPtr conn, const char *xml, vrbd_vm_disk **out,
+                   size_t *n_out)
 {
     xmlDocPtr doc = vrbd_xml_parse(xml);
     xmlNodePtr devices =
@@ -172,7 +172,7 @@ vrbd_vm_disk_list(vrbd_host *host, const char *domain, vrbd_vm_disk **disks,
     virDomainFree(d);
     if (!xml)
         return vrbd_error_libvirt(NULL, "cannot read domain '%s'", domain);
-    return disks_of_xml(vrbd_host_conn(host), xml, disks, n);
+    return vrbd_vm_disks_read(vrbd_host_conn(host), xml, disks, n);
 }
 
 /* ---- attach */
@@ -366,9 +366,8 @@ cleanup:
 
 /* ---- detach */
 
-/* The <disk> of @xml whose target or rbd source is @which, serialised. */
-static char *
-disk_element(const char *xml, const char *which, char **source)
+char *
+vrbd_vm_disk_element(const char *xml, const char *which, char **source)
 {
     xmlDocPtr doc = vrbd_xml_parse(xml);
     xmlNodePtr devices =
@@ -425,7 +424,7 @@ vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
                                                    : 0);
     xml = virDomainGetXMLDesc(
         dom, (flags & VIR_DOMAIN_AFFECT_LIVE) ? 0 : VIR_DOMAIN_XML_INACTIVE);
-    disk = xml ? disk_element(xml, which, &src) : NULL;
+    disk = xml ? vrbd_vm_disk_element(xml, which, &src) : NULL;
     if (!disk) {
         vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, "see 'virt-rbd disk list'",
                        "domain '%s' has no disk '%s'", domain, which);
@@ -646,7 +645,8 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
         CLEANUP_FREE char *xml =
             virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
 
-        if (!xml || disks_of_xml(vrbd_host_conn(host), xml, &list, &n) < 0)
+        if (!xml ||
+            vrbd_vm_disks_read(vrbd_host_conn(host), xml, &list, &n) < 0)
             goto cleanup;
         /* every disk's cluster must be reachable before anything goes */
         for (size_t i = 0; i < n; i++) {
