@@ -16,7 +16,8 @@
 /* The libvirt connection of @host, owned by it. */
 virConnectPtr vrbd_host_conn(vrbd_host *host);
 
-/* Parse @xml (no network, no entities); NULL if it does not parse. */
+/* Parse @xml (no network, no DTD, no entities: a document with a DOCTYPE
+ * is refused); NULL if it does not parse. */
 xmlDocPtr vrbd_xml_parse(const char *xml);
 
 /* Serialise @doc, indented, without the XML declaration, and free it. */

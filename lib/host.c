@@ -76,9 +76,7 @@ vrbd_host_pool_type_read(const char *xml)
     xmlChar *type = NULL;
     char *res;
 
-    doc = xmlReadMemory(xml, (int)strlen(xml), "pool.xml", NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR |
-                            XML_PARSE_NOWARNING);
+    doc = vrbd_xml_parse(xml);
     if (doc && xmlDocGetRootElement(doc))
         type = xmlGetProp(xmlDocGetRootElement(doc), BAD_CAST "type");
     res = xstrdup(type ? (const char *)type : "unknown");

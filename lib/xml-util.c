@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xml-util.c: small libxml2 helpers shared by the libvirt modules. */
+#include <limits.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -7,12 +8,44 @@
 #include "host-internal.h"
 #include "internal.h"
 
+/*
+ * libvirt writes no DOCTYPE, and one is where entities are declared:
+ * stopping at it means that no entity of the document is ever expanded,
+ * neither while parsing nor later by xmlNodeGetContent() (an entity
+ * reference left in the tree is expanded there, a billion laughs
+ * included), and that no external DTD or entity is even named.
+ */
+static void
+refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
+           const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+
+    /* a stop alone would hand back the document so far, without a root */
+    ctxt->wellFormed = 0;
+    xmlStopParser(ctxt);
+}
+
 xmlDocPtr
 vrbd_xml_parse(const char *xml)
 {
-    return xmlReadMemory(xml, (int)strlen(xml), "libvirt.xml", NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOERROR |
-                             XML_PARSE_NOWARNING);
+    size_t len = strlen(xml);
+    xmlParserCtxtPtr ctxt;
+    xmlDocPtr doc;
+
+    if (len > INT_MAX)
+        return NULL;
+    ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        abort();
+    ctxt->sax->internalSubset = refuse_dtd;
+    /* NONET, and neither NOENT (substitute entities) nor DTDLOAD,
+     * DTDATTR or DTDVALID (read a DTD) */
+    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "libvirt.xml", NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                XML_PARSE_NOWARNING);
+    xmlFreeParserCtxt(ctxt);
+    return doc;
 }
 
 char *

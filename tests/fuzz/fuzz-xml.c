@@ -5,9 +5,11 @@
  * source, a domain's disks, one disk element, whether a domain uses a
  * pool, whether a secret is private.  The input is the XML text (up to
  * its first NUL byte), read as each of them.
- * Beyond not crashing or leaking: an RBD pool's monitors are HOST:PORT;
- * every disk read has a monitor list; the disk element of each disk's
- * target is found, and what it serialises parses again as a <disk>.
+ * Beyond not crashing or leaking: a document that parses has no DTD and
+ * no entity reference left to expand; an RBD pool's monitors are
+ * HOST:PORT; every disk read has a monitor list; the disk element of
+ * each disk's target is found, and what it serialises parses again as a
+ * <disk>.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +21,34 @@
 #include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool
+no_entities(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_DTD_NODE || n->type == XML_ENTITY_REF_NODE ||
+            n->type == XML_ENTITY_DECL || n->type == XML_ENTITY_NODE)
+            return false;
+        if (n->type == XML_ELEMENT_NODE &&
+            (!no_entities(n->children) ||
+             !no_entities((xmlNodePtr)n->properties)))
+            return false;
+        if (n->type == XML_ATTRIBUTE_NODE && !no_entities(n->children))
+            return false;
+    }
+    return true;
+}
+
+static void
+parse(const char *xml)
+{
+    xmlDocPtr doc = vrbd_xml_parse(xml);
+
+    if (doc &&
+        (doc->intSubset || doc->extSubset || !no_entities(doc->children)))
+        abort();
+    xmlFreeDoc(doc);
+}
 
 static void
 read_pool(const char *xml)
@@ -84,6 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memcpy(xml, data, size);
     xml[size] = '\0';
+    parse(xml);
     read_pool(xml);
     read_domain(xml);
     free(xml);
