@@ -3,7 +3,9 @@
  * fuzz-qcow2.c: libFuzzer target for the qcow2 check and map (lib/qcow2.c),
  * the input being the whole file.  Beyond not crashing: a refusal says why;
  * a plain image's runs of data go forward, lie inside the virtual size
- * and are stored inside the file.
+ * and are stored inside the file; the names the header gives of other
+ * files (vrbd_qcow2_refs) are read from within it, a backing name at most
+ * 1023 bytes long.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct vrbd_qcow2 *q = NULL;
     uint64_t off = 0, start, end, host;
+    char *backing = NULL, *data_file = NULL;
     int fd, r;
 
     fd = memfd_create("fuzz-qcow2", MFD_CLOEXEC);
@@ -38,6 +41,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         off = end;
     }
     vrbd_qcow2_free(q);
+    r = vrbd_qcow2_refs(fd, "f.qcow2", &backing, &data_file);
+    if (r < 0 && (backing || data_file ||
+                  !strstr(vrbd_error_last()->message, "'f.qcow2'")))
+        abort();
+    if (backing && (strlen(backing) > 1023 || strlen(backing) > size))
+        abort();
+    if (data_file && strlen(data_file) > size)
+        abort();
+    free(backing);
+    free(data_file);
     close(fd);
     return 0;
 }
