@@ -233,6 +233,9 @@ next_target(const vrbd_domain_spec *spec, const bool *taken, char out[5])
     out[0] = '\0';
 }
 
+/* root ports a new guest has free for hot-plugged disks and NICs */
+#define SPARE_ROOT_PORTS 4
+
 char *
 vrbd_domain_build_xml(const vrbd_domain_spec *spec)
 {
@@ -240,7 +243,7 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
     xmlNodePtr dom, os, node, devices;
     bool taken[26] = {false};
     char buf[32];
-    size_t i;
+    size_t i, ports;
 
     if (check_spec(spec) < 0)
         return NULL;
@@ -311,6 +314,23 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
         prop(add(serial, "target", NULL), "port", "0");
     }
     prop(add(devices, "memballoon", NULL), "model", "none");
+    /* q35 has no hot-pluggable slot of its own: libvirt puts each PCI
+     * device (the disks, the NIC, its USB controller) on a root port it
+     * adds, and adds none to spare, so a second disk attached to the
+     * running guest found "No more available PCI slots".  Enough ports
+     * for those devices and SPARE_ROOT_PORTS more, as virt-install does. */
+    ports = spec->n_disks + (spec->network ? 1 : 0) + 1 + SPARE_ROOT_PORTS;
+    /* the first PCI controller libvirt reads is index 0, the root */
+    node = add(devices, "controller", NULL);
+    prop(node, "type", "pci");
+    prop(node, "index", "0");
+    prop(node, "model", "pcie-root");
+    for (i = 0; i < ports; i++) {
+        xmlNodePtr port = add(devices, "controller", NULL);
+
+        prop(port, "type", "pci");
+        prop(port, "model", "pcie-root-port");
+    }
 
     return vrbd_xml_dump(doc);
 }

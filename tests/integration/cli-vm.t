@@ -73,6 +73,14 @@ vm create gives a running guest in seconds
   $ virsh -c qemu:///system domstate fast-$UNIQ
   running
   
+
+The running guest takes two more disks, hot-plugged: a q35 guest made by vm
+create has spare PCIe root ports (it had none: "No more available PCI
+slots" on the second)
+
+  $ for d in hp1 hp2; do virt-rbd vol create vrbdt-$UNIQ/$d-$UNIQ --size 8M > /dev/null; virt-rbd disk attach fast-$UNIQ vrbdt-$UNIQ/$d-$UNIQ | sed "s/$UNIQ/U/g"; done
+  ceph:vrbdt-U/hp1-U attached to 'fast-U' as vdb
+  ceph:vrbdt-U/hp2-U attached to 'fast-U' as vdc
   $ virsh -q -c qemu:///system destroy fast-$UNIQ > /dev/null
 
 vm rm --disks refuses, changing nothing, while another client holds a disk
