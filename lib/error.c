@@ -111,6 +111,17 @@ vrbd_error_ceph(int ret, const char *hint, const char *fmt, ...)
         hint = "the user's caps do not allow it: images need mon 'profile "
                "rbd' and osd 'profile rbd pool=POOL' (virt-rbd cluster check "
                "shows the caps; virt-rbd user create makes such a user)";
+    /* librados's word for a client the OSDs were told to refuse:
+     * "Cannot send after transport endpoint shutdown" */
+    if (ret == -ESHUTDOWN)
+        return vrbd_error_set(
+            VRBD_ERR_PERMISSION, ESHUTDOWN,
+            hint ? hint
+                 : "another client took over or an admin fenced this one (ceph "
+                   "osd blocklist ls); a new run is a new client",
+            "%s: this client was blocklisted by the cluster: its writes are "
+            "refused from now on",
+            what);
     return vrbd_error_set(vrbd_error_from_ceph(ret), -ret, hint, "%s: %s", what,
                           strerror(-ret));
 }

@@ -605,6 +605,10 @@ vrbd_pool_full_reason_read(struct json_object *pools, const char *pool)
 
         if (strcmp(vrbd_json_str(p, "pool_name", ""), pool) != 0)
             continue;
+        /* the flag outlives a quota removed until the next stats come in
+         * (seconds): with no quota left the pool is not full */
+        if (strstr(flags, "full_quota") && !max_bytes && !max_objects)
+            return NULL;
         if (strstr(flags, "full_quota")) {
             if (max_bytes)
                 return xasprintf("its quota of %llu bytes is reached",

@@ -258,6 +258,23 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
                               "add --force to remove them with it",
                               "image '%s' has %zu snapshot(s)", name, n);
     }
+    /* removing writes (the header, the directory, the object map): in a
+     * full pool those writes wait out the timeout, then "Connection timed
+     * out" */
+    {
+        CLEANUP_FREE char *why = vrbd_pool_full_reason(cl, spec->pool);
+
+        if (why) {
+            vrbd_volume_info_free(info);
+            return vrbd_error_set(
+                VRBD_ERR_BUSY, EDQUOT,
+                "raise the quota first (ceph osd pool set-quota POOL "
+                "max_bytes N), remove, then set it back",
+                "pool '%s' is full, %s: removing '%s' needs writes the pool "
+                "refuses",
+                spec->pool, why, name);
+        }
+    }
     if (vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {
         vrbd_volume_info_free(info);
         return -1;

@@ -38,6 +38,21 @@ the import fails within its timeout, and no image has the final name
   $ sha256sum < src.raw | cmp - src.sum && echo source untouched
   source untouched
 
+The client blocklisted mid-import (the address its temporary image's watch
+shows, added to the OSD blocklist once 8 MB are in): it fails, saying so
+
+  $ : > bl.out; virt-rbd --json import src.raw zdata:vrbdt-$UNIQ/bl --queue-depth 1 > bl.out 2> bl.err & pid=$!
+  > bash "$TESTDIR/waitfor" bl.out 8000000; t=$(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep virt-rbd-import.bl)
+  > a=$(rbd -c "$VRBD_LAB_ZDATA_CONF" status vrbdt-$UNIQ/$t | sed -n 's/.*watcher=\([^ ]*\).*/\1/p' | sed -n 1p)
+  > ceph -c "$VRBD_LAB_ZDATA_CONF" osd blocklist add $a > /dev/null 2>&1 && echo blocklisted mid-import
+  > wait $pid; echo "exit $?"; sed "s/$UNIQ/U/; s/byte [0-9]*/byte N/" bl.err
+  > ceph -c "$VRBD_LAB_ZDATA_CONF" osd blocklist rm $a > /dev/null 2>&1
+  blocklisted mid-import
+  exit 1
+  virt-rbd: warning: the temporary image '.virt-rbd-import.bl.[0-9]+' is left: remove it with virt-rbd vol rm (re)
+  virt-rbd: error: cannot write to 'vrbdt-U/bl' at byte N: this client was blocklisted by the cluster: its writes are refused from now on
+  virt-rbd: hint: another client took over or an admin fenced this one (ceph osd blocklist ls); a new run is a new client
+
 A pool over its quota: the import is refused at once, naming the full pool,
 and nothing is made (the cluster would hold every write until the timeout)
 
@@ -51,6 +66,14 @@ and nothing is made (the cluster would hold every write until the timeout)
   [1]
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c quota
   0
+  [1]
+
+Removing an image from the full pool needs writes the pool refuses: refused
+at once, saying so (it failed after the timeout with "Connection timed out")
+
+  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/osd 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: pool 'vrbdt-U' is full, its quota of 67108864 bytes is reached: removing 'vrbdt-U/osd' needs writes the pool refuses
+  virt-rbd: hint: raise the quota first (ceph osd pool set-quota POOL max_bytes N), remove, then set it back
   [1]
   $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdt-$UNIQ max_bytes 0 2>&1 | grep -c max_bytes
   1

@@ -116,6 +116,34 @@ TEST(applications_of_the_wrong_type_belong_to_no_other)
     CHECK(!rbd);
 }
 
+/* osd pool ls detail, as the monitors answer it (the members read) */
+static const char pools[] =
+    "[{\"pool_name\": \"q\", \"flags_names\": \"hashpspool,full_quota\", "
+    "\"quota_max_bytes\": 67108864, \"quota_max_objects\": 0}, "
+    "{\"pool_name\": \"gone\", \"flags_names\": \"hashpspool,full_quota\", "
+    "\"quota_max_bytes\": 0, \"quota_max_objects\": 0}, "
+    "{\"pool_name\": \"c\", \"flags_names\": \"hashpspool,full\"}, "
+    "{\"pool_name\": \"ok\", \"flags_names\": \"hashpspool\"}]";
+
+TEST(a_full_pool_says_why_and_a_quota_removed_is_no_longer_full)
+{
+    CLEANUP(vrbd_json_put)
+    struct json_object *o = vrbd_json_parse(pools, sizeof(pools) - 1);
+    char *why;
+
+    REQUIRE(o != NULL);
+    why = vrbd_pool_full_reason_read(o, "q");
+    CHECK_STR(why, "its quota of 67108864 bytes is reached");
+    free(why);
+    why = vrbd_pool_full_reason_read(o, "c");
+    CHECK_STR(why, "the cluster is full");
+    free(why);
+    /* the flag lags a quota set back to 0 until the next stats */
+    CHECK(vrbd_pool_full_reason_read(o, "gone") == NULL);
+    CHECK(vrbd_pool_full_reason_read(o, "ok") == NULL);
+    CHECK(vrbd_pool_full_reason_read(o, "nosuch") == NULL);
+}
+
 int
 main(void)
 {
@@ -126,5 +154,6 @@ main(void)
     RUN(invalid_json_is_refused);
     RUN(lists_of_the_wrong_type_in_a_status_read_as_empty);
     RUN(applications_of_the_wrong_type_belong_to_no_other);
+    RUN(a_full_pool_says_why_and_a_quota_removed_is_no_longer_full);
     return harness_done();
 }
