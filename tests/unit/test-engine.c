@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test-engine.c: the data mover's transfer loop (lib/engine.c) between two
- * in-memory endpoints whose requests end on other threads, after a random
- * delay, out of order, as librbd's do: what lands where, what is skipped,
- * how requests are cut, how many are in flight, and that a failure or a
- * cancel returns only once nothing is in flight.  (The real endpoints are
- * tested against the lab in tests/integration.)
+ * in-memory endpoints whose requests end on other threads, out of order,
+ * as librbd's do: what lands where, what is skipped, how requests are cut,
+ * how many are in flight, and that a failure or a cancel returns only once
+ * nothing is in flight.  (The real endpoints are tested against the lab in
+ * tests/integration.)
+ *
+ * No check depends on how threads are scheduled.  An endpoint ends its
+ * requests at once (MEM_SYNC), on threads of its own in random order
+ * (MEM_ASYNC), or holds them (MEM_HELD) until the test ends them in the
+ * order it chooses or lets them go: a test that counts what is in flight
+ * waits, under a deadline, for the state the engine must reach (so many
+ * requests held, an error reported) while the transfer runs on a thread
+ * of its own, and then checks what the engine issued.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "endpoint.h"
@@ -16,32 +26,56 @@
 #include "internal.h"
 
 #define MiB (1024u * 1024u)
+#define KiB 1024u
+
+/* The states a test waits for come within milliseconds; the deadline is
+ * far above that for a loaded machine and the sanitizers, and past it the
+ * test fails instead of hanging. */
+#define WAIT_SECONDS 10
+
+/* how a mem endpoint ends the requests started on it */
+enum mem_mode {
+    MEM_SYNC,  /* at once, on the engine's thread, before the start returns */
+    MEM_ASYNC, /* on its own threads, in random order, as librbd does */
+    MEM_HELD,  /* when the test ends them (mem_end) or lets them go */
+};
+
+#define COMPLETERS 2
+
+/* a request started and not yet taken to be ended */
+struct pending {
+    struct vrbd_request *r;
+    enum vrbd_op op;
+};
 
 struct mem {
     struct vrbd_endpoint ep; /* first: the engine hands this back */
     char *data;
     struct vrbd_extent *ext;
     size_t n_ext;
-    bool async;
     uint64_t fail_write_at; /* UINT64_MAX: none */
+    uint64_t fail_start_at; /* a write here cannot start; UINT64_MAX: none */
+    size_t chunk;
+    /* the rest changes on the engine's, the completers' and the test's
+     * threads, under @lock; @changed is broadcast on every change */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    enum mem_mode mode;
+    struct pending *queue; /* in the order they started */
+    size_t nq, cap;
+    unsigned seed; /* the completers' random order */
+    bool quit;
+    pthread_t completers[COMPLETERS];
+    unsigned started; /* requests started */
+    unsigned errors;  /* failures the engine reported through ->error */
     int inflight, max_inflight;
     uint64_t inflight_bytes, max_inflight_bytes; /* of reads and writes */
-    unsigned delay;                              /* us, at most (0: 300) */
     bool crossed;  /* a request crossed a multiple of the chunk */
     uint64_t pos;  /* a stream: where the next write must start, or later */
     bool disorder; /* a stream got a write before an earlier one */
-    size_t chunk;
     uint64_t zeroed;
-    uint64_t fail_start_at; /* a write here cannot start; UINT64_MAX: none */
-    unsigned writes;        /* writes that ended */
-    bool wasteful;          /* a write held zeros it could have left out */
-    pthread_mutex_t lock;
-};
-
-struct job {
-    struct mem *m;
-    struct vrbd_request *r;
-    enum vrbd_op op;
+    unsigned writes; /* writes that ended */
+    bool wasteful;   /* a write held zeros it could have left out */
 };
 
 static bool
@@ -72,11 +106,14 @@ wasteful(const struct vrbd_request *r)
     return false;
 }
 
+/* End @r: do what it asks, then report it (any thread: @m's lock keeps
+ * the completers ending requests at once from racing on its state) */
 static void
 finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
 {
     ssize_t ret = 0;
 
+    pthread_mutex_lock(&m->lock);
     if (op == VRBD_OP_READ)
         memcpy(r->buf, m->data + r->off, r->len);
     else if (op == VRBD_OP_WRITE && r->off == m->fail_write_at)
@@ -89,7 +126,8 @@ finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
             m->wasteful = true;
     } else
         memset(m->data + r->off, 0, r->len);
-    pthread_mutex_lock(&m->lock);
+    /* counted out before it is reported: once the last one is, the
+     * transfer may return, and then nothing may be in flight */
     m->inflight--;
     if (op != VRBD_OP_ZERO)
         m->inflight_bytes -= r->len;
@@ -99,18 +137,47 @@ finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
         m->zeroed += r->len;
     if (op == VRBD_OP_WRITE)
         m->writes++;
+    pthread_cond_broadcast(&m->changed);
     pthread_mutex_unlock(&m->lock);
     vrbd_request_done(r, ret);
 }
 
-static void *
-later(void *arg)
+/* take the @i-th pending request (@m's lock held) */
+static struct pending
+take(struct mem *m, size_t i)
 {
-    struct job *j = arg;
+    struct pending p = m->queue[i];
 
-    usleep((useconds_t)(rand() % (j->m->delay ? j->m->delay : 300)));
-    finish(j->m, j->r, j->op);
-    free(j);
+    memmove(&m->queue[i], &m->queue[i + 1],
+            (m->nq - i - 1) * sizeof(*m->queue));
+    m->nq--;
+    pthread_cond_broadcast(&m->changed);
+    return p;
+}
+
+/* MEM_ASYNC: end what is pending, picked at random, so that requests end
+ * out of order and on more than one thread */
+static void *
+completer(void *arg)
+{
+    struct mem *m = arg;
+
+    pthread_mutex_lock(&m->lock);
+    while (!m->quit) {
+        struct pending p;
+
+        if (m->mode != MEM_ASYNC || m->nq == 0) {
+            /* no deadline: this is idling until work or mem_fini, not a
+             * state a test waits for */
+            pthread_cond_wait(&m->changed, &m->lock);
+            continue;
+        }
+        p = take(m, (size_t)rand_r(&m->seed) % m->nq);
+        pthread_mutex_unlock(&m->lock);
+        finish(m, p.r, p.op);
+        pthread_mutex_lock(&m->lock);
+    }
+    pthread_mutex_unlock(&m->lock);
     return NULL;
 }
 
@@ -118,11 +185,12 @@ static int
 mem_start(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
 {
     struct mem *m = (struct mem *)ep;
-    pthread_t t;
+    bool now;
 
     if (op == VRBD_OP_WRITE && r->off == m->fail_start_at)
         return -EIO;
     pthread_mutex_lock(&m->lock);
+    m->started++;
     if (++m->inflight > m->max_inflight)
         m->max_inflight = m->inflight;
     if (op != VRBD_OP_ZERO &&
@@ -130,19 +198,18 @@ mem_start(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
         m->max_inflight_bytes = m->inflight_bytes;
     if (m->chunk && r->off / m->chunk != (r->off + r->len - 1) / m->chunk)
         m->crossed = true;
+    now = m->mode == MEM_SYNC;
+    if (!now) {
+        if (m->nq == m->cap) {
+            m->cap = m->cap ? 2 * m->cap : 64;
+            m->queue = xreallocarray(m->queue, m->cap, sizeof(*m->queue));
+        }
+        m->queue[m->nq++] = (struct pending){r, op};
+    }
+    pthread_cond_broadcast(&m->changed);
     pthread_mutex_unlock(&m->lock);
-    if (!m->async) {
+    if (now)
         finish(m, r, op);
-        return 0;
-    }
-    {
-        struct job *j = malloc(sizeof(*j));
-
-        *j = (struct job){m, r, op};
-        if (pthread_create(&t, NULL, later, j) != 0)
-            abort();
-        pthread_detach(t);
-    }
     return 0;
 }
 
@@ -190,8 +257,14 @@ mem_next(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start, uint64_t *end,
 static void
 mem_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
 {
+    struct mem *m = (struct mem *)ep;
+
     vrbd_error_set(VRBD_ERR_IO, -ret, NULL, "mem: op %d failed at %llu",
                    (int)op, (unsigned long long)off);
+    pthread_mutex_lock(&m->lock);
+    m->errors++;
+    pthread_cond_broadcast(&m->changed);
+    pthread_mutex_unlock(&m->lock);
 }
 
 static const struct vrbd_endpoint_ops mem_ops = {
@@ -203,25 +276,263 @@ static const struct vrbd_endpoint_ops mem_ops = {
     .error = mem_error,
 };
 
+/* a condition variable whose deadlines are on the monotonic clock */
 static void
-mem_init(struct mem *m, const char *name, size_t size, bool async)
+cond_init(pthread_cond_t *c)
+{
+    pthread_condattr_t a;
+
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &a);
+    pthread_condattr_destroy(&a);
+}
+
+static struct timespec
+deadline(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += WAIT_SECONDS;
+    return t;
+}
+
+static void
+mem_init(struct mem *m, const char *name, size_t size, enum mem_mode mode)
 {
     memset(m, 0, sizeof(*m));
     m->ep.ops = &mem_ops;
     m->ep.name = (char *)name;
     m->ep.size = size;
     m->data = calloc(1, size);
-    m->async = async;
+    m->mode = mode;
+    m->seed = 1;
     m->fail_write_at = UINT64_MAX;
     m->fail_start_at = UINT64_MAX;
     pthread_mutex_init(&m->lock, NULL);
+    cond_init(&m->changed);
+    if (mode != MEM_SYNC)
+        for (unsigned i = 0; i < COMPLETERS; i++)
+            if (pthread_create(&m->completers[i], NULL, completer, m) != 0)
+                abort();
 }
 
+/* Every test ends with this, whatever failed before (CHECK, never
+ * REQUIRE, once it has endpoints): their completer threads wait on them,
+ * on the test's stack. */
 static void
 mem_fini(struct mem *m)
 {
+    pthread_mutex_lock(&m->lock);
+    m->quit = true;
+    pthread_cond_broadcast(&m->changed);
+    pthread_mutex_unlock(&m->lock);
+    if (m->mode != MEM_SYNC)
+        for (unsigned i = 0; i < COMPLETERS; i++)
+            pthread_join(m->completers[i], NULL);
+    free(m->queue);
     free(m->data);
+    pthread_cond_destroy(&m->changed);
     pthread_mutex_destroy(&m->lock);
+}
+
+/* what @m counts now, while its requests may be ending */
+struct counts {
+    size_t held;
+    unsigned started, errors;
+};
+
+static struct counts
+mem_now(struct mem *m)
+{
+    struct counts c;
+
+    pthread_mutex_lock(&m->lock);
+    c = (struct counts){m->nq, m->started, m->errors};
+    pthread_mutex_unlock(&m->lock);
+    return c;
+}
+
+/* the offset of the @i-th request @m holds (in the order they started),
+ * UINT64_MAX when it holds fewer */
+static uint64_t
+mem_held_off(struct mem *m, size_t i)
+{
+    uint64_t off;
+
+    pthread_mutex_lock(&m->lock);
+    off = i < m->nq ? m->queue[i].r->off : UINT64_MAX;
+    pthread_mutex_unlock(&m->lock);
+    return off;
+}
+
+/* for mem_wait: @m holds @n requests or more */
+static bool
+held(const struct mem *m, size_t n)
+{
+    return m->nq >= n;
+}
+
+/* for mem_wait: the engine reported @n failures on @m or more */
+static bool
+failed(const struct mem *m, size_t n)
+{
+    return m->errors >= n;
+}
+
+/* Wait until @until(@m, @n): false when it is not so by the deadline. */
+static bool
+mem_wait(struct mem *m, bool (*until)(const struct mem *, size_t), size_t n)
+{
+    struct timespec t = deadline();
+    bool ok;
+    int err = 0;
+
+    pthread_mutex_lock(&m->lock);
+    while (!(ok = until(m, n)) && err != ETIMEDOUT)
+        err = pthread_cond_timedwait(&m->changed, &m->lock, &t);
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}
+
+/* End the request @m holds at @off, on the test's thread: false when it
+ * holds none there. */
+static bool
+mem_end(struct mem *m, uint64_t off)
+{
+    struct pending p;
+    size_t i;
+
+    pthread_mutex_lock(&m->lock);
+    for (i = 0; i < m->nq && m->queue[i].r->off != off; i++)
+        ;
+    if (i == m->nq) {
+        pthread_mutex_unlock(&m->lock);
+        return false;
+    }
+    p = take(m, i);
+    pthread_mutex_unlock(&m->lock);
+    finish(m, p.r, p.op);
+    return true;
+}
+
+/* A MEM_HELD endpoint lets go: what it holds and what starts from now on
+ * ends as with MEM_ASYNC. */
+static void
+mem_let_go(struct mem *m)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->mode == MEM_HELD)
+        m->mode = MEM_ASYNC;
+    pthread_cond_broadcast(&m->changed);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* a transfer on a thread of its own, so that the test's thread can end
+ * the requests it holds; what it returned */
+struct transfer {
+    struct mem *s, *d;
+    struct vrbd_xfer x;
+    vrbd_copy_stats st;
+    int ret;
+    char error[256]; /* its error message: errors are per thread */
+    int inflight;    /* on either side when it returned */
+    bool returned;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t thread;
+};
+
+/* run_end's result for a transfer that did not return by the deadline */
+#define NO_RETURN INT_MIN
+
+static void *
+transfer_main(void *arg)
+{
+    struct transfer *t = arg;
+    int ret = vrbd_xfer_run(&t->s->ep, &t->d->ep, &t->x, &t->st);
+    int inflight;
+
+    pthread_mutex_lock(&t->s->lock);
+    inflight = t->s->inflight;
+    pthread_mutex_unlock(&t->s->lock);
+    pthread_mutex_lock(&t->d->lock);
+    inflight += t->d->inflight;
+    pthread_mutex_unlock(&t->d->lock);
+    pthread_mutex_lock(&t->lock);
+    t->ret = ret;
+    t->inflight = inflight;
+    snprintf(t->error, sizeof(t->error), "%s", vrbd_error_last()->message);
+    /* the message is the thread's, and would go with it unfreed */
+    vrbd_error_clear();
+    t->returned = true;
+    pthread_cond_signal(&t->cond);
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+static void
+run_begin(struct transfer *t, struct mem *s, struct mem *d,
+          const struct vrbd_xfer *x)
+{
+    memset(t, 0, sizeof(*t));
+    t->s = s;
+    t->d = d;
+    t->x = *x;
+    pthread_mutex_init(&t->lock, NULL);
+    cond_init(&t->cond);
+    if (pthread_create(&t->thread, NULL, transfer_main, t) != 0)
+        abort();
+}
+
+static bool
+run_wait(struct transfer *t)
+{
+    struct timespec dl = deadline();
+    bool ok;
+    int err = 0;
+
+    pthread_mutex_lock(&t->lock);
+    while (!(ok = t->returned) && err != ETIMEDOUT)
+        err = pthread_cond_timedwait(&t->cond, &t->lock, &dl);
+    pthread_mutex_unlock(&t->lock);
+    return ok;
+}
+
+/*
+ * Wait for the transfer to return: what it returned, or NO_RETURN when it
+ * did not by the deadline.  Then what its endpoints hold is let go, so that
+ * it returns before they go; if even then it does not, its buffers cannot
+ * be freed and the program bails out.
+ */
+static int
+run_end(struct transfer *t)
+{
+    bool ok = run_wait(t);
+
+    if (!ok) {
+        mem_let_go(t->s);
+        mem_let_go(t->d);
+        if (!run_wait(t)) {
+            printf("Bail out! a transfer did not return in %d s\n",
+                   2 * WAIT_SECONDS);
+            fflush(stdout);
+            _exit(1);
+        }
+    }
+    pthread_join(t->thread, NULL);
+    pthread_cond_destroy(&t->cond);
+    pthread_mutex_destroy(&t->lock);
+    return ok ? t->ret : NO_RETURN;
+}
+
+/* a whole transfer, its requests ended as its endpoints' modes say */
+static int
+run(struct transfer *t, struct mem *s, struct mem *d, const struct vrbd_xfer *x)
+{
+    run_begin(t, s, d, x);
+    return run_end(t);
 }
 
 /* 16 MiB: data [0, 5M) with zeros at [2M, 4M), data [8M+100, 9M+7),
@@ -259,27 +570,34 @@ TEST(fresh_destination_gets_the_data_and_no_zeros)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 4, .chunk = MiB, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_HELD);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
     fill_source(&s);
     s.chunk = d.chunk = MiB;
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    run_begin(&t, &s, &d, &x);
+    /* four chunks' worth of reads in flight at once, the depth */
+    CHECK(mem_wait(&s, held, 4));
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_U64(mem_held_off(&s, i), i * MiB);
+    CHECK_U64(mem_now(&s).started, 4);
+    mem_let_go(&s);
+    CHECK(run_end(&t) == 0);
     CHECK(same_in_extents(&s, &d));
     /* outside the extents nothing was written */
     CHECK(d.data[6 * MiB] == 0 && d.data[8 * MiB + 99] == 0 &&
           d.data[9 * MiB + 7] == 0);
-    CHECK_U64(st.data, 5 * MiB + MiB - 93);
-    CHECK_U64(st.zeroes, 2 * MiB);
-    CHECK_U64(st.written, 3 * MiB + MiB - 93);
-    CHECK_U64(st.discarded, MiB); /* the range without data is zeroed */
+    CHECK_U64(t.st.data, 5 * MiB + MiB - 93);
+    CHECK_U64(t.st.zeroes, 2 * MiB);
+    CHECK_U64(t.st.written, 3 * MiB + MiB - 93);
+    CHECK_U64(t.st.discarded, MiB); /* the range without data is zeroed */
     CHECK(!s.crossed && !d.crossed);
-    CHECK(s.max_inflight + d.max_inflight > 1);
+    CHECK(s.max_inflight >= 4);
     /* four chunks' worth in flight, and the start of one more */
     CHECK(s.max_inflight_bytes + d.max_inflight_bytes < 2 * 5 * MiB);
     CHECK(s.max_inflight_bytes < 5 * MiB && d.max_inflight_bytes < 5 * MiB);
-    CHECK(s.inflight == 0 && d.inflight == 0);
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -288,16 +606,16 @@ TEST(existing_destination_gets_zeros_written)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 3, .chunk = MiB, .fresh = false};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
     fill_source(&s);
     memset(d.data, 0xaa, 16 * MiB);
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(run(&t, &s, &d, &x) == 0);
     CHECK(same_in_extents(&s, &d));
-    CHECK_U64(st.zeroes, 0);
-    CHECK_U64(st.discarded, 3 * MiB);
+    CHECK_U64(t.st.zeroes, 0);
+    CHECK_U64(t.st.discarded, 3 * MiB);
     CHECK_U64(d.zeroed, 3 * MiB);
     /* outside the extents the old data stays */
     CHECK((unsigned char)d.data[6 * MiB] == 0xaa);
@@ -309,13 +627,13 @@ TEST(synchronous_endpoints_work_with_the_default_settings)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, false);
-    mem_init(&d, "dst", 16 * MiB, false);
+    mem_init(&s, "src", 16 * MiB, MEM_SYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_SYNC);
     fill_source(&s);
     s.chunk = VRBD_XFER_CHUNK;
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(run(&t, &s, &d, &x) == 0);
     CHECK(same_in_extents(&s, &d));
     CHECK(!s.crossed);
     CHECK(vrbd_xfer_verify(&s.ep, &d.ep, MiB) == 0);
@@ -327,16 +645,26 @@ TEST(a_failed_write_stops_it_with_nothing_in_flight)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 8, .chunk = 256 * 1024, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_HELD);
     fill_source(&s);
     d.fail_write_at = MiB;
-    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
-    CHECK_STR(vrbd_error_last()->message, "mem: op 1 failed at 1048576");
+    run_begin(&t, &s, &d, &x);
+    /* the depth's worth of writes in flight, the failing one among them;
+     * it ends first */
+    CHECK(mem_wait(&d, held, 8));
+    CHECK(mem_end(&d, MiB));
+    CHECK(mem_wait(&d, failed, 1));
+    /* from the failure on, nothing more starts */
+    CHECK_U64(mem_now(&s).started, 8);
+    CHECK_U64(mem_now(&d).started, 8);
+    mem_let_go(&d);
+    CHECK(run_end(&t) == -1);
+    CHECK_STR(t.error, "mem: op 1 failed at 1048576");
     /* every request ended before the buffers went */
-    CHECK(s.inflight == 0 && d.inflight == 0);
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -358,15 +686,15 @@ TEST(a_cancel_drains_and_says_so)
                           .fresh = true,
                           .cancel = &stop,
                           .progress = cancel_after_a_while};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
     fill_source(&s);
     stop = 0;
-    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -EINTR);
-    CHECK(st.data < 5 * MiB);
-    CHECK(s.inflight == 0 && d.inflight == 0);
+    CHECK(run(&t, &s, &d, &x) == -EINTR);
+    CHECK(t.st.data < 5 * MiB);
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -375,13 +703,13 @@ TEST(verify_names_the_first_differing_byte)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
     fill_source(&s);
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
-    REQUIRE(vrbd_xfer_verify(&s.ep, &d.ep, MiB) == 0);
+    CHECK(run(&t, &s, &d, &x) == 0);
+    CHECK(vrbd_xfer_verify(&s.ep, &d.ep, MiB) == 0);
     d.data[8 * MiB + 4242] ^= 1;
     CHECK(vrbd_xfer_verify(&s.ep, &d.ep, MiB) == -1);
     CHECK_STR(vrbd_error_last()->message,
@@ -437,13 +765,13 @@ fail_checkpointed(double gap, struct marks *m)
                           .checkpoint_opaque = m,
                           .checkpoint_every = 256 * 1024,
                           .checkpoint_gap = gap};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
     fill_source(&s);
     d.fail_write_at = 8 * MiB + 100;
-    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
+    CHECK(run(&t, &s, &d, &x) == -1);
     CHECK(m->last <= 8 * MiB + 100);
     CHECK(same_below(&s, &d, m->last));
     mem_fini(&s);
@@ -470,13 +798,13 @@ TEST(checkpoints_wait_their_gap_but_not_the_first_or_last)
                           .checkpoint_opaque = &m,
                           .checkpoint_every = 256 * 1024,
                           .checkpoint_gap = 3600};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
     /* a whole run inside the gap: the first one alone, at its bytes */
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
     fill_source(&s);
-    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(run(&t, &s, &d, &x) == 0);
     CHECK(m.n == 1);
     CHECK(m.last <= 256 * 1024);
     mem_fini(&s);
@@ -499,13 +827,13 @@ TEST(a_resumed_transfer_starts_where_it_is_told)
                           .checkpoint = on_checkpoint,
                           .checkpoint_opaque = &m,
                           .checkpoint_every = 1 << 30};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
     fill_source(&s);
     stop = 0;
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -EINTR);
+    CHECK(run(&t, &s, &d, &x) == -EINTR);
     CHECK(m.n == 1); /* only the final word */
     CHECK(m.last >= 2 * MiB && m.last < 5 * MiB);
     CHECK(same_below(&s, &d, m.last));
@@ -514,10 +842,9 @@ TEST(a_resumed_transfer_starts_where_it_is_told)
     x.start = m.last;
     x.cancel = NULL;
     x.progress = NULL;
-    memset(&st, 0, sizeof(st));
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(run(&t, &s, &d, &x) == 0);
     CHECK(same_in_extents(&s, &d));
-    CHECK_U64(st.data, 5 * MiB - m.last + MiB - 93);
+    CHECK_U64(t.st.data, 5 * MiB - m.last + MiB - 93);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -526,23 +853,28 @@ TEST(a_stream_gets_its_writes_in_order)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 8, .chunk = 64 * 1024, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "stdout", 16 * MiB, false); /* a pipe: writes end at once */
+    mem_init(&s, "src", 16 * MiB, MEM_HELD);
+    mem_init(&d, "stdout", 16 * MiB, MEM_SYNC); /* a pipe: writes end at once */
     d.ep.stream = true;
     fill_source(&s);
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    run_begin(&t, &s, &d, &x);
+    /* reads overlap, the depth of them, and end last first: each waits
+     * for those before it to be written */
+    CHECK(mem_wait(&s, held, 8));
+    for (unsigned i = 8; i-- > 0;)
+        CHECK(mem_end(&s, i * 64 * KiB));
+    mem_let_go(&s);
+    CHECK(run_end(&t) == 0);
     CHECK(!d.disorder);
     CHECK(same_in_extents(&s, &d));
-    CHECK(s.max_inflight > 1); /* reads still overlap */
-    CHECK_U64(d.zeroed, 0);    /* no zeroing: the stream fills gaps */
-    CHECK_U64(st.written, 3 * MiB + MiB - 93);
+    CHECK(s.max_inflight == 8); /* reads still overlap */
+    CHECK_U64(d.zeroed, 0);     /* no zeroing: the stream fills gaps */
+    CHECK_U64(t.st.written, 3 * MiB + MiB - 93);
     mem_fini(&s);
     mem_fini(&d);
 }
-
-#define KiB 1024u
 
 /* 4 MiB of data with zeros, in chunks of 1 MiB: in the first, 8 KiB at
  * its start, 200 KiB inside (left out), 60 KiB inside (too short, kept)
@@ -576,24 +908,37 @@ TEST(zero_grains_inside_a_chunk_are_not_written)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 1, .chunk = MiB, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 4 * MiB, true);
-    mem_init(&d, "dst", 4 * MiB, true);
+    mem_init(&s, "src", 4 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 4 * MiB, MEM_HELD);
     fill_grains(&s);
     d.chunk = MiB;
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    run_begin(&t, &s, &d, &x);
+    /* cut, and started together even at depth 1: the first chunk's two
+     * pieces, then (they write less than the depth) the second's one */
+    CHECK(mem_wait(&d, held, 3));
+    CHECK_U64(mem_held_off(&d, 0), 8 * KiB);
+    CHECK_U64(mem_held_off(&d, 1), 300 * KiB);
+    CHECK_U64(mem_held_off(&d, 2), MiB + 4 * KiB);
+    /* the second's ends first; the third chunk writes nothing; the
+     * fourth's eight pieces join the first's two */
+    CHECK(mem_end(&d, MiB + 4 * KiB));
+    CHECK(mem_wait(&d, held, 2 + 8));
+    for (unsigned i = 0; i < 8; i++)
+        CHECK_U64(mem_held_off(&d, 2 + i), 3 * MiB + i * 132 * KiB);
+    mem_let_go(&d);
+    CHECK(run_end(&t) == 0);
     CHECK(memcmp(s.data, d.data, 4 * MiB) == 0);
-    CHECK_U64(st.data, 4 * MiB);
-    CHECK_U64(st.written, WRITTEN);
-    CHECK_U64(st.zeroes, 4 * MiB - WRITTEN);
-    CHECK_U64(st.discarded, 0);
+    CHECK_U64(t.st.data, 4 * MiB);
+    CHECK_U64(t.st.written, WRITTEN);
+    CHECK_U64(t.st.zeroes, 4 * MiB - WRITTEN);
+    CHECK_U64(t.st.discarded, 0);
     CHECK(!d.wasteful);
-    /* cut, and started together even at depth 1 */
     CHECK_U64(d.writes, PIECES);
-    CHECK(d.max_inflight > 1);
+    CHECK(d.max_inflight == 2 + 8);
     CHECK(!d.crossed);
-    CHECK(s.inflight == 0 && d.inflight == 0);
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -602,16 +947,16 @@ TEST(a_destination_with_a_smaller_gap_gets_more_holes)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 4 * MiB, true);
-    mem_init(&d, "dst", 4 * MiB, true);
+    mem_init(&s, "src", 4 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 4 * MiB, MEM_ASYNC);
     fill_grains(&s);
     d.ep.gap = VRBD_XFER_GRAIN; /* as a file */
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(run(&t, &s, &d, &x) == 0);
     CHECK(memcmp(s.data, d.data, 4 * MiB) == 0);
     /* the 60 KiB run inside the first chunk is left out too */
-    CHECK_U64(st.written, WRITTEN - 60 * KiB);
+    CHECK_U64(t.st.written, WRITTEN - 60 * KiB);
     CHECK_U64(d.writes, PIECES + 1);
     mem_fini(&s);
     mem_fini(&d);
@@ -626,21 +971,21 @@ TEST(zero_runs_are_zeroed_over_old_data)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = false};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 4 * MiB, true);
-    mem_init(&d, "dst", 4 * MiB, true);
+    mem_init(&s, "src", 4 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 4 * MiB, MEM_ASYNC);
     fill_grains(&s);
     memset(d.data, 0xaa, 4 * MiB);
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    CHECK(run(&t, &s, &d, &x) == 0);
     CHECK(memcmp(s.data, d.data, 4 * MiB) == 0);
-    CHECK_U64(st.written, 4 * MiB - ZEROED);
-    CHECK_U64(st.discarded, ZEROED);
+    CHECK_U64(t.st.written, 4 * MiB - ZEROED);
+    CHECK_U64(t.st.discarded, ZEROED);
     CHECK_U64(d.zeroed, ZEROED);
-    CHECK_U64(st.zeroes, 0);
+    CHECK_U64(t.st.zeroes, 0);
     /* the writes: 2 pieces, 1, none (zeroed whole), 8 */
     CHECK_U64(d.writes, 2 + 1 + 8);
-    CHECK(s.inflight == 0 && d.inflight == 0);
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -649,15 +994,28 @@ TEST(a_failed_piece_fails_its_request_after_the_others_end)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 4, .chunk = MiB, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 4 * MiB, true);
-    mem_init(&d, "dst", 4 * MiB, true);
+    mem_init(&s, "src", 4 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 4 * MiB, MEM_HELD);
     fill_grains(&s);
     d.fail_write_at = 3 * MiB + 3 * 132 * KiB; /* a piece of the fourth */
-    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
-    CHECK_STR(vrbd_error_last()->message, "mem: op 1 failed at 3551232");
-    CHECK(s.inflight == 0 && d.inflight == 0);
+    run_begin(&t, &s, &d, &x);
+    /* every chunk read at depth 4, every piece in flight; the failing one
+     * ends first, and its request fails only once its other seven have */
+    CHECK(mem_wait(&d, held, PIECES));
+    CHECK(mem_end(&d, 3 * MiB + 3 * 132 * KiB));
+    for (unsigned i = 0; i < 8; i++) {
+        if (i == 3)
+            continue;
+        CHECK_U64(mem_now(&d).errors, 0);
+        CHECK(mem_end(&d, 3 * MiB + i * 132 * KiB));
+    }
+    CHECK(mem_wait(&d, failed, 1));
+    mem_let_go(&d);
+    CHECK(run_end(&t) == -1);
+    CHECK_STR(t.error, "mem: op 1 failed at 3551232");
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -666,20 +1024,20 @@ TEST(a_piece_that_cannot_start_stops_the_rest)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 1, .chunk = MiB, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 4 * MiB, true);
-    mem_init(&d, "dst", 4 * MiB, true);
+    mem_init(&s, "src", 4 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 4 * MiB, MEM_ASYNC);
     fill_grains(&s);
     d.fail_start_at = 3 * MiB + 5 * 132 * KiB;
-    CHECK(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == -1);
-    CHECK_STR(vrbd_error_last()->message, "mem: op 1 failed at 3821568");
+    CHECK(run(&t, &s, &d, &x) == -1);
+    CHECK_STR(t.error, "mem: op 1 failed at 3821568");
     /* the pieces before it ended; neither it nor those after it wrote */
     CHECK(d.writes <= 2 + 1 + 5);
     CHECK(d.data[3 * MiB + 4 * 132 * KiB] == 0x5a);
     CHECK(d.data[3 * MiB + 5 * 132 * KiB] == 0);
     CHECK(d.data[3 * MiB + 6 * 132 * KiB] == 0);
-    CHECK(s.inflight == 0 && d.inflight == 0);
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -691,24 +1049,35 @@ TEST(dense_data_keeps_the_depth)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 3, .chunk = MiB, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 16 * MiB, MEM_HELD);
+    mem_init(&d, "dst", 16 * MiB, MEM_HELD);
     srand(5);
     for (size_t i = 0; i < s.ep.size; i++)
         s.data[i] = (char)(rand() | 1);
     s.ext = all16;
     s.n_ext = 1;
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
+    run_begin(&t, &s, &d, &x);
+    /* the depth's worth of reads; as they end (out of order), as many
+     * writes, and no read more until one of those ends */
+    CHECK(mem_wait(&s, held, 3));
+    CHECK(mem_end(&s, 2 * MiB) && mem_end(&s, 0) && mem_end(&s, MiB));
+    CHECK(mem_wait(&d, held, 3));
+    CHECK_U64(mem_now(&s).started, 3);
+    mem_let_go(&s);
+    mem_let_go(&d);
+    CHECK(run_end(&t) == 0);
     CHECK(memcmp(s.data, d.data, 16 * MiB) == 0);
-    CHECK(s.max_inflight <= 3 && d.max_inflight <= 3);
+    CHECK(s.max_inflight == 3 && d.max_inflight == 3);
     CHECK(s.max_inflight_bytes + d.max_inflight_bytes <= 2 * 3 * MiB);
     mem_fini(&s);
     mem_fini(&d);
 }
 
-/* 16 MiB of 4 KiB of data every 256 KiB, zeros between */
+/* 32 MiB of 4 KiB of data every 256 KiB, zeros between */
+static struct vrbd_extent all32[] = {{0, 32 * MiB, true}};
+
 static void
 fill_sparse(struct mem *s)
 {
@@ -716,7 +1085,7 @@ fill_sparse(struct mem *s)
     for (size_t o = 0; o < s->ep.size; o += 256 * KiB)
         for (size_t i = 0; i < 4 * KiB; i++)
             s->data[o + i] = (char)(rand() | 1);
-    s->ext = all16;
+    s->ext = all32;
     s->n_ext = 1;
 }
 
@@ -724,18 +1093,22 @@ TEST(data_cut_small_keeps_more_requests_in_flight)
 {
     struct mem s, d;
     struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = true};
-    vrbd_copy_stats st = {0};
+    struct transfer t;
 
-    mem_init(&s, "src", 16 * MiB, true);
-    mem_init(&d, "dst", 16 * MiB, true);
+    mem_init(&s, "src", 32 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 32 * MiB, MEM_HELD); /* writes wait on a cluster */
     fill_sparse(&s);
-    s.delay = 50;
-    d.delay = 5000; /* writes wait on a slow cluster */
-    REQUIRE(vrbd_xfer_run(&s.ep, &d.ep, &x, &st) == 0);
-    CHECK(memcmp(s.data, d.data, 16 * MiB) == 0);
-    CHECK_U64(st.written, 64 * 4 * KiB);
-    CHECK_U64(d.writes, 64);
-    /* more than the 2 x 4 pieces of two requests, within the slots */
+    run_begin(&t, &s, &d, &x);
+    /* while no write ends, chunks are read until every slot holds a
+     * write of four pieces: more than the 2 x 4 pieces of two requests,
+     * within the slots, and then nothing more is read */
+    CHECK(mem_wait(&d, held, 2 * VRBD_XFER_SLOTS * 4));
+    CHECK_U64(mem_now(&s).started, 2 * VRBD_XFER_SLOTS);
+    mem_let_go(&d);
+    CHECK(run_end(&t) == 0);
+    CHECK(memcmp(s.data, d.data, 32 * MiB) == 0);
+    CHECK_U64(t.st.written, 128 * 4 * KiB);
+    CHECK_U64(d.writes, 128);
     CHECK(d.max_inflight > 2 * 4);
     CHECK(d.max_inflight <= 2 * VRBD_XFER_SLOTS * 4);
     /* and the chunks read come back: reads stay within the depth */
