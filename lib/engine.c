@@ -354,6 +354,9 @@ write_pieces(struct run *u, struct vrbd_request *r, unsigned n)
     r->ret = 0;
     r->err_off = r->off;
     r->pending = n + 1; /* the guard: it cannot end while pieces start */
+    /* weighed before any piece starts: one that fails rewrites r->phase
+     * on its endpoint's thread, at any time from its start on */
+    weigh(u, r);
     for (; i < n; i++) {
         struct vrbd_request *p = &r->pieces[i];
 
@@ -399,7 +402,6 @@ after_read(struct run *u, struct vrbd_request *r, size_t chunk)
     }
     pack(u, r, n);
     write_pieces(u, r, n);
-    weigh(u, r);
     return 1;
 
 begin:

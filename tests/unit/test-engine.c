@@ -1042,6 +1042,36 @@ TEST(a_piece_that_cannot_start_stops_the_rest)
     mem_fini(&d);
 }
 
+/* A request cut into eight pieces of 4 KiB whose last one fails, ended
+ * on another thread as soon as it is started: often while the engine
+ * still starts and weighs its request.  Many times over, since when it
+ * ends is up to the scheduler; whenever it does, the request fails with
+ * nothing in flight. */
+TEST(a_piece_failing_while_its_request_starts_fails_it)
+{
+    static struct vrbd_extent one[] = {{0, 64 * KiB, true}};
+    struct vrbd_xfer x = {.queue_depth = 1, .chunk = 64 * KiB, .fresh = true};
+    struct mem s, d;
+    struct transfer t;
+
+    for (unsigned k = 0; k < 100 && !harness_cur_failed; k++) {
+        mem_init(&s, "src", 64 * KiB, MEM_SYNC);
+        mem_init(&d, "dst", 64 * KiB, MEM_ASYNC);
+        for (size_t o = 0; o < 64 * KiB; o += 8 * KiB)
+            memset(s.data + o, 0x5a, 4 * KiB);
+        s.ext = one;
+        s.n_ext = 1;
+        d.ep.gap = VRBD_XFER_GRAIN;
+        d.fail_write_at = 56 * KiB;
+        CHECK(run(&t, &s, &d, &x) == -1);
+        CHECK_STR(t.error, "mem: op 1 failed at 57344");
+        CHECK_U64(mem_now(&d).started, 8);
+        CHECK(t.inflight == 0);
+        mem_fini(&s);
+        mem_fini(&d);
+    }
+}
+
 /* 16 MiB of random data */
 static struct vrbd_extent all16[] = {{0, 16 * MiB, true}};
 
@@ -1144,6 +1174,7 @@ main(void)
     RUN(zero_runs_are_zeroed_over_old_data);
     RUN(a_failed_piece_fails_its_request_after_the_others_end);
     RUN(a_piece_that_cannot_start_stops_the_rest);
+    RUN(a_piece_failing_while_its_request_starts_fails_it);
     RUN(dense_data_keeps_the_depth);
     RUN(data_cut_small_keeps_more_requests_in_flight);
     RUN(requests_fit_in_objects);
