@@ -421,8 +421,11 @@ vrbd_qcow2_refs(int fd, const char *name, char **backing, char **data_file)
                               name);
     if (!(incompat & (1u << 2)))
         return 0;
-    /* the data file's name, if the header gives one, is an extension */
-    for (uint64_t off = hlen; off + 8 <= end; off += 8 + ((len + 7) & ~7u)) {
+    /* the data file's name, if the header gives one, is an extension; a
+     * length near 2^32, padded in 32 bits, wrapped to a step of 0 and
+     * looped for ever (found by fuzz-qcow2): the step is 64-bit */
+    for (uint64_t off = hlen; off + 8 <= end;
+         off += 8 + (((uint64_t)len + 7) & ~7ULL)) {
         if (!read_be32(fd, off, &type) || !read_be32(fd, off + 4, &len) ||
             type == 0)
             break;
