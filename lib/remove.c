@@ -179,6 +179,26 @@ vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     return 0;
 }
 
+/*
+ * Removing writes (the header, the directory, the object map): in a full
+ * pool those writes wait out the timeout, then "Connection timed out".
+ * -1 with the error set when @spec's pool is full, else 0.
+ */
+static int
+refuse_if_full(vrbd_cluster *cl, const vrbd_spec *spec, const char *name)
+{
+    CLEANUP_FREE char *why = vrbd_pool_full_reason(cl, spec->pool);
+
+    if (!why)
+        return 0;
+    return vrbd_error_set(VRBD_ERR_BUSY, EDQUOT,
+                          "raise the quota first (ceph osd pool set-quota "
+                          "POOL max_bytes N), remove, then set it back",
+                          "pool '%s' is full, %s: removing '%s' needs writes "
+                          "the pool refuses",
+                          spec->pool, why, name);
+}
+
 int
 vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
                    const vrbd_remove_opts *opts)
@@ -258,22 +278,9 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
                               "add --force to remove them with it",
                               "image '%s' has %zu snapshot(s)", name, n);
     }
-    /* removing writes (the header, the directory, the object map): in a
-     * full pool those writes wait out the timeout, then "Connection timed
-     * out" */
-    {
-        CLEANUP_FREE char *why = vrbd_pool_full_reason(cl, spec->pool);
-
-        if (why) {
-            vrbd_volume_info_free(info);
-            return vrbd_error_set(
-                VRBD_ERR_BUSY, EDQUOT,
-                "raise the quota first (ceph osd pool set-quota POOL "
-                "max_bytes N), remove, then set it back",
-                "pool '%s' is full, %s: removing '%s' needs writes the pool "
-                "refuses",
-                spec->pool, why, name);
-        }
+    if (refuse_if_full(cl, spec, name) < 0) {
+        vrbd_volume_info_free(info);
+        return -1;
     }
     if (vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {
         vrbd_volume_info_free(info);
