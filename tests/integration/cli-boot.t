@@ -38,13 +38,13 @@ host ensure waits for the cluster, which comes back meanwhile, then starts the p
   kit
   $ truncate -s 64M seed.raw; printf 'HELLO-FROM-HOST' | dd of=seed.raw bs=512 seek=8 conv=notrunc status=none
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" import --no-progress seed.raw vrbdt-$UNIQ/guest
-  $ cat > dom.xml <<EOF
+  $ v1=$(printf '%s' "$VRBD_LAB_ZDATA_MON_HOST" | sed 's/.*v1:127\.0\.0\.1:\([0-9]*\).*/\1/'); cat > dom.xml <<EOF
   > <domain type='qemu'><name>vrbdt-boot-$UNIQ</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
   > <os><type arch='x86_64' machine='q35'>hvm</type><kernel>$VRBD_LAB_GUEST_DIR/vmlinuz</kernel>
   > <initrd>$VRBD_LAB_GUEST_DIR/initrd.img</initrd><cmdline>console=ttyS0 quiet panic=-1 marker=m$UNIQ</cmdline></os>
   > <on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices>
   > <disk type='network' device='disk'><driver name='qemu' type='raw' cache='writeback'/>
-  > <source protocol='rbd' name='vrbdt-$UNIQ/guest'><host name='127.0.0.1' port='6791'/></source>
+  > <source protocol='rbd' name='vrbdt-$UNIQ/guest'><host name='127.0.0.1' port='$v1'/></source>
   > <auth username='vrbdt-$UNIQ'><secret type='ceph' usage='virt-rbd/$VRBD_LAB_ZDATA_FSID/client.vrbdt-$UNIQ'/></auth>
   > <target dev='vda' bus='virtio'/></disk>
   > <serial type='file'><source path='$PWD/console.log'/><target port='0'/></serial>

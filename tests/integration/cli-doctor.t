@@ -83,8 +83,8 @@ Stale monitors in a domain disk are flagged, and refresh-mons rewrites them
   $ virt-rbd host refresh-mons ceph | sed "s/$UNIQ/U/g"
   cluster 'ceph': 0 pool(s) and 1 domain(s) updated
     domain vrbdt-U
-  $ virsh -c qemu:///system dumpxml vrbdt-$UNIQ | grep "<host "
-          <host name='127.0.0.1' port='6789'/>
+  $ virsh -c qemu:///system dumpxml vrbdt-$UNIQ | grep "<host " | sed "s/port='$(printf '%s' "$VRBD_LAB_CEPH_MON_HOST" | sed 's/.*v1:127\.0\.0\.1:\([0-9]*\).*/\1/')'/port='CEPH-V1'/"
+          <host name='127.0.0.1' port='CEPH-V1'/>
   $ virt-rbd doctor ceph | grep "disk:vrbdt" | cut -c1-5
   ok   
   $ virsh -q -c qemu:///system undefine vrbdt-$UNIQ > /dev/null

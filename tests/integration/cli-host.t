@@ -39,8 +39,8 @@ Images made through librbd are in vol-list
 
 The pool lists the live monitors, the secret, and cheap refreshes
 
-  $ virsh -c qemu:///system pool-dumpxml zd-$UNIQ | grep -E "<host|<auth|allocation="
-      <host name='127.0.0.1' port='6791'/>
+  $ virsh -c qemu:///system pool-dumpxml zd-$UNIQ | grep -E "<host|<auth|allocation=" | sed "s/port='$(printf '%s' "$VRBD_LAB_ZDATA_MON_HOST" | sed 's/.*v1:127\.0\.0\.1:\([0-9]*\).*/\1/')'/port='ZDATA-V1'/"
+      <host name='127.0.0.1' port='ZDATA-V1'/>
       <auth type='ceph' username='vrbdt-[a-z0-9]+'> (re)
       <volume allocation='capacity'/>
 
@@ -153,7 +153,7 @@ disconnect is refused while a domain uses the pool, naming it
   > <domain type='qemu'><name>vrbdt-$UNIQ</name><memory unit='MiB'>64</memory>
   > <os><type arch='x86_64' machine='q35'>hvm</type></os><devices>
   > <disk type='network' device='disk'><driver name='qemu' type='raw'/>
-  > <source protocol='rbd' name='vrbdt-$UNIQ/made-by-librbd'><host name='127.0.0.1' port='6789'/></source>
+  > <source protocol='rbd' name='vrbdt-$UNIQ/made-by-librbd'><host name='127.0.0.1' port='$(printf '%s' "$VRBD_LAB_CEPH_MON_HOST" | sed 's/.*v1:127\.0\.0\.1:\([0-9]*\).*/\1/')'/></source>
   > <auth username='vrbdt-$UNIQ'><secret type='ceph' usage='virt-rbd/$VRBD_LAB_CEPH_FSID/client.vrbdt-$UNIQ'/></auth>
   > <target dev='vda' bus='virtio'/></disk></devices></domain>
   > EOF

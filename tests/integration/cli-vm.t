@@ -114,7 +114,7 @@ libvirt's view follows at once (no manual refresh)
 A read-only disk belongs to others too: vm rm --disks leaves it
 
   $ virt-rbd vm create ro-$UNIQ --from vrbdt-$UNIQ/golden@v1 --memory 256 > /dev/null
-  $ virsh -c qemu:///system dumpxml --inactive ro-$UNIQ | sed "s|</devices>|<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='rbd' name='vrbdt-$UNIQ/golden'><host name='127.0.0.1' port='6789'/></source><auth username='vrbdt-$UNIQ'><secret type='ceph' usage='virt-rbd/$VRBD_LAB_CEPH_FSID/client.vrbdt-$UNIQ'/></auth><target dev='vdb' bus='virtio'/><readonly/></disk></devices>|" > ro.xml
+  $ p=$(printf '%s' "$VRBD_LAB_CEPH_MON_HOST" | sed 's/.*v1:127\.0\.0\.1:\([0-9]*\).*/\1/'); virsh -c qemu:///system dumpxml --inactive ro-$UNIQ | sed "s|</devices>|<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='rbd' name='vrbdt-$UNIQ/golden'><host name='127.0.0.1' port='$p'/></source><auth username='vrbdt-$UNIQ'><secret type='ceph' usage='virt-rbd/$VRBD_LAB_CEPH_FSID/client.vrbdt-$UNIQ'/></auth><target dev='vdb' bus='virtio'/><readonly/></disk></devices>|" > ro.xml
   $ virsh -q -c qemu:///system define ro.xml > /dev/null
   $ virt-rbd vm rm ro-$UNIQ --disks | sed "s/$UNIQ/U/g"
   vm 'ro-U' removed with its RBD disks

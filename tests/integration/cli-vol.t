@@ -142,7 +142,7 @@ A clone of a golden image boots the tiny guest; rm is refused while it runs, nam
   > <initrd>$VRBD_LAB_GUEST_DIR/initrd.img</initrd><cmdline>console=ttyS0 quiet panic=-1 marker=m$UNIQ hold=600</cmdline></os>
   > <on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices>
   > <disk type='network' device='disk'><driver name='qemu' type='raw' cache='writeback'/>
-  > <source protocol='rbd' name='vrbdt-$UNIQ/vm1'><host name='127.0.0.1' port='6789'/></source>
+  > <source protocol='rbd' name='vrbdt-$UNIQ/vm1'><host name='127.0.0.1' port='$(printf '%s' "$VRBD_LAB_CEPH_MON_HOST" | sed 's/.*v1:127\.0\.0\.1:\([0-9]*\).*/\1/')'/></source>
   > <auth username='vrbdt-$UNIQ'><secret type='ceph' usage='virt-rbd/$VRBD_LAB_CEPH_FSID/client.vrbdt-$UNIQ'/></auth>
   > <target dev='vda' bus='virtio'/></disk>
   > <serial type='file'><source path='$PWD/console.log'/><target port='0'/></serial>
