@@ -400,25 +400,12 @@ vrbd_qcow2_refs(int fd, const char *name, char **backing, char **data_file)
         !read_be32(fd, 16, &blen) ||
         (version >= 3 &&
          (!read_be64(fd, 72, &incompat) || !read_be32(fd, 100, &hlen))))
-        return vrbd_error_set(
-            VRBD_ERR_INVALID, 0,
-            "check it with qemu-img check; nothing was "
-            "imported",
-            "'%s' is a corrupt qcow2: its header is cut short", name);
+        return corrupt(name, "its header is cut short");
     if (boff && blen > NAME_MAX_LEN)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "check it with qemu-img check; nothing was "
-                              "imported",
-                              "'%s' is a corrupt qcow2: its backing file name "
-                              "is %u bytes long",
-                              name, blen);
+        return corrupt(name, "its backing file name is %u bytes long", blen);
     if (boff && !(*backing = read_name(fd, boff, blen)))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "check it with qemu-img check; nothing was "
-                              "imported",
-                              "'%s' is a corrupt qcow2: its backing file name "
-                              "lies beyond the end of the file",
-                              name);
+        return corrupt(name,
+                       "its backing file name lies beyond the end of the file");
     if (!(incompat & (1u << 2)))
         return 0;
     /* the data file's name, if the header gives one, is an extension; a
