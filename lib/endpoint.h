@@ -223,6 +223,14 @@ struct vrbd_xfer {
     void *checkpoint_opaque;
     uint64_t checkpoint_every;
     double checkpoint_gap;
+    /* Seconds without any request ending, while some are in flight, after
+     * which the transfer gives up (0: never): a cluster that stops
+     * answering fails a librbd write only after several op timeouts (an
+     * object map update, then the write), so the engine does not wait for
+     * librbd to say so.  What is still in flight is left to end on its own,
+     * and vrbd_xfer_run() says -ETIMEDOUT: the endpoints are still busy,
+     * and closing an image waits for the requests' own timeouts. */
+    double stall;
 };
 
 /* 32 MiB in flight at 2 MiB requests.  8 was as fast on loopback, but
@@ -258,7 +266,8 @@ size_t vrbd_xfer_chunk(size_t obj_size);
  * the zeros in it (left out on a fresh destination, zeroed on an existing
  * one: see VRBD_XFER_GAP); ranges without data are zeroed.  -1 with the error
  * set, or -EINTR (nothing set) when cancelled; in-flight requests are drained
- * either way.
+ * either way, unless none ends for x->stall seconds: then -ETIMEDOUT (the
+ * error set), and the requests left end on their own.
  */
 int vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                   const struct vrbd_xfer *x, vrbd_copy_stats *stats);

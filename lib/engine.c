@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "endpoint.h"
@@ -25,8 +26,18 @@ enum { PH_READ, PH_WRITE, PH_ZERO };
 
 struct vrbd_engine {
     pthread_mutex_t lock;
-    pthread_cond_t cond;
-    unsigned ndone; /* ends reported, not yet taken */
+    pthread_cond_t cond; /* on the monotonic clock */
+    unsigned ndone;      /* ends reported, not yet taken */
+    double last_end;     /* when a request last ended, or the run began */
+    /* A run that gave up on requests that never ended leaves them the
+     * engine, their slots and the buffers: the last to end frees it all
+     * (engine_free()). */
+    bool abandoned;
+    unsigned left; /* requests that have not ended yet */
+    struct vrbd_request *reqs;
+    unsigned n;
+    char **pool; /* chunk buffers not in use */
+    unsigned npool;
 };
 
 /* @r ended: hand it to the engine's loop (the engine's lock held) */
@@ -35,6 +46,9 @@ ended(struct vrbd_engine *e, struct vrbd_request *r)
 {
     r->done = true;
     e->ndone++;
+    e->last_end = vrbd_now();
+    if (e->abandoned)
+        e->left--;
     pthread_cond_signal(&e->cond);
 }
 
@@ -55,10 +69,13 @@ pieces_end(struct vrbd_engine *e, struct vrbd_request *r, unsigned k,
         ended(e, r);
 }
 
+static void engine_free(struct vrbd_engine *e);
+
 void
 vrbd_request_done(struct vrbd_request *r, ssize_t ret)
 {
     struct vrbd_engine *e = r->engine;
+    bool last;
 
     pthread_mutex_lock(&e->lock);
     if (r->parent) {
@@ -67,15 +84,24 @@ vrbd_request_done(struct vrbd_request *r, ssize_t ret)
         r->ret = ret;
         ended(e, r);
     }
+    last = e->abandoned && e->left == 0;
     pthread_mutex_unlock(&e->lock);
+    if (last)
+        engine_free(e);
 }
 
 static void
 engine_init(struct vrbd_engine *e)
 {
+    pthread_condattr_t a;
+
+    *e = (struct vrbd_engine){0};
     pthread_mutex_init(&e->lock, NULL);
-    pthread_cond_init(&e->cond, NULL);
-    e->ndone = 0;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&e->cond, &a);
+    pthread_condattr_destroy(&a);
+    e->last_end = vrbd_now();
 }
 
 static void
@@ -85,15 +111,56 @@ engine_fini(struct vrbd_engine *e)
     pthread_mutex_destroy(&e->lock);
 }
 
-/* Wait for a request that ended (one of @n must be busy) and take it. */
+/* the run's memory: its requests, their buffers and the spare ones */
+static void
+free_run(struct vrbd_request *reqs, unsigned n, char **pool, unsigned npool)
+{
+    for (unsigned i = 0; i < n; i++) {
+        free(reqs[i].buf);
+        free(reqs[i].pieces);
+        free(reqs[i].small);
+    }
+    for (unsigned i = 0; i < npool; i++)
+        free(pool[i]);
+    free(pool);
+    free(reqs);
+}
+
+/* an abandoned engine, once its last request has ended */
+static void
+engine_free(struct vrbd_engine *e)
+{
+    free_run(e->reqs, e->n, e->pool, e->npool);
+    engine_fini(e);
+    free(e);
+}
+
+/* Wait for a request that ended (one of @n must be busy) and take it;
+ * NULL when none has ended for @stall seconds (0: wait for ever). */
 static struct vrbd_request *
-wait_done(struct vrbd_engine *e, struct vrbd_request *reqs, unsigned n)
+wait_done(struct vrbd_engine *e, struct vrbd_request *reqs, unsigned n,
+          double stall)
 {
     struct vrbd_request *r = NULL;
 
     pthread_mutex_lock(&e->lock);
-    while (e->ndone == 0)
-        pthread_cond_wait(&e->cond, &e->lock);
+    while (e->ndone == 0) {
+        double until = e->last_end + stall;
+        struct timespec ts;
+
+        if (stall <= 0) {
+            pthread_cond_wait(&e->cond, &e->lock);
+            continue;
+        }
+        if (vrbd_now() >= until) {
+            pthread_mutex_unlock(&e->lock);
+            return NULL;
+        }
+        /* vrbd_now() is this clock's time */
+        ts.tv_sec = (time_t)until;
+        ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
+        pthread_cond_timedwait(&e->cond, &e->lock, &ts);
+    }
     for (unsigned i = 0; i < n && !r; i++)
         if (reqs[i].busy && reqs[i].done)
             r = &reqs[i];
@@ -421,6 +488,56 @@ next_parked(struct run *u, uint64_t seq)
     return NULL;
 }
 
+/* No request ended for @stall seconds: the error names the endpoint of the
+ * oldest one still in flight, and where it was */
+static void
+stalled(struct vrbd_engine *e, struct vrbd_endpoint *src,
+        struct vrbd_endpoint *dst, const struct vrbd_request *reqs, unsigned n,
+        double stall)
+{
+    const struct vrbd_request *old = NULL;
+    struct vrbd_request at;
+
+    pthread_mutex_lock(&e->lock);
+    for (unsigned i = 0; i < n; i++)
+        if (reqs[i].busy && !reqs[i].done && !reqs[i].parked &&
+            (!old || reqs[i].seq < old->seq))
+            old = &reqs[i];
+    if (old)
+        at = (struct vrbd_request){.phase = old->phase, .err_off = old->off};
+    pthread_mutex_unlock(&e->lock);
+    if (!old) { /* cannot be: something was in flight */
+        vrbd_error_set(VRBD_ERR_TIMEOUT, ETIMEDOUT, NULL,
+                       "the transfer stalled for %.0f s", stall);
+        return;
+    }
+    fail(src, dst, &at, -ETIMEDOUT);
+}
+
+/* The run gives up on what is still in flight: the requests that end
+ * later free the engine and the run's memory (the last of them). */
+static void
+abandon(struct vrbd_engine *e, struct vrbd_request *reqs, unsigned n,
+        char **pool, unsigned npool)
+{
+    bool last;
+
+    pthread_mutex_lock(&e->lock);
+    e->reqs = reqs;
+    e->n = n;
+    e->pool = pool;
+    e->npool = npool;
+    e->left = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (reqs[i].busy && !reqs[i].done && !reqs[i].parked)
+            e->left++;
+    e->abandoned = true;
+    last = e->left == 0;
+    pthread_mutex_unlock(&e->lock);
+    if (last)
+        engine_free(e);
+}
+
 int
 vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
               const struct vrbd_xfer *x, vrbd_copy_stats *stats)
@@ -441,15 +558,15 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                     /* the first may come at once */
                     .checked = vrbd_now() - x->checkpoint_gap,
                     .pool = xcalloc(n, sizeof(char *))};
-    struct vrbd_engine e;
+    struct vrbd_engine *e = xcalloc(1, sizeof(*e));
     uint64_t off = x->start, s = 0, end = 0, safe = 0, seq = 0, wseq = 0;
     unsigned inflight = 0, next;
     bool data = true, more = true;
     int ret = -1, err = 0, k;
 
-    engine_init(&e);
+    engine_init(e);
     for (unsigned i = 0; i < n; i++)
-        reqs[i].engine = &e;
+        reqs[i].engine = e;
     for (;;) {
         struct vrbd_request *r;
 
@@ -494,7 +611,11 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
         }
         if (inflight == 0)
             break;
-        r = wait_done(&e, reqs, n);
+        r = wait_done(e, reqs, n, x->stall);
+        if (!r) {
+            stalled(e, src, dst, reqs, n, x->stall);
+            goto abandon;
+        }
         u.load -= r->weight;
         if (r->ret < 0) {
             inflight--;
@@ -561,23 +682,22 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
 drain:
     /* what is in flight ends before its buffer goes */
     while (inflight > 0) {
-        wait_done(&e, reqs, n);
+        if (!wait_done(e, reqs, n, x->stall))
+            goto abandon;
         inflight--;
     }
     if (x->checkpoint)
         x->checkpoint(safe, x->checkpoint_opaque);
 out:
-    for (unsigned i = 0; i < n; i++) {
-        free(reqs[i].buf);
-        free(reqs[i].pieces);
-        free(reqs[i].small);
-    }
-    for (unsigned i = 0; i < u.npool; i++)
-        free(u.pool[i]);
-    free(u.pool);
-    free(reqs);
-    engine_fini(&e);
+    free_run(reqs, n, u.pool, u.npool);
+    engine_fini(e);
+    free(e);
     return ret;
+
+abandon:
+    /* no checkpoint: what does not answer would hold it too */
+    abandon(e, reqs, n, u.pool, u.npool);
+    return -ETIMEDOUT;
 }
 
 int
@@ -592,7 +712,7 @@ vrbd_endpoint_pread(struct vrbd_endpoint *ep, void *buf, size_t len,
     engine_init(&e);
     ret = ep->ops->read(ep, &r);
     if (ret == 0) {
-        wait_done(&e, &r, 1);
+        wait_done(&e, &r, 1, 0);
         ret = (int)r.ret;
     }
     engine_fini(&e);

@@ -669,6 +669,40 @@ TEST(a_failed_write_stops_it_with_nothing_in_flight)
     mem_fini(&d);
 }
 
+/* for mem_wait: nothing of @m's is in flight (@n unused) */
+static bool
+drained(const struct mem *m, size_t n)
+{
+    return m->inflight == 0;
+}
+
+TEST(a_stall_gives_up_and_the_late_ends_free_the_run)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {
+        .queue_depth = 4, .chunk = 256 * 1024, .fresh = true, .stall = 0.2};
+    struct transfer t;
+
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_HELD);
+    fill_source(&s);
+    run_begin(&t, &s, &d, &x);
+    CHECK(mem_wait(&d, held, 4));
+    /* nothing ends: it gives up by itself, its writes still out, and
+     * names the oldest */
+    CHECK(run_wait(&t));
+    CHECK(t.ret == -ETIMEDOUT);
+    CHECK(t.inflight >= 4);
+    CHECK_STR(t.error, "mem: op 1 failed at 0");
+    /* they end later, into the run's buffers, and the last frees them
+     * (LeakSanitizer and ThreadSanitizer watch) */
+    mem_let_go(&d);
+    CHECK(mem_wait(&d, drained, 0));
+    CHECK(run_end(&t) == -ETIMEDOUT);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
 static volatile int stop;
 
 static void
@@ -1163,6 +1197,7 @@ main(void)
     RUN(existing_destination_gets_zeros_written);
     RUN(synchronous_endpoints_work_with_the_default_settings);
     RUN(a_failed_write_stops_it_with_nothing_in_flight);
+    RUN(a_stall_gives_up_and_the_late_ends_free_the_run);
     RUN(a_cancel_drains_and_says_so);
     RUN(verify_names_the_first_differing_byte);
     RUN(checkpoints_say_what_is_safe_after_a_failure);
