@@ -251,6 +251,34 @@ volume_json(const vrbd_volume_info *v, bool deep)
     return o;
 }
 
+/* Name the temporary images of imports and copies that did not finish
+ * (listed by vol list like any image), with how to continue or remove
+ * them */
+static void
+warn_partials(vrbd_cluster *cl, const vrbd_spec *s,
+              const vrbd_volume_info *list, size_t n)
+{
+    vrbd_partial *parts = NULL;
+    size_t np = 0, i;
+
+    for (i = 0; i < n && strncmp(list[i].name, ".virt-rbd-", 10) != 0; i++)
+        ;
+    if (i == n)
+        return;
+    if (vrbd_partial_list(cl, s->pool, s->nspace, &parts, &np) < 0)
+        return;
+    for (i = 0; i < np; i++) {
+        CLEANUP_FREE char *d = NULL;
+
+        if (parts[i].running)
+            continue;
+        d = vrbd_partial_describe(&parts[i], vrbd_cluster_name(cl), s->pool,
+                                  s->nspace);
+        fprintf(stderr, "virt-rbd: warning: %s\n", d);
+    }
+    vrbd_partial_list_free(parts, np);
+}
+
 static int
 run_list(cli_ctx *ctx)
 {
@@ -301,6 +329,7 @@ run_list(cli_ctx *ctx)
                    own);
         }
     }
+    warn_partials(cl, &s, list, n);
     r = CLI_OK;
 
 cleanup:

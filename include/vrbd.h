@@ -175,8 +175,17 @@ typedef struct vrbd_cluster_opts {
 VRBD_API int vrbd_cluster_connect(const vrbd_cluster_opts *opts,
                                   vrbd_cluster **out);
 
-/* Disconnect and free; NULL is fine. */
+/* Disconnect and free; NULL is fine.  When the cluster stopped answering
+ * during an operation, images of it may still be closing on threads of
+ * their own (a close waits out the timeouts of what is in flight): then the
+ * connection goes when the last of them has closed, and this returns at
+ * once. */
 VRBD_API void vrbd_cluster_free(vrbd_cluster *cl);
+
+/* How many images are still closing that way, over all connections.  A
+ * program that exits meanwhile leaves by _exit(), not exit(): librados's
+ * destructors must not run under those threads. */
+VRBD_API unsigned vrbd_closing(void);
 
 /* The label given at connect time.  Borrowed. */
 VRBD_API const char *vrbd_cluster_name(const vrbd_cluster *cl);
@@ -773,6 +782,32 @@ VRBD_API int vrbd_volume_list(vrbd_cluster *cl, const char *pool,
                               const char *nspace, bool details, unsigned jobs,
                               vrbd_volume_info **out, size_t *n);
 VRBD_API void vrbd_volume_list_free(vrbd_volume_info *list, size_t n);
+
+/* A temporary image an import or a copy left: it did not finish (killed,
+ * or the cluster stopped answering), or it is still running. */
+typedef struct vrbd_partial {
+    char *name;       /* the temporary image (".virt-rbd-import.IMAGE.PID") */
+    char *image;      /* the image it was to become */
+    const char *what; /* "import" or "copy" */
+    uint64_t size;
+    uint64_t done;   /* bytes written, as its mark says; VRBD_UNKNOWN if not */
+    int64_t created; /* seconds since the epoch, 0 when not known */
+    bool running;    /* open elsewhere: a run goes on, or was killed less
+                        than osd_client_watch_timeout ago */
+} vrbd_partial;
+
+/* The temporary images of imports and copies in a pool (or namespace),
+ * sorted by name; free with vrbd_partial_list_free(). */
+VRBD_API int vrbd_partial_list(vrbd_cluster *cl, const char *pool,
+                               const char *nspace, vrbd_partial **out,
+                               size_t *n);
+VRBD_API void vrbd_partial_list_free(vrbd_partial *list, size_t n);
+
+/* One sentence on @p (in @pool, @nspace or NULL, of the cluster named
+ * @cluster): what it is, how far it got, how old it is, and the commands
+ * that continue or remove it; free(). */
+VRBD_API char *vrbd_partial_describe(const vrbd_partial *p, const char *cluster,
+                                     const char *pool, const char *nspace);
 
 /* Resize; shrinking needs @allow_shrink (VRBD_ERR_INVALID otherwise). */
 VRBD_API int vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec,

@@ -8,6 +8,8 @@
  * with what it is given.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +18,7 @@
 
 #include <json-c/json.h>
 #include <rados/librados.h>
+#include <rbd/librbd.h>
 
 #include "internal.h"
 #include "json-util.h"
@@ -28,6 +31,13 @@ struct vrbd_cluster {
     rados_t rados;
     unsigned bulk;        /* vrbd_cluster_bulk() depth */
     char bulk_old[2][16]; /* the values it put aside */
+    unsigned timeout;     /* seconds, as connected */
+    bool unanswered;      /* an operation timed out */
+    /* images closing on threads of their own (vrbd_cluster_close_later());
+     * the last of them frees @cl when vrbd_cluster_free() came first */
+    pthread_mutex_t lock;
+    unsigned closing;
+    bool freed;
 };
 
 /* what bulk transfer changes, and to what */
@@ -258,6 +268,8 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
         return -1;
 
     cl = xcalloc(1, sizeof(*cl));
+    pthread_mutex_init(&cl->lock, NULL);
+    cl->timeout = timeout;
     cl->name = xstrdup(opts->name ? opts->name : "ceph");
     cl->user = xstrdup(user);
     ret = rados_create(&cl->rados, user);
@@ -324,16 +336,108 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     return 0;
 }
 
-void
-vrbd_cluster_free(vrbd_cluster *cl)
+static void
+cluster_free_now(vrbd_cluster *cl)
 {
-    if (!cl)
-        return;
     if (cl->rados)
         rados_shutdown(cl->rados);
+    pthread_mutex_destroy(&cl->lock);
     free(cl->name);
     free(cl->user);
     free(cl);
+}
+
+void
+vrbd_cluster_free(vrbd_cluster *cl)
+{
+    bool later;
+
+    if (!cl)
+        return;
+    pthread_mutex_lock(&cl->lock);
+    later = cl->closing > 0;
+    cl->freed = true;
+    pthread_mutex_unlock(&cl->lock);
+    if (!later)
+        cluster_free_now(cl);
+}
+
+unsigned
+vrbd_cluster_timeout(const vrbd_cluster *cl)
+{
+    return cl->timeout;
+}
+
+void
+vrbd_cluster_set_unanswered(vrbd_cluster *cl)
+{
+    char tbuf[32];
+
+    if (cl->unanswered)
+        return;
+    cl->unanswered = true;
+    snprintf(tbuf, sizeof(tbuf), "%u", cl->timeout >= 8 ? cl->timeout / 4 : 1);
+    rados_conf_set(cl->rados, "rados_mon_op_timeout", tbuf);
+}
+
+bool
+vrbd_cluster_answers(const vrbd_cluster *cl)
+{
+    return !cl->unanswered;
+}
+
+struct closing {
+    vrbd_cluster *cl;
+    rbd_image_t img;
+};
+
+static atomic_uint n_closing; /* over all connections */
+
+unsigned
+vrbd_closing(void)
+{
+    return atomic_load(&n_closing);
+}
+
+static void *
+close_image(void *arg)
+{
+    struct closing *c = arg;
+    vrbd_cluster *cl = c->cl;
+    bool last;
+
+    rbd_close(c->img);
+    free(c);
+    pthread_mutex_lock(&cl->lock);
+    last = --cl->closing == 0 && cl->freed;
+    pthread_mutex_unlock(&cl->lock);
+    if (last)
+        cluster_free_now(cl);
+    /* last: librados is done with this connection */
+    atomic_fetch_sub(&n_closing, 1);
+    return NULL;
+}
+
+void
+vrbd_cluster_close_later(vrbd_cluster *cl, void *img)
+{
+    struct closing *c = xmalloc(sizeof(*c));
+    pthread_attr_t a;
+    pthread_t t;
+    int r;
+
+    c->cl = cl;
+    c->img = img;
+    atomic_fetch_add(&n_closing, 1);
+    pthread_mutex_lock(&cl->lock);
+    cl->closing++;
+    pthread_mutex_unlock(&cl->lock);
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    r = pthread_create(&t, &a, close_image, c);
+    pthread_attr_destroy(&a);
+    if (r != 0) /* no thread: closed here, however long it takes */
+        close_image(c);
 }
 
 const char *
@@ -408,6 +512,8 @@ mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
     ret = rados_mon_command(cl->rados, cmds, 1, "", 0, &outbuf, &outlen, &outs,
                             &outslen);
     json_object_put(cmd);
+    if (ret == -ETIMEDOUT)
+        vrbd_cluster_set_unanswered(cl);
     if (mode == MON_NOKEYS)
         vrbd_keybuf_scrub_json_keys(outbuf, outlen);
     if (ret < 0) {

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rbd/librbd.h>
@@ -22,6 +23,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "internal.h"
+#include "size.h"
 #include "volume-internal.h"
 
 static int
@@ -117,6 +119,20 @@ xfer_opts(const vrbd_copy_opts *opts, size_t obj_size, bool fresh,
 #define IMPORT_PREFIX ".virt-rbd-import."
 #define COPY_PREFIX ".virt-rbd-copy."
 
+/* The bytes of @src (the file @path) that hold data, at most: what the
+ * file takes on its file system (a device: its size) */
+static uint64_t
+data_bytes(const char *path, const struct vrbd_endpoint *src)
+{
+    struct stat st;
+    uint64_t used;
+
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return src->size;
+    used = (uint64_t)st.st_blocks * 512;
+    return used < src->size ? used : src->size;
+}
+
 static char *
 source_ident(const char *path, const struct vrbd_endpoint *src)
 {
@@ -144,6 +160,7 @@ source_ident(const char *path, const struct vrbd_endpoint *src)
  * is left, kept or renamed.
  */
 struct mark {
+    vrbd_cluster *cl;
     rados_ioctx_t io;
     char *oid; /* the header object */
     const char *ident;
@@ -192,6 +209,9 @@ mark_send(struct mark *m, const char *method, const char *in, size_t len)
     int r;
 
     mark_wait(m);
+    /* it would only wait out its timeout too */
+    if (!vrbd_cluster_answers(m->cl))
+        return -ETIMEDOUT;
     r = rados_aio_create_completion(NULL, NULL, NULL, &m->c);
     if (r < 0) {
         m->c = NULL;
@@ -209,10 +229,12 @@ mark_send(struct mark *m, const char *method, const char *in, size_t len)
     return r;
 }
 
-/* @m marks the image @id in @io for @ident, from now on */
+/* @m marks the image @id in @io (of @cl) for @ident, from now on */
 static void
-mark_begin(struct mark *m, rados_ioctx_t io, const char *id, const char *ident)
+mark_begin(struct mark *m, vrbd_cluster *cl, rados_ioctx_t io, const char *id,
+           const char *ident)
 {
+    m->cl = cl;
     m->io = io;
     m->oid = xasprintf(HEADER_PREFIX "%s", id);
     m->ident = ident;
@@ -408,16 +430,194 @@ find_partial(rados_ioctx_t io, const char *what, const char *tprefix,
     return 0;
 }
 
+/* Whether @name is a temporary image: its kind (*@what) and the image it
+ * was to become (*@image, free()) */
+static bool
+partial_name(const char *name, const char **what, char **image)
+{
+    static const struct {
+        const char *prefix, *what;
+    } kinds[] = {{IMPORT_PREFIX, "import"}, {COPY_PREFIX, "copy"}};
+
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        size_t pl = strlen(kinds[k].prefix);
+        const char *dot = strrchr(name, '.');
+
+        if (strncmp(name, kinds[k].prefix, pl) != 0 || !dot ||
+            dot <= name + pl || !dot[1] ||
+            strspn(dot + 1, "0123456789") != strlen(dot + 1))
+            continue;
+        *what = kinds[k].what;
+        *image = xstrndup(name + pl, (size_t)(dot - name - pl));
+        return true;
+    }
+    return false;
+}
+
+/* what @p's image says about itself: size, age, progress, whether open */
+static void
+partial_read(rados_ioctx_t io, vrbd_partial *p)
+{
+    rbd_image_t img;
+    rbd_image_info_t st;
+    struct timespec ts;
+    char val[4096];
+    size_t vlen = sizeof(val);
+    unsigned long long d;
+
+    p->done = VRBD_UNKNOWN;
+    if (rbd_open_read_only(io, p->name, &img, NULL) < 0)
+        return;
+    if (rbd_stat(img, &st, sizeof(st)) == 0)
+        p->size = st.size;
+    if (rbd_get_create_timestamp(img, &ts) == 0)
+        p->created = ts.tv_sec;
+    if (rbd_metadata_get(img, INCOMPLETE_KEY, val, &vlen) == 0 &&
+        sscanf(val, "done=%llu", &d) == 1)
+        p->done = d;
+    p->running = watched(img);
+    rbd_close(img);
+}
+
+int
+vrbd_partial_list(vrbd_cluster *cl, const char *pool, const char *nspace,
+                  vrbd_partial **out, size_t *n_out)
+{
+    vrbd_volume_info *all = NULL;
+    vrbd_partial *list = NULL;
+    rados_ioctx_t io;
+    size_t n = 0, k = 0;
+
+    *out = NULL;
+    *n_out = 0;
+    if (vrbd_volume_list(cl, pool, nspace, false, 0, &all, &n) < 0)
+        return -1;
+    if (vrbd_volume_ioctx(cl, pool, nspace, &io) < 0) {
+        vrbd_volume_list_free(all, n);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        vrbd_partial p = {0};
+
+        if (!partial_name(all[i].name, &p.what, &p.image))
+            continue;
+        p.name = xstrdup(all[i].name);
+        partial_read(io, &p);
+        list = xreallocarray(list, k + 1, sizeof(*list));
+        list[k++] = p;
+    }
+    rados_ioctx_destroy(io);
+    vrbd_volume_list_free(all, n);
+    *out = list;
+    *n_out = k;
+    return 0;
+}
+
+/* "3 min", "2 h", "5 d": how long ago @t was */
+static void
+age_text(int64_t t, char *buf, size_t size)
+{
+    int64_t s = (int64_t)time(NULL) - t;
+
+    if (t <= 0)
+        snprintf(buf, size, "of unknown age");
+    else if (s < 120)
+        snprintf(buf, size, "%lld s old", (long long)(s < 0 ? 0 : s));
+    else if (s < 7200)
+        snprintf(buf, size, "%lld min old", (long long)(s / 60));
+    else if (s < 172800)
+        snprintf(buf, size, "%lld h old", (long long)(s / 3600));
+    else
+        snprintf(buf, size, "%lld d old", (long long)(s / 86400));
+}
+
+char *
+vrbd_partial_describe(const vrbd_partial *p, const char *cluster,
+                      const char *pool, const char *nspace)
+{
+    CLEANUP_FREE char *where = xasprintf(
+        "%s:%s/%s%s", cluster, pool, nspace ? nspace : "", nspace ? "/" : "");
+    char done[32] = "?", size[32], age[32];
+    bool import = strcmp(p->what, "import") == 0;
+
+    if (p->running)
+        return xasprintf("'%s' is %s %s to '%s' that is running (the image "
+                         "is open elsewhere)",
+                         p->name, import ? "an" : "a", p->what, p->image);
+    if (p->done != VRBD_UNKNOWN)
+        vrbd_size_format(p->done, done, sizeof(done));
+    vrbd_size_format(p->size, size, sizeof(size));
+    age_text(p->created, age, sizeof(age));
+    return xasprintf("'%s' is an unfinished %s to '%s' (%s of %s marked done, "
+                     "%s): continue it with 'virt-rbd %s --resume %s "
+                     "%s%s', or remove it with 'virt-rbd vol rm %s%s'",
+                     p->name, p->what, p->image, done, size, age, p->what,
+                     import ? "FILE" : "SOURCE", where, p->image, where,
+                     p->name);
+}
+
+void
+vrbd_partial_list_free(vrbd_partial *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(list[i].name);
+        free(list[i].image);
+    }
+    free(list);
+}
+
+/* A run without --resume names what earlier runs of @what to @dst left,
+ * instead of leaving it unmentioned */
+static void
+warn_left(vrbd_cluster *cl, const vrbd_spec *dst, const char *what)
+{
+    vrbd_partial *parts = NULL;
+    size_t n = 0;
+
+    if (vrbd_partial_list(cl, dst->pool, dst->nspace, &parts, &n) < 0) {
+        vrbd_error_clear();
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        CLEANUP_FREE char *d = NULL;
+
+        if (parts[i].running || strcmp(parts[i].what, what) != 0 ||
+            strcmp(parts[i].image, dst->image) != 0)
+            continue;
+        d = vrbd_partial_describe(&parts[i], vrbd_cluster_name(cl), dst->pool,
+                                  dst->nspace);
+        vrbd_warn("%s", d);
+    }
+    vrbd_partial_list_free(parts, n);
+}
+
+/* Close @img of @cl, at once, or on a thread of its own when @cl stopped
+ * answering (rbd_close() would wait out the timeouts of what is in
+ * flight) */
+static void
+close_image(vrbd_cluster *cl, rbd_image_t img)
+{
+    if (!img)
+        return;
+    if (vrbd_cluster_answers(cl))
+        rbd_close(img);
+    else
+        vrbd_cluster_close_later(cl, img);
+}
+
 /*
  * After a failed or interrupted run (the error set): with @keep (--resume)
- * the temporary image @tmp stays, marked, for the next run, and the error
- * says so; without, it is removed, and nothing is left.  A removal that
- * fails leaves it marked too, and says so.
+ * the temporary image @tmp (in @dst's pool and namespace on @cl) stays,
+ * marked, for the next run, and the error says so; without, it is removed,
+ * and nothing is left.  A removal that fails, or that is not tried because
+ * the cluster stopped answering, leaves it marked too, and says so.
  */
 static void
-leave_partial(rados_ioctx_t io, const char *tmp, bool keep, const char *what,
-              const char *done_word)
+leave_partial(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
+              char *tmp, bool keep, const char *what, const char *done_word)
 {
+    vrbd_spec t = *dst;
+    CLEANUP_FREE char *tname = NULL;
     vrbd_error saved = *vrbd_error_last();
     CLEANUP_FREE char *was = xstrdup(saved.message);
     CLEANUP_FREE char *washint = saved.hint ? xstrdup(saved.hint) : NULL;
@@ -426,14 +626,29 @@ leave_partial(rados_ioctx_t io, const char *tmp, bool keep, const char *what,
 
     saved.message = was;
     saved.hint = washint;
+    t.image = tmp;
+    t.snap = NULL;
+    tname = vrbd_volume_name(&t);
     if (keep) {
         msg =
             xasprintf("%s; the partial image '%s' is kept", saved.message, tmp);
         hint = xasprintf("run the same %s with --resume to continue", what);
+    } else if (!vrbd_cluster_answers(cl) && saved.errnum == EDQUOT) {
+        /* removing needs writes too */
+        vrbd_warn("the temporary image '%s' is left: once the pool has "
+                  "room, remove it with 'virt-rbd vol rm %s:%s' (doctor and "
+                  "vol list name it)",
+                  tmp, vrbd_cluster_name(cl), tname);
+    } else if (!vrbd_cluster_answers(cl)) {
+        /* removing it would wait out another timeout or two */
+        vrbd_warn("the temporary image '%s' is left: once cluster '%s' "
+                  "answers, remove it with 'virt-rbd vol rm %s:%s' (doctor "
+                  "and vol list name it)",
+                  tmp, vrbd_cluster_name(cl), vrbd_cluster_name(cl), tname);
     } else if (remove_image(io, tmp) < 0) {
         vrbd_warn("the temporary image '%s' is left: remove it with "
-                  "virt-rbd vol rm",
-                  tmp);
+                  "'virt-rbd vol rm %s:%s'",
+                  tmp, vrbd_cluster_name(cl), tname);
     } else if (saved.errnum == EINTR) {
         msg = xasprintf("%s: nothing was %s", saved.message, done_word);
         hint = xstrdup("run it again");
@@ -682,7 +897,21 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
             goto cleanup;
         }
     }
+    if (!unsized && !opts->resume) {
+        CLEANUP_FREE char *why =
+            vrbd_pool_quota_short(cl, dst->pool, data_bytes(path, src));
+
+        if (why) {
+            vrbd_error_set(VRBD_ERR_IO, EDQUOT, VRBD_FULL_POOL_HINT,
+                           "pool '%s' has no room for '%s': %s: nothing was "
+                           "imported",
+                           dst->pool, path, why);
+            goto cleanup;
+        }
+    }
     ident = source_ident(path, src);
+    if (!opts->resume)
+        warn_left(cl, dst, "import");
     if (opts->resume && find_partial(io, "import", IMPORT_PREFIX, dst->image,
                                      ident, &tmp, &start) < 0)
         goto cleanup;
@@ -702,7 +931,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
                  &exists) < 0) {
         /* made meanwhile, it goes; a partial one found stays as it was */
         if (fresh)
-            leave_partial(io, tmp, false, "import", "imported");
+            leave_partial(cl, io, dst, tmp, false, "import", "imported");
         goto cleanup;
     }
     created = true;
@@ -717,7 +946,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
         vrbd_error_ceph(r, NULL, "cannot read the id of '%s'", tmp);
         goto cleanup;
     }
-    mark_begin(&mark, io, id, ident);
+    mark_begin(&mark, cl, io, id, ident);
     mark_done(start, &mark);
     stats->resumed_from = start;
     if (vrbd_rbd_endpoint(cl, dst->pool, img, final, false, NULL, false, &dep) <
@@ -726,6 +955,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     dep->grow = unsized;
     stats->size = size;
     x = xfer_opts(opts, dep->obj_size, true, unsized ? 0 : size);
+    x.stall = vrbd_cluster_timeout(cl);
     x.start = start;
     mark_as_it_goes(&x, &mark);
     r = transfer(src, dep, &x, opts, stats);
@@ -763,10 +993,9 @@ cleanup:
         probe_wait(&probe);
     vrbd_endpoint_close(dep);
     mark_end(&mark);
-    if (img)
-        rbd_close(img);
+    close_image(cl, img);
     if (created)
-        leave_partial(io, tmp, opts->resume, "import", "imported");
+        leave_partial(cl, io, dst, tmp, opts->resume, "import", "imported");
     if (io)
         rados_ioctx_destroy(io);
     vrbd_cluster_bulk(cl, false);
@@ -825,6 +1054,7 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
         made = true;
     }
     x = xfer_opts(opts, sep->obj_size, true, sep->size);
+    x.stall = vrbd_cluster_timeout(cl);
     r = transfer(sep, dep, &x, opts, stats);
     if (r == -EINTR)
         vrbd_error_set(VRBD_ERR_IO, EINTR, "run it again",
@@ -848,8 +1078,7 @@ cleanup:
         unlink(tmp);
     vrbd_endpoint_close(dep);
     vrbd_endpoint_close(sep);
-    if (img)
-        rbd_close(img);
+    close_image(cl, img);
     if (io)
         rados_ioctx_destroy(io);
     vrbd_cluster_bulk(cl, false);
@@ -1112,6 +1341,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                                       .object_size = info.obj_size};
 
         ident = snap_ident(scl, sio, simg, src, &info);
+        if (!opts->resume)
+            warn_left(dcl, dst, "copy");
         if (opts->resume && find_partial(dio, "copy", COPY_PREFIX, dst->image,
                                          ident, &tmp, &start) < 0)
             goto cleanup;
@@ -1140,7 +1371,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
             vrbd_error_ceph(r, NULL, "cannot read the id of '%s'", tmp);
             goto cleanup;
         }
-        mark_begin(&mark, dio, id, ident);
+        mark_begin(&mark, dcl, dio, id, ident);
         mark_done(start, &mark);
         stats->resumed_from = start;
     }
@@ -1167,6 +1398,9 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
         x = xfer_opts(opts, sep->obj_size, !incremental, total);
     }
     x.start = start;
+    x.stall = vrbd_cluster_timeout(scl) > vrbd_cluster_timeout(dcl)
+                  ? vrbd_cluster_timeout(scl)
+                  : vrbd_cluster_timeout(dcl);
     if (created) {
         mark_as_it_goes(&x, &mark);
     }
@@ -1198,13 +1432,19 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
 cleanup:
     vrbd_endpoint_close(dep);
     vrbd_endpoint_close(sep);
+    /* two connections to one cluster: what one found silent, the other
+     * would wait out too */
+    if (strcmp(vrbd_cluster_fsid(scl), vrbd_cluster_fsid(dcl)) == 0) {
+        if (!vrbd_cluster_answers(scl))
+            vrbd_cluster_set_unanswered(dcl);
+        if (!vrbd_cluster_answers(dcl))
+            vrbd_cluster_set_unanswered(scl);
+    }
     mark_end(&mark);
-    if (dimg)
-        rbd_close(dimg);
+    close_image(dcl, dimg);
     if (created)
-        leave_partial(dio, tmp, opts->resume, "copy", "copied");
-    if (simg)
-        rbd_close(simg);
+        leave_partial(dcl, dio, dst, tmp, opts->resume, "copy", "copied");
+    close_image(scl, simg);
     if (dio)
         rados_ioctx_destroy(dio);
     if (sio)

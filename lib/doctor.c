@@ -205,6 +205,30 @@ in_list(char *const *list, const char *s)
 
 /* ---- pools */
 
+/* the temporary images of imports and copies that did not finish */
+static void
+check_partials(struct report *r, struct cluster_ref *c, const char *pool)
+{
+    vrbd_partial *parts = NULL;
+    size_t n = 0;
+
+    if (vrbd_partial_list(c->cl, pool, NULL, &parts, &n) < 0) {
+        vrbd_error_clear();
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        CLEANUP_FREE char *check = NULL;
+        CLEANUP_FREE char *d = NULL;
+
+        if (parts[i].running)
+            continue;
+        check = xasprintf("leftover:%s/%s", pool, parts[i].name);
+        d = vrbd_partial_describe(&parts[i], c->e.name, pool, NULL);
+        add(r, VRBD_CHECK_WARN, check, NULL, "%s", d);
+    }
+    vrbd_partial_list_free(parts, n);
+}
+
 static void
 check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
            struct cluster_ref *c)
@@ -317,6 +341,8 @@ check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
         add(r, VRBD_CHECK_OK, check, NULL,
             "libvirt pool '%s' is active and autostarted, %lld volume(s)",
             p->name, (long long)p->volumes);
+    if (c && c->cl && p->pool)
+        check_partials(r, c, p->pool);
 }
 
 /* ---- domains */

@@ -112,14 +112,34 @@ rbd_ep_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
     return false;
 }
 
+/* A request that timed out: the cluster did not answer in time */
+static void
+timed_out(struct vrbd_endpoint *ep, enum vrbd_op op, uint64_t off)
+{
+    vrbd_error_set(VRBD_ERR_TIMEOUT, ETIMEDOUT,
+                   "check the cluster's health (ceph -s), or raise --timeout",
+                   "cannot %s '%s' at byte %llu: timed out, cluster '%s' did "
+                   "not answer for %u s",
+                   op == VRBD_OP_READ ? "read" : "write to", ep->name,
+                   (unsigned long long)off, vrbd_cluster_name(ep->cl),
+                   vrbd_cluster_timeout(ep->cl));
+}
+
 /* A failed write: a full pool blocks writes until the OSD op timeout, so
  * a timeout (or EDQUOT/ENOSPC) is checked against the pool's flags and
- * named as what it is. */
+ * named as what it is.  After a timeout that check waits less (see
+ * vrbd_cluster_set_unanswered()). */
 static void
 rbd_ep_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
 {
     CLEANUP_FREE char *why = NULL;
 
+    if (ret == -ETIMEDOUT)
+        vrbd_cluster_set_unanswered(ep->cl);
+    if (op == VRBD_OP_READ && ret == -ETIMEDOUT) {
+        timed_out(ep, op, off);
+        return;
+    }
     if (op == VRBD_OP_READ) {
         vrbd_error_ceph(ret, NULL, "cannot read '%s' at byte %llu", ep->name,
                         (unsigned long long)off);
@@ -137,6 +157,10 @@ rbd_ep_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
                        "pool '%s' is full, %s: the write at byte %llu "
                        "did not go through",
                        ep->pool, why, (unsigned long long)off);
+        return;
+    }
+    if (ret == -ETIMEDOUT) {
+        timed_out(ep, op, off);
         return;
     }
     vrbd_error_ceph(ret, NULL, "cannot write to '%s' at byte %llu", ep->name,

@@ -46,6 +46,12 @@ int vrbd_libvirt_init(void);
 /* Why @pool takes no more writes ("its quota of N bytes is reached"), or
  * NULL when it is not flagged full or the monitors cannot tell; free(). */
 char *vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool);
+/* Why @pool's quota leaves less room than @need bytes ("its quota of 100
+ * MiB leaves 20 MiB, and the data takes 256 MiB"), or NULL when it has
+ * room, no quota, or the monitors cannot tell; free().  Ceph enforces
+ * quotas late (on the next statistics, seconds after): this check is
+ * what refuses an import that cannot fit before it starts. */
+char *vrbd_pool_quota_short(vrbd_cluster *cl, const char *pool, uint64_t need);
 #define VRBD_FULL_POOL_HINT                                                    \
     "raise the quota (ceph osd pool set-quota) or free space in the pool, "    \
     "then run it again"
@@ -67,6 +73,27 @@ rados_t vrbd_cluster_rados(vrbd_cluster *cl);
  * it too.
  */
 void vrbd_cluster_bulk(vrbd_cluster *cl, bool on);
+
+/* The timeout @cl was connected with, in seconds. */
+unsigned vrbd_cluster_timeout(const vrbd_cluster *cl);
+
+/*
+ * @cl stopped answering: an operation ran out of its timeout.  From now
+ * on its monitor commands wait a quarter of the timeout at most (a
+ * diagnosis asked after the failure must not double its cost), and
+ * clean-up that needs the cluster is skipped (vrbd_cluster_answers()).
+ */
+void vrbd_cluster_set_unanswered(vrbd_cluster *cl);
+bool vrbd_cluster_answers(const vrbd_cluster *cl);
+
+/*
+ * Close @img (an rbd_image_t of @cl) on a thread of its own: a cluster that
+ * does not answer holds rbd_close() until the requests still in flight and
+ * the release of the image's lock have run out of their timeouts.  @cl
+ * stays connected until then, vrbd_cluster_free() or not; the process may
+ * exit meanwhile.
+ */
+void vrbd_cluster_close_later(vrbd_cluster *cl, void *img);
 
 void vrbd_log(vrbd_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

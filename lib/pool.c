@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "json-util.h"
+#include "size.h"
 
 /* Ceph's rule of thumb: about 100 PGs per OSD, shared by the pools. */
 #define PGS_PER_OSD_TARGET 100
@@ -590,6 +591,44 @@ vrbd_pool_full_reason(vrbd_cluster *cl, const char *pool)
         return NULL;
     }
     return vrbd_pool_full_reason_read(pools, pool);
+}
+
+char *
+vrbd_pool_quota_short(vrbd_cluster *cl, const char *pool, uint64_t need)
+{
+    CLEANUP(vrbd_json_put) struct json_object *pools = NULL;
+    rados_ioctx_t io = NULL;
+    struct rados_pool_stat_t st;
+    uint64_t max = 0, left;
+    char a[32], b[32], c[32];
+    size_t n;
+
+    if (read_pools(cl, &pools) < 0) {
+        vrbd_error_clear();
+        return NULL;
+    }
+    n = vrbd_json_array_len(pools);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *p = json_object_array_get_idx(pools, i);
+
+        if (strcmp(vrbd_json_str(p, "pool_name", ""), pool) == 0)
+            max = vrbd_json_u64(p, "quota_max_bytes");
+    }
+    if (!max || rados_ioctx_create(vrbd_cluster_rados(cl), pool, &io) < 0)
+        return NULL;
+    if (rados_ioctx_pool_stat(io, &st) < 0) {
+        rados_ioctx_destroy(io);
+        return NULL;
+    }
+    rados_ioctx_destroy(io);
+    left = st.num_bytes < max ? max - st.num_bytes : 0;
+    if (need <= left)
+        return NULL;
+    vrbd_size_format(left, a, sizeof(a));
+    vrbd_size_format(max, b, sizeof(b));
+    vrbd_size_format(need, c, sizeof(c));
+    return xasprintf("its quota of %s leaves %s, and the data takes %s", b, a,
+                     c);
 }
 
 char *

@@ -8,6 +8,15 @@ is no image under the final name.
   $ head -c 256M /dev/urandom > src.raw; sha256sum < src.raw > src.sum
   $ lab() { "$TESTDIR/../../scripts/lab" "$@" > /dev/null; }; declare -f lab > lab.sh
 
+rmall POOL removes every image of POOL, each once its watchers are gone (a
+run that gave up on a cluster leaves its images closing as it exits, and
+their watches expire within 30 s)
+
+  $ cat >> lab.sh <<'EOS'
+  > unwatched() { for t in $(seq 1 80); do [ -z "$(rbd -c "$VRBD_LAB_ZDATA_CONF" status "$1" | grep watcher=)" ] && return 0; sleep 0.5; done; return 1; }
+  > rmall() { for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls "$1"); do unwatched "$1/$i" && virt-rbd vol rm --force "zdata:$1/$i" > /dev/null || return 1; done; }
+  > EOS
+
 An OSD crashes (SIGKILL) in the middle: with size 3 / min_size 2 the import
 goes on and the image is complete and identical
 
@@ -22,21 +31,83 @@ goes on and the image is complete and identical
   source untouched
 
 The whole cluster stops answering (every daemon SIGSTOPped) in the middle:
-the import fails within its timeout, and no image has the final name
+the import fails within 1.5 x its timeout of the pause (the engine gives up
+on writes that do not end; librbd alone took 80 s with --timeout 10), names
+the temporary image it cannot remove, and no image has the final name.
+paused.sh runs a command in the background, pauses zdata once 8 MB are done,
+and says how long after the pause the command ended
 
-  $ . ./lab.sh; : > paused.out; s=$(date +%s); virt-rbd --timeout 5 --json import src.raw zdata:vrbdt-$UNIQ/paused > paused.out 2>&1 &
-  > for i in $(seq 1 200); do grep -q '"progress"' paused.out && break; sleep 0.05; done
-  > lab pause zdata; wait $!; r=$?; echo "exit $r"; [ $(($(date +%s) - s)) -lt 60 ] && echo "gave up within a minute"
+  $ cat > paused.sh <<'EOS'
+  > . ./lab.sh; : > paused.out
+  > virt-rbd --timeout 5 --json "$@" > paused.out 2> paused.err & pid=$!
+  > bash "$TESTDIR/waitfor" paused.out 8000000 || echo "no progress"
+  > kill -0 $pid && lab pause zdata && echo "paused mid-transfer"; s=$(date +%s%N)
+  > wait $pid; r=$?; ms=$((($(date +%s%N) - s) / 1000000)); echo "exit $r"
+  > d=$(grep -o '"done": [0-9]*' paused.out | tail -n 1 | tr -dc 0-9); [ "$d" -lt 268435456 ] && echo "stopped part way"
+  > [ $ms -lt 8000 ] && echo "ended within 8 s of the pause" || echo "ended $ms ms after the pause"
+  > lab resume zdata
+  > EOS
+  $ bash paused.sh import --queue-depth 1 src.raw zdata:vrbdt-$UNIQ/paused
+  paused mid-transfer
   exit 1
-  gave up within a minute
-  $ grep -c '^virt-rbd: error: .*timed out' paused.out
-  1
-  $ . ./lab.sh; lab resume zdata
+  stopped part way
+  ended within 8 s of the pause
+  $ sed "s/$UNIQ/U/g; s/byte [0-9]*/byte N/" paused.err
+  virt-rbd: warning: the temporary image '.virt-rbd-import.paused.[0-9]+' is left: once cluster 'zdata' answers, remove it with 'virt-rbd vol rm zdata:vrbdt-U/.virt-rbd-import.paused.[0-9]+' \(doctor and vol list name it\) (re)
+  virt-rbd: error: cannot write to 'vrbdt-U/paused' at byte N: timed out, cluster 'zdata' did not answer for 5 s
+  virt-rbd: hint: check the cluster's health (ceph -s), or raise --timeout
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -cx paused
   0
   [1]
   $ sha256sum < src.raw | cmp - src.sum && echo source untouched
   source untouched
+
+Once the cluster answers again, vol list names the temporary image (its
+watch expires within 30 s: until then it counts as running) with how to
+continue or remove it, and so does a new import to the same name
+
+  $ . ./lab.sh; unwatched vrbdt-$UNIQ/$(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep virt-rbd-import.paused) && echo watch gone
+  watch gone
+  $ virt-rbd vol list zdata:vrbdt-$UNIQ 2>&1 >/dev/null | sed "s/$UNIQ/U/g"
+  virt-rbd: warning: '.virt-rbd-import.paused.[0-9]+' is an unfinished import to 'paused' \([0-9.]+ [KMG]?i?B of 256 MiB marked done, [0-9]+ (s|min) old\): continue it with 'virt-rbd import --resume FILE zdata:vrbdt-U/paused', or remove it with 'virt-rbd vol rm zdata:vrbdt-U/.virt-rbd-import.paused.[0-9]+' (re)
+  $ head -c 1M src.raw > small.raw; virt-rbd import small.raw zdata:vrbdt-$UNIQ/paused 2>&1 >/dev/null | sed "s/$UNIQ/U/g"
+  virt-rbd: warning: '.virt-rbd-import.paused.[0-9]+' is an unfinished import to 'paused' .* (re)
+  $ for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -e virt-rbd-import -e '^paused$'); do virt-rbd vol rm "zdata:vrbdt-$UNIQ/$i" > /dev/null; done
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c paused
+  0
+  [1]
+
+The same pause during an export: it fails within 1.5 x its timeout, and no
+file is left, under the final name or a temporary one
+
+  $ virt-rbd import src.raw zdata:vrbdt-$UNIQ/whole > /dev/null
+  $ bash paused.sh export --queue-depth 1 zdata:vrbdt-$UNIQ/whole out.raw
+  paused mid-transfer
+  exit 1
+  stopped part way
+  ended within 8 s of the pause
+  $ sed "s/$UNIQ/U/g; s/byte [0-9]*/byte N/" paused.err
+  virt-rbd: error: cannot read 'vrbdt-U/whole' at byte N: timed out, cluster 'zdata' did not answer for 5 s
+  virt-rbd: hint: check the cluster's health (ceph -s), or raise --timeout
+  $ ls | grep -c out.raw
+  0
+  [1]
+
+And during a copy: the same bound, the temporary image named
+
+  $ virt-rbd vol snap create zdata:vrbdt-$UNIQ/whole@s1 > /dev/null
+  $ bash paused.sh copy --queue-depth 1 zdata:vrbdt-$UNIQ/whole@s1 zdata:vrbdt-$UNIQ/cp
+  paused mid-transfer
+  exit 1
+  stopped part way
+  ended within 8 s of the pause
+  $ sed "s/$UNIQ/U/g; s/byte [0-9]*/byte N/" paused.err
+  virt-rbd: warning: the temporary image '.virt-rbd-copy.cp.[0-9]+' is left: once cluster 'zdata' answers, remove it with 'virt-rbd vol rm zdata:vrbdt-U/.virt-rbd-copy.cp.[0-9]+' \(doctor and vol list name it\) (re)
+  virt-rbd: error: cannot (read 'vrbdt-U/whole'|write to 'vrbdt-U/cp') at byte N: timed out, cluster 'zdata' did not answer for 5 s (re)
+  virt-rbd: hint: check the cluster's health (ceph -s), or raise --timeout
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -cx cp
+  0
+  [1]
 
 The client blocklisted mid-import (the address its temporary image's watch
 shows, added to the OSD blocklist once 8 MB are in): it fails, saying so
@@ -49,9 +120,48 @@ shows, added to the OSD blocklist once 8 MB are in): it fails, saying so
   > ceph -c "$VRBD_LAB_ZDATA_CONF" osd blocklist rm $a > /dev/null 2>&1
   blocklisted mid-import
   exit 1
-  virt-rbd: warning: the temporary image '.virt-rbd-import.bl.[0-9]+' is left: remove it with virt-rbd vol rm (re)
+  virt-rbd: warning: the temporary image '.virt-rbd-import.bl.[0-9]+' is left: remove it with 'virt-rbd vol rm zdata:vrbdt-U/.virt-rbd-import.bl.[0-9]+' (re)
   virt-rbd: error: cannot write to 'vrbdt-U/bl' at byte N: this client was blocklisted by the cluster: its writes are refused from now on
   virt-rbd: hint: another client took over or an admin fenced this one (ceph osd blocklist ls); a new run is a new client
+
+A quota that leaves less room than the data: refused before anything is
+written, naming both (Ceph enforces quotas late: importing 400 MiB into a
+pool with a 100 MiB quota went through)
+
+  $ virt-rbd pool create zdata:vrbdq-$UNIQ --pg 8 > /dev/null
+  $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 100M 2>&1 | grep -c max_bytes
+  1
+  $ virt-rbd import src.raw zdata:vrbdq-$UNIQ/big 2>&1 | sed "s/$UNIQ/U/"
+  virt-rbd: error: pool 'vrbdq-U' has no room for 'src.raw': its quota of 100 MiB leaves [0-9.]+ [KM]iB, and the data takes 256 MiB: nothing was imported (re)
+  virt-rbd: hint: raise the quota (ceph osd pool set-quota) or free space in the pool, then run it again
+  [1]
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdq-$UNIQ | wc -l
+  0
+  $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 0 2>&1 | grep -c max_bytes
+  1
+
+The quota is reached during an import that replaces an image (--force): a
+clear error naming the pool and its quota (not 164 s of waiting), no image
+under the final name but the old one, intact
+
+  $ virt-rbd import small.raw zdata:vrbdq-$UNIQ/prev > /dev/null
+  $ . ./lab.sh; : > q.out; virt-rbd --timeout 5 --json import --force --queue-depth 1 src.raw zdata:vrbdq-$UNIQ/prev > q.out 2> q.err & pid=$!
+  > bash "$TESTDIR/waitfor" q.out 8000000; ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 16M > /dev/null 2>&1; s=$(date +%s)
+  > kill -0 $pid && echo "quota set mid-import"; wait $pid; echo "exit $?"
+  > [ $(($(date +%s) - s)) -lt 30 ] && echo "ended within 30 s of the quota"
+  quota set mid-import
+  exit 1
+  ended within 30 s of the quota
+  $ sed "s/$UNIQ/U/g; s/byte [0-9]*/byte N/" q.err
+  virt-rbd: warning: the temporary image '.virt-rbd-import.prev.[0-9]+' is left: once the pool has room, remove it with 'virt-rbd vol rm zdata:vrbdq-U/.virt-rbd-import.prev.[0-9]+' \(doctor and vol list name it\) (re)
+  virt-rbd: error: pool 'vrbdq-U' is full, its quota of 16777216 bytes is reached: the write at byte N did not go through
+  virt-rbd: hint: raise the quota (ceph osd pool set-quota) or free space in the pool, then run it again
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" export --no-progress vrbdq-$UNIQ/prev - | cmp - small.raw && echo old image intact
+  old image intact
+  $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 0 2>&1 | grep -c max_bytes
+  1
+  $ . ./lab.sh; rmall vrbdq-$UNIQ
+  $ virt-rbd pool rm zdata:vrbdq-$UNIQ --yes-i-really-mean-it > /dev/null
 
 A pool over its quota: the import is refused at once, naming the full pool,
 and nothing is made (the cluster would hold every write until the timeout)
@@ -80,5 +190,5 @@ at once, saying so (it failed after the timeout with "Connection timed out")
 
 Clean up (a temporary image the paused import could not remove goes too)
 
-  $ for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ); do virt-rbd vol rm "zdata:vrbdt-$UNIQ/$i" > /dev/null; done
+  $ . ./lab.sh; rmall vrbdt-$UNIQ
   $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

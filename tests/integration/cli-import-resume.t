@@ -20,7 +20,7 @@ then every 64 MiB at most once a second) and what the source was
   1
   $ awk '{split($1, a, "="); print (a[2] >= 67108864 && a[2] % 2097152 == 0) ? "done at a 2 MiB boundary, 64 MiB or more" : "bad: " $0}' mark
   done at a 2 MiB boundary, 64 MiB or more
-  $ virt-rbd vol list vrbdt-$UNIQ | grep -c '^img$'
+  $ virt-rbd vol list vrbdt-$UNIQ 2> /dev/null | grep -c '^img$'
   0
   [1]
 
