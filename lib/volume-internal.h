@@ -23,7 +23,8 @@ int vrbd_volume_new_name_check(const vrbd_spec *s);
 int vrbd_volume_make(vrbd_cluster *cl, const vrbd_spec *spec,
                      const vrbd_volume_create_opts *o);
 
-/* An ioctx on @pool (and @nspace); NOT_FOUND names a missing pool. */
+/* An ioctx on @pool (and @nspace); NOT_FOUND names a missing pool or a
+ * missing namespace (and how to create it). */
 int vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
                       rados_ioctx_t *io);
 

@@ -98,6 +98,37 @@ vrbd_volume_name(const vrbd_spec *s)
                      s->nspace ? s->nspace : "", s->image);
 }
 
+/*
+ * librbd answers an operation in a namespace that was never created with
+ * a bare -ENOENT (a create, naming the image it could not make) or with
+ * nothing at all (a list is empty), so ask first: one read of the
+ * namespace's directory object, allowed to any user whose caps reach it.
+ */
+static int
+namespace_check(vrbd_cluster *cl, const char *pool, const char *nspace,
+                rados_ioctx_t io)
+{
+    bool exists = false;
+    int r = rbd_namespace_exists(io, nspace, &exists);
+
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL,
+                               "cannot look up namespace '%s' in pool '%s'",
+                               nspace, pool);
+    if (!exists) {
+        CLEANUP_FREE char *hint = xasprintf(
+            "create it with 'rbd namespace create %s/%s' (virt-rbd does not "
+            "make namespaces), or leave the namespace out",
+            pool, nspace);
+
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, hint,
+                              "namespace '%s' not found in pool '%s' of "
+                              "cluster '%s'",
+                              nspace, pool, vrbd_cluster_name(cl));
+    }
+    return 0;
+}
+
 int
 vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
                   rados_ioctx_t *io)
@@ -115,6 +146,11 @@ vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
         return vrbd_error_ceph(r, NULL, "cannot open pool '%s'", pool);
     }
     rados_ioctx_set_namespace(*io, nspace ? nspace : "");
+    if (nspace && namespace_check(cl, pool, nspace, *io) < 0) {
+        rados_ioctx_destroy(*io);
+        *io = NULL;
+        return -1;
+    }
     return 0;
 }
 
