@@ -160,8 +160,10 @@ const cli_cmd cli_cmds_bench[] = {
      "a scratch file made in --local PATH (a directory), a new file PATH, or\n"
      "an empty block device PATH (refused when mounted, in use or holding\n"
      "data); it is written with O_DIRECT where the file system allows it.\n"
-     "The RBD side is a scratch image made in POOL.  Everything the\n"
-     "benchmark made is removed again; Ctrl-C stops it the same way.",
+     "The RBD side is a scratch image made in POOL (or its namespace NS);\n"
+     "bench never runs on an image it did not make, so POOL/NAME where NAME\n"
+     "is an image is refused.  Everything the benchmark made is removed\n"
+     "again; Ctrl-C stops it the same way.",
      bench_opts, run_bench},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

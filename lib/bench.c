@@ -355,6 +355,45 @@ local_open(const char *path, uint64_t size, struct target *t, char **made)
     return 0;
 }
 
+/*
+ * POOL/NAME is a namespace to the spec parser, but a user who wrote it for
+ * bench may have meant an image.  When namespace NAME does not exist (the
+ * error already set) and the pool holds an image NAME, say that bench
+ * never runs on an image it did not make, rather than that a namespace is
+ * missing.  A read-only open only reads the image's header.
+ */
+static int
+refuse_image(vrbd_cluster *cl, const vrbd_spec *s)
+{
+    CLEANUP_FREE char *spec = NULL;
+    CLEANUP_FREE char *pool = NULL;
+    CLEANUP_FREE char *hint = NULL;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int r;
+
+    if (vrbd_error_last()->code != VRBD_ERR_NOT_FOUND || !s->nspace ||
+        rados_ioctx_create(vrbd_cluster_rados(cl), s->pool, &io) < 0)
+        return -1;
+    r = rbd_open_read_only(io, s->nspace, &img, NULL);
+    if (r == 0)
+        rbd_close(img);
+    rados_ioctx_destroy(io);
+    if (r < 0)
+        return -1;
+    spec = vrbd_spec_format(s);
+    pool = xasprintf("%s%s%s", s->cluster ? s->cluster : "",
+                     s->cluster ? ":" : "", s->pool);
+    hint = xasprintf("give the pool (virt-rbd bench %s): the benchmark makes "
+                     "and removes a scratch image of its own there",
+                     pool);
+    return vrbd_error_set(VRBD_ERR_INVALID, EINVAL, hint,
+                          "'%s' names image '%s' of pool '%s': bench takes "
+                          "[CLUSTER:]POOL[/NAMESPACE] and never runs on an "
+                          "image it did not make",
+                          spec, s->nspace, s->pool);
+}
+
 int
 vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *o,
                vrbd_bench_result **out, size_t *n_out)
@@ -394,8 +433,11 @@ vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *o,
 
         image = xasprintf(".virt-rbd-bench.%d", (int)getpid());
         s.image = image;
-        if (vrbd_volume_ioctx(cl, s.pool, s.nspace, &io) < 0 ||
-            vrbd_volume_make(cl, &s, &co) < 0)
+        if (vrbd_volume_ioctx(cl, s.pool, s.nspace, &io) < 0) {
+            refuse_image(cl, o->rbd);
+            goto cleanup;
+        }
+        if (vrbd_volume_make(cl, &s, &co) < 0)
             goto cleanup;
         made_image = true;
         r = rbd_open(io, image, &rbd.img, NULL);

@@ -67,6 +67,27 @@ A block device holding data is refused and left as it was; an empty one is measu
   6 True 4194304
   $ losetup -d "$(cat loopdev)"
 
+An image given where bench takes a pool is refused, naming the form it takes:
+bench never runs on data it did not make; the image is left as it was
+
+  $ head -c 4M /dev/urandom > data.raw; virt-rbd import data.raw zdata:vrbdt-$UNIQ/data > /dev/null
+  $ virt-rbd bench --local scratch --size 4M --time 1 zdata:vrbdt-$UNIQ/data 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: 'zdata:vrbdt-U/data' names image 'data' of pool 'vrbdt-U': bench takes [CLUSTER:]POOL[/NAMESPACE] and never runs on an image it did not make
+  virt-rbd: hint: give the pool (virt-rbd bench zdata:vrbdt-U): the benchmark makes and removes a scratch image of its own there
+  [1]
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" export vrbdt-$UNIQ/data - 2>/dev/null | cmp - data.raw && echo unchanged
+  unchanged
+  $ ls -A scratch; rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ; rbd -c "$VRBD_LAB_ZDATA_CONF" namespace ls vrbdt-$UNIQ
+  data
+
+A namespace that does not exist is named as such
+
+  $ virt-rbd bench --size 4M --time 1 zdata:vrbdt-$UNIQ/nons 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: namespace 'nons' not found in pool 'vrbdt-U' of cluster 'zdata'
+  virt-rbd: hint: create it with 'rbd namespace create vrbdt-U/nons' (virt-rbd does not make namespaces), or leave the namespace out
+  [1]
+  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/data > /dev/null
+
 Clean up
 
   $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
