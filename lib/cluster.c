@@ -20,6 +20,7 @@
 #include <rados/librados.h>
 #include <rbd/librbd.h>
 
+#include "cephconf.h"
 #include "internal.h"
 #include "json-util.h"
 #include "keybuf.h"
@@ -170,6 +171,70 @@ quiet_librados(rados_t r)
     close(fd);
 }
 
+/*
+ * librados skips options it does not know without a word (Pacific: the
+ * read returns 0, and rados_conf_get() of the name -ENOENT), so a
+ * misspelt option, or one of a newer release, would silently do nothing.
+ * Name them, once per file and process.  Names with '/' are the manager
+ * modules' options, which librados never knows.  The probe is one byte,
+ * wiped: no value, such as a "key", is ever copied out whole.
+ */
+struct unknown_scan {
+    rados_t rados;
+    char *list;
+    size_t n;
+};
+
+static int
+note_unknown(const char *name, int line, void *opaque)
+{
+    struct unknown_scan *u = opaque;
+    char probe[1];
+    char *next;
+
+    if (strchr(name, '/') ||
+        rados_conf_get(u->rados, name, probe, sizeof(probe)) != -ENOENT) {
+        vrbd_keybuf_wipe(probe, sizeof(probe));
+        return 0;
+    }
+    next = xasprintf("%s%s'%s' (line %d)", u->list ? u->list : "",
+                     u->list ? ", " : "", name, line);
+    free(u->list);
+    u->list = next;
+    u->n++;
+    return 0;
+}
+
+static void
+warn_unknown_options(rados_t r, const char *path)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char **warned;
+    static size_t n_warned;
+    struct unknown_scan u = {.rados = r};
+    CLEANUP_FREE char *text = NULL;
+    size_t len = 0;
+    bool seen = false;
+
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < n_warned && !seen; i++)
+        seen = strcmp(warned[i], path) == 0;
+    if (!seen) {
+        warned = xreallocarray(warned, n_warned + 1, sizeof(*warned));
+        warned[n_warned++] = xstrdup(path);
+    }
+    pthread_mutex_unlock(&lock);
+    if (seen || !(text = vrbd_file_slurp(path, &len)))
+        return;
+    vrbd_cephconf_names(text, len, note_unknown, &u);
+    if (u.n > 0)
+        vrbd_warn("'%s' sets %s librados does not know and ignores: %s; check "
+                  "the spelling, or whether this Ceph release has %s",
+                  path, u.n > 1 ? "options" : "an option", u.list,
+                  u.n > 1 ? "them" : "it");
+    free(u.list);
+}
+
 static int
 connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
               const char *user, unsigned timeout)
@@ -290,6 +355,7 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
         if (ret < 0)
             return vrbd_error_ceph(ret, "check the file's syntax",
                                    "cannot parse '%s'", opts->conf_path);
+        warn_unknown_options(cl->rados, opts->conf_path);
     }
     if (opts->mon_host &&
         conf_set(cl->rados, cl->name, "mon_host", opts->mon_host) < 0)

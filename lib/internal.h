@@ -94,6 +94,9 @@ bool vrbd_cluster_answers(const vrbd_cluster *cl);
  * exit meanwhile.
  */
 void vrbd_cluster_close_later(vrbd_cluster *cl, void *img);
+/* Read a whole file of at most 1 MiB, NUL-terminated, its length in *@len;
+ * NULL with errno set on failure (EFBIG: larger).  free() the result. */
+char *vrbd_file_slurp(const char *path, size_t *len);
 
 void vrbd_log(vrbd_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -80,9 +80,8 @@ cluster_path(const vrbd_registry *reg, const char *name)
     return xasprintf("%s/clusters/%s.conf", reg->dir, name);
 }
 
-/* Read a whole (small) file; NULL with errno set on failure. */
-static char *
-slurp(const char *path, size_t *len)
+char *
+vrbd_file_slurp(const char *path, size_t *len)
 {
     CLEANUP_FCLOSE FILE *f = fopen(path, "r");
     char *buf = NULL;
@@ -203,7 +202,7 @@ parse_file(const char *path, vrbd_kv_fn fn, struct parse_ctx *ctx,
     size_t len = 0;
     int line = 0;
 
-    text = slurp(path, &len);
+    text = vrbd_file_slurp(path, &len);
     if (!text) {
         if (errno == ENOENT && missing_ok)
             return 0;

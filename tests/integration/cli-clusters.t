@@ -100,3 +100,13 @@ Changing the default moves unqualified names to the other cluster
   zdata
   $ virt-rbd --json cluster check | python3 -c 'import json,sys; print(json.load(sys.stdin)["cluster"])'
   zdata
+
+librados ignores options it does not know without a word.
+A ceph.conf with an unknown option: warned once, naming option and file; it works
+
+  $ sed '/^\[global\]/a foo_bar_unknown = 1' "$VRBD_LAB_CEPH_CONF" > unknown.conf; mkdir unkcfg
+  $ VIRT_RBD_CONFIG_DIR=unkcfg virt-rbd cluster add unk --conf unknown.conf --keyring "$VRBD_LAB_CEPH_KEYRING" 2>&1 | sed "s|$TMPDIR_T/||; s/ fsid [0-9a-f-]*,/ fsid F,/"
+  virt-rbd: warning: 'unknown.conf' sets an option librados does not know and ignores: 'foo_bar_unknown' (line 2); check the spelling, or whether this Ceph release has it
+  cluster 'unk' added: fsid F, client.admin (the default cluster)
+  $ VIRT_RBD_CONFIG_DIR=unkcfg virt-rbd cluster check unk 2>&1 >/dev/null | sed "s|$TMPDIR_T/||"
+  virt-rbd: warning: 'unknown.conf' sets an option librados does not know and ignores: 'foo_bar_unknown' (line 2); check the spelling, or whether this Ceph release has it

@@ -134,6 +134,63 @@ TEST(a_key_set_inline_in_the_conf_is_accepted)
     CHECK(vrbd_error_last()->code == VRBD_ERR_TIMEOUT);
 }
 
+static int n_warnings;
+static char last_warning[1024];
+
+static void
+capture(vrbd_log_level level, const char *msg, void *opaque)
+{
+    if (level != VRBD_LOG_WARN)
+        return;
+    n_warnings++;
+    snprintf(last_warning, sizeof(last_warning), "%s", msg);
+}
+
+TEST(unknown_conf_options_are_named_once_and_not_fatal)
+{
+    /* "mon-host" is no option (librados wants mon_host or "mon host"):
+     * the connection goes on to refuse the conf for its missing monitors,
+     * which shows the unknown options did not stop it */
+    CLEANUP_FREE char *conf =
+        write_file("unknown.conf",
+                   "[global]\nfoo_bar_unknown = 1\nmon host =\n"
+                   "mgr/dashboard/ssl = false\n[client]\nmon-host = x\n"
+                   "key = AQDpZwVrJu9MLRAAjq1LMmBIsmqhCzQjztzsWQ==\n",
+                   0600);
+    CLEANUP_FREE char *want =
+        xasprintf("'%s' sets options librados does not know and ignores: "
+                  "'foo_bar_unknown' (line 2), 'mon-host' (line 6); check the "
+                  "spelling, or whether this Ceph release has them",
+                  conf);
+    vrbd_cluster_opts opts = {.conf_path = conf};
+    vrbd_cluster *cl = NULL;
+
+    vrbd_log_set_handler(capture, VRBD_LOG_WARN, NULL);
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK_STR(vrbd_error_last()->message,
+              "no monitor address known for cluster 'ceph'");
+    CHECK(n_warnings == 1);
+    CHECK_STR(last_warning, want);
+    /* a second connection in the same process says nothing new */
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(n_warnings == 1);
+    vrbd_log_set_handler(NULL, VRBD_LOG_ERROR, NULL);
+}
+
+TEST(a_conf_of_known_options_warns_nothing)
+{
+    CLEANUP_FREE char *conf = write_file(
+        "known.conf", "[global]\nmon host =\nrados osd op timeout = 5\n", 0600);
+    vrbd_cluster_opts opts = {.conf_path = conf};
+    vrbd_cluster *cl = NULL;
+
+    n_warnings = 0;
+    vrbd_log_set_handler(capture, VRBD_LOG_WARN, NULL);
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(n_warnings == 0);
+    vrbd_log_set_handler(NULL, VRBD_LOG_ERROR, NULL);
+}
+
 int
 main(void)
 {
@@ -150,6 +207,8 @@ main(void)
     RUN(invalid_user_is_refused);
     RUN(unreadable_conf_is_named);
     RUN(a_key_set_inline_in_the_conf_is_accepted);
+    RUN(unknown_conf_options_are_named_once_and_not_fatal);
+    RUN(a_conf_of_known_options_warns_nothing);
     r = harness_done();
     {
         CLEANUP_FREE char *cmd = xasprintf("rm -rf '%s'", dir);
