@@ -110,3 +110,28 @@ A ceph.conf with an unknown option: warned once, naming option and file; it work
   cluster 'unk' added: fsid F, client.admin (the default cluster)
   $ VIRT_RBD_CONFIG_DIR=unkcfg virt-rbd cluster check unk 2>&1 >/dev/null | sed "s|$TMPDIR_T/||"
   virt-rbd: warning: 'unknown.conf' sets an option librados does not know and ignores: 'foo_bar_unknown' (line 2); check the spelling, or whether this Ceph release has it
+
+cephx counts a ticket's lifetime from the client's own clock when it gets it,
+so a client clock far off breaks nothing and there is no failure to explain.
+The client log of the last command shows librados itself ran 30 days ahead and
+took its tickets.  libfaketime is preloaded before ASan's runtime, so ASan's
+link-order check is off for these commands (the plain build needs nothing).
+The client's clock 2 h ahead, a day behind, 30 days ahead (libfaketime): all work
+
+  $ virt-rbd pool create ceph:vrbdt-$UNIQ --pg 8 > /dev/null; head -c 4M /dev/urandom > skew.raw
+  $ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 faketime -f +2h virt-rbd --timeout 10 import skew.raw ceph:vrbdt-$UNIQ/skew > /dev/null
+  $ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 faketime -f -1d virt-rbd --timeout 10 export ceph:vrbdt-$UNIQ/skew back.raw > /dev/null && cmp skew.raw back.raw && echo identical
+  identical
+  $ sed "s|^log_file = /dev/null|log_file = $TMPDIR_T/skew.log\ndebug_auth = 10|" "$VRBD_LAB_CEPH_CONF" > skew.conf
+  $ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 faketime -f +30d virt-rbd --timeout 10 cluster check x --conf skew.conf --keyring "$VRBD_LAB_CEPH_KEYRING" | sed -n 1p
+  cluster:  x
+  $ python3 -c '
+  > import datetime
+  > log = open("skew.log").read()
+  > t = datetime.datetime.strptime(log[:23], "%Y-%m-%dT%H:%M:%S.%f")
+  > print("client clock %.0f days ahead" % ((t - datetime.datetime.utcnow()).total_seconds() / 86400))
+  > print("tickets taken:", "verify_service_ticket_reply ticket expires" in log)
+  > '
+  client clock 30 days ahead
+  tickets taken: True
+  $ virt-rbd vol rm ceph:vrbdt-$UNIQ/skew > /dev/null; virt-rbd pool rm ceph:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
