@@ -186,6 +186,35 @@ fail(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                    ret, r->err_off);
 }
 
+/*
+ * Where in @r's range the source cannot be read, after @r failed as a
+ * whole with an I/O error: read again a block (VRBD_XFER_ALIGN) at a time,
+ * the first that fails is where the bad data is (a bad sector), which the
+ * request's start, up to a chunk before it, is not.  A stream cannot be
+ * read again; a block that reads now (the fault passed) leaves the
+ * request's start.  Only on the way out of a failure, on the engine's
+ * thread: at most a chunk's worth of small reads.
+ */
+static uint64_t
+first_bad(struct vrbd_endpoint *src, const struct vrbd_request *r)
+{
+    CLEANUP_FREE char *b = NULL;
+
+    if (src->stream || r->ret != -EIO)
+        return r->off;
+    b = xmemalign(VRBD_XFER_ALIGN, VRBD_XFER_ALIGN);
+    for (uint64_t o = r->off; o < r->off + r->len;) {
+        uint64_t to = (o / VRBD_XFER_ALIGN + 1) * VRBD_XFER_ALIGN;
+        size_t len =
+            (size_t)((to < r->off + r->len ? to : r->off + r->len) - o);
+
+        if (vrbd_endpoint_pread(src, b, len, o) == -EIO)
+            return o;
+        o += len;
+    }
+    return r->off;
+}
+
 /* Start @r in its phase; on failure the error is set. */
 static int
 start(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
@@ -621,6 +650,8 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
             inflight--;
             safe = low_water(reqs, n, off);
             safe = r->off < safe ? r->off : safe;
+            if (r->phase == PH_READ)
+                r->err_off = first_bad(src, r);
             fail(src, dst, r, (int)r->ret);
             goto drain;
         }

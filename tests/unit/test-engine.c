@@ -54,6 +54,7 @@ struct mem {
     struct vrbd_extent *ext;
     size_t n_ext;
     uint64_t fail_write_at; /* UINT64_MAX: none */
+    uint64_t fail_read_at;  /* a read of this byte fails; UINT64_MAX: none */
     uint64_t fail_start_at; /* a write here cannot start; UINT64_MAX: none */
     size_t chunk;
     /* the rest changes on the engine's, the completers' and the test's
@@ -114,7 +115,10 @@ finish(struct mem *m, struct vrbd_request *r, enum vrbd_op op)
     ssize_t ret = 0;
 
     pthread_mutex_lock(&m->lock);
-    if (op == VRBD_OP_READ)
+    if (op == VRBD_OP_READ && r->off <= m->fail_read_at &&
+        m->fail_read_at - r->off < r->len)
+        ret = -EIO;
+    else if (op == VRBD_OP_READ)
         memcpy(r->buf, m->data + r->off, r->len);
     else if (op == VRBD_OP_WRITE && r->off == m->fail_write_at)
         ret = -EIO;
@@ -309,6 +313,7 @@ mem_init(struct mem *m, const char *name, size_t size, enum mem_mode mode)
     m->mode = mode;
     m->seed = 1;
     m->fail_write_at = UINT64_MAX;
+    m->fail_read_at = UINT64_MAX;
     m->fail_start_at = UINT64_MAX;
     pthread_mutex_init(&m->lock, NULL);
     cond_init(&m->changed);
@@ -699,6 +704,26 @@ TEST(a_stall_gives_up_and_the_late_ends_free_the_run)
     mem_let_go(&d);
     CHECK(mem_wait(&d, drained, 0));
     CHECK(run_end(&t) == -ETIMEDOUT);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
+TEST(a_failed_read_names_the_block_that_failed)
+{
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 4, .chunk = 2 * MiB, .fresh = true};
+    struct transfer t;
+
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
+    fill_source(&s);
+    /* inside the request that reads [2 MiB, 4 MiB): read again a block at
+     * a time, the error names the block, not where the request began */
+    s.fail_read_at = 3 * MiB + 12345;
+    run_begin(&t, &s, &d, &x);
+    CHECK(run_end(&t) == -1);
+    CHECK_STR(t.error, "mem: op 0 failed at 3158016");
+    CHECK(t.inflight == 0);
     mem_fini(&s);
     mem_fini(&d);
 }
@@ -1198,6 +1223,7 @@ main(void)
     RUN(synchronous_endpoints_work_with_the_default_settings);
     RUN(a_failed_write_stops_it_with_nothing_in_flight);
     RUN(a_stall_gives_up_and_the_late_ends_free_the_run);
+    RUN(a_failed_read_names_the_block_that_failed);
     RUN(a_cancel_drains_and_says_so);
     RUN(verify_names_the_first_differing_byte);
     RUN(checkpoints_say_what_is_safe_after_a_failure);
