@@ -1048,8 +1048,8 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
             goto cleanup;
     } else {
         tmp = xasprintf("%s.virt-rbd-tmp.%d", path, (int)getpid());
-        if ((raw ? vrbd_dest_open_file(tmp, sep->size, &dep)
-                 : vrbd_dest_open_nbd(tmp, opts, sep->size, &dep)) < 0)
+        if ((raw ? vrbd_dest_open_file(tmp, path, sep->size, &dep)
+                 : vrbd_dest_open_nbd(tmp, path, opts, sep->size, &dep)) < 0)
             goto cleanup;
         made = true;
     }

@@ -340,12 +340,78 @@ file_flush(struct vrbd_endpoint *s)
     return fsync(s->fd) < 0 ? -errno : 0;
 }
 
+/* the mount point of the file system holding @path (a file, made or to
+ * be made): the highest directory above it on the same device */
+static char *
+mount_point(const char *path)
+{
+    CLEANUP_FREE char *copy = xstrdup(path);
+    char *slash = strrchr(copy, '/');
+    char *dir;
+    struct stat st, up;
+
+    if (slash == copy)
+        return xstrdup("/");
+    if (slash)
+        *slash = '\0';
+    dir = realpath(slash ? copy : ".", NULL);
+    if (!dir || stat(dir, &st) < 0)
+        return dir ? dir : xstrdup(copy);
+    while (strcmp(dir, "/") != 0) {
+        char *cut = strrchr(dir, '/');
+        CLEANUP_FREE char *parent =
+            xstrndup(dir, cut == dir ? 1 : (size_t)(cut - dir));
+
+        if (stat(parent, &up) < 0 || up.st_dev != st.st_dev)
+            break;
+        *cut = '\0';
+        if (cut == dir)
+            strcpy(dir, "/");
+    }
+    return dir;
+}
+
+char *
+vrbd_file_full_reason(const char *path, int err)
+{
+    CLEANUP_FREE char *mnt = NULL;
+
+    if (err != ENOSPC && err != EDQUOT)
+        return NULL;
+    mnt = mount_point(path);
+    if (err == EDQUOT)
+        return xasprintf("the disk quota on the file system at '%s' is used "
+                         "up (%s)",
+                         mnt, strerror(err));
+    return xasprintf("the file system at '%s' is full (%s)", mnt,
+                     strerror(err));
+}
+
 static void
 file_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
 {
-    vrbd_error_set(VRBD_ERR_IO, -ret, NULL, "cannot %s '%s' at byte %llu: %s",
-                   op == VRBD_OP_READ ? "read" : "write", s->name,
-                   (unsigned long long)off, strerror(-ret));
+    CLEANUP_FREE char *full =
+        op == VRBD_OP_READ ? NULL : vrbd_file_full_reason(s->name, -ret);
+
+    if (op == VRBD_OP_READ)
+        vrbd_error_set(VRBD_ERR_IO, -ret,
+                       ret == -EIO ? "it cannot be read there (a bad "
+                                     "block?): the kernel's log (dmesg) may "
+                                     "say why"
+                                   : NULL,
+                       "cannot read '%s' at byte %llu: %s", s->name,
+                       (unsigned long long)off, strerror(-ret));
+    else if (full)
+        vrbd_error_set(VRBD_ERR_IO, -ret, VRBD_FULL_FS_HINT,
+                       "cannot write '%s' at byte %llu: %s", s->name,
+                       (unsigned long long)off, full);
+    else if (op == VRBD_OP_FLUSH)
+        vrbd_error_set(VRBD_ERR_IO, -ret, NULL, "cannot flush '%s': %s",
+                       s->name, strerror(-ret));
+    else
+        vrbd_error_set(VRBD_ERR_IO, -ret, NULL,
+                       "cannot write '%s' at byte %llu: %s", s->name,
+                       (unsigned long long)off, strerror(-ret));
 }
 
 static void
@@ -376,12 +442,13 @@ static const struct vrbd_endpoint_ops file_ops = {
 };
 
 int
-vrbd_dest_open_file(const char *path, uint64_t size, struct vrbd_endpoint **out)
+vrbd_dest_open_file(const char *path, const char *display, uint64_t size,
+                    struct vrbd_endpoint **out)
 {
     struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
 
     *out = NULL;
-    ep->name = xstrdup(path);
+    ep->name = xstrdup(display);
     ep->format = xstrdup("raw");
     ep->size = size;
     ep->gap = VRBD_XFER_GRAIN;

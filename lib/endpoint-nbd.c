@@ -287,10 +287,36 @@ nbd_ep_flush(struct vrbd_endpoint *s)
 static void
 nbd_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
 {
-    if (op == VRBD_OP_READ)
+    /* a file written through qemu-nbd (an export) */
+    CLEANUP_FREE char *full =
+        op == VRBD_OP_READ ? NULL : vrbd_file_full_reason(s->name, -ret);
+
+    /* qemu-nbd drops the connection when it cannot read its file, and
+     * says why ("Disconnect client, due to: Failed to send reply: reading
+     * from file failed: ..."); libnbd sees a closed handle */
+    const char *said = "";
+
+    if (op == VRBD_OP_READ &&
+        (nbd_aio_is_closed(s->nbd) || nbd_aio_is_dead(s->nbd)))
+        said = strstr(qemu_said(s), "Disconnect client, due to: ");
+    if (said && *said) {
+        said = strchr(said, ':') + 2;
+        if (strncmp(said, "Failed to send reply: ", 22) == 0)
+            said += 22;
+    }
+    if (said && *said)
+        vrbd_error_set(VRBD_ERR_IO, -ret, "check the image with qemu-img check",
+                       "cannot read '%s' (%s) at byte %llu: qemu-nbd ended "
+                       "the connection: %s",
+                       s->name, s->format, (unsigned long long)off, said);
+    else if (op == VRBD_OP_READ)
         vrbd_error_set(VRBD_ERR_IO, -ret, "check the image with qemu-img check",
                        "cannot read '%s' (%s) at byte %llu: %s", s->name,
                        s->format, (unsigned long long)off, why(s, ret));
+    else if (full)
+        vrbd_error_set(VRBD_ERR_IO, -ret, VRBD_FULL_FS_HINT,
+                       "cannot write '%s' (%s) at byte %llu: %s", s->name,
+                       s->format, (unsigned long long)off, full);
     else
         vrbd_error_set(VRBD_ERR_IO, -ret, NULL,
                        "cannot write '%s' (%s) at byte %llu: %s", s->name,
@@ -467,7 +493,8 @@ qcow2_create(int fd, uint64_t size)
 }
 
 int
-vrbd_dest_open_nbd(const char *path, const vrbd_copy_opts *opts, uint64_t size,
+vrbd_dest_open_nbd(const char *path, const char *display,
+                   const vrbd_copy_opts *opts, uint64_t size,
                    struct vrbd_endpoint **out)
 {
     const char *format = opts->format;
@@ -480,7 +507,7 @@ vrbd_dest_open_nbd(const char *path, const vrbd_copy_opts *opts, uint64_t size,
     ep->fd = -1;
     ep->timeout = opts->timeout_sec;
     ep->cancel = opts->cancel;
-    ep->name = xstrdup(path);
+    ep->name = xstrdup(display);
     ep->format = xstrdup(format);
     if (strcmp(format, "qcow2") != 0) {
         vrbd_error_set(VRBD_ERR_INVALID, 0, "give raw or qcow2",

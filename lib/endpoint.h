@@ -172,14 +172,24 @@ int vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out);
 
 /* A new image file @path (O_EXCL, mode 0600) of opts->format (qcow2) and
  * @size bytes (rounded up to 512), written through a qemu-nbd; waits on it
- * end after opts->timeout_sec and on *opts->cancel. */
-int vrbd_dest_open_nbd(const char *path, const vrbd_copy_opts *opts,
-                       uint64_t size, struct vrbd_endpoint **out);
+ * end after opts->timeout_sec and on *opts->cancel.  Failed writes name
+ * @display (the file it becomes). */
+int vrbd_dest_open_nbd(const char *path, const char *display,
+                       const vrbd_copy_opts *opts, uint64_t size,
+                       struct vrbd_endpoint **out);
 
 /* A new file @path (O_EXCL, mode 0600) of @size bytes, all hole, as a
- * destination. */
-int vrbd_dest_open_file(const char *path, uint64_t size,
+ * destination; failed writes name @display (the file it becomes). */
+int vrbd_dest_open_file(const char *path, const char *display, uint64_t size,
                         struct vrbd_endpoint **out);
+
+/* Why a write to file @path failed with @err, when its file system is
+ * full (ENOSPC) or the user's quota there is used up (EDQUOT): a phrase
+ * naming the file system by its mount point, to free; else NULL. */
+char *vrbd_file_full_reason(const char *path, int err);
+#define VRBD_FULL_FS_HINT                                                      \
+    "free space there, or write to another file system: the file needs "       \
+    "room for the image's data (its holes take none)"
 
 /*
  * The open RBD image @img (rbd_image_t; it stays the caller's) as an
