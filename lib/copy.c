@@ -43,13 +43,15 @@ remove_image(rados_ioctx_t io, const char *name)
 struct probe {
     rbd_completion_t c;
     rbd_image_t img;
-    int ret; /* when it could not start */
+    int ret;     /* when it could not start */
+    char id[64]; /* the image's id, when there */
 };
 
 static void
 probe_start(struct probe *p, rados_ioctx_t io, const char *name)
 {
     p->img = NULL;
+    p->id[0] = '\0';
     p->ret = rbd_aio_create_completion(NULL, NULL, &p->c);
     if (p->ret < 0)
         return;
@@ -67,6 +69,8 @@ probe_wait(struct probe *p)
         rbd_aio_wait_for_complete(p->c);
         r = (int)rbd_aio_get_return_value(p->c);
         rbd_aio_release(p->c);
+        if (r == 0 && rbd_get_id(p->img, p->id, sizeof(p->id)) < 0)
+            p->id[0] = '\0';
         if (r == 0)
             rbd_close(p->img);
     }
@@ -763,26 +767,40 @@ rename_fresh(rados_ioctx_t io, const char *tmp, const char *id,
     return 0;
 }
 
-/* The complete temporary image @tmp (id @id) takes @dst's name.  An image there
- * (@exists) steps aside first and comes back if the rename fails: one of
- * them always holds the name; then it is removed. */
+/*
+ * The complete temporary image @tmp (id @id) takes @dst's name.  An image
+ * there (@old_id, the one found there and checked at the start; NULL: the
+ * name was free) steps aside first, only if it is still that one, and
+ * comes back if the rename fails: one of them always holds the name; then
+ * it is removed.  So of two runs to one name at once exactly one wins,
+ * with --force too: the other finds the name taken, or held by an image
+ * it never checked, and fails with nothing replaced.
+ */
 static int
 take_name(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
-          const char *tmp, const char *id, bool exists)
+          const char *tmp, const char *id, const char *old_id)
 {
     CLEANUP_FREE char *final = vrbd_volume_name(dst);
     CLEANUP_FREE char *old = NULL;
     int r;
 
-    if (exists) {
+    if (old_id) {
         old = xasprintf(".virt-rbd-old.%s.%d", dst->image, (int)getpid());
-        r = rbd_rename(io, dst->image, old);
+        r = *old_id ? rename_fresh(io, dst->image, old_id, old) : -ESTALE;
+        if (r == -ESTALE || r == -ENOENT)
+            return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                                  "run it again to replace the image there "
+                                  "now",
+                                  "image '%s' was replaced or removed by "
+                                  "another client meanwhile: not replacing "
+                                  "an image this run did not check",
+                                  final);
         if (r < 0)
             return vrbd_error_ceph(r, NULL, "cannot move '%s' aside", final);
     }
     r = rename_fresh(io, tmp, id, dst->image);
     if (r < 0) {
-        if (old && rbd_rename(io, old, dst->image) < 0)
+        if (old && rename_fresh(io, old, old_id, dst->image) < 0)
             vrbd_warn("the old image is left as '%s'", old);
         if (r == -EEXIST)
             return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
@@ -981,7 +999,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     dep = NULL;
     if (mark_remove(&mark, &img, tmp) < 0)
         goto cleanup;
-    if (take_name(cl, io, dst, tmp, id, exists) < 0)
+    if (take_name(cl, io, dst, tmp, id, exists ? probe.id : NULL) < 0)
         goto cleanup;
     created = false;
     stats->seconds = vrbd_now() - t0;
@@ -1218,7 +1236,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     struct vrbd_endpoint *sep = NULL, *dep = NULL;
     struct vrbd_xfer x;
     struct mark mark = {0};
-    char id[64] = "";
+    char id[64] = "", old_id[64] = "";
     vrbd_spec tspec = *dst;
     rados_ioctx_t sio = NULL, dio = NULL;
     rbd_image_t simg = NULL, dimg = NULL;
@@ -1290,6 +1308,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
         goto cleanup;
     }
     if (dimg && opts->force) {
+        if (rbd_get_id(dimg, old_id, sizeof(old_id)) < 0)
+            old_id[0] = '\0';
         rbd_close(dimg);
         dimg = NULL;
         exists = true;
@@ -1423,7 +1443,7 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
         dep = NULL;
         if (mark_remove(&mark, &dimg, tmp) < 0)
             goto cleanup;
-        if (take_name(dcl, dio, dst, tmp, id, exists) < 0)
+        if (take_name(dcl, dio, dst, tmp, id, exists ? old_id : NULL) < 0)
             goto cleanup;
         created = false;
     }
