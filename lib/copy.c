@@ -458,6 +458,25 @@ partial_name(const char *name, const char **what, char **image)
     return false;
 }
 
+/* Whether the temporary image @name (".....PID") is a run of this host
+ * that goes on: between creating its image and opening it, a run holds no
+ * watch yet */
+static bool
+local_run(const char *name)
+{
+    CLEANUP_FREE char *path =
+        xasprintf("/proc/%s/comm", strrchr(name, '.') + 1);
+    char comm[32] = "";
+    FILE *f = fopen(path, "re");
+
+    if (!f)
+        return false;
+    if (!fgets(comm, sizeof(comm), f))
+        comm[0] = '\0';
+    fclose(f);
+    return strncmp(comm, "virt-rbd", 8) == 0;
+}
+
 /* what @p's image says about itself: size, age, progress, whether open */
 static void
 partial_read(rados_ioctx_t io, vrbd_partial *p)
@@ -479,7 +498,7 @@ partial_read(rados_ioctx_t io, vrbd_partial *p)
     if (rbd_metadata_get(img, INCOMPLETE_KEY, val, &vlen) == 0 &&
         sscanf(val, "done=%llu", &d) == 1)
         p->done = d;
-    p->running = watched(img);
+    p->running = watched(img) || local_run(p->name);
     rbd_close(img);
 }
 
