@@ -1243,6 +1243,30 @@ check_related(vrbd_cluster *scl, rados_ioctx_t sio, rbd_image_t simg,
     return 0;
 }
 
+/*
+ * Refuse an incremental copy that goes back: @base, the target's newest
+ * snapshot, is newer in the source than src->snap.  librbd lists no
+ * changes backwards (EINVAL), and it said so only after the target was
+ * resized to the older snapshot's size, which cut off its data past that
+ * (the test-fsx model found it).  0, or -1 with the error set.
+ */
+static int
+check_forward(rbd_image_t simg, const vrbd_spec *src, const char *base,
+              const char *final)
+{
+    uint64_t base_id = 0, snap_id = 0;
+
+    if (rbd_snap_get_id(simg, base, &base_id) < 0 ||
+        rbd_snap_get_id(simg, src->snap, &snap_id) < 0 || base_id < snap_id)
+        return 0;
+    return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                          "copy a newer snapshot of the source, or copy this "
+                          "one in full with --force",
+                          "'%s' is at snapshot '%s', which is newer than "
+                          "'%s': an incremental copy only goes forward",
+                          final, base, src->snap);
+}
+
 int
 vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                 const vrbd_spec *dst, const vrbd_copy_opts *opts,
@@ -1369,6 +1393,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
             ret = 0; /* up to date */
             goto cleanup;
         }
+        if (check_forward(simg, src, base, final) < 0)
+            goto cleanup;
         incremental = true;
         r = rbd_resize(dimg, info.size);
         if (r < 0) {

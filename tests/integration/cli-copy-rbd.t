@@ -80,6 +80,12 @@ Refusals name the way out, and change nothing
   virt-rbd: error: an incremental copy goes from snapshot to snapshot: the source needs @SNAP
   virt-rbd: hint: snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP
   [1]
+  $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: 'vrbdt-U/dst' is at snapshot 's3', which is newer than 's2': an incremental copy only goes forward
+  virt-rbd: hint: copy a newer snapshot of the source, or copy this one in full with --force
+  [1]
+  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  identical
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/plain > /dev/null
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/plain 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: 'vrbdt-U/plain' has no snapshot: nothing to copy incrementally from

@@ -1399,9 +1399,25 @@ TEST(random_operations_match_the_model)
         (unsigned)env_u64("VRBD_FSX_OPS", DEFAULT_OPS));
 }
 
+/*
+ * Seed 143 (of this generator: a change to how operations are drawn makes
+ * another sequence of it), step 14: "copy --incremental i11@s1 i6" with
+ * i6 at i11's newer snapshot s2, and grown since.  libvrbd cut i6 to
+ * s1's size, then failed ("cannot map the extents: Invalid argument").
+ */
+TEST(seed_143_a_backwards_incremental_copy_changes_nothing)
+{
+    if (!getenv("VRBD_LAB_CLUSTERS"))
+        SKIP(NO_LAB);
+    if (getenv("VRBD_FSX_SEED"))
+        SKIP("VRBD_FSX_SEED picks one run");
+    run(143, 14);
+}
+
 int
 main(void)
 {
     RUN(random_operations_match_the_model);
+    RUN(seed_143_a_backwards_incremental_copy_changes_nothing);
     return harness_done();
 }
