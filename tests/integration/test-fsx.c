@@ -1318,43 +1318,81 @@ clean_up(struct fsx *f)
         }
     if (f->io)
         rados_ioctx_destroy(f->io);
-    if (vrbd_pool_remove(f->cl, f->pool) < 0) {
-        struct json_object *cmd = vrbd_json_cmd("osd pool rm");
-
-        /* a pool left with images: the test failed already, say so and
-         * take it away all the same */
-        printf("# fsx: %s\n", vrbd_error_last()->message);
-        harness_cur_failed = true;
-        vrbd_json_add_str(cmd, "pool", f->pool);
-        vrbd_json_add_str(cmd, "pool2", f->pool);
-        json_object_object_add(cmd, "yes_i_really_really_mean_it",
-                               json_object_new_boolean(1));
-        vrbd_cluster_mon_json(f->cl, cmd, NULL);
-    }
 }
 
-/* Run @n_ops operations from @seed in a pool of their own. */
+/* One pool, and the two connections, for every run of this program. */
+static struct {
+    vrbd_cluster *cl, *guest;
+    char pool[64];
+    bool tried;
+} lab;
+
+static bool
+lab_up(void)
+{
+    vrbd_pool_create_opts po = {.pg_num = 8};
+    bool created = false;
+
+    if (lab.tried)
+        return lab.cl != NULL;
+    lab.tried = true;
+    snprintf(lab.pool, sizeof(lab.pool), "vrbdt-fsx-%d", (int)getpid());
+    lab.cl = connect_lab();
+    lab.guest = connect_lab();
+    /* a discard zeroes what it covers, partial objects too, so the model
+     * knows what the guest reads afterwards */
+    if (lab.cl && lab.guest &&
+        rados_conf_set(vrbd_cluster_rados(lab.guest),
+                       "rbd_skip_partial_discard", "false") == 0 &&
+        vrbd_pool_create(lab.cl, lab.pool, &po, &created, NULL) == 0)
+        return true;
+    printf("# fsx: no pool: %s\n", vrbd_error_last()->message);
+    vrbd_cluster_free(lab.guest);
+    vrbd_cluster_free(lab.cl);
+    lab.cl = lab.guest = NULL;
+    return false;
+}
+
+/* The pool goes (libvrbd refuses while it holds images: then it goes
+ * all the same, and the run fails).  0, or -1. */
+static int
+lab_down(void)
+{
+    struct json_object *cmd;
+    int ret = 0;
+
+    if (!lab.cl)
+        return 0;
+    if (vrbd_pool_remove(lab.cl, lab.pool) < 0) {
+        printf("# fsx: %s\n", vrbd_error_last()->message);
+        cmd = vrbd_json_cmd("osd pool rm");
+        vrbd_json_add_str(cmd, "pool", lab.pool);
+        vrbd_json_add_str(cmd, "pool2", lab.pool);
+        json_object_object_add(cmd, "yes_i_really_really_mean_it",
+                               json_object_new_boolean(1));
+        vrbd_cluster_mon_json(lab.cl, cmd, NULL);
+        ret = -1;
+    }
+    vrbd_cluster_free(lab.guest);
+    vrbd_cluster_free(lab.cl);
+    return ret;
+}
+
+/* Run @n_ops operations from @seed in the test's pool, then empty it. */
 static void
 run(uint64_t seed, unsigned n_ops)
 {
     struct fsx f = {.seed = seed, .rng = seed};
-    vrbd_pool_create_opts po = {.pg_num = 8};
-    bool created = false;
     double t0 = now(), t_ops = 0, t_checks = 0;
     bool verbose = getenv("VRBD_FSX_VERBOSE") != NULL;
     int r;
 
     for (int i = 0; i < MAX_IMAGES; i++)
         f.img[i].parent = -1;
-    snprintf(f.pool, sizeof(f.pool), "vrbdt-fsx-%d", (int)getpid());
-    f.cl = connect_lab();
-    f.guest = connect_lab();
-    REQUIRE(f.cl && f.guest);
-    /* a discard zeroes what it covers, partial objects too, so the model
-     * knows what the guest reads afterwards */
-    REQUIRE(rados_conf_set(vrbd_cluster_rados(f.guest),
-                           "rbd_skip_partial_discard", "false") == 0);
-    REQUIRE(vrbd_pool_create(f.cl, f.pool, &po, &created, NULL) == 0);
+    REQUIRE(lab_up());
+    f.cl = lab.cl;
+    f.guest = lab.guest;
+    snprintf(f.pool, sizeof(f.pool), "%s", lab.pool);
     r = rados_ioctx_create(vrbd_cluster_rados(f.guest), f.pool, &f.io);
     CHECK(r == 0);
     printf("# fsx: seed %llu, %u operations, pool %s\n",
@@ -1379,8 +1417,6 @@ run(uint64_t seed, unsigned n_ops)
     for (size_t i = 0; i < f.n_log; i++)
         free(f.log[i]);
     free(f.log);
-    vrbd_cluster_free(f.guest);
-    vrbd_cluster_free(f.cl);
 }
 
 static uint64_t
@@ -1419,5 +1455,7 @@ main(void)
 {
     RUN(random_operations_match_the_model);
     RUN(seed_143_a_backwards_incremental_copy_changes_nothing);
+    if (lab_down() < 0)
+        harness_failed++;
     return harness_done();
 }
