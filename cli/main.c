@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,10 @@ main(int argc, char **argv)
 
     ctx.timeout_sec = VRBD_DEFAULT_TIMEOUT_SEC;
     ctx.connect_uri = getenv("VIRT_RBD_LIBVIRT_URI");
+    /* a write to libvirtd's socket after it restarted would kill us
+     * silently (exit 141) instead of failing the call (libvirt's rule:
+     * programs ignore SIGPIPE); output to a closed pipe fails as EPIPE */
+    signal(SIGPIPE, SIG_IGN);
 
     optind = 1;
     r = parse(&ctx, NULL, argc, argv);
