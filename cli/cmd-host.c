@@ -530,8 +530,10 @@ const cli_cmd cli_cmds_host[] = {
      "in a private libvirt secret named after the cluster's fsid and the\n"
      "user (one per cluster and user, on every host), and defines an RBD\n"
      "storage pool listing every current monitor, started and autostarted.\n"
-     "Running it again changes nothing.  When it fails, it removes what it\n"
-     "made.",
+     "Running it again changes nothing, and finishes a run that was cut\n"
+     "short.  When libvirtd restarts meanwhile, it reconnects (for up to\n"
+     "--timeout) and finishes.  When it fails, it removes what it made\n"
+     "(what it cannot remove, it names).",
      connect_opts, run_connect},
     {"host disconnect", "[CLUSTER:]POOL", 1, 1,
      "Undo 'host connect' (refused while a domain uses the pool)",

@@ -97,6 +97,7 @@ cli_host(const cli_ctx *ctx)
         cli_fail();
         return NULL;
     }
+    vrbd_host_set_timeout(host, ctx->timeout_sec);
     return host;
 }
 

@@ -456,12 +456,19 @@ VRBD_API int vrbd_user_print_keyring(vrbd_cluster *cl, const char *entity,
 
 /*
  * A connection to the libvirt daemon of this host.  libvirt's own error
- * printing is silenced; its errors become the thread's vrbd_error.
+ * printing is silenced; its errors become the thread's vrbd_error.  As
+ * libvirt requires, the program ignores SIGPIPE: else a call after
+ * libvirtd restarted kills it instead of failing.
  */
 typedef struct vrbd_host vrbd_host;
 
 /* Open @uri (NULL: "qemu:///system"). */
 VRBD_API int vrbd_host_open(const char *uri, vrbd_host **out);
+
+/* How long an operation that lost its connection to libvirtd (a restart)
+ * tries to open it again before it reports what state it left; 0: the
+ * default (VRBD_DEFAULT_TIMEOUT_SEC). */
+VRBD_API void vrbd_host_set_timeout(vrbd_host *host, unsigned timeout_sec);
 VRBD_API void vrbd_host_free(vrbd_host *host);
 
 /* The URI libvirt reports for this connection.  Borrowed. */

@@ -13,8 +13,20 @@
 #include "vrbd.h"
 #include "virt.h"
 
-/* The libvirt connection of @host, owned by it. */
+/* The libvirt connection of @host, owned by it.  A reconnect replaces
+ * it: hold it no longer than the call that uses it. */
 virConnectPtr vrbd_host_conn(vrbd_host *host);
+
+/* After a libvirt call failed: was it because the connection to libvirtd
+ * is gone (libvirtd stopped or restarted)?  Resets libvirt's last error:
+ * take it (vrbd_error_libvirt) first. */
+bool vrbd_host_lost(vrbd_host *host);
+
+/* Open @host's URI again, retrying for its timeout (a restarting libvirtd
+ * takes a moment to listen), and replace its connection: domains, pools
+ * and secrets looked up on the old one must be looked up again.  0, or
+ * -1 with the error set and the old (dead) connection kept. */
+int vrbd_host_reconnect(vrbd_host *host);
 
 /* Parse @xml (no network, no DTD, no entities: a document with a DOCTYPE
  * is refused); NULL if it does not parse. */

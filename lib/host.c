@@ -8,17 +8,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "clock.h"
 #include "host-internal.h"
 #include "internal.h"
 #include "virt.h"
 
 struct vrbd_host {
     virConnectPtr conn;
-    char *uri;
+    char *uri;       /* what libvirt says it is */
+    char *asked;     /* what we opened: a reconnect opens it again */
+    unsigned wait_s; /* how long a reconnect tries; 0: the default */
 };
 
 VRBD_DEFINE_CLEANUP(vrbd_host, vrbd_host_free)
@@ -41,8 +45,48 @@ vrbd_host_open(const char *uri, vrbd_host **out)
                                   "cannot connect to libvirt at '%s'", uri);
     actual = virConnectGetURI(host->conn);
     host->uri = xstrdup(actual ? actual : uri);
+    host->asked = xstrdup(uri);
     free(actual);
     *out = TAKE(host);
+    return 0;
+}
+
+void
+vrbd_host_set_timeout(vrbd_host *host, unsigned timeout_sec)
+{
+    host->wait_s = timeout_sec;
+}
+
+bool
+vrbd_host_lost(vrbd_host *host)
+{
+    /* libvirt's words vary ("end of file while reading data", "client
+     * socket is closed", "no connection"); the client's own state does
+     * not: an RPC client that saw its socket close stays closed */
+    return virConnectIsAlive(host->conn) == 0;
+}
+
+int
+vrbd_host_reconnect(vrbd_host *host)
+{
+    unsigned wait_s = host->wait_s ? host->wait_s : VRBD_DEFAULT_TIMEOUT_SEC;
+    double deadline = vrbd_now() + wait_s;
+    virConnectPtr conn = NULL;
+
+    vrbd_test_pause("reconnect");
+    /* a restarting libvirtd refuses connections until it listens again */
+    while (!(conn = virConnectOpen(host->asked)) && vrbd_now() < deadline)
+        usleep(200000);
+    if (!conn)
+        return vrbd_error_libvirt("check that libvirtd runs (systemctl status "
+                                  "libvirtd), or raise --timeout",
+                                  "libvirt at '%s' did not answer again within "
+                                  "%u s",
+                                  host->asked, wait_s);
+    virResetLastError();
+    virConnectClose(host->conn);
+    host->conn = conn;
+    vrbd_info("reconnected to libvirt at '%s'", host->asked);
     return 0;
 }
 
@@ -54,6 +98,7 @@ vrbd_host_free(vrbd_host *host)
     if (host->conn)
         virConnectClose(host->conn);
     free(host->uri);
+    free(host->asked);
     free(host);
 }
 
@@ -549,6 +594,127 @@ ensure_started(virStoragePoolPtr pool, const char *name, bool *started)
     return 0;
 }
 
+/*
+ * The libvirt half of vrbd_host_connect: the secret with the key, then
+ * the pool (defined unless there), started and autostarted.  Each step
+ * finds what is there already, so a second run after a lost connection
+ * finishes what the first began.  *@pool_out gets the pool as soon as
+ * there is one; @res's flags only ever turn true.
+ */
+static int
+connect_libvirt(vrbd_host *host, vrbd_cluster *cl, const char *entity,
+                const char *pool_name, char **hosts, size_t n_hosts,
+                const char *cur_secret, vrbd_host_connect_result *res,
+                virStoragePoolPtr *pool_out)
+{
+    CLEANUP_FREE char *xml = NULL;
+    virStoragePoolPtr pool;
+    bool created = false, started = false;
+    int r;
+
+    r = vrbd_host_secret_ensure(host, cl, entity, res->secret_uuid, &created);
+    res->secret_created |= created;
+    if (r < 0)
+        return -1;
+    pool = virStoragePoolLookupByName(host->conn, res->name);
+    if (pool) {
+        if (cur_secret && strcmp(cur_secret, res->secret_uuid) != 0)
+            vrbd_warn("libvirt pool '%s' uses secret %s, not %s", res->name,
+                      cur_secret, res->secret_uuid);
+    } else {
+        vrbd_rbd_pool_spec spec = {
+            .name = res->name,
+            .pool = pool_name,
+            .hosts = (const char *const *)hosts,
+            .n_hosts = n_hosts,
+            .user = entity + 7,
+            .secret_uuid = res->secret_uuid,
+        };
+
+        virResetLastError();
+        xml = vrbd_rbd_pool_build_xml(&spec);
+        if (!xml)
+            return -1;
+        pool = virStoragePoolDefineXML(host->conn, xml, 0);
+        if (!pool) {
+            vrbd_error_libvirt(NULL, "cannot define libvirt pool '%s'",
+                               res->name);
+            if (strstr(vrbd_error_last()->message, "backend"))
+                vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
+                               "install libvirt's rbd storage backend "
+                               "(Debian: libvirt-daemon-driver-storage-rbd) "
+                               "and restart libvirtd",
+                               "%s", vrbd_error_last()->message);
+            return -1;
+        }
+        res->pool_defined = true;
+        vrbd_test_pause("connect-after-define");
+    }
+    *pool_out = pool;
+    r = ensure_started(pool, res->name, &started);
+    res->pool_started |= started;
+    return r;
+}
+
+/* Undo what this run of vrbd_host_connect made, naming what stays. */
+static void
+connect_rollback(vrbd_host *host, vrbd_cluster *cl, const char *entity,
+                 virStoragePoolPtr pool, vrbd_host_connect_result *res)
+{
+    vrbd_error saved = *vrbd_error_last();
+    CLEANUP_FREE char *msg = xstrdup(saved.message);
+    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+
+    if (pool && res->pool_defined) {
+        if (virStoragePoolIsActive(pool) == 1)
+            virStoragePoolDestroy(pool);
+        if (virStoragePoolUndefine(pool) < 0)
+            vrbd_warn("libvirt pool '%s' made by this run is left: %s",
+                      res->name, virGetLastErrorMessage());
+    }
+    if (res->secret_created &&
+        vrbd_host_secret_remove(host, res->secret_uuid) < 0)
+        vrbd_warn("secret %s made by this run is left: %s", res->secret_uuid,
+                  vrbd_error_last()->message);
+    /* a cluster that timed out would only time out again: name the user */
+    if (res->user_created &&
+        (saved.code == VRBD_ERR_TIMEOUT || vrbd_user_remove(cl, entity) < 0))
+        vrbd_warn("user %s made by this run is left: remove it with "
+                  "'virt-rbd user rm %s:%s' once the cluster answers",
+                  entity, vrbd_cluster_name(cl), entity);
+    virResetLastError();
+    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+}
+
+/* Step 1 of vrbd_host_connect: is libvirt pool @res->name, if it exists,
+ * an RBD pool of Ceph pool @pool?  @cur gets what it holds. */
+static int
+check_existing(vrbd_host *host, const char *pool, vrbd_host_rbd_pool *cur,
+               vrbd_host_connect_result *res)
+{
+    virStoragePoolPtr p = virStoragePoolLookupByName(host->conn, res->name);
+    CLEANUP_FREE char *xml = NULL;
+
+    if (!p) {
+        virResetLastError();
+        return 0;
+    }
+    xml = virStoragePoolGetXMLDesc(p, 0);
+    virStoragePoolFree(p);
+    if (!xml || !vrbd_host_rbd_pool_read(xml, cur))
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "choose another libvirt pool name (--name), or "
+                              "remove that pool",
+                              "libvirt pool '%s' exists and is not an RBD pool",
+                              res->name);
+    if (!cur->pool || strcmp(cur->pool, pool) != 0)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "choose another libvirt pool name (--name)",
+                              "libvirt pool '%s' exists for Ceph pool '%s'",
+                              res->name, cur->pool ? cur->pool : "?");
+    return 0;
+}
+
 int
 vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
                   const vrbd_host_connect_opts *opts,
@@ -557,8 +723,6 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
     const char *entity = opts->entity ? opts->entity : "client.libvirt";
     const char *cname =
         opts->cluster_name ? opts->cluster_name : vrbd_cluster_name(cl);
-    CLEANUP_FREE char *xml = NULL;
-    CLEANUP_FREE char *existing_xml = NULL;
     char **hosts = NULL;
     size_t n_hosts = 0;
     virStoragePoolPtr pool = NULL;
@@ -586,95 +750,54 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
                               "pool '%s' not found in cluster '%s'", opts->pool,
                               cname);
     }
-    pool = virStoragePoolLookupByName(host->conn, res->name);
-    if (pool) {
-        existing_xml = virStoragePoolGetXMLDesc(pool, 0);
-        if (!existing_xml || !vrbd_host_rbd_pool_read(existing_xml, &cur)) {
-            CLEANUP_FREE char *hint = xasprintf(
-                "choose another libvirt pool name (--name), or remove "
-                "that pool");
-
-            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
-                           "libvirt pool '%s' exists and is not an RBD pool",
-                           res->name);
-            goto cleanup;
-        }
-        if (!cur.pool || strcmp(cur.pool, opts->pool) != 0) {
-            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                           "choose another libvirt pool name (--name)",
-                           "libvirt pool '%s' exists for Ceph pool '%s'",
-                           res->name, cur.pool ? cur.pool : "?");
-            goto cleanup;
-        }
-    } else {
-        virResetLastError();
-    }
+    if (check_existing(host, opts->pool, &cur, res) < 0)
+        goto cleanup;
     hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
     if (!hosts)
         goto cleanup;
 
-    /* 2. the user, then its key in a secret */
+    /* 2. the user, then (on libvirt) its key in a secret, and the pool */
     if (vrbd_user_grant_pool(cl, entity, opts->pool, &res->user_created,
                              &res->user_updated) < 0)
         goto cleanup;
-    if (vrbd_host_secret_ensure(host, cl, entity, res->secret_uuid,
-                                &res->secret_created) < 0)
-        goto rollback;
+    vrbd_test_pause("connect-after-user");
+    if (connect_libvirt(host, cl, entity, opts->pool, hosts, n_hosts,
+                        cur.secret_uuid, res, &pool) < 0) {
+        CLEANUP_FREE char *why = NULL;
 
-    /* 3. the pool */
-    if (pool) {
-        if (cur.secret_uuid && strcmp(cur.secret_uuid, res->secret_uuid) != 0)
-            vrbd_warn("libvirt pool '%s' uses secret %s, not %s", res->name,
-                      cur.secret_uuid, res->secret_uuid);
-    } else {
-        vrbd_rbd_pool_spec spec = {
-            .name = res->name,
-            .pool = opts->pool,
-            .hosts = (const char *const *)hosts,
-            .n_hosts = n_hosts,
-            .user = entity + 7,
-            .secret_uuid = res->secret_uuid,
-        };
+        if (!vrbd_host_lost(host))
+            goto rollback;
+        /* libvirtd restarted: what it has kept, the next round finds */
+        why = xstrdup(vrbd_error_last()->message);
+        if (vrbd_host_reconnect(host) < 0) {
+            CLEANUP_FREE char *hint = xasprintf(
+                "once libvirtd answers, run the same 'virt-rbd host connect' "
+                "again: it finishes what this one began%s",
+                res->user_created ? " (the user stays: the secret may "
+                                    "hold its key)"
+                                  : "");
 
-        xml = vrbd_rbd_pool_build_xml(&spec);
-        if (!xml)
-            goto rollback;
-        pool = virStoragePoolDefineXML(host->conn, xml, 0);
-        if (!pool) {
-            vrbd_error_libvirt(NULL, "cannot define libvirt pool '%s'",
-                               res->name);
-            if (strstr(vrbd_error_last()->message, "backend"))
-                vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
-                               "install libvirt's rbd storage backend "
-                               "(Debian: libvirt-daemon-driver-storage-rbd) "
-                               "and restart libvirtd",
-                               "%s", vrbd_error_last()->message);
-            goto rollback;
+            vrbd_error_set(VRBD_ERR_UNREACHABLE, 0, hint,
+                           "libvirt pool '%s' is connected in part: the "
+                           "connection to libvirtd was lost (%s), and %s",
+                           res->name, why, vrbd_error_last()->message);
+            goto cleanup;
         }
-        res->pool_defined = true;
+        vrbd_warn("the connection to libvirtd was lost while connecting "
+                  "libvirt pool '%s' (%s); reconnected: finishing it",
+                  res->name, why);
+        if (pool)
+            virStoragePoolFree(pool);
+        pool = NULL;
+        if (connect_libvirt(host, cl, entity, opts->pool, hosts, n_hosts,
+                            cur.secret_uuid, res, &pool) < 0)
+            goto rollback;
     }
-    if (ensure_started(pool, res->name, &res->pool_started) < 0)
-        goto rollback;
     ret = 0;
     goto cleanup;
 
 rollback:
-    /* leave nothing behind that this call made */
-    {
-        vrbd_error saved = *vrbd_error_last();
-        CLEANUP_FREE char *msg = xstrdup(saved.message);
-        CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
-
-        if (pool && res->pool_defined) {
-            virStoragePoolDestroy(pool);
-            virStoragePoolUndefine(pool);
-        }
-        if (res->secret_created)
-            vrbd_host_secret_remove(host, res->secret_uuid);
-        if (res->user_created)
-            vrbd_user_remove(cl, entity);
-        vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
-    }
+    connect_rollback(host, cl, entity, pool, res);
 
 cleanup:
     if (pool)

@@ -98,6 +98,17 @@ void vrbd_cluster_close_later(vrbd_cluster *cl, void *img);
  * NULL with errno set on failure (EFBIG: larger).  free() the result. */
 char *vrbd_file_slurp(const char *path, size_t *len);
 
+/*
+ * Tests only: when the environment variable VRBD_TEST_PAUSE_AT names
+ * @point (one name, or several separated by commas), the process stops
+ * itself there (SIGSTOP) until a test has done its fault and sends
+ * SIGCONT.  The points: attach-before-device, attach-after-device,
+ * connect-after-user, connect-secret-defined, connect-after-define,
+ * move-copying (every copy started), reconnect (before it tries).  Costs
+ * one getenv() when unset.
+ */
+void vrbd_test_pause(const char *point);
+
 void vrbd_log(vrbd_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 #define vrbd_debug(...) vrbd_log(VRBD_LOG_DEBUG, __VA_ARGS__)

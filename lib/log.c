@@ -2,9 +2,14 @@
 /*
  * log.c: messages go to the handler a program installs, or nowhere.
  * Callers never pass secrets; there is no API here that would take one.
+ * Also the tests' pause points (vrbd_test_pause), which stop the process
+ * where a fault is to strike.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -32,4 +37,18 @@ vrbd_log(vrbd_log_level level, const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     log_fn(level, buf, log_opaque);
+}
+
+void
+vrbd_test_pause(const char *point)
+{
+    const char *at = getenv("VRBD_TEST_PAUSE_AT");
+    size_t len = strlen(point);
+
+    for (const char *p = at; p && *p; p += strcspn(p, ","), p += *p == ',')
+        if (strncmp(p, point, len) == 0 && (p[len] == ',' || !p[len])) {
+            vrbd_debug("test: pausing at '%s'", point);
+            raise(SIGSTOP);
+            return;
+        }
 }

@@ -295,6 +295,7 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
                                       entity, vrbd_cluster_name(cl));
         *created = true;
         vrbd_info("defined private secret %s (%s)", uuid, usage);
+        vrbd_test_pause("connect-secret-defined");
     }
     if (!*created) {
         CLEANUP_FREE char *cur = virSecretGetXMLDesc(secret, 0);
@@ -317,10 +318,10 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
     virSecretGetUUIDString(secret, uuid_out);
     /* set every time: the key may have been rotated since */
     if (set_value(cl, entity, secret) < 0) {
-        if (*created) {
-            virSecretUndefine(secret);
+        /* libvirtd gone: the caller is told it is still there */
+        if (*created && virSecretUndefine(secret) == 0)
             *created = false;
-        }
+        virResetLastError();
         virSecretFree(secret);
         return -1;
     }

@@ -28,6 +28,7 @@
     X(virConnectGetLibVersion)                                                 \
     X(virConnectGetStoragePoolCapabilities)                                    \
     X(virConnectGetURI)                                                        \
+    X(virConnectIsAlive)                                                       \
     X(virConnectListAllDomains)                                                \
     X(virConnectListAllSecrets)                                                \
     X(virConnectListAllStoragePools)                                           \
@@ -111,6 +112,7 @@ bool vrbd_virt_loaded(void);
 #define virConnectGetStoragePoolCapabilities                                   \
     (vrbd_virt_api.virConnectGetStoragePoolCapabilities)
 #define virConnectGetURI (vrbd_virt_api.virConnectGetURI)
+#define virConnectIsAlive (vrbd_virt_api.virConnectIsAlive)
 #define virConnectListAllDomains (vrbd_virt_api.virConnectListAllDomains)
 #define virConnectListAllSecrets (vrbd_virt_api.virConnectListAllSecrets)
 #define virConnectListAllStoragePools                                          \
