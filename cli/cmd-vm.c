@@ -509,7 +509,10 @@ const cli_cmd cli_cmds_vm[] = {
      "if missing), raw, cache=writeback, discard and detect_zeroes unmap,\n"
      "at the next free target.  Live and persistent (persistent only when\n"
      "the domain is off).  Refused while another client holds the image.\n"
-     "Records the owner in the image's metadata (virt-rbd.owner).",
+     "Records the owner in the image's metadata (virt-rbd.owner) first.\n"
+     "When libvirtd restarts meanwhile, it reconnects (for up to --timeout),\n"
+     "looks at what libvirtd did and finishes it; the same attach run again\n"
+     "also finishes one that was cut short.",
      attach_opts, run_attach},
     {"disk detach", "DOMAIN TARGET|SPEC", 2, 2,
      "Detach a disk (by target, or by its image) from a domain", NULL,

@@ -234,22 +234,26 @@ vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl, const char *pool,
     return 0;
 }
 
-static void
+static int
 set_owner(vrbd_cluster *cl, const vrbd_spec *image, const char *value)
 {
+    CLEANUP_FREE char *name = vrbd_volume_name(image);
     rados_ioctx_t io;
     rbd_image_t img;
+    int r;
 
-    if (vrbd_volume_open(cl, image, false, &io, &img) < 0) {
-        vrbd_error_clear();
-        return;
-    }
+    if (vrbd_volume_open(cl, image, false, &io, &img) < 0)
+        return -1;
     if (value)
-        rbd_metadata_set(img, VRBD_OWNER_KEY, value);
+        r = rbd_metadata_set(img, VRBD_OWNER_KEY, value);
     else
-        rbd_metadata_remove(img, VRBD_OWNER_KEY);
+        r = rbd_metadata_remove(img, VRBD_OWNER_KEY);
     rbd_close(img);
     rados_ioctx_destroy(io);
+    if (r < 0 && !(r == -ENOENT && !value))
+        return vrbd_error_ceph(r, NULL, "cannot %s the owner of '%s'",
+                               value ? "record" : "clear", name);
+    return 0;
 }
 
 static char *
@@ -264,68 +268,236 @@ owner_value(virDomainPtr dom)
                      uuid);
 }
 
-void
-vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
+static int
+write_owner(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
 {
     CLEANUP_FREE char *owner = owner_value(dom);
 
-    set_owner(cl, image, owner);
+    return set_owner(cl, image, owner);
 }
 
-int
-vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
-                    const vrbd_spec *image, const vrbd_attach_opts *opts,
-                    char target_out[16])
+void
+vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
 {
-    CLEANUP_FREE char *name = NULL;
-    CLEANUP_FREE char *user = NULL;
-    CLEANUP_FREE char *xml = NULL;
+    if (write_owner(cl, image, dom) < 0)
+        vrbd_error_clear();
+}
+
+/* Words for a set of VIR_DOMAIN_AFFECT_* flags. */
+static const char *
+where(unsigned flags)
+{
+    switch (flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)) {
+    case VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG:
+        return "live and persistent";
+    case VIR_DOMAIN_AFFECT_LIVE:
+        return "live";
+    case VIR_DOMAIN_AFFECT_CONFIG:
+        return "persistent";
+    }
+    return "nowhere";
+}
+
+/* In which of the definitions @flags names (live, persistent) @dom has
+ * RBD image @name as a disk: *@found gets those flags.  With @target
+ * empty the disk may have any target, and @target gets it; otherwise it
+ * must be @target. */
+static int
+attached_as(virDomainPtr dom, unsigned flags, const char *name, char target[16],
+            unsigned *found)
+{
+    static const unsigned which[] = {VIR_DOMAIN_AFFECT_LIVE,
+                                     VIR_DOMAIN_AFFECT_CONFIG};
+
+    *found = 0;
+    for (size_t k = 0; k < 2; k++) {
+        CLEANUP_FREE char *xml = NULL;
+        vrbd_vm_disk *disks = NULL;
+        size_t n = 0;
+
+        if (!(flags & which[k]))
+            continue;
+        xml = virDomainGetXMLDesc(dom, which[k] == VIR_DOMAIN_AFFECT_LIVE
+                                           ? 0
+                                           : VIR_DOMAIN_XML_INACTIVE);
+        if (!xml)
+            return vrbd_error_libvirt(NULL, "cannot read domain '%s'",
+                                      virDomainGetName(dom));
+        vrbd_vm_disks_read(NULL, xml, &disks, &n);
+        for (size_t i = 0; i < n; i++)
+            if (disks[i].rbd && disks[i].source && disks[i].target &&
+                strcmp(disks[i].source, name) == 0 &&
+                (!*target || strcmp(disks[i].target, target) == 0)) {
+                snprintf(target, 16, "%s", disks[i].target);
+                *found |= which[k];
+                break;
+            }
+        vrbd_vm_disks_free(disks, n);
+    }
+    return 0;
+}
+
+/*
+ * The attach of @name to @domain failed because the connection to
+ * libvirtd went away (a restart): libvirtd may have done all of it, part
+ * (live and persistent are separate steps in libvirt) or none (@why:
+ * what libvirt said).  Open the
+ * connection again, see, and do what is missing; *@dom is then the domain
+ * on the new connection.  On failure the error says what state the
+ * domain is in, and *@state too: 0 the disk is nowhere, 1 somewhere, -1
+ * unknown (libvirtd did not come back).
+ */
+static int
+attach_recover(vrbd_host *host, virDomainPtr *dom, const char *domain,
+               const char *xml, unsigned flags, const char *name,
+               const char *why, char target[16], int *state)
+{
+    virDomainPtr nd;
+    unsigned found = 0, missing;
+
+    *state = -1;
+    if (vrbd_host_reconnect(host) < 0) {
+        CLEANUP_FREE char *hint = xasprintf(
+            "once libvirtd answers, run the same attach again: it finishes "
+            "what libvirtd did, or does it (see 'virt-rbd disk list %s')",
+            domain);
+
+        return vrbd_error_set(VRBD_ERR_UNREACHABLE, 0, hint,
+                              "%s may or may not be attached to domain '%s' "
+                              "as %s: the connection to libvirtd was lost "
+                              "during the attach (%s), and %s",
+                              name, domain, target, why,
+                              vrbd_error_last()->message);
+    }
+    nd = virDomainLookupByName(vrbd_host_conn(host), domain);
+    if (!nd)
+        return vrbd_error_libvirt(NULL,
+                                  "libvirtd restarted while attaching %s, and "
+                                  "domain '%s' is gone",
+                                  name, domain);
+    virDomainFree(*dom);
+    *dom = nd;
+    if (attached_as(nd, flags, name, target, &found) < 0)
+        return -1;
+    *state = found != 0;
+    missing = flags & ~found;
+    if (missing && virDomainAttachDeviceFlags(nd, xml, missing) < 0) {
+        CLEANUP_FREE char *hint = xasprintf(
+            "run the same 'virt-rbd disk attach' again to finish it, or "
+            "'virt-rbd disk detach %s %s' to undo it",
+            domain, target);
+        virErrorPtr e = virGetLastError();
+
+        return vrbd_error_set(
+            VRBD_ERR_LIBVIRT, 0, found ? hint : NULL,
+            "libvirtd restarted while attaching %s to domain '%s' (%s): it "
+            "is attached %s, and attaching it %s failed: %s",
+            name, domain, why, where(found), where(missing),
+            e && e->message ? e->message : "unknown libvirt error");
+    }
+    vrbd_warn("the connection to libvirtd was lost while attaching %s to "
+              "'%s' (%s); reconnected: %s%s%s",
+              name, domain, why,
+              found ? "libvirtd had attached it " : "attached it ",
+              found ? where(found) : where(missing),
+              found && missing ? ", and now the rest" : "");
+    return 0;
+}
+
+/* After a failed attach: the owner recorded before it goes again (best
+ * effort, the attach's error kept). */
+static void
+forget_owner(vrbd_cluster *cl, const vrbd_spec *image)
+{
+    vrbd_error saved = *vrbd_error_last();
+    CLEANUP_FREE char *msg = xstrdup(saved.message);
+    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+
+    if (saved.code != VRBD_ERR_TIMEOUT && set_owner(cl, image, NULL) < 0)
+        vrbd_warn("%s", vrbd_error_last()->message);
+    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+}
+
+/* virDomainAttachDeviceFlags(*@dom, @xml, @missing) failed: when the
+ * connection was lost, see what libvirtd did and finish; otherwise, or
+ * when the disk is nowhere, the owner recorded before goes again. */
+static int
+attach_failed(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
+              virDomainPtr *dom, const char *xml, unsigned missing,
+              bool was_there, char target[16])
+{
+    CLEANUP_FREE char *why = xstrdup(virGetLastErrorMessage());
+    CLEANUP_FREE char *name = vrbd_volume_name(image);
+    CLEANUP_FREE char *domain = xstrdup(virDomainGetName(*dom));
+    int state = 0;
+
+    vrbd_error_libvirt(NULL, "cannot attach %s to domain '%s' as %s", name,
+                       domain, target);
+    if (vrbd_host_lost(host) && attach_recover(host, dom, domain, xml, missing,
+                                               name, why, target, &state) == 0)
+        return 0;
+    if (!was_there && state == 0)
+        forget_owner(cl, image);
+    return -1;
+}
+
+/* The flags of an attach or detach: what the options say, else live if
+ * the domain runs and persistent if it is defined. */
+static unsigned
+affect(virDomainPtr dom, bool live, bool config)
+{
+    if (live || config)
+        return (live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+               (config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+    return (virDomainIsActive(dom) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+           (virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+}
+
+/* Refuse while a client holds @image (a domain that has it attached holds
+ * it too, but then the caller does not ask). */
+static int
+refuse_held(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
+            const char *name)
+{
     vrbd_volume_info *info = NULL;
-    char uuid[37], target[16];
+    vrbd_holder *h = NULL;
+    size_t nh = 0;
+    int ret = 0;
+
+    if (vrbd_volume_info_get(cl, image, &info) < 0)
+        return -1;
+    if (info->n_watchers > 0 &&
+        vrbd_volume_who(host, cl, image, &h, &nh, NULL) == 0 && nh > 0)
+        ret = vrbd_error_set(VRBD_ERR_BUSY, EBUSY, h[0].advice,
+                             "image '%s' is in use by %s%s%s: two writers "
+                             "would corrupt it",
+                             name, h[0].domain ? "domain '" : "client at ",
+                             h[0].domain ? h[0].domain : h[0].addr,
+                             h[0].domain ? "'" : "");
+    vrbd_holders_free(h, nh);
+    vrbd_volume_info_free(info);
+    return ret;
+}
+
+/* The <disk> of RBD image @image as @target, with this host's secret for
+ * its pool. */
+static char *
+attach_xml(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
+           const vrbd_attach_opts *opts, const char *bus, const char *target)
+{
+    CLEANUP_FREE char *name = vrbd_volume_name(image);
+    CLEANUP_FREE char *user = NULL;
+    char uuid[37];
     char **hosts = NULL;
     size_t n_hosts = 0;
-    virDomainPtr dom;
-    unsigned flags;
-    int active, ret = -1;
-    const char *bus = opts->bus ? opts->bus : "virtio";
+    char *xml;
 
-    if (!image->image || image->snap)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                              "attach takes POOL[/NS]/IMAGE without @SNAP");
-    dom = lookup(host, domain);
-    if (!dom)
-        return -1;
-    name = vrbd_volume_name(image);
-    if (vrbd_volume_info_get(cl, image, &info) < 0)
-        goto cleanup;
-    if (info->n_watchers > 0) {
-        vrbd_holder *h = NULL;
-        size_t nh = 0;
-
-        if (vrbd_volume_who(host, cl, image, &h, &nh, NULL) == 0 && nh > 0) {
-            vrbd_error_set(VRBD_ERR_BUSY, EBUSY, h[0].advice,
-                           "image '%s' is in use by %s%s%s: two writers "
-                           "would corrupt it",
-                           name, h[0].domain ? "domain '" : "client at ",
-                           h[0].domain ? h[0].domain : h[0].addr,
-                           h[0].domain ? "'" : "");
-            vrbd_holders_free(h, nh);
-            goto cleanup;
-        }
-        vrbd_holders_free(h, nh);
-    }
-    if (opts->target) {
-        snprintf(target, sizeof(target), "%s", opts->target);
-    } else if (free_target(dom, strcmp(bus, "scsi") == 0 ? "sd" : "vd",
-                           target) < 0) {
-        goto cleanup;
-    }
     if (vrbd_host_connection_for(host, cl, image->pool, opts->entity, &user,
                                  uuid) < 0)
-        goto cleanup;
+        return NULL;
     hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
     if (!hosts)
-        goto cleanup;
+        return NULL;
     {
         vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
                             .rbd_name = name,
@@ -337,29 +509,79 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
                             .cache = opts->cache};
 
         xml = vrbd_disk_build_xml(&d, target);
-        if (!xml)
+    }
+    vrbd_strv_free(hosts);
+    return xml;
+}
+
+int
+vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
+                    const vrbd_spec *image, const vrbd_attach_opts *opts,
+                    char target_out[16])
+{
+    CLEANUP_FREE char *name = NULL;
+    CLEANUP_FREE char *xml = NULL;
+    char target[16] = "";
+    virDomainPtr dom;
+    unsigned flags, found, missing;
+    int ret = -1;
+    const char *bus = opts->bus ? opts->bus : "virtio";
+
+    if (!image->image || image->snap)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "attach takes POOL[/NS]/IMAGE without @SNAP");
+    dom = lookup(host, domain);
+    if (!dom)
+        return -1;
+    name = vrbd_volume_name(image);
+    flags = affect(dom, opts->live, opts->config);
+    /* an attach that lost its connection may have been done in part or
+     * whole: running it again finishes it */
+    if (attached_as(dom, flags, name, target, &found) < 0)
+        goto cleanup;
+    if (found) {
+        vrbd_info("%s is attached to '%s' as %s already (%s)", name, domain,
+                  target, where(found));
+    } else {
+        if (refuse_held(host, cl, image, name) < 0)
+            goto cleanup;
+        if (opts->target)
+            snprintf(target, sizeof(target), "%s", opts->target);
+        else if (free_target(dom, strcmp(bus, "scsi") == 0 ? "sd" : "vd",
+                             target) < 0)
             goto cleanup;
     }
-    active = virDomainIsActive(dom);
-    if (opts->live || opts->config)
-        flags = (opts->live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
-                (opts->config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
-    else
-        flags =
-            (active == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
-            (virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_AFFECT_CONFIG : 0);
-    if (virDomainAttachDeviceFlags(dom, xml, flags) < 0) {
-        vrbd_error_libvirt(NULL, "cannot attach %s to domain '%s' as %s", name,
-                           domain, target);
+    missing = flags & ~found;
+    if (missing && !(xml = attach_xml(host, cl, image, opts, bus, target)))
+        goto cleanup;
+    vrbd_test_pause("attach-before-owner");
+    /* the owner first: it is also the last look at the cluster, bounded
+     * by its timeouts, before QEMU opens the image without any (seen: a
+     * cluster paused here holds the attach until it answers again) */
+    if (write_owner(cl, image, dom) < 0) {
+        vrbd_error saved = *vrbd_error_last();
+        CLEANUP_FREE char *msg = xstrdup(saved.message);
+        CLEANUP_FREE char *hint =
+            xasprintf("see 'virt-rbd cluster check %s'", vrbd_cluster_name(cl));
+
+        vrbd_error_set(saved.code, saved.errnum, hint,
+                       "nothing attached: cannot record domain '%s' as the "
+                       "user of %s: %s",
+                       domain, name, msg);
         goto cleanup;
     }
-    vrbd_vm_record_owner(cl, image, dom);
+    if (missing) {
+        vrbd_test_pause("attach-before-device");
+        if (virDomainAttachDeviceFlags(dom, xml, missing) < 0 &&
+            attach_failed(host, cl, image, &dom, xml, missing, found != 0,
+                          target) < 0)
+            goto cleanup;
+        vrbd_test_pause("attach-after-device");
+    }
     snprintf(target_out, 16, "%s", target);
     ret = 0;
 
 cleanup:
-    vrbd_strv_free(hosts);
-    vrbd_volume_info_free(info);
     virDomainFree(dom);
     return ret;
 }
@@ -415,13 +637,7 @@ vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
 
     if (!dom)
         return -1;
-    flags =
-        live || config
-            ? (live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
-                  (config ? VIR_DOMAIN_AFFECT_CONFIG : 0)
-            : (virDomainIsActive(dom) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
-                  (virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_AFFECT_CONFIG
-                                                   : 0);
+    flags = affect(dom, live, config);
     xml = virDomainGetXMLDesc(
         dom, (flags & VIR_DOMAIN_AFFECT_LIVE) ? 0 : VIR_DOMAIN_XML_INACTIVE);
     disk = xml ? vrbd_vm_disk_element(xml, which, &src) : NULL;
@@ -439,7 +655,8 @@ vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
         vrbd_spec s;
 
         if (vrbd_spec_parse(src, VRBD_SPEC_IMAGE, &s) == 0) {
-            set_owner(cl, &s, NULL);
+            if (set_owner(cl, &s, NULL) < 0)
+                vrbd_warn("%s", vrbd_error_last()->message);
             vrbd_spec_clear(&s);
         }
         vrbd_error_clear();
