@@ -437,17 +437,22 @@ live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
     deadline = vrbd_now() + 10;
     for (size_t i = 0; i < n; i++) {
         virDomainBlockJobInfo info;
+        int r;
 
         if (!ld[i].copying || ld[i].pivoted)
             continue;
-        while (virDomainGetBlockJobInfo(dom, ld[i].target, &info, 0) == 1 &&
+        while ((r = virDomainGetBlockJobInfo(dom, ld[i].target, &info, 0)) ==
+                   1 &&
                vrbd_now() < deadline)
             usleep(100000);
-        if (virDomainGetBlockJobInfo(dom, ld[i].target, &info, 0) == 1) {
-            vrbd_warn("the copy of %s is still being cancelled (its "
-                      "destination does not answer); the guest runs on its "
-                      "old disk",
-                      ld[i].target);
+        /* -1: libvirt cannot tell (gone again): the copy may still run,
+         * and its image must stay */
+        if (r != 0) {
+            vrbd_warn("the copy of %s is %s; the guest runs on its old disk",
+                      ld[i].target,
+                      r == 1 ? "still being cancelled (its destination does "
+                               "not answer)"
+                             : "in an unknown state (libvirt does not answer)");
             continue;
         }
         ld[i].copying = false;
@@ -500,6 +505,7 @@ live_copy(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n,
         vrbd_info("%s: copying to %s:%s/%s", ld[i].target,
                   vrbd_cluster_name(cl), ld[i].dst.pool, ld[i].dst.image);
     }
+    vrbd_test_pause("move-copying");
     while (n_ready < n) {
         double now;
 
@@ -668,6 +674,74 @@ live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
     return 0;
 }
 
+/*
+ * A live move lost its connection to libvirtd (a restart).  libvirtd
+ * picks up the domain's block jobs again when it comes back, so: open the
+ * connection again, look the domain up anew in *@dom, and learn from its
+ * live definition which disks QEMU runs on the new images already (a
+ * pivot whose answer was lost).  When libvirtd does not come back, nothing
+ * can be cancelled or removed: the error says what to look at.
+ */
+static int
+move_reconnect(vrbd_host *host, virDomainPtr *dom, const char *domain,
+               struct live_disk *ld, size_t n)
+{
+    CLEANUP_FREE char *why = xstrdup(vrbd_error_last()->message);
+    CLEANUP_FREE char *live = NULL;
+    vrbd_vm_disk *disks = NULL;
+    size_t nd = 0;
+    virDomainPtr d;
+
+    if (vrbd_host_reconnect(host) < 0) {
+        CLEANUP_FREE char *hint = xasprintf(
+            "once libvirtd answers: 'virsh blockjob %s TARGET' shows a copy "
+            "still running ('--abort' cancels it), 'virt-rbd disk list %s' "
+            "which disks run on RBD; then remove the new images no disk uses",
+            domain, domain);
+
+        return vrbd_error_set(VRBD_ERR_UNREACHABLE, 0, hint,
+                              "the live move of '%s' stopped: the connection "
+                              "to libvirtd was lost (%s), and %s; the copies "
+                              "may still run, nothing was cancelled or "
+                              "removed",
+                              domain, why, vrbd_error_last()->message);
+    }
+    d = virDomainLookupByName(vrbd_host_conn(host), domain);
+    live = d ? virDomainGetXMLDesc(d, 0) : NULL;
+    if (!live) {
+        if (d)
+            virDomainFree(d);
+        return vrbd_error_libvirt(NULL,
+                                  "libvirtd restarted during the live move "
+                                  "of '%s', and the domain cannot be read",
+                                  domain);
+    }
+    virDomainFree(*dom);
+    *dom = d;
+    vrbd_vm_disks_read(NULL, live, &disks, &nd);
+    for (size_t i = 0; i < n; i++) {
+        CLEANUP_FREE char *name =
+            ld[i].dst.image ? vrbd_volume_name(&ld[i].dst) : NULL;
+
+        for (size_t k = 0; name && !ld[i].pivoted && k < nd; k++)
+            if (disks[k].rbd && disks[k].target && disks[k].source &&
+                strcmp(disks[k].target, ld[i].target) == 0 &&
+                strcmp(disks[k].source, name) == 0) {
+                ld[i].pivoted = true;
+                ld[i].copying = false;
+            }
+    }
+    vrbd_vm_disks_free(disks, nd);
+    vrbd_error_set(VRBD_ERR_UNREACHABLE, 0,
+                   "move again: the disks that did not switch start "
+                   "over",
+                   "lost the connection to libvirtd during the live "
+                   "move of '%s' (%s); reconnected and cancelled the "
+                   "copies that had not switched",
+                   domain, why);
+    return 0;
+}
+
 int
 vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                   const char *domain, const vrbd_move_opts *o,
@@ -790,8 +864,17 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     /* 3. copy, in sync, pivot; 4. the persistent definition */
     if (live_copy(dom, cl, ld, n, o) < 0 || live_pivot(dom, cl, ld, n, o) < 0)
         goto live_fail;
-    if (live_persist(dom, reg, domain, ld, n) < 0)
-        goto cleanup;
+    if (live_persist(dom, reg, domain, ld, n) < 0) {
+        /* every disk switched: only the definition is left to write */
+        if (!vrbd_host_lost(host) ||
+            move_reconnect(host, &dom, domain, ld, n) < 0 ||
+            live_persist(dom, reg, domain, ld, n) < 0)
+            goto cleanup;
+        vrbd_error_clear();
+        vrbd_warn("the connection to libvirtd was lost before the definition "
+                  "of '%s' was updated; reconnected and updated it",
+                  domain);
+    }
     for (size_t i = 0; i < n; i++)
         vrbd_vm_record_owner(cl, &ld[i].dst, dom);
     res->moved = n;
@@ -809,6 +892,9 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     goto cleanup;
 
 live_fail:
+    /* libvirtd gone for good: touch nothing, the error says what to do */
+    if (vrbd_host_lost(host) && move_reconnect(host, &dom, domain, ld, n) < 0)
+        goto cleanup;
     live_undo(dom, cl, ld, n);
     for (size_t i = 0; i < n; i++)
         res->moved += ld[i].pivoted;
