@@ -339,13 +339,12 @@ attached_as(virDomainPtr dom, unsigned flags, const char *name, char target[16],
 
 /*
  * The attach of @name to @domain failed because the connection to
- * libvirtd went away (a restart): libvirtd may have done all of it, part
- * (live and persistent are separate steps in libvirt) or none (@why:
- * what libvirt said).  Open the
- * connection again, see, and do what is missing; *@dom is then the domain
- * on the new connection.  On failure the error says what state the
- * domain is in, and *@state too: 0 the disk is nowhere, 1 somewhere, -1
- * unknown (libvirtd did not come back).
+ * libvirtd went away (a restart; @why: what libvirt said): libvirtd may
+ * have done all of it, part (live and persistent are separate steps in
+ * libvirt) or none.  Open the connection again, see, and do what is
+ * missing; *@dom is then the domain on the new connection.  On failure the
+ * error says what state the domain is in, and *@state too: 0 the disk is
+ * nowhere, 1 somewhere, -1 unknown (libvirtd did not come back).
  */
 static int
 attach_recover(vrbd_host *host, virDomainPtr *dom, const char *domain,
@@ -539,12 +538,14 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
      * whole: running it again finishes it */
     if (attached_as(dom, flags, name, target, &found) < 0)
         goto cleanup;
+    /* a watcher is this domain's own QEMU only when it runs the disk */
+    if (!(found & VIR_DOMAIN_AFFECT_LIVE) &&
+        refuse_held(host, cl, image, name) < 0)
+        goto cleanup;
     if (found) {
         vrbd_info("%s is attached to '%s' as %s already (%s)", name, domain,
                   target, where(found));
     } else {
-        if (refuse_held(host, cl, image, name) < 0)
-            goto cleanup;
         if (opts->target)
             snprintf(target, sizeof(target), "%s", opts->target);
         else if (free_target(dom, strcmp(bus, "scsi") == 0 ? "sd" : "vd",
