@@ -674,13 +674,49 @@ live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
     return 0;
 }
 
+/* Whether the persistent definition of @dom names the new image of every
+ * disk that switched (a domain that is not persistent has nothing to
+ * write). */
+static bool
+persisted(virDomainPtr dom, struct live_disk *ld, size_t n)
+{
+    CLEANUP_FREE char *xml = NULL;
+    vrbd_vm_disk *disks = NULL;
+    size_t nd = 0, k = 0;
+    bool all = true;
+
+    if (virDomainIsPersistent(dom) != 1)
+        return true;
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    if (!xml)
+        return false;
+    vrbd_vm_disks_read(NULL, xml, &disks, &nd);
+    for (size_t i = 0; i < n && all; i++) {
+        CLEANUP_FREE char *name = NULL;
+
+        if (!ld[i].pivoted)
+            continue;
+        name = vrbd_volume_name(&ld[i].dst);
+        for (k = 0; k < nd; k++)
+            if (disks[k].target && disks[k].source && disks[k].rbd &&
+                strcmp(disks[k].target, ld[i].target) == 0 &&
+                strcmp(disks[k].source, name) == 0)
+                break;
+        all = k < nd;
+    }
+    vrbd_vm_disks_free(disks, nd);
+    return all;
+}
+
 /*
  * A live move lost its connection to libvirtd (a restart).  libvirtd
  * picks up the domain's block jobs again when it comes back, so: open the
  * connection again, look the domain up anew in *@dom, and learn from its
  * live definition which disks QEMU runs on the new images already (a
- * pivot whose answer was lost).  When libvirtd does not come back, nothing
- * can be cancelled or removed: the error says what to look at.
+ * pivot whose answer was lost).  Either way the error is set for the
+ * move to report: 0 when reconnected, -1 when libvirtd did not come back
+ * (then nothing can be cancelled or removed: the error says what to look
+ * at).
  */
 static int
 move_reconnect(vrbd_host *host, virDomainPtr *dom, const char *domain,
@@ -865,10 +901,13 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     if (live_copy(dom, cl, ld, n, o) < 0 || live_pivot(dom, cl, ld, n, o) < 0)
         goto live_fail;
     if (live_persist(dom, reg, domain, ld, n) < 0) {
-        /* every disk switched: only the definition is left to write */
+        /* every disk switched: only the definition is left to write, if
+         * libvirtd did not write it before the answer was lost (then the
+         * definition kept for --rollback is the old one: not again) */
         if (!vrbd_host_lost(host) ||
             move_reconnect(host, &dom, domain, ld, n) < 0 ||
-            live_persist(dom, reg, domain, ld, n) < 0)
+            (!persisted(dom, ld, n) &&
+             live_persist(dom, reg, domain, ld, n) < 0))
             goto cleanup;
         vrbd_error_clear();
         vrbd_warn("the connection to libvirtd was lost before the definition "
