@@ -547,7 +547,9 @@ const cli_cmd cli_cmds_vm[] = {
      "before the switch cancels the copies, removes the images and leaves\n"
      "the guest on its old disks with its definition unchanged.  RBD\n"
      "sources are left in place.  A copy\n"
-     "without progress for --timeout seconds has its cluster probed.",
+     "without progress for --timeout seconds has its cluster probed.  When\n"
+     "libvirtd restarts meanwhile, the move reconnects (for up to\n"
+     "--timeout), keeps the disks that switched and cancels the rest.",
      move_opts, run_move},
     {"vm rm", "NAME", 1, 1, "Undefine a stopped VM, with --disks its images",
      "Refused while the VM runs.  With --disks its RBD images are removed\n"
