@@ -678,7 +678,8 @@ connect_rollback(vrbd_host *host, vrbd_cluster *cl, const char *entity,
                   vrbd_error_last()->message);
     /* a cluster that timed out would only time out again: name the user */
     if (res->user_created &&
-        (saved.code == VRBD_ERR_TIMEOUT || vrbd_user_remove(cl, entity) < 0))
+        (saved.code == VRBD_ERR_TIMEOUT || !vrbd_cluster_answers(cl) ||
+         vrbd_user_remove(cl, entity) < 0))
         vrbd_warn("user %s made by this run is left: remove it with "
                   "'virt-rbd user rm %s:%s' once the cluster answers",
                   entity, vrbd_cluster_name(cl), entity);

@@ -412,7 +412,8 @@ forget_owner(vrbd_cluster *cl, const vrbd_spec *image)
     CLEANUP_FREE char *msg = xstrdup(saved.message);
     CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
 
-    if (saved.code != VRBD_ERR_TIMEOUT && set_owner(cl, image, NULL) < 0)
+    if (saved.code != VRBD_ERR_TIMEOUT && vrbd_cluster_answers(cl) &&
+        set_owner(cl, image, NULL) < 0)
         vrbd_warn("%s", vrbd_error_last()->message);
     vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
 }
