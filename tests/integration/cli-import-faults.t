@@ -124,6 +124,28 @@ shows, added to the OSD blocklist once 8 MB are in): it fails, saying so
   virt-rbd: error: cannot write to 'vrbdt-U/bl' at byte N: this client was blocklisted by the cluster: its writes are refused from now on
   virt-rbd: hint: another client took over or an admin fenced this one (ceph osd blocklist ls); a new run is a new client
 
+Only the OSDs stop answering (the monitors still do, so each command
+connects and then waits on the data): listing, reading, removing, creating
+and snapshotting each fail within 1.5 x --timeout, and nothing changed
+
+  $ . ./lab.sh; rbd -c "$VRBD_LAB_ZDATA_CONF" ls -l vrbdt-$UNIQ > before.ls; lab pause zdata osds
+  > for c in "vol list -l zdata:vrbdt-$UNIQ" "vol info zdata:vrbdt-$UNIQ/whole" "vol rm --force zdata:vrbdt-$UNIQ/whole" "vol create zdata:vrbdt-$UNIQ/new --size 1G" "vol snap create zdata:vrbdt-$UNIQ/whole@s2"; do
+  >   s=$(date +%s%N); virt-rbd --timeout 5 $c > /dev/null 2> c.err; r=$?; ms=$((($(date +%s%N) - s) / 1000000))
+  >   echo "${c%% *} ${c#* }" | sed "s/ zdata.*//; s/ --.*//"; echo "  exit $r, $([ $ms -lt 7500 ] && echo "within 7.5 s" || echo "$ms ms"): $(grep -c 'timed out' c.err) timed out"
+  > done; lab resume zdata
+  vol list -l
+    exit 1, within 7.5 s: 1 timed out
+  vol info
+    exit 1, within 7.5 s: 1 timed out
+  vol rm
+    exit 1, within 7.5 s: 1 timed out
+  vol create
+    exit 1, within 7.5 s: 1 timed out
+  vol snap create
+    exit 1, within 7.5 s: 1 timed out
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls -l vrbdt-$UNIQ | cmp - before.ls && echo nothing changed
+  nothing changed
+
 A quota that leaves less room than the data: refused before anything is
 written, naming both (Ceph enforces quotas late: importing 400 MiB into a
 pool with a 100 MiB quota went through)
