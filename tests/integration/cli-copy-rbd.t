@@ -133,10 +133,13 @@ not replaced; --force with --incremental is refused
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c 'virt-rbd-'
   0
   [1]
-  $ qemu-io -f raw "rbd:vrbdt-$UNIQ/plain:conf=$VRBD_LAB_ZDATA_CONF:id=admin:keyring=$VRBD_LAB_ZDATA_KEYRING" -c 'sleep 4000' > /dev/null & sleep 1.5
-  > virt-rbd copy --force ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/plain 2>&1 | sed "s/$UNIQ/U/g"; wait
+  $ mkfifo hold; qemu-io -f raw "rbd:vrbdt-$UNIQ/plain:conf=$VRBD_LAB_ZDATA_CONF:id=admin:keyring=$VRBD_LAB_ZDATA_KEYRING" < hold > /dev/null & pid=$!; exec 3> hold
+  > for i in $(seq 100); do rbd -c "$VRBD_LAB_ZDATA_CONF" status vrbdt-$UNIQ/plain | grep watcher= > /dev/null && break; sleep 0.1; done
+  > virt-rbd copy --force ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/plain 2>&1 | sed "s/$UNIQ/U/g"; echo "exit $?"
+  > exec 3>&-; wait $pid
   virt-rbd: error: image 'vrbdt-U/plain' is in use or has clones or protected snapshots: not replacing it
   virt-rbd: hint: see virt-rbd vol who and vol info
+  exit 1
   $ virt-rbd copy --force --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/plain 2>&1
   virt-rbd: error: --force and --incremental do not go together
   virt-rbd: hint: give one: --force replaces the target, --incremental brings it up to date

@@ -164,10 +164,13 @@ temporary image made while its existence was asked is gone
 An image in use is not replaced, even with --force, and the temporary image
 goes too
 
-  $ qemu-io -f raw "rbd:vrbdt-$UNIQ/img:conf=$VRBD_LAB_CEPH_CONF:id=admin:keyring=$VRBD_LAB_CEPH_KEYRING" -c 'sleep 4000' > /dev/null & sleep 1.5
-  > virt-rbd import small.raw vrbdt-$UNIQ/img --force 2>&1 | sed "s/$UNIQ/U/g"; wait
+  $ mkfifo hold; qemu-io -f raw "rbd:vrbdt-$UNIQ/img:conf=$VRBD_LAB_CEPH_CONF:id=admin:keyring=$VRBD_LAB_CEPH_KEYRING" < hold > /dev/null & pid=$!; exec 3> hold
+  > for i in $(seq 100); do rbd -c "$VRBD_LAB_CEPH_CONF" status vrbdt-$UNIQ/img | grep watcher= > /dev/null && break; sleep 0.1; done
+  > virt-rbd import small.raw vrbdt-$UNIQ/img --force 2>&1 | sed "s/$UNIQ/U/g"; echo "exit $?"
+  > exec 3>&-; wait $pid
   virt-rbd: error: image 'vrbdt-U/img' is in use or has clones or protected snapshots: not replacing it
   virt-rbd: hint: see virt-rbd vol who and vol info
+  exit 1
   $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ
   img
 
