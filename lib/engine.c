@@ -12,7 +12,8 @@
  * request: see VRBD_XFER_GAP) are left out on a fresh destination and
  * zeroed on an existing one, the pieces written (or zeroed) all at once;
  * the request ends when the last piece has.  Ranges the source reports
- * without data are zeroed.
+ * without data are zeroed, in requests that never cross a multiple of the
+ * destination's object size (or of the chunk, if larger).
  */
 #include <errno.h>
 #include <string.h>
@@ -602,7 +603,7 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
         /* start requests while the bytes in flight allow, a slot is free
          * and extents are left */
         while (more && !(x->cancel && *x->cancel) && u.load < budget) {
-            uint64_t cut;
+            uint64_t cut, g;
 
             if (off >= end) {
                 more = src->ops->next_extent(src, off, &s, &end, &data, &err);
@@ -621,7 +622,12 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
             r = &reqs[next];
             if (data)
                 r->buf = buf_get(&u);
-            cut = (off / chunk + 1) * chunk;
+            /* a range without data is zeroed a whole destination object
+             * at a time where it covers one: librbd then removes the
+             * object (whiteouts it under a snapshot), where two requests
+             * of half an object each would leave it allocated, zeroed */
+            g = !data && dst->obj_size > chunk ? dst->obj_size : chunk;
+            cut = (off / g + 1) * g;
             r->off = off;
             r->len = (size_t)((end < cut ? end : cut) - off);
             r->phase = data ? PH_READ : PH_ZERO;

@@ -75,8 +75,12 @@ struct mem {
     uint64_t pos;  /* a stream: where the next write must start, or later */
     bool disorder; /* a stream got a write before an earlier one */
     uint64_t zeroed;
+    unsigned zeros;  /* zeroing requests started */
+    bool zero_split; /* one zeroed part of an object it could have whole */
     unsigned writes; /* writes that ended */
     bool wasteful;   /* a write held zeros it could have left out */
+    const uint64_t *zero_ends; /* where zero ranges end: may end there */
+    size_t n_zero_ends;
 };
 
 static bool
@@ -185,6 +189,16 @@ completer(void *arg)
     return NULL;
 }
 
+/* does a range without data of @m's source layout end at @off? */
+static bool
+zero_ends_here(const struct mem *m, uint64_t off)
+{
+    for (size_t i = 0; i < m->n_zero_ends; i++)
+        if (m->zero_ends[i] == off)
+            return true;
+    return false;
+}
+
 static int
 mem_start(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
 {
@@ -202,6 +216,16 @@ mem_start(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
         m->max_inflight_bytes = m->inflight_bytes;
     if (m->chunk && r->off / m->chunk != (r->off + r->len - 1) / m->chunk)
         m->crossed = true;
+    if (op == VRBD_OP_ZERO) {
+        size_t o = m->ep.obj_size;
+
+        m->zeros++;
+        /* stopped short of its object's end, or crossed into the next */
+        if (o && r->off / o != (r->off + r->len - 1) / o)
+            m->zero_split = true;
+        if (o && (r->off + r->len) % o && !zero_ends_here(m, r->off + r->len))
+            m->zero_split = true;
+    }
     now = m->mode == MEM_SYNC;
     if (!now) {
         if (m->nq == m->cap) {
@@ -1206,6 +1230,43 @@ TEST(data_cut_small_keeps_more_requests_in_flight)
     mem_fini(&d);
 }
 
+/* A range without data over whole objects of an RBD destination is zeroed
+ * one object per request: librbd removes an object zeroed whole, and
+ * leaves one zeroed in parts allocated (an incremental copy left the
+ * target fatter than its source).  Partial objects at its ends are
+ * zeroed up to the object's edge. */
+TEST(a_range_without_data_is_zeroed_whole_objects_at_a_time)
+{
+    static struct vrbd_extent ext[] = {
+        {0, MiB, true},
+        {MiB, 12 * MiB, false}, /* [1M, 4M) [4M, 8M) [8M, 12M) [12M, 13M) */
+        {13 * MiB, 3 * MiB, true},
+    };
+    static const uint64_t ends[] = {13 * MiB};
+    struct mem s, d;
+    struct vrbd_xfer x = {.queue_depth = 2, .chunk = MiB, .fresh = false};
+    struct transfer t;
+
+    mem_init(&s, "src", 16 * MiB, MEM_ASYNC);
+    mem_init(&d, "dst", 16 * MiB, MEM_ASYNC);
+    fill_source(&s);
+    s.ext = ext;
+    s.n_ext = sizeof(ext) / sizeof(ext[0]);
+    memset(s.data + MiB, 0, 12 * MiB);
+    memset(d.data, 0xaa, 16 * MiB);
+    d.ep.obj_size = 4 * MiB;
+    d.zero_ends = ends;
+    d.n_zero_ends = 1;
+    CHECK(run(&t, &s, &d, &x) == 0);
+    CHECK(memcmp(s.data, d.data, 16 * MiB) == 0);
+    CHECK_U64(d.zeroed, 12 * MiB);
+    CHECK_U64(d.zeros, 4);
+    CHECK(!d.zero_split);
+    CHECK(t.inflight == 0);
+    mem_fini(&s);
+    mem_fini(&d);
+}
+
 TEST(requests_fit_in_objects)
 {
     CHECK_U64(vrbd_xfer_chunk(4 * MiB), 2 * MiB);
@@ -1238,6 +1299,7 @@ main(void)
     RUN(a_piece_failing_while_its_request_starts_fails_it);
     RUN(dense_data_keeps_the_depth);
     RUN(data_cut_small_keeps_more_requests_in_flight);
+    RUN(a_range_without_data_is_zeroed_whole_objects_at_a_time);
     RUN(requests_fit_in_objects);
     return harness_done();
 }
