@@ -278,12 +278,13 @@ qemu-nbd: the same content as qemu-img reads
 
 A file a QEMU has open for writing (a running VM's disk: QEMU's image lock
 on it) is refused, qcow2 or raw, as qemu-nbd refuses it; one open
-read-only is not
+read-only is not (each tried once /proc/locks shows QEMU's lock on it)
 
   $ qemu-io -f qcow2 -c 'sleep 60000' src.qcow2 & pid=$!
   > qemu-io -f raw -c 'sleep 60000' q.raw & pid2=$!
   > qemu-io -r -f qcow2 -c 'sleep 60000' comp.qcow2 & pid3=$!
-  > sleep 1; for f in src.qcow2 q.raw comp.qcow2; do virt-rbd import $f vrbdt-$UNIQ/busy; echo "exit $?"; done 2>&1 | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
+  > for f in src.qcow2 q.raw comp.qcow2; do for i in $(seq 100); do grep -q ":$(stat -c %i $f) " /proc/locks && break; sleep 0.1; done; done
+  > for f in src.qcow2 q.raw comp.qcow2; do virt-rbd import $f vrbdt-$UNIQ/busy; echo "exit $?"; done 2>&1 | sed "s/$UNIQ/U/; s/in [0-9.]* s, .*\/s/in N s/"
   > kill $pid $pid2 $pid3; wait 2> /dev/null
   virt-rbd: error: 'src.qcow2' is in use: a QEMU process has it open for writing
   virt-rbd: hint: shut the VM down first, or copy a snapshot of the disk
