@@ -1409,9 +1409,10 @@ run(uint64_t seed, unsigned n_ops)
         if (verbose && !f.failed)
             printf("#   %s\n", f.log[f.n_log - 1]);
     }
-    printf("# fsx: %u operations in %.1f s (%.1f s of them checking): %u "
-           "full copies, %u incremental, %u refusals as the model said\n",
-           f.step - 1, now() - t0, t_checks, f.copies, f.incrementals,
+    printf("# fsx: %u operations in %.1f s (%.1f s operating, %.1f s "
+           "checking): %u full copies, %u incremental, %u refusals as the "
+           "model said\n",
+           f.step - 1, now() - t0, t_ops, t_checks, f.copies, f.incrementals,
            f.refusals);
     clean_up(&f);
     for (size_t i = 0; i < f.n_log; i++)
