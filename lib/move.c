@@ -445,14 +445,20 @@ live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
                    1 &&
                vrbd_now() < deadline)
             usleep(100000);
-        /* -1: libvirt cannot tell (gone again): the copy may still run,
-         * and its image must stay */
-        if (r != 0) {
-            vrbd_warn("the copy of %s is %s; the guest runs on its old disk",
-                      ld[i].target,
-                      r == 1 ? "still being cancelled (its destination does "
-                               "not answer)"
-                             : "in an unknown state (libvirt does not answer)");
+        /* -1: libvirt cannot tell (gone again, or QEMU busy with the
+         * cancel: seen in CI with the destination's cluster paused): the
+         * copy may still run, and its image must stay */
+        if (r == 1) {
+            vrbd_warn("the copy of %s is still being cancelled (its "
+                      "destination does not answer); the guest runs on its "
+                      "old disk",
+                      ld[i].target);
+            continue;
+        }
+        if (r < 0) {
+            vrbd_warn("the copy of %s is in an unknown state (libvirt: %s); "
+                      "the guest runs on its old disk",
+                      ld[i].target, virGetLastErrorMessage());
             continue;
         }
         ld[i].copying = false;
