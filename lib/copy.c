@@ -137,6 +137,24 @@ data_bytes(const char *path, const struct vrbd_endpoint *src)
     return used < src->size ? used : src->size;
 }
 
+/* An import of @src (the file @path) whose data the quota of @dst's pool
+ * cannot take is refused before anything is written: 0, or -1 with the
+ * error set */
+static int
+refuse_if_short(vrbd_cluster *cl, const vrbd_spec *dst, const char *path,
+                const struct vrbd_endpoint *src)
+{
+    CLEANUP_FREE char *why =
+        vrbd_pool_quota_short(cl, dst->pool, data_bytes(path, src));
+
+    if (!why)
+        return 0;
+    return vrbd_error_set(VRBD_ERR_IO, EDQUOT, VRBD_FULL_POOL_HINT,
+                          "pool '%s' has no room for '%s': %s: nothing was "
+                          "imported",
+                          dst->pool, path, why);
+}
+
 static char *
 source_ident(const char *path, const struct vrbd_endpoint *src)
 {
@@ -934,18 +952,8 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
             goto cleanup;
         }
     }
-    if (!unsized && !opts->resume) {
-        CLEANUP_FREE char *why =
-            vrbd_pool_quota_short(cl, dst->pool, data_bytes(path, src));
-
-        if (why) {
-            vrbd_error_set(VRBD_ERR_IO, EDQUOT, VRBD_FULL_POOL_HINT,
-                           "pool '%s' has no room for '%s': %s: nothing was "
-                           "imported",
-                           dst->pool, path, why);
-            goto cleanup;
-        }
-    }
+    if (!unsized && !opts->resume && refuse_if_short(cl, dst, path, src) < 0)
+        goto cleanup;
     ident = source_ident(path, src);
     if (!opts->resume)
         warn_left(cl, dst, "import");
