@@ -170,16 +170,21 @@ pool with a 100 MiB quota went through)
 
 The quota is reached during an import that replaces an image (--force): a
 clear error naming the pool and its quota (not 164 s of waiting), no image
-under the final name but the old one, intact
+under the final name but the old one, intact.  The import reads a pipe the
+test feeds: 64 MiB, then (once the monitors flag the pool full, which
+follows their statistics by seconds) the rest
 
   $ virt-rbd import small.raw zdata:vrbdq-$UNIQ/prev > /dev/null
-  $ . ./lab.sh; : > q.out; virt-rbd --timeout 5 --json import --force --queue-depth 1 src.raw zdata:vrbdq-$UNIQ/prev > q.out 2> q.err & pid=$!
-  > bash "$TESTDIR/waitfor" q.out 8000000; ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 16M > /dev/null 2>&1; s=$(date +%s)
-  > kill -0 $pid && echo "quota set mid-import"; wait $pid; echo "exit $?"
-  > [ $(($(date +%s) - s)) -lt 30 ] && echo "ended within 30 s of the quota"
-  quota set mid-import
+  $ . ./lab.sh; mkfifo feed; : > q.out; virt-rbd --timeout 5 --json import --force --queue-depth 1 - zdata:vrbdq-$UNIQ/prev < feed > q.out 2> q.err & pid=$!
+  > exec 7> feed; head -c 64M src.raw >&7; bash "$TESTDIR/waitfor" q.out 8000000
+  > ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 16M > /dev/null 2>&1
+  > for i in $(seq 1 120); do ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool ls detail | grep "'vrbdq-$UNIQ'" | grep -q full_quota && break; sleep 0.5; done
+  > kill -0 $pid && echo "pool full mid-import"; s=$(date +%s)
+  > tail -c +67108865 src.raw >&7 2> /dev/null; exec 7>&-; wait $pid; echo "exit $?"
+  > [ $(($(date +%s) - s)) -lt 30 ] && echo "ended within 30 s of the full pool"
+  pool full mid-import
   exit 1
-  ended within 30 s of the quota
+  ended within 30 s of the full pool
   $ sed "s/$UNIQ/U/g; s/byte [0-9]*/byte N/" q.err
   virt-rbd: warning: the temporary image '.virt-rbd-import.prev.[0-9]+' is left: once the pool has room, remove it with 'virt-rbd vol rm zdata:vrbdq-U/.virt-rbd-import.prev.[0-9]+' \(doctor and vol list name it\) (re)
   virt-rbd: error: pool 'vrbdq-U' is full, its quota of 16777216 bytes is reached: the write at byte N did not go through
