@@ -1059,9 +1059,13 @@ VRBD_API int vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src,
  * opts->incremental and an existing @dst, only what changed in the source
  * between the target's newest snapshot (which the source must have too)
  * and @SNAP is written (removed data is zeroed), then @SNAP is created on
- * the target: stats->from_snap names the common snapshot.  An interrupted
+ * the target: stats->from_snap names the common snapshot.  A target
+ * written or resized since that snapshot is refused (VRBD_ERR_EXISTS), one
+ * open elsewhere too (VRBD_ERR_BUSY), both untouched.  An interrupted
  * incremental copy leaves the target at its newest snapshot plus part of
- * the change; running it again completes it.  An interrupted full copy
+ * the change, marked (metadata virt-rbd.incremental-from); running it
+ * again completes it, the ranges the target changed since its snapshot
+ * copied again from the source.  An interrupted full copy
  * leaves nothing, or with opts->resume (which needs @SNAP) its temporary
  * image, marked with its progress and the snapshot's ids, which a later
  * call with opts->resume continues (stats->resumed_from).

@@ -112,6 +112,8 @@ xfer_opts(const vrbd_copy_opts *opts, size_t obj_size, bool fresh,
  * image continues from N; the mark goes before the rename.
  */
 #define INCOMPLETE_KEY "virt-rbd.incomplete"
+/* on the target of an incremental copy while it runs: the base snapshot */
+#define UNDERWAY_KEY "virt-rbd.incremental-from"
 /* a format 2 image's objects, librbd's names (rbd_types.h, not installed):
  * the id object names the image, the header object holds its metadata,
  * the directory lists a pool's (or namespace's) images */
@@ -1133,20 +1135,24 @@ cleanup:
 /* ---------------------------------------------------------------- rbd -> rbd
  */
 
-/* The newest snapshot of @img by id, into @name (empty: none). */
+/* The newest snapshot of @img by id, into @name (empty: none), and its
+ * size into *@bytes. */
 static int
-newest_snap(rbd_image_t img, char *name, size_t size, uint64_t *id)
+newest_snap(rbd_image_t img, char *name, size_t size, uint64_t *bytes)
 {
     rbd_snap_info_t *snaps = NULL;
     int n = vrbd_volume_snap_list(img, &snaps);
+    uint64_t id = 0;
 
     *name = '\0';
+    *bytes = 0;
     if (n < 0)
         return n;
     for (int i = 0; i < n; i++)
-        if (!*name || snaps[i].id > *id) {
+        if (!*name || snaps[i].id > id) {
             snprintf(name, size, "%s", snaps[i].name);
-            *id = snaps[i].id;
+            id = snaps[i].id;
+            *bytes = snaps[i].size;
         }
     vrbd_volume_snap_list_free(snaps, n);
     return 0;
@@ -1275,6 +1281,157 @@ check_forward(rbd_image_t simg, const vrbd_spec *src, const char *base,
                           final, base, src->snap);
 }
 
+/* whether a client other than this connection @cl has @img open */
+static bool
+open_elsewhere(vrbd_cluster *cl, rbd_image_t img)
+{
+    rbd_image_watcher_t w[16];
+    size_t nw = 16;
+    uint64_t me = rados_get_instance_id(vrbd_cluster_rados(cl));
+    bool other = false;
+    int r = rbd_watchers_list(img, w, &nw);
+
+    if (r == -ERANGE)
+        return true;
+    if (r < 0)
+        return false;
+    for (size_t i = 0; i < nw; i++)
+        if ((uint64_t)w[i].id != me)
+            other = true;
+    rbd_watchers_list_cleanup(w, nw);
+    return other;
+}
+
+/*
+ * Whether the target @dimg may take the change: written since its base
+ * snapshot @base, it may only be by an earlier run of this copy that
+ * stopped, which left UNDERWAY_KEY naming @base; else the copy would
+ * overwrite those writes.  The ranges it changed are *@changes (the
+ * caller copies them again from the source).  0, or -1 with the error.
+ */
+static int
+check_unwritten(vrbd_cluster *dcl, rbd_image_t dimg, const char *final,
+                const char *base, uint64_t base_size,
+                struct vrbd_extent **changes, size_t *n)
+{
+    CLEANUP_FREE char *hint = NULL;
+    char val[256] = "", human[32];
+    size_t vlen = sizeof(val) - 1;
+    uint64_t size = 0, bytes = 0;
+    int r = rbd_get_size(dimg, &size);
+
+    if (r >= 0)
+        r = vrbd_rbd_changes(dimg, base, size, changes, n);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL,
+                               "cannot list what changed in '%s' "
+                               "since '%s'",
+                               final, base);
+    if (size != base_size) {
+        /* resized: what the base had past a shrink is gone, what it did
+         * not have past a growth is new; either is a change */
+        uint64_t lo = size < base_size ? size : base_size;
+        uint64_t hi = size > base_size ? size : base_size;
+        struct vrbd_extent *last;
+
+        while (*n && (*changes)[*n - 1].off >= lo)
+            (*n)--;
+        last = *n ? &(*changes)[*n - 1] : NULL;
+        if (last && last->off + last->len >= lo) {
+            last->len = hi - last->off;
+        } else {
+            *changes = xreallocarray(*changes, *n + 1, sizeof(**changes));
+            (*changes)[(*n)++] = (struct vrbd_extent){lo, hi - lo, true};
+        }
+    }
+    if (!*n || (rbd_metadata_get(dimg, UNDERWAY_KEY, val, &vlen) == 0 &&
+                strcmp(val, base) == 0))
+        return 0;
+    for (size_t i = 0; i < *n; i++)
+        bytes += (*changes)[i].len;
+    vrbd_size_format(bytes, human, sizeof(human));
+    hint = xasprintf("roll it back (virt-rbd vol snap rollback %s:%s@%s) "
+                     "and run again, or replace it with a full copy "
+                     "(--force instead of --incremental)",
+                     vrbd_cluster_name(dcl), final, base);
+    return vrbd_error_set(VRBD_ERR_EXISTS, 0, hint,
+                          "'%s' was written or resized since its snapshot "
+                          "'%s' (%s changed): an incremental copy would "
+                          "overwrite that",
+                          final, base, human);
+}
+
+/*
+ * The start of an incremental copy of @src (@simg, @size bytes) onto
+ * @dimg (named @final): its newest snapshot, the base, in @base; the
+ * target checked (not in use, not written since the base but by this
+ * copy, see check_unwritten()), marked as underway and resized.  1: the
+ * target is at @src->snap already; 0: go on; -1 with the error set.
+ */
+static int
+begin_incremental(vrbd_cluster *dcl, rbd_image_t simg, const vrbd_spec *src,
+                  rbd_image_t dimg, const char *final, uint64_t size,
+                  char *base, size_t base_size, struct vrbd_extent **changes,
+                  size_t *n_changes)
+{
+    uint64_t base_bytes = 0;
+    bool there = false;
+    int r = newest_snap(dimg, base, base_size, &base_bytes);
+
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot list the snapshots of '%s'",
+                               final);
+    if (!*base)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "copy to a new image without --incremental",
+                              "'%s' has no snapshot: nothing to copy "
+                              "incrementally from",
+                              final);
+    /* the target's newest snapshot must exist in the source too */
+    r = rbd_snap_exists(simg, base, &there);
+    if (r < 0 || !there)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "copy to a new image without --incremental",
+                              "the newest snapshot of '%s', '%s', is not "
+                              "in the source",
+                              final, base);
+    if (strcmp(base, src->snap) == 0)
+        return 1;
+    if (check_forward(simg, src, base, final) < 0)
+        return -1;
+    there = false;
+    if (rbd_snap_exists(dimg, src->snap, &there) == 0 && there)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "remove that snapshot of the target, or copy "
+                              "in full with --force",
+                              "'%s' has a snapshot '%s' already, older than "
+                              "its newest, '%s'",
+                              final, src->snap, base);
+    if (open_elsewhere(dcl, dimg)) {
+        CLEANUP_FREE char *hint =
+            xasprintf("see who has it (virt-rbd vol who %s:%s) and stop "
+                      "that first",
+                      vrbd_cluster_name(dcl), final);
+
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
+                              "'%s' is open elsewhere (a VM, or another "
+                              "copy): an incremental copy would write under "
+                              "it",
+                              final);
+    }
+    if (check_unwritten(dcl, dimg, final, base, base_bytes, changes,
+                        n_changes) < 0)
+        return -1;
+    r = rbd_metadata_set(dimg, UNDERWAY_KEY, base);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot mark '%s' as being copied to",
+                               final);
+    r = rbd_resize(dimg, size);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot resize '%s'", final);
+    return 0;
+}
+
 int
 vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                 const vrbd_spec *dst, const vrbd_copy_opts *opts,
@@ -1293,7 +1450,9 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     rbd_image_t simg = NULL, dimg = NULL;
     rbd_image_info_t info;
     char base[256] = "";
-    uint64_t base_id = 0, start = 0;
+    struct vrbd_extent *changes = NULL;
+    size_t n_changes = 0;
+    uint64_t start = 0;
     bool incremental = false, created = false, exists = false;
     bool resumed = false, complete = false;
     double t0 = vrbd_now();
@@ -1368,47 +1527,16 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
             goto cleanup;
     }
     if (dimg) {
-        /* the target's newest snapshot must exist in the source too */
-        r = newest_snap(dimg, base, sizeof(base), &base_id);
-        if (r < 0) {
-            vrbd_error_ceph(r, NULL, "cannot list the snapshots of '%s'",
-                            final);
+        r = begin_incremental(dcl, simg, src, dimg, final, info.size, base,
+                              sizeof(base), &changes, &n_changes);
+        if (r < 0)
             goto cleanup;
-        }
-        if (!*base) {
-            vrbd_error_set(VRBD_ERR_INVALID, 0,
-                           "copy to a new image without --incremental",
-                           "'%s' has no snapshot: nothing to copy "
-                           "incrementally from",
-                           final);
-            goto cleanup;
-        }
-        {
-            bool there = false;
-
-            r = rbd_snap_exists(simg, base, &there);
-            if (r < 0 || !there) {
-                vrbd_error_set(VRBD_ERR_INVALID, 0,
-                               "copy to a new image without --incremental",
-                               "the newest snapshot of '%s', '%s', is not "
-                               "in the source",
-                               final, base);
-                goto cleanup;
-            }
-        }
         snprintf(stats->from_snap, sizeof(stats->from_snap), "%s", base);
-        if (strcmp(base, src->snap) == 0) {
+        if (r > 0) {
             ret = 0; /* up to date */
             goto cleanup;
         }
-        if (check_forward(simg, src, base, final) < 0)
-            goto cleanup;
         incremental = true;
-        r = rbd_resize(dimg, info.size);
-        if (r < 0) {
-            vrbd_error_ceph(r, NULL, "cannot resize '%s'", final);
-            goto cleanup;
-        }
     } else {
         vrbd_volume_create_opts co = {.size = info.size,
                                       .object_size = info.obj_size};
@@ -1457,6 +1585,18 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
         vrbd_rbd_endpoint(dcl, dst->pool, dimg, final, false, NULL, false,
                           &dep) < 0)
         goto cleanup;
+    if (n_changes) {
+        /* what the target changed since the base reads again as the
+         * source has it: a rerun of an interrupted copy */
+        struct vrbd_extent *all;
+        uint64_t outside;
+
+        sep->n_ext = vrbd_extents_overlay(sep->ext, sep->n_ext, changes,
+                                          n_changes, sep->size, &all, &outside);
+        free(sep->ext);
+        sep->ext = all;
+        sep->cur = 0;
+    }
     {
         /* a resumed copy's progress starts at its start offset */
         uint64_t total = start;
@@ -1491,6 +1631,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
             goto cleanup;
         }
     }
+    if (incremental)
+        rbd_metadata_remove(dimg, UNDERWAY_KEY); /* a stale one is ignored */
     if (created) {
         vrbd_endpoint_close(dep);
         dep = NULL;
@@ -1524,6 +1666,7 @@ cleanup:
         rados_ioctx_destroy(sio);
     vrbd_cluster_bulk(dcl, false);
     vrbd_cluster_bulk(scl, false);
+    free(changes);
     stats->seconds = vrbd_now() - t0;
     return ret;
 }

@@ -239,6 +239,91 @@ map_extents(struct vrbd_endpoint *ep, rbd_image_t img, const char *from_snap,
 }
 
 int
+vrbd_rbd_changes(void *img, const char *from_snap, uint64_t size,
+                 struct vrbd_extent **ext, size_t *n)
+{
+    struct vrbd_endpoint t = {.size = size};
+    int r = map_extents(&t, img, from_snap, true);
+
+    if (r < 0) {
+        free(t.ext);
+        t.ext = NULL;
+        t.n_ext = 0;
+    }
+    *ext = t.ext;
+    *n = t.n_ext;
+    return r < 0 ? r : 0;
+}
+
+/* @e's end */
+static uint64_t
+ext_end(const struct vrbd_extent *e)
+{
+    return e->off + e->len;
+}
+
+/* Append [@s, @e) of kind @data to @out (@n long), merging with the last
+ * extent when it is of the same kind and ends at @s. */
+static void
+put_extent(struct vrbd_extent **out, size_t *n, uint64_t s, uint64_t e,
+           bool data)
+{
+    struct vrbd_extent *last = *n ? &(*out)[*n - 1] : NULL;
+
+    if (last && last->data == data && ext_end(last) == s) {
+        last->len += e - s;
+        return;
+    }
+    *out = xreallocarray(*out, *n + 1, sizeof(**out));
+    (*out)[(*n)++] = (struct vrbd_extent){s, e - s, data};
+}
+
+/* A sweep over both lists: each step is the longest range from @pos on
+ * whose cover (by @ext, by @add) does not change. */
+size_t
+vrbd_extents_overlay(const struct vrbd_extent *ext, size_t n,
+                     const struct vrbd_extent *add, size_t n_add, uint64_t size,
+                     struct vrbd_extent **out, uint64_t *outside)
+{
+    size_t i = 0, j = 0, k = 0;
+    uint64_t pos = 0;
+
+    *out = NULL;
+    *outside = 0;
+    for (;;) {
+        uint64_t a, b, s, e = UINT64_MAX;
+        bool in_a, in_b;
+
+        while (i < n && ext_end(&ext[i]) <= pos)
+            i++;
+        while (j < n_add &&
+               (ext_end(&add[j]) <= pos || add[j].off >= size || pos >= size))
+            j++;
+        if (i == n && j == n_add)
+            break;
+        a = i < n ? ext[i].off : UINT64_MAX;
+        b = j < n_add ? add[j].off : UINT64_MAX;
+        s = a < b ? a : b;
+        s = s > pos ? s : pos;
+        in_a = i < n && a <= s;
+        in_b = j < n_add && b <= s;
+        if (i < n)
+            e = in_a ? ext_end(&ext[i]) : a;
+        if (j < n_add) {
+            uint64_t eb = in_b ? ext_end(&add[j]) : b;
+
+            eb = eb < size ? eb : size;
+            e = eb < e ? eb : e;
+        }
+        put_extent(out, &k, s, e, in_b || ext[i].data);
+        if (in_b && !in_a)
+            *outside += e - s;
+        pos = e;
+    }
+    return k;
+}
+
+int
 vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
                   const char *display, bool map, const char *from_snap,
                   bool exact, struct vrbd_endpoint **out)

@@ -203,6 +203,26 @@ int vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
                       const char *display, bool map, const char *from_snap,
                       bool exact, struct vrbd_endpoint **out);
 
+/*
+ * The ranges of @img (rbd_image_t, at its head) within [0, @size) that
+ * changed since its snapshot @from_snap (written, discarded or zeroed),
+ * exact to the byte, in *@ext (sorted, apart; free() it): 0, or a
+ * negative errno.
+ */
+int vrbd_rbd_changes(void *img, const char *from_snap, uint64_t size,
+                     struct vrbd_extent **ext, size_t *n);
+
+/*
+ * @ext (@n sorted extents, apart) with every range of @add (sorted,
+ * apart, cut at @size) made data, the rest as @ext had it: a new array
+ * in *@out, its length returned.  *@outside: the bytes of @add that no
+ * extent of @ext covered.
+ */
+size_t vrbd_extents_overlay(const struct vrbd_extent *ext, size_t n,
+                            const struct vrbd_extent *add, size_t n_add,
+                            uint64_t size, struct vrbd_extent **out,
+                            uint64_t *outside);
+
 /* The format the first bytes of @path announce ("raw" when none); NULL
  * with an error when it cannot be read. */
 char *vrbd_source_probe(const char *path);

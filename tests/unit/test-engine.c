@@ -1276,6 +1276,99 @@ TEST(requests_fit_in_objects)
     CHECK_U64(vrbd_xfer_chunk(0), 2 * MiB);
 }
 
+/* ------------------------------------------------ extents overlaid */
+
+/* a byte's kind in a model: 0 no extent, 1 without data, 2 data */
+#define OV_SIZE 200
+
+/* random sorted extents, apart, within [0, @span), in @e (room for 64) */
+static size_t
+random_extents(struct vrbd_extent *e, uint64_t span)
+{
+    size_t n = 0;
+
+    for (uint64_t at = (uint64_t)(rand() % 8); at < span && n < 64;) {
+        uint64_t len = 1 + (uint64_t)(rand() % 20);
+
+        if (at + len > span)
+            len = span - at;
+        e[n++] = (struct vrbd_extent){at, len, rand() % 2 == 0};
+        at += len + (uint64_t)(rand() % 3 == 0 ? 0 : rand() % 15);
+    }
+    return n;
+}
+
+static void
+paint(char *kind, const struct vrbd_extent *e, size_t n, bool all_data)
+{
+    for (size_t i = 0; i < n; i++)
+        for (uint64_t b = e[i].off; b < e[i].off + e[i].len; b++)
+            kind[b] = all_data || e[i].data ? 2 : 1;
+}
+
+/* against a byte map: what the overlay holds, that it is sorted, apart
+ * and merged, and the bytes it counts as outside */
+TEST(an_overlay_makes_the_added_ranges_data_and_keeps_the_rest)
+{
+    srand(7);
+    for (int round = 0; round < 2000; round++) {
+        struct vrbd_extent a[64], b[64], *out = NULL;
+        char want[OV_SIZE + 40] = {0}, got[OV_SIZE + 40] = {0};
+        uint64_t size = OV_SIZE - (uint64_t)(rand() % 30), outside = 0;
+        uint64_t want_outside = 0;
+        size_t na = random_extents(a, size);
+        size_t nb = random_extents(b, OV_SIZE + 30);
+        size_t n = vrbd_extents_overlay(a, na, b, nb, size, &out, &outside);
+        bool ok = true;
+
+        paint(want, a, na, false);
+        for (size_t i = 0; i < nb; i++)
+            for (uint64_t x = b[i].off; x < b[i].off + b[i].len && x < size;
+                 x++) {
+                want_outside += want[x] == 0;
+                want[x] = 2;
+            }
+        paint(got, out, n, false);
+        for (size_t i = 0; i < n; i++) {
+            ok &= out[i].len > 0;
+            if (i)
+                ok &= out[i].off > out[i - 1].off + out[i - 1].len - 1 &&
+                      !(out[i].off == out[i - 1].off + out[i - 1].len &&
+                        out[i].data == out[i - 1].data);
+        }
+        ok &= memcmp(want, got, sizeof(want)) == 0;
+        if (!ok || outside != want_outside) {
+            fprintf(stderr, "# round %d: overlay differs from the model\n",
+                    round);
+            CHECK(false);
+            free(out);
+            return;
+        }
+        free(out);
+    }
+    CHECK(true);
+}
+
+TEST(an_overlay_of_nothing_is_a_copy_and_of_everything_is_data)
+{
+    struct vrbd_extent a[] = {{0, 10, true}, {10, 5, false}, {20, 4, true}};
+    struct vrbd_extent all[] = {{0, 100, false}}, *out = NULL;
+    uint64_t outside = 1;
+    size_t n = vrbd_extents_overlay(a, 3, NULL, 0, 100, &out, &outside);
+
+    CHECK_U64(n, 3);
+    for (size_t i = 0; i < n && i < 3; i++)
+        CHECK(out[i].off == a[i].off && out[i].len == a[i].len &&
+              out[i].data == a[i].data);
+    CHECK_U64(outside, 0);
+    free(out);
+    n = vrbd_extents_overlay(a, 3, all, 1, 30, &out, &outside);
+    CHECK_U64(n, 1);
+    CHECK(n == 1 && out[0].off == 0 && out[0].len == 30 && out[0].data);
+    CHECK_U64(outside, 30 - 19);
+    free(out);
+}
+
 int
 main(void)
 {
@@ -1301,5 +1394,7 @@ main(void)
     RUN(data_cut_small_keeps_more_requests_in_flight);
     RUN(a_range_without_data_is_zeroed_whole_objects_at_a_time);
     RUN(requests_fit_in_objects);
+    RUN(an_overlay_makes_the_added_ranges_data_and_keeps_the_rest);
+    RUN(an_overlay_of_nothing_is_a_copy_and_of_everything_is_data);
     return harness_done();
 }
