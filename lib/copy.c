@@ -1361,22 +1361,79 @@ check_unwritten(vrbd_cluster *dcl, rbd_image_t dimg, const char *final,
                           final, base, human);
 }
 
+/* One copy of an RBD image onto a new or an existing one, from its start
+ * to its cleanup. */
+struct rbd_copy {
+    vrbd_cluster *scl, *dcl;
+    const vrbd_spec *src, *dst;
+    const vrbd_copy_opts *opts;
+    vrbd_copy_stats *stats;
+    char *final; /* the target's name, for messages */
+    rados_ioctx_t sio, dio;
+    rbd_image_t simg, dimg; /* dimg: the target, or the temporary image */
+    rbd_image_info_t info;  /* the source's */
+    struct vrbd_endpoint *sep, *dep;
+    /* onto an existing image, with --incremental */
+    bool incremental;
+    char base[256];
+    struct vrbd_extent *changes; /* what the target changed since base */
+    size_t n_changes;
+    /* to a new image: the temporary one, its id and mark */
+    bool created, resumed, complete;
+    char *tmp, *ident;
+    char id[64];
+    struct mark mark;
+    uint64_t start;
+    /* --force: the image replaced */
+    bool exists;
+    char old_id[64];
+};
+
+/* Whether the target may take an incremental copy: it has no snapshot
+ * @SNAP yet, nobody else has it open, nobody wrote to it since the base
+ * (check_unwritten()).  0, or -1 with the error set. */
+static int
+check_target(struct rbd_copy *c, uint64_t base_bytes)
+{
+    bool there = false;
+
+    if (rbd_snap_exists(c->dimg, c->src->snap, &there) == 0 && there)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "remove that snapshot of the target, or copy "
+                              "in full with --force",
+                              "'%s' has a snapshot '%s' already, older than "
+                              "its newest, '%s'",
+                              c->final, c->src->snap, c->base);
+    if (open_elsewhere(c->dcl, c->dimg)) {
+        CLEANUP_FREE char *hint =
+            xasprintf("see who has it (virt-rbd vol who %s:%s) and stop "
+                      "that first",
+                      vrbd_cluster_name(c->dcl), c->final);
+
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
+                              "'%s' is open elsewhere (a VM, or another "
+                              "copy): an incremental copy would write under "
+                              "it",
+                              c->final);
+    }
+    return check_unwritten(c->dcl, c->dimg, c->final, c->base, base_bytes,
+                           &c->changes, &c->n_changes);
+}
+
 /*
- * The start of an incremental copy of @src (@simg, @size bytes) onto
- * @dimg (named @final): its newest snapshot, the base, in @base; the
- * target checked (not in use, not written since the base but by this
- * copy, see check_unwritten()), marked as underway and resized.  1: the
- * target is at @src->snap already; 0: go on; -1 with the error set.
+ * The start of an incremental copy onto the existing target c->dimg: its
+ * newest snapshot, the base, in c->base; the target checked (not in use,
+ * not written since the base but by this copy, see check_unwritten()),
+ * marked as underway and resized.  1: the target is at the source's @SNAP
+ * already; 0: go on; -1 with the error set.
  */
 static int
-begin_incremental(vrbd_cluster *dcl, rbd_image_t simg, const vrbd_spec *src,
-                  rbd_image_t dimg, const char *final, uint64_t size,
-                  char *base, size_t base_size, struct vrbd_extent **changes,
-                  size_t *n_changes)
+begin_incremental(struct rbd_copy *c)
 {
+    const char *final = c->final, *base = c->base;
     uint64_t base_bytes = 0;
     bool there = false;
-    int r = newest_snap(dimg, base, base_size, &base_bytes);
+    int r = newest_snap(c->dimg, c->base, sizeof(c->base), &base_bytes);
 
     if (r < 0)
         return vrbd_error_ceph(r, NULL, "cannot list the snapshots of '%s'",
@@ -1388,77 +1445,35 @@ begin_incremental(vrbd_cluster *dcl, rbd_image_t simg, const vrbd_spec *src,
                               "incrementally from",
                               final);
     /* the target's newest snapshot must exist in the source too */
-    r = rbd_snap_exists(simg, base, &there);
+    r = rbd_snap_exists(c->simg, base, &there);
     if (r < 0 || !there)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "copy to a new image without --incremental",
                               "the newest snapshot of '%s', '%s', is not "
                               "in the source",
                               final, base);
-    if (strcmp(base, src->snap) == 0)
+    snprintf(c->stats->from_snap, sizeof(c->stats->from_snap), "%s", base);
+    if (strcmp(base, c->src->snap) == 0)
         return 1;
-    if (check_forward(simg, src, base, final) < 0)
+    if (check_forward(c->simg, c->src, base, final) < 0 ||
+        check_target(c, base_bytes) < 0)
         return -1;
-    there = false;
-    if (rbd_snap_exists(dimg, src->snap, &there) == 0 && there)
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "remove that snapshot of the target, or copy "
-                              "in full with --force",
-                              "'%s' has a snapshot '%s' already, older than "
-                              "its newest, '%s'",
-                              final, src->snap, base);
-    if (open_elsewhere(dcl, dimg)) {
-        CLEANUP_FREE char *hint =
-            xasprintf("see who has it (virt-rbd vol who %s:%s) and stop "
-                      "that first",
-                      vrbd_cluster_name(dcl), final);
-
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
-                              "'%s' is open elsewhere (a VM, or another "
-                              "copy): an incremental copy would write under "
-                              "it",
-                              final);
-    }
-    if (check_unwritten(dcl, dimg, final, base, base_bytes, changes,
-                        n_changes) < 0)
-        return -1;
-    r = rbd_metadata_set(dimg, UNDERWAY_KEY, base);
+    r = rbd_metadata_set(c->dimg, UNDERWAY_KEY, base);
     if (r < 0)
         return vrbd_error_ceph(r, NULL, "cannot mark '%s' as being copied to",
                                final);
-    r = rbd_resize(dimg, size);
+    r = rbd_resize(c->dimg, c->info.size);
     if (r < 0)
         return vrbd_error_ceph(r, NULL, "cannot resize '%s'", final);
+    c->incremental = true;
     return 0;
 }
 
-int
-vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
-                const vrbd_spec *dst, const vrbd_copy_opts *opts,
-                vrbd_copy_stats *stats)
+/* What the options and names of a copy must be: 0, or -1 with the error */
+static int
+check_copy_args(const vrbd_spec *src, const vrbd_spec *dst,
+                const vrbd_copy_opts *opts)
 {
-    CLEANUP_FREE char *final = NULL;
-    CLEANUP_FREE char *sname = NULL;
-    CLEANUP_FREE char *tmp = NULL;
-    CLEANUP_FREE char *ident = NULL;
-    struct vrbd_endpoint *sep = NULL, *dep = NULL;
-    struct vrbd_xfer x;
-    struct mark mark = {0};
-    char id[64] = "", old_id[64] = "";
-    vrbd_spec tspec = *dst;
-    rados_ioctx_t sio = NULL, dio = NULL;
-    rbd_image_t simg = NULL, dimg = NULL;
-    rbd_image_info_t info;
-    char base[256] = "";
-    struct vrbd_extent *changes = NULL;
-    size_t n_changes = 0;
-    uint64_t start = 0;
-    bool incremental = false, created = false, exists = false;
-    bool resumed = false, complete = false;
-    double t0 = vrbd_now();
-    int ret = -1, r;
-
-    memset(stats, 0, sizeof(*stats));
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "a copy goes to POOL[/NS]/IMAGE without @SNAP");
@@ -1481,192 +1496,268 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
                               "create) and copy SRC@SNAP",
                               "a copy resumes only from a snapshot: the "
                               "image itself may change between runs");
-    final = vrbd_volume_name(dst);
-    vrbd_cluster_bulk(scl, true);
-    vrbd_cluster_bulk(dcl, true);
-    if (vrbd_volume_open(scl, src, true, &sio, &simg) < 0) {
-        sio = NULL;
-        simg = NULL;
-        goto cleanup;
-    }
-    if (rbd_stat(simg, &info, sizeof(info)) < 0) {
-        vrbd_error_set(VRBD_ERR_IO, EIO, NULL, "cannot read the source");
-        goto cleanup;
-    }
-    stats->size = info.size;
-    if (vrbd_volume_ioctx(dcl, dst->pool, dst->nspace, &dio) < 0)
-        goto cleanup;
-    r = rbd_open(dio, dst->image, &dimg, NULL);
-    if (r < 0 && r != -ENOENT) {
-        dimg = NULL;
-        vrbd_error_ceph(r, NULL, "cannot check whether '%s' exists", final);
-        goto cleanup;
-    }
-    if (r == -ENOENT)
-        dimg = NULL;
-    if (dimg) {
-        CLEANUP_FREE char *shown = vrbd_volume_name(src);
+    return 0;
+}
 
-        if (check_related(scl, sio, simg, dcl, dio, dimg, shown, final) < 0)
-            goto cleanup;
-    }
-    if (dimg && !opts->incremental && !opts->force) {
-        vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                       "give --force to replace it, or --incremental to "
-                       "bring it up to a newer snapshot",
-                       "image '%s' exists already", final);
-        goto cleanup;
-    }
-    if (dimg && opts->force) {
-        if (rbd_get_id(dimg, old_id, sizeof(old_id)) < 0)
-            old_id[0] = '\0';
-        rbd_close(dimg);
-        dimg = NULL;
-        exists = true;
-        if (check_replaceable(dcl, dst, final) < 0)
-            goto cleanup;
-    }
-    if (dimg) {
-        r = begin_incremental(dcl, simg, src, dimg, final, info.size, base,
-                              sizeof(base), &changes, &n_changes);
-        if (r < 0)
-            goto cleanup;
-        snprintf(stats->from_snap, sizeof(stats->from_snap), "%s", base);
-        if (r > 0) {
-            ret = 0; /* up to date */
-            goto cleanup;
-        }
-        incremental = true;
-    } else {
-        vrbd_volume_create_opts co = {.size = info.size,
-                                      .object_size = info.obj_size};
+/*
+ * Open the source, and the target if it exists (c->dimg, else NULL),
+ * and check that this copy may go there: not related to the source, and
+ * an existing target only with --incremental or, closed again, with
+ * --force when it may be replaced.  0, or -1 with the error set.
+ */
+static int
+open_images(struct rbd_copy *c)
+{
+    int r;
 
-        ident = snap_ident(scl, sio, simg, src, &info);
-        if (!opts->resume)
-            warn_left(dcl, dst, "copy");
-        if (opts->resume && find_partial(dio, "copy", COPY_PREFIX, dst->image,
-                                         ident, &tmp, &start) < 0)
-            goto cleanup;
-        resumed = tmp != NULL;
-        if (!tmp) {
-            tmp = xasprintf(COPY_PREFIX "%s.%d", dst->image, (int)getpid());
-            tspec.image = tmp;
-            if (vrbd_volume_make(dcl, &tspec, &co) < 0)
-                goto cleanup;
-        }
-        created = true;
-        r = rbd_open(dio, tmp, &dimg, NULL);
-        if (r < 0) {
-            dimg = NULL;
-            vrbd_error_ceph(r, NULL, "cannot open '%s'", tmp);
-            goto cleanup;
-        }
-        /* the snapshot is made after the last byte: a partial image
-         * that has it was complete */
-        if (resumed && rbd_snap_exists(dimg, src->snap, &complete) < 0)
-            complete = false;
-        if (complete) /* nothing left to write: only --verify reads */
-            start = info.size;
-        r = rbd_get_id(dimg, id, sizeof(id));
-        if (r < 0) {
-            vrbd_error_ceph(r, NULL, "cannot read the id of '%s'", tmp);
-            goto cleanup;
-        }
-        mark_begin(&mark, dcl, dio, id, ident);
-        mark_done(start, &mark);
-        stats->resumed_from = start;
+    if (vrbd_volume_open(c->scl, c->src, true, &c->sio, &c->simg) < 0) {
+        c->sio = NULL;
+        c->simg = NULL;
+        return -1;
     }
-    /* exact extents, not whole objects: a partly written object is
-     * copied as partly written, so the target stays as thin as the
-     * source; incremental: what changed since the base, removals too */
-    sname = vrbd_volume_name(src);
-    if (vrbd_rbd_endpoint(scl, src->pool, simg, sname, true,
-                          incremental ? base : NULL, true, &sep) < 0 ||
-        vrbd_rbd_endpoint(dcl, dst->pool, dimg, final, false, NULL, false,
-                          &dep) < 0)
-        goto cleanup;
-    if (n_changes) {
-        /* what the target changed since the base reads again as the
-         * source has it: a rerun of an interrupted copy */
-        struct vrbd_extent *all;
-        uint64_t outside;
-
-        sep->n_ext = vrbd_extents_overlay(sep->ext, sep->n_ext, changes,
-                                          n_changes, sep->size, &all, &outside);
-        free(sep->ext);
-        sep->ext = all;
-        sep->cur = 0;
-    }
+    if (rbd_stat(c->simg, &c->info, sizeof(c->info)) < 0)
+        return vrbd_error_set(VRBD_ERR_IO, EIO, NULL, "cannot read the source");
+    c->stats->size = c->info.size;
+    if (vrbd_volume_ioctx(c->dcl, c->dst->pool, c->dst->nspace, &c->dio) < 0)
+        return -1;
+    r = rbd_open(c->dio, c->dst->image, &c->dimg, NULL);
+    c->dimg = r < 0 ? NULL : c->dimg;
+    if (r < 0 && r != -ENOENT)
+        return vrbd_error_ceph(r, NULL, "cannot check whether '%s' exists",
+                               c->final);
+    if (!c->dimg)
+        return 0;
     {
-        /* a resumed copy's progress starts at its start offset */
-        uint64_t total = start;
+        CLEANUP_FREE char *shown = vrbd_volume_name(c->src);
 
-        for (size_t i = 0; i < sep->n_ext; i++) {
-            uint64_t end = sep->ext[i].off + sep->ext[i].len;
+        if (check_related(c->scl, c->sio, c->simg, c->dcl, c->dio, c->dimg,
+                          shown, c->final) < 0)
+            return -1;
+    }
+    if (!c->opts->incremental && !c->opts->force)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "give --force to replace it, or --incremental "
+                              "to bring it up to a newer snapshot",
+                              "image '%s' exists already", c->final);
+    if (!c->opts->force)
+        return 0;
+    if (rbd_get_id(c->dimg, c->old_id, sizeof(c->old_id)) < 0)
+        c->old_id[0] = '\0';
+    rbd_close(c->dimg);
+    c->dimg = NULL;
+    c->exists = true;
+    return check_replaceable(c->dcl, c->dst, c->final);
+}
 
-            if (end > start)
-                total +=
-                    end - (sep->ext[i].off > start ? sep->ext[i].off : start);
-        }
-        x = xfer_opts(opts, sep->obj_size, !incremental, total);
+/*
+ * A copy to a new image starts in a temporary one: made now, or with
+ * --resume the one an earlier run of the same snapshot left (from where
+ * its mark says it stopped), open as c->dimg and marked.  0, or -1 with
+ * the error set.
+ */
+static int
+begin_full(struct rbd_copy *c)
+{
+    vrbd_volume_create_opts co = {.size = c->info.size,
+                                  .object_size = c->info.obj_size};
+    vrbd_spec tspec = *c->dst;
+    int r;
+
+    c->ident = snap_ident(c->scl, c->sio, c->simg, c->src, &c->info);
+    if (!c->opts->resume)
+        warn_left(c->dcl, c->dst, "copy");
+    if (c->opts->resume &&
+        find_partial(c->dio, "copy", COPY_PREFIX, c->dst->image, c->ident,
+                     &c->tmp, &c->start) < 0)
+        return -1;
+    c->resumed = c->tmp != NULL;
+    if (!c->tmp) {
+        c->tmp = xasprintf(COPY_PREFIX "%s.%d", c->dst->image, (int)getpid());
+        tspec.image = c->tmp;
+        if (vrbd_volume_make(c->dcl, &tspec, &co) < 0)
+            return -1;
     }
-    x.start = start;
-    x.stall = vrbd_cluster_timeout(scl) > vrbd_cluster_timeout(dcl)
-                  ? vrbd_cluster_timeout(scl)
-                  : vrbd_cluster_timeout(dcl);
-    if (created) {
-        mark_as_it_goes(&x, &mark);
+    c->created = true;
+    r = rbd_open(c->dio, c->tmp, &c->dimg, NULL);
+    if (r < 0) {
+        c->dimg = NULL;
+        return vrbd_error_ceph(r, NULL, "cannot open '%s'", c->tmp);
     }
-    r = transfer(sep, dep, &x, opts, stats);
+    /* the snapshot is made after the last byte: a partial image that has
+     * it was complete */
+    if (c->resumed && rbd_snap_exists(c->dimg, c->src->snap, &c->complete) < 0)
+        c->complete = false;
+    if (c->complete) /* nothing left to write: only --verify reads */
+        c->start = c->info.size;
+    r = rbd_get_id(c->dimg, c->id, sizeof(c->id));
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot read the id of '%s'", c->tmp);
+    mark_begin(&c->mark, c->dcl, c->dio, c->id, c->ident);
+    mark_done(c->start, &c->mark);
+    c->stats->resumed_from = c->start;
+    return 0;
+}
+
+/* The bytes a transfer from @start on will move, from @ep's extents: a
+ * resumed copy's progress starts at its start offset */
+static uint64_t
+transfer_total(const struct vrbd_endpoint *ep, uint64_t start)
+{
+    uint64_t total = start;
+
+    for (size_t i = 0; i < ep->n_ext; i++) {
+        uint64_t end = ep->ext[i].off + ep->ext[i].len;
+
+        if (end > start)
+            total += end - (ep->ext[i].off > start ? ep->ext[i].off : start);
+    }
+    return total;
+}
+
+/* The ranges the target changed since the base read again as the source
+ * has them: a re-run of a stopped incremental copy */
+static void
+add_target_changes(struct rbd_copy *c)
+{
+    struct vrbd_extent *all;
+    uint64_t outside;
+
+    c->sep->n_ext =
+        vrbd_extents_overlay(c->sep->ext, c->sep->n_ext, c->changes,
+                             c->n_changes, c->sep->size, &all, &outside);
+    free(c->sep->ext);
+    c->sep->ext = all;
+    c->sep->cur = 0;
+}
+
+/*
+ * Move the data: exact extents, not whole objects (a partly written
+ * object is copied as partly written, so the target stays as thin as the
+ * source); incremental, what changed since the base, removals too.  0, or
+ * -1 with the error set.
+ */
+static int
+copy_extents(struct rbd_copy *c)
+{
+    CLEANUP_FREE char *sname = vrbd_volume_name(c->src);
+    unsigned st = vrbd_cluster_timeout(c->scl);
+    unsigned dt = vrbd_cluster_timeout(c->dcl);
+    struct vrbd_xfer x;
+    int r;
+
+    if (vrbd_rbd_endpoint(c->scl, c->src->pool, c->simg, sname, true,
+                          c->incremental ? c->base : NULL, true, &c->sep) < 0 ||
+        vrbd_rbd_endpoint(c->dcl, c->dst->pool, c->dimg, c->final, false, NULL,
+                          false, &c->dep) < 0)
+        return -1;
+    if (c->n_changes)
+        add_target_changes(c);
+    x = xfer_opts(c->opts, c->sep->obj_size, !c->incremental,
+                  transfer_total(c->sep, c->start));
+    x.start = c->start;
+    x.stall = st > dt ? st : dt;
+    if (c->created)
+        mark_as_it_goes(&x, &c->mark);
+    r = transfer(c->sep, c->dep, &x, c->opts, c->stats);
     if (r == -EINTR)
         vrbd_error_set(VRBD_ERR_IO, EINTR, "run it again",
-                       "copy to '%s' interrupted", final);
-    if (r < 0)
-        goto cleanup;
-    if (src->snap && !complete) {
-        r = rbd_snap_create(dimg, src->snap);
-        if (r < 0) {
-            vrbd_error_ceph(r, NULL, "cannot create snapshot '%s' on '%s'",
-                            src->snap, final);
-            goto cleanup;
-        }
-    }
-    if (incremental)
-        rbd_metadata_remove(dimg, UNDERWAY_KEY); /* a stale one is ignored */
-    if (created) {
-        vrbd_endpoint_close(dep);
-        dep = NULL;
-        if (mark_remove(&mark, &dimg, tmp) < 0)
-            goto cleanup;
-        if (take_name(dcl, dio, dst, tmp, id, exists ? old_id : NULL) < 0)
-            goto cleanup;
-        created = false;
-    }
-    ret = 0;
+                       "copy to '%s' interrupted", c->final);
+    return r < 0 ? -1 : 0;
+}
 
-cleanup:
-    vrbd_endpoint_close(dep);
-    vrbd_endpoint_close(sep);
+/* The source's @SNAP on the target, the incremental mark gone, or the
+ * temporary image under the final name: 0, or -1 with the error set */
+static int
+finish_copy(struct rbd_copy *c)
+{
+    int r;
+
+    if (c->src->snap && !c->complete) {
+        r = rbd_snap_create(c->dimg, c->src->snap);
+        if (r < 0)
+            return vrbd_error_ceph(r, NULL,
+                                   "cannot create snapshot '%s' on '%s'",
+                                   c->src->snap, c->final);
+    }
+    if (c->incremental)
+        rbd_metadata_remove(c->dimg, UNDERWAY_KEY); /* a stale one is ignored */
+    if (!c->created)
+        return 0;
+    vrbd_endpoint_close(c->dep);
+    c->dep = NULL;
+    if (mark_remove(&c->mark, &c->dimg, c->tmp) < 0 ||
+        take_name(c->dcl, c->dio, c->dst, c->tmp, c->id,
+                  c->exists ? c->old_id : NULL) < 0)
+        return -1;
+    c->created = false;
+    return 0;
+}
+
+/* Close what @c opened; a temporary image left is removed or, with
+ * --resume or a silent cluster, named */
+static void
+copy_end(struct rbd_copy *c)
+{
+    vrbd_endpoint_close(c->dep);
+    vrbd_endpoint_close(c->sep);
     /* two connections to one cluster: what one found silent, the other
      * would wait out too */
-    if (strcmp(vrbd_cluster_fsid(scl), vrbd_cluster_fsid(dcl)) == 0) {
-        if (!vrbd_cluster_answers(scl))
-            vrbd_cluster_set_unanswered(dcl);
-        if (!vrbd_cluster_answers(dcl))
-            vrbd_cluster_set_unanswered(scl);
+    if (strcmp(vrbd_cluster_fsid(c->scl), vrbd_cluster_fsid(c->dcl)) == 0) {
+        if (!vrbd_cluster_answers(c->scl))
+            vrbd_cluster_set_unanswered(c->dcl);
+        if (!vrbd_cluster_answers(c->dcl))
+            vrbd_cluster_set_unanswered(c->scl);
     }
-    mark_end(&mark);
-    close_image(dcl, dimg);
-    if (created)
-        leave_partial(dcl, dio, dst, tmp, opts->resume, "copy", "copied");
-    close_image(scl, simg);
-    if (dio)
-        rados_ioctx_destroy(dio);
-    if (sio)
-        rados_ioctx_destroy(sio);
-    vrbd_cluster_bulk(dcl, false);
-    vrbd_cluster_bulk(scl, false);
-    free(changes);
+    mark_end(&c->mark);
+    close_image(c->dcl, c->dimg);
+    if (c->created)
+        leave_partial(c->dcl, c->dio, c->dst, c->tmp, c->opts->resume, "copy",
+                      "copied");
+    close_image(c->scl, c->simg);
+    if (c->dio)
+        rados_ioctx_destroy(c->dio);
+    if (c->sio)
+        rados_ioctx_destroy(c->sio);
+    vrbd_cluster_bulk(c->dcl, false);
+    vrbd_cluster_bulk(c->scl, false);
+    free(c->changes);
+    free(c->tmp);
+    free(c->ident);
+    free(c->final);
+}
+
+int
+vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
+                const vrbd_spec *dst, const vrbd_copy_opts *opts,
+                vrbd_copy_stats *stats)
+{
+    struct rbd_copy c = {.scl = scl,
+                         .dcl = dcl,
+                         .src = src,
+                         .dst = dst,
+                         .opts = opts,
+                         .stats = stats};
+    double t0 = vrbd_now();
+    int ret = -1, r;
+
+    memset(stats, 0, sizeof(*stats));
+    if (check_copy_args(src, dst, opts) < 0)
+        return -1;
+    c.final = vrbd_volume_name(dst);
+    vrbd_cluster_bulk(scl, true);
+    vrbd_cluster_bulk(dcl, true);
+    if (open_images(&c) < 0)
+        goto done;
+    r = c.dimg ? begin_incremental(&c) : begin_full(&c);
+    if (r > 0)
+        ret = 0; /* up to date */
+    if (r != 0)
+        goto done;
+    if (copy_extents(&c) < 0 || finish_copy(&c) < 0)
+        goto done;
+    ret = 0;
+done:
+    copy_end(&c);
     stats->seconds = vrbd_now() - t0;
     return ret;
 }
