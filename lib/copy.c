@@ -900,153 +900,210 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
     return vrbd_stream_open(0, opts->size, src);
 }
 
+/* One import of a file into a new image, from its start to its cleanup */
+struct rbd_import {
+    vrbd_cluster *cl;
+    const char *path;
+    const vrbd_spec *dst;
+    const vrbd_copy_opts *opts;
+    vrbd_copy_stats *stats;
+    char *final; /* the target's name, for messages */
+    struct vrbd_endpoint *src, *dep;
+    bool unsized;  /* a pipe of unknown length */
+    uint64_t size; /* the image's first size */
+    rados_ioctx_t io;
+    /* whether the target's name is taken, asked while the rest goes on */
+    struct probe probe;
+    bool probing, exists;
+    /* the temporary image, its id and mark */
+    char *tmp, *ident;
+    char id[64];
+    bool created;
+    rbd_image_t img;
+    struct mark mark;
+    uint64_t start;
+};
+
+/* The pool must have room: not full (a full pool would hold the first
+ * write until the timeout), nor short of the source's data by its quota.
+ * 0, or -1 with the error set. */
+static int
+check_room(struct rbd_import *c)
+{
+    CLEANUP_FREE char *why = vrbd_pool_full_reason(c->cl, c->dst->pool);
+
+    if (why) {
+        c->probing = false;
+        if (may_take(c->cl, c->dst, c->final, probe_end(&c->probe, c->final),
+                     c->opts->force, &c->exists) == 0)
+            vrbd_error_set(VRBD_ERR_IO, EDQUOT, VRBD_FULL_POOL_HINT,
+                           "pool '%s' is full, %s: nothing was imported",
+                           c->dst->pool, why);
+        return -1;
+    }
+    if (!c->unsized && !c->opts->resume &&
+        refuse_if_short(c->cl, c->dst, c->path, c->src) < 0)
+        return -1;
+    return 0;
+}
+
+/*
+ * The import goes into a temporary image: made now, or with --resume the
+ * one an earlier run of the same file left; the target's name must be
+ * free (or, with --force, replaceable).  Open as c->img and marked: 0, or
+ * -1 with the error set.
+ */
+static int
+begin_import(struct rbd_import *c)
+{
+    vrbd_spec tspec = *c->dst;
+    bool fresh = false;
+    int r;
+
+    c->ident = source_ident(c->path, c->src);
+    if (!c->opts->resume)
+        warn_left(c->cl, c->dst, "import");
+    if (c->opts->resume &&
+        find_partial(c->io, "import", IMPORT_PREFIX, c->dst->image, c->ident,
+                     &c->tmp, &c->start) < 0)
+        return -1;
+    if (!c->tmp) {
+        vrbd_volume_create_opts co = {.size = c->size};
+
+        c->tmp = xasprintf(IMPORT_PREFIX "%s.%d", c->dst->image, (int)getpid());
+        tspec.image = c->tmp;
+        if (vrbd_volume_make(c->cl, &tspec, &co) < 0)
+            return -1;
+        fresh = true;
+    }
+    c->probing = false;
+    if (may_take(c->cl, c->dst, c->final, probe_end(&c->probe, c->final),
+                 c->opts->force, &c->exists) < 0) {
+        /* made meanwhile, it goes; a partial one found stays as it was */
+        if (fresh)
+            leave_partial(c->cl, c->io, c->dst, c->tmp, false, "import",
+                          "imported");
+        return -1;
+    }
+    c->created = true;
+    r = rbd_open(c->io, c->tmp, &c->img, NULL);
+    if (r < 0) {
+        c->img = NULL;
+        return vrbd_error_ceph(r, NULL, "cannot open '%s'", c->tmp);
+    }
+    r = rbd_get_id(c->img, c->id, sizeof(c->id));
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot read the id of '%s'", c->tmp);
+    mark_begin(&c->mark, c->cl, c->io, c->id, c->ident);
+    mark_done(c->start, &c->mark);
+    c->stats->resumed_from = c->start;
+    return 0;
+}
+
+/* Move the data, and give an unsized import its size: 0, or -1 with the
+ * error set */
+static int
+import_data(struct rbd_import *c)
+{
+    struct vrbd_xfer x;
+    int r;
+
+    if (vrbd_rbd_endpoint(c->cl, c->dst->pool, c->img, c->final, false, NULL,
+                          false, &c->dep) < 0)
+        return -1;
+    c->dep->grow = c->unsized;
+    c->stats->size = c->size;
+    x = xfer_opts(c->opts, c->dep->obj_size, true, c->unsized ? 0 : c->size);
+    x.stall = vrbd_cluster_timeout(c->cl);
+    x.start = c->start;
+    mark_as_it_goes(&x, &c->mark);
+    r = transfer(c->src, c->dep, &x, c->opts, c->stats);
+    if (r == -EINTR)
+        vrbd_error_set(VRBD_ERR_IO, EINTR, NULL, "import of '%s' interrupted",
+                       c->path);
+    if (r < 0)
+        return -1;
+    if (!c->unsized)
+        return 0;
+    c->stats->size = (c->src->got + 511) / 512 * 512;
+    if (c->stats->size == 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "standard input is empty: nothing to import");
+    r = rbd_resize(c->img, c->stats->size);
+    if (r < 0)
+        return vrbd_error_ceph(r, NULL, "cannot size '%s'", c->tmp);
+    return 0;
+}
+
+/* The temporary image, unmarked, under the final name: 0, or -1 */
+static int
+finish_import(struct rbd_import *c)
+{
+    vrbd_endpoint_close(c->dep);
+    c->dep = NULL;
+    if (mark_remove(&c->mark, &c->img, c->tmp) < 0 ||
+        take_name(c->cl, c->io, c->dst, c->tmp, c->id,
+                  c->exists ? c->probe.id : NULL) < 0)
+        return -1;
+    c->created = false;
+    return 0;
+}
+
+/* Close what @c opened; a temporary image left is removed or, with
+ * --resume or a silent cluster, named */
+static void
+import_end(struct rbd_import *c)
+{
+    if (c->probing)
+        probe_wait(&c->probe);
+    vrbd_endpoint_close(c->dep);
+    mark_end(&c->mark);
+    close_image(c->cl, c->img);
+    if (c->created)
+        leave_partial(c->cl, c->io, c->dst, c->tmp, c->opts->resume, "import",
+                      "imported");
+    if (c->io)
+        rados_ioctx_destroy(c->io);
+    vrbd_cluster_bulk(c->cl, false);
+    vrbd_endpoint_close(c->src);
+    free(c->tmp);
+    free(c->ident);
+    free(c->final);
+}
+
 int
 vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
                  const vrbd_copy_opts *opts, vrbd_copy_stats *stats)
 {
-    CLEANUP_FREE char *final = NULL;
-    CLEANUP_FREE char *tmp = NULL;
-    CLEANUP_FREE char *ident = NULL;
-    struct vrbd_endpoint *src = NULL, *dep = NULL;
-    vrbd_spec tspec = *dst;
-    struct vrbd_xfer x;
-    struct mark mark = {0};
-    char id[64] = "";
-    uint64_t start = 0;
-    rados_ioctx_t io = NULL;
-    rbd_image_t img = NULL;
-    uint64_t size = 0;
-    struct probe probe;
-    bool exists = false, created = false, fresh = false, probing = false;
-    bool unsized;
+    struct rbd_import c = {
+        .cl = cl, .path = path, .dst = dst, .opts = opts, .stats = stats};
     double t0 = vrbd_now();
-    int ret = -1, r;
+    int ret = -1;
 
     memset(stats, 0, sizeof(*stats));
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "import goes to POOL[/NS]/IMAGE without @SNAP");
-    if (vrbd_volume_new_name_check(dst) < 0)
+    if (vrbd_volume_new_name_check(dst) < 0 ||
+        open_import_source(path, opts, &c.src) < 0)
         return -1;
-    final = vrbd_volume_name(dst);
-    if (open_import_source(path, opts, &src) < 0)
-        return -1;
+    c.final = vrbd_volume_name(dst);
     /* a pipe of unknown length: the image starts at GROW_FROM, doubles as
      * data comes, and gets the input's size at the end */
-    unsized = src->stream && !src->sized;
-    size = unsized ? GROW_FROM : src->size;
+    c.unsized = c.src->stream && !c.src->sized;
+    c.size = c.unsized ? GROW_FROM : c.src->size;
     vrbd_cluster_bulk(cl, true);
-    if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &io) < 0)
-        goto cleanup;
-    probe_start(&probe, io, dst->image);
-    probing = true;
-    {
-        /* a full pool would hold the first write until the timeout */
-        CLEANUP_FREE char *why = vrbd_pool_full_reason(cl, dst->pool);
-
-        if (why) {
-            probing = false;
-            if (may_take(cl, dst, final, probe_end(&probe, final), opts->force,
-                         &exists) == 0)
-                vrbd_error_set(VRBD_ERR_IO, EDQUOT, VRBD_FULL_POOL_HINT,
-                               "pool '%s' is full, %s: nothing was imported",
-                               dst->pool, why);
-            goto cleanup;
-        }
-    }
-    if (!unsized && !opts->resume && refuse_if_short(cl, dst, path, src) < 0)
-        goto cleanup;
-    ident = source_ident(path, src);
-    if (!opts->resume)
-        warn_left(cl, dst, "import");
-    if (opts->resume && find_partial(io, "import", IMPORT_PREFIX, dst->image,
-                                     ident, &tmp, &start) < 0)
-        goto cleanup;
-    if (!tmp) {
-        tmp = xasprintf(IMPORT_PREFIX "%s.%d", dst->image, (int)getpid());
-        tspec.image = tmp;
-        {
-            vrbd_volume_create_opts co = {.size = size};
-
-            if (vrbd_volume_make(cl, &tspec, &co) < 0)
-                goto cleanup;
-        }
-        fresh = true;
-    }
-    probing = false;
-    if (may_take(cl, dst, final, probe_end(&probe, final), opts->force,
-                 &exists) < 0) {
-        /* made meanwhile, it goes; a partial one found stays as it was */
-        if (fresh)
-            leave_partial(cl, io, dst, tmp, false, "import", "imported");
-        goto cleanup;
-    }
-    created = true;
-    r = rbd_open(io, tmp, &img, NULL);
-    if (r < 0) {
-        img = NULL;
-        vrbd_error_ceph(r, NULL, "cannot open '%s'", tmp);
-        goto cleanup;
-    }
-    r = rbd_get_id(img, id, sizeof(id));
-    if (r < 0) {
-        vrbd_error_ceph(r, NULL, "cannot read the id of '%s'", tmp);
-        goto cleanup;
-    }
-    mark_begin(&mark, cl, io, id, ident);
-    mark_done(start, &mark);
-    stats->resumed_from = start;
-    if (vrbd_rbd_endpoint(cl, dst->pool, img, final, false, NULL, false, &dep) <
-        0)
-        goto cleanup;
-    dep->grow = unsized;
-    stats->size = size;
-    x = xfer_opts(opts, dep->obj_size, true, unsized ? 0 : size);
-    x.stall = vrbd_cluster_timeout(cl);
-    x.start = start;
-    mark_as_it_goes(&x, &mark);
-    r = transfer(src, dep, &x, opts, stats);
-    if (r == -EINTR)
-        vrbd_error_set(VRBD_ERR_IO, EINTR, NULL, "import of '%s' interrupted",
-                       path);
-    if (r < 0)
-        goto cleanup;
-    if (unsized) {
-        stats->size = (src->got + 511) / 512 * 512;
-        if (stats->size == 0) {
-            vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                           "standard input is empty: nothing to import");
-            goto cleanup;
-        }
-        r = rbd_resize(img, stats->size);
-        if (r < 0) {
-            vrbd_error_ceph(r, NULL, "cannot size '%s'", tmp);
-            goto cleanup;
-        }
-    }
-    vrbd_endpoint_close(dep);
-    dep = NULL;
-    if (mark_remove(&mark, &img, tmp) < 0)
-        goto cleanup;
-    if (take_name(cl, io, dst, tmp, id, exists ? probe.id : NULL) < 0)
-        goto cleanup;
-    created = false;
+    if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &c.io) < 0)
+        goto done;
+    probe_start(&c.probe, c.io, dst->image);
+    c.probing = true;
+    if (check_room(&c) < 0 || begin_import(&c) < 0 || import_data(&c) < 0 ||
+        finish_import(&c) < 0)
+        goto done;
     stats->seconds = vrbd_now() - t0;
     ret = 0;
-    goto cleanup;
-
-cleanup:
-    if (probing)
-        probe_wait(&probe);
-    vrbd_endpoint_close(dep);
-    mark_end(&mark);
-    close_image(cl, img);
-    if (created)
-        leave_partial(cl, io, dst, tmp, opts->resume, "import", "imported");
-    if (io)
-        rados_ioctx_destroy(io);
-    vrbd_cluster_bulk(cl, false);
-    vrbd_endpoint_close(src);
+done:
+    import_end(&c);
     return ret;
 }
 
