@@ -9,6 +9,7 @@
  * - Functions that can fail return int 0 on success and -1 on failure, or a
  *   pointer that is NULL on failure.  On failure they set the calling
  *   thread's last error (vrbd_error_last()); callers need not report again.
+ *   A success does not clear it: read it only after a failure.
  * - Every opaque type has one constructor and one NULL-safe _free().
  * - Returned `const` pointers are borrowed from the object they came from
  *   and live as long as it does.  Owned results are returned through `**out`
@@ -74,9 +75,11 @@ typedef struct vrbd_error {
 } vrbd_error;
 
 /*
- * The last error set on the calling thread.  Never NULL: after success the
- * code is VRBD_ERR_OK and message is "".  Valid until the next libvrbd call
- * on this thread.
+ * The last error set on the calling thread.  Never NULL.  It is meaningful
+ * only right after a call that failed: a call that succeeds leaves it as
+ * it was (VRBD_ERR_OK with message "" if nothing failed on this thread
+ * since vrbd_error_clear()).  Valid until the next libvrbd call on this
+ * thread.
  */
 VRBD_API const vrbd_error *vrbd_error_last(void);
 
