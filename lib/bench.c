@@ -115,8 +115,13 @@ worker_main(void *arg)
     const struct workload *w = run->w;
     char *buf = NULL;
 
-    if (posix_memalign((void **)&buf, ALIGN, w->bs) != 0)
-        abort();
+    if (posix_memalign((void **)&buf, ALIGN, w->bs) != 0) {
+        int zero = 0;
+
+        __atomic_compare_exchange_n(&run->err, &zero, -ENOMEM, false,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+        return NULL;
+    }
     /* data that neither compresses nor reads as zero */
     for (size_t i = 0; i < w->bs; i++)
         buf[i] = (char)(rand_r(&wk->seed) & 0xff);
@@ -195,16 +200,22 @@ run_one(struct target *t, const struct workload *w, const vrbd_bench_opts *o,
     struct worker *wk = xcalloc(w->qd, sizeof(*wk));
     double *all, t0;
     size_t n = 0;
+    unsigned started;
+    int failed = 0;
 
     t0 = vrbd_now();
     run.deadline = t0 + (o->seconds > 0 ? o->seconds : 5.0);
-    for (unsigned i = 0; i < w->qd; i++) {
-        wk[i].run = &run;
-        wk[i].seed = 0x5eed + i * 7919;
-        if (pthread_create(&wk[i].tid, NULL, worker_main, &wk[i]) != 0)
-            abort();
+    for (started = 0; started < w->qd; started++) {
+        wk[started].run = &run;
+        wk[started].seed = 0x5eed + started * 7919;
+        failed =
+            pthread_create(&wk[started].tid, NULL, worker_main, &wk[started]);
+        if (failed) {
+            __atomic_store_n(&run.err, -failed, __ATOMIC_RELAXED);
+            break;
+        }
     }
-    for (unsigned i = 0; i < w->qd; i++) {
+    for (unsigned i = 0; i < started; i++) {
         pthread_join(wk[i].tid, NULL);
         n += wk[i].n;
     }
@@ -236,6 +247,13 @@ run_one(struct target *t, const struct workload *w, const vrbd_bench_opts *o,
         res->iops = (double)res->ops / res->seconds;
         res->mb_per_s = (double)res->bytes / res->seconds / 1e6;
     }
+    if (failed)
+        return vrbd_error_set(VRBD_ERR_INTERNAL, failed,
+                              "free memory or raise the thread limit "
+                              "(ulimit -u), then run it again",
+                              "%s: %s: cannot start thread %u of %u: %s",
+                              t->name, w->name, started + 1, w->qd,
+                              strerror(failed));
     if (run.err != 0)
         return vrbd_error_ceph(run.err, NULL, "%s: %s failed", t->name,
                                w->name);

@@ -598,7 +598,7 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     free(specs);
     if (details && max > 0) {
         struct list_job job = {.io = io, .items = items, .n = max};
-        unsigned nt = jobs ? jobs : 16;
+        unsigned nt = jobs ? jobs : 16, started;
         pthread_t *threads;
 
         if (nt > max)
@@ -607,10 +607,14 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
         atomic_init(&job.first_error, 0);
         atomic_init(&job.error_item, 0);
         threads = xcalloc(nt, sizeof(*threads));
-        for (unsigned t = 0; t < nt; t++)
-            if (pthread_create(&threads[t], NULL, list_worker, &job) != 0)
-                abort();
-        for (unsigned t = 0; t < nt; t++)
+        for (started = 0; started < nt; started++)
+            if (pthread_create(&threads[started], NULL, list_worker, &job) != 0)
+                break;
+        /* no thread to spare: the threads there are (or this one) do the
+         * work, more slowly */
+        if (!started)
+            list_worker(&job);
+        for (unsigned t = 0; t < started; t++)
             pthread_join(threads[t], NULL);
         free(threads);
         if (atomic_load(&job.first_error) < 0) {

@@ -3,8 +3,10 @@
  * test-pool.c: the PG plan against the monitors themselves: for a count
  * over the budget, the numbers libvrbd refuses with are the numbers the
  * monitors refuse with (ERANGE); the largest count said to fit is accepted.
+ * A long listing whose threads cannot start lists all the same.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -132,10 +134,57 @@ TEST(create_on_an_existing_pool_of_another_application_is_refused)
     vrbd_cluster_free(cl);
 }
 
+/* Listing threads that cannot start (every new thread asks for a stack of
+ * 1 TiB): the listing is done by this thread, complete; librbd's own
+ * threads are started by a first listing, before. */
+TEST(a_long_listing_without_threads_lists_everything)
+{
+    vrbd_cluster *cl;
+    CLEANUP_FREE char *pool = xasprintf("vrbdt-nothr-%d", (int)getpid());
+    vrbd_pool_create_opts opts = {.pg_num = 8};
+    vrbd_volume_info *list = NULL;
+    pthread_attr_t a, saved;
+    size_t n = 0;
+    bool created = false;
+    int r;
+
+    if (!getenv("VRBD_LAB_CLUSTERS"))
+        SKIP(NO_LAB);
+    cl = connect_lab("ceph");
+    REQUIRE(cl != NULL);
+    REQUIRE(vrbd_pool_create(cl, pool, &opts, &created, NULL) == 0);
+    for (int i = 0; i < 3; i++) {
+        CLEANUP_FREE char *name = xasprintf("img%d", i);
+        vrbd_spec s = {.pool = pool, .image = name};
+        vrbd_volume_create_opts co = {.size = (uint64_t)(i + 1) << 20};
+
+        REQUIRE(vrbd_volume_create(cl, &s, &co) == 0);
+    }
+    REQUIRE(vrbd_volume_list(cl, pool, NULL, true, 4, &list, &n) == 0);
+    vrbd_volume_list_free(list, n);
+    REQUIRE(pthread_getattr_default_np(&saved) == 0);
+    REQUIRE(pthread_attr_init(&a) == 0);
+    REQUIRE(pthread_attr_setstacksize(&a, (size_t)1 << 40) == 0);
+    REQUIRE(pthread_setattr_default_np(&a) == 0);
+    r = vrbd_volume_list(cl, pool, NULL, true, 4, &list, &n);
+    pthread_setattr_default_np(&saved);
+    pthread_attr_destroy(&a);
+    pthread_attr_destroy(&saved);
+    CHECK(r == 0);
+    CHECK_U64(r == 0 ? n : 0, 3);
+    for (size_t i = 0; r == 0 && i < n; i++)
+        CHECK_U64(list[i].size, (uint64_t)(list[i].name[3] - '0' + 1) << 20);
+    if (r == 0)
+        vrbd_volume_list_free(list, n);
+    remove_pool(cl, pool);
+    vrbd_cluster_free(cl);
+}
+
 int
 main(void)
 {
     RUN(the_refused_numbers_are_the_monitors_numbers_on_each_cluster);
     RUN(create_on_an_existing_pool_of_another_application_is_refused);
+    RUN(a_long_listing_without_threads_lists_everything);
     return harness_done();
 }
