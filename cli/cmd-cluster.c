@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-cluster.c: the `cluster` commands: the registry of Ceph clusters
- * (add, list, show, remove, default) and `check`, which connects.
+ * (add, list, show, rm, default) and `check`, which connects.
  */
 #include <stdio.h>
 #include <string.h>
@@ -367,7 +367,7 @@ const cli_cmd cli_cmds_cluster[] = {
     {"cluster show", "[NAME]", 0, 1,
      "Show how a registered cluster is reached (never its key)", NULL, NULL,
      run_show},
-    {"cluster remove", "NAME", 1, 1,
+    {"cluster rm", "NAME", 1, 1,
      "Forget a registered cluster (the cluster itself is untouched)", NULL,
      NULL, run_remove},
     {"cluster default", "[NAME]", 0, 1, "Show or set the default cluster", NULL,

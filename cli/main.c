@@ -74,10 +74,21 @@ find_one(const cli_cmd *c, void *opaque)
         f->found = c;
 }
 
+/* old names that still work, not listed in --help */
+static const struct {
+    const char *alias, *name;
+} aliases[] = {
+    {"cluster remove", "cluster rm"},
+};
+
 const cli_cmd *
 cli_find_cmd(const char *name)
 {
     struct find f = {name, NULL};
+
+    for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+        if (strcmp(name, aliases[i].alias) == 0)
+            f.name = aliases[i].name;
 
     for_each_cmd(find_one, &f);
     return f.found;

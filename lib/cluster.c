@@ -296,7 +296,7 @@ check_fsid(const vrbd_cluster *cl, const vrbd_cluster_opts *opts,
     if (opts->fsid && *opts->fsid && strcasecmp(opts->fsid, cl->fsid) != 0)
         return vrbd_error_set(VRBD_ERR_CONFIG, 0,
                               "if the cluster was rebuilt, register it again "
-                              "(virt-rbd cluster remove, then cluster add)",
+                              "(virt-rbd cluster rm, then cluster add)",
                               "the monitors of cluster '%s' answer for fsid "
                               "%s, but it was registered with fsid %s",
                               cl->name, cl->fsid, opts->fsid);

@@ -157,7 +157,7 @@ check_cluster(struct report *r, struct cluster_ref *c, unsigned timeout)
     if (c->e.fsid && strcmp(c->e.fsid, st->fsid) != 0)
         add(r, VRBD_CHECK_FAIL, check,
             "the registry points at another cluster: fix it (virt-rbd "
-            "cluster remove, cluster add)",
+            "cluster rm, cluster add)",
             "cluster '%s' answers with fsid %s, registered as %s", c->e.name,
             st->fsid, c->e.fsid);
     else if (strcmp(st->health, "HEALTH_OK") == 0)

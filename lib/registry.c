@@ -419,10 +419,10 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
         return -1;
     for (size_t i = 0; i < n; i++)
         if (strcmp(all[i].name, e->name) == 0) {
-            CLEANUP_FREE char *hint = xasprintf(
-                "pick another name, or run 'virt-rbd cluster remove %s' "
-                "first",
-                e->name);
+            CLEANUP_FREE char *hint =
+                xasprintf("pick another name, or run 'virt-rbd cluster rm %s' "
+                          "first",
+                          e->name);
 
             vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
                            "cluster '%s' is already registered", e->name);

@@ -9,7 +9,7 @@
     cluster add        Register a Ceph cluster under a short name
     cluster list       List the registered clusters
     cluster show       Show how a registered cluster is reached (never its key)
-    cluster remove     Forget a registered cluster (the cluster itself is untouched)
+    cluster rm         Forget a registered cluster (the cluster itself is untouched)
     cluster default    Show or set the default cluster
     cluster check      Connect to a cluster and report its health
     pool plan          Plan a pool's placement groups within the monitors' budget

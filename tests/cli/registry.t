@@ -93,10 +93,10 @@ A typo in a registry file is reported with file and line
   virt-rbd: hint: known keys: fsid, conf, mon_host, id, keyring
   [1]
 
-remove forgets the entry
+rm forgets the entry (remove, the old name, is the same command)
 
   $ printf 'fsid = f1\n' > config/clusters/lab.conf
-  $ virt-rbd cluster remove lab
+  $ virt-rbd cluster rm lab
   cluster 'lab' removed from the registry
   $ virt-rbd cluster list
   no cluster registered in .*/config \(add one: virt-rbd cluster add NAME \.\.\.\) (re)

@@ -24,7 +24,7 @@ A taken name is refused
 
   $ virt-rbd cluster add ceph --conf "$VRBD_LAB_ZDATA_CONF" --keyring "$VRBD_LAB_ZDATA_KEYRING"
   virt-rbd: error: cluster 'ceph' is already registered
-  virt-rbd: hint: pick another name, or run 'virt-rbd cluster remove ceph' first
+  virt-rbd: hint: pick another name, or run 'virt-rbd cluster rm ceph' first
   [1]
 
 Both clusters answer by name, the default without one
@@ -86,7 +86,7 @@ cluster, a cluster rebuilt under the same addresses)
   $ cp -r "$VIRT_RBD_CONFIG_DIR" moved; sed -i "s/^fsid = .*/fsid = $VRBD_LAB_ZDATA_FSID/" moved/clusters/ceph.conf
   $ VIRT_RBD_CONFIG_DIR=moved virt-rbd cluster check ceph 2>&1 | sed "s/$VRBD_LAB_CEPH_FSID/CEPH-FSID/; s/$VRBD_LAB_ZDATA_FSID/ZDATA-FSID/"
   virt-rbd: error: the monitors of cluster 'ceph' answer for fsid CEPH-FSID, but it was registered with fsid ZDATA-FSID
-  virt-rbd: hint: if the cluster was rebuilt, register it again (virt-rbd cluster remove, then cluster add)
+  virt-rbd: hint: if the cluster was rebuilt, register it again (virt-rbd cluster rm, then cluster add)
   [1]
   $ sed "s/^fsid = .*/fsid = $VRBD_LAB_ZDATA_FSID/" "$VRBD_LAB_CEPH_CONF" > other.conf
   $ virt-rbd cluster check x --conf other.conf --keyring "$VRBD_LAB_CEPH_KEYRING" 2>&1 | sed "s/$VRBD_LAB_CEPH_FSID/CEPH-FSID/; s/$VRBD_LAB_ZDATA_FSID/ZDATA-FSID/"
