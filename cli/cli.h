@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "table.h"
 #include "vrbd.h"
 
 /* exit codes */
@@ -84,6 +85,9 @@ int cli_opt_count(cli_ctx *ctx, const char *name, unsigned max, unsigned *out);
 
 /* Print @obj as pretty JSON on stdout and drop the reference. */
 void cli_print_json(struct json_object *obj);
+
+/* Print @t (table.h) and free it. */
+void cli_print_table(vrbd_table *t);
 
 /* "key:   value" lines for text output, aligned at @width. */
 void cli_print_kv(int width, const char *key, const char *fmt, ...)

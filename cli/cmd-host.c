@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "table.h"
 #include "xalloc.h"
 
 static const cli_opt connect_opts[] = {
@@ -207,132 +208,151 @@ cluster_for(const vrbd_cluster_entry *all, size_t n, const char *fsid)
     return "?";
 }
 
+/* What host list shows: the RBD pools and the secrets of this host, and
+ * the registered clusters to name them by */
+struct host_lists {
+    cli_ctx *ctx;
+    vrbd_cluster_entry *clusters;
+    vrbd_host_rbd_pool *pools;
+    vrbd_host_secret *secrets;
+    size_t nc, np, ns;
+    int *cache; /* reachable(): one answer per cluster */
+};
+
+static struct json_object *
+pool_json(struct host_lists *l, const vrbd_host_rbd_pool *pl)
+{
+    struct json_object *p = json_object_new_object();
+    struct json_object *h = json_object_new_array();
+
+    json_object_object_add(p, "name", json_object_new_string(pl->name));
+    json_object_object_add(
+        p, "cluster",
+        json_object_new_string(cluster_for(l->clusters, l->nc, pl->fsid)));
+    json_object_object_add(p, "fsid",
+                           pl->fsid ? json_object_new_string(pl->fsid) : NULL);
+    json_object_object_add(p, "pool",
+                           json_object_new_string(pl->pool ? pl->pool : ""));
+    json_object_object_add(p, "user",
+                           json_object_new_string(pl->user ? pl->user : ""));
+    json_object_object_add(
+        p, "secret",
+        json_object_new_string(pl->secret_uuid ? pl->secret_uuid : ""));
+    for (size_t k = 0; pl->hosts && pl->hosts[k]; k++)
+        json_object_array_add(h, json_object_new_string(pl->hosts[k]));
+    json_object_object_add(p, "monitors", h);
+    json_object_object_add(p, "active", json_object_new_boolean(pl->active));
+    json_object_object_add(
+        p, "reachable",
+        json_object_new_string(
+            reachable(l->ctx, l->clusters, l->nc, pl->fsid, l->cache)));
+    json_object_object_add(p, "autostart",
+                           json_object_new_boolean(pl->autostart));
+    json_object_object_add(p, "volumes", json_object_new_int64(pl->volumes));
+    return p;
+}
+
+static struct json_object *
+secret_json(struct host_lists *l, const vrbd_host_secret *sc)
+{
+    struct json_object *s = json_object_new_object();
+
+    json_object_object_add(s, "uuid", json_object_new_string(sc->uuid));
+    json_object_object_add(
+        s, "usage", sc->usage ? json_object_new_string(sc->usage) : NULL);
+    json_object_object_add(
+        s, "cluster",
+        json_object_new_string(cluster_for(l->clusters, l->nc, sc->fsid)));
+    json_object_object_add(
+        s, "user", sc->entity ? json_object_new_string(sc->entity) : NULL);
+    json_object_object_add(s, "private",
+                           json_object_new_boolean(sc->is_private));
+    return s;
+}
+
+static void
+print_lists_json(struct host_lists *l)
+{
+    struct json_object *o = json_object_new_object();
+    struct json_object *pa = json_object_new_array();
+    struct json_object *sa = json_object_new_array();
+
+    for (size_t i = 0; i < l->np; i++)
+        json_object_array_add(pa, pool_json(l, &l->pools[i]));
+    for (size_t i = 0; i < l->ns; i++)
+        json_object_array_add(sa, secret_json(l, &l->secrets[i]));
+    json_object_object_add(o, "pools", pa);
+    json_object_object_add(o, "secrets", sa);
+    cli_print_json(o);
+}
+
+static void
+print_lists_text(struct host_lists *l)
+{
+    vrbd_table *t = vrbd_table_new(
+        (const char *[]){"LIBVIRT POOL", "CLUSTER", "CEPH POOL", "USER",
+                         "STATE", "AUTOSTART", "REACHABLE", "VOLUMES", NULL});
+
+    vrbd_table_right(t, 7);
+    for (size_t i = 0; i < l->np; i++) {
+        const vrbd_host_rbd_pool *p = &l->pools[i];
+        char vols[24] = "-";
+
+        if (p->volumes >= 0)
+            snprintf(vols, sizeof(vols), "%lld", (long long)p->volumes);
+        VRBD_TABLE_ROW(
+            t, p->name, cluster_for(l->clusters, l->nc, p->fsid),
+            p->pool ? p->pool : "?", p->user ? p->user : "?",
+            p->active ? "active" : "inactive", p->autostart ? "yes" : "no",
+            reachable(l->ctx, l->clusters, l->nc, p->fsid, l->cache), vols);
+    }
+    cli_print_table(t);
+    putchar('\n');
+    t = vrbd_table_new(
+        (const char *[]){"SECRET", "CLUSTER", "USER", "PRIVATE", NULL});
+    for (size_t i = 0; i < l->ns; i++) {
+        const vrbd_host_secret *s = &l->secrets[i];
+
+        VRBD_TABLE_ROW(t, s->uuid, cluster_for(l->clusters, l->nc, s->fsid),
+                       s->entity ? s->entity : (s->usage ? s->usage : "?"),
+                       s->is_private ? "yes" : "NO");
+    }
+    cli_print_table(t);
+}
+
 static int
 run_list(cli_ctx *ctx)
 {
     vrbd_registry *reg = cli_registry(ctx);
-    vrbd_cluster_entry *clusters = NULL;
-    vrbd_host_rbd_pool *pools = NULL;
-    vrbd_host_secret *secrets = NULL;
-    size_t nc = 0, np = 0, ns = 0;
+    struct host_lists l = {.ctx = ctx};
     vrbd_host *host = NULL;
     int r = CLI_FAIL;
-    int *cache = NULL;
 
     if (!reg)
         return CLI_FAIL;
     /* an unreadable registry only costs the cluster names */
-    if (vrbd_registry_list(reg, &clusters, &nc) < 0)
-        nc = 0;
+    if (vrbd_registry_list(reg, &l.clusters, &l.nc) < 0)
+        l.nc = 0;
     host = cli_host(ctx);
     if (!host)
         goto cleanup;
-    if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0 ||
-        vrbd_host_secret_list(host, &secrets, &ns) < 0) {
+    if (vrbd_host_rbd_pool_list(host, &l.pools, &l.np) < 0 ||
+        vrbd_host_secret_list(host, &l.secrets, &l.ns) < 0) {
         cli_fail();
         goto cleanup;
     }
-    cache = xcalloc(nc + 1, sizeof(int));
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-        struct json_object *pa = json_object_new_array();
-        struct json_object *sa = json_object_new_array();
-
-        for (size_t i = 0; i < np; i++) {
-            struct json_object *p = json_object_new_object();
-            struct json_object *h = json_object_new_array();
-
-            json_object_object_add(p, "name",
-                                   json_object_new_string(pools[i].name));
-            json_object_object_add(p, "cluster",
-                                   json_object_new_string(cluster_for(
-                                       clusters, nc, pools[i].fsid)));
-            json_object_object_add(
-                p, "fsid",
-                pools[i].fsid ? json_object_new_string(pools[i].fsid) : NULL);
-            json_object_object_add(
-                p, "pool",
-                json_object_new_string(pools[i].pool ? pools[i].pool : ""));
-            json_object_object_add(
-                p, "user",
-                json_object_new_string(pools[i].user ? pools[i].user : ""));
-            json_object_object_add(
-                p, "secret",
-                json_object_new_string(
-                    pools[i].secret_uuid ? pools[i].secret_uuid : ""));
-            for (size_t k = 0; pools[i].hosts && pools[i].hosts[k]; k++)
-                json_object_array_add(
-                    h, json_object_new_string(pools[i].hosts[k]));
-            json_object_object_add(p, "monitors", h);
-            json_object_object_add(p, "active",
-                                   json_object_new_boolean(pools[i].active));
-            json_object_object_add(
-                p, "reachable",
-                json_object_new_string(
-                    reachable(ctx, clusters, nc, pools[i].fsid, cache)));
-            json_object_object_add(p, "autostart",
-                                   json_object_new_boolean(pools[i].autostart));
-            json_object_object_add(p, "volumes",
-                                   json_object_new_int64(pools[i].volumes));
-            json_object_array_add(pa, p);
-        }
-        for (size_t i = 0; i < ns; i++) {
-            struct json_object *s = json_object_new_object();
-
-            json_object_object_add(s, "uuid",
-                                   json_object_new_string(secrets[i].uuid));
-            json_object_object_add(
-                s, "usage",
-                secrets[i].usage ? json_object_new_string(secrets[i].usage)
-                                 : NULL);
-            json_object_object_add(s, "cluster",
-                                   json_object_new_string(cluster_for(
-                                       clusters, nc, secrets[i].fsid)));
-            json_object_object_add(
-                s, "user",
-                secrets[i].entity ? json_object_new_string(secrets[i].entity)
-                                  : NULL);
-            json_object_object_add(
-                s, "private", json_object_new_boolean(secrets[i].is_private));
-            json_object_array_add(sa, s);
-        }
-        json_object_object_add(o, "pools", pa);
-        json_object_object_add(o, "secrets", sa);
-        cli_print_json(o);
-    } else {
-        printf("%-24s %-10s %-20s %-16s %-8s %-9s %s\n", "LIBVIRT POOL",
-               "CLUSTER", "CEPH POOL", "USER", "STATE", "AUTOSTART", "VOLUMES");
-        for (size_t i = 0; i < np; i++) {
-            char vols[24] = "-";
-
-            if (pools[i].volumes >= 0)
-                snprintf(vols, sizeof(vols), "%lld",
-                         (long long)pools[i].volumes);
-            printf("%-24s %-10s %-20s %-16s %-8s %-9s %-9s %s\n", pools[i].name,
-                   cluster_for(clusters, nc, pools[i].fsid),
-                   pools[i].pool ? pools[i].pool : "?",
-                   pools[i].user ? pools[i].user : "?",
-                   pools[i].active ? "active" : "inactive",
-                   pools[i].autostart ? "yes" : "no",
-                   reachable(ctx, clusters, nc, pools[i].fsid, cache), vols);
-        }
-        printf("\n%-36s %-10s %-20s %s\n", "SECRET", "CLUSTER", "USER",
-               "PRIVATE");
-        for (size_t i = 0; i < ns; i++)
-            printf("%-36s %-10s %-20s %s\n", secrets[i].uuid,
-                   cluster_for(clusters, nc, secrets[i].fsid),
-                   secrets[i].entity
-                       ? secrets[i].entity
-                       : (secrets[i].usage ? secrets[i].usage : "?"),
-                   secrets[i].is_private ? "yes" : "NO");
-    }
+    l.cache = xcalloc(l.nc + 1, sizeof(int));
+    if (ctx->json)
+        print_lists_json(&l);
+    else
+        print_lists_text(&l);
     r = CLI_OK;
 
 cleanup:
-    free(cache);
-    vrbd_host_rbd_pool_list_free(pools, np);
-    vrbd_host_secret_list_free(secrets, ns);
-    vrbd_cluster_entries_free(clusters, nc);
+    free(l.cache);
+    vrbd_host_rbd_pool_list_free(l.pools, l.np);
+    vrbd_host_secret_list_free(l.secrets, l.ns);
+    vrbd_cluster_entries_free(l.clusters, l.nc);
     vrbd_host_free(host);
     vrbd_registry_free(reg);
     return r;

@@ -279,6 +279,34 @@ warn_partials(vrbd_cluster *cl, const vrbd_spec *s,
     vrbd_partial_list_free(parts, np);
 }
 
+/* vol list -l as a table */
+static void
+print_volumes(const vrbd_volume_info *list, size_t n)
+{
+    vrbd_table *t = vrbd_table_new(
+        (const char *[]){"NAME", "SIZE", "USED", "PARENT", "FMT", "PROT",
+                         "LOCK", "WATCHERS", "OWNER", NULL});
+
+    vrbd_table_right(t, 1);
+    vrbd_table_right(t, 2);
+    vrbd_table_right(t, 7);
+    for (size_t i = 0; i < n; i++) {
+        const vrbd_volume_info *v = &list[i];
+        CLEANUP_FREE char *own = owner_domain(v->owner);
+        char size[32], used[32] = "?", fmt[16], watchers[24];
+
+        vrbd_size_format(v->size, size, sizeof(size));
+        if (v->used != VRBD_UNKNOWN)
+            vrbd_size_format(v->used, used, sizeof(used));
+        snprintf(fmt, sizeof(fmt), "%d", v->format);
+        snprintf(watchers, sizeof(watchers), "%zu", v->n_watchers);
+        VRBD_TABLE_ROW(t, v->name, size, used, v->parent, fmt,
+                       v->any_protected ? "yes" : "", lock_text(v), watchers,
+                       own);
+    }
+    cli_print_table(t);
+}
+
 static int
 run_list(cli_ctx *ctx)
 {
@@ -313,21 +341,7 @@ run_list(cli_ctx *ctx)
         for (size_t i = 0; i < n; i++)
             puts(list[i].name);
     } else {
-        printf("%-24s %10s %10s %-28s %3s %4s %4s %8s %s\n", "NAME", "SIZE",
-               "USED", "PARENT", "FMT", "PROT", "LOCK", "WATCHERS", "OWNER");
-        for (size_t i = 0; i < n; i++) {
-            const vrbd_volume_info *v = &list[i];
-            CLEANUP_FREE char *own = owner_domain(v->owner);
-            char size[32], used[32] = "?";
-
-            vrbd_size_format(v->size, size, sizeof(size));
-            if (v->used != VRBD_UNKNOWN)
-                vrbd_size_format(v->used, used, sizeof(used));
-            printf("%-24s %10s %10s %-28s %3d %4s %4s %8zu %s\n", v->name, size,
-                   used, v->parent ? v->parent : "", v->format,
-                   v->any_protected ? "yes" : "", lock_text(v), v->n_watchers,
-                   own);
-        }
+        print_volumes(list, n);
     }
     warn_partials(cl, &s, list, n);
     r = CLI_OK;
@@ -609,19 +623,26 @@ run_snap_list(cli_ctx *ctx)
         cli_print_json(json_object_get(snaps));
         json_object_put(o);
     } else {
-        printf("%6s %-24s %10s %-9s %s\n", "SNAPID", "NAME", "SIZE",
-               "PROTECTED", "CHILDREN");
+        vrbd_table *t = vrbd_table_new((const char *[]){
+            "SNAPID", "NAME", "SIZE", "PROTECTED", "CHILDREN", NULL});
+
+        vrbd_table_right(t, 0);
+        vrbd_table_right(t, 2);
+        vrbd_table_right(t, 4);
         for (size_t i = 0; i < v->n_snaps; i++) {
             size_t kids = 0;
-            char a[32];
+            char a[32], id[24], nk[24];
 
             while (v->snaps[i].children && v->snaps[i].children[kids])
                 kids++;
-            printf("%6llu %-24s %10s %-9s %zu\n",
-                   (unsigned long long)v->snaps[i].id, v->snaps[i].name,
-                   vrbd_size_format(v->snaps[i].size, a, sizeof(a)),
-                   v->snaps[i].is_protected ? "yes" : "no", kids);
+            snprintf(id, sizeof(id), "%llu",
+                     (unsigned long long)v->snaps[i].id);
+            snprintf(nk, sizeof(nk), "%zu", kids);
+            VRBD_TABLE_ROW(t, id, v->snaps[i].name,
+                           vrbd_size_format(v->snaps[i].size, a, sizeof(a)),
+                           v->snaps[i].is_protected ? "yes" : "no", nk);
         }
+        cli_print_table(t);
     }
     r = CLI_OK;
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "table.h"
 
 int
 cli_fail(void)
@@ -47,6 +48,16 @@ cli_print_json(struct json_object *obj)
         obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                  JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(obj);
+}
+
+void
+cli_print_table(vrbd_table *t)
+{
+    char *text = vrbd_table_text(t);
+
+    fputs(text, stdout);
+    free(text);
+    vrbd_table_free(t);
 }
 
 void
