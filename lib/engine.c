@@ -283,6 +283,16 @@ struct run {
     size_t chunk;
     char **pool; /* chunk buffers not in use */
     unsigned npool;
+    /* the loop: the source's extent [ext_start, ext_end) being cut into
+     * requests, at @off */
+    struct vrbd_engine *e;
+    uint64_t off, ext_start, ext_end;
+    bool data, more;
+    int err;            /* of the source's extent map */
+    uint64_t seq, wseq; /* the next request's number; the next to write
+                         * to a stream */
+    unsigned inflight;
+    uint64_t safe; /* after a failure: below it all is on the target */
 };
 
 /* a chunk buffer: one given back, else a new one */
@@ -568,6 +578,162 @@ abandon(struct vrbd_engine *e, struct vrbd_request *reqs, unsigned n,
         engine_free(e);
 }
 
+/* The next free request slot, or NULL (parked reads hold some). */
+static struct vrbd_request *
+free_slot(struct run *u)
+{
+    for (unsigned i = 0; i < u->n; i++)
+        if (!u->reqs[i].busy)
+            return &u->reqs[i];
+    return NULL;
+}
+
+/*
+ * Start requests while the bytes in flight allow, a slot is free and
+ * extents are left.  0, or -1 when a request could not start (u->safe
+ * set).
+ */
+static int
+start_more(struct run *u, uint64_t budget)
+{
+    const struct vrbd_xfer *x = u->x;
+    struct vrbd_endpoint *src = u->src, *dst = u->dst;
+
+    while (u->more && !(x->cancel && *x->cancel) && u->load < budget) {
+        struct vrbd_request *r;
+        uint64_t cut, g;
+
+        if (u->off >= u->ext_end) {
+            u->more = src->ops->next_extent(src, u->off, &u->ext_start,
+                                            &u->ext_end, &u->data, &u->err);
+            if (!u->more)
+                break;
+            u->off = u->ext_start > u->off ? u->ext_start : u->off;
+        }
+        if (!u->data && dst->stream) { /* a gap the stream fills */
+            u->off = u->ext_end;
+            continue;
+        }
+        r = free_slot(u);
+        if (!r)
+            break;
+        if (u->data)
+            r->buf = buf_get(u);
+        /* a range without data is zeroed a whole destination object at a
+         * time where it covers one: librbd then removes the object
+         * (whiteouts it under a snapshot), where two requests of half an
+         * object each would leave it allocated, zeroed */
+        g = !u->data && dst->obj_size > u->chunk ? dst->obj_size : u->chunk;
+        cut = (u->off / g + 1) * g;
+        r->off = u->off;
+        r->len = (size_t)((u->ext_end < cut ? u->ext_end : cut) - u->off);
+        r->phase = u->data ? PH_READ : PH_ZERO;
+        r->seq = u->seq++;
+        u->off += r->len;
+        if (start(src, dst, r) < 0) {
+            u->safe = low_water(u->reqs, u->n, r->off);
+            return -1;
+        }
+        weigh(u, r);
+        u->inflight++;
+    }
+    return 0;
+}
+
+/*
+ * A read @r for a stream: parked, then every parked one whose turn it is
+ * goes on to its write.  0, or -1 when one could not (u->safe set).
+ */
+static int
+park_read(struct run *u, struct vrbd_request *r)
+{
+    int k;
+
+    r->parked = true;
+    r->busy = true; /* keeps its slot */
+    u->inflight--;
+    while ((r = next_parked(u, u->wseq))) {
+        r->parked = false;
+        r->busy = false;
+        u->wseq++;
+        u->inflight++;
+        if ((k = after_read(u, r, u->chunk)) < 0) {
+            u->inflight--;
+            u->safe = low_water(u->reqs, u->n, r->off);
+            return -1;
+        }
+        if (k == 0) {
+            u->inflight--;
+            account(u, r, u->off);
+        }
+    }
+    return 0;
+}
+
+/*
+ * What follows the end of @r: a failure reported, a read's write started
+ * (or parked, for a stream), a write or zero counted.  0, or -1 when the
+ * run must drain (u->safe set).
+ */
+static int
+request_ended(struct run *u, struct vrbd_request *r)
+{
+    vrbd_copy_stats *stats = u->stats;
+    int k;
+
+    u->load -= r->weight;
+    if (r->ret < 0) {
+        u->inflight--;
+        u->safe = low_water(u->reqs, u->n, u->off);
+        u->safe = r->off < u->safe ? r->off : u->safe;
+        if (r->phase == PH_READ)
+            r->err_off = first_bad(u->src, r);
+        fail(u->src, u->dst, r, (int)r->ret);
+        return -1;
+    }
+    if (r->phase == PH_READ && u->dst->stream)
+        return park_read(u, r);
+    if (r->phase == PH_READ) {
+        if ((k = after_read(u, r, u->chunk)) < 0) {
+            u->inflight--;
+            u->safe = low_water(u->reqs, u->n, u->off);
+            u->safe = r->off < u->safe ? r->off : u->safe;
+            return -1;
+        }
+        if (k > 0)
+            return 0;
+    } else if (r->phase == PH_WRITE) {
+        stats->written += r->written;
+        stats->discarded += r->zeroed;
+    } else {
+        stats->discarded += r->len;
+    }
+    u->inflight--;
+    account(u, r, u->off);
+    return 0;
+}
+
+/* After the last request: cancelled (-EINTR, the checkpoint told), or the
+ * destination flushed (0, or -1 with the error set). */
+static int
+run_end(struct run *u)
+{
+    const struct vrbd_xfer *x = u->x;
+    int err;
+
+    if (x->cancel && *x->cancel) {
+        if (x->checkpoint)
+            x->checkpoint(u->off, x->checkpoint_opaque);
+        return -EINTR;
+    }
+    err = u->dst->ops->flush(u->dst);
+    if (err < 0) {
+        u->dst->ops->error(u->dst, VRBD_OP_FLUSH, err, 0);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
               const struct vrbd_xfer *x, vrbd_copy_stats *stats)
@@ -577,163 +743,66 @@ vrbd_xfer_run(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
     /* a stream parks its reads in order: no more slots than the depth */
     unsigned n = dst->stream ? depth : depth * VRBD_XFER_SLOTS;
     uint64_t budget = (uint64_t)depth * chunk;
-    struct vrbd_request *reqs = xcalloc(n, sizeof(*reqs));
     struct run u = {.src = src,
                     .dst = dst,
                     .x = x,
                     .stats = stats,
-                    .reqs = reqs,
+                    .reqs = xcalloc(n, sizeof(struct vrbd_request)),
                     .n = n,
                     .chunk = chunk,
                     /* the first may come at once */
                     .checked = vrbd_now() - x->checkpoint_gap,
-                    .pool = xcalloc(n, sizeof(char *))};
-    struct vrbd_engine *e = xcalloc(1, sizeof(*e));
-    uint64_t off = x->start, s = 0, end = 0, safe = 0, seq = 0, wseq = 0;
-    unsigned inflight = 0, next;
-    bool data = true, more = true;
-    int ret = -1, err = 0, k;
+                    .pool = xcalloc(n, sizeof(char *)),
+                    .e = xcalloc(1, sizeof(struct vrbd_engine)),
+                    .off = x->start,
+                    .data = true,
+                    .more = true};
+    int ret;
 
-    engine_init(e);
+    engine_init(u.e);
     for (unsigned i = 0; i < n; i++)
-        reqs[i].engine = e;
+        u.reqs[i].engine = u.e;
     for (;;) {
         struct vrbd_request *r;
 
-        /* start requests while the bytes in flight allow, a slot is free
-         * and extents are left */
-        while (more && !(x->cancel && *x->cancel) && u.load < budget) {
-            uint64_t cut, g;
-
-            if (off >= end) {
-                more = src->ops->next_extent(src, off, &s, &end, &data, &err);
-                if (!more)
-                    break;
-                off = s > off ? s : off;
-            }
-            if (!data && dst->stream) { /* a gap the stream fills */
-                off = end;
-                continue;
-            }
-            for (next = 0; next < n && reqs[next].busy; next++)
-                ;
-            if (next == n) /* every slot taken (parked reads hold some) */
-                break;
-            r = &reqs[next];
-            if (data)
-                r->buf = buf_get(&u);
-            /* a range without data is zeroed a whole destination object
-             * at a time where it covers one: librbd then removes the
-             * object (whiteouts it under a snapshot), where two requests
-             * of half an object each would leave it allocated, zeroed */
-            g = !data && dst->obj_size > chunk ? dst->obj_size : chunk;
-            cut = (off / g + 1) * g;
-            r->off = off;
-            r->len = (size_t)((end < cut ? end : cut) - off);
-            r->phase = data ? PH_READ : PH_ZERO;
-            r->seq = seq++;
-            off += r->len;
-            if (start(src, dst, r) < 0) {
-                safe = low_water(reqs, n, r->off);
-                goto drain;
-            }
-            weigh(&u, r);
-            inflight++;
-        }
-        if (err < 0) {
-            safe = low_water(reqs, n, off);
+        if (start_more(&u, budget) < 0)
+            goto drain;
+        if (u.err < 0) {
+            u.safe = low_water(u.reqs, n, u.off);
             goto drain;
         }
-        if (inflight == 0)
+        if (u.inflight == 0)
             break;
-        r = wait_done(e, reqs, n, x->stall);
+        r = wait_done(u.e, u.reqs, n, x->stall);
         if (!r) {
-            stalled(e, src, dst, reqs, n, x->stall);
+            stalled(u.e, src, dst, u.reqs, n, x->stall);
             goto abandon;
         }
-        u.load -= r->weight;
-        if (r->ret < 0) {
-            inflight--;
-            safe = low_water(reqs, n, off);
-            safe = r->off < safe ? r->off : safe;
-            if (r->phase == PH_READ)
-                r->err_off = first_bad(src, r);
-            fail(src, dst, r, (int)r->ret);
+        if (request_ended(&u, r) < 0)
             goto drain;
-        }
-        if (r->phase == PH_READ && dst->stream) {
-            /* a stream takes its writes in order: park the read, then
-             * hand over every parked one whose turn it is */
-            r->parked = true;
-            r->busy = true; /* keeps its slot */
-            inflight--;
-            while ((r = next_parked(&u, wseq))) {
-                r->parked = false;
-                r->busy = false;
-                wseq++;
-                inflight++;
-                if ((k = after_read(&u, r, chunk)) < 0) {
-                    inflight--;
-                    safe = low_water(reqs, n, r->off);
-                    goto drain;
-                }
-                if (k == 0) {
-                    inflight--;
-                    account(&u, r, off);
-                }
-            }
-            continue;
-        }
-        if (r->phase == PH_READ) {
-            if ((k = after_read(&u, r, chunk)) < 0) {
-                inflight--;
-                safe = low_water(reqs, n, off);
-                safe = r->off < safe ? r->off : safe;
-                goto drain;
-            }
-            if (k > 0)
-                continue;
-        } else if (r->phase == PH_WRITE) {
-            stats->written += r->written;
-            stats->discarded += r->zeroed;
-        } else {
-            stats->discarded += r->len;
-        }
-        inflight--;
-        account(&u, r, off);
     }
-    if (x->cancel && *x->cancel) {
-        if (x->checkpoint)
-            x->checkpoint(off, x->checkpoint_opaque);
-        ret = -EINTR;
-        goto out;
-    }
-    err = dst->ops->flush(dst);
-    if (err < 0) {
-        dst->ops->error(dst, VRBD_OP_FLUSH, err, 0);
-        goto out;
-    }
-    ret = 0;
+    ret = run_end(&u);
     goto out;
 
 drain:
     /* what is in flight ends before its buffer goes */
-    while (inflight > 0) {
-        if (!wait_done(e, reqs, n, x->stall))
+    while (u.inflight > 0) {
+        if (!wait_done(u.e, u.reqs, n, x->stall))
             goto abandon;
-        inflight--;
+        u.inflight--;
     }
     if (x->checkpoint)
-        x->checkpoint(safe, x->checkpoint_opaque);
+        x->checkpoint(u.safe, x->checkpoint_opaque);
+    ret = -1;
 out:
-    free_run(reqs, n, u.pool, u.npool);
-    engine_fini(e);
-    free(e);
+    free_run(u.reqs, n, u.pool, u.npool);
+    engine_fini(u.e);
+    free(u.e);
     return ret;
 
 abandon:
     /* no checkpoint: what does not answer would hold it too */
-    abandon(e, reqs, n, u.pool, u.npool);
+    abandon(u.e, u.reqs, n, u.pool, u.npool);
     return -ETIMEDOUT;
 }
 
