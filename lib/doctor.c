@@ -347,6 +347,128 @@ check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
 
 /* ---- domains */
 
+/* The registered cluster an RBD disk @d (its <source> @src) is on: by its
+ * secret's virt-rbd usage name, else by the libvirt pool using its secret;
+ * NULL when unknown. */
+static struct cluster_ref *
+disk_cluster(xmlNodePtr d, xmlNodePtr src, const vrbd_host_rbd_pool *pools,
+             size_t np, struct cluster_ref *refs, size_t nrefs)
+{
+    xmlNodePtr sec = vrbd_xml_child(vrbd_xml_child(src, "auth"), "secret");
+    CLEANUP_FREE char *uuid = NULL;
+    CLEANUP_FREE char *usage = NULL;
+    CLEANUP_FREE char *fsid = NULL;
+    struct cluster_ref *c = NULL;
+
+    if (!sec)
+        sec = vrbd_xml_child(vrbd_xml_child(d, "auth"), "secret");
+    uuid = vrbd_xml_prop(sec, "uuid");
+    usage = vrbd_xml_prop(sec, "usage");
+    fsid = vrbd_secret_usage_fsid(usage);
+    if (fsid)
+        c = cluster_by_fsid(refs, nrefs, fsid);
+    for (size_t k = 0; !c && uuid && k < np; k++)
+        if (pools[k].secret_uuid && strcmp(pools[k].secret_uuid, uuid) == 0)
+            c = cluster_by_fsid(refs, nrefs, pools[k].fsid);
+    return c;
+}
+
+/* Whether image @name ("pool/image" or "pool/namespace/image") opens on
+ * @cl: 0, or a negative errno */
+static int
+image_opens(vrbd_cluster *cl, const char *name)
+{
+    vrbd_spec s;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int ret = vrbd_spec_parse(name, VRBD_SPEC_IMAGE, &s) == 0 ? 0 : -EINVAL;
+
+    vrbd_error_clear();
+    if (ret < 0)
+        return ret;
+    ret = rados_ioctx_create(vrbd_cluster_rados(cl), s.pool, &io);
+    if (ret == 0) {
+        rados_ioctx_set_namespace(io, s.nspace ? s.nspace : "");
+        ret = rbd_open_read_only(io, s.image, &img, NULL);
+        if (ret == 0)
+            rbd_close(img);
+        rados_ioctx_destroy(io);
+    }
+    vrbd_spec_clear(&s);
+    return ret;
+}
+
+/* Whether a disk's <source> @src lists a monitor not in @c's monmap */
+static bool
+stale_monitors(xmlNodePtr src, const struct cluster_ref *c)
+{
+    for (xmlNodePtr h = src->children; h; h = h->next) {
+        CLEANUP_FREE char *hn = NULL;
+        CLEANUP_FREE char *hp = NULL;
+        CLEANUP_FREE char *addr = NULL;
+
+        if (h->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)h->name, "host") != 0)
+            continue;
+        hn = vrbd_xml_prop(h, "name");
+        hp = vrbd_xml_prop(h, "port");
+        /* an IPv6 name goes in brackets, as in the monmap */
+        addr = xasprintf(hn && strchr(hn, ':') ? "[%s]:%s" : "%s:%s",
+                         hn ? hn : "", hp ? hp : "6789");
+        if (!in_list(c->mons, addr))
+            return true;
+    }
+    return false;
+}
+
+/* One RBD disk @d of domain @dname: its cluster known and answering, its
+ * image there, its monitors those of the cluster */
+static void
+check_disk(struct report *r, const char *dname, xmlNodePtr d, xmlNodePtr src,
+           const vrbd_host_rbd_pool *pools, size_t np, struct cluster_ref *refs,
+           size_t nrefs)
+{
+    CLEANUP_FREE char *name = vrbd_xml_prop(src, "name");
+    CLEANUP_FREE char *target =
+        vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
+    const char *tgt = target ? target : "?";
+    CLEANUP_FREE char *check = xasprintf("disk:%s/%s", dname, tgt);
+    struct cluster_ref *c = disk_cluster(d, src, pools, np, refs, nrefs);
+    int ret;
+
+    if (!c || !c->cl) {
+        add(r, VRBD_CHECK_WARN, check,
+            c ? "bring the cluster back (see its cluster: check)"
+              : "attach it with virt-rbd so its cluster is known",
+            "%s's disk %s (%s): %s", dname, tgt, name ? name : "?",
+            c ? "its cluster does not answer"
+              : "its cluster is not known to virt-rbd");
+        return;
+    }
+    if (name && strchr(name, '/') && (ret = image_opens(c->cl, name)) < 0) {
+        add(r, VRBD_CHECK_FAIL, check,
+            "restore the image, or detach the disk (virsh detach-disk)",
+            "%s's disk %s points at %s on cluster '%s', which does not "
+            "exist (%s)",
+            dname, tgt, name, c->e.name, strerror(-ret));
+        return;
+    }
+    if (stale_monitors(src, c)) {
+        CLEANUP_FREE char *fix =
+            xasprintf("run: virt-rbd host refresh-mons %s", c->e.name);
+
+        add(r, VRBD_CHECK_WARN, check, fix,
+            "%s's disk %s lists monitors that are not in cluster '%s''s "
+            "monmap",
+            dname, tgt, c->e.name);
+        return;
+    }
+    add(r, VRBD_CHECK_OK, check, NULL,
+        "%s's disk %s: %s exists on cluster "
+        "'%s'",
+        dname, tgt, name, c->e.name);
+}
+
 static void
 check_domain_disks(struct report *r, virDomainPtr dom,
                    const vrbd_host_rbd_pool *pools, size_t np,
@@ -359,116 +481,15 @@ check_domain_disks(struct report *r, virDomainPtr dom,
     const char *dname = virDomainGetName(dom);
 
     for (xmlNodePtr d = devices ? devices->children : NULL; d; d = d->next) {
-        xmlNodePtr src, sec;
-        CLEANUP_FREE char *name = NULL;
-        CLEANUP_FREE char *uuid = NULL;
-        CLEANUP_FREE char *usage = NULL;
-        CLEANUP_FREE char *target = NULL;
-        CLEANUP_FREE char *check = NULL;
-        struct cluster_ref *c = NULL;
-        char *slash;
+        xmlNodePtr src;
 
         if (d->type != XML_ELEMENT_NODE ||
             strcmp((const char *)d->name, "disk") != 0 ||
             !vrbd_xml_prop_is(d, "type", "network"))
             continue;
         src = vrbd_xml_child(d, "source");
-        if (!vrbd_xml_prop_is(src, "protocol", "rbd"))
-            continue;
-        name = vrbd_xml_prop(src, "name");
-        target = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
-        check = xasprintf("disk:%s/%s", dname, target ? target : "?");
-        sec = vrbd_xml_child(vrbd_xml_child(src, "auth"), "secret");
-        if (!sec)
-            sec = vrbd_xml_child(vrbd_xml_child(d, "auth"), "secret");
-        uuid = vrbd_xml_prop(sec, "uuid");
-        usage = vrbd_xml_prop(sec, "usage");
-        /* which cluster: through the secret's virt-rbd usage name */
-        {
-            CLEANUP_FREE char *fsid = vrbd_secret_usage_fsid(usage);
-
-            if (fsid)
-                c = cluster_by_fsid(refs, nrefs, fsid);
-        }
-        for (size_t k = 0; !c && uuid && k < np; k++)
-            if (pools[k].secret_uuid && strcmp(pools[k].secret_uuid, uuid) == 0)
-                c = cluster_by_fsid(refs, nrefs, pools[k].fsid);
-        if (!c || !c->cl) {
-            add(r, VRBD_CHECK_WARN, check,
-                c ? "bring the cluster back (see its cluster: check)"
-                  : "attach it with virt-rbd so its cluster is known",
-                "%s's disk %s (%s): %s", dname, target ? target : "?",
-                name ? name : "?",
-                c ? "its cluster does not answer"
-                  : "its cluster is not known to virt-rbd");
-            continue;
-        }
-        slash = name ? strchr(name, '/') : NULL;
-        if (slash) {
-            /* "pool/image" or "pool/namespace/image" */
-            vrbd_spec s;
-            rados_ioctx_t io;
-            rbd_image_t img;
-            int ret =
-                vrbd_spec_parse(name, VRBD_SPEC_IMAGE, &s) == 0 ? 0 : -EINVAL;
-
-            vrbd_error_clear();
-            if (ret == 0) {
-                ret =
-                    rados_ioctx_create(vrbd_cluster_rados(c->cl), s.pool, &io);
-                if (ret == 0) {
-                    rados_ioctx_set_namespace(io, s.nspace ? s.nspace : "");
-                    ret = rbd_open_read_only(io, s.image, &img, NULL);
-                    if (ret == 0)
-                        rbd_close(img);
-                    rados_ioctx_destroy(io);
-                }
-                vrbd_spec_clear(&s);
-            }
-            if (ret < 0) {
-                add(r, VRBD_CHECK_FAIL, check,
-                    "restore the image, or detach the disk (virsh "
-                    "detach-disk)",
-                    "%s's disk %s points at %s on cluster '%s', which does "
-                    "not exist (%s)",
-                    dname, target ? target : "?", name, c->e.name,
-                    strerror(-ret));
-                continue;
-            }
-        }
-        {
-            bool stale = false;
-
-            for (xmlNodePtr h = src->children; h; h = h->next) {
-                CLEANUP_FREE char *hn = NULL;
-                CLEANUP_FREE char *hp = NULL;
-                CLEANUP_FREE char *addr = NULL;
-
-                if (h->type != XML_ELEMENT_NODE ||
-                    strcmp((const char *)h->name, "host") != 0)
-                    continue;
-                hn = vrbd_xml_prop(h, "name");
-                hp = vrbd_xml_prop(h, "port");
-                /* an IPv6 name goes in brackets, as in the monmap */
-                addr = xasprintf(hn && strchr(hn, ':') ? "[%s]:%s" : "%s:%s",
-                                 hn ? hn : "", hp ? hp : "6789");
-                if (!in_list(c->mons, addr))
-                    stale = true;
-            }
-            if (stale) {
-                CLEANUP_FREE char *fix =
-                    xasprintf("run: virt-rbd host refresh-mons %s", c->e.name);
-
-                add(r, VRBD_CHECK_WARN, check, fix,
-                    "%s's disk %s lists monitors that are not in cluster "
-                    "'%s''s monmap",
-                    dname, target ? target : "?", c->e.name);
-            } else {
-                add(r, VRBD_CHECK_OK, check, NULL,
-                    "%s's disk %s: %s exists on cluster '%s'", dname,
-                    target ? target : "?", name, c->e.name);
-            }
-        }
+        if (vrbd_xml_prop_is(src, "protocol", "rbd"))
+            check_disk(r, dname, d, src, pools, np, refs, nrefs);
     }
     xmlFreeDoc(doc);
 }
