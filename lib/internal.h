@@ -104,7 +104,9 @@ char *vrbd_file_slurp(const char *path, size_t *len);
  * itself there (SIGSTOP) until a test has done its fault and sends
  * SIGCONT.  The points: attach-before-device, attach-after-device,
  * connect-after-user, connect-secret-defined, connect-after-define,
- * move-copying (every copy started), reconnect (before it tries).  Costs
+ * move-copying (every copy started), move-pivot (before the pivot of
+ * each disk), move-pivoted (every disk pivoted, the definition not yet
+ * written), reconnect (before it tries).  Costs
  * one getenv() when unset.
  */
 void vrbd_test_pause(const char *point);

@@ -597,6 +597,7 @@ live_pivot(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n,
     for (size_t i = 0; i < n; i++) {
         double deadline = vrbd_now() + stall;
 
+        vrbd_test_pause("move-pivot");
         while (virDomainBlockJobAbort(dom, ld[i].target,
                                       VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT) < 0) {
             virErrorPtr e = virGetLastError();
@@ -906,6 +907,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     /* 3. copy, in sync, pivot; 4. the persistent definition */
     if (live_copy(dom, cl, ld, n, o) < 0 || live_pivot(dom, cl, ld, n, o) < 0)
         goto live_fail;
+    vrbd_test_pause("move-pivoted");
     if (live_persist(dom, reg, domain, ld, n) < 0) {
         /* every disk switched: only the definition is left to write, if
          * libvirtd did not write it before the answer was lost (then the
