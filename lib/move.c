@@ -616,18 +616,26 @@ live_pivot(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n,
     return 0;
 }
 
-/* Make the persistent definition name the images the guest runs on. */
+/* Make the persistent definition name the images the guest runs on,
+ * keeping @orig, the one from before the move, for a rollback (libvirt
+ * may have rewritten the sources already at the pivot). */
 static int
 live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
-             struct live_disk *ld, size_t n)
+             const char *orig, struct live_disk *ld, size_t n)
 {
     CLEANUP_FREE char *old = NULL;
     CLEANUP_FREE char *newxml = NULL;
     xmlDocPtr doc;
     xmlNodePtr devices;
     virDomainPtr nd;
+    int p = virDomainIsPersistent(dom);
 
-    if (virDomainIsPersistent(dom) != 1)
+    /* -1 is libvirtd gone (a restart), not "transient": the caller
+     * reconnects and writes it then */
+    if (p < 0)
+        return vrbd_error_libvirt(NULL, "cannot read the definition of '%s'",
+                                  domain);
+    if (p == 0)
         return 0;
     old = virDomainGetXMLDesc(dom,
                               VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
@@ -668,7 +676,7 @@ live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
         xmlFreeNode(d);
     }
     newxml = vrbd_xml_dump(doc);
-    if (save_rollback(reg, domain, old) < 0)
+    if (save_rollback(reg, domain, orig ? orig : old) < 0)
         return -1;
     nd = virDomainDefineXML(virDomainGetConnect(dom), newxml);
     if (!nd)
@@ -681,38 +689,42 @@ live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
     return 0;
 }
 
-/* Whether the persistent definition of @dom names the new image of every
- * disk that switched (a domain that is not persistent has nothing to
- * write). */
+/* Whether RBD disk @disk (target @target) of @domain is the image a live
+ * move to @pool of @cl would make: moved there already. */
 static bool
-persisted(virDomainPtr dom, struct live_disk *ld, size_t n)
+on_destination(virConnectPtr conn, vrbd_cluster *cl, xmlNodePtr disk,
+               const char *pool, const char *domain, const char *target)
 {
-    CLEANUP_FREE char *xml = NULL;
-    vrbd_vm_disk *disks = NULL;
-    size_t nd = 0, k = 0;
-    bool all = true;
+    CLEANUP_FREE char *name =
+        vrbd_xml_prop(vrbd_xml_child(disk, "source"), "name");
+    CLEANUP_FREE char *dst = xasprintf("%s/%s-%s", pool, domain, target);
+    CLEANUP_FREE char *fsid = NULL;
 
-    if (virDomainIsPersistent(dom) != 1)
-        return true;
-    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-    if (!xml)
+    if (!name || strcmp(name, dst) != 0)
         return false;
-    vrbd_vm_disks_read(NULL, xml, &disks, &nd);
-    for (size_t i = 0; i < n && all; i++) {
-        CLEANUP_FREE char *name = NULL;
+    fsid = disk_fsid(conn, disk);
+    return fsid && strcmp(fsid, vrbd_cluster_fsid(cl)) == 0;
+}
 
-        if (!ld[i].pivoted)
+/* Every disk runs on its new image and the definition says so: record
+ * the owners, delete the old files. */
+static void
+live_finish(vrbd_cluster *cl, virDomainPtr dom, struct live_disk *ld, size_t n,
+            const vrbd_move_opts *o, vrbd_move_result *res)
+{
+    for (size_t i = 0; i < n; i++)
+        vrbd_vm_record_owner(cl, &ld[i].dst, dom);
+    res->moved = n;
+    if (o->keep_source)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (!ld[i].file)
             continue;
-        name = vrbd_volume_name(&ld[i].dst);
-        for (k = 0; k < nd; k++)
-            if (disks[k].target && disks[k].source && disks[k].rbd &&
-                strcmp(disks[k].target, ld[i].target) == 0 &&
-                strcmp(disks[k].source, name) == 0)
-                break;
-        all = k < nd;
+        if (unlink(ld[i].path) == 0)
+            res->deleted++;
+        else
+            vrbd_warn("could not delete '%s': %s", ld[i].path, strerror(errno));
     }
-    vrbd_vm_disks_free(disks, nd);
-    return all;
 }
 
 /*
@@ -793,6 +805,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     virConnectPtr conn = vrbd_host_conn(host);
     virDomainPtr dom = NULL;
     CLEANUP_FREE char *live = NULL;
+    CLEANUP_FREE char *orig = NULL;
     CLEANUP_FREE char *user = NULL;
     struct live_disk *ld = NULL;
     size_t n = 0;
@@ -801,6 +814,8 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     size_t n_hosts = 0;
     xmlDocPtr doc = NULL;
     xmlNodePtr devices;
+    size_t n_there = 0;
+    bool lost;
     int ret = -1;
 
     res->moved = 0;
@@ -818,6 +833,9 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
         goto cleanup;
     }
     live = virDomainGetXMLDesc(dom, 0);
+    if (virDomainIsPersistent(dom) == 1)
+        orig = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
+                                            VIR_DOMAIN_XML_SECURE);
     doc = live ? vrbd_xml_parse(live) : NULL;
     devices = vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
     if (!devices) {
@@ -849,6 +867,10 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
             (!rbd && strcmp(type, "file") && strcmp(type, "block")) ||
             (rbd && !o->disks))
             continue;
+        if (rbd && on_destination(conn, cl, d, o->pool, domain, target)) {
+            n_there++;
+            continue;
+        }
         ld = xreallocarray(ld, n + 1, sizeof(*ld));
         memset(&ld[n], 0, sizeof(*ld));
         ld[n].target = TAKE(target);
@@ -863,6 +885,16 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                            domain);
             goto cleanup;
         }
+    }
+    if (n == 0 && n_there > 0) {
+        CLEANUP_FREE char *hint =
+            xasprintf("see 'virt-rbd disk list %s'", domain);
+
+        vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, hint,
+                       "nothing to move: the named disks of '%s' are on "
+                       "%s:%s already",
+                       domain, vrbd_cluster_name(cl), o->pool);
+        goto cleanup;
     }
     if (n == 0) {
         vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, "see 'virt-rbd disk list'",
@@ -908,49 +940,50 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     if (live_copy(dom, cl, ld, n, o) < 0 || live_pivot(dom, cl, ld, n, o) < 0)
         goto live_fail;
     vrbd_test_pause("move-pivoted");
-    if (live_persist(dom, reg, domain, ld, n) < 0) {
-        /* every disk switched: only the definition is left to write, if
-         * libvirtd did not write it before the answer was lost (then the
-         * definition kept for --rollback is the old one: not again) */
+    if (live_persist(dom, reg, domain, orig, ld, n) < 0) {
+        /* every disk switched: only the definition is left to write
+         * (again, if libvirtd wrote it before the answer was lost) */
         if (!vrbd_host_lost(host) ||
             move_reconnect(host, &dom, domain, ld, n) < 0 ||
-            (!persisted(dom, ld, n) &&
-             live_persist(dom, reg, domain, ld, n) < 0))
+            live_persist(dom, reg, domain, orig, ld, n) < 0)
             goto cleanup;
         vrbd_error_clear();
         vrbd_warn("the connection to libvirtd was lost before the definition "
                   "of '%s' was updated; reconnected and updated it",
                   domain);
     }
-    for (size_t i = 0; i < n; i++)
-        vrbd_vm_record_owner(cl, &ld[i].dst, dom);
-    res->moved = n;
-    if (!o->keep_source)
-        for (size_t i = 0; i < n; i++) {
-            if (!ld[i].file)
-                continue;
-            if (unlink(ld[i].path) == 0)
-                res->deleted++;
-            else
-                vrbd_warn("could not delete '%s': %s", ld[i].path,
-                          strerror(errno));
-        }
+    live_finish(cl, dom, ld, n, o, res);
     ret = 0;
     goto cleanup;
 
 live_fail:
+    lost = vrbd_host_lost(host);
     /* libvirtd gone for good: touch nothing, the error says what to do */
-    if (vrbd_host_lost(host) && move_reconnect(host, &dom, domain, ld, n) < 0)
+    if (lost && move_reconnect(host, &dom, domain, ld, n) < 0)
         goto cleanup;
-    live_undo(dom, cl, ld, n);
     for (size_t i = 0; i < n; i++)
         res->moved += ld[i].pivoted;
+    if (lost && res->moved == n) {
+        /* every pivot done, its answer lost (libvirtd restarted): the
+         * guest runs on RBD; finish the move */
+        vrbd_error_clear();
+        vrbd_warn("the connection to libvirtd was lost while the disks of "
+                  "'%s' switched to RBD; reconnected: libvirtd had switched "
+                  "every disk, finishing the move",
+                  domain);
+        if (live_persist(dom, reg, domain, orig, ld, n) < 0)
+            goto cleanup;
+        live_finish(cl, dom, ld, n, o, res);
+        ret = 0;
+        goto cleanup;
+    }
+    live_undo(dom, cl, ld, n);
     if (res->moved > 0) {
         vrbd_error saved = *vrbd_error_last();
         CLEANUP_FREE char *msg = xstrdup(saved.message);
 
         /* some disks did switch: the definition must follow them */
-        if (live_persist(dom, reg, domain, ld, n) == 0)
+        if (live_persist(dom, reg, domain, orig, ld, n) == 0)
             vrbd_error_set(saved.code, saved.errnum,
                            "the disks that switched are on RBD and in the "
                            "definition; move the rest again",

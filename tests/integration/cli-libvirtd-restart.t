@@ -197,10 +197,122 @@ its definition unchanged; run again, it moves
   $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ | grep -c mv-
   0
   [1]
-  $ virt-rbd vm move mv-$UNIQ --live --to ceph:vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
+
+vm move --live: libvirtd restarts just before the pivot (stopped at
+move-pivot, the copy in sync: libvirt's live XML says ready): the pivot
+fails on the dead connection, the move reconnects, finds the guest still
+on its old disk, cancels the copy and removes its image; the guest keeps
+running on its old disk, its data and definition unchanged
+
+  $ VRBD_TEST_PAUSE_AT=move-pivot virt-rbd vm move mv-$UNIQ --live --to ceph:vrbdt-$UNIQ > p.out 2>&1 &
+  > pid=$!; bash "$TESTDIR/waitstop" $pid && for i in $(seq 300); do virsh -q -c qemu:///system dumpxml mv-$UNIQ | grep -q "job='copy' ready='yes'" && break; sleep 0.1; done
+  > virsh -q -c qemu:///system dumpxml mv-$UNIQ | grep -o "job='copy' ready='yes'" && "$TESTDIR/../../scripts/lab" restart-libvirtd > /dev/null; kill -CONT $pid; wait $pid; echo "exit $?"
+  job='copy' ready='yes'
+  exit 1
+  $ cmp -s pid0 "$VRBD_LAB_DIR/libvirt/libvirtd.pid" || echo "libvirtd restarted before the pivot"
+  libvirtd restarted before the pivot
+  $ cat "$VRBD_LAB_DIR/libvirt/libvirtd.pid" > pid0
+  $ sed "s/$UNIQ/U/g" p.out
+  virt-rbd: error: lost the connection to libvirtd during the live move of 'mv-U' \(cannot switch vda to RBD: .*\); reconnected and cancelled the copies that had not switched (re)
+  virt-rbd: hint: move again: the disks that did not switch start over
+  $ virsh -q -c qemu:///system domstate mv-$UNIQ
+  running
+  $ virsh -q -c qemu:///system blockjob mv-$UNIQ vda --raw
+  $ virsh -q -c qemu:///system domblklist mv-$UNIQ | awk '{print $1, $2}' | sed "s|$PWD|PWD|"
+  vda PWD/a.raw
+  $ virsh -q -c qemu:///system dumpxml --inactive mv-$UNIQ | cmp - before.xml && echo definition unchanged
+  definition unchanged
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ | grep -c mv-
+  0
+  [1]
+  $ cmp <(dd if=a.raw bs=1M skip=16 count=8 status=none) data.bin && echo data intact
+  data intact
+
+vm move --live: libvirtd restarts after the pivot, before virt-rbd writes
+the persistent definition (stopped at move-pivoted; libvirt has rewritten
+the disk's source in both definitions at the pivot): the move reconnects,
+writes the definition, keeps the one from before the move for a rollback,
+and only then deletes the old file; live and persistent definitions agree
+on the RBD image, which holds the data
+
+  $ VRBD_TEST_PAUSE_AT=move-pivoted virt-rbd vm move mv-$UNIQ --live --to ceph:vrbdt-$UNIQ > q.out 2>&1 &
+  > pid=$!; bash "$TESTDIR/waitstop" $pid && virsh -q -c qemu:///system domblklist mv-$UNIQ | awk '{print "live", $2}' && virsh -q -c qemu:///system domblklist --inactive mv-$UNIQ | awk '{print "persistent", $2}' && "$TESTDIR/../../scripts/lab" restart-libvirtd > /dev/null; kill -CONT $pid; wait $pid; echo "exit $?"
+  live vrbdt-.*/mv-.*-vda (re)
+  persistent vrbdt-.*/mv-.*-vda (re)
+  exit 0
+  $ cmp -s pid0 "$VRBD_LAB_DIR/libvirt/libvirtd.pid" || echo "libvirtd restarted after the pivot"
+  libvirtd restarted after the pivot
+  $ cat "$VRBD_LAB_DIR/libvirt/libvirtd.pid" > pid0
+  $ sed "s/$UNIQ/U/g" q.out
+  virt-rbd: warning: the connection to libvirtd was lost before the definition of 'mv-U' was updated; reconnected and updated it
   vm 'mv-U': 1 disk(s) moved to ceph:vrbdt-U while it ran; the old definition is kept for 'vm move mv-U --rollback'; 1 local file(s) deleted
+  $ virsh -q -c qemu:///system domstate mv-$UNIQ
+  running
   $ virsh -q -c qemu:///system domblklist mv-$UNIQ | awk '{print $1, $2}' | sed "s/$UNIQ/U/g"
   vda vrbdt-U/mv-U-vda
+  $ virsh -q -c qemu:///system domblklist --inactive mv-$UNIQ | awk '{print $1, $2}' | sed "s/$UNIQ/U/g"
+  vda vrbdt-U/mv-U-vda
+  $ ls a.raw 2>&1
+  ls: cannot access 'a.raw': No such file or directory
+  [2]
+  $ virt-rbd --json vol info vrbdt-$UNIQ/mv-$UNIQ-vda | python3 -c 'import json,sys,os; print(json.load(sys.stdin)["owner"].split()[1].replace(os.environ["UNIQ"],"U"))'
+  domain=mv-U
+  $ grep -o "source file='$PWD/a.raw'" config/rollback/mv-$UNIQ.xml | sed "s|$PWD|PWD|"
+  source file='PWD/a.raw'
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/mv-$UNIQ-vda q.raw
+  $ cmp <(dd if=q.raw bs=1M skip=16 count=8 status=none) data.bin && echo data intact
+  data intact
+
+The same move again: nothing is left to move
+
+  $ virt-rbd vm move mv-$UNIQ --live --to ceph:vrbdt-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: domain 'mv-U' has no local disk to move
+  virt-rbd: hint: see 'virt-rbd disk list'
+  [1]
+
+vm move --live: libvirtd pivots but its answer is lost (rpc-cut drops the
+reply to remote procedure 237, virDomainBlockJobAbort; the move stopped at
+move-pivot until libvirt's copy is ready, so that answer is the pivot's):
+the move reconnects, finds the guest on the new image and finishes the
+move; live and persistent definitions agree
+
+  $ "$TESTDIR/rpc-cut" "$PWD/r.sock" /run/libvirt/libvirt-sock r.log 237 & relay=$!
+  > for i in $(seq 100); do [ -S r.sock ] && break; sleep 0.1; done
+  > VRBD_TEST_PAUSE_AT=move-pivot virt-rbd --connect "qemu+unix:///system?socket=$PWD/r.sock" vm move mv-$UNIQ --live --to ceph:vrbdh-$UNIQ --disks vda > r.out 2>&1 &
+  > pid=$!; bash "$TESTDIR/waitstop" $pid && for i in $(seq 300); do virsh -q -c qemu:///system dumpxml mv-$UNIQ | grep -q "job='copy' ready='yes'" && break; sleep 0.1; done
+  > virsh -q -c qemu:///system dumpxml mv-$UNIQ | grep -o "job='copy' ready='yes'"; kill -CONT $pid; wait $pid; r=$?; kill $relay; echo "exit $r"
+  job='copy' ready='yes'
+  exit 0
+  $ grep cut r.log
+  cut 237
+  $ sed "s/$UNIQ/U/g" r.out
+  virt-rbd: warning: the connection to libvirtd was lost while the disks of 'mv-U' switched to RBD; reconnected: libvirtd had switched every disk, finishing the move
+  vm 'mv-U': 1 disk(s) moved to ceph:vrbdh-U while it ran; the old definition is kept for 'vm move mv-U --rollback'
+  $ virsh -q -c qemu:///system domstate mv-$UNIQ
+  running
+  $ virsh -q -c qemu:///system domblklist mv-$UNIQ | awk '{print $1, $2}' | sed "s/$UNIQ/U/g"
+  vda vrbdh-U/mv-U-vda
+  $ virsh -q -c qemu:///system domblklist --inactive mv-$UNIQ | awk '{print $1, $2}' | sed "s/$UNIQ/U/g"
+  vda vrbdh-U/mv-U-vda
+  $ virt-rbd --json vol info vrbdh-$UNIQ/mv-$UNIQ-vda | python3 -c 'import json,sys,os; print(json.load(sys.stdin)["owner"].split()[1].replace(os.environ["UNIQ"],"U"))'
+  domain=mv-U
+  $ grep -o "<source protocol='rbd' name='vrbdt-$UNIQ/mv-$UNIQ-vda'" config/rollback/mv-$UNIQ.xml | sed "s/$UNIQ/U/g"
+  <source protocol='rbd' name='vrbdt-U/mv-U-vda'
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdh-$UNIQ/mv-$UNIQ-vda r.raw
+  $ cmp <(dd if=r.raw bs=1M skip=16 count=8 status=none) data.bin && echo data intact
+  data intact
+
+The same move again: the disk is there already, nothing to move (before,
+the image the guest runs on was "in the way", to be removed)
+
+  $ virt-rbd vm move mv-$UNIQ --live --to ceph:vrbdh-$UNIQ --disks vda 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: nothing to move: the named disks of 'mv-U' are on ceph:vrbdh-U already
+  virt-rbd: hint: see 'virt-rbd disk list mv-U'
+  [1]
+  $ virsh -q -c qemu:///system domblklist mv-$UNIQ | awk '{print $1, $2}' | sed "s/$UNIQ/U/g"
+  vda vrbdh-U/mv-U-vda
+  $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda | sed "s/$UNIQ/U/g"
+  image ceph:vrbdt-U/mv-U-vda removed
 
 Clean up
 

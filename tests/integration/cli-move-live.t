@@ -80,6 +80,13 @@ on RBD afterwards and its persistent definition says so, boot order kept
   domain=lv-U
   $ virsh -q -c qemu:///system dumpxml --inactive lv-$UNIQ | grep -c "<boot order='1'/>"
   1
+
+The definition kept for the rollback is the one from before the move
+(libvirt rewrites the disks' sources at the pivot: not the one read after)
+
+  $ grep -o -e "source file='$PWD/a.raw'" -e "source file='$PWD/b.qcow2'" config/rollback/lv-$UNIQ.xml | sed "s|$PWD|PWD|"
+  source file='PWD/a.raw'
+  source file='PWD/b.qcow2'
   $ ls a.raw b.qcow2 2>/dev/null | wc -l; echo "${PIPESTATUS[0]} (ls: no such files)"
   0
   2 (ls: no such files)
