@@ -674,65 +674,58 @@ cleanup:
 
 /* ---- create and remove */
 
-int
-vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
-               const vrbd_vm_create_opts *o)
+/* Where a new VM's disk goes: @o->pool, else the pool (and namespace) of
+ * the golden image, under the VM's @name.  0, or -1 with the error set. */
+static int
+new_disk_spec(const char *name, const vrbd_vm_create_opts *o, vrbd_spec *disk)
 {
-    virConnectPtr conn = vrbd_host_conn(host);
-    CLEANUP_FREE char *user = NULL;
-    CLEANUP_FREE char *xml = NULL;
-    CLEANUP_FREE char *rbd_name = NULL;
-    vrbd_spec disk = {0};
-    char uuid[37];
-    char **hosts = NULL;
-    size_t n_hosts = 0;
-    virDomainPtr dom;
-    bool made_image = false;
-    int ret = -1;
+    disk->pool = xstrdup(o->pool ? o->pool : o->from ? o->from->pool : "");
+    disk->nspace = !o->pool && o->from && o->from->nspace
+                       ? xstrdup(o->from->nspace)
+                       : NULL;
+    disk->image = xstrdup(name);
+    if (!*disk->pool)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "give --pool POOL",
+                              "where should the disk of '%s' go?", name);
+    return 0;
+}
 
-    if (!o->from && !o->size)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give --from POOL/IMAGE@SNAP or --size SIZE",
-                              "a VM needs a disk");
-    dom = virDomainLookupByName(conn, name);
-    if (dom) {
-        virDomainFree(dom);
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "pick another name, or 'virt-rbd vm rm' it",
-                              "domain '%s' exists already", name);
-    }
-    virResetLastError();
-    disk.pool = xstrdup(o->pool ? o->pool : o->from ? o->from->pool : "");
-    disk.nspace = !o->pool && o->from && o->from->nspace
-                      ? xstrdup(o->from->nspace)
-                      : NULL;
-    disk.image = xstrdup(name);
-    if (!*disk.pool) {
-        vrbd_error_set(VRBD_ERR_INVALID, 0, "give --pool POOL",
-                       "where should the disk of '%s' go?", name);
-        goto cleanup;
-    }
-    rbd_name = vrbd_volume_name(&disk);
-
-    /* the disk: a layered clone of the golden image, or an empty one */
+/* The disk: a layered clone of the golden image, or an empty one */
+static int
+make_disk(vrbd_cluster *cl, const vrbd_vm_create_opts *o, const vrbd_spec *disk)
+{
     if (o->from) {
         vrbd_clone_opts co = {0};
         vrbd_clone_result cr;
 
-        if (vrbd_volume_clone(cl, o->from, &disk, &co, &cr) < 0)
-            goto cleanup;
-    } else {
+        return vrbd_volume_clone(cl, o->from, disk, &co, &cr);
+    }
+    {
         vrbd_volume_create_opts vo = {.size = o->size};
 
-        if (vrbd_volume_create(cl, &disk, &vo) < 0)
-            goto cleanup;
+        return vrbd_volume_create(cl, disk, &vo);
     }
-    made_image = true;
-    if (vrbd_host_connection_for(host, cl, disk.pool, NULL, &user, uuid) < 0)
-        goto cleanup;
+}
+
+/* The domain XML of VM @name with the RBD disk @disk on @cl, reached as
+ * this host's libvirt pools reach it (user, secret): NULL with the error
+ * set. */
+static char *
+vm_xml(vrbd_host *host, vrbd_cluster *cl, const char *name,
+       const vrbd_vm_create_opts *o, const vrbd_spec *disk)
+{
+    CLEANUP_FREE char *user = NULL;
+    CLEANUP_FREE char *rbd_name = vrbd_volume_name(disk);
+    char uuid[37];
+    char **hosts = NULL;
+    size_t n_hosts = 0;
+    char *xml;
+
+    if (vrbd_host_connection_for(host, cl, disk->pool, NULL, &user, uuid) < 0)
+        return NULL;
     hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
     if (!hosts)
-        goto cleanup;
+        return NULL;
     {
         vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
                             .rbd_name = rbd_name,
@@ -756,9 +749,54 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
         };
 
         xml = vrbd_domain_build_xml(&spec);
-        if (!xml)
-            goto cleanup;
     }
+    vrbd_strv_free(hosts);
+    return xml;
+}
+
+/* The image @disk made for a VM that was not made goes again; the error
+ * that stopped it stays */
+static void
+unmake_disk(vrbd_cluster *cl, const vrbd_spec *disk)
+{
+    vrbd_error saved = *vrbd_error_last();
+    CLEANUP_FREE char *msg = xstrdup(saved.message);
+    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+    vrbd_remove_opts ro = {.force = true};
+
+    vrbd_volume_remove(NULL, cl, disk, &ro);
+    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+}
+
+int
+vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
+               const vrbd_vm_create_opts *o)
+{
+    virConnectPtr conn = vrbd_host_conn(host);
+    CLEANUP_FREE char *xml = NULL;
+    vrbd_spec disk = {0};
+    virDomainPtr dom;
+    bool made_image = false;
+    int ret = -1;
+
+    if (!o->from && !o->size)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "give --from POOL/IMAGE@SNAP or --size SIZE",
+                              "a VM needs a disk");
+    dom = virDomainLookupByName(conn, name);
+    if (dom) {
+        virDomainFree(dom);
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "pick another name, or 'virt-rbd vm rm' it",
+                              "domain '%s' exists already", name);
+    }
+    virResetLastError();
+    if (new_disk_spec(name, o, &disk) < 0 || make_disk(cl, o, &disk) < 0)
+        goto cleanup;
+    made_image = true;
+    xml = vm_xml(host, cl, name, o, &disk);
+    if (!xml)
+        goto cleanup;
     dom = virDomainDefineXML(conn, xml);
     if (!dom) {
         vrbd_error_libvirt(NULL, "cannot define domain '%s'", name);
@@ -770,25 +808,16 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
     if (o->start && virDomainCreate(dom) < 0) {
         vrbd_error_libvirt("see the domain's log under /var/log/libvirt/qemu",
                            "domain '%s' is defined but did not start", name);
-        virDomainFree(dom);
         made_image = false; /* the definition stays: it holds the disk */
-        goto cleanup;
+    } else {
+        ret = 0;
     }
     virDomainFree(dom);
-    ret = 0;
 
 cleanup:
-    if (ret < 0 && made_image) {
-        /* leave nothing half-made: the image goes again */
-        vrbd_error saved = *vrbd_error_last();
-        CLEANUP_FREE char *msg = xstrdup(saved.message);
-        CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
-        vrbd_remove_opts ro = {.force = true};
-
-        vrbd_volume_remove(NULL, cl, &disk, &ro);
-        vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
-    }
-    vrbd_strv_free(hosts);
+    /* leave nothing half-made */
+    if (ret < 0 && made_image)
+        unmake_disk(cl, &disk);
     vrbd_spec_clear(&disk);
     return ret;
 }
