@@ -149,6 +149,231 @@ rbd_disk_node(xmlDocPtr doc, xmlNodePtr old, const vrbd_spec *img,
     return nn;
 }
 
+/* What a domain's RBD disks need on this host to reach pool @pool of @cl:
+ * the user, the secret's UUID, the monitors */
+struct rbd_access {
+    char *user;
+    char uuid[37];
+    char **hosts;
+    size_t n_hosts;
+};
+
+static int
+rbd_access_get(vrbd_host *host, vrbd_cluster *cl, const char *pool,
+               struct rbd_access *a)
+{
+    if (vrbd_host_connection_for(host, cl, pool, NULL, &a->user, a->uuid) < 0)
+        return -1;
+    a->hosts = vrbd_cluster_mon_hosts(cl, &a->n_hosts);
+    return a->hosts ? 0 : -1;
+}
+
+static void
+rbd_access_clear(struct rbd_access *a)
+{
+    free(a->user);
+    vrbd_strv_free(a->hosts);
+    memset(a, 0, sizeof(*a));
+}
+
+/* The <devices> of domain @dom (@domain) as @flags read it: its XML in
+ * *@xml, parsed in *@doc; NULL with the error set */
+static xmlNodePtr
+read_devices(virDomainPtr dom, const char *domain, unsigned flags, char **xml,
+             xmlDocPtr *doc)
+{
+    xmlNodePtr devices;
+
+    *xml = virDomainGetXMLDesc(dom, flags);
+    *doc = *xml ? vrbd_xml_parse(*xml) : NULL;
+    devices =
+        vrbd_xml_child(*doc ? xmlDocGetRootElement(*doc) : NULL, "devices");
+    if (!devices)
+        vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
+                       "cannot read the definition of '%s'", domain);
+    return devices;
+}
+
+/* -1, with the error that @domain has no disk to move */
+static int
+nothing_to_move(const char *domain, const vrbd_move_opts *o)
+{
+    return vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, "see 'virt-rbd disk list'",
+                          "domain '%s' has no local disk to move%s", domain,
+                          o->disks ? " among those named" : "");
+}
+
+/* A disk of an offline move, at the end of *@ld (@n long) */
+static struct local_disk *
+add_local_disk(struct local_disk **ld, size_t *n, xmlNodePtr d, char **target)
+{
+    struct local_disk *l;
+
+    *ld = xreallocarray(*ld, *n + 1, sizeof(**ld));
+    l = &(*ld)[(*n)++];
+    memset(l, 0, sizeof(*l));
+    l->node = d;
+    l->target = TAKE(*target);
+    return l;
+}
+
+/* An RBD disk @d named in --disks, to go to another cluster or pool: its
+ * image and its cluster's fsid.  0, or -1 with the error set. */
+static int
+add_rbd_disk(virConnectPtr conn, const char *domain, xmlNodePtr d,
+             char **target, struct local_disk **ld, size_t *n)
+{
+    CLEANUP_FREE char *name =
+        vrbd_xml_prop(vrbd_xml_child(d, "source"), "name");
+    struct local_disk *l = add_local_disk(ld, n, d, target);
+
+    l->rbd = true;
+    if (!name || vrbd_spec_parse(name, VRBD_SPEC_IMAGE, &l->img) < 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "disk %s of '%s' names no RBD image", l->target,
+                              domain);
+    l->fsid = disk_fsid(conn, d);
+    if (!l->fsid)
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
+                              "attach it with virt-rbd disk attach, or move "
+                              "it --live",
+                              "disk %s of '%s': its cluster is not known to "
+                              "virt-rbd (its secret is not one virt-rbd made)",
+                              l->target, domain);
+    return 0;
+}
+
+/* 1. which disks: local raw files and block devices, and RBD disks named
+ * in --disks.  0, or -1 with the error set (*@n counts those to free). */
+static int
+find_offline_disks(virConnectPtr conn, xmlNodePtr devices, const char *domain,
+                   const vrbd_move_opts *o, struct local_disk **ld, size_t *n)
+{
+    for (xmlNodePtr d = devices->children; d; d = d->next) {
+        CLEANUP_FREE char *type = NULL;
+        CLEANUP_FREE char *fmt = NULL;
+        CLEANUP_FREE char *target = NULL;
+        struct local_disk *l;
+
+        if (d->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)d->name, "disk") != 0 ||
+            !vrbd_xml_prop_is(d, "device", "disk"))
+            continue;
+        type = vrbd_xml_prop(d, "type");
+        target = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
+        if (type && strcmp(type, "network") == 0 &&
+            vrbd_xml_prop_is(vrbd_xml_child(d, "source"), "protocol", "rbd") &&
+            o->disks && target && wanted(o, target) &&
+            !vrbd_xml_child(d, "readonly") && !vrbd_xml_child(d, "shareable")) {
+            if (add_rbd_disk(conn, domain, d, &target, ld, n) < 0)
+                return -1;
+            continue;
+        }
+        if (!type || (strcmp(type, "file") && strcmp(type, "block")) ||
+            !target || !wanted(o, target))
+            continue;
+        fmt = vrbd_xml_prop(vrbd_xml_child(d, "driver"), "type");
+        l = add_local_disk(ld, n, d, &target);
+        l->block = strcmp(type, "block") == 0;
+        l->format = fmt ? TAKE(fmt) : xstrdup("raw");
+        l->path = vrbd_xml_prop(vrbd_xml_child(d, "source"),
+                                l->block ? "dev" : "file");
+        if (!l->path)
+            return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                                  "disk %s of '%s' has no source", l->target,
+                                  domain);
+    }
+    return *n ? 0 : nothing_to_move(domain, o);
+}
+
+/* 2. copy disk @l, verified, to @s (DOMAIN-TARGET in the pool of the
+ * move): 0, or -1 with the error set */
+static int
+copy_disk(vrbd_cluster *cl, vrbd_registry *reg, const struct local_disk *l,
+          const vrbd_spec *s)
+{
+    vrbd_copy_opts co = {.verify = true, .format = l->format};
+    vrbd_copy_stats st;
+    vrbd_cluster *scl;
+    int r;
+
+    if (!l->rbd) {
+        vrbd_info("moving %s (%s) to %s/%s", l->target, l->path, s->pool,
+                  s->image);
+        return vrbd_import_file(cl, l->path, s, &co, &st);
+    }
+    vrbd_info("moving %s (%s/%s) to %s/%s", l->target, l->img.pool,
+              l->img.image, s->pool, s->image);
+    scl = vrbd_cluster_by_fsid(reg, l->fsid, 0);
+    r = scl ? vrbd_copy_image(scl, &l->img, cl, s, &co, &st) : -1;
+    vrbd_cluster_free(scl);
+    return r;
+}
+
+/* 3. the new definition, disk by disk, with libxml2: each disk of @ld
+ * replaced by one on its image in @made */
+static int
+rewrite_disks(xmlDocPtr doc, struct local_disk *ld, size_t n,
+              const vrbd_spec *made, const struct rbd_access *a)
+{
+    for (size_t i = 0; i < n; i++) {
+        xmlNodePtr nn = rbd_disk_node(doc, ld[i].node, &made[i], ld[i].target,
+                                      (const char *const *)a->hosts, a->n_hosts,
+                                      a->user, a->uuid);
+
+        if (!nn)
+            return -1;
+        xmlReplaceNode(ld[i].node, nn);
+        xmlFreeNode(ld[i].node);
+        ld[i].node = nn;
+    }
+    return 0;
+}
+
+/* The local files the move copied go, unless --keep-source */
+static void
+delete_sources(const struct local_disk *ld, size_t n, const vrbd_move_opts *o,
+               vrbd_move_result *res)
+{
+    for (size_t i = 0; !o->keep_source && i < n; i++) {
+        if (!ld[i].path || ld[i].block)
+            continue;
+        if (unlink(ld[i].path) == 0)
+            res->deleted++;
+        else
+            vrbd_warn("could not delete '%s': %s", ld[i].path, strerror(errno));
+    }
+}
+
+/* The images a failed move made go again; the error stays */
+static void
+remove_made(vrbd_cluster *cl, const vrbd_spec *made, size_t n)
+{
+    vrbd_error saved = *vrbd_error_last();
+    CLEANUP_FREE char *msg = xstrdup(saved.message);
+    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        vrbd_remove_opts ro = {.force = true};
+
+        vrbd_volume_remove(NULL, cl, &made[i], &ro);
+    }
+    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+}
+
+static void
+local_disks_free(struct local_disk *ld, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(ld[i].target);
+        free(ld[i].path);
+        free(ld[i].fsid);
+        free(ld[i].format);
+        vrbd_spec_clear(&ld[i].img);
+    }
+    free(ld);
+}
+
 int
 vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                      const char *domain, const vrbd_move_opts *o,
@@ -157,14 +382,11 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     virConnectPtr conn = vrbd_host_conn(host);
     virDomainPtr dom = NULL, nd = NULL;
     CLEANUP_FREE char *old = NULL;
-    CLEANUP_FREE char *user = NULL;
     CLEANUP_FREE char *newxml = NULL;
+    struct rbd_access a = {0};
     struct local_disk *ld = NULL;
     vrbd_spec *made = NULL;
     size_t n = 0, n_made = 0;
-    char uuid[37];
-    char **hosts = NULL;
-    size_t n_hosts = 0;
     xmlDocPtr doc = NULL;
     xmlNodePtr devices;
     int ret = -1;
@@ -186,137 +408,23 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                        domain);
         goto cleanup;
     }
-    old = virDomainGetXMLDesc(dom,
-                              VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-    doc = old ? vrbd_xml_parse(old) : NULL;
-    devices = vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
-    if (!devices) {
-        vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
-                       "cannot read the definition of '%s'", domain);
+    devices = read_devices(dom, domain,
+                           VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE,
+                           &old, &doc);
+    if (!devices || find_offline_disks(conn, devices, domain, o, &ld, &n) < 0)
         goto cleanup;
-    }
-    /* 1. which disks: local raw files and block devices */
-    for (xmlNodePtr d = devices->children; d; d = d->next) {
-        xmlNodePtr src;
-        CLEANUP_FREE char *type = NULL;
-        CLEANUP_FREE char *fmt = NULL;
-        CLEANUP_FREE char *target = NULL;
-
-        if (d->type != XML_ELEMENT_NODE ||
-            strcmp((const char *)d->name, "disk") != 0 ||
-            !vrbd_xml_prop_is(d, "device", "disk"))
-            continue;
-        type = vrbd_xml_prop(d, "type");
-        target = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
-        if (type && strcmp(type, "network") == 0 &&
-            vrbd_xml_prop_is(vrbd_xml_child(d, "source"), "protocol", "rbd") &&
-            o->disks && target && wanted(o, target) &&
-            !vrbd_xml_child(d, "readonly") && !vrbd_xml_child(d, "shareable")) {
-            /* an RBD disk, named in --disks: to another cluster or pool */
-            CLEANUP_FREE char *name =
-                vrbd_xml_prop(vrbd_xml_child(d, "source"), "name");
-
-            ld = xreallocarray(ld, n + 1, sizeof(*ld));
-            memset(&ld[n], 0, sizeof(*ld));
-            ld[n].node = d;
-            ld[n].target = TAKE(target);
-            ld[n].rbd = true;
-            n++;
-            if (!name ||
-                vrbd_spec_parse(name, VRBD_SPEC_IMAGE, &ld[n - 1].img) < 0) {
-                vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                               "disk %s of '%s' names no RBD image",
-                               ld[n - 1].target, domain);
-                goto cleanup;
-            }
-            ld[n - 1].fsid = disk_fsid(conn, d);
-            if (!ld[n - 1].fsid) {
-                vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
-                               "attach it with virt-rbd disk attach, or move "
-                               "it --live",
-                               "disk %s of '%s': its cluster is not known to "
-                               "virt-rbd (its secret is not one virt-rbd "
-                               "made)",
-                               ld[n - 1].target, domain);
-                goto cleanup;
-            }
-            continue;
-        }
-        if (!type || (strcmp(type, "file") && strcmp(type, "block")) ||
-            !target || !wanted(o, target))
-            continue;
-        fmt = vrbd_xml_prop(vrbd_xml_child(d, "driver"), "type");
-        src = vrbd_xml_child(d, "source");
-        ld = xreallocarray(ld, n + 1, sizeof(*ld));
-        memset(&ld[n], 0, sizeof(*ld));
-        ld[n].node = d;
-        ld[n].target = TAKE(target);
-        ld[n].block = strcmp(type, "block") == 0;
-        ld[n].format = fmt ? TAKE(fmt) : xstrdup("raw");
-        ld[n].path = vrbd_xml_prop(src, ld[n].block ? "dev" : "file");
-        if (!ld[n].path) {
-            vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                           "disk %s of '%s' has no source", ld[n].target,
-                           domain);
-            n++;
-            goto cleanup;
-        }
-        n++;
-    }
-    if (n == 0) {
-        vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, "see 'virt-rbd disk list'",
-                       "domain '%s' has no local disk to move%s", domain,
-                       o->disks ? " among those named" : "");
-        goto cleanup;
-    }
     /* 2. copy each, verified, to DOMAIN-TARGET */
     made = xcalloc(n, sizeof(*made));
-    for (size_t i = 0; i < n; i++) {
-        vrbd_copy_opts co = {.verify = true, .format = ld[i].format};
-        vrbd_copy_stats st;
-        vrbd_spec *s = &made[n_made];
-
-        s->pool = xstrdup(o->pool);
-        s->image = xasprintf("%s-%s", domain, ld[i].target);
-        if (ld[i].rbd) {
-            vrbd_cluster *scl = vrbd_cluster_by_fsid(reg, ld[i].fsid, 0);
-            int r;
-
-            vrbd_info("moving %s (%s/%s) to %s/%s", ld[i].target,
-                      ld[i].img.pool, ld[i].img.image, s->pool, s->image);
-            r = scl ? vrbd_copy_image(scl, &ld[i].img, cl, s, &co, &st) : -1;
-            vrbd_cluster_free(scl);
-            if (r < 0) {
-                vrbd_spec_clear(s);
-                goto cleanup;
-            }
-        } else {
-            vrbd_info("moving %s (%s) to %s/%s", ld[i].target, ld[i].path,
-                      s->pool, s->image);
-            if (vrbd_import_file(cl, ld[i].path, s, &co, &st) < 0) {
-                vrbd_spec_clear(s);
-                goto cleanup;
-            }
-        }
-        n_made++;
-    }
-    /* 3. the new definition, disk by disk, with libxml2 */
-    if (vrbd_host_connection_for(host, cl, o->pool, NULL, &user, uuid) < 0)
-        goto cleanup;
-    hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
-    if (!hosts)
-        goto cleanup;
-    for (size_t i = 0; i < n; i++) {
-        xmlNodePtr nn =
-            rbd_disk_node(doc, ld[i].node, &made[i], ld[i].target,
-                          (const char *const *)hosts, n_hosts, user, uuid);
-
-        if (!nn)
+    for (; n_made < n; n_made++) {
+        made[n_made].pool = xstrdup(o->pool);
+        made[n_made].image = xasprintf("%s-%s", domain, ld[n_made].target);
+        if (copy_disk(cl, reg, &ld[n_made], &made[n_made]) < 0)
             goto cleanup;
-        xmlReplaceNode(ld[i].node, nn);
-        xmlFreeNode(ld[i].node);
-        ld[i].node = nn;
     }
+    /* 3. the new definition */
+    if (rbd_access_get(host, cl, o->pool, &a) < 0 ||
+        rewrite_disks(doc, ld, n, made, &a) < 0)
+        goto cleanup;
     newxml = vrbd_xml_dump(doc);
     doc = NULL;
     /* 4. keep the old definition, then switch in one define */
@@ -333,43 +441,17 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     virDomainFree(nd);
     res->moved = n;
     n_made = 0; /* the images are in use now: keep them */
-    if (!o->keep_source)
-        for (size_t i = 0; i < n; i++) {
-            if (!ld[i].path || ld[i].block)
-                continue;
-            if (unlink(ld[i].path) == 0)
-                res->deleted++;
-            else
-                vrbd_warn("could not delete '%s': %s", ld[i].path,
-                          strerror(errno));
-        }
+    delete_sources(ld, n, o, res);
     ret = 0;
 
 cleanup:
-    if (n_made > 0) {
-        vrbd_error saved = *vrbd_error_last();
-        CLEANUP_FREE char *msg = xstrdup(saved.message);
-        CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
-
-        for (size_t i = 0; i < n_made; i++) {
-            vrbd_remove_opts ro = {.force = true};
-
-            vrbd_volume_remove(NULL, cl, &made[i], &ro);
-        }
-        vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
-    }
+    if (n_made > 0)
+        remove_made(cl, made, n_made);
     for (size_t i = 0; made && i < n; i++)
         vrbd_spec_clear(&made[i]);
     free(made);
-    for (size_t i = 0; i < n; i++) {
-        free(ld[i].target);
-        free(ld[i].path);
-        free(ld[i].fsid);
-        free(ld[i].format);
-        vrbd_spec_clear(&ld[i].img);
-    }
-    free(ld);
-    vrbd_strv_free(hosts);
+    local_disks_free(ld, n);
+    rbd_access_clear(&a);
     xmlFreeDoc(doc);
     if (dom)
         virDomainFree(dom);
@@ -797,6 +879,177 @@ move_reconnect(vrbd_host *host, virDomainPtr *dom, const char *domain,
     return 0;
 }
 
+/* 1. which disks: local files and block devices in any format QEMU
+ * reads; RBD disks (another pool or cluster) only when named, and not
+ * those on their destination already (counted in *@n_there).  0, or -1
+ * with the error set (*@n counts those to free). */
+static int
+find_live_disks(virConnectPtr conn, vrbd_cluster *cl, xmlNodePtr devices,
+                const char *domain, const vrbd_move_opts *o,
+                struct live_disk **ld, size_t *n, size_t *n_there)
+{
+    for (xmlNodePtr d = devices->children; d; d = d->next) {
+        xmlNodePtr src = vrbd_xml_child(d, "source");
+        CLEANUP_FREE char *type = NULL;
+        CLEANUP_FREE char *target = NULL;
+        struct live_disk *l;
+        bool rbd;
+
+        if (d->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)d->name, "disk") != 0 ||
+            !vrbd_xml_prop_is(d, "device", "disk") ||
+            vrbd_xml_child(d, "readonly") || vrbd_xml_child(d, "shareable"))
+            continue;
+        type = vrbd_xml_prop(d, "type");
+        target = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
+        rbd = type && strcmp(type, "network") == 0 &&
+              vrbd_xml_prop_is(src, "protocol", "rbd");
+        if (!type || !target || !wanted(o, target) ||
+            (!rbd && strcmp(type, "file") && strcmp(type, "block")) ||
+            (rbd && !o->disks))
+            continue;
+        if (rbd && on_destination(conn, cl, d, o->pool, domain, target)) {
+            (*n_there)++;
+            continue;
+        }
+        *ld = xreallocarray(*ld, *n + 1, sizeof(**ld));
+        l = &(*ld)[(*n)++];
+        memset(l, 0, sizeof(*l));
+        l->target = TAKE(target);
+        l->bus = vrbd_xml_prop(vrbd_xml_child(d, "target"), "bus");
+        l->file = strcmp(type, "file") == 0;
+        if (rbd)
+            continue;
+        l->path = vrbd_xml_prop(src, l->file ? "file" : "dev");
+        if (!l->path)
+            return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                                  "disk %s of '%s' has no source", l->target,
+                                  domain);
+    }
+    if (*n == 0 && *n_there > 0) {
+        CLEANUP_FREE char *hint =
+            xasprintf("see 'virt-rbd disk list %s'", domain);
+
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, hint,
+                              "nothing to move: the named disks of '%s' are "
+                              "on %s:%s already",
+                              domain, vrbd_cluster_name(cl), o->pool);
+    }
+    return *n ? 0 : nothing_to_move(domain, o);
+}
+
+/* 2. an empty image of the disk's size for disk @l, DOMAIN-TARGET in the
+ * pool of the move, and its <disk>: 0, or -1 with the error set */
+static int
+make_target(virDomainPtr dom, vrbd_cluster *cl, const char *domain,
+            const vrbd_move_opts *o, const struct rbd_access *a,
+            struct live_disk *l)
+{
+    virDomainBlockInfo bi;
+    vrbd_volume_create_opts co = {0};
+    vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                        .hosts = (const char *const *)a->hosts,
+                        .n_hosts = a->n_hosts,
+                        .auth_user = a->user,
+                        .secret_uuid = a->uuid,
+                        .bus = l->bus};
+    CLEANUP_FREE char *name = NULL;
+
+    if (virDomainGetBlockInfo(dom, l->target, &bi, 0) < 0)
+        return vrbd_error_libvirt(NULL, "cannot read the size of %s",
+                                  l->target);
+    l->dst.pool = xstrdup(o->pool);
+    l->dst.image = xasprintf("%s-%s", domain, l->target);
+    co.size = bi.capacity;
+    if (vrbd_volume_create(cl, &l->dst, &co) < 0)
+        return -1;
+    l->made = true;
+    name = vrbd_volume_name(&l->dst);
+    d.rbd_name = name;
+    l->dxml = vrbd_disk_build_xml(&d, l->target);
+    return l->dxml ? 0 : -1;
+}
+
+/*
+ * A live move that failed after its images were made: with libvirtd lost,
+ * reconnect first; every disk switched (a pivot's answer lost), finish
+ * the move (0); else undo what did not switch, and the definition
+ * follows those that did (-1, the error set).
+ */
+static int
+live_recover(vrbd_host *host, virDomainPtr *dom, vrbd_cluster *cl,
+             vrbd_registry *reg, const char *domain, const char *orig,
+             struct live_disk *ld, size_t n, const vrbd_move_opts *o,
+             vrbd_move_result *res)
+{
+    bool lost = vrbd_host_lost(host);
+
+    /* libvirtd gone for good: touch nothing, the error says what to do */
+    if (lost && move_reconnect(host, dom, domain, ld, n) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        res->moved += ld[i].pivoted;
+    if (lost && res->moved == n) {
+        /* every pivot done, its answer lost (libvirtd restarted): the
+         * guest runs on RBD; finish the move */
+        vrbd_error_clear();
+        vrbd_warn("the connection to libvirtd was lost while the disks of "
+                  "'%s' switched to RBD; reconnected: libvirtd had switched "
+                  "every disk, finishing the move",
+                  domain);
+        if (live_persist(*dom, reg, domain, orig, ld, n) < 0)
+            return -1;
+        live_finish(cl, *dom, ld, n, o, res);
+        return 0;
+    }
+    live_undo(*dom, cl, ld, n);
+    if (res->moved > 0) {
+        vrbd_error saved = *vrbd_error_last();
+        CLEANUP_FREE char *msg = xstrdup(saved.message);
+
+        /* some disks did switch: the definition must follow them */
+        if (live_persist(*dom, reg, domain, orig, ld, n) == 0)
+            vrbd_error_set(saved.code, saved.errnum,
+                           "the disks that switched are on RBD and in the "
+                           "definition; move the rest again",
+                           "%s", msg);
+    }
+    return -1;
+}
+
+/* 4. the persistent definition, after every disk switched; libvirtd lost
+ * meanwhile, reconnect and write it (again, if libvirtd wrote it before
+ * the answer was lost) */
+static int
+live_persist_again(vrbd_host *host, virDomainPtr *dom, vrbd_registry *reg,
+                   const char *domain, const char *orig, struct live_disk *ld,
+                   size_t n)
+{
+    if (live_persist(*dom, reg, domain, orig, ld, n) == 0)
+        return 0;
+    if (!vrbd_host_lost(host) || move_reconnect(host, dom, domain, ld, n) < 0 ||
+        live_persist(*dom, reg, domain, orig, ld, n) < 0)
+        return -1;
+    vrbd_error_clear();
+    vrbd_warn("the connection to libvirtd was lost before the definition of "
+              "'%s' was updated; reconnected and updated it",
+              domain);
+    return 0;
+}
+
+static void
+live_disks_free(struct live_disk *ld, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(ld[i].target);
+        free(ld[i].bus);
+        free(ld[i].path);
+        free(ld[i].dxml);
+        vrbd_spec_clear(&ld[i].dst);
+    }
+    free(ld);
+}
+
 int
 vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                   const char *domain, const vrbd_move_opts *o,
@@ -806,16 +1059,11 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     virDomainPtr dom = NULL;
     CLEANUP_FREE char *live = NULL;
     CLEANUP_FREE char *orig = NULL;
-    CLEANUP_FREE char *user = NULL;
+    struct rbd_access a = {0};
     struct live_disk *ld = NULL;
-    size_t n = 0;
-    char uuid[37];
-    char **hosts = NULL;
-    size_t n_hosts = 0;
+    size_t n = 0, n_there = 0;
     xmlDocPtr doc = NULL;
     xmlNodePtr devices;
-    size_t n_there = 0;
-    bool lost;
     int ret = -1;
 
     res->moved = 0;
@@ -832,174 +1080,32 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                        domain);
         goto cleanup;
     }
-    live = virDomainGetXMLDesc(dom, 0);
     if (virDomainIsPersistent(dom) == 1)
         orig = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
                                             VIR_DOMAIN_XML_SECURE);
-    doc = live ? vrbd_xml_parse(live) : NULL;
-    devices = vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
-    if (!devices) {
-        vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
-                       "cannot read the definition of '%s'", domain);
+    devices = read_devices(dom, domain, 0, &live, &doc);
+    if (!devices ||
+        find_live_disks(conn, cl, devices, domain, o, &ld, &n, &n_there) < 0 ||
+        rbd_access_get(host, cl, o->pool, &a) < 0)
         goto cleanup;
-    }
-    /* 1. which disks: local files and block devices in any format QEMU
-     * reads; RBD disks (another pool or cluster) only when named */
-    for (xmlNodePtr d = devices->children; d; d = d->next) {
-        xmlNodePtr src;
-        CLEANUP_FREE char *type = NULL;
-        CLEANUP_FREE char *target = NULL;
-        CLEANUP_FREE char *proto = NULL;
-        bool rbd;
-
-        if (d->type != XML_ELEMENT_NODE ||
-            strcmp((const char *)d->name, "disk") != 0 ||
-            !vrbd_xml_prop_is(d, "device", "disk") ||
-            vrbd_xml_child(d, "readonly") || vrbd_xml_child(d, "shareable"))
-            continue;
-        type = vrbd_xml_prop(d, "type");
-        target = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
-        src = vrbd_xml_child(d, "source");
-        proto = vrbd_xml_prop(src, "protocol");
-        rbd = type && strcmp(type, "network") == 0 && proto &&
-              strcmp(proto, "rbd") == 0;
-        if (!type || !target || !wanted(o, target) ||
-            (!rbd && strcmp(type, "file") && strcmp(type, "block")) ||
-            (rbd && !o->disks))
-            continue;
-        if (rbd && on_destination(conn, cl, d, o->pool, domain, target)) {
-            n_there++;
-            continue;
-        }
-        ld = xreallocarray(ld, n + 1, sizeof(*ld));
-        memset(&ld[n], 0, sizeof(*ld));
-        ld[n].target = TAKE(target);
-        ld[n].bus = vrbd_xml_prop(vrbd_xml_child(d, "target"), "bus");
-        ld[n].file = strcmp(type, "file") == 0;
-        if (!rbd)
-            ld[n].path = vrbd_xml_prop(src, ld[n].file ? "file" : "dev");
-        n++;
-        if (!rbd && !ld[n - 1].path) {
-            vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                           "disk %s of '%s' has no source", ld[n - 1].target,
-                           domain);
-            goto cleanup;
-        }
-    }
-    if (n == 0 && n_there > 0) {
-        CLEANUP_FREE char *hint =
-            xasprintf("see 'virt-rbd disk list %s'", domain);
-
-        vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, hint,
-                       "nothing to move: the named disks of '%s' are on "
-                       "%s:%s already",
-                       domain, vrbd_cluster_name(cl), o->pool);
-        goto cleanup;
-    }
-    if (n == 0) {
-        vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, "see 'virt-rbd disk list'",
-                       "domain '%s' has no local disk to move%s", domain,
-                       o->disks ? " among those named" : "");
-        goto cleanup;
-    }
-    if (vrbd_host_connection_for(host, cl, o->pool, NULL, &user, uuid) < 0)
-        goto cleanup;
-    hosts = vrbd_cluster_mon_hosts(cl, &n_hosts);
-    if (!hosts)
-        goto cleanup;
-    /* 2. an empty image of the disk's size for each, and its <disk> */
-    for (size_t i = 0; i < n; i++) {
-        virDomainBlockInfo bi;
-        vrbd_volume_create_opts co = {0};
-        vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
-                            .hosts = (const char *const *)hosts,
-                            .n_hosts = n_hosts,
-                            .auth_user = user,
-                            .secret_uuid = uuid};
-        CLEANUP_FREE char *name = NULL;
-
-        d.bus = ld[i].bus;
-        if (virDomainGetBlockInfo(dom, ld[i].target, &bi, 0) < 0) {
-            vrbd_error_libvirt(NULL, "cannot read the size of %s",
-                               ld[i].target);
-            goto live_fail;
-        }
-        ld[i].dst.pool = xstrdup(o->pool);
-        ld[i].dst.image = xasprintf("%s-%s", domain, ld[i].target);
-        co.size = bi.capacity;
-        if (vrbd_volume_create(cl, &ld[i].dst, &co) < 0)
-            goto live_fail;
-        ld[i].made = true;
-        name = vrbd_volume_name(&ld[i].dst);
-        d.rbd_name = name;
-        ld[i].dxml = vrbd_disk_build_xml(&d, ld[i].target);
-        if (!ld[i].dxml)
-            goto live_fail;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (make_target(dom, cl, domain, o, &a, &ld[i]) < 0)
+            goto fail;
     /* 3. copy, in sync, pivot; 4. the persistent definition */
     if (live_copy(dom, cl, ld, n, o) < 0 || live_pivot(dom, cl, ld, n, o) < 0)
-        goto live_fail;
+        goto fail;
     vrbd_test_pause("move-pivoted");
-    if (live_persist(dom, reg, domain, orig, ld, n) < 0) {
-        /* every disk switched: only the definition is left to write
-         * (again, if libvirtd wrote it before the answer was lost) */
-        if (!vrbd_host_lost(host) ||
-            move_reconnect(host, &dom, domain, ld, n) < 0 ||
-            live_persist(dom, reg, domain, orig, ld, n) < 0)
-            goto cleanup;
-        vrbd_error_clear();
-        vrbd_warn("the connection to libvirtd was lost before the definition "
-                  "of '%s' was updated; reconnected and updated it",
-                  domain);
-    }
+    if (live_persist_again(host, &dom, reg, domain, orig, ld, n) < 0)
+        goto cleanup;
     live_finish(cl, dom, ld, n, o, res);
     ret = 0;
     goto cleanup;
 
-live_fail:
-    lost = vrbd_host_lost(host);
-    /* libvirtd gone for good: touch nothing, the error says what to do */
-    if (lost && move_reconnect(host, &dom, domain, ld, n) < 0)
-        goto cleanup;
-    for (size_t i = 0; i < n; i++)
-        res->moved += ld[i].pivoted;
-    if (lost && res->moved == n) {
-        /* every pivot done, its answer lost (libvirtd restarted): the
-         * guest runs on RBD; finish the move */
-        vrbd_error_clear();
-        vrbd_warn("the connection to libvirtd was lost while the disks of "
-                  "'%s' switched to RBD; reconnected: libvirtd had switched "
-                  "every disk, finishing the move",
-                  domain);
-        if (live_persist(dom, reg, domain, orig, ld, n) < 0)
-            goto cleanup;
-        live_finish(cl, dom, ld, n, o, res);
-        ret = 0;
-        goto cleanup;
-    }
-    live_undo(dom, cl, ld, n);
-    if (res->moved > 0) {
-        vrbd_error saved = *vrbd_error_last();
-        CLEANUP_FREE char *msg = xstrdup(saved.message);
-
-        /* some disks did switch: the definition must follow them */
-        if (live_persist(dom, reg, domain, orig, ld, n) == 0)
-            vrbd_error_set(saved.code, saved.errnum,
-                           "the disks that switched are on RBD and in the "
-                           "definition; move the rest again",
-                           "%s", msg);
-    }
-
+fail:
+    ret = live_recover(host, &dom, cl, reg, domain, orig, ld, n, o, res);
 cleanup:
-    for (size_t i = 0; i < n; i++) {
-        free(ld[i].target);
-        free(ld[i].bus);
-        free(ld[i].path);
-        free(ld[i].dxml);
-        vrbd_spec_clear(&ld[i].dst);
-    }
-    free(ld);
-    vrbd_strv_free(hosts);
+    live_disks_free(ld, n);
+    rbd_access_clear(&a);
     xmlFreeDoc(doc);
     if (dom)
         virDomainFree(dom);
