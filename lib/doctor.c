@@ -229,104 +229,110 @@ check_partials(struct report *r, struct cluster_ref *c, const char *pool)
     vrbd_partial_list_free(parts, n);
 }
 
+/* The libvirt secret of pool @p: there, and private */
 static void
-check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
-           struct cluster_ref *c)
+check_pool_secret(struct report *r, virConnectPtr conn,
+                  const vrbd_host_rbd_pool *p, const struct cluster_ref *c)
 {
-    CLEANUP_FREE char *check = xasprintf("pool:%s", p->name);
     CLEANUP_FREE char *sec = xasprintf("secret:%s", p->name);
-    CLEANUP_FREE char *caps = xasprintf("caps:%s", p->name);
-    CLEANUP_FREE char *mons = xasprintf("monitors:%s", p->name);
-    CLEANUP_FREE char *fix = NULL;
-    virSecretPtr s;
+    CLEANUP_FREE char *xml = NULL;
+    virSecretPtr s = p->secret_uuid
+                         ? virSecretLookupByUUIDString(conn, p->secret_uuid)
+                         : NULL;
 
-    /* the secret */
-    s = p->secret_uuid ? virSecretLookupByUUIDString(conn, p->secret_uuid)
-                       : NULL;
     if (!s) {
-        fix = xasprintf("run: virt-rbd host connect %s:%s",
-                        c ? c->e.name : "CLUSTER", p->pool ? p->pool : "POOL");
+        CLEANUP_FREE char *fix =
+            xasprintf("run: virt-rbd host connect %s:%s",
+                      c ? c->e.name : "CLUSTER", p->pool ? p->pool : "POOL");
+
         add(r, VRBD_CHECK_FAIL, sec, fix,
             "pool '%s' refers to secret %s, which does not exist", p->name,
             p->secret_uuid ? p->secret_uuid : "(none)");
-        free(fix);
-        fix = NULL;
         virResetLastError();
-    } else {
-        CLEANUP_FREE char *xml = virSecretGetXMLDesc(s, 0);
-
-        if (xml && vrbd_secret_xml_private(xml))
-            add(r, VRBD_CHECK_OK, sec, NULL, "secret %s is private",
-                p->secret_uuid);
-        else
-            add(r, VRBD_CHECK_WARN, sec,
-                "redefine it private: virt-rbd host disconnect, then host "
-                "connect",
-                "secret %s is not private: anyone with libvirt access can "
-                "read the key (virsh secret-get-value)",
-                p->secret_uuid);
-        virSecretFree(s);
+        return;
     }
+    xml = virSecretGetXMLDesc(s, 0);
+    if (xml && vrbd_secret_xml_private(xml))
+        add(r, VRBD_CHECK_OK, sec, NULL, "secret %s is private",
+            p->secret_uuid);
+    else
+        add(r, VRBD_CHECK_WARN, sec,
+            "redefine it private: virt-rbd host disconnect, then host "
+            "connect",
+            "secret %s is not private: anyone with libvirt access can read "
+            "the key (virsh secret-get-value)",
+            p->secret_uuid);
+    virSecretFree(s);
+}
 
-    if (!c) {
-        add(r, VRBD_CHECK_WARN, check,
-            "register its cluster: virt-rbd cluster add NAME ...",
-            "pool '%s' belongs to a cluster that is not registered (fsid "
-            "%s): its Ceph side cannot be checked",
-            p->name, p->fsid ? p->fsid : "unknown");
-    } else if (c->cl) {
-        CLEANUP_FREE char *entity =
-            xasprintf("client.%s", p->user ? p->user : "?");
-        vrbd_user u = {0};
+/* The Ceph user of pool @p on its answering cluster @c: least privilege */
+static void
+check_pool_caps(struct report *r, const vrbd_host_rbd_pool *p,
+                const struct cluster_ref *c)
+{
+    CLEANUP_FREE char *caps = xasprintf("caps:%s", p->name);
+    CLEANUP_FREE char *entity = xasprintf("client.%s", p->user ? p->user : "?");
+    vrbd_user u = {0};
 
-        if (rados_pool_lookup(vrbd_cluster_rados(c->cl),
-                              p->pool ? p->pool : "") < 0) {
-            fix = xasprintf("recreate it (virt-rbd pool create %s:%s) or "
-                            "remove the libvirt pool (virt-rbd host "
-                            "disconnect %s:%s --name %s)",
-                            c->e.name, p->pool, c->e.name, p->pool, p->name);
-            add(r, VRBD_CHECK_FAIL, check, fix,
-                "Ceph pool '%s' of libvirt pool '%s' does not exist on "
-                "cluster '%s'",
-                p->pool ? p->pool : "?", p->name, c->e.name);
-            free(fix);
-            fix = NULL;
-        }
-        if (vrbd_user_get(c->cl, entity, &u) == 0) {
-            if (u.unrestricted)
-                add(r, VRBD_CHECK_FAIL, caps,
-                    "give libvirt a least-privilege user: virt-rbd host "
-                    "disconnect, then host connect --user client.libvirt",
-                    "libvirt pool '%s' uses %s, which has 'allow *' caps",
-                    p->name, entity);
-            else
-                add(r, VRBD_CHECK_OK, caps, NULL, "%s: mon '%s' osd '%s'",
-                    entity, u.caps_mon ? u.caps_mon : "",
-                    u.caps_osd ? u.caps_osd : "");
-            vrbd_user_clear(&u);
-        } else {
-            add(r, VRBD_CHECK_WARN, caps, vrbd_error_last()->hint, "%s",
-                vrbd_error_last()->message);
-        }
-        {
-            bool stale = false;
-
-            for (size_t i = 0; p->hosts && p->hosts[i]; i++)
-                if (!in_list(c->mons, p->hosts[i]))
-                    stale = true;
-            fix = xasprintf("run: virt-rbd host refresh-mons %s", c->e.name);
-            if (stale)
-                add(r, VRBD_CHECK_WARN, mons, fix,
-                    "pool '%s' lists monitors that are not in cluster "
-                    "'%s''s monmap",
-                    p->name, c->e.name);
-            else
-                add(r, VRBD_CHECK_OK, mons, NULL,
-                    "pool '%s' lists current monitors", p->name);
-            free(fix);
-            fix = NULL;
-        }
+    if (vrbd_user_get(c->cl, entity, &u) < 0) {
+        add(r, VRBD_CHECK_WARN, caps, vrbd_error_last()->hint, "%s",
+            vrbd_error_last()->message);
+        return;
     }
+    if (u.unrestricted)
+        add(r, VRBD_CHECK_FAIL, caps,
+            "give libvirt a least-privilege user: virt-rbd host disconnect, "
+            "then host connect --user client.libvirt",
+            "libvirt pool '%s' uses %s, which has 'allow *' caps", p->name,
+            entity);
+    else
+        add(r, VRBD_CHECK_OK, caps, NULL, "%s: mon '%s' osd '%s'", entity,
+            u.caps_mon ? u.caps_mon : "", u.caps_osd ? u.caps_osd : "");
+    vrbd_user_clear(&u);
+}
+
+/* The Ceph side of pool @p on its answering cluster @c: the pool there,
+ * the user's caps, the monitors current */
+static void
+check_pool_ceph(struct report *r, const vrbd_host_rbd_pool *p,
+                const struct cluster_ref *c)
+{
+    CLEANUP_FREE char *check = xasprintf("pool:%s", p->name);
+    CLEANUP_FREE char *mons = xasprintf("monitors:%s", p->name);
+    CLEANUP_FREE char *fix = NULL;
+    bool stale = false;
+
+    if (rados_pool_lookup(vrbd_cluster_rados(c->cl), p->pool ? p->pool : "") <
+        0) {
+        CLEANUP_FREE char *recreate = xasprintf(
+            "recreate it (virt-rbd pool create %s:%s) or remove the libvirt "
+            "pool (virt-rbd host disconnect %s:%s --name %s)",
+            c->e.name, p->pool, c->e.name, p->pool, p->name);
+
+        add(r, VRBD_CHECK_FAIL, check, recreate,
+            "Ceph pool '%s' of libvirt pool '%s' does not exist on cluster "
+            "'%s'",
+            p->pool ? p->pool : "?", p->name, c->e.name);
+    }
+    check_pool_caps(r, p, c);
+    for (size_t i = 0; p->hosts && p->hosts[i]; i++)
+        if (!in_list(c->mons, p->hosts[i]))
+            stale = true;
+    fix = xasprintf("run: virt-rbd host refresh-mons %s", c->e.name);
+    if (stale)
+        add(r, VRBD_CHECK_WARN, mons, fix,
+            "pool '%s' lists monitors that are not in cluster '%s''s monmap",
+            p->name, c->e.name);
+    else
+        add(r, VRBD_CHECK_OK, mons, NULL, "pool '%s' lists current monitors",
+            p->name);
+}
+
+/* The libvirt side of pool @p: active, autostarted */
+static void
+check_pool_state(struct report *r, const vrbd_host_rbd_pool *p)
+{
+    CLEANUP_FREE char *check = xasprintf("pool:%s", p->name);
 
     if (!p->active)
         add(r, VRBD_CHECK_FAIL, check,
@@ -341,6 +347,25 @@ check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
         add(r, VRBD_CHECK_OK, check, NULL,
             "libvirt pool '%s' is active and autostarted, %lld volume(s)",
             p->name, (long long)p->volumes);
+}
+
+static void
+check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
+           struct cluster_ref *c)
+{
+    check_pool_secret(r, conn, p, c);
+    if (!c) {
+        CLEANUP_FREE char *check = xasprintf("pool:%s", p->name);
+
+        add(r, VRBD_CHECK_WARN, check,
+            "register its cluster: virt-rbd cluster add NAME ...",
+            "pool '%s' belongs to a cluster that is not registered (fsid "
+            "%s): its Ceph side cannot be checked",
+            p->name, p->fsid ? p->fsid : "unknown");
+    } else if (c->cl) {
+        check_pool_ceph(r, p, c);
+    }
+    check_pool_state(r, p);
     if (c && c->cl && p->pool)
         check_partials(r, c, p->pool);
 }
