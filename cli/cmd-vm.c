@@ -385,12 +385,105 @@ cleanup:
     return r;
 }
 
+/* vm move DOMAIN --rollback */
+static int
+move_rollback(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_host *host = reg ? cli_host(ctx) : NULL;
+    int r = CLI_FAIL;
+
+    if (host && vrbd_vm_move_rollback(host, reg, ctx->argv[0]) == 0) {
+        printf("vm '%s': the definition from before the move is back\n",
+               ctx->argv[0]);
+        r = CLI_OK;
+    } else if (host) {
+        cli_fail();
+    }
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+/* --disks A,B into *@list (NULL-terminated) and @o: CLI_OK, or a usage
+ * error */
+static int
+parse_disks(cli_ctx *ctx, const char *disks, char ***list, vrbd_move_opts *o)
+{
+    CLEANUP_FREE char *copy = xstrdup(disks);
+    char *save = NULL, *t;
+    size_t n = 0;
+
+    for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        *list = xreallocarray(*list, n + 2, sizeof(char *));
+        (*list)[n++] = xstrdup(t);
+        (*list)[n] = NULL;
+    }
+    if (n == 0)
+        return cli_usage(ctx, "--disks names no disk");
+    o->disks = (const char *const *)*list;
+    o->n_disks = n;
+    return CLI_OK;
+}
+
+/* The options of a move, checked into @o: CLI_OK, or a usage error */
+static int
+check_move_opts(cli_ctx *ctx, const char *to, char ***list, vrbd_move_opts *o)
+{
+    const char *disks = cli_opt_value(ctx, "disks");
+    const char *bw = cli_opt_value(ctx, "bandwidth");
+
+    if (!to)
+        return cli_usage(ctx, "say where to: --to [CLUSTER:]POOL");
+    if (cli_flag(ctx, "live") && cli_flag(ctx, "offline"))
+        return cli_usage(ctx, "--live and --offline exclude each other");
+    if (bw) {
+        const char *why = NULL;
+
+        if (!cli_flag(ctx, "live"))
+            return cli_usage(ctx, "--bandwidth goes with --live");
+        if (vrbd_size_parse(bw, &o->bandwidth, &why) < 0 || o->bandwidth == 0)
+            return cli_usage(ctx, "invalid --bandwidth '%s': %s", bw,
+                             why ? why : "give a rate such as 64M");
+    }
+    return disks ? parse_disks(ctx, disks, list, o) : CLI_OK;
+}
+
+static void
+print_moved(cli_ctx *ctx, vrbd_cluster *cl, const char *pool, bool live,
+            const vrbd_move_opts *o, const vrbd_move_result *res)
+{
+    if (ctx->json) {
+        struct json_object *j = json_object_new_object();
+
+        json_object_object_add(j, "domain",
+                               json_object_new_string(ctx->argv[0]));
+        json_object_object_add(j, "moved",
+                               json_object_new_int64((int64_t)res->moved));
+        json_object_object_add(j, "deleted",
+                               json_object_new_int64((int64_t)res->deleted));
+        json_object_object_add(j, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
+        json_object_object_add(j, "pool", json_object_new_string(pool));
+        json_object_object_add(j, "live", json_object_new_boolean(live));
+        json_object_object_add(j, "source_kept",
+                               json_object_new_boolean(o->keep_source));
+        cli_print_json(j);
+        return;
+    }
+    printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old definition is "
+           "kept for 'vm move %s --rollback'",
+           ctx->argv[0], res->moved, vrbd_cluster_name(cl), pool,
+           live ? "while it ran" : "(verified)", ctx->argv[0]);
+    if (res->deleted > 0)
+        printf("; %zu local file(s) deleted", res->deleted);
+    printf("\n");
+}
+
 static int
 run_move(cli_ctx *ctx)
 {
     const char *to = cli_opt_value(ctx, "to");
-    const char *disks = cli_opt_value(ctx, "disks");
-    const char *bw = cli_opt_value(ctx, "bandwidth");
     bool live = cli_flag(ctx, "live");
     vrbd_move_opts o = {.keep_source = cli_flag(ctx, "keep-source"),
                         .timeout_sec = ctx->timeout_sec,
@@ -401,53 +494,15 @@ run_move(cli_ctx *ctx)
     CLEANUP_STRV char **list = NULL;
     vrbd_spec s = {0};
     vrbd_move_result res = {0};
-    size_t n = 0;
-    int r = CLI_FAIL;
+    int r;
 
     if (cli_flag(ctx, "rollback")) {
-        if (to || disks)
+        if (to || cli_opt_value(ctx, "disks"))
             return cli_usage(ctx, "--rollback takes no other option");
-        reg = cli_registry(ctx);
-        host = reg ? cli_host(ctx) : NULL;
-        if (host && vrbd_vm_move_rollback(host, reg, ctx->argv[0]) == 0) {
-            printf("vm '%s': the definition from before the move is back\n",
-                   ctx->argv[0]);
-            r = CLI_OK;
-        } else if (host) {
-            cli_fail();
-        }
-        vrbd_host_free(host);
-        vrbd_registry_free(reg);
+        return move_rollback(ctx);
+    }
+    if ((r = check_move_opts(ctx, to, &list, &o)) != CLI_OK)
         return r;
-    }
-    if (!to)
-        return cli_usage(ctx, "say where to: --to [CLUSTER:]POOL");
-    if (cli_flag(ctx, "live") && cli_flag(ctx, "offline"))
-        return cli_usage(ctx, "--live and --offline exclude each other");
-    if (bw) {
-        const char *why = NULL;
-
-        if (!cli_flag(ctx, "live"))
-            return cli_usage(ctx, "--bandwidth goes with --live");
-        if (vrbd_size_parse(bw, &o.bandwidth, &why) < 0 || o.bandwidth == 0)
-            return cli_usage(ctx, "invalid --bandwidth '%s': %s", bw,
-                             why ? why : "give a rate such as 64M");
-    }
-    if (disks) {
-        CLEANUP_FREE char *copy = xstrdup(disks);
-        char *save = NULL, *t;
-
-        for (t = strtok_r(copy, ",", &save); t;
-             t = strtok_r(NULL, ",", &save)) {
-            list = xreallocarray(list, n + 2, sizeof(char *));
-            list[n++] = xstrdup(t);
-            list[n] = NULL;
-        }
-        if (n == 0)
-            return cli_usage(ctx, "--disks names no disk");
-        o.disks = (const char *const *)list;
-        o.n_disks = n;
-    }
     if (vrbd_spec_parse(to, VRBD_SPEC_POOL, &s) < 0)
         return cli_fail();
     if (s.nspace) {
@@ -455,6 +510,7 @@ run_move(cli_ctx *ctx)
         return cli_usage(ctx, "--to takes [CLUSTER:]POOL");
     }
     o.pool = s.pool;
+    r = CLI_FAIL;
     reg = cli_registry(ctx);
     host = reg ? cli_host(ctx) : NULL;
     if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
@@ -466,31 +522,7 @@ run_move(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *j = json_object_new_object();
-
-        json_object_object_add(j, "domain",
-                               json_object_new_string(ctx->argv[0]));
-        json_object_object_add(j, "moved",
-                               json_object_new_int64((int64_t)res.moved));
-        json_object_object_add(j, "deleted",
-                               json_object_new_int64((int64_t)res.deleted));
-        json_object_object_add(j, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(j, "pool", json_object_new_string(s.pool));
-        json_object_object_add(j, "live", json_object_new_boolean(live));
-        json_object_object_add(j, "source_kept",
-                               json_object_new_boolean(o.keep_source));
-        cli_print_json(j);
-    } else {
-        printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old "
-               "definition is kept for 'vm move %s --rollback'",
-               ctx->argv[0], res.moved, vrbd_cluster_name(cl), s.pool,
-               live ? "while it ran" : "(verified)", ctx->argv[0]);
-        if (res.deleted > 0)
-            printf("; %zu local file(s) deleted", res.deleted);
-        printf("\n");
-    }
+    print_moved(ctx, cl, s.pool, live, &o, &res);
     r = CLI_OK;
 
 cleanup:
