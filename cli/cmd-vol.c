@@ -206,6 +206,8 @@ volume_json(const vrbd_volume_info *v, bool deep)
     json_object_object_add(o, "watchers", w);
     json_object_object_add(o, "owner",
                            v->owner ? json_object_new_string(v->owner) : NULL);
+    if (v->removing)
+        json_object_object_add(o, "removing", json_object_new_boolean(true));
     if (deep) {
         CLEANUP_FREE char *feat = vrbd_features_format(v->features);
         struct json_object *snaps = json_object_new_array();
@@ -344,6 +346,19 @@ run_list(cli_ctx *ctx)
         print_volumes(list, n);
     }
     warn_partials(cl, &s, list, n);
+    for (size_t i = 0; i < n; i++) {
+        CLEANUP_FREE char *spec = NULL;
+        vrbd_spec one = s;
+
+        if (!list[i].removing)
+            continue;
+        one.image = list[i].name;
+        spec = canonical(cl, &one);
+        fprintf(stderr,
+                "virt-rbd: warning: image '%s' is half-removed (a removal of "
+                "it was interrupted): finish it with 'virt-rbd vol rm %s'\n",
+                list[i].name, spec);
+    }
     r = CLI_OK;
 
 cleanup:

@@ -774,6 +774,9 @@ typedef struct vrbd_volume_info {
     char **lock_owners; /* exclusive lock owners, NULL-terminated */
     char *owner;        /* the virt-rbd.owner metadata, or NULL */
     bool error;         /* listing: the image could not be read */
+    bool removing;      /* listing: a removal of it was interrupted (a
+                         * killed run, a cluster that stopped answering);
+                         * vrbd_volume_remove() finishes it */
 } vrbd_volume_info;
 
 /* Everything about one image (or one of its snapshots with spec->snap). */

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -452,6 +453,26 @@ vrbd_cluster_answers(const vrbd_cluster *cl)
     return !cl->unanswered;
 }
 
+int
+vrbd_cluster_error(vrbd_cluster *cl, int ret, const char *fmt, ...)
+{
+    CLEANUP_FREE char *what = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&what, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    if (ret != -ETIMEDOUT)
+        return vrbd_error_ceph(ret, NULL, "%s", what);
+    vrbd_cluster_set_unanswered(cl);
+    return vrbd_error_set(
+        VRBD_ERR_TIMEOUT, ETIMEDOUT,
+        "check the cluster's health (ceph -s), or raise --timeout",
+        "%s: timed out, cluster '%s' did not answer for %u s", what, cl->name,
+        cl->timeout);
+}
+
 struct closing {
     vrbd_cluster *cl;
     rbd_image_t img;
@@ -465,15 +486,20 @@ vrbd_closing(void)
     return atomic_load(&n_closing);
 }
 
-static void *
-close_image(void *arg)
+void
+vrbd_cluster_hold(vrbd_cluster *cl)
 {
-    struct closing *c = arg;
-    vrbd_cluster *cl = c->cl;
+    atomic_fetch_add(&n_closing, 1);
+    pthread_mutex_lock(&cl->lock);
+    cl->closing++;
+    pthread_mutex_unlock(&cl->lock);
+}
+
+void
+vrbd_cluster_release(vrbd_cluster *cl)
+{
     bool last;
 
-    rbd_close(c->img);
-    free(c);
     pthread_mutex_lock(&cl->lock);
     last = --cl->closing == 0 && cl->freed;
     pthread_mutex_unlock(&cl->lock);
@@ -481,6 +507,17 @@ close_image(void *arg)
         cluster_free_now(cl);
     /* last: librados is done with this connection */
     atomic_fetch_sub(&n_closing, 1);
+}
+
+static void *
+close_image(void *arg)
+{
+    struct closing *c = arg;
+    vrbd_cluster *cl = c->cl;
+
+    rbd_close(c->img);
+    free(c);
+    vrbd_cluster_release(cl);
     return NULL;
 }
 
@@ -494,10 +531,7 @@ vrbd_cluster_close_later(vrbd_cluster *cl, void *img)
 
     c->cl = cl;
     c->img = img;
-    atomic_fetch_add(&n_closing, 1);
-    pthread_mutex_lock(&cl->lock);
-    cl->closing++;
-    pthread_mutex_unlock(&cl->lock);
+    vrbd_cluster_hold(cl);
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
     r = pthread_create(&t, &a, close_image, c);

@@ -85,6 +85,14 @@ unsigned vrbd_cluster_timeout(const vrbd_cluster *cl);
  */
 void vrbd_cluster_set_unanswered(vrbd_cluster *cl);
 bool vrbd_cluster_answers(const vrbd_cluster *cl);
+/*
+ * vrbd_error_ceph() for a Ceph call on @cl that returned @ret: a timeout
+ * names the cluster that did not answer and how long it was given (and
+ * marks it unanswered), anything else is as vrbd_error_ceph(@ret, NULL).
+ * Returns -1.
+ */
+int vrbd_cluster_error(vrbd_cluster *cl, int ret, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * Close @img (an rbd_image_t of @cl) on a thread of its own: a cluster that
@@ -94,6 +102,13 @@ bool vrbd_cluster_answers(const vrbd_cluster *cl);
  * exit meanwhile.
  */
 void vrbd_cluster_close_later(vrbd_cluster *cl, void *img);
+/*
+ * A thread of its own that still uses @cl (as vrbd_cluster_close_later()
+ * does) holds it: @cl stays connected until the last holder releases it,
+ * vrbd_cluster_free() or not, and vrbd_closing() counts the holders.
+ */
+void vrbd_cluster_hold(vrbd_cluster *cl);
+void vrbd_cluster_release(vrbd_cluster *cl);
 /* Read a whole file of at most 1 MiB, NUL-terminated, its length in *@len;
  * NULL with errno set on failure (EFBIG: larger).  free() the result. */
 char *vrbd_file_slurp(const char *path, size_t *len);
@@ -106,7 +121,9 @@ char *vrbd_file_slurp(const char *path, size_t *len);
  * connect-after-user, connect-secret-defined, connect-after-define,
  * move-copying (every copy started), move-pivot (before the pivot of
  * each disk), move-pivoted (every disk pivoted, the definition not yet
- * written), reconnect (before it tries).  Costs
+ * written), reconnect (before it tries), list-after-first (a long
+ * listing has read its first image), rm-removing (vol rm: librbd has
+ * deleted the first data objects).  Costs
  * one getenv() when unset.
  */
 void vrbd_test_pause(const char *point);

@@ -10,11 +10,15 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rbd/librbd.h>
 
 #include "host-internal.h"
+#include "clock.h"
 #include "internal.h"
 #include "volume-internal.h"
 #include "virt.h"
@@ -199,6 +203,198 @@ refuse_if_full(vrbd_cluster *cl, const vrbd_spec *spec, const char *name)
                           spec->pool, why, name);
 }
 
+/*
+ * A removal runs on a thread of its own: after a request that timed out,
+ * librbd's clean-up (closing the image, releasing its lock, ...) waits out
+ * one more timeout per step (20 s after the cluster paused, with --timeout
+ * 4).  The caller waits as long as librbd reports progress, and gives up
+ * once it has reported none for 1.25 x the timeout; the removal then ends
+ * as a killed run's would, and the next vol rm finishes it
+ * (vrbd_volume_removing_id()).
+ */
+struct removal {
+    vrbd_cluster *cl;
+    rados_ioctx_t io; /* the thread's */
+    char *image;      /* remove by name, or */
+    char *id;         /* finish a removal that was interrupted */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    double last; /* vrbd_now() of the last progress */
+    bool paused; /* the tests' pause point was passed */
+    bool done, abandoned;
+    int r;
+};
+
+static void
+removal_free(struct removal *m)
+{
+    pthread_mutex_destroy(&m->lock);
+    pthread_cond_destroy(&m->cond);
+    free(m->image);
+    free(m->id);
+    free(m);
+}
+
+/* librbd's progress while it deletes the data objects */
+static int
+removal_progress(uint64_t done, uint64_t total, void *arg)
+{
+    struct removal *m = arg;
+    bool pause = false;
+
+    pthread_mutex_lock(&m->lock);
+    if (done > 0 && !m->paused)
+        pause = m->paused = true;
+    m->last = vrbd_now();
+    pthread_mutex_unlock(&m->lock);
+    if (pause) {
+        vrbd_test_pause("rm-removing");
+        pthread_mutex_lock(&m->lock);
+        m->last = vrbd_now();
+        pthread_mutex_unlock(&m->lock);
+    }
+    return 0;
+}
+
+static void *
+removal_run(void *arg)
+{
+    struct removal *m = arg;
+    vrbd_cluster *cl = m->cl;
+    bool abandoned;
+    int r;
+
+    if (m->id)
+        r = rbd_trash_remove_with_progress(m->io, m->id, true, removal_progress,
+                                           m);
+    else
+        r = rbd_remove_with_progress(m->io, m->image, removal_progress, m);
+    rados_ioctx_destroy(m->io);
+    pthread_mutex_lock(&m->lock);
+    m->r = r;
+    m->done = true;
+    abandoned = m->abandoned;
+    pthread_cond_signal(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    if (abandoned)
+        removal_free(m);
+    vrbd_cluster_release(cl);
+    return NULL;
+}
+
+/* Remove @image (or the trash entry @id) of @io, which this takes over;
+ * 0 or a negative errno, -ETIMEDOUT when librbd made no progress for
+ * 1.25 x the timeout */
+static int
+remove_bounded(vrbd_cluster *cl, rados_ioctx_t io, const char *image,
+               const char *id)
+{
+    struct removal *m = xcalloc(1, sizeof(*m));
+    double limit = 1.25 * vrbd_cluster_timeout(cl);
+    pthread_attr_t a;
+    pthread_t t;
+    int r;
+
+    m->cl = cl;
+    m->io = io;
+    m->image = image ? xstrdup(image) : NULL;
+    m->id = id ? xstrdup(id) : NULL;
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->cond, NULL);
+    m->last = vrbd_now();
+    vrbd_cluster_hold(cl);
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    r = pthread_create(&t, &a, removal_run, m);
+    pthread_attr_destroy(&a);
+    if (r != 0) /* no thread: removed here, however long it takes */
+        removal_run(m);
+    pthread_mutex_lock(&m->lock);
+    while (!m->done && vrbd_now() - m->last < limit) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000 * 1000 * 1000;
+        }
+        pthread_cond_timedwait(&m->cond, &m->lock, &ts);
+    }
+    if (!m->done) {
+        /* the thread frees it, and holds @cl until then */
+        m->abandoned = true;
+        pthread_mutex_unlock(&m->lock);
+        return -ETIMEDOUT;
+    }
+    r = m->r;
+    pthread_mutex_unlock(&m->lock);
+    removal_free(m);
+    return r;
+}
+
+char *
+vrbd_volume_removing_id(rados_ioctx_t io, const char *image)
+{
+    rbd_image_spec_t *specs = NULL;
+    size_t max = 1024;
+    char *id = NULL;
+    int r;
+
+    for (;;) {
+        specs = xreallocarray(specs, max, sizeof(*specs));
+        r = rbd_list2(io, specs, &max);
+        if (r != -ERANGE)
+            break;
+    }
+    if (r < 0) {
+        free(specs);
+        return NULL;
+    }
+    for (size_t i = 0; i < max && !id; i++) {
+        rbd_trash_image_info_t t;
+
+        if (strcmp(specs[i].name, image) != 0 ||
+            rbd_trash_get(io, specs[i].id, &t) < 0)
+            continue;
+        if (t.source == RBD_TRASH_IMAGE_SOURCE_REMOVING)
+            id = xstrdup(specs[i].id);
+        rbd_trash_get_cleanup(&t);
+    }
+    rbd_image_spec_list_cleanup(specs, max);
+    free(specs);
+    return id;
+}
+
+/* vol rm of an image whose removal was interrupted: finish it.  1 when
+ * @spec is no such image (the caller's error stands), else 0 or -1 */
+static int
+finish_removal(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
+               const char *name)
+{
+    CLEANUP_FREE char *id = NULL;
+    rados_ioctx_t io;
+    int r;
+
+    if (vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0)
+        return 1;
+    id = vrbd_volume_removing_id(io, spec->image);
+    if (!id) {
+        rados_ioctx_destroy(io);
+        return 1;
+    }
+    vrbd_error_clear();
+    vrbd_debug("'%s' is half-removed (trash id %s): finishing", name, id);
+    r = remove_bounded(cl, io, NULL, id);
+    if (r < 0)
+        return vrbd_cluster_error(
+            cl, r, "cannot finish the interrupted removal of image '%s'", name);
+    if (host &&
+        vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), spec->pool) < 0)
+        vrbd_error_clear();
+    return 0;
+}
+
 int
 vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
                    const vrbd_remove_opts *opts)
@@ -216,8 +412,11 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
                               "to remove a snapshot: virt-rbd vol snap rm",
                               "vol rm takes POOL/IMAGE without @SNAP");
     name = vrbd_volume_name(spec);
-    if (vrbd_volume_who(host, cl, spec, &holders, &nh, &owner) < 0)
-        return -1;
+    if (vrbd_volume_who(host, cl, spec, &holders, &nh, &owner) < 0) {
+        if (vrbd_error_last()->code != VRBD_ERR_NOT_FOUND)
+            return -1;
+        return finish_removal(host, cl, spec, name) == 0 ? 0 : -1;
+    }
     if (nh > 0) {
         CLEANUP_FREE char *who = xstrdup("");
 
@@ -300,17 +499,20 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
                 rbd_close(img);
             }
         }
-        if (r == 0)
-            r = rbd_remove(io, spec->image);
+        if (r == 0) {
+            r = remove_bounded(cl, io, spec->image, NULL);
+            io = NULL; /* remove_bounded()'s now */
+        }
     }
-    rados_ioctx_destroy(io);
+    if (io)
+        rados_ioctx_destroy(io);
     vrbd_volume_info_free(info);
     if (r == -EBUSY)
         return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
                               "see virt-rbd vol who, and try again",
                               "image '%s' was opened meanwhile", name);
     if (r < 0)
-        return vrbd_error_ceph(r, NULL, "cannot remove image '%s'", name);
+        return vrbd_cluster_error(cl, r, "cannot remove image '%s'", name);
     /* libvirt lists images until its pool is refreshed */
     if (host &&
         vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), spec->pool) < 0)

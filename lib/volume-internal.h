@@ -28,6 +28,12 @@ int vrbd_volume_make(vrbd_cluster *cl, const vrbd_spec *spec,
 int vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
                       rados_ioctx_t *io);
 
+/* The id of @image of @io when its removal was interrupted (a killed run,
+ * a cluster that stopped answering): librbd moves an image to the trash
+ * as "removing" before it deletes it, so rbd_list2() still names it but
+ * it no longer opens by name.  NULL when it is no such image; free(). */
+char *vrbd_volume_removing_id(rados_ioctx_t io, const char *image);
+
 /* Open the image of @s (at its snapshot, if any); errors name it. */
 int vrbd_volume_open(vrbd_cluster *cl, const vrbd_spec *s, bool read_only,
                      rados_ioctx_t *io, rbd_image_t *img);

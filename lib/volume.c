@@ -525,8 +525,10 @@ cmp_info(const void *a, const void *b)
 struct list_job {
     rados_ioctx_t io;
     vrbd_volume_info *items;
+    char **ids; /* the images' ids, from rbd_list2() */
     size_t n;
     atomic_size_t next;
+    atomic_size_t done;     /* images read, for the tests' pause point */
     atomic_int first_error; /* -errno of the first real failure, or 0 */
     atomic_size_t error_item;
 };
@@ -538,17 +540,34 @@ list_worker(void *arg)
     struct list_job *job = arg;
     size_t i;
 
-    while ((i = atomic_fetch_add(&job->next, 1)) < job->n) {
+    /* after a real failure the listing fails: opening the rest would make
+     * a cluster that does not answer cost a timeout per image */
+    while (atomic_load(&job->first_error) == 0 &&
+           (i = atomic_fetch_add(&job->next, 1)) < job->n) {
         vrbd_volume_info *info = &job->items[i];
         rbd_image_t img;
 
         int r = rbd_open_read_only(job->io, info->name, &img, NULL);
         int expected = 0;
 
+        /* listed, but it no longer opens by name: a removal of it was
+         * interrupted, or it is gone by now */
+        if (r == -ENOENT) {
+            CLEANUP_FREE char *id =
+                vrbd_volume_removing_id(job->io, info->name);
+
+            if (id && strcmp(id, job->ids[i]) == 0 &&
+                rbd_open_by_id_read_only(job->io, id, &img, NULL) == 0) {
+                info->removing = true;
+                r = 0;
+            }
+        }
         if (r == 0) {
             r = vrbd_volume_fill(img, false, info);
             rbd_close(img);
         }
+        if (r == 0 && atomic_fetch_add(&job->done, 1) == 0)
+            vrbd_test_pause("list-after-first");
         if (r < 0) {
             info->error = true;
             /* an image removed while we list is skipped; anything else
@@ -568,6 +587,7 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
 {
     rbd_image_spec_t *specs = NULL;
     vrbd_volume_info *items;
+    char **ids;
     rados_ioctx_t io;
     size_t max = 8192, k = 0; /* one call for most pools */
     int r;
@@ -584,11 +604,13 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     if (r < 0) {
         free(specs);
         rados_ioctx_destroy(io);
-        return vrbd_error_ceph(r, NULL, "cannot list images of pool '%s'",
-                               pool);
+        return vrbd_cluster_error(cl, r, "cannot list images of pool '%s'",
+                                  pool);
     }
     items = xcalloc(max + 1, sizeof(*items));
+    ids = xcalloc(max + 1, sizeof(*ids));
     for (size_t i = 0; i < max; i++) {
+        ids[i] = xstrdup(specs[i].id);
         items[i].name = xstrdup(specs[i].name);
         items[i].pool = xstrdup(pool);
         items[i].nspace = nspace ? xstrdup(nspace) : NULL;
@@ -597,13 +619,14 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     rbd_image_spec_list_cleanup(specs, max);
     free(specs);
     if (details && max > 0) {
-        struct list_job job = {.io = io, .items = items, .n = max};
+        struct list_job job = {.io = io, .items = items, .ids = ids, .n = max};
         unsigned nt = jobs ? jobs : 16, started;
         pthread_t *threads;
 
         if (nt > max)
             nt = (unsigned)max;
         atomic_init(&job.next, 0);
+        atomic_init(&job.done, 0);
         atomic_init(&job.first_error, 0);
         atomic_init(&job.error_item, 0);
         threads = xcalloc(nt, sizeof(*threads));
@@ -620,9 +643,10 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
         if (atomic_load(&job.first_error) < 0) {
             int err = atomic_load(&job.first_error);
 
-            vrbd_error_ceph(err, NULL, "cannot read image '%s' of pool '%s'",
-                            items[atomic_load(&job.error_item)].name, pool);
+            vrbd_cluster_error(cl, err, "cannot read image '%s' of pool '%s'",
+                               items[atomic_load(&job.error_item)].name, pool);
             vrbd_volume_list_free(items, max);
+            vrbd_strv_free(ids);
             rados_ioctx_destroy(io);
             return -1;
         }
@@ -639,6 +663,7 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     } else {
         k = max;
     }
+    vrbd_strv_free(ids);
     rados_ioctx_destroy(io);
     qsort(items, k, sizeof(*items), cmp_info);
     *out = items;
