@@ -395,6 +395,100 @@ finish_removal(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     return 0;
 }
 
+/* -1, with the error that image @name is held by @holders (and @owner,
+ * the recorded one) */
+static int
+refuse_held(const char *name, const vrbd_holder *holders, size_t nh,
+            const char *owner)
+{
+    CLEANUP_FREE char *who = xstrdup("");
+
+    for (size_t i = 0; i < nh; i++) {
+        char *next =
+            xasprintf("%s%sclient.%lld at %s%s%s%s", who, i ? "; " : "",
+                      (long long)holders[i].client_id, holders[i].addr,
+                      holders[i].domain ? " (domain '" : "",
+                      holders[i].domain ? holders[i].domain : "",
+                      holders[i].domain ? "')" : "");
+
+        free(who);
+        who = next;
+    }
+    if (owner && !holders[0].domain) {
+        char *next = xasprintf("%s; recorded owner: %s", who, owner);
+
+        free(who);
+        who = next;
+    }
+    return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, holders[0].advice,
+                          "image '%s' is in use: %s", name, who);
+}
+
+/* Whether image @name (@info) may go: no snapshot in use (protected, or
+ * with clones), and its snapshots only with force or to the trash.  0, or
+ * -1 with the error set. */
+static int
+check_snaps(const char *name, const vrbd_volume_info *info,
+            const vrbd_remove_opts *opts)
+{
+    CLEANUP_FREE char *list = xstrdup("");
+
+    if (info->n_snaps > 0 && info->n_children == 0 && !info->any_protected &&
+        !opts->force && !opts->trash)
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY, "add --force to remove them with it",
+            "image '%s' has %zu snapshot(s)", name, info->n_snaps);
+    if (info->n_children == 0 && !info->any_protected)
+        return 0;
+    for (size_t i = 0; i < info->n_snaps; i++) {
+        const vrbd_snap *s = &info->snaps[i];
+        bool kids = s->children && s->children[0];
+        char *next;
+
+        if (!s->is_protected && !kids)
+            continue;
+        next =
+            xasprintf("%s%s@%s%s%s%s", list, *list ? ", " : "", s->name,
+                      s->is_protected ? " (protected)" : "",
+                      kids ? " with clone " : "", kids ? s->children[0] : "");
+        free(list);
+        list = next;
+    }
+    return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                          "flatten or remove the clones, then unprotect and "
+                          "remove those snapshots",
+                          "image '%s' has snapshots in use: %s", name, list);
+}
+
+/* The image goes: to the trash, or its snapshots and then itself (bounded
+ * by the connection's timeout).  0, or a negative errno; @io is used up. */
+static int
+remove_image(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *spec,
+             const vrbd_volume_info *info, const vrbd_remove_opts *opts)
+{
+    rbd_image_t img;
+    int r = 0;
+
+    if (opts->trash) {
+        r = rbd_trash_move(io, spec->image, 0);
+        rados_ioctx_destroy(io);
+        return r;
+    }
+    if (info->n_snaps > 0) {
+        r = rbd_open(io, spec->image, &img, NULL);
+        if (r == 0) {
+            for (size_t i = 0; r == 0 && i < info->n_snaps; i++)
+                r = rbd_snap_remove(img, info->snaps[i].name);
+            rbd_close(img);
+        }
+    }
+    if (r < 0) {
+        rados_ioctx_destroy(io);
+        return r;
+    }
+    return remove_bounded(cl, io, spec->image, NULL); /* takes @io */
+}
+
 int
 vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
                    const vrbd_remove_opts *opts)
@@ -417,95 +511,17 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
             return -1;
         return finish_removal(host, cl, spec, name) == 0 ? 0 : -1;
     }
-    if (nh > 0) {
-        CLEANUP_FREE char *who = xstrdup("");
-
-        for (size_t i = 0; i < nh; i++) {
-            char *next =
-                xasprintf("%s%sclient.%lld at %s%s%s%s", who, i ? "; " : "",
-                          (long long)holders[i].client_id, holders[i].addr,
-                          holders[i].domain ? " (domain '" : "",
-                          holders[i].domain ? holders[i].domain : "",
-                          holders[i].domain ? "')" : "");
-
-            free(who);
-            who = next;
-        }
-        if (owner && !holders[0].domain) {
-            char *next = xasprintf("%s; recorded owner: %s", who, owner);
-
-            free(who);
-            who = next;
-        }
-        vrbd_error_set(VRBD_ERR_BUSY, EBUSY, holders[0].advice,
-                       "image '%s' is in use: %s", name, who);
-        vrbd_holders_free(holders, nh);
-        return -1;
-    }
+    r = nh > 0 ? refuse_held(name, holders, nh, owner) : 0;
     vrbd_holders_free(holders, nh);
-    if (vrbd_volume_info_get(cl, spec, &info) < 0)
+    if (r < 0 || vrbd_volume_info_get(cl, spec, &info) < 0)
         return -1;
-    if (info->n_children > 0 || info->any_protected) {
-        CLEANUP_FREE char *list = xstrdup("");
-
-        for (size_t i = 0; i < info->n_snaps; i++) {
-            const vrbd_snap *s = &info->snaps[i];
-            char *next;
-
-            if (!s->is_protected && !(s->children && s->children[0]))
-                continue;
-            next =
-                xasprintf("%s%s@%s%s%s%s", list, *list ? ", " : "", s->name,
-                          s->is_protected ? " (protected)" : "",
-                          s->children && s->children[0] ? " with clone " : "",
-                          s->children && s->children[0] ? s->children[0] : "");
-            free(list);
-            list = next;
-        }
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "flatten or remove the clones, then unprotect "
-                              "and remove those snapshots",
-                              "image '%s' has snapshots in use: %s", name,
-                              list);
-    }
-    if (info->n_snaps > 0 && !opts->force && !opts->trash) {
-        size_t n = info->n_snaps;
-
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "add --force to remove them with it",
-                              "image '%s' has %zu snapshot(s)", name, n);
-    }
-    if (refuse_if_full(cl, spec, name) < 0) {
+    if (check_snaps(name, info, opts) < 0 ||
+        refuse_if_full(cl, spec, name) < 0 ||
+        vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {
         vrbd_volume_info_free(info);
         return -1;
     }
-    if (vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {
-        vrbd_volume_info_free(info);
-        return -1;
-    }
-    if (opts->trash) {
-        r = rbd_trash_move(io, spec->image, 0);
-    } else {
-        r = 0;
-        if (info->n_snaps > 0) {
-            rbd_image_t img;
-
-            r = rbd_open(io, spec->image, &img, NULL);
-            if (r == 0) {
-                for (size_t i = 0; r == 0 && i < info->n_snaps; i++)
-                    r = rbd_snap_remove(img, info->snaps[i].name);
-                rbd_close(img);
-            }
-        }
-        if (r == 0) {
-            r = remove_bounded(cl, io, spec->image, NULL);
-            io = NULL; /* remove_bounded()'s now */
-        }
-    }
-    if (io)
-        rados_ioctx_destroy(io);
+    r = remove_image(cl, io, spec, info, opts);
     vrbd_volume_info_free(info);
     if (r == -EBUSY)
         return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
