@@ -90,19 +90,18 @@ vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_snap_op op)
     }
     if (op == VRBD_SNAP_REMOVE && snap && snap->is_protected) {
         vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "unprotect it first (virt-rbd vol snap "
-                              "unprotect)",
-                              "snapshot '%s@%s' is protected", name,
-                              spec->snap);
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY,
+            "unprotect it first (virt-rbd vol snap unprotect)",
+            "snapshot '%s@%s' is protected", name, spec->snap);
     }
     if (op == VRBD_SNAP_ROLLBACK && info->n_watchers > 0) {
         vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "stop what uses it first (see virt-rbd vol who)",
-                              "image '%s' is in use: rolling it back under "
-                              "a running client would corrupt it",
-                              name);
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY,
+            "stop what uses it first (see virt-rbd vol who)",
+            "image '%s' is in use: rolling it back under a running client would corrupt it",
+            name);
     }
     vrbd_volume_info_free(info);
     if (vrbd_volume_open(cl, &base, false, &io, &img) < 0)
@@ -203,18 +202,113 @@ vrbd_volume_flatten(vrbd_cluster *cl, const vrbd_spec *spec)
     return 0;
 }
 
+/* Whether @src (its image, named @sname) can be cloned: its snapshot is
+ * there (*@have), or may be made, and the image has layering.  0, or -1
+ * with the error set. */
+static int
+check_clone_source(vrbd_cluster *cl, const vrbd_spec *src, const char *sname,
+                   const vrbd_clone_opts *opts, bool *have)
+{
+    vrbd_spec base = *src;
+    vrbd_volume_info *info = NULL;
+    bool layering;
+
+    base.snap = NULL;
+    if (vrbd_volume_info_get(cl, &base, &info) < 0)
+        return -1;
+    *have = find_snap(info, src->snap) != NULL;
+    layering = (info->features & RBD_FEATURE_LAYERING) != 0;
+    vrbd_volume_info_free(info);
+    if (!*have && !opts->snap_if_missing)
+        return vrbd_error_set(
+            VRBD_ERR_NOT_FOUND, ENOENT,
+            "create it (vol snap create), or add --snap-if-missing",
+            "snapshot '%s@%s' not found", sname, src->snap);
+    if (!layering)
+        return vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
+                              "copy it instead, or enable layering",
+                              "image '%s' lacks the layering feature", sname);
+    return 0;
+}
+
+/* rbd_clone3 in clone @format (1 or 2): 0 or a negative errno */
+static int
+clone_as(rados_ioctx_t pio, const vrbd_spec *src, rados_ioctx_t cio,
+         const vrbd_spec *dst, uint64_t format)
+{
+    rbd_image_options_t o = NULL;
+    int r;
+
+    rbd_image_options_create(&o);
+    rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_CLONE_FORMAT, format);
+    r = rbd_clone3(pio, src->image, src->snap, cio, dst->image, o);
+    rbd_image_options_destroy(o);
+    return r;
+}
+
+/*
+ * The clone itself, rbd_clone3's answer in *@ret.  Clone v2 needs no
+ * protection of the snapshot; it needs clients of mimic or later (the
+ * cluster's require_min_compat_client).  Where the cluster refuses it,
+ * protect the snapshot and make a v1 clone.  0, or -1 with the error set
+ * when the pools could not be opened or the snapshot protected.
+ */
+static int
+make_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
+           vrbd_clone_result *res, int *ret)
+{
+    rados_ioctx_t pio, cio;
+    vrbd_spec s = *src;
+    int r = 0;
+
+    if (vrbd_volume_ioctx(cl, src->pool, src->nspace, &pio) < 0)
+        return -1;
+    if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &cio) < 0) {
+        rados_ioctx_destroy(pio);
+        return -1;
+    }
+    *ret = clone_as(pio, src, cio, dst, 2);
+    if (*ret == -EINVAL || *ret == -EOPNOTSUPP || *ret == -ENOSYS) {
+        vrbd_debug("clone v2 refused (%s): protecting and using v1",
+                   strerror(-*ret));
+        r = vrbd_snap_run(cl, &s, VRBD_SNAP_PROTECT);
+        if (r == 0) {
+            *ret = clone_as(pio, src, cio, dst, 1);
+            res->clone_v1 = true;
+        }
+    }
+    rados_ioctx_destroy(pio);
+    rados_ioctx_destroy(cio);
+    return r < 0 ? -1 : 0;
+}
+
+/* A clone that was to be flat (or was too deep) made flat; one that
+ * cannot be does not stay layered */
+static int
+flatten_clone(vrbd_cluster *cl, const vrbd_spec *dst, const char *dname)
+{
+    vrbd_error saved;
+    CLEANUP_FREE char *msg = NULL;
+    vrbd_remove_opts ro = {.force = true};
+
+    if (vrbd_volume_flatten(cl, dst) == 0)
+        return 0;
+    saved = *vrbd_error_last();
+    msg = xstrdup(saved.message);
+    if (vrbd_volume_remove(NULL, cl, dst, &ro) < 0)
+        vrbd_warn("could not remove the clone '%s' again", dname);
+    return vrbd_error_set(saved.code, saved.errnum,
+                          "nothing was left behind; try again", "%s", msg);
+}
+
 int
 vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
                   const vrbd_clone_opts *opts, vrbd_clone_result *res)
 {
     CLEANUP_FREE char *sname = NULL;
     CLEANUP_FREE char *dname = NULL;
-    vrbd_spec base = *src;
-    vrbd_volume_info *info = NULL;
-    const vrbd_snap *snap;
-    rbd_image_options_t o = NULL;
-    rados_ioctx_t pio, cio;
     unsigned max_depth = opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
+    bool have = false;
     int r;
 
     memset(res, 0, sizeof(*res));
@@ -229,25 +323,9 @@ vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
         return -1;
     sname = vrbd_volume_name(src);
     dname = vrbd_volume_name(dst);
-    base.snap = NULL;
-    if (vrbd_volume_info_get(cl, &base, &info) < 0)
+    if (check_clone_source(cl, src, sname, opts, &have) < 0)
         return -1;
-    snap = find_snap(info, src->snap);
-    if (!snap && !opts->snap_if_missing) {
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
-                              "create it (vol snap create), or add "
-                              "--snap-if-missing",
-                              "snapshot '%s@%s' not found", sname, src->snap);
-    }
-    if (!(info->features & RBD_FEATURE_LAYERING)) {
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
-                              "copy it instead, or enable layering",
-                              "image '%s' lacks the layering feature", sname);
-    }
-    vrbd_volume_info_free(info);
-    if (!snap) {
+    if (!have) {
         vrbd_spec s = *src;
 
         if (vrbd_snap_run(cl, &s, VRBD_SNAP_CREATE) < 0 ||
@@ -255,37 +333,8 @@ vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
             return -1;
         res->snap_created = true;
     }
-    if (vrbd_volume_ioctx(cl, src->pool, src->nspace, &pio) < 0)
+    if (make_clone(cl, src, dst, res, &r) < 0)
         return -1;
-    if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &cio) < 0) {
-        rados_ioctx_destroy(pio);
-        return -1;
-    }
-    /* clone v2 needs no protection of the snapshot; it needs clients of
-     * mimic or later (the cluster's require_min_compat_client).  Where the
-     * cluster refuses it, protect the snapshot and make a v1 clone. */
-    rbd_image_options_create(&o);
-    rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_CLONE_FORMAT, 2);
-    r = rbd_clone3(pio, src->image, src->snap, cio, dst->image, o);
-    rbd_image_options_destroy(o);
-    if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENOSYS) {
-        vrbd_spec s = *src;
-
-        vrbd_debug("clone v2 refused (%s): protecting and using v1",
-                   strerror(-r));
-        if (vrbd_snap_run(cl, &s, VRBD_SNAP_PROTECT) < 0) {
-            rados_ioctx_destroy(pio);
-            rados_ioctx_destroy(cio);
-            return -1;
-        }
-        rbd_image_options_create(&o);
-        rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_CLONE_FORMAT, 1);
-        r = rbd_clone3(pio, src->image, src->snap, cio, dst->image, o);
-        rbd_image_options_destroy(o);
-        res->clone_v1 = true;
-    }
-    rados_ioctx_destroy(pio);
-    rados_ioctx_destroy(cio);
     if (r == -EEXIST)
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, NULL,
                               "image '%s' exists already", dname);
@@ -294,18 +343,8 @@ vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
                                src->snap, dname);
     res->depth = chain_depth(cl, dst);
     if (opts->flatten || res->depth > max_depth) {
-        if (vrbd_volume_flatten(cl, dst) < 0) {
-            vrbd_error saved = *vrbd_error_last();
-            CLEANUP_FREE char *msg = xstrdup(saved.message);
-            vrbd_remove_opts ro = {.force = true};
-
-            /* a clone that was to be flat must not stay layered */
-            if (vrbd_volume_remove(NULL, cl, dst, &ro) < 0)
-                vrbd_warn("could not remove the clone '%s' again", dname);
-            return vrbd_error_set(saved.code, saved.errnum,
-                                  "nothing was left behind; try again", "%s",
-                                  msg);
-        }
+        if (flatten_clone(cl, dst, dname) < 0)
+            return -1;
         res->flattened = true;
         res->depth = 0;
     }

@@ -54,11 +54,10 @@ vrbd_features_parse(const char *text, uint64_t *bits)
             feature_names[i].bit == RBD_FEATURE_OPERATIONS ||
             feature_names[i].bit == RBD_FEATURE_MIGRATING ||
             feature_names[i].bit == RBD_FEATURE_NON_PRIMARY)
-            return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                                  "choose from layering, striping, "
-                                  "exclusive-lock, object-map, fast-diff, "
-                                  "deep-flatten, journaling",
-                                  "unknown image feature '%s'", item);
+            return vrbd_error_set(
+                VRBD_ERR_INVALID, 0,
+                "choose from layering, striping, exclusive-lock, object-map, fast-diff, deep-flatten, journaling",
+                "unknown image feature '%s'", item);
         b |= feature_names[i].bit;
     }
     if ((b & RBD_FEATURE_OBJECT_MAP) && !(b & RBD_FEATURE_EXCLUSIVE_LOCK))
@@ -121,10 +120,10 @@ namespace_check(vrbd_cluster *cl, const char *pool, const char *nspace,
             "make namespaces), or leave the namespace out",
             pool, nspace);
 
-        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, hint,
-                              "namespace '%s' not found in pool '%s' of "
-                              "cluster '%s'",
-                              nspace, pool, vrbd_cluster_name(cl));
+        return vrbd_error_set(
+            VRBD_ERR_NOT_FOUND, ENOENT, hint,
+            "namespace '%s' not found in pool '%s' of cluster '%s'", nspace,
+            pool, vrbd_cluster_name(cl));
     }
     return 0;
 }
@@ -169,10 +168,10 @@ vrbd_volume_open(vrbd_cluster *cl, const vrbd_spec *s, bool read_only,
         name = vrbd_volume_name(s);
         rados_ioctx_destroy(*io);
         if (r == -ENOENT && s->snap)
-            return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
-                                  "image or snapshot '%s@%s' not found in "
-                                  "cluster '%s'",
-                                  name, s->snap, vrbd_cluster_name(cl));
+            return vrbd_error_set(
+                VRBD_ERR_NOT_FOUND, ENOENT, NULL,
+                "image or snapshot '%s@%s' not found in cluster '%s'", name,
+                s->snap, vrbd_cluster_name(cl));
         if (r == -ENOENT)
             return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
                                   "image '%s' not found in cluster '%s'", name,
@@ -186,11 +185,10 @@ int
 vrbd_volume_new_name_check(const vrbd_spec *s)
 {
     if (s->image && s->image[0] == '.')
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "choose a name that does not begin with '.'",
-                              "image name '%s' begins with '.': such names "
-                              "are kept for virt-rbd's temporary images",
-                              s->image);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "choose a name that does not begin with '.'",
+            "image name '%s' begins with '.': such names are kept for virt-rbd's temporary images",
+            s->image);
     return 0;
 }
 
@@ -312,18 +310,36 @@ children_of(rbd_image_t img)
  * Fill @info from the open image.  @deep: also snapshots with children and
  * used bytes even when fast-diff must be rebuilt (a full scan).
  */
-int
-vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
+/* The image's parent, "POOL[/NS]/IMAGE@SNAP", or NULL */
+static char *
+parent_text(rbd_image_t img)
 {
-    rbd_image_info_t st;
     rbd_linked_image_spec_t parent;
     rbd_snap_spec_t psnap;
-    char buf[256];
-    size_t len;
-    struct timespec ts;
-    int r;
+    char *text;
 
-    r = rbd_stat(img, &st, sizeof(st));
+    if (rbd_get_parent(img, &parent, &psnap) < 0)
+        return NULL;
+    text = xasprintf("%s%s%s/%s@%s", parent.pool_name,
+                     parent.pool_namespace && *parent.pool_namespace ? "/" : "",
+                     parent.pool_namespace ? parent.pool_namespace : "",
+                     parent.image_name, psnap.name);
+    rbd_linked_image_spec_cleanup(&parent);
+    rbd_snap_spec_cleanup(&psnap);
+    return text;
+}
+
+/* What rbd_stat and the image's header say: size, layout, id, features,
+ * times, data pool, parent */
+static int
+fill_header(rbd_image_t img, vrbd_volume_info *info)
+{
+    rbd_image_info_t st;
+    char buf[256];
+    struct timespec ts;
+    int64_t dp;
+    int r = rbd_stat(img, &st, sizeof(st));
+
     if (r < 0)
         return r;
     info->size = st.size;
@@ -343,21 +359,96 @@ vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
         info->modified = ts.tv_sec;
     if (rbd_get_access_timestamp(img, &ts) == 0)
         info->accessed = ts.tv_sec;
-    {
-        int64_t dp = rbd_get_data_pool_id(img);
+    dp = rbd_get_data_pool_id(img);
+    if (dp >= 0 && (info->features & RBD_FEATURE_DATA_POOL))
+        info->data_pool = xasprintf("%lld", (long long)dp);
+    info->parent = parent_text(img);
+    return 0;
+}
 
-        if (dp >= 0 && (info->features & RBD_FEATURE_DATA_POOL))
-            info->data_pool = xasprintf("%lld", (long long)dp);
+/* The snapshots, and with @deep the clones of each */
+static void
+fill_snaps(rbd_image_t img, bool deep, vrbd_volume_info *info)
+{
+    rbd_snap_info_t *snaps = NULL;
+    struct timespec ts;
+    int n = vrbd_volume_snap_list(img, &snaps);
+
+    if (n > 0) {
+        info->snaps = xcalloc((size_t)n, sizeof(*info->snaps));
+        info->n_snaps = (size_t)n;
     }
-    if (rbd_get_parent(img, &parent, &psnap) == 0) {
-        info->parent = xasprintf(
-            "%s%s%s/%s@%s", parent.pool_name,
-            parent.pool_namespace && *parent.pool_namespace ? "/" : "",
-            parent.pool_namespace ? parent.pool_namespace : "",
-            parent.image_name, psnap.name);
-        rbd_linked_image_spec_cleanup(&parent);
-        rbd_snap_spec_cleanup(&psnap);
+    for (int i = 0; i < n; i++) {
+        vrbd_snap *sp = &info->snaps[i];
+        int prot = 0;
+
+        sp->id = snaps[i].id;
+        sp->name = xstrdup(snaps[i].name);
+        sp->size = snaps[i].size;
+        if (rbd_snap_is_protected(img, snaps[i].name, &prot) == 0)
+            sp->is_protected = prot != 0;
+        if (sp->is_protected)
+            info->any_protected = true;
+        if (rbd_snap_get_timestamp(img, snaps[i].id, &ts) == 0)
+            sp->timestamp = ts.tv_sec;
     }
+    vrbd_volume_snap_list_free(snaps, n);
+    /* children hang off protected snapshots (clone v1) or any (v2) */
+    for (size_t i = 0; deep && i < info->n_snaps; i++) {
+        if (rbd_snap_set_by_id(img, info->snaps[i].id) < 0)
+            continue;
+        info->snaps[i].children = children_of(img);
+        for (size_t k = 0; info->snaps[i].children[k]; k++)
+            info->n_children++;
+    }
+    if (deep && info->n_snaps)
+        rbd_snap_set(img, NULL);
+}
+
+/* Who has the image open, and who holds its lock */
+static void
+fill_holders(rbd_image_t img, vrbd_volume_info *info)
+{
+    rbd_image_watcher_t *w = NULL;
+    size_t max = 8, n = 8;
+    rbd_lock_mode_t mode;
+    char *owners[8];
+    int r;
+
+    for (;;) {
+        w = xreallocarray(w, max, sizeof(*w));
+        r = rbd_watchers_list(img, w, &max);
+        if (r != -ERANGE)
+            break;
+    }
+    if (r == 0 && max > 0) {
+        info->watchers = xcalloc(max, sizeof(*info->watchers));
+        for (size_t i = 0; i < max; i++) {
+            info->watchers[i].addr = xstrdup(w[i].addr);
+            info->watchers[i].client_id = w[i].id;
+            info->watchers[i].cookie = w[i].cookie;
+        }
+        info->n_watchers = max;
+        rbd_watchers_list_cleanup(w, max);
+    }
+    free(w);
+    info->lock_owners = xcalloc(9, sizeof(char *));
+    if (rbd_lock_get_owners(img, &mode, owners, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            info->lock_owners[i] = xstrdup(owners[i]);
+        rbd_lock_get_owners_cleanup(owners, n);
+    }
+}
+
+int
+vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
+{
+    char buf[256];
+    size_t len = sizeof(buf);
+    int r = fill_header(img, info);
+
+    if (r < 0)
+        return r;
     /* used bytes: cheap with a valid fast-diff map, a scan otherwise */
     info->used = VRBD_UNKNOWN;
     if (deep || ((info->features & RBD_FEATURE_FAST_DIFF) &&
@@ -368,77 +459,8 @@ vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
                               &used) == 0)
             info->used = used < info->size ? used : info->size;
     }
-    /* snapshots */
-    {
-        rbd_snap_info_t *snaps = NULL;
-        int n = vrbd_volume_snap_list(img, &snaps);
-
-        if (n > 0) {
-            info->snaps = xcalloc((size_t)n, sizeof(*info->snaps));
-            info->n_snaps = (size_t)n;
-            for (int i = 0; i < n; i++) {
-                vrbd_snap *sp = &info->snaps[i];
-                int prot = 0;
-
-                sp->id = snaps[i].id;
-                sp->name = xstrdup(snaps[i].name);
-                sp->size = snaps[i].size;
-                if (rbd_snap_is_protected(img, snaps[i].name, &prot) == 0)
-                    sp->is_protected = prot != 0;
-                if (sp->is_protected)
-                    info->any_protected = true;
-                if (rbd_snap_get_timestamp(img, snaps[i].id, &ts) == 0)
-                    sp->timestamp = ts.tv_sec;
-            }
-        }
-        vrbd_volume_snap_list_free(snaps, n);
-        /* children hang off protected snapshots (clone v1) or any (v2) */
-        for (size_t i = 0; deep && i < info->n_snaps; i++) {
-            if (rbd_snap_set_by_id(img, info->snaps[i].id) < 0)
-                continue;
-            info->snaps[i].children = children_of(img);
-            for (size_t k = 0; info->snaps[i].children[k]; k++)
-                info->n_children++;
-        }
-        if (deep && info->n_snaps)
-            rbd_snap_set(img, NULL);
-    }
-    /* watchers and lock */
-    {
-        rbd_image_watcher_t *w = NULL;
-        size_t max = 8;
-
-        for (;;) {
-            w = xreallocarray(w, max, sizeof(*w));
-            r = rbd_watchers_list(img, w, &max);
-            if (r != -ERANGE)
-                break;
-        }
-        if (r == 0 && max > 0) {
-            info->watchers = xcalloc(max, sizeof(*info->watchers));
-            for (size_t i = 0; i < max; i++) {
-                info->watchers[i].addr = xstrdup(w[i].addr);
-                info->watchers[i].client_id = w[i].id;
-                info->watchers[i].cookie = w[i].cookie;
-            }
-            info->n_watchers = max;
-            rbd_watchers_list_cleanup(w, max);
-        }
-        free(w);
-    }
-    {
-        rbd_lock_mode_t mode;
-        char *owners[8];
-        size_t n = 8;
-
-        info->lock_owners = xcalloc(9, sizeof(char *));
-        if (rbd_lock_get_owners(img, &mode, owners, &n) == 0) {
-            for (size_t i = 0; i < n; i++)
-                info->lock_owners[i] = xstrdup(owners[i]);
-            rbd_lock_get_owners_cleanup(owners, n);
-        }
-    }
-    len = sizeof(buf);
+    fill_snaps(img, deep, info);
+    fill_holders(img, info);
     if (rbd_metadata_get(img, VRBD_OWNER_KEY, buf, &len) == 0)
         info->owner = xstrndup(buf, len);
     return 0;
@@ -700,13 +722,11 @@ vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec, uint64_t size,
     if (size < cur && !allow_shrink) {
         rbd_close(img);
         rados_ioctx_destroy(io);
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "shrinking loses the data past the new end: "
-                              "add --allow-shrink if that is meant",
-                              "image '%s' would shrink from %llu to %llu "
-                              "bytes",
-                              name, (unsigned long long)cur,
-                              (unsigned long long)size);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "shrinking loses the data past the new end: add --allow-shrink if that is meant",
+            "image '%s' would shrink from %llu to %llu bytes", name,
+            (unsigned long long)cur, (unsigned long long)size);
     }
     r = rbd_resize2(img, size, allow_shrink, no_progress, NULL);
     rbd_close(img);
