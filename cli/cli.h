@@ -86,6 +86,22 @@ int cli_opt_count(cli_ctx *ctx, const char *name, unsigned max, unsigned *out);
 /* Print @obj as pretty JSON on stdout and drop the reference. */
 void cli_print_json(struct json_object *obj);
 
+/* The registered name of the cluster @fsid among @all (@n entries),
+ * borrowed: NULL, or for cli_cluster_name "?", when none has it. */
+const char *cli_cluster_named(const vrbd_cluster_entry *all, size_t n,
+                              const char *fsid);
+const char *cli_cluster_name(const vrbd_cluster_entry *all, size_t n,
+                             const char *fsid);
+
+/* A JSON array of the strings of @v: @n of them, or up to a NULL (give
+ * SIZE_MAX for a NULL-terminated list). */
+struct json_object *cli_json_strv(char *const *v, size_t n);
+
+/* SIGINT and SIGTERM set *@flag (a cancel flag libvrbd polls) from now on;
+ * cli_signal_caught() says which came last (0: none). */
+void cli_catch_signals(volatile int *flag);
+int cli_signal_caught(void);
+
 /* Print @t (table.h) and free it. */
 void cli_print_table(vrbd_table *t);
 
@@ -103,6 +119,7 @@ extern const cli_cmd cli_cmds_cluster[];
 extern const cli_cmd cli_cmds_host[];
 extern const cli_cmd cli_cmds_doctor[];
 extern const cli_cmd cli_cmds_vol[];
+extern const cli_cmd cli_cmds_disk[];
 extern const cli_cmd cli_cmds_vm[];
 extern const cli_cmd cli_cmds_copy[];
 extern const cli_cmd cli_cmds_bench[];

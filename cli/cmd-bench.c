@@ -23,12 +23,6 @@ static const cli_opt bench_opts[] = {
 static volatile int cancelled;
 
 static void
-on_signal(int sig)
-{
-    cancelled = 1;
-}
-
-static void
 show_step(size_t done, size_t total, void *opaque)
 {
     if (*(bool *)opaque)
@@ -103,13 +97,7 @@ run_bench(cli_ctx *ctx)
     r = CLI_FAIL;
     if (o.rbd && cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
-    {
-        struct sigaction sa = {.sa_handler = on_signal};
-
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-    }
+    cli_catch_signals(&cancelled);
     if (vrbd_bench_run(cl, &o, &res, &n) < 0) {
         if (tty)
             fputc('\n', stderr);

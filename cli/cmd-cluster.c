@@ -82,15 +82,15 @@ run_add(cli_ctx *ctx)
     if (vrbd_cluster_name_check(name) < 0)
         return cli_fail();
     if (!e.conf_path && !e.mon_host)
-        return cli_usage(ctx,
-                         "cluster '%s' needs monitors: give --conf FILE "
-                         "or --mon-host ADDRS",
-                         name);
+        return cli_usage(
+            ctx,
+            "cluster '%s' needs monitors: give --conf FILE or --mon-host ADDRS",
+            name);
     if (!e.conf_path && !e.keyring)
-        return cli_usage(ctx,
-                         "cluster '%s' needs a key: give --keyring FILE "
-                         "(or --conf naming a keyring)",
-                         name);
+        return cli_usage(
+            ctx,
+            "cluster '%s' needs a key: give --keyring FILE (or --conf naming a keyring)",
+            name);
     reg = cli_registry(ctx);
     if (!reg)
         return CLI_FAIL;
@@ -223,16 +223,6 @@ run_default(cli_ctx *ctx)
     return CLI_OK;
 }
 
-static struct json_object *
-strv_json(char *const *v, size_t n)
-{
-    struct json_object *a = json_object_new_array();
-
-    for (size_t i = 0; i < n; i++)
-        json_object_array_add(a, json_object_new_string(v[i]));
-    return a;
-}
-
 static void
 print_status(const cli_ctx *ctx, vrbd_cluster *cl,
              const vrbd_cluster_status *st)
@@ -254,9 +244,9 @@ print_status(const cli_ctx *ctx, vrbd_cluster *cl,
         json_object_object_add(o, "health", json_object_new_string(st->health));
         json_object_object_add(
             o, "health_checks",
-            strv_json(st->health_checks, st->n_health_checks));
+            cli_json_strv(st->health_checks, st->n_health_checks));
         json_object_object_add(o, "mons",
-                               strv_json(st->mon_addrs, st->n_mon_addrs));
+                               cli_json_strv(st->mon_addrs, st->n_mon_addrs));
         json_object_object_add(o, "osds", json_object_new_int64(st->osds));
         json_object_object_add(o, "osds_up",
                                json_object_new_int64(st->osds_up));
@@ -332,8 +322,9 @@ run_check(cli_ctx *ctx)
     if (opts.conf_path || opts.mon_host) {
         r = vrbd_cluster_connect(&opts, &cl);
     } else if (opts.user || opts.keyring) {
-        return cli_usage(ctx, "--id and --keyring need --conf or --mon-host; "
-                              "a registered cluster uses its own");
+        return cli_usage(
+            ctx,
+            "--id and --keyring need --conf or --mon-host; a registered cluster uses its own");
     } else {
         reg = cli_registry(ctx);
         if (!reg)

@@ -64,14 +64,6 @@ static const cli_opt copy_opts[] = {
 };
 
 static volatile int cancelled;
-static volatile sig_atomic_t caught; /* the signal that set it */
-
-static void
-on_signal(int sig)
-{
-    caught = sig;
-    cancelled = 1;
-}
 
 /* a failure's exit status: 128 + the signal when one stopped it, as a
  * shell reports a process the signal killed */
@@ -79,7 +71,8 @@ static int
 failed(void)
 {
     cli_fail();
-    return cancelled && caught ? 128 + caught : CLI_FAIL;
+    return cancelled && cli_signal_caught() ? 128 + cli_signal_caught()
+                                            : CLI_FAIL;
 }
 
 struct progress {
@@ -128,16 +121,6 @@ spec_on(const vrbd_spec *s, vrbd_cluster *cl)
 
     c.cluster = (char *)vrbd_cluster_name(cl);
     return vrbd_spec_format(&c);
-}
-
-static void
-catch_signals(void)
-{
-    struct sigaction sa = {.sa_handler = on_signal};
-
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 }
 
 static void
@@ -218,7 +201,7 @@ run_import(cli_ctx *ctx)
     r = CLI_FAIL;
     if (cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
-    catch_signals();
+    cli_catch_signals(&cancelled);
     if (vrbd_import_file(cl, ctx->argv[0], &s, &o, &st) < 0) {
         if (p.tty)
             fputc('\n', stderr);
@@ -263,8 +246,9 @@ run_export(cli_ctx *ctx)
         /* the image goes to stdout: everything else to stderr, and a
          * reader that goes away is an error, not a signal */
         if (isatty(STDOUT_FILENO))
-            return cli_usage(ctx, "standard output is a terminal: redirect "
-                                  "it, or give a file");
+            return cli_usage(
+                ctx,
+                "standard output is a terminal: redirect it, or give a file");
         p.out = stderr;
         signal(SIGPIPE, SIG_IGN);
     } else {
@@ -276,7 +260,7 @@ run_export(cli_ctx *ctx)
     r = CLI_FAIL;
     if (cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
-    catch_signals();
+    cli_catch_signals(&cancelled);
     if (vrbd_export_file(cl, &s, ctx->argv[1], &o, &st) < 0) {
         if (p.tty)
             fputc('\n', stderr);
@@ -330,7 +314,7 @@ run_copy(cli_ctx *ctx)
     if (cli_connect(ctx, s.cluster, &scl) < 0 ||
         cli_connect(ctx, d.cluster, &dcl) < 0)
         goto cleanup;
-    catch_signals();
+    cli_catch_signals(&cancelled);
     if (vrbd_copy_image(scl, &s, dcl, &d, &o, &st) < 0) {
         if (p.tty)
             fputc('\n', stderr);

@@ -42,8 +42,9 @@ parse_pool_spec(cli_ctx *ctx, vrbd_spec *spec)
         return cli_fail();
     if (spec->nspace) {
         vrbd_spec_clear(spec);
-        return cli_usage(ctx, "libvirt RBD pools cover a whole Ceph pool: "
-                              "write [CLUSTER:]POOL");
+        return cli_usage(
+            ctx,
+            "libvirt RBD pools cover a whole Ceph pool: write [CLUSTER:]POOL");
     }
     return CLI_OK;
 }
@@ -198,16 +199,6 @@ reachable(const cli_ctx *ctx, const vrbd_cluster_entry *all, size_t n,
     return "?";
 }
 
-/* The registry's name for @fsid, or "?" (borrowed from @all). */
-static const char *
-cluster_for(const vrbd_cluster_entry *all, size_t n, const char *fsid)
-{
-    for (size_t i = 0; fsid && i < n; i++)
-        if (all[i].fsid && strcmp(all[i].fsid, fsid) == 0)
-            return all[i].name;
-    return "?";
-}
-
 /* What host list shows: the RBD pools and the secrets of this host, and
  * the registered clusters to name them by */
 struct host_lists {
@@ -228,7 +219,7 @@ pool_json(struct host_lists *l, const vrbd_host_rbd_pool *pl)
     json_object_object_add(p, "name", json_object_new_string(pl->name));
     json_object_object_add(
         p, "cluster",
-        json_object_new_string(cluster_for(l->clusters, l->nc, pl->fsid)));
+        json_object_new_string(cli_cluster_name(l->clusters, l->nc, pl->fsid)));
     json_object_object_add(p, "fsid",
                            pl->fsid ? json_object_new_string(pl->fsid) : NULL);
     json_object_object_add(p, "pool",
@@ -262,7 +253,7 @@ secret_json(struct host_lists *l, const vrbd_host_secret *sc)
         s, "usage", sc->usage ? json_object_new_string(sc->usage) : NULL);
     json_object_object_add(
         s, "cluster",
-        json_object_new_string(cluster_for(l->clusters, l->nc, sc->fsid)));
+        json_object_new_string(cli_cluster_name(l->clusters, l->nc, sc->fsid)));
     json_object_object_add(
         s, "user", sc->entity ? json_object_new_string(sc->entity) : NULL);
     json_object_object_add(s, "private",
@@ -301,7 +292,7 @@ print_lists_text(struct host_lists *l)
         if (p->volumes >= 0)
             snprintf(vols, sizeof(vols), "%lld", (long long)p->volumes);
         VRBD_TABLE_ROW(
-            t, p->name, cluster_for(l->clusters, l->nc, p->fsid),
+            t, p->name, cli_cluster_name(l->clusters, l->nc, p->fsid),
             p->pool ? p->pool : "?", p->user ? p->user : "?",
             p->active ? "active" : "inactive", p->autostart ? "yes" : "no",
             reachable(l->ctx, l->clusters, l->nc, p->fsid, l->cache), vols);
@@ -313,7 +304,8 @@ print_lists_text(struct host_lists *l)
     for (size_t i = 0; i < l->ns; i++) {
         const vrbd_host_secret *s = &l->secrets[i];
 
-        VRBD_TABLE_ROW(t, s->uuid, cluster_for(l->clusters, l->nc, s->fsid),
+        VRBD_TABLE_ROW(t, s->uuid,
+                       cli_cluster_name(l->clusters, l->nc, s->fsid),
                        s->entity ? s->entity : (s->usage ? s->usage : "?"),
                        s->is_private ? "yes" : "NO");
     }
@@ -374,10 +366,9 @@ run_ensure(cli_ctx *ctx)
         unsigned long v = strtoul(w, &end, 10);
 
         if (*end || end == w || w[0] == '-' || v > 86400)
-            return cli_usage(ctx,
-                             "invalid --wait '%s': give whole seconds "
-                             "from 0 to 86400",
-                             w);
+            return cli_usage(
+                ctx, "invalid --wait '%s': give whole seconds from 0 to 86400",
+                w);
         opts.wait_sec = (unsigned)v;
     }
     opts.reg = cli_registry(ctx);
@@ -448,16 +439,6 @@ cleanup:
     return r;
 }
 
-static struct json_object *
-strv_json(char *const *v)
-{
-    struct json_object *a = json_object_new_array();
-
-    for (size_t i = 0; v && v[i]; i++)
-        json_object_array_add(a, json_object_new_string(v[i]));
-    return a;
-}
-
 static int
 refresh_one(cli_ctx *ctx, vrbd_host *host, const char *name,
             struct json_object *out)
@@ -476,9 +457,11 @@ refresh_one(cli_ctx *ctx, vrbd_host *host, const char *name,
 
         json_object_object_add(o, "cluster",
                                json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "pools", strv_json(res.pools));
-        json_object_object_add(o, "domains", strv_json(res.domains));
-        json_object_object_add(o, "running", strv_json(res.running));
+        json_object_object_add(o, "pools", cli_json_strv(res.pools, SIZE_MAX));
+        json_object_object_add(o, "domains",
+                               cli_json_strv(res.domains, SIZE_MAX));
+        json_object_object_add(o, "running",
+                               cli_json_strv(res.running, SIZE_MAX));
         json_object_array_add(out, o);
     } else {
         size_t np = 0, nd = 0;

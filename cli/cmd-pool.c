@@ -32,28 +32,6 @@ static const cli_opt rm_opts[] = {
     {NULL, 0, NULL, NULL},
 };
 
-/* Parse an optional whole number option into *@out (0 when absent). */
-static int
-opt_uint(cli_ctx *ctx, const char *name, unsigned max, unsigned *out)
-{
-    const char *v = cli_opt_value(ctx, name);
-    char *end;
-    unsigned long n;
-
-    *out = 0;
-    if (!v)
-        return CLI_OK;
-    errno = 0;
-    n = strtoul(v, &end, 10);
-    if (errno || *end || end == v || v[0] == '-' || n == 0 || n > max)
-        return cli_usage(ctx,
-                         "invalid --%s '%s': give a whole number from "
-                         "1 to %u",
-                         name, v, max);
-    *out = (unsigned)n;
-    return CLI_OK;
-}
-
 static int
 opt_ratio(cli_ctx *ctx, double *out)
 {
@@ -66,10 +44,10 @@ opt_ratio(cli_ctx *ctx, double *out)
     errno = 0;
     *out = strtod(v, &end);
     if (errno || *end || end == v || !(*out > 0 && *out <= 1))
-        return cli_usage(ctx,
-                         "invalid --target-ratio '%s': give a number "
-                         "above 0 and at most 1, e.g. 0.5",
-                         v);
+        return cli_usage(
+            ctx,
+            "invalid --target-ratio '%s': give a number above 0 and at most 1, e.g. 0.5",
+            v);
     return CLI_OK;
 }
 
@@ -160,7 +138,7 @@ run_plan(cli_ctx *ctx)
     double ratio;
     int r;
 
-    if ((r = opt_uint(ctx, "size", 10, &size)) != CLI_OK ||
+    if ((r = cli_opt_count(ctx, "size", 10, &size)) != CLI_OK ||
         (r = opt_ratio(ctx, &ratio)) != CLI_OK ||
         (r = parse_pool(ctx, ctx->argv[0], VRBD_SPEC_POOL, &spec)) != CLI_OK)
         return r;
@@ -200,8 +178,8 @@ run_create(cli_ctx *ctx)
     bool created = false;
     int r;
 
-    if ((r = opt_uint(ctx, "size", 10, &opts.size)) != CLI_OK ||
-        (r = opt_uint(ctx, "min-size", 10, &opts.min_size)) != CLI_OK ||
+    if ((r = cli_opt_count(ctx, "size", 10, &opts.size)) != CLI_OK ||
+        (r = cli_opt_count(ctx, "min-size", 10, &opts.min_size)) != CLI_OK ||
         (r = opt_ratio(ctx, &opts.target_ratio)) != CLI_OK)
         return r;
     if (pg && strcmp(pg, "auto") != 0) {
@@ -211,13 +189,14 @@ run_create(cli_ctx *ctx)
         errno = 0;
         n = strtoul(pg, &end, 10);
         if (errno || *end || end == pg || pg[0] == '-' || n > 1U << 20)
-            return cli_usage(ctx,
-                             "invalid --pg '%s': give a power of two "
-                             "such as 128, or auto",
-                             pg);
+            return cli_usage(
+                ctx,
+                "invalid --pg '%s': give a power of two such as 128, or auto",
+                pg);
         if (n == 0)
-            return cli_usage(ctx, "invalid --pg 0: a pool needs at least "
-                                  "one placement group");
+            return cli_usage(
+                ctx,
+                "invalid --pg 0: a pool needs at least one placement group");
         opts.pg_num = (unsigned)n;
     }
     if (opts.size && opts.min_size > opts.size)
@@ -228,8 +207,7 @@ run_create(cli_ctx *ctx)
     r = CLI_FAIL;
     if (spec.nspace) {
         cli_usage(ctx,
-                  "'%s' names a namespace: pool create takes "
-                  "[CLUSTER:]POOL",
+                  "'%s' names a namespace: pool create takes [CLUSTER:]POOL",
                   ctx->argv[0]);
         r = CLI_USAGE;
         goto cleanup;
@@ -323,8 +301,9 @@ run_list(cli_ctx *ctx)
         if (spec.pool) {
             vrbd_spec_clear(&spec);
             json_object_put(out);
-            return cli_usage(ctx, "pool list takes clusters: write CLUSTER: "
-                                  "(with the colon) or nothing");
+            return cli_usage(
+                ctx,
+                "pool list takes clusters: write CLUSTER: (with the colon) or nothing");
         }
         vrbd_spec_clear(&spec);
     }
@@ -370,8 +349,7 @@ run_rm(cli_ctx *ctx)
         return r;
     if (!cli_flag(ctx, "yes-i-really-mean-it")) {
         cli_usage(ctx,
-                  "deleting pool '%s' destroys it: add "
-                  "--yes-i-really-mean-it",
+                  "deleting pool '%s' destroys it: add --yes-i-really-mean-it",
                   ctx->argv[0]);
         vrbd_spec_clear(&spec);
         return CLI_USAGE;

@@ -122,8 +122,8 @@ run_create(cli_ctx *ctx)
     if (!pools_opt)
         return cli_usage(ctx, "a user needs --pool POOL[,POOL...]");
     if (print && kr_opt)
-        return cli_usage(ctx, "--print-keyring and --keyring-file exclude "
-                              "each other");
+        return cli_usage(
+            ctx, "--print-keyring and --keyring-file exclude each other");
     if ((r = parse_user(ctx, ctx->argv[0], &cluster, &entity)) != CLI_OK)
         return r;
     pools = split_pools(pools_opt, &n);
@@ -197,8 +197,9 @@ run_list(cli_ctx *ctx)
         return cli_fail();
     if (spec.pool) {
         vrbd_spec_clear(&spec);
-        return cli_usage(ctx, "user list takes a cluster: write CLUSTER: "
-                              "(with the colon) or nothing");
+        return cli_usage(
+            ctx,
+            "user list takes a cluster: write CLUSTER: (with the colon) or nothing");
     }
     r = CLI_FAIL;
     if (cli_connect(ctx, spec.cluster, &cl) < 0)

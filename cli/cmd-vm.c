@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd-vm.c: the `disk` and `vm` commands: RBD disks of libvirt domains. */
+/* cmd-vm.c: the `vm` commands: VMs on RBD (create, move, rm). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,22 +12,6 @@
 #include "cli.h"
 #include "size.h"
 #include "xalloc.h"
-
-static const cli_opt attach_opts[] = {
-    {"target", 0, "DEV", "target device, e.g. vdb (default: the next free)"},
-    {"bus", 0, "BUS", "virtio (default) or scsi"},
-    {"cache", 0, "MODE",
-     "writeback (default), none, writethrough, directsync or unsafe"},
-    {"live", 0, NULL, "only the running domain"},
-    {"config", 0, NULL, "only the persistent definition"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const cli_opt detach_opts[] = {
-    {"live", 0, NULL, "only the running domain"},
-    {"config", 0, NULL, "only the persistent definition"},
-    {NULL, 0, NULL, NULL},
-};
 
 static const cli_opt create_opts[] = {
     {"from", 0, "[CLUSTER:]POOL/IMAGE@SNAP", "golden image to clone"},
@@ -62,216 +46,6 @@ static const cli_opt move_opts[] = {
 
 static volatile int move_cancelled;
 
-static void
-on_move_signal(int sig)
-{
-    move_cancelled = 1;
-}
-
-/* Ctrl-C during a live move cancels the copies: the guest stays put. */
-static void
-catch_move_signals(void)
-{
-    struct sigaction sa = {.sa_handler = on_move_signal};
-
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static int
-run_attach(cli_ctx *ctx)
-{
-    vrbd_attach_opts o = {.target = cli_opt_value(ctx, "target"),
-                          .bus = cli_opt_value(ctx, "bus"),
-                          .cache = cli_opt_value(ctx, "cache"),
-                          .live = cli_flag(ctx, "live"),
-                          .config = cli_flag(ctx, "config")};
-    vrbd_spec s = {0};
-    vrbd_cluster *cl = NULL;
-    vrbd_host *host = NULL;
-    char target[16];
-    int r = CLI_FAIL;
-
-    if (vrbd_spec_parse(ctx->argv[1], VRBD_SPEC_IMAGE, &s) < 0)
-        return cli_fail();
-    host = cli_host(ctx);
-    if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
-        goto cleanup;
-    if (vrbd_vm_disk_attach(host, cl, ctx->argv[0], &s, &o, target) < 0) {
-        cli_fail();
-        goto cleanup;
-    }
-    if (ctx->json) {
-        struct json_object *j = json_object_new_object();
-
-        json_object_object_add(j, "domain",
-                               json_object_new_string(ctx->argv[0]));
-        json_object_object_add(j, "target", json_object_new_string(target));
-        json_object_object_add(j, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        cli_print_json(j);
-    } else {
-        printf("%s:%s%s%s/%s attached to '%s' as %s\n", vrbd_cluster_name(cl),
-               s.pool, s.nspace ? "/" : "", s.nspace ? s.nspace : "", s.image,
-               ctx->argv[0], target);
-    }
-    r = CLI_OK;
-
-cleanup:
-    vrbd_cluster_free(cl);
-    vrbd_host_free(host);
-    vrbd_spec_clear(&s);
-    return r;
-}
-
-static int
-run_detach(cli_ctx *ctx)
-{
-    const char *which = ctx->argv[1];
-    vrbd_host *host = cli_host(ctx);
-    vrbd_cluster *cl = NULL;
-    CLEANUP_FREE char *src = NULL;
-    vrbd_spec s = {0};
-    int r = CLI_FAIL;
-
-    if (!host)
-        return CLI_FAIL;
-    /* a SPEC names the disk by its image; its cluster clears the owner */
-    if (strchr(which, '/')) {
-        if (vrbd_spec_parse(which, VRBD_SPEC_IMAGE, &s) < 0) {
-            cli_fail();
-            goto cleanup;
-        }
-        if (cli_connect(ctx, s.cluster, &cl) < 0)
-            goto cleanup;
-        free(s.cluster);
-        s.cluster = NULL;
-        which = vrbd_spec_format(&s);
-    }
-    if (vrbd_vm_disk_detach(host, cl, ctx->argv[0], which,
-                            cli_flag(ctx, "live"), cli_flag(ctx, "config"),
-                            &src) < 0) {
-        cli_fail();
-        goto cleanup;
-    }
-    printf("%s detached from '%s'\n", src ? src : which, ctx->argv[0]);
-    r = CLI_OK;
-
-cleanup:
-    if (which != ctx->argv[1])
-        free((char *)which);
-    vrbd_spec_clear(&s);
-    vrbd_cluster_free(cl);
-    vrbd_host_free(host);
-    return r;
-}
-
-/* The registry name of @fsid, or NULL (borrowed). */
-static const char *
-name_of(const vrbd_cluster_entry *all, size_t n, const char *fsid)
-{
-    for (size_t i = 0; fsid && i < n; i++)
-        if (all[i].fsid && strcmp(all[i].fsid, fsid) == 0)
-            return all[i].name;
-    return NULL;
-}
-
-static int
-run_list(cli_ctx *ctx)
-{
-    vrbd_registry *reg = cli_registry(ctx);
-    vrbd_cluster_entry *clusters = NULL;
-    vrbd_vm_disk *disks = NULL;
-    vrbd_host *host = NULL;
-    struct json_object *a = NULL;
-    size_t nc = 0, n = 0;
-    int r = CLI_FAIL;
-
-    if (!reg)
-        return CLI_FAIL;
-    if (vrbd_registry_list(reg, &clusters, &nc) < 0)
-        nc = 0;
-    host = cli_host(ctx);
-    if (!host)
-        goto cleanup;
-    if (vrbd_vm_disk_list(host, ctx->argv[0], &disks, &n) < 0) {
-        cli_fail();
-        goto cleanup;
-    }
-    if (ctx->json)
-        a = json_object_new_array();
-    else
-        printf("%-6s %-8s %-10s %-36s %10s %10s\n", "TARGET", "TYPE", "CLUSTER",
-               "SOURCE", "SIZE", "USED");
-    for (size_t i = 0; i < n; i++) {
-        const char *cname = name_of(clusters, nc, disks[i].fsid);
-        uint64_t size = VRBD_UNKNOWN, used = VRBD_UNKNOWN;
-        char sz[32] = "-", us[32] = "-";
-
-        /* size and used come from the cluster, when it answers */
-        if (disks[i].rbd && cname) {
-            vrbd_cluster *cl = NULL;
-            vrbd_volume_info *v = NULL;
-            vrbd_spec s;
-
-            if (vrbd_registry_connect(reg, cname, ctx->timeout_sec, &cl) == 0 &&
-                vrbd_spec_parse(disks[i].source, VRBD_SPEC_IMAGE, &s) == 0) {
-                if (vrbd_volume_info_get(cl, &s, &v) == 0) {
-                    size = v->size;
-                    used = v->used;
-                }
-                vrbd_spec_clear(&s);
-            }
-            vrbd_error_clear();
-            vrbd_volume_info_free(v);
-            vrbd_cluster_free(cl);
-        }
-        if (size != VRBD_UNKNOWN)
-            vrbd_size_format(size, sz, sizeof(sz));
-        if (used != VRBD_UNKNOWN)
-            vrbd_size_format(used, us, sizeof(us));
-        if (a) {
-            struct json_object *o = json_object_new_object();
-
-            json_object_object_add(
-                o, "target",
-                json_object_new_string(disks[i].target ? disks[i].target : ""));
-            json_object_object_add(
-                o, "type",
-                json_object_new_string(disks[i].rbd ? "rbd" : "file"));
-            json_object_object_add(
-                o, "cluster", cname ? json_object_new_string(cname) : NULL);
-            json_object_object_add(
-                o, "source",
-                json_object_new_string(disks[i].source ? disks[i].source : ""));
-            json_object_object_add(
-                o, "size",
-                size == VRBD_UNKNOWN ? NULL : json_object_new_uint64(size));
-            json_object_object_add(
-                o, "used",
-                used == VRBD_UNKNOWN ? NULL : json_object_new_uint64(used));
-            json_object_array_add(a, o);
-        } else {
-            printf("%-6s %-8s %-10s %-36s %10s %10s\n",
-                   disks[i].target ? disks[i].target : "?",
-                   disks[i].rbd ? "rbd" : "file",
-                   cname ? cname : (disks[i].rbd ? "?" : "-"),
-                   disks[i].source ? disks[i].source : "?", sz, us);
-        }
-    }
-    if (a)
-        cli_print_json(a);
-    r = CLI_OK;
-
-cleanup:
-    vrbd_vm_disks_free(disks, n);
-    vrbd_cluster_entries_free(clusters, nc);
-    vrbd_host_free(host);
-    vrbd_registry_free(reg);
-    return r;
-}
-
 static int
 run_create(cli_ctx *ctx)
 {
@@ -292,11 +66,11 @@ run_create(cli_ctx *ctx)
     int r;
 
     if (!from == !size)
-        return cli_usage(ctx, "give one of --from POOL/IMAGE@SNAP and "
-                              "--size SIZE");
+        return cli_usage(ctx,
+                         "give one of --from POOL/IMAGE@SNAP and --size SIZE");
     if (size && !pool)
-        return cli_usage(ctx, "with --size, say where the disk goes: --pool "
-                              "[CLUSTER:]POOL");
+        return cli_usage(
+            ctx, "with --size, say where the disk goes: --pool [CLUSTER:]POOL");
     if ((o.initrd || o.cmdline) && !o.kernel)
         return cli_usage(ctx, "--initrd and --cmdline go with --kernel");
     if ((r = cli_opt_count(ctx, "memory", 1 << 20, &o.memory_mib)) != CLI_OK ||
@@ -320,8 +94,9 @@ run_create(cli_ctx *ctx)
     if (fs.cluster && ps.cluster && strcmp(fs.cluster, ps.cluster) != 0) {
         vrbd_spec_clear(&fs);
         vrbd_spec_clear(&ps);
-        return cli_usage(ctx, "a clone lives on its golden image's cluster: "
-                              "--pool must name the same cluster");
+        return cli_usage(
+            ctx,
+            "a clone lives on its golden image's cluster: --pool must name the same cluster");
     }
     r = CLI_FAIL;
     o.from = from ? &fs : NULL;
@@ -515,8 +290,8 @@ run_move(cli_ctx *ctx)
     host = reg ? cli_host(ctx) : NULL;
     if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
-    if (live)
-        catch_move_signals();
+    if (live) /* Ctrl-C cancels the copies: the guest stays put */
+        cli_catch_signals(&move_cancelled);
     if ((live ? vrbd_vm_move_live : vrbd_vm_move_offline)(
             host, cl, reg, ctx->argv[0], &o, &res) < 0) {
         cli_fail();
@@ -534,24 +309,6 @@ cleanup:
 }
 
 const cli_cmd cli_cmds_vm[] = {
-    {"disk attach", "DOMAIN [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
-     "Attach an RBD image to a domain, from any registered cluster",
-     "Writes a network disk with every current monitor of the image's\n"
-     "cluster and the secret of this host's connection to its pool (made\n"
-     "if missing), raw, cache=writeback, discard and detect_zeroes unmap,\n"
-     "at the next free target.  Live and persistent (persistent only when\n"
-     "the domain is off).  Refused while another client holds the image.\n"
-     "Records the owner in the image's metadata (virt-rbd.owner) first.\n"
-     "When libvirtd restarts meanwhile, it reconnects (for up to --timeout),\n"
-     "looks at what libvirtd did and finishes it; the same attach run again\n"
-     "also finishes one that was cut short.",
-     attach_opts, run_attach},
-    {"disk detach", "DOMAIN TARGET|SPEC", 2, 2,
-     "Detach a disk (by target, or by its image) from a domain", NULL,
-     detach_opts, run_detach},
-    {"disk list", "DOMAIN", 1, 1,
-     "List a domain's disks: cluster, pool, image, size, used", NULL, NULL,
-     run_list},
     {"vm create", "NAME", 1, 1,
      "Provision a VM on RBD: clone a golden image, define, start",
      "The disk POOL/NAME is a layered clone of --from (instant, whatever\n"

@@ -693,9 +693,9 @@ run_clone(cli_ctx *ctx)
         (!src.cluster || !dst.cluster || strcmp(src.cluster, dst.cluster))) {
         vrbd_spec_clear(&src);
         vrbd_spec_clear(&dst);
-        return cli_usage(ctx, "a clone lives on its parent's cluster: give "
-                              "both on the same cluster (copy across "
-                              "clusters with 'virt-rbd copy')");
+        return cli_usage(
+            ctx,
+            "a clone lives on its parent's cluster: give both on the same cluster (copy across clusters with 'virt-rbd copy')");
     }
     if (connect_both(ctx, &src, &cl, &host) < 0)
         goto cleanup;

@@ -48,9 +48,9 @@ static const cli_opt global_opts[] = {
 #define N_GLOBAL ((int)(sizeof(global_opts) / sizeof(global_opts[0])) - 1)
 
 static const cli_cmd *const groups[] = {
-    cli_cmds_cluster, cli_cmds_pool, cli_cmds_user, cli_cmds_host,
-    cli_cmds_vol,     cli_cmds_copy, cli_cmds_vm,   cli_cmds_bench,
-    cli_cmds_doctor,  cli_cmds_misc};
+    cli_cmds_cluster, cli_cmds_pool,   cli_cmds_user, cli_cmds_host,
+    cli_cmds_vol,     cli_cmds_copy,   cli_cmds_disk, cli_cmds_vm,
+    cli_cmds_bench,   cli_cmds_doctor, cli_cmds_misc};
 
 static void
 for_each_cmd(void (*fn)(const cli_cmd *, void *), void *opaque)
@@ -209,10 +209,10 @@ set_global(cli_ctx *ctx, int idx, const char *arg)
         errno = 0;
         v = strtoul(arg, &end, 10);
         if (errno || *end || end == arg || v == 0 || v > 86400 || arg[0] == '-')
-            return cli_usage(ctx,
-                             "invalid --timeout '%s': give whole seconds "
-                             "from 1 to 86400",
-                             arg);
+            return cli_usage(
+                ctx,
+                "invalid --timeout '%s': give whole seconds from 1 to 86400",
+                arg);
         ctx->timeout_sec = (unsigned)v;
         break;
     default:
@@ -255,10 +255,10 @@ parse(cli_ctx *ctx, const cli_cmd *cmd, int argc, char **argv)
                 strchr(argv[optind], optopt))
                 what = argv[optind];
             if (cmd && strpbrk(what, "/:@"))
-                return cli_usage(ctx,
-                                 "'%s' reads as options: put a name that "
-                                 "begins with '-' after '--'",
-                                 what);
+                return cli_usage(
+                    ctx,
+                    "'%s' reads as options: put a name that begins with '-' after '--'",
+                    what);
             return cli_usage(ctx, "unknown option '%s'", what);
         }
         if (c < 256) {

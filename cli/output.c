@@ -4,9 +4,11 @@
  * stdout as aligned text or as JSON with --json.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "table.h"
@@ -125,7 +127,65 @@ cli_opt_count(cli_ctx *ctx, const char *name, unsigned max, unsigned *out)
     errno = 0;
     n = strtoul(v, &end, 10);
     if (errno || *end || end == v || v[0] == '-' || n == 0 || n > max)
-        return cli_usage(ctx, "invalid --%s '%s': give 1 to %u", name, v, max);
+        return cli_usage(ctx,
+                         "invalid --%s '%s': give a whole number from 1 to %u",
+                         name, v, max);
     *out = (unsigned)n;
     return CLI_OK;
+}
+
+const char *
+cli_cluster_named(const vrbd_cluster_entry *all, size_t n, const char *fsid)
+{
+    for (size_t i = 0; fsid && i < n; i++)
+        if (all[i].fsid && strcmp(all[i].fsid, fsid) == 0)
+            return all[i].name;
+    return NULL;
+}
+
+const char *
+cli_cluster_name(const vrbd_cluster_entry *all, size_t n, const char *fsid)
+{
+    const char *name = cli_cluster_named(all, n, fsid);
+
+    return name ? name : "?";
+}
+
+struct json_object *
+cli_json_strv(char *const *v, size_t n)
+{
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; v && i < n && v[i]; i++)
+        json_object_array_add(a, json_object_new_string(v[i]));
+    return a;
+}
+
+/* the flag the signal handler raises, and the signal that raised it */
+static volatile int *cancel_flag;
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int sig)
+{
+    caught = sig;
+    if (cancel_flag)
+        *cancel_flag = 1;
+}
+
+void
+cli_catch_signals(volatile int *flag)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+
+    cancel_flag = flag;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int
+cli_signal_caught(void)
+{
+    return caught;
 }

@@ -9,7 +9,7 @@ bench needs something to measure, and sane numbers
   virt-rbd: hint: see 'virt-rbd help bench'
   [2]
   $ virt-rbd bench --local . --time 0
-  virt-rbd: error: invalid --time '0': give 1 to 3600
+  virt-rbd: error: invalid --time '0': give a whole number from 1 to 3600
   virt-rbd: hint: see 'virt-rbd help bench'
   [2]
   $ virt-rbd bench --local . pool/img@snap

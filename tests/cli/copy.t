@@ -15,11 +15,11 @@ import and export take a file and an image
 The queue depth is bounded
 
   $ virt-rbd import f.raw rbd/img --queue-depth 0
-  virt-rbd: error: invalid --queue-depth '0': give 1 to 1024
+  virt-rbd: error: invalid --queue-depth '0': give a whole number from 1 to 1024
   virt-rbd: hint: see 'virt-rbd help import'
   [2]
   $ virt-rbd export rbd/img out.raw --queue-depth 5000
-  virt-rbd: error: invalid --queue-depth '5000': give 1 to 1024
+  virt-rbd: error: invalid --queue-depth '5000': give a whole number from 1 to 1024
   virt-rbd: hint: see 'virt-rbd help export'
   [2]
 
@@ -34,6 +34,6 @@ copy takes two images; the target is an image without a snapshot
   virt-rbd: hint: drop the '@SNAP' part
   [1]
   $ virt-rbd copy rbd/img@s1 rbd/other --queue-depth 0
-  virt-rbd: error: invalid --queue-depth '0': give 1 to 1024
+  virt-rbd: error: invalid --queue-depth '0': give a whole number from 1 to 1024
   virt-rbd: hint: see 'virt-rbd help copy'
   [2]

@@ -27,7 +27,7 @@ Kernel options go together; numbers are checked
   virt-rbd: hint: see 'virt-rbd help vm create'
   [2]
   $ virt-rbd vm create v --from rbd/g@s --memory 0
-  virt-rbd: error: invalid --memory '0': give 1 to 1048576
+  virt-rbd: error: invalid --memory '0': give a whole number from 1 to 1048576
   virt-rbd: hint: see 'virt-rbd help vm create'
   [2]
   $ virt-rbd vm create v --size 0 --pool rbd

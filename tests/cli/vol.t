@@ -68,11 +68,11 @@ Clones stay on their parent's cluster
 Bad numbers for --jobs and --max-depth
 
   $ virt-rbd vol list rbd -l --jobs 0
-  virt-rbd: error: invalid --jobs '0': give 1 to 256
+  virt-rbd: error: invalid --jobs '0': give a whole number from 1 to 256
   virt-rbd: hint: see 'virt-rbd help vol list'
   [2]
   $ virt-rbd vol clone rbd/a@s rbd/b --max-depth x
-  virt-rbd: error: invalid --max-depth 'x': give 1 to 64
+  virt-rbd: error: invalid --max-depth 'x': give a whole number from 1 to 64
   virt-rbd: hint: see 'virt-rbd help vol clone'
   [2]
 

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd-disk.c: the `disk` commands: RBD disks of libvirt domains (attach,
+ * detach, list). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "size.h"
+#include "xalloc.h"
+
+static const cli_opt attach_opts[] = {
+    {"target", 0, "DEV", "target device, e.g. vdb (default: the next free)"},
+    {"bus", 0, "BUS", "virtio (default) or scsi"},
+    {"cache", 0, "MODE",
+     "writeback (default), none, writethrough, directsync or unsafe"},
+    {"live", 0, NULL, "only the running domain"},
+    {"config", 0, NULL, "only the persistent definition"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_opt detach_opts[] = {
+    {"live", 0, NULL, "only the running domain"},
+    {"config", 0, NULL, "only the persistent definition"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int
+run_attach(cli_ctx *ctx)
+{
+    vrbd_attach_opts o = {.target = cli_opt_value(ctx, "target"),
+                          .bus = cli_opt_value(ctx, "bus"),
+                          .cache = cli_opt_value(ctx, "cache"),
+                          .live = cli_flag(ctx, "live"),
+                          .config = cli_flag(ctx, "config")};
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_host *host = NULL;
+    char target[16];
+    int r = CLI_FAIL;
+
+    if (vrbd_spec_parse(ctx->argv[1], VRBD_SPEC_IMAGE, &s) < 0)
+        return cli_fail();
+    host = cli_host(ctx);
+    if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_vm_disk_attach(host, cl, ctx->argv[0], &s, &o, target) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        struct json_object *j = json_object_new_object();
+
+        json_object_object_add(j, "domain",
+                               json_object_new_string(ctx->argv[0]));
+        json_object_object_add(j, "target", json_object_new_string(target));
+        json_object_object_add(j, "cluster",
+                               json_object_new_string(vrbd_cluster_name(cl)));
+        cli_print_json(j);
+    } else {
+        printf("%s:%s%s%s/%s attached to '%s' as %s\n", vrbd_cluster_name(cl),
+               s.pool, s.nspace ? "/" : "", s.nspace ? s.nspace : "", s.image,
+               ctx->argv[0], target);
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_cluster_free(cl);
+    vrbd_host_free(host);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+static int
+run_detach(cli_ctx *ctx)
+{
+    const char *which = ctx->argv[1];
+    vrbd_host *host = cli_host(ctx);
+    vrbd_cluster *cl = NULL;
+    CLEANUP_FREE char *src = NULL;
+    vrbd_spec s = {0};
+    int r = CLI_FAIL;
+
+    if (!host)
+        return CLI_FAIL;
+    /* a SPEC names the disk by its image; its cluster clears the owner */
+    if (strchr(which, '/')) {
+        if (vrbd_spec_parse(which, VRBD_SPEC_IMAGE, &s) < 0) {
+            cli_fail();
+            goto cleanup;
+        }
+        if (cli_connect(ctx, s.cluster, &cl) < 0)
+            goto cleanup;
+        free(s.cluster);
+        s.cluster = NULL;
+        which = vrbd_spec_format(&s);
+    }
+    if (vrbd_vm_disk_detach(host, cl, ctx->argv[0], which,
+                            cli_flag(ctx, "live"), cli_flag(ctx, "config"),
+                            &src) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    printf("%s detached from '%s'\n", src ? src : which, ctx->argv[0]);
+    r = CLI_OK;
+
+cleanup:
+    if (which != ctx->argv[1])
+        free((char *)which);
+    vrbd_spec_clear(&s);
+    vrbd_cluster_free(cl);
+    vrbd_host_free(host);
+    return r;
+}
+
+/* The size and use of RBD disk @d from its cluster @cname, when it
+ * answers (else VRBD_UNKNOWN) */
+static void
+disk_usage(const cli_ctx *ctx, vrbd_registry *reg, const vrbd_vm_disk *d,
+           const char *cname, uint64_t *size, uint64_t *used)
+{
+    vrbd_cluster *cl = NULL;
+    vrbd_volume_info *v = NULL;
+    vrbd_spec s;
+
+    *size = *used = VRBD_UNKNOWN;
+    if (!d->rbd || !cname)
+        return;
+    if (vrbd_registry_connect(reg, cname, ctx->timeout_sec, &cl) == 0 &&
+        vrbd_spec_parse(d->source, VRBD_SPEC_IMAGE, &s) == 0) {
+        if (vrbd_volume_info_get(cl, &s, &v) == 0) {
+            *size = v->size;
+            *used = v->used;
+        }
+        vrbd_spec_clear(&s);
+    }
+    vrbd_error_clear();
+    vrbd_volume_info_free(v);
+    vrbd_cluster_free(cl);
+}
+
+static struct json_object *
+disk_json(const vrbd_vm_disk *d, const char *cname, uint64_t size,
+          uint64_t used)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "target",
+                           json_object_new_string(d->target ? d->target : ""));
+    json_object_object_add(o, "type",
+                           json_object_new_string(d->rbd ? "rbd" : "file"));
+    json_object_object_add(o, "cluster",
+                           cname ? json_object_new_string(cname) : NULL);
+    json_object_object_add(o, "source",
+                           json_object_new_string(d->source ? d->source : ""));
+    json_object_object_add(
+        o, "size", size == VRBD_UNKNOWN ? NULL : json_object_new_uint64(size));
+    json_object_object_add(
+        o, "used", used == VRBD_UNKNOWN ? NULL : json_object_new_uint64(used));
+    return o;
+}
+
+static void
+disk_row(vrbd_table *t, const vrbd_vm_disk *d, const char *cname, uint64_t size,
+         uint64_t used)
+{
+    char sz[32] = "-", us[32] = "-";
+
+    if (size != VRBD_UNKNOWN)
+        vrbd_size_format(size, sz, sizeof(sz));
+    if (used != VRBD_UNKNOWN)
+        vrbd_size_format(used, us, sizeof(us));
+    VRBD_TABLE_ROW(t, d->target ? d->target : "?", d->rbd ? "rbd" : "file",
+                   cname ? cname : (d->rbd ? "?" : "-"),
+                   d->source ? d->source : "?", sz, us);
+}
+
+static int
+run_list(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_cluster_entry *clusters = NULL;
+    vrbd_vm_disk *disks = NULL;
+    vrbd_host *host = NULL;
+    struct json_object *a = NULL;
+    vrbd_table *t = NULL;
+    size_t nc = 0, n = 0;
+    int r = CLI_FAIL;
+
+    if (!reg)
+        return CLI_FAIL;
+    if (vrbd_registry_list(reg, &clusters, &nc) < 0)
+        nc = 0;
+    host = cli_host(ctx);
+    if (!host)
+        goto cleanup;
+    if (vrbd_vm_disk_list(host, ctx->argv[0], &disks, &n) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if (ctx->json) {
+        a = json_object_new_array();
+    } else {
+        t = vrbd_table_new((const char *[]){"TARGET", "TYPE", "CLUSTER",
+                                            "SOURCE", "SIZE", "USED", NULL});
+        vrbd_table_right(t, 4);
+        vrbd_table_right(t, 5);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *cname = cli_cluster_named(clusters, nc, disks[i].fsid);
+        uint64_t size, used;
+
+        disk_usage(ctx, reg, &disks[i], cname, &size, &used);
+        if (a)
+            json_object_array_add(a, disk_json(&disks[i], cname, size, used));
+        else
+            disk_row(t, &disks[i], cname, size, used);
+    }
+    if (a)
+        cli_print_json(a);
+    else
+        cli_print_table(t);
+    r = CLI_OK;
+
+cleanup:
+    vrbd_vm_disks_free(disks, n);
+    vrbd_cluster_entries_free(clusters, nc);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+const cli_cmd cli_cmds_disk[] = {
+    {"disk attach", "DOMAIN [CLUSTER:]POOL[/NS]/IMAGE", 2, 2,
+     "Attach an RBD image to a domain, from any registered cluster",
+     "Writes a network disk with every current monitor of the image's\n"
+     "cluster and the secret of this host's connection to its pool (made\n"
+     "if missing), raw, cache=writeback, discard and detect_zeroes unmap,\n"
+     "at the next free target.  Live and persistent (persistent only when\n"
+     "the domain is off).  Refused while another client holds the image.\n"
+     "Records the owner in the image's metadata (virt-rbd.owner) first.\n"
+     "When libvirtd restarts meanwhile, it reconnects (for up to --timeout),\n"
+     "looks at what libvirtd did and finishes it; the same attach run again\n"
+     "also finishes one that was cut short.",
+     attach_opts, run_attach},
+    {"disk detach", "DOMAIN TARGET|SPEC", 2, 2,
+     "Detach a disk (by target, or by its image) from a domain", NULL,
+     detach_opts, run_detach},
+    {"disk list", "DOMAIN", 1, 1,
+     "List a domain's disks: cluster, pool, image, size, used", NULL, NULL,
+     run_list},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
+};
