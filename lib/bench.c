@@ -248,12 +248,11 @@ run_one(struct target *t, const struct workload *w, const vrbd_bench_opts *o,
         res->mb_per_s = (double)res->bytes / res->seconds / 1e6;
     }
     if (failed)
-        return vrbd_error_set(VRBD_ERR_INTERNAL, failed,
-                              "free memory or raise the thread limit "
-                              "(ulimit -u), then run it again",
-                              "%s: %s: cannot start thread %u of %u: %s",
-                              t->name, w->name, started + 1, w->qd,
-                              strerror(failed));
+        return vrbd_error_set(
+            VRBD_ERR_INTERNAL, failed,
+            "free memory or raise the thread limit (ulimit -u), then run it again",
+            "%s: %s: cannot start thread %u of %u: %s", t->name, w->name,
+            started + 1, w->qd, strerror(failed));
     if (run.err != 0)
         return vrbd_error_ceph(run.err, NULL, "%s: %s failed", t->name,
                                w->name);
@@ -321,30 +320,28 @@ local_open(const char *path, uint64_t size, struct target *t, char **made)
         if (ioctl(fd, BLKGETSIZE64, &dev_size) < 0 || dev_size < size) {
             close(fd);
             return vrbd_error_set(VRBD_ERR_INVALID, 0, "give a smaller --size",
-                                  "device '%s' is smaller than the working "
-                                  "set",
+                                  "device '%s' is smaller than the working set",
                                   path);
         }
         r = device_holds_data(fd, dev_size, &data);
         if (r < 0 || data) {
             close(fd);
-            return vrbd_error_set(VRBD_ERR_BUSY, r < 0 ? -r : 0,
-                                  "give an empty device or a directory",
-                                  "device '%s' holds data: the benchmark "
-                                  "writes only to empty devices",
-                                  path);
+            return vrbd_error_set(
+                VRBD_ERR_BUSY, r < 0 ? -r : 0,
+                "give an empty device or a directory",
+                "device '%s' holds data: the benchmark writes only to empty devices",
+                path);
         }
         t->fd = fd;
         t->direct = true;
         t->size = size;
         return 0;
     } else if (lstat(path, &st) == 0) {
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "give a directory, a new file name or an "
-                              "empty block device",
-                              "'%s' exists: the benchmark writes only to "
-                              "a file it creates",
-                              path);
+        return vrbd_error_set(
+            VRBD_ERR_EXISTS, EEXIST,
+            "give a directory, a new file name or an empty block device",
+            "'%s' exists: the benchmark writes only to a file it creates",
+            path);
     } else {
         file = xstrdup(path);
     }
@@ -405,11 +402,10 @@ refuse_image(vrbd_cluster *cl, const vrbd_spec *s)
     hint = xasprintf("give the pool (virt-rbd bench %s): the benchmark makes "
                      "and removes a scratch image of its own there",
                      pool);
-    return vrbd_error_set(VRBD_ERR_INVALID, EINVAL, hint,
-                          "'%s' names image '%s' of pool '%s': bench takes "
-                          "[CLUSTER:]POOL[/NAMESPACE] and never runs on an "
-                          "image it did not make",
-                          spec, s->nspace, s->pool);
+    return vrbd_error_set(
+        VRBD_ERR_INVALID, EINVAL, hint,
+        "'%s' names image '%s' of pool '%s': bench takes [CLUSTER:]POOL[/NAMESPACE] and never runs on an image it did not make",
+        spec, s->nspace, s->pool);
 }
 
 int
@@ -438,10 +434,10 @@ vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *o,
                               "give a whole number of MiB, at least 1M",
                               "working set size must be a multiple of 1 MiB");
     if (o->rbd && (!cl || o->rbd->image))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give [CLUSTER:]POOL[/NS]: the benchmark makes "
-                              "its own image",
-                              "the RBD side of a benchmark is a pool");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "give [CLUSTER:]POOL[/NS]: the benchmark makes its own image",
+            "the RBD side of a benchmark is a pool");
     if (o->local_path &&
         local_open(o->local_path, size, &local, &made_file) < 0)
         return -1;

@@ -24,8 +24,7 @@ vrbd_user_name_check(const char *entity)
     if (!entity || strncmp(entity, "client.", 7) != 0)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "write the user as client.NAME",
-                              "invalid user '%s': it must start with "
-                              "'client.'",
+                              "invalid user '%s': it must start with 'client.'",
                               entity ? entity : "");
     name = entity + 7;
     len = strlen(name);
@@ -38,11 +37,10 @@ vrbd_user_name_check(const char *entity)
 
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
               (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-            return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                                  "a user name may contain letters, "
-                                  "digits, '.', '_' and '-'",
-                                  "invalid user '%s': it contains '%c'", entity,
-                                  c);
+            return vrbd_error_set(
+                VRBD_ERR_INVALID, 0,
+                "a user name may contain letters, digits, '.', '_' and '-'",
+                "invalid user '%s': it contains '%c'", entity, c);
     }
     return 0;
 }
@@ -295,11 +293,10 @@ vrbd_user_create(vrbd_cluster *cl, const char *entity,
                 cur.caps_mgr ? cur.caps_mgr : "", cur.caps_mgr ? "'" : "");
 
             vrbd_user_clear(&cur);
-            return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                                  "give --update-caps to set mon 'profile "
-                                  "rbd' and the pools' osd caps, or pick "
-                                  "another name",
-                                  "%s", msg);
+            return vrbd_error_set(
+                VRBD_ERR_EXISTS, EEXIST,
+                "give --update-caps to set mon 'profile rbd' and the pools' osd caps, or pick another name",
+                "%s", msg);
         }
         vrbd_user_clear(&cur);
         cmd = vrbd_json_cmd("auth caps");
@@ -420,11 +417,9 @@ vrbd_user_write_keyring(vrbd_cluster *cl, const char *entity, const char *path,
     if (fd < 0) {
         e = errno;
         vrbd_keybuf_free(text);
-        return vrbd_error_set(VRBD_ERR_IO, e,
-                              "check that its directory exists and is "
-                              "writable",
-                              "cannot write keyring '%s': %s", path,
-                              strerror(e));
+        return vrbd_error_set(
+            VRBD_ERR_IO, e, "check that its directory exists and is writable",
+            "cannot write keyring '%s': %s", path, strerror(e));
     }
     if (write_all(fd, text->data, text->len) < 0 || fsync(fd) < 0) {
         e = errno;
@@ -507,9 +502,9 @@ vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity, const char *pool,
         return vrbd_user_create(cl, entity, &opts, created, updated);
     }
     if (u.unrestricted) {
-        vrbd_warn("%s has 'allow *' caps: libvirt should use a "
-                  "least-privilege user",
-                  entity);
+        vrbd_warn(
+            "%s has 'allow *' caps: libvirt should use a least-privilege user",
+            entity);
         vrbd_user_clear(&u);
         return 0;
     }
@@ -519,12 +514,12 @@ vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity, const char *pool,
         bool names_it = u.caps_osd && strstr(u.caps_osd, want);
 
         if (!names_it)
-            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                           "use another --user, or give it the pool's caps",
-                           "%s of cluster '%s' has caps virt-rbd did not "
-                           "make (osd '%s') and they do not name pool '%s'",
-                           entity, vrbd_cluster_name(cl),
-                           u.caps_osd ? u.caps_osd : "", pool);
+            vrbd_error_set(
+                VRBD_ERR_EXISTS, EEXIST,
+                "use another --user, or give it the pool's caps",
+                "%s of cluster '%s' has caps virt-rbd did not make (osd '%s') and they do not name pool '%s'",
+                entity, vrbd_cluster_name(cl), u.caps_osd ? u.caps_osd : "",
+                pool);
         vrbd_user_clear(&u);
         return names_it ? 0 : -1;
     }
@@ -541,9 +536,9 @@ vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity, const char *pool,
         for (size_t i = 0; i < n; i++) {
             if (rados_pool_lookup(vrbd_cluster_rados(cl), pools[i]) ==
                 -ENOENT) {
-                vrbd_info("%s: dropping pool '%s' from its caps: it no "
-                          "longer exists",
-                          entity, pools[i]);
+                vrbd_info(
+                    "%s: dropping pool '%s' from its caps: it no longer exists",
+                    entity, pools[i]);
                 free(pools[i]);
                 continue;
             }

@@ -86,10 +86,10 @@ check_keyring(const char *path)
     if (st.st_mode & (S_IRWXG | S_IRWXO)) {
         CLEANUP_FREE char *hint = xasprintf("run: chmod 600 '%s'", path);
 
-        return vrbd_error_set(VRBD_ERR_PERMISSION, EACCES, hint,
-                              "keyring '%s' is readable by group or others "
-                              "(mode %03o)",
-                              path, (unsigned)(st.st_mode & 0777));
+        return vrbd_error_set(
+            VRBD_ERR_PERMISSION, EACCES, hint,
+            "keyring '%s' is readable by group or others (mode %03o)", path,
+            (unsigned)(st.st_mode & 0777));
     }
     if (access(path, R_OK) < 0)
         return vrbd_error_set(VRBD_ERR_PERMISSION, errno,
@@ -229,10 +229,10 @@ warn_unknown_options(rados_t r, const char *path)
         return;
     vrbd_cephconf_names(text, len, note_unknown, &u);
     if (u.n > 0)
-        vrbd_warn("'%s' sets %s librados does not know and ignores: %s; check "
-                  "the spelling, or whether this Ceph release has %s",
-                  path, u.n > 1 ? "options" : "an option", u.list,
-                  u.n > 1 ? "them" : "it");
+        vrbd_warn(
+            "'%s' sets %s librados does not know and ignores: %s; check the spelling, or whether this Ceph release has %s",
+            path, u.n > 1 ? "options" : "an option", u.list,
+            u.n > 1 ? "them" : "it");
     free(u.list);
 }
 
@@ -247,10 +247,10 @@ connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
         hint = xasprintf("check that the monitors at %s are up and "
                          "reachable, or raise --timeout",
                          mon_host);
-        return vrbd_error_set(VRBD_ERR_TIMEOUT, -ret, hint,
-                              "monitors of cluster '%s' did not answer "
-                              "within %u s",
-                              cl->name, timeout);
+        return vrbd_error_set(
+            VRBD_ERR_TIMEOUT, -ret, hint,
+            "monitors of cluster '%s' did not answer within %u s", cl->name,
+            timeout);
     case EACCES:
     case EPERM:
         /* the monitors say the same for a wrong key and for a user with
@@ -259,24 +259,23 @@ connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
                          ": the key must match, and the caps must include "
                          "mon (e.g. mon 'profile rbd')",
                          user);
-        return vrbd_error_set(VRBD_ERR_PERMISSION, -ret, hint,
-                              "cluster '%s' refused client.%s: its key is "
-                              "not the cluster's, or it has no mon caps",
-                              cl->name, user);
+        return vrbd_error_set(
+            VRBD_ERR_PERMISSION, -ret, hint,
+            "cluster '%s' refused client.%s: its key is not the cluster's, or it has no mon caps",
+            cl->name, user);
     case EIO:
         /* what librados returns when the key is no cephx key at all */
         hint = xasprintf("the keyring's 'key =' line for client.%s must be "
                          "a cephx key (ceph auth get-key client.%s)",
                          user, user);
-        return vrbd_error_set(VRBD_ERR_CONFIG, -ret, hint,
-                              "cannot connect to cluster '%s': the key of "
-                              "client.%s in its keyring is not a valid key",
-                              cl->name, user);
+        return vrbd_error_set(
+            VRBD_ERR_CONFIG, -ret, hint,
+            "cannot connect to cluster '%s': the key of client.%s in its keyring is not a valid key",
+            cl->name, user);
     case ENOENT:
         hint = xasprintf("give the keyring of client.%s (--keyring)", user);
         return vrbd_error_set(VRBD_ERR_CONFIG, -ret, hint,
-                              "no key for client.%s to connect to cluster "
-                              "'%s'",
+                              "no key for client.%s to connect to cluster '%s'",
                               user, cl->name);
     default:
         return vrbd_error_ceph(ret, NULL, "cannot connect to cluster '%s'",
@@ -295,19 +294,17 @@ check_fsid(const vrbd_cluster *cl, const vrbd_cluster_opts *opts,
            const char *conf)
 {
     if (opts->fsid && *opts->fsid && strcasecmp(opts->fsid, cl->fsid) != 0)
-        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
-                              "if the cluster was rebuilt, register it again "
-                              "(virt-rbd cluster rm, then cluster add)",
-                              "the monitors of cluster '%s' answer for fsid "
-                              "%s, but it was registered with fsid %s",
-                              cl->name, cl->fsid, opts->fsid);
+        return vrbd_error_set(
+            VRBD_ERR_CONFIG, 0,
+            "if the cluster was rebuilt, register it again (virt-rbd cluster rm, then cluster add)",
+            "the monitors of cluster '%s' answer for fsid %s, but it was registered with fsid %s",
+            cl->name, cl->fsid, opts->fsid);
     if (*conf && strcasecmp(conf, cl->fsid) != 0)
-        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
-                              "fix the fsid line of the ceph.conf, or give "
-                              "the conf of this cluster",
-                              "the monitors of cluster '%s' answer for fsid "
-                              "%s, but its ceph.conf names fsid %s",
-                              cl->name, cl->fsid, conf);
+        return vrbd_error_set(
+            VRBD_ERR_CONFIG, 0,
+            "fix the fsid line of the ceph.conf, or give the conf of this cluster",
+            "the monitors of cluster '%s' answer for fsid %s, but its ceph.conf names fsid %s",
+            cl->name, cl->fsid, conf);
     return 0;
 }
 
@@ -326,10 +323,10 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     if (strncmp(user, "client.", 7) == 0)
         user += 7;
     if (!*user || strpbrk(user, " \t\n:/"))
-        return vrbd_error_set(VRBD_ERR_INVALID, EINVAL,
-                              "give a cephx id such as 'admin' or "
-                              "'client.libvirt'",
-                              "invalid cephx user '%s'", user);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, EINVAL,
+            "give a cephx id such as 'admin' or 'client.libvirt'",
+            "invalid cephx user '%s'", user);
     if (opts->keyring && check_keyring(opts->keyring) < 0)
         return -1;
 
@@ -363,11 +360,10 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
         return -1;
     if (rados_conf_get(cl->rados, "mon_host", mon_host, sizeof(mon_host)) < 0 ||
         !*mon_host)
-        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
-                              "give monitor addresses (--mon-host) or a "
-                              "ceph.conf that sets mon_host",
-                              "no monitor address known for cluster '%s'",
-                              cl->name);
+        return vrbd_error_set(
+            VRBD_ERR_CONFIG, 0,
+            "give monitor addresses (--mon-host) or a ceph.conf that sets mon_host",
+            "no monitor address known for cluster '%s'", cl->name);
     if (opts->keyring &&
         conf_set(cl->rados, cl->name, "keyring", opts->keyring) < 0)
         return -1;
@@ -387,9 +383,9 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     if (rados_conf_get(cl->rados, "fsid", conf_fsid, sizeof(conf_fsid)) < 0 ||
         strspn(conf_fsid, "0-") == strlen(conf_fsid))
         conf_fsid[0] = '\0';
-    vrbd_debug("connecting to cluster '%s' as client.%s (mon_host %s, "
-               "timeout %u s)",
-               cl->name, user, mon_host, timeout);
+    vrbd_debug(
+        "connecting to cluster '%s' as client.%s (mon_host %s, timeout %u s)",
+        cl->name, user, mon_host, timeout);
     ret = rados_connect(cl->rados);
     if (ret < 0)
         return connect_error(ret, cl, mon_host, user, timeout);
@@ -582,10 +578,10 @@ access_denied(vrbd_cluster *cl, const char *prefix, int ret)
         "(virt-rbd cluster add NAME --id admin --keyring FILE)",
         prefix, cap_needed(prefix), cl->name);
 
-    return vrbd_error_set(VRBD_ERR_PERMISSION, -ret, hint,
-                          "client.%s may not run '%s' on cluster '%s': it "
-                          "lacks the caps",
-                          cl->user, prefix, cl->name);
+    return vrbd_error_set(
+        VRBD_ERR_PERMISSION, -ret, hint,
+        "client.%s may not run '%s' on cluster '%s': it lacks the caps",
+        cl->user, prefix, cl->name);
 }
 
 /*

@@ -151,10 +151,10 @@ refuse_if_short(vrbd_cluster *cl, const vrbd_spec *dst, const char *path,
 
     if (!why)
         return 0;
-    return vrbd_error_set(VRBD_ERR_IO, EDQUOT, VRBD_FULL_POOL_HINT,
-                          "pool '%s' has no room for '%s': %s: nothing was "
-                          "imported",
-                          dst->pool, path, why);
+    return vrbd_error_set(
+        VRBD_ERR_IO, EDQUOT, VRBD_FULL_POOL_HINT,
+        "pool '%s' has no room for '%s': %s: nothing was imported", dst->pool,
+        path, why);
 }
 
 static char *
@@ -417,18 +417,17 @@ find_partial(rados_ioctx_t io, const char *what, const char *tprefix,
                 break;
             }
             if (t == 0)
-                vrbd_warn("'%s' is open elsewhere: waiting up to %d s for "
-                          "the watch of a stopped %s to expire",
-                          nm, WATCH_WAIT, what);
+                vrbd_warn(
+                    "'%s' is open elsewhere: waiting up to %d s for the watch of a stopped %s to expire",
+                    nm, WATCH_WAIT, what);
             usleep(100 * 1000);
         }
         rbd_close(img);
         if (busy && mine) {
-            r = vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                               "wait for it, or stop it first",
-                               "%s %s to '%s' is running: its temporary "
-                               "image '%s' is open",
-                               what[0] == 'i' ? "an" : "a", what, image, nm);
+            r = vrbd_error_set(
+                VRBD_ERR_BUSY, EBUSY, "wait for it, or stop it first",
+                "%s %s to '%s' is running: its temporary image '%s' is open",
+                what[0] == 'i' ? "an" : "a", what, image, nm);
             break;
         }
         if (busy) /* another source's, running: not ours to touch */
@@ -438,9 +437,9 @@ find_partial(rados_ioctx_t io, const char *what, const char *tprefix,
             *done = d;
             continue;
         }
-        vrbd_warn("removing '%s', a partial %s from another source or an "
-                  "older state of this one",
-                  nm, what);
+        vrbd_warn(
+            "removing '%s', a partial %s from another source or an older state of this one",
+            nm, what);
         if (rbd_remove(io, nm) < 0)
             vrbd_warn("cannot remove '%s': remove it with virt-rbd vol rm", nm);
     }
@@ -678,20 +677,18 @@ leave_partial(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
         hint = xasprintf("run the same %s with --resume to continue", what);
     } else if (!vrbd_cluster_answers(cl) && saved.errnum == EDQUOT) {
         /* removing needs writes too */
-        vrbd_warn("the temporary image '%s' is left: once the pool has "
-                  "room, remove it with 'virt-rbd vol rm %s:%s' (doctor and "
-                  "vol list name it)",
-                  tmp, vrbd_cluster_name(cl), tname);
+        vrbd_warn(
+            "the temporary image '%s' is left: once the pool has room, remove it with 'virt-rbd vol rm %s:%s' (doctor and vol list name it)",
+            tmp, vrbd_cluster_name(cl), tname);
     } else if (!vrbd_cluster_answers(cl)) {
         /* removing it would wait out another timeout or two */
-        vrbd_warn("the temporary image '%s' is left: once cluster '%s' "
-                  "answers, remove it with 'virt-rbd vol rm %s:%s' (doctor "
-                  "and vol list name it)",
-                  tmp, vrbd_cluster_name(cl), vrbd_cluster_name(cl), tname);
+        vrbd_warn(
+            "the temporary image '%s' is left: once cluster '%s' answers, remove it with 'virt-rbd vol rm %s:%s' (doctor and vol list name it)",
+            tmp, vrbd_cluster_name(cl), vrbd_cluster_name(cl), tname);
     } else if (remove_image(io, tmp) < 0) {
-        vrbd_warn("the temporary image '%s' is left: remove it with "
-                  "'virt-rbd vol rm %s:%s'",
-                  tmp, vrbd_cluster_name(cl), tname);
+        vrbd_warn(
+            "the temporary image '%s' is left: remove it with 'virt-rbd vol rm %s:%s'",
+            tmp, vrbd_cluster_name(cl), tname);
     } else if (saved.errnum == EINTR) {
         msg = xasprintf("%s: nothing was %s", saved.message, done_word);
         hint = xstrdup("run it again");
@@ -732,11 +729,10 @@ check_replaceable(vrbd_cluster *cl, const vrbd_spec *dst, const char *final)
     busy = cur->n_watchers > 0 || cur->n_children > 0 || cur->any_protected;
     vrbd_volume_info_free(cur);
     if (busy)
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "see virt-rbd vol who and vol info",
-                              "image '%s' is in use or has clones or "
-                              "protected snapshots: not replacing it",
-                              final);
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY, "see virt-rbd vol who and vol info",
+            "image '%s' is in use or has clones or protected snapshots: not replacing it",
+            final);
     return 0;
 }
 
@@ -827,13 +823,11 @@ take_name(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
         old = xasprintf(".virt-rbd-old.%s.%d", dst->image, (int)getpid());
         r = *old_id ? rename_fresh(io, dst->image, old_id, old) : -ESTALE;
         if (r == -ESTALE || r == -ENOENT)
-            return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                                  "run it again to replace the image there "
-                                  "now",
-                                  "image '%s' was replaced or removed by "
-                                  "another client meanwhile: not replacing "
-                                  "an image this run did not check",
-                                  final);
+            return vrbd_error_set(
+                VRBD_ERR_EXISTS, EEXIST,
+                "run it again to replace the image there now",
+                "image '%s' was replaced or removed by another client meanwhile: not replacing an image this run did not check",
+                final);
         if (r < 0)
             return vrbd_error_ceph(r, NULL, "cannot move '%s' aside", final);
     }
@@ -842,11 +836,10 @@ take_name(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
         if (old && rename_fresh(io, old, old_id, dst->image) < 0)
             vrbd_warn("the old image is left as '%s'", old);
         if (r == -EEXIST)
-            return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                                  "run it again with --force to replace it",
-                                  "image '%s' was made by another client "
-                                  "meanwhile",
-                                  final);
+            return vrbd_error_set(
+                VRBD_ERR_EXISTS, EEXIST,
+                "run it again with --force to replace it",
+                "image '%s' was made by another client meanwhile", final);
         return vrbd_error_ceph(r, NULL, "cannot rename '%s' to '%s'", tmp,
                                final);
     }
@@ -875,10 +868,10 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
     if (strcmp(path, "-") != 0 ||
         (fstat(0, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))) {
         if (opts->size)
-            return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                                  "leave --size out: the file's own size is "
-                                  "used",
-                                  "--size is for a pipe on standard input");
+            return vrbd_error_set(
+                VRBD_ERR_INVALID, 0,
+                "leave --size out: the file's own size is used",
+                "--size is for a pipe on standard input");
         return vrbd_source_open(strcmp(path, "-") == 0 ? "/dev/stdin" : path,
                                 opts, src);
     }
@@ -888,15 +881,13 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
                               "convert it to a file first, or pipe raw data",
                               "a pipe is read as raw, not as %s", opts->format);
     if (opts->resume)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "import from a file to resume",
-                              "a pipe cannot be resumed: --resume needs a "
-                              "file");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "import from a file to resume",
+            "a pipe cannot be resumed: --resume needs a file");
     if (opts->verify)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "import from a file to verify",
-                              "a pipe cannot be read back: no --verify with "
-                              "-");
+                              "a pipe cannot be read back: no --verify with -");
     return vrbd_stream_open(0, opts->size, src);
 }
 
@@ -1128,10 +1119,9 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
                               "export to a file, or leave --format out",
                               "standard output takes raw data only");
     if (stream && opts->verify)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "export to a file to verify it",
-                              "standard output cannot be read back: no "
-                              "--verify with -");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "export to a file to verify it",
+            "standard output cannot be read back: no --verify with -");
     if (!stream && !opts->force && access(path, F_OK) == 0)
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
                               "give --force to replace it",
@@ -1161,11 +1151,12 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     x.stall = vrbd_cluster_timeout(cl);
     r = transfer(sep, dep, &x, opts, stats);
     if (r == -EINTR)
-        vrbd_error_set(VRBD_ERR_IO, EINTR, "run it again",
-                       stream ? "export interrupted: standard output got "
-                                "only part of the image"
-                              : "export interrupted: '%s' was not written",
-                       path);
+        vrbd_error_set(
+            VRBD_ERR_IO, EINTR, "run it again",
+            stream
+                ? "export interrupted: standard output got only part of the image"
+                : "export interrupted: '%s' was not written",
+            path);
     if (r < 0)
         goto cleanup;
     if (!stream && rename(tmp, path) < 0) {
@@ -1291,26 +1282,23 @@ check_related(vrbd_cluster *scl, rados_ioctx_t sio, rbd_image_t simg,
     place_of(dcl, dio, dimg, &d);
     if (strcmp(s.fsid, d.fsid) == 0 && s.pool == d.pool &&
         strcmp(s.ns, d.ns) == 0 && *s.id && strcmp(s.id, d.id) == 0)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "copy to another name; to go back to a "
-                              "snapshot, use vol snap rollback",
-                              "'%s' is the image the copy reads from: copying "
-                              "it onto itself would destroy it",
-                              final);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "copy to another name; to go back to a snapshot, use vol snap rollback",
+            "'%s' is the image the copy reads from: copying it onto itself would destroy it",
+            final);
     if (parent_is(simg, &s, &d))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "copy to another name, or flatten the source "
-                              "first (vol flatten)",
-                              "'%s' is the parent of '%s' (a clone of it): "
-                              "replacing it would destroy the source's data",
-                              final, sname);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "copy to another name, or flatten the source first (vol flatten)",
+            "'%s' is the parent of '%s' (a clone of it): replacing it would destroy the source's data",
+            final, sname);
     if (parent_is(dimg, &d, &s))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "copy to another name, or remove the clone "
-                              "first",
-                              "'%s' is a clone of '%s', the image the copy "
-                              "reads from: not replacing it",
-                              final, sname);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "copy to another name, or remove the clone first",
+            "'%s' is a clone of '%s', the image the copy reads from: not replacing it",
+            final, sname);
     return 0;
 }
 
@@ -1330,12 +1318,11 @@ check_forward(rbd_image_t simg, const vrbd_spec *src, const char *base,
     if (rbd_snap_get_id(simg, base, &base_id) < 0 ||
         rbd_snap_get_id(simg, src->snap, &snap_id) < 0 || base_id < snap_id)
         return 0;
-    return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                          "copy a newer snapshot of the source, or copy this "
-                          "one in full with --force",
-                          "'%s' is at snapshot '%s', which is newer than "
-                          "'%s': an incremental copy only goes forward",
-                          final, base, src->snap);
+    return vrbd_error_set(
+        VRBD_ERR_INVALID, 0,
+        "copy a newer snapshot of the source, or copy this one in full with --force",
+        "'%s' is at snapshot '%s', which is newer than '%s': an incremental copy only goes forward",
+        final, base, src->snap);
 }
 
 /* whether a client other than this connection @cl has @img open */
@@ -1381,8 +1368,7 @@ check_unwritten(vrbd_cluster *dcl, rbd_image_t dimg, const char *final,
         r = vrbd_rbd_changes(dimg, base, size, changes, n);
     if (r < 0)
         return vrbd_error_ceph(r, NULL,
-                               "cannot list what changed in '%s' "
-                               "since '%s'",
+                               "cannot list what changed in '%s' since '%s'",
                                final, base);
     if (size != base_size) {
         /* resized: what the base had past a shrink is gone, what it did
@@ -1411,11 +1397,10 @@ check_unwritten(vrbd_cluster *dcl, rbd_image_t dimg, const char *final,
                      "and run again, or replace it with a full copy "
                      "(--force instead of --incremental)",
                      vrbd_cluster_name(dcl), final, base);
-    return vrbd_error_set(VRBD_ERR_EXISTS, 0, hint,
-                          "'%s' was written or resized since its snapshot "
-                          "'%s' (%s changed): an incremental copy would "
-                          "overwrite that",
-                          final, base, human);
+    return vrbd_error_set(
+        VRBD_ERR_EXISTS, 0, hint,
+        "'%s' was written or resized since its snapshot '%s' (%s changed): an incremental copy would overwrite that",
+        final, base, human);
 }
 
 /* One copy of an RBD image onto a new or an existing one, from its start
@@ -1455,23 +1440,21 @@ check_target(struct rbd_copy *c, uint64_t base_bytes)
     bool there = false;
 
     if (rbd_snap_exists(c->dimg, c->src->snap, &there) == 0 && there)
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "remove that snapshot of the target, or copy "
-                              "in full with --force",
-                              "'%s' has a snapshot '%s' already, older than "
-                              "its newest, '%s'",
-                              c->final, c->src->snap, c->base);
+        return vrbd_error_set(
+            VRBD_ERR_EXISTS, EEXIST,
+            "remove that snapshot of the target, or copy in full with --force",
+            "'%s' has a snapshot '%s' already, older than its newest, '%s'",
+            c->final, c->src->snap, c->base);
     if (open_elsewhere(c->dcl, c->dimg)) {
         CLEANUP_FREE char *hint =
             xasprintf("see who has it (virt-rbd vol who %s:%s) and stop "
                       "that first",
                       vrbd_cluster_name(c->dcl), c->final);
 
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
-                              "'%s' is open elsewhere (a VM, or another "
-                              "copy): an incremental copy would write under "
-                              "it",
-                              c->final);
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY, hint,
+            "'%s' is open elsewhere (a VM, or another copy): an incremental copy would write under it",
+            c->final);
     }
     return check_unwritten(c->dcl, c->dimg, c->final, c->base, base_bytes,
                            &c->changes, &c->n_changes);
@@ -1496,19 +1479,16 @@ begin_incremental(struct rbd_copy *c)
         return vrbd_error_ceph(r, NULL, "cannot list the snapshots of '%s'",
                                final);
     if (!*base)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "copy to a new image without --incremental",
-                              "'%s' has no snapshot: nothing to copy "
-                              "incrementally from",
-                              final);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "copy to a new image without --incremental",
+            "'%s' has no snapshot: nothing to copy incrementally from", final);
     /* the target's newest snapshot must exist in the source too */
     r = rbd_snap_exists(c->simg, base, &there);
     if (r < 0 || !there)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "copy to a new image without --incremental",
-                              "the newest snapshot of '%s', '%s', is not "
-                              "in the source",
-                              final, base);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "copy to a new image without --incremental",
+            "the newest snapshot of '%s', '%s', is not in the source", final,
+            base);
     snprintf(c->stats->from_snap, sizeof(c->stats->from_snap), "%s", base);
     if (strcmp(base, c->src->snap) == 0)
         return 1;
@@ -1537,22 +1517,20 @@ check_copy_args(const vrbd_spec *src, const vrbd_spec *dst,
     if (vrbd_volume_new_name_check(dst) < 0)
         return -1;
     if (opts->incremental && opts->force)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give one: --force replaces the target, "
-                              "--incremental brings it up to date",
-                              "--force and --incremental do not go together");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "give one: --force replaces the target, --incremental brings it up to date",
+            "--force and --incremental do not go together");
     if (opts->incremental && !src->snap)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "snapshot the source (virt-rbd vol snap "
-                              "create) and copy SRC@SNAP",
-                              "an incremental copy goes from snapshot to "
-                              "snapshot: the source needs @SNAP");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP",
+            "an incremental copy goes from snapshot to snapshot: the source needs @SNAP");
     if (opts->resume && !src->snap)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "snapshot the source (virt-rbd vol snap "
-                              "create) and copy SRC@SNAP",
-                              "a copy resumes only from a snapshot: the "
-                              "image itself may change between runs");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP",
+            "a copy resumes only from a snapshot: the image itself may change between runs");
     return 0;
 }
 
@@ -1592,10 +1570,10 @@ open_images(struct rbd_copy *c)
             return -1;
     }
     if (!c->opts->incremental && !c->opts->force)
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "give --force to replace it, or --incremental "
-                              "to bring it up to a newer snapshot",
-                              "image '%s' exists already", c->final);
+        return vrbd_error_set(
+            VRBD_ERR_EXISTS, EEXIST,
+            "give --force to replace it, or --incremental to bring it up to a newer snapshot",
+            "image '%s' exists already", c->final);
     if (!c->opts->force)
         return 0;
     if (rbd_get_id(c->dimg, c->old_id, sizeof(c->old_id)) < 0)

@@ -74,10 +74,8 @@ check_backend(struct report *r, virConnectPtr conn)
             "libvirt's rbd storage backend is loaded");
     else
         add(r, VRBD_CHECK_FAIL, "libvirt-rbd-backend",
-            "install libvirt-daemon-driver-storage-rbd (Debian/Ubuntu) and "
-            "restart libvirtd",
-            "libvirt has no rbd storage backend: RBD pools stay in state "
-            "'unknown' or fail to define");
+            "install libvirt-daemon-driver-storage-rbd (Debian/Ubuntu) and restart libvirtd",
+            "libvirt has no rbd storage backend: RBD pools stay in state 'unknown' or fail to define");
 }
 
 static void
@@ -95,8 +93,7 @@ check_qemu_rbd(struct report *r)
     } else {
         add(r, VRBD_CHECK_FAIL, "qemu-rbd",
             "install qemu-block-extra (Debian/Ubuntu)",
-            "QEMU's rbd block driver (block-rbd.so) is not installed: "
-            "guests cannot open RBD disks");
+            "QEMU's rbd block driver (block-rbd.so) is not installed: guests cannot open RBD disks");
     }
 }
 
@@ -126,8 +123,7 @@ check_keyring_mode(struct report *r, const char *name, const char *path)
     fix = xasprintf("chmod 600 '%s'", path);
     if (st.st_mode & (S_IRWXG | S_IRWXO))
         add(r, VRBD_CHECK_FAIL, check, fix,
-            "keyring '%s' of cluster '%s' is readable by group or others "
-            "(mode %03o)",
+            "keyring '%s' of cluster '%s' is readable by group or others (mode %03o)",
             path, name, (unsigned)(st.st_mode & 0777));
     else
         add(r, VRBD_CHECK_OK, check, NULL, "keyring '%s' has mode %03o", path,
@@ -156,14 +152,12 @@ check_cluster(struct report *r, struct cluster_ref *c, unsigned timeout)
     }
     if (c->e.fsid && strcmp(c->e.fsid, st->fsid) != 0)
         add(r, VRBD_CHECK_FAIL, check,
-            "the registry points at another cluster: fix it (virt-rbd "
-            "cluster rm, cluster add)",
+            "the registry points at another cluster: fix it (virt-rbd cluster rm, cluster add)",
             "cluster '%s' answers with fsid %s, registered as %s", c->e.name,
             st->fsid, c->e.fsid);
     else if (strcmp(st->health, "HEALTH_OK") == 0)
         add(r, VRBD_CHECK_OK, check, NULL,
-            "cluster '%s' reachable, HEALTH_OK, %u/%u OSDs up, %u/%u PGs "
-            "active+clean",
+            "cluster '%s' reachable, HEALTH_OK, %u/%u OSDs up, %u/%u PGs active+clean",
             c->e.name, st->osds_up, st->osds, st->pgs_active_clean, st->pgs);
     else
         add(r,
@@ -257,10 +251,8 @@ check_pool_secret(struct report *r, virConnectPtr conn,
             p->secret_uuid);
     else
         add(r, VRBD_CHECK_WARN, sec,
-            "redefine it private: virt-rbd host disconnect, then host "
-            "connect",
-            "secret %s is not private: anyone with libvirt access can read "
-            "the key (virsh secret-get-value)",
+            "redefine it private: virt-rbd host disconnect, then host connect",
+            "secret %s is not private: anyone with libvirt access can read the key (virsh secret-get-value)",
             p->secret_uuid);
     virSecretFree(s);
 }
@@ -281,8 +273,7 @@ check_pool_caps(struct report *r, const vrbd_host_rbd_pool *p,
     }
     if (u.unrestricted)
         add(r, VRBD_CHECK_FAIL, caps,
-            "give libvirt a least-privilege user: virt-rbd host disconnect, "
-            "then host connect --user client.libvirt",
+            "give libvirt a least-privilege user: virt-rbd host disconnect, then host connect --user client.libvirt",
             "libvirt pool '%s' uses %s, which has 'allow *' caps", p->name,
             entity);
     else
@@ -310,8 +301,7 @@ check_pool_ceph(struct report *r, const vrbd_host_rbd_pool *p,
             c->e.name, p->pool, c->e.name, p->pool, p->name);
 
         add(r, VRBD_CHECK_FAIL, check, recreate,
-            "Ceph pool '%s' of libvirt pool '%s' does not exist on cluster "
-            "'%s'",
+            "Ceph pool '%s' of libvirt pool '%s' does not exist on cluster '%s'",
             p->pool ? p->pool : "?", p->name, c->e.name);
     }
     check_pool_caps(r, p, c);
@@ -336,8 +326,7 @@ check_pool_state(struct report *r, const vrbd_host_rbd_pool *p)
 
     if (!p->active)
         add(r, VRBD_CHECK_FAIL, check,
-            "run: virt-rbd host ensure --wait 60 (and enable "
-            "virt-rbd-ensure.service for boot)",
+            "run: virt-rbd host ensure --wait 60 (and enable virt-rbd-ensure.service for boot)",
             "libvirt pool '%s' is inactive", p->name);
     else if (!p->autostart)
         add(r, VRBD_CHECK_WARN, check,
@@ -359,8 +348,7 @@ check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
 
         add(r, VRBD_CHECK_WARN, check,
             "register its cluster: virt-rbd cluster add NAME ...",
-            "pool '%s' belongs to a cluster that is not registered (fsid "
-            "%s): its Ceph side cannot be checked",
+            "pool '%s' belongs to a cluster that is not registered (fsid %s): its Ceph side cannot be checked",
             p->name, p->fsid ? p->fsid : "unknown");
     } else if (c->cl) {
         check_pool_ceph(r, p, c);
@@ -473,8 +461,7 @@ check_disk(struct report *r, const char *dname, xmlNodePtr d, xmlNodePtr src,
     if (name && strchr(name, '/') && (ret = image_opens(c->cl, name)) < 0) {
         add(r, VRBD_CHECK_FAIL, check,
             "restore the image, or detach the disk (virsh detach-disk)",
-            "%s's disk %s points at %s on cluster '%s', which does not "
-            "exist (%s)",
+            "%s's disk %s points at %s on cluster '%s', which does not exist (%s)",
             dname, tgt, name, c->e.name, strerror(-ret));
         return;
     }
@@ -483,15 +470,12 @@ check_disk(struct report *r, const char *dname, xmlNodePtr d, xmlNodePtr src,
             xasprintf("run: virt-rbd host refresh-mons %s", c->e.name);
 
         add(r, VRBD_CHECK_WARN, check, fix,
-            "%s's disk %s lists monitors that are not in cluster '%s''s "
-            "monmap",
+            "%s's disk %s lists monitors that are not in cluster '%s''s monmap",
             dname, tgt, c->e.name);
         return;
     }
     add(r, VRBD_CHECK_OK, check, NULL,
-        "%s's disk %s: %s exists on cluster "
-        "'%s'",
-        dname, tgt, name, c->e.name);
+        "%s's disk %s: %s exists on cluster '%s'", dname, tgt, name, c->e.name);
 }
 
 static void

@@ -56,24 +56,22 @@ check_disk(const vrbd_disk_spec *d, size_t i)
                                   d->rbd_name ? d->rbd_name : "");
         if (s.cluster) {
             vrbd_spec_clear(&s);
-            return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                                  "disk %zu: '%s' carries a cluster: the "
-                                  "monitors and secret name it",
-                                  i, d->rbd_name);
+            return vrbd_error_set(
+                VRBD_ERR_INVALID, 0, NULL,
+                "disk %zu: '%s' carries a cluster: the monitors and secret name it",
+                i, d->rbd_name);
         }
         vrbd_spec_clear(&s);
         if (d->n_hosts == 0 || !d->auth_user || !d->secret_uuid)
-            return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                                  "disk %zu: an RBD disk needs monitors, a "
-                                  "user and a secret",
-                                  i);
+            return vrbd_error_set(
+                VRBD_ERR_INVALID, 0, NULL,
+                "disk %zu: an RBD disk needs monitors, a user and a secret", i);
         for (size_t k = 0; k < d->n_hosts; k++) {
             const char *c = strrchr(d->hosts[k], ':');
 
             if (!c || c == d->hosts[k] || !c[1])
                 return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                                      "disk %zu: monitor '%s' is not "
-                                      "HOST:PORT",
+                                      "disk %zu: monitor '%s' is not HOST:PORT",
                                       i, d->hosts[k]);
         }
     }
@@ -87,10 +85,10 @@ check_disk(const vrbd_disk_spec *d, size_t i)
     if (d->cache && strcmp(d->cache, "writeback") != 0 &&
         strcmp(d->cache, "none") != 0 && strcmp(d->cache, "writethrough") &&
         strcmp(d->cache, "directsync") != 0 && strcmp(d->cache, "unsafe"))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "use writeback, none, writethrough, directsync "
-                              "or unsafe",
-                              "disk %zu: unknown cache mode '%s'", i, d->cache);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "use writeback, none, writethrough, directsync or unsafe",
+            "disk %zu: unknown cache mode '%s'", i, d->cache);
     return 0;
 }
 
@@ -181,11 +179,10 @@ check_spec(const vrbd_domain_spec *spec)
 
     if (!spec->name || !*spec->name || strchr(spec->name, '/') ||
         strlen(spec->name) > 200)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give a domain name without '/' of at most "
-                              "200 characters",
-                              "invalid domain name '%s'",
-                              spec->name ? spec->name : "");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "give a domain name without '/' of at most 200 characters",
+            "invalid domain name '%s'", spec->name ? spec->name : "");
     if (spec->initrd && !spec->kernel)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give the kernel too (--kernel)",

@@ -394,13 +394,13 @@ file_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
         op == VRBD_OP_READ ? NULL : vrbd_file_full_reason(s->name, -ret);
 
     if (op == VRBD_OP_READ)
-        vrbd_error_set(VRBD_ERR_IO, -ret,
-                       ret == -EIO ? "it cannot be read there (a bad "
-                                     "block?): the kernel's log (dmesg) may "
-                                     "say why"
-                                   : NULL,
-                       "cannot read '%s' at byte %llu: %s", s->name,
-                       (unsigned long long)off, strerror(-ret));
+        vrbd_error_set(
+            VRBD_ERR_IO, -ret,
+            ret == -EIO
+                ? "it cannot be read there (a bad block?): the kernel's log (dmesg) may say why"
+                : NULL,
+            "cannot read '%s' at byte %llu: %s", s->name,
+            (unsigned long long)off, strerror(-ret));
     else if (full)
         vrbd_error_set(VRBD_ERR_IO, -ret, VRBD_FULL_FS_HINT,
                        "cannot write '%s' at byte %llu: %s", s->name,
@@ -671,12 +671,10 @@ vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
             "'%s' is neither a file nor a block device", path);
     }
     if (written_by_qemu(s->fd))
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "shut the VM down first, or copy a snapshot of "
-                              "the disk",
-                              "'%s' is in use: a QEMU process has it open for "
-                              "writing",
-                              path);
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY,
+            "shut the VM down first, or copy a snapshot of the disk",
+            "'%s' is in use: a QEMU process has it open for writing", path);
     s->seekable = !s->is_block && lseek(s->fd, 0, SEEK_DATA) >= 0;
     if (s->is_block || !data_cached(s->fd, s->size, s->seekable))
         open_direct(path, &st, s);
@@ -768,9 +766,9 @@ open_qcow2(const char *path, bool follow, struct vrbd_endpoint *s)
         s->size = vrbd_qcow2_size(s->qcow2);
         return 0;
     }
-    vrbd_info("'%s': a qcow2 with a backing file, compression, encryption "
-              "or other features: read through qemu-nbd",
-              path);
+    vrbd_info(
+        "'%s': a qcow2 with a backing file, compression, encryption or other features: read through qemu-nbd",
+        path);
     file_close(s);
     s->ops = NULL;
     return vrbd_source_open_nbd(path, "qcow2", follow, s);
@@ -804,11 +802,10 @@ vrbd_source_open(const char *path, const vrbd_copy_opts *opts,
     /* opening a FIFO would wait for a writer; a directory reads nothing */
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
         free(s);
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give a file or a block device; pipe data in "
-                              "as - (standard input)",
-                              "'%s' is neither a file nor a block device",
-                              path);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "give a file or a block device; pipe data in as - (standard input)",
+            "'%s' is neither a file nor a block device", path);
     }
     s->fd = -1;
     s->name = xstrdup(path);
@@ -828,10 +825,10 @@ vrbd_source_open(const char *path, const vrbd_copy_opts *opts,
                            "give auto, raw, qcow2, vmdk, vdi, vhdx or vpc",
                            "unknown image format '%s'", s->format);
     else if (strcmp(s->format, "raw") == 0 && opts->backing)
-        r = vrbd_error_set(VRBD_ERR_INVALID, 0, "leave --backing out",
-                           "'%s' is read as raw: it has no backing file, but "
-                           "--backing names '%s'",
-                           path, opts->backing);
+        r = vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "leave --backing out",
+            "'%s' is read as raw: it has no backing file, but --backing names '%s'",
+            path, opts->backing);
     else if (strcmp(s->format, "raw") == 0)
         r = vrbd_source_open_file(path, s);
     else if (vrbd_source_check_refs(path, s->format, opts, &follow) < 0)

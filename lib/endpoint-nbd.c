@@ -305,10 +305,10 @@ nbd_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
             said += 22;
     }
     if (said && *said)
-        vrbd_error_set(VRBD_ERR_IO, -ret, "check the image with qemu-img check",
-                       "cannot read '%s' (%s) at byte %llu: qemu-nbd ended "
-                       "the connection: %s",
-                       s->name, s->format, (unsigned long long)off, said);
+        vrbd_error_set(
+            VRBD_ERR_IO, -ret, "check the image with qemu-img check",
+            "cannot read '%s' (%s) at byte %llu: qemu-nbd ended the connection: %s",
+            s->name, s->format, (unsigned long long)off, said);
     else if (op == VRBD_OP_READ)
         vrbd_error_set(VRBD_ERR_IO, -ret, "check the image with qemu-img check",
                        "cannot read '%s' (%s) at byte %llu: %s", s->name,
@@ -418,8 +418,7 @@ vrbd_source_open_nbd(const char *path, const char *format, bool backing,
     if (r == -ETIMEDOUT)
         return vrbd_error_set(
             VRBD_ERR_TIMEOUT, ETIMEDOUT,
-            "check the image with qemu-img info; a longer --timeout waits "
-            "longer",
+            "check the image with qemu-img info; a longer --timeout waits longer",
             "cannot open '%s' as %s: qemu-nbd did not answer within %.0f s",
             path, format, s->timeout > 0 ? s->timeout : NBD_DEFAULT_TIMEOUT);
     if (r < 0 && *qemu_said(s))

@@ -116,13 +116,13 @@ rbd_ep_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
 static void
 timed_out(struct vrbd_endpoint *ep, enum vrbd_op op, uint64_t off)
 {
-    vrbd_error_set(VRBD_ERR_TIMEOUT, ETIMEDOUT,
-                   "check the cluster's health (ceph -s), or raise --timeout",
-                   "cannot %s '%s' at byte %llu: timed out, cluster '%s' did "
-                   "not answer for %u s",
-                   op == VRBD_OP_READ ? "read" : "write to", ep->name,
-                   (unsigned long long)off, vrbd_cluster_name(ep->cl),
-                   vrbd_cluster_timeout(ep->cl));
+    vrbd_error_set(
+        VRBD_ERR_TIMEOUT, ETIMEDOUT,
+        "check the cluster's health (ceph -s), or raise --timeout",
+        "cannot %s '%s' at byte %llu: timed out, cluster '%s' did not answer for %u s",
+        op == VRBD_OP_READ ? "read" : "write to", ep->name,
+        (unsigned long long)off, vrbd_cluster_name(ep->cl),
+        vrbd_cluster_timeout(ep->cl));
 }
 
 /* A failed write: a full pool blocks writes until the OSD op timeout, so
@@ -152,11 +152,10 @@ rbd_ep_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
     if (ret == -ETIMEDOUT || ret == -EDQUOT || ret == -ENOSPC)
         why = vrbd_pool_full_reason(ep->cl, ep->pool);
     if (why) {
-        vrbd_error_set(VRBD_ERR_IO, ret == -ETIMEDOUT ? EDQUOT : -ret,
-                       VRBD_FULL_POOL_HINT,
-                       "pool '%s' is full, %s: the write at byte %llu "
-                       "did not go through",
-                       ep->pool, why, (unsigned long long)off);
+        vrbd_error_set(
+            VRBD_ERR_IO, ret == -ETIMEDOUT ? EDQUOT : -ret, VRBD_FULL_POOL_HINT,
+            "pool '%s' is full, %s: the write at byte %llu did not go through",
+            ep->pool, why, (unsigned long long)off);
         return;
     }
     if (ret == -ETIMEDOUT) {

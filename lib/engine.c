@@ -848,11 +848,10 @@ vrbd_xfer_verify(struct vrbd_endpoint *src, struct vrbd_endpoint *dst,
                 return -1;
             }
             if (memcmp(a, b, len) != 0)
-                return vrbd_error_set(VRBD_ERR_IO, EIO, "run it again",
-                                      "verification failed: '%s' differs "
-                                      "from '%s' at byte %llu",
-                                      dst->name, src->name,
-                                      (unsigned long long)o);
+                return vrbd_error_set(
+                    VRBD_ERR_IO, EIO, "run it again",
+                    "verification failed: '%s' differs from '%s' at byte %llu",
+                    dst->name, src->name, (unsigned long long)o);
             o += len;
         }
         off = end;

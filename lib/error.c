@@ -116,11 +116,10 @@ vrbd_error_ceph(int ret, const char *hint, const char *fmt, ...)
     if (ret == -ESHUTDOWN)
         return vrbd_error_set(
             VRBD_ERR_PERMISSION, ESHUTDOWN,
-            hint ? hint
-                 : "another client took over or an admin fenced this one (ceph "
-                   "osd blocklist ls); a new run is a new client",
-            "%s: this client was blocklisted by the cluster: its writes are "
-            "refused from now on",
+            hint
+                ? hint
+                : "another client took over or an admin fenced this one (ceph osd blocklist ls); a new run is a new client",
+            "%s: this client was blocklisted by the cluster: its writes are refused from now on",
             what);
     return vrbd_error_set(vrbd_error_from_ceph(ret), -ret, hint, "%s: %s", what,
                           strerror(-ret));

@@ -40,9 +40,9 @@ vrbd_host_open(const char *uri, vrbd_host **out)
     host = xcalloc(1, sizeof(*host));
     host->conn = virConnectOpen(uri);
     if (!host->conn)
-        return vrbd_error_libvirt("check that libvirtd runs and that you may "
-                                  "use its socket (or pass --connect URI)",
-                                  "cannot connect to libvirt at '%s'", uri);
+        return vrbd_error_libvirt(
+            "check that libvirtd runs and that you may use its socket (or pass --connect URI)",
+            "cannot connect to libvirt at '%s'", uri);
     actual = virConnectGetURI(host->conn);
     host->uri = xstrdup(actual ? actual : uri);
     host->asked = xstrdup(uri);
@@ -78,11 +78,10 @@ vrbd_host_reconnect(vrbd_host *host)
     while (!(conn = virConnectOpen(host->asked)) && vrbd_now() < deadline)
         usleep(200000);
     if (!conn)
-        return vrbd_error_libvirt("check that libvirtd runs (systemctl status "
-                                  "libvirtd), or raise --timeout",
-                                  "libvirt at '%s' did not answer again within "
-                                  "%u s",
-                                  host->asked, wait_s);
+        return vrbd_error_libvirt(
+            "check that libvirtd runs (systemctl status libvirtd), or raise --timeout",
+            "libvirt at '%s' did not answer again within %u s", host->asked,
+            wait_s);
     virResetLastError();
     virConnectClose(host->conn);
     host->conn = conn;
@@ -205,9 +204,9 @@ vrbd_rbd_pool_build_xml(const vrbd_rbd_pool_spec *spec)
 
     if (!spec->name || !*spec->name || !spec->pool || spec->n_hosts == 0 ||
         !spec->user || !spec->secret_uuid) {
-        vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                       "an RBD pool needs a name, a Ceph pool, monitors, a "
-                       "user and a secret");
+        vrbd_error_set(
+            VRBD_ERR_INVALID, 0, NULL,
+            "an RBD pool needs a name, a Ceph pool, monitors, a user and a secret");
         return NULL;
     }
     if (spec->nspace) {
@@ -640,11 +639,10 @@ connect_libvirt(vrbd_host *host, vrbd_cluster *cl, const char *entity,
             vrbd_error_libvirt(NULL, "cannot define libvirt pool '%s'",
                                res->name);
             if (strstr(vrbd_error_last()->message, "backend"))
-                vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
-                               "install libvirt's rbd storage backend "
-                               "(Debian: libvirt-daemon-driver-storage-rbd) "
-                               "and restart libvirtd",
-                               "%s", vrbd_error_last()->message);
+                vrbd_error_set(
+                    VRBD_ERR_UNSUPPORTED, 0,
+                    "install libvirt's rbd storage backend (Debian: libvirt-daemon-driver-storage-rbd) and restart libvirtd",
+                    "%s", vrbd_error_last()->message);
             return -1;
         }
         res->pool_defined = true;
@@ -680,9 +678,9 @@ connect_rollback(vrbd_host *host, vrbd_cluster *cl, const char *entity,
     if (res->user_created &&
         (saved.code == VRBD_ERR_TIMEOUT || !vrbd_cluster_answers(cl) ||
          vrbd_user_remove(cl, entity) < 0))
-        vrbd_warn("user %s made by this run is left: remove it with "
-                  "'virt-rbd user rm %s:%s' once the cluster answers",
-                  entity, vrbd_cluster_name(cl), entity);
+        vrbd_warn(
+            "user %s made by this run is left: remove it with 'virt-rbd user rm %s:%s' once the cluster answers",
+            entity, vrbd_cluster_name(cl), entity);
     virResetLastError();
     vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
 }
@@ -703,11 +701,10 @@ check_existing(vrbd_host *host, const char *pool, vrbd_host_rbd_pool *cur,
     xml = virStoragePoolGetXMLDesc(p, 0);
     virStoragePoolFree(p);
     if (!xml || !vrbd_host_rbd_pool_read(xml, cur))
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "choose another libvirt pool name (--name), or "
-                              "remove that pool",
-                              "libvirt pool '%s' exists and is not an RBD pool",
-                              res->name);
+        return vrbd_error_set(
+            VRBD_ERR_EXISTS, EEXIST,
+            "choose another libvirt pool name (--name), or remove that pool",
+            "libvirt pool '%s' exists and is not an RBD pool", res->name);
     if (!cur->pool || strcmp(cur->pool, pool) != 0)
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
                               "choose another libvirt pool name (--name)",
@@ -778,15 +775,15 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
                                     "hold its key)"
                                   : "");
 
-            vrbd_error_set(VRBD_ERR_UNREACHABLE, 0, hint,
-                           "libvirt pool '%s' is connected in part: the "
-                           "connection to libvirtd was lost (%s), and %s",
-                           res->name, why, vrbd_error_last()->message);
+            vrbd_error_set(
+                VRBD_ERR_UNREACHABLE, 0, hint,
+                "libvirt pool '%s' is connected in part: the connection to libvirtd was lost (%s), and %s",
+                res->name, why, vrbd_error_last()->message);
             goto cleanup;
         }
-        vrbd_warn("the connection to libvirtd was lost while connecting "
-                  "libvirt pool '%s' (%s); reconnected: finishing it",
-                  res->name, why);
+        vrbd_warn(
+            "the connection to libvirtd was lost while connecting libvirt pool '%s' (%s); reconnected: finishing it",
+            res->name, why);
         if (pool)
             virStoragePoolFree(pool);
         pool = NULL;

@@ -234,12 +234,11 @@ add_rbd_disk(virConnectPtr conn, const char *domain, xmlNodePtr d,
                               domain);
     l->fsid = disk_fsid(conn, d);
     if (!l->fsid)
-        return vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
-                              "attach it with virt-rbd disk attach, or move "
-                              "it --live",
-                              "disk %s of '%s': its cluster is not known to "
-                              "virt-rbd (its secret is not one virt-rbd made)",
-                              l->target, domain);
+        return vrbd_error_set(
+            VRBD_ERR_NOT_FOUND, 0,
+            "attach it with virt-rbd disk attach, or move it --live",
+            "disk %s of '%s': its cluster is not known to virt-rbd (its secret is not one virt-rbd made)",
+            l->target, domain);
     return 0;
 }
 
@@ -402,10 +401,9 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
             "shut it down first (virsh shutdown %s), or move it --live",
             domain);
 
-        vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
-                       "domain '%s' is running: an offline move needs it "
-                       "stopped",
-                       domain);
+        vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY, hint,
+            "domain '%s' is running: an offline move needs it stopped", domain);
         goto cleanup;
     }
     devices = read_devices(dom, domain,
@@ -531,16 +529,15 @@ live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
          * cancel: seen in CI with the destination's cluster paused): the
          * copy may still run, and its image must stay */
         if (r == 1) {
-            vrbd_warn("the copy of %s is still being cancelled (its "
-                      "destination does not answer); the guest runs on its "
-                      "old disk",
-                      ld[i].target);
+            vrbd_warn(
+                "the copy of %s is still being cancelled (its destination does not answer); the guest runs on its old disk",
+                ld[i].target);
             continue;
         }
         if (r < 0) {
-            vrbd_warn("the copy of %s is in an unknown state (libvirt: %s); "
-                      "the guest runs on its old disk",
-                      ld[i].target, virGetLastErrorMessage());
+            vrbd_warn(
+                "the copy of %s is in an unknown state (libvirt: %s); the guest runs on its old disk",
+                ld[i].target, virGetLastErrorMessage());
             continue;
         }
         ld[i].copying = false;
@@ -553,9 +550,9 @@ live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
             continue;
         name = vrbd_volume_name(&ld[i].dst);
         if (ld[i].copying || vrbd_volume_remove(NULL, cl, &ld[i].dst, &ro) < 0)
-            vrbd_warn("the unfinished copy '%s:%s' is left: remove it with "
-                      "'virt-rbd vol rm %s:%s' once its cluster answers",
-                      vrbd_cluster_name(cl), name, vrbd_cluster_name(cl), name);
+            vrbd_warn(
+                "the unfinished copy '%s:%s' is left: remove it with 'virt-rbd vol rm %s:%s' once its cluster answers",
+                vrbd_cluster_name(cl), name, vrbd_cluster_name(cl), name);
     }
     vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
 }
@@ -598,9 +595,9 @@ live_copy(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n,
         double now;
 
         if (o->cancel && *o->cancel)
-            return vrbd_error_set(VRBD_ERR_IO, EINTR, NULL,
-                                  "move interrupted before the switch: the "
-                                  "guest stays on its old disks");
+            return vrbd_error_set(
+                VRBD_ERR_IO, EINTR, NULL,
+                "move interrupted before the switch: the guest stays on its old disks");
         usleep(100000);
         now = vrbd_now();
         for (size_t i = 0; i < n; i++) {
@@ -615,12 +612,10 @@ live_copy(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n,
                                           ld[i].target);
             if (r == 0) {
                 ld[i].copying = false;
-                return vrbd_error_set(VRBD_ERR_IO, EIO,
-                                      "see the domain's log in "
-                                      "/var/log/libvirt/qemu/",
-                                      "the copy of %s ended before it was in "
-                                      "sync",
-                                      ld[i].target);
+                return vrbd_error_set(
+                    VRBD_ERR_IO, EIO,
+                    "see the domain's log in /var/log/libvirt/qemu/",
+                    "the copy of %s ended before it was in sync", ld[i].target);
             }
             if (info.cur != ld[i].cur) {
                 ld[i].cur = info.cur;
@@ -640,13 +635,11 @@ live_copy(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n,
             if (probe(cl, &ld[i].dst) < 0) {
                 vrbd_error saved = *vrbd_error_last();
 
-                return vrbd_error_set(saved.code, saved.errnum,
-                                      "the guest stays on its old disks; "
-                                      "move again once the cluster answers",
-                                      "cluster '%s' stopped answering during "
-                                      "the copy of %s: %s",
-                                      vrbd_cluster_name(cl), ld[i].target,
-                                      saved.message);
+                return vrbd_error_set(
+                    saved.code, saved.errnum,
+                    "the guest stays on its old disks; move again once the cluster answers",
+                    "cluster '%s' stopped answering during the copy of %s: %s",
+                    vrbd_cluster_name(cl), ld[i].target, saved.message);
             }
             ld[i].progressed = now;
         }
@@ -668,13 +661,11 @@ live_pivot(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n,
         if (probe(cl, &ld[i].dst) < 0) {
             vrbd_error saved = *vrbd_error_last();
 
-            return vrbd_error_set(saved.code, saved.errnum,
-                                  "the guest stays on its old disks; move "
-                                  "again once the cluster answers",
-                                  "cluster '%s' does not answer before the "
-                                  "switch of %s: %s",
-                                  vrbd_cluster_name(cl), ld[i].target,
-                                  saved.message);
+            return vrbd_error_set(
+                saved.code, saved.errnum,
+                "the guest stays on its old disks; move again once the cluster answers",
+                "cluster '%s' does not answer before the switch of %s: %s",
+                vrbd_cluster_name(cl), ld[i].target, saved.message);
         }
     for (size_t i = 0; i < n; i++) {
         double deadline = vrbd_now() + stall;
@@ -762,11 +753,9 @@ live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
         return -1;
     nd = virDomainDefineXML(virDomainGetConnect(dom), newxml);
     if (!nd)
-        return vrbd_error_libvirt("the guest runs on RBD already; run "
-                                  "'virt-rbd vm move --offline' after a "
-                                  "shutdown to fix the definition",
-                                  "cannot update the definition of '%s'",
-                                  domain);
+        return vrbd_error_libvirt(
+            "the guest runs on RBD already; run 'virt-rbd vm move --offline' after a shutdown to fix the definition",
+            "cannot update the definition of '%s'", domain);
     virDomainFree(nd);
     return 0;
 }
@@ -836,22 +825,20 @@ move_reconnect(vrbd_host *host, virDomainPtr *dom, const char *domain,
             "which disks run on RBD; then remove the new images no disk uses",
             domain, domain);
 
-        return vrbd_error_set(VRBD_ERR_UNREACHABLE, 0, hint,
-                              "the live move of '%s' stopped: the connection "
-                              "to libvirtd was lost (%s), and %s; the copies "
-                              "may still run, nothing was cancelled or "
-                              "removed",
-                              domain, why, vrbd_error_last()->message);
+        return vrbd_error_set(
+            VRBD_ERR_UNREACHABLE, 0, hint,
+            "the live move of '%s' stopped: the connection to libvirtd was lost (%s), and %s; the copies may still run, nothing was cancelled or removed",
+            domain, why, vrbd_error_last()->message);
     }
     d = virDomainLookupByName(vrbd_host_conn(host), domain);
     live = d ? virDomainGetXMLDesc(d, 0) : NULL;
     if (!live) {
         if (d)
             virDomainFree(d);
-        return vrbd_error_libvirt(NULL,
-                                  "libvirtd restarted during the live move "
-                                  "of '%s', and the domain cannot be read",
-                                  domain);
+        return vrbd_error_libvirt(
+            NULL,
+            "libvirtd restarted during the live move of '%s', and the domain cannot be read",
+            domain);
     }
     virDomainFree(*dom);
     *dom = d;
@@ -869,13 +856,11 @@ move_reconnect(vrbd_host *host, virDomainPtr *dom, const char *domain,
             }
     }
     vrbd_vm_disks_free(disks, nd);
-    vrbd_error_set(VRBD_ERR_UNREACHABLE, 0,
-                   "move again: the disks that did not switch start "
-                   "over",
-                   "lost the connection to libvirtd during the live "
-                   "move of '%s' (%s); reconnected and cancelled the "
-                   "copies that had not switched",
-                   domain, why);
+    vrbd_error_set(
+        VRBD_ERR_UNREACHABLE, 0,
+        "move again: the disks that did not switch start over",
+        "lost the connection to libvirtd during the live move of '%s' (%s); reconnected and cancelled the copies that had not switched",
+        domain, why);
     return 0;
 }
 
@@ -930,10 +915,10 @@ find_live_disks(virConnectPtr conn, vrbd_cluster *cl, xmlNodePtr devices,
         CLEANUP_FREE char *hint =
             xasprintf("see 'virt-rbd disk list %s'", domain);
 
-        return vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, hint,
-                              "nothing to move: the named disks of '%s' are "
-                              "on %s:%s already",
-                              domain, vrbd_cluster_name(cl), o->pool);
+        return vrbd_error_set(
+            VRBD_ERR_NOT_FOUND, 0, hint,
+            "nothing to move: the named disks of '%s' are on %s:%s already",
+            domain, vrbd_cluster_name(cl), o->pool);
     }
     return *n ? 0 : nothing_to_move(domain, o);
 }
@@ -993,10 +978,9 @@ live_recover(vrbd_host *host, virDomainPtr *dom, vrbd_cluster *cl,
         /* every pivot done, its answer lost (libvirtd restarted): the
          * guest runs on RBD; finish the move */
         vrbd_error_clear();
-        vrbd_warn("the connection to libvirtd was lost while the disks of "
-                  "'%s' switched to RBD; reconnected: libvirtd had switched "
-                  "every disk, finishing the move",
-                  domain);
+        vrbd_warn(
+            "the connection to libvirtd was lost while the disks of '%s' switched to RBD; reconnected: libvirtd had switched every disk, finishing the move",
+            domain);
         if (live_persist(*dom, reg, domain, orig, ld, n) < 0)
             return -1;
         live_finish(cl, *dom, ld, n, o, res);
@@ -1009,10 +993,10 @@ live_recover(vrbd_host *host, virDomainPtr *dom, vrbd_cluster *cl,
 
         /* some disks did switch: the definition must follow them */
         if (live_persist(*dom, reg, domain, orig, ld, n) == 0)
-            vrbd_error_set(saved.code, saved.errnum,
-                           "the disks that switched are on RBD and in the "
-                           "definition; move the rest again",
-                           "%s", msg);
+            vrbd_error_set(
+                saved.code, saved.errnum,
+                "the disks that switched are on RBD and in the definition; move the rest again",
+                "%s", msg);
     }
     return -1;
 }
@@ -1031,9 +1015,9 @@ live_persist_again(vrbd_host *host, virDomainPtr *dom, vrbd_registry *reg,
         live_persist(*dom, reg, domain, orig, ld, n) < 0)
         return -1;
     vrbd_error_clear();
-    vrbd_warn("the connection to libvirtd was lost before the definition of "
-              "'%s' was updated; reconnected and updated it",
-              domain);
+    vrbd_warn(
+        "the connection to libvirtd was lost before the definition of '%s' was updated; reconnected and updated it",
+        domain);
     return 0;
 }
 
@@ -1073,11 +1057,9 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
         return vrbd_error_libvirt("see 'virsh list --all'", "no domain '%s'",
                                   domain);
     if (virDomainIsActive(dom) != 1) {
-        vrbd_error_set(VRBD_ERR_INVALID, EINVAL,
-                       "start it, or move it --offline",
-                       "domain '%s' is not running: a live move needs it "
-                       "running",
-                       domain);
+        vrbd_error_set(
+            VRBD_ERR_INVALID, EINVAL, "start it, or move it --offline",
+            "domain '%s' is not running: a live move needs it running", domain);
         goto cleanup;
     }
     if (virDomainIsPersistent(dom) == 1)
@@ -1141,9 +1123,7 @@ vrbd_vm_move_rollback(vrbd_host *host, vrbd_registry *reg, const char *domain)
     virResetLastError();
     d = virDomainDefineXML(vrbd_host_conn(host), xml);
     if (!d)
-        return vrbd_error_libvirt(NULL,
-                                  "cannot restore the definition of "
-                                  "'%s'",
+        return vrbd_error_libvirt(NULL, "cannot restore the definition of '%s'",
                                   domain);
     virDomainFree(d);
     unlink(path);

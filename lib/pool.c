@@ -60,19 +60,19 @@ vrbd_pool_plan_compute(const vrbd_pool_plan_input *in, vrbd_pool_plan *out)
                               "give a replica count from 1 to 10 (--size)",
                               "invalid pool size %u", in->size);
     if (in->target_ratio < 0 || in->target_ratio > 1 || isnan(in->target_ratio))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give a share of the data between 0 and 1, "
-                              "e.g. 0.5",
-                              "invalid target ratio %g", in->target_ratio);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "give a share of the data between 0 and 1, e.g. 0.5",
+            "invalid target ratio %g", in->target_ratio);
     if (in->osds_in == 0)
         return vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
                               "bring OSDs up and in first",
                               "the cluster has no OSD in");
     if (in->size > in->osds_in)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, "lower --size, or add OSDs",
-                              "size %u needs %u OSDs but only %u are in: "
-                              "its PGs would never become clean",
-                              in->size, in->size, in->osds_in);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "lower --size, or add OSDs",
+            "size %u needs %u OSDs but only %u are in: its PGs would never become clean",
+            in->size, in->size, in->osds_in);
     p.osds_in = in->osds_in;
     p.mon_max_pg_per_osd = in->mon_max_pg_per_osd;
     p.size = in->size;
@@ -98,10 +98,10 @@ vrbd_pool_plan_check(const vrbd_pool_plan *plan, const char *pool,
     CLEANUP_FREE char *hint = NULL;
 
     if (pg_num == 0)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give a power of two such as 32 or 128, or "
-                              "--pg auto",
-                              "pg_num 0 is not a placement group count");
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "give a power of two such as 32 or 128, or --pg auto",
+            "pg_num 0 is not a placement group count");
     if (total > plan->max_pgs) {
         if (plan->largest_fit)
             hint = xasprintf("the largest power of two that fits is %u "
@@ -112,9 +112,7 @@ vrbd_pool_plan_check(const vrbd_pool_plan *plan, const char *pool,
                            "pg_num, or add OSDs");
         return vrbd_error_set(
             VRBD_ERR_INVALID, ERANGE, hint,
-            "pool '%s' with pg_num %u and size %u would bring the cluster "
-            "to %llu PGs (%llu in use + %u x %u), over the monitors' limit "
-            "of %llu (mon_max_pg_per_osd %u x %u OSDs in)",
+            "pool '%s' with pg_num %u and size %u would bring the cluster to %llu PGs (%llu in use + %u x %u), over the monitors' limit of %llu (mon_max_pg_per_osd %u x %u OSDs in)",
             pool, pg_num, plan->size, (unsigned long long)total,
             (unsigned long long)plan->used_pgs, pg_num, plan->size,
             (unsigned long long)plan->max_pgs, plan->mon_max_pg_per_osd,
@@ -124,10 +122,10 @@ vrbd_pool_plan_check(const vrbd_pool_plan *plan, const char *pool,
         unsigned lo = pow2_floor(pg_num);
 
         hint = xasprintf("use %u or %u", lo, lo * 2);
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, hint,
-                              "pg_num %u is not a power of two: PGs would "
-                              "hold uneven shares of the data",
-                              pg_num);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, hint,
+            "pg_num %u is not a power of two: PGs would hold uneven shares of the data",
+            pg_num);
     }
     return 0;
 }
@@ -301,9 +299,7 @@ init_rbd(vrbd_cluster *cl, const char *pool)
 
     r = rados_ioctx_create(vrbd_cluster_rados(cl), pool, &io);
     if (r < 0)
-        return vrbd_error_ceph(r, NULL,
-                               "cannot open pool '%s' of cluster "
-                               "'%s'",
+        return vrbd_error_ceph(r, NULL, "cannot open pool '%s' of cluster '%s'",
                                pool, vrbd_cluster_name(cl));
     r = rbd_pool_init(io, false);
     rados_ioctx_destroy(io);
@@ -334,11 +330,10 @@ vrbd_pool_create(vrbd_cluster *cl, const char *name,
         bool rbd = false;
 
         if (vrbd_pool_app_other(existing, &rbd))
-            return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                                  "pick another name for the RBD pool",
-                                  "pool '%s' of cluster '%s' exists and "
-                                  "belongs to another application",
-                                  name, vrbd_cluster_name(cl));
+            return vrbd_error_set(
+                VRBD_ERR_EXISTS, EEXIST, "pick another name for the RBD pool",
+                "pool '%s' of cluster '%s' exists and belongs to another application",
+                name, vrbd_cluster_name(cl));
         if (plan_out)
             memset(plan_out, 0, sizeof(*plan_out));
         vrbd_info("pool '%s' exists: making sure it is ready for RBD", name);
@@ -518,20 +513,18 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
                               vrbd_cluster_name(cl));
     images = count_images(cl, name);
     if (images < 0)
-        return vrbd_error_set(VRBD_ERR_CEPH, EIO,
-                              "check the user's caps on the pool",
-                              "cannot count the images of pool '%s': not "
-                              "removing it",
-                              name);
+        return vrbd_error_set(
+            VRBD_ERR_CEPH, EIO, "check the user's caps on the pool",
+            "cannot count the images of pool '%s': not removing it", name);
     if (images > 0) {
         CLEANUP_FREE char *hint =
             xasprintf("remove its images first (virt-rbd vol list %s:%s)",
                       vrbd_cluster_name(cl), name);
 
-        return vrbd_error_set(VRBD_ERR_BUSY, ENOTEMPTY, hint,
-                              "pool '%s' of cluster '%s' still holds %lld "
-                              "RBD image(s)",
-                              name, vrbd_cluster_name(cl), (long long)images);
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, ENOTEMPTY, hint,
+            "pool '%s' of cluster '%s' still holds %lld RBD image(s)", name,
+            vrbd_cluster_name(cl), (long long)images);
     }
     r = rados_ioctx_create(vrbd_cluster_rados(cl), name, &io);
     if (r == 0) {
@@ -542,24 +535,21 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
         /* images in namespaces are not in the default namespace's list */
         if (nr == -ERANGE || (nr >= 0 && ns_len > 0 && ns[0])) {
             rados_ioctx_destroy(io);
-            return vrbd_error_set(VRBD_ERR_BUSY, ENOTEMPTY,
-                                  "remove the namespaces' images and the "
-                                  "namespaces first",
-                                  "pool '%s' of cluster '%s' has RBD "
-                                  "namespaces (first: '%s')",
-                                  name, vrbd_cluster_name(cl),
-                                  nr == -ERANGE ? "..." : ns);
+            return vrbd_error_set(
+                VRBD_ERR_BUSY, ENOTEMPTY,
+                "remove the namespaces' images and the namespaces first",
+                "pool '%s' of cluster '%s' has RBD namespaces (first: '%s')",
+                name, vrbd_cluster_name(cl), nr == -ERANGE ? "..." : ns);
         }
         r = rbd_trash_list(io, trash, &nt);
         if (r > 0)
             rbd_trash_list_cleanup(trash, 1);
         rados_ioctx_destroy(io);
         if (r > 0 || r == -ERANGE)
-            return vrbd_error_set(VRBD_ERR_BUSY, ENOTEMPTY,
-                                  "purge or restore the trash first",
-                                  "pool '%s' of cluster '%s' has images in "
-                                  "its trash",
-                                  name, vrbd_cluster_name(cl));
+            return vrbd_error_set(
+                VRBD_ERR_BUSY, ENOTEMPTY, "purge or restore the trash first",
+                "pool '%s' of cluster '%s' has images in its trash", name,
+                vrbd_cluster_name(cl));
     }
     cmd = vrbd_json_cmd("osd pool rm");
     vrbd_json_add_str(cmd, "pool", name);
@@ -568,11 +558,11 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
                            json_object_new_boolean(1));
     if (vrbd_cluster_mon_json(cl, cmd, NULL) < 0) {
         if (vrbd_error_last()->errnum == EPERM)
-            vrbd_error_set(VRBD_ERR_PERMISSION, EPERM,
-                           "set mon_allow_pool_delete = true on the monitors",
-                           "the monitors of cluster '%s' do not allow pool "
-                           "deletion",
-                           vrbd_cluster_name(cl));
+            vrbd_error_set(
+                VRBD_ERR_PERMISSION, EPERM,
+                "set mon_allow_pool_delete = true on the monitors",
+                "the monitors of cluster '%s' do not allow pool deletion",
+                vrbd_cluster_name(cl));
         return -1;
     }
     return 0;

@@ -454,10 +454,10 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
                 xasprintf("use the name '%s' for it, or remove that one first",
                           all[i].name);
 
-            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
-                           "cluster '%s' has fsid %s, already registered as "
-                           "'%s'",
-                           s.name, s.fsid, all[i].name);
+            vrbd_error_set(
+                VRBD_ERR_EXISTS, EEXIST, hint,
+                "cluster '%s' has fsid %s, already registered as '%s'", s.name,
+                s.fsid, all[i].name);
             goto cleanup;
         }
 

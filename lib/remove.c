@@ -195,12 +195,11 @@ refuse_if_full(vrbd_cluster *cl, const vrbd_spec *spec, const char *name)
 
     if (!why)
         return 0;
-    return vrbd_error_set(VRBD_ERR_BUSY, EDQUOT,
-                          "raise the quota first (ceph osd pool set-quota "
-                          "POOL max_bytes N), remove, then set it back",
-                          "pool '%s' is full, %s: removing '%s' needs writes "
-                          "the pool refuses",
-                          spec->pool, why, name);
+    return vrbd_error_set(
+        VRBD_ERR_BUSY, EDQUOT,
+        "raise the quota first (ceph osd pool set-quota POOL max_bytes N), remove, then set it back",
+        "pool '%s' is full, %s: removing '%s' needs writes the pool refuses",
+        spec->pool, why, name);
 }
 
 /*
@@ -454,10 +453,10 @@ check_snaps(const char *name, const vrbd_volume_info *info,
         free(list);
         list = next;
     }
-    return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                          "flatten or remove the clones, then unprotect and "
-                          "remove those snapshots",
-                          "image '%s' has snapshots in use: %s", name, list);
+    return vrbd_error_set(
+        VRBD_ERR_BUSY, EBUSY,
+        "flatten or remove the clones, then unprotect and remove those snapshots",
+        "image '%s' has snapshots in use: %s", name, list);
 }
 
 /* The image goes: to the trash, or its snapshots and then itself (bounded

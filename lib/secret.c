@@ -275,10 +275,10 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
                 "%s)",
                 uuid);
 
-            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
-                           "secret UUID clash: %s is taken by the secret "
-                           "for '%s', not '%s'",
-                           uuid, other ? other : "(no usage)", usage);
+            vrbd_error_set(
+                VRBD_ERR_EXISTS, EEXIST, hint,
+                "secret UUID clash: %s is taken by the secret for '%s', not '%s'",
+                uuid, other ? other : "(no usage)", usage);
             virSecretFree(secret);
             return -1;
         }
@@ -289,10 +289,9 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
         xml = vrbd_secret_build_xml(uuid, usage, desc);
         secret = virSecretDefineXML(conn, xml, 0);
         if (!secret)
-            return vrbd_error_libvirt(NULL,
-                                      "cannot define the secret for %s of "
-                                      "cluster '%s'",
-                                      entity, vrbd_cluster_name(cl));
+            return vrbd_error_libvirt(
+                NULL, "cannot define the secret for %s of cluster '%s'", entity,
+                vrbd_cluster_name(cl));
         *created = true;
         vrbd_info("defined private secret %s (%s)", uuid, usage);
         vrbd_test_pause("connect-secret-defined");
@@ -309,10 +308,10 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
                              "connect again: virt-rbd makes it private",
                              u);
             virSecretFree(secret);
-            return vrbd_error_set(VRBD_ERR_PERMISSION, EPERM, hint,
-                                  "secret %s for '%s' is not private: the "
-                                  "key would be readable through libvirt",
-                                  u, usage);
+            return vrbd_error_set(
+                VRBD_ERR_PERMISSION, EPERM, hint,
+                "secret %s for '%s' is not private: the key would be readable through libvirt",
+                u, usage);
         }
     }
     virSecretGetUUIDString(secret, uuid_out);

@@ -94,10 +94,10 @@ parse_cluster(const char *text, char **rest, vrbd_spec *s)
         return 0;
     *colon = '\0';
     if (strpbrk(*rest, "/@"))
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                              "misplaced ':' in '%s': only CLUSTER: may come "
-                              "before the pool",
-                              text);
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, NULL,
+            "misplaced ':' in '%s': only CLUSTER: may come before the pool",
+            text);
     if (check_name("cluster", text, *rest, 32, cluster_char,
                    "letters, digits, '_' and '-'") < 0)
         return -1;

@@ -361,19 +361,17 @@ attach_recover(vrbd_host *host, virDomainPtr *dom, const char *domain,
             "what libvirtd did, or does it (see 'virt-rbd disk list %s')",
             domain);
 
-        return vrbd_error_set(VRBD_ERR_UNREACHABLE, 0, hint,
-                              "%s may or may not be attached to domain '%s' "
-                              "as %s: the connection to libvirtd was lost "
-                              "during the attach (%s), and %s",
-                              name, domain, target, why,
-                              vrbd_error_last()->message);
+        return vrbd_error_set(
+            VRBD_ERR_UNREACHABLE, 0, hint,
+            "%s may or may not be attached to domain '%s' as %s: the connection to libvirtd was lost during the attach (%s), and %s",
+            name, domain, target, why, vrbd_error_last()->message);
     }
     nd = virDomainLookupByName(vrbd_host_conn(host), domain);
     if (!nd)
-        return vrbd_error_libvirt(NULL,
-                                  "libvirtd restarted while attaching %s, and "
-                                  "domain '%s' is gone",
-                                  name, domain);
+        return vrbd_error_libvirt(
+            NULL,
+            "libvirtd restarted while attaching %s, and domain '%s' is gone",
+            name, domain);
     virDomainFree(*dom);
     *dom = nd;
     if (attached_as(nd, flags, name, target, &found) < 0)
@@ -389,17 +387,15 @@ attach_recover(vrbd_host *host, virDomainPtr *dom, const char *domain,
 
         return vrbd_error_set(
             VRBD_ERR_LIBVIRT, 0, found ? hint : NULL,
-            "libvirtd restarted while attaching %s to domain '%s' (%s): it "
-            "is attached %s, and attaching it %s failed: %s",
+            "libvirtd restarted while attaching %s to domain '%s' (%s): it is attached %s, and attaching it %s failed: %s",
             name, domain, why, where(found), where(missing),
             e && e->message ? e->message : "unknown libvirt error");
     }
-    vrbd_warn("the connection to libvirtd was lost while attaching %s to "
-              "'%s' (%s); reconnected: %s%s%s",
-              name, domain, why,
-              found ? "libvirtd had attached it " : "attached it ",
-              found ? where(found) : where(missing),
-              found && missing ? ", and now the rest" : "");
+    vrbd_warn(
+        "the connection to libvirtd was lost while attaching %s to '%s' (%s); reconnected: %s%s%s",
+        name, domain, why, found ? "libvirtd had attached it " : "attached it ",
+        found ? where(found) : where(missing),
+        found && missing ? ", and now the rest" : "");
     return 0;
 }
 
@@ -468,12 +464,11 @@ refuse_held(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
         return -1;
     if (info->n_watchers > 0 &&
         vrbd_volume_who(host, cl, image, &h, &nh, NULL) == 0 && nh > 0)
-        ret = vrbd_error_set(VRBD_ERR_BUSY, EBUSY, h[0].advice,
-                             "image '%s' is in use by %s%s%s: two writers "
-                             "would corrupt it",
-                             name, h[0].domain ? "domain '" : "client at ",
-                             h[0].domain ? h[0].domain : h[0].addr,
-                             h[0].domain ? "'" : "");
+        ret = vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY, h[0].advice,
+            "image '%s' is in use by %s%s%s: two writers would corrupt it",
+            name, h[0].domain ? "domain '" : "client at ",
+            h[0].domain ? h[0].domain : h[0].addr, h[0].domain ? "'" : "");
     vrbd_holders_free(h, nh);
     vrbd_volume_info_free(info);
     return ret;
@@ -566,10 +561,10 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
         CLEANUP_FREE char *hint =
             xasprintf("see 'virt-rbd cluster check %s'", vrbd_cluster_name(cl));
 
-        vrbd_error_set(saved.code, saved.errnum, hint,
-                       "nothing attached: cannot record domain '%s' as the "
-                       "user of %s: %s",
-                       domain, name, msg);
+        vrbd_error_set(
+            saved.code, saved.errnum, hint,
+            "nothing attached: cannot record domain '%s' as the user of %s: %s",
+            domain, name, msg);
         goto cleanup;
     }
     if (missing) {
@@ -862,11 +857,10 @@ held(vrbd_host *host, vrbd_cluster *cl, const char *source, const char *name)
         return vrbd_error_last()->code == VRBD_ERR_NOT_FOUND ? 0 : -1;
     vrbd_holders_free(h, nh);
     if (nh > 0)
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "see 'virt-rbd vol who'; nothing was removed",
-                              "image '%s' of domain '%s' is open elsewhere "
-                              "(%zu client(s))",
-                              source, name, nh);
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY, "see 'virt-rbd vol who'; nothing was removed",
+            "image '%s' of domain '%s' is open elsewhere (%zu client(s))",
+            source, name, nh);
     return 0;
 }
 
@@ -903,11 +897,11 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
             if (!list[i].rbd || list[i].shared)
                 continue;
             if (!list[i].fsid) {
-                vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
-                               "remove it by hand, or without --disks",
-                               "disk %s (%s) of '%s': its cluster is not "
-                               "known to virt-rbd",
-                               list[i].target, list[i].source, name);
+                vrbd_error_set(
+                    VRBD_ERR_NOT_FOUND, 0,
+                    "remove it by hand, or without --disks",
+                    "disk %s (%s) of '%s': its cluster is not known to virt-rbd",
+                    list[i].target, list[i].source, name);
                 goto cleanup;
             }
             cl = vrbd_cluster_by_fsid(reg, list[i].fsid, timeout_sec);
