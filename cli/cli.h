@@ -21,12 +21,36 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 #define CLI_MAX_OPTS 32
 
+/*
+ * An option, bound to the variable its value goes to (one command runs per
+ * process: each command's options are a static struct of its file).  Made
+ * with the macros below, so that the variable's type matches the option's
+ * kind and a misspelt option is a compile error, not an abort at run time.
+ */
 typedef struct cli_opt {
     const char *name;    /* long name, without "--" */
     char short_name;     /* 0: none */
     const char *metavar; /* argument name, or NULL for a flag */
     const char *help;
+    const char **str; /* a value option: its text, NULL when not given */
+    bool *flag;       /* a flag: set when given */
+    unsigned *count;  /* a count from 1 to @max: 0 when not given */
+    unsigned max;
 } cli_opt;
+
+#define CLI_STR(name, short_name, metavar, help, var)                          \
+    {                                                                          \
+        (name), (short_name), (metavar), (help), .str = (var)                  \
+    }
+#define CLI_FLAG(name, short_name, help, var)                                  \
+    {                                                                          \
+        (name), (short_name), NULL, (help), .flag = (var)                      \
+    }
+/* a bad count is a usage error naming the range */
+#define CLI_COUNT(name, short_name, metavar, help, max_, var)                  \
+    {                                                                          \
+        (name), (short_name), (metavar), (help), .count = (var), .max = (max_) \
+    }
 
 typedef struct cli_ctx cli_ctx;
 
@@ -48,16 +72,9 @@ struct cli_ctx {
     const char *connect_uri;
     const char *config_dir; /* NULL: $VIRT_RBD_CONFIG_DIR or the default */
     unsigned timeout_sec;
-    /* the command's options: values[i] matches cmd->opts[i]; a flag that
-     * was given has the value "" */
-    const char *values[CLI_MAX_OPTS];
     int argc;
     char **argv; /* positional arguments */
 };
-
-/* The value of the command option @name, or NULL when not given. */
-const char *cli_opt_value(const cli_ctx *ctx, const char *name);
-bool cli_flag(const cli_ctx *ctx, const char *name);
 
 /* Print the thread's vrbd_error as "virt-rbd: error: ..." (+ hint) and
  * return CLI_FAIL. */
@@ -78,10 +95,6 @@ int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
 /* Open libvirt at the URI the options name; NULL after printing the
  * error. */
 vrbd_host *cli_host(const cli_ctx *ctx);
-
-/* Parse option @name as a count from 1 to @max into *@out (0 when not
- * given); a bad value is a usage error naming the range. */
-int cli_opt_count(cli_ctx *ctx, const char *name, unsigned max, unsigned *out);
 
 /* Print @obj as pretty JSON on stdout and drop the reference. */
 void cli_print_json(struct json_object *obj);

@@ -12,12 +12,20 @@
 #include "cli.h"
 #include "size.h"
 
+static struct {
+    const char *local;
+    const char *size;
+    unsigned time;
+} bench_opt;
 static const cli_opt bench_opts[] = {
-    {"local", 0, "PATH",
-     "a directory, a new file name or an empty block device"},
-    {"size", 0, "SIZE", "working set on each side (default: 256M)"},
-    {"time", 0, "SECONDS", "per timed workload (default: 5)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("local", 0, "PATH",
+            "a directory, a new file name or an empty block device",
+            &bench_opt.local),
+    CLI_STR("size", 0, "SIZE", "working set on each side (default: 256M)",
+            &bench_opt.size),
+    CLI_COUNT("time", 0, "SECONDS", "per timed workload (default: 5)", 3600,
+              &bench_opt.time),
+    {NULL},
 };
 
 static volatile int cancelled;
@@ -58,9 +66,8 @@ result_json(const vrbd_bench_result *r)
 static int
 run_bench(cli_ctx *ctx)
 {
-    const char *local = cli_opt_value(ctx, "local");
-    const char *size = cli_opt_value(ctx, "size");
-    const char *secs = cli_opt_value(ctx, "time");
+    const char *local = bench_opt.local;
+    const char *size = bench_opt.size;
     bool tty = isatty(STDERR_FILENO) && !ctx->json;
     vrbd_bench_opts o = {.local_path = local,
                          .cancel = &cancelled,
@@ -70,7 +77,6 @@ run_bench(cli_ctx *ctx)
     vrbd_cluster *cl = NULL;
     vrbd_spec s = {0};
     size_t n = 0;
-    unsigned t = 0;
     int r;
 
     if (!local && ctx->argc == 0)
@@ -84,11 +90,7 @@ run_bench(cli_ctx *ctx)
                              why ? why
                                  : "give a whole number of MiB, 1M or more");
     }
-    if (secs) {
-        if ((r = cli_opt_count(ctx, "time", 3600, &t)) != CLI_OK)
-            return r;
-        o.seconds = t;
-    }
+    o.seconds = bench_opt.time;
     if (ctx->argc == 1) {
         if (vrbd_spec_parse(ctx->argv[0], VRBD_SPEC_POOL, &s) < 0)
             return cli_fail();
@@ -115,9 +117,9 @@ run_bench(cli_ctx *ctx)
     } else {
         char b[32];
 
-        printf("working set %s per side, %s s per timed workload; local %s\n",
+        printf("working set %s per side, %g s per timed workload; local %s\n",
                vrbd_size_format(o.size ? o.size : 256ull << 20, b, sizeof(b)),
-               secs ? secs : "5",
+               o.seconds ? o.seconds : 5,
                !local ? "not measured"
                : n > 0 && res[0].direct
                    ? "with O_DIRECT"

@@ -11,22 +11,42 @@
 #include "size.h"
 #include "xalloc.h"
 
+static struct {
+    const char *conf;
+    const char *mon_host;
+    const char *id;
+    const char *keyring;
+} add_opt;
 static const cli_opt add_opts[] = {
-    {"conf", 0, "FILE", "the cluster's ceph.conf (monitors, options)"},
-    {"mon-host", 0, "ADDRS",
-     "monitor addresses, e.g. '[v2:10.0.0.1:3300,v1:10.0.0.1:6789]'"},
-    {"id", 0, "USER",
-     "cephx user, e.g. 'admin' or 'client.libvirt' (default: admin)"},
-    {"keyring", 0, "FILE", "keyring holding the user's key (mode 600)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("conf", 0, "FILE", "the cluster's ceph.conf (monitors, options)",
+            &add_opt.conf),
+    CLI_STR("mon-host", 0, "ADDRS",
+            "monitor addresses, e.g. '[v2:10.0.0.1:3300,v1:10.0.0.1:6789]'",
+            &add_opt.mon_host),
+    CLI_STR("id", 0, "USER",
+            "cephx user, e.g. 'admin' or 'client.libvirt' (default: admin)",
+            &add_opt.id),
+    CLI_STR("keyring", 0, "FILE", "keyring holding the user's key (mode 600)",
+            &add_opt.keyring),
+    {NULL},
 };
 
+static struct {
+    const char *conf;
+    const char *mon_host;
+    const char *id;
+    const char *keyring;
+} check_opt;
 static const cli_opt check_opts[] = {
-    {"conf", 0, "FILE", "check an unregistered cluster: its ceph.conf"},
-    {"mon-host", 0, "ADDRS", "check an unregistered cluster: its monitors"},
-    {"id", 0, "USER", "with --conf/--mon-host: the cephx user"},
-    {"keyring", 0, "FILE", "with --conf/--mon-host: the user's keyring"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("conf", 0, "FILE", "check an unregistered cluster: its ceph.conf",
+            &check_opt.conf),
+    CLI_STR("mon-host", 0, "ADDRS",
+            "check an unregistered cluster: its monitors", &check_opt.mon_host),
+    CLI_STR("id", 0, "USER", "with --conf/--mon-host: the cephx user",
+            &check_opt.id),
+    CLI_STR("keyring", 0, "FILE", "with --conf/--mon-host: the user's keyring",
+            &check_opt.keyring),
+    {NULL},
 };
 
 static struct json_object *
@@ -70,10 +90,10 @@ run_add(cli_ctx *ctx)
     CLEANUP_FREE char *name = xstrdup(ctx->argv[0]);
     vrbd_cluster_entry e = {
         .name = name,
-        .conf_path = (char *)cli_opt_value(ctx, "conf"),
-        .mon_host = (char *)cli_opt_value(ctx, "mon-host"),
-        .user = (char *)cli_opt_value(ctx, "id"),
-        .keyring = (char *)cli_opt_value(ctx, "keyring"),
+        .conf_path = (char *)add_opt.conf,
+        .mon_host = (char *)add_opt.mon_host,
+        .user = (char *)add_opt.id,
+        .keyring = (char *)add_opt.keyring,
     };
     vrbd_cluster_entry stored = {0};
     vrbd_registry *reg;
@@ -308,10 +328,10 @@ run_check(cli_ctx *ctx)
     const char *name = ctx->argc > 0 ? ctx->argv[0] : NULL;
     vrbd_cluster_opts opts = {
         .name = name,
-        .conf_path = cli_opt_value(ctx, "conf"),
-        .mon_host = cli_opt_value(ctx, "mon-host"),
-        .user = cli_opt_value(ctx, "id"),
-        .keyring = cli_opt_value(ctx, "keyring"),
+        .conf_path = check_opt.conf,
+        .mon_host = check_opt.mon_host,
+        .user = check_opt.id,
+        .keyring = check_opt.keyring,
         .timeout_sec = ctx->timeout_sec,
     };
     vrbd_registry *reg = NULL;

@@ -20,47 +20,92 @@
 #include "size.h"
 #include "xalloc.h"
 
+static struct {
+    const char *format;
+    bool verify;
+    bool force;
+    bool resume;
+    const char *size;
+    unsigned queue_depth;
+    const char *backing;
+    bool allow_backing;
+} import_opt;
 static const cli_opt import_opts[] = {
-    {"format", 0, "FORMAT",
-     "auto (default: from the file's header), raw, qcow2, vmdk, vdi, vhdx, "
-     "vpc"},
-    {"verify", 0, NULL, "read the image back and compare before renaming"},
-    {"force", 0, NULL, "replace an existing image"},
-    {"resume", 0, NULL,
-     "continue an interrupted import of the same file; keep the partial "
-     "image if interrupted"},
-    {"size", 0, "SIZE",
-     "with FILE -, a pipe: the image's size (default: what comes)"},
-    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 16)"},
-    {"backing", 0, "FILE",
-     "the backing file the image names, to be read with it (default: an "
-     "image that names other files is refused)"},
-    {"allow-backing", 0, NULL,
-     "read whatever files the image names (backing file, data file, VMDK "
-     "extents)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR(
+        "format", 0, "FORMAT",
+        "auto (default: from the file's header), raw, qcow2, vmdk, vdi, vhdx, "
+        "vpc",
+        &import_opt.format),
+    CLI_FLAG("verify", 0, "read the image back and compare before renaming",
+             &import_opt.verify),
+    CLI_FLAG("force", 0, "replace an existing image", &import_opt.force),
+    CLI_FLAG(
+        "resume", 0,
+        "continue an interrupted import of the same file; keep the partial "
+        "image if interrupted",
+        &import_opt.resume),
+    CLI_STR("size", 0, "SIZE",
+            "with FILE -, a pipe: the image's size (default: what comes)",
+            &import_opt.size),
+    CLI_COUNT("queue-depth", 0, "N",
+              "data in flight, in 2 MiB requests (default: 16)", 1024,
+              &import_opt.queue_depth),
+    CLI_STR("backing", 0, "FILE",
+            "the backing file the image names, to be read with it (default: an "
+            "image that names other files is refused)",
+            &import_opt.backing),
+    CLI_FLAG(
+        "allow-backing", 0,
+        "read whatever files the image names (backing file, data file, VMDK "
+        "extents)",
+        &import_opt.allow_backing),
+    {NULL},
 };
 
+static struct {
+    const char *format;
+    bool verify;
+    bool force;
+    unsigned queue_depth;
+} export_opt;
 static const cli_opt export_opts[] = {
-    {"format", 0, "FORMAT",
-     "raw (default: a sparse raw file) or qcow2 (through qemu-nbd)"},
-    {"verify", 0, NULL, "read the file back and compare before renaming"},
-    {"force", 0, NULL, "replace an existing file"},
-    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 16)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("format", 0, "FORMAT",
+            "raw (default: a sparse raw file) or qcow2 (through qemu-nbd)",
+            &export_opt.format),
+    CLI_FLAG("verify", 0, "read the file back and compare before renaming",
+             &export_opt.verify),
+    CLI_FLAG("force", 0, "replace an existing file", &export_opt.force),
+    CLI_COUNT("queue-depth", 0, "N",
+              "data in flight, in 2 MiB requests (default: 16)", 1024,
+              &export_opt.queue_depth),
+    {NULL},
 };
 
+static struct {
+    bool verify;
+    bool force;
+    bool incremental;
+    bool resume;
+    unsigned queue_depth;
+} copy_opt;
 static const cli_opt copy_opts[] = {
-    {"verify", 0, NULL, "read what was copied back from both and compare"},
-    {"force", 0, NULL,
-     "replace an existing target (once the copy is complete)"},
-    {"incremental", 0, NULL,
-     "bring an existing target up to SRC@SNAP from a common snapshot"},
-    {"resume", 0, NULL,
-     "continue an interrupted copy of the same SRC@SNAP; keep the partial "
-     "image if interrupted"},
-    {"queue-depth", 0, "N", "data in flight, in 2 MiB requests (default: 16)"},
-    {NULL, 0, NULL, NULL},
+    CLI_FLAG("verify", 0, "read what was copied back from both and compare",
+             &copy_opt.verify),
+    CLI_FLAG("force", 0,
+             "replace an existing target (once the copy is complete)",
+             &copy_opt.force),
+    CLI_FLAG("incremental", 0,
+             "bring an existing target up to SRC@SNAP from a common snapshot",
+             &copy_opt.incremental),
+    CLI_FLAG(
+        "resume", 0,
+        "continue an interrupted copy of the same SRC@SNAP; keep the partial "
+        "image if interrupted",
+        &copy_opt.resume),
+    CLI_COUNT("queue-depth", 0, "N",
+              "data in flight, in 2 MiB requests (default: 16)", 1024,
+              &copy_opt.queue_depth),
+    {NULL},
 };
 
 static volatile int cancelled;
@@ -172,12 +217,13 @@ run_import(cli_ctx *ctx)
 {
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
-    vrbd_copy_opts o = {.verify = cli_flag(ctx, "verify"),
-                        .force = cli_flag(ctx, "force"),
-                        .resume = cli_flag(ctx, "resume"),
-                        .format = cli_opt_value(ctx, "format"),
-                        .backing = cli_opt_value(ctx, "backing"),
-                        .allow_backing = cli_flag(ctx, "allow-backing"),
+    vrbd_copy_opts o = {.verify = import_opt.verify,
+                        .force = import_opt.force,
+                        .resume = import_opt.resume,
+                        .format = import_opt.format,
+                        .backing = import_opt.backing,
+                        .allow_backing = import_opt.allow_backing,
+                        .queue_depth = import_opt.queue_depth,
                         .timeout_sec = ctx->timeout_sec,
                         .cancel = &cancelled,
                         .progress = show_progress,
@@ -187,10 +233,8 @@ run_import(cli_ctx *ctx)
     vrbd_cluster *cl = NULL;
     int r;
 
-    if ((r = cli_opt_count(ctx, "queue-depth", 1024, &o.queue_depth)) != CLI_OK)
-        return r;
-    if (cli_opt_value(ctx, "size")) {
-        const char *size = cli_opt_value(ctx, "size"), *why = NULL;
+    if (import_opt.size) {
+        const char *size = import_opt.size, *why = NULL;
 
         if (vrbd_size_parse(size, &o.size, &why) < 0 || o.size == 0)
             return cli_usage(ctx, "invalid --size '%s': %s", size,
@@ -228,9 +272,10 @@ run_export(cli_ctx *ctx)
 {
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
-    vrbd_copy_opts o = {.force = cli_flag(ctx, "force"),
-                        .verify = cli_flag(ctx, "verify"),
-                        .format = cli_opt_value(ctx, "format"),
+    vrbd_copy_opts o = {.force = export_opt.force,
+                        .verify = export_opt.verify,
+                        .format = export_opt.format,
+                        .queue_depth = export_opt.queue_depth,
                         .timeout_sec = ctx->timeout_sec,
                         .cancel = &cancelled,
                         .progress = show_progress,
@@ -240,8 +285,6 @@ run_export(cli_ctx *ctx)
     vrbd_cluster *cl = NULL;
     int r;
 
-    if ((r = cli_opt_count(ctx, "queue-depth", 1024, &o.queue_depth)) != CLI_OK)
-        return r;
     if (strcmp(ctx->argv[1], "-") == 0) {
         /* the image goes to stdout: everything else to stderr, and a
          * reader that goes away is an error, not a signal */
@@ -287,10 +330,11 @@ run_copy(cli_ctx *ctx)
 {
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
-    vrbd_copy_opts o = {.incremental = cli_flag(ctx, "incremental"),
-                        .resume = cli_flag(ctx, "resume"),
-                        .verify = cli_flag(ctx, "verify"),
-                        .force = cli_flag(ctx, "force"),
+    vrbd_copy_opts o = {.incremental = copy_opt.incremental,
+                        .resume = copy_opt.resume,
+                        .verify = copy_opt.verify,
+                        .force = copy_opt.force,
+                        .queue_depth = copy_opt.queue_depth,
                         .cancel = &cancelled,
                         .progress = show_progress,
                         .opaque = &p};
@@ -301,8 +345,6 @@ run_copy(cli_ctx *ctx)
     CLEANUP_FREE char *to = NULL;
     int r;
 
-    if ((r = cli_opt_count(ctx, "queue-depth", 1024, &o.queue_depth)) != CLI_OK)
-        return r;
     if (vrbd_spec_parse(ctx->argv[0], VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK, &s) <
         0)
         return cli_fail();

@@ -10,30 +10,44 @@
 #include "size.h"
 #include "xalloc.h"
 
+static struct {
+    const char *target;
+    const char *bus;
+    const char *cache;
+    bool live;
+    bool config;
+} attach_opt;
 static const cli_opt attach_opts[] = {
-    {"target", 0, "DEV", "target device, e.g. vdb (default: the next free)"},
-    {"bus", 0, "BUS", "virtio (default) or scsi"},
-    {"cache", 0, "MODE",
-     "writeback (default), none, writethrough, directsync or unsafe"},
-    {"live", 0, NULL, "only the running domain"},
-    {"config", 0, NULL, "only the persistent definition"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("target", 0, "DEV",
+            "target device, e.g. vdb (default: the next free)",
+            &attach_opt.target),
+    CLI_STR("bus", 0, "BUS", "virtio (default) or scsi", &attach_opt.bus),
+    CLI_STR("cache", 0, "MODE",
+            "writeback (default), none, writethrough, directsync or unsafe",
+            &attach_opt.cache),
+    CLI_FLAG("live", 0, "only the running domain", &attach_opt.live),
+    CLI_FLAG("config", 0, "only the persistent definition", &attach_opt.config),
+    {NULL},
 };
 
+static struct {
+    bool live;
+    bool config;
+} detach_opt;
 static const cli_opt detach_opts[] = {
-    {"live", 0, NULL, "only the running domain"},
-    {"config", 0, NULL, "only the persistent definition"},
-    {NULL, 0, NULL, NULL},
+    CLI_FLAG("live", 0, "only the running domain", &detach_opt.live),
+    CLI_FLAG("config", 0, "only the persistent definition", &detach_opt.config),
+    {NULL},
 };
 
 static int
 run_attach(cli_ctx *ctx)
 {
-    vrbd_attach_opts o = {.target = cli_opt_value(ctx, "target"),
-                          .bus = cli_opt_value(ctx, "bus"),
-                          .cache = cli_opt_value(ctx, "cache"),
-                          .live = cli_flag(ctx, "live"),
-                          .config = cli_flag(ctx, "config")};
+    vrbd_attach_opts o = {.target = attach_opt.target,
+                          .bus = attach_opt.bus,
+                          .cache = attach_opt.cache,
+                          .live = attach_opt.live,
+                          .config = attach_opt.config};
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
@@ -96,9 +110,8 @@ run_detach(cli_ctx *ctx)
         s.cluster = NULL;
         which = vrbd_spec_format(&s);
     }
-    if (vrbd_vm_disk_detach(host, cl, ctx->argv[0], which,
-                            cli_flag(ctx, "live"), cli_flag(ctx, "config"),
-                            &src) < 0) {
+    if (vrbd_vm_disk_detach(host, cl, ctx->argv[0], which, detach_opt.live,
+                            detach_opt.config, &src) < 0) {
         cli_fail();
         goto cleanup;
     }

@@ -13,25 +13,42 @@
 #include "table.h"
 #include "xalloc.h"
 
+static struct {
+    const char *user;
+    const char *name;
+} connect_opt;
 static const cli_opt connect_opts[] = {
-    {"user", 0, "client.NAME",
-     "the cephx user libvirt uses (default: client.libvirt)"},
-    {"name", 0, "LIBVIRT_POOL", "libvirt pool name (default: CLUSTER-POOL)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("user", 0, "client.NAME",
+            "the cephx user libvirt uses (default: client.libvirt)",
+            &connect_opt.user),
+    CLI_STR("name", 0, "LIBVIRT_POOL",
+            "libvirt pool name (default: CLUSTER-POOL)", &connect_opt.name),
+    {NULL},
 };
 
+static struct {
+    const char *name;
+} disconnect_opt;
 static const cli_opt disconnect_opts[] = {
-    {"name", 0, "LIBVIRT_POOL", "libvirt pool name (default: CLUSTER-POOL)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("name", 0, "LIBVIRT_POOL",
+            "libvirt pool name (default: CLUSTER-POOL)", &disconnect_opt.name),
+    {NULL},
 };
 
+static struct {
+    const char *wait;
+    bool start_domains;
+} ensure_opt;
 static const cli_opt ensure_opts[] = {
-    {"wait", 0, "SECONDS",
-     "wait up to this long for clusters to answer (default: 0, try once)"},
-    {"start-domains", 0, NULL,
-     "then start inactive autostart domains whose RBD disks are all "
-     "reachable"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR(
+        "wait", 0, "SECONDS",
+        "wait up to this long for clusters to answer (default: 0, try once)",
+        &ensure_opt.wait),
+    CLI_FLAG("start-domains", 0,
+             "then start inactive autostart domains whose RBD disks are all "
+             "reachable",
+             &ensure_opt.start_domains),
+    {NULL},
 };
 
 /* A pool spec without image, namespace or snapshot. */
@@ -57,7 +74,7 @@ run_connect(cli_ctx *ctx)
     vrbd_host *host = NULL;
     vrbd_host_connect_opts opts = {0};
     vrbd_host_connect_result res;
-    const char *user = cli_opt_value(ctx, "user");
+    const char *user = connect_opt.user;
     int r;
 
     if (user && vrbd_user_name_check(user) < 0)
@@ -70,7 +87,7 @@ run_connect(cli_ctx *ctx)
         goto cleanup;
     opts.pool = spec.pool;
     opts.entity = user;
-    opts.name = cli_opt_value(ctx, "name");
+    opts.name = connect_opt.name;
     if (vrbd_host_connect(host, cl, &opts, &res) < 0) {
         cli_fail();
         goto cleanup;
@@ -125,7 +142,7 @@ run_disconnect(cli_ctx *ctx)
     vrbd_spec spec = {0};
     vrbd_host *host = NULL;
     CLEANUP_FREE char *name = NULL;
-    const char *given = cli_opt_value(ctx, "name");
+    const char *given = disconnect_opt.name;
     bool secret_removed = false;
     int r;
 
@@ -353,8 +370,8 @@ cleanup:
 static int
 run_ensure(cli_ctx *ctx)
 {
-    const char *w = cli_opt_value(ctx, "wait");
-    vrbd_ensure_opts opts = {.start_domains = cli_flag(ctx, "start-domains")};
+    const char *w = ensure_opt.wait;
+    vrbd_ensure_opts opts = {.start_domains = ensure_opt.start_domains};
     vrbd_ensure_item *items = NULL;
     vrbd_host *host = NULL;
     size_t n = 0;

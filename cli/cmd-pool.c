@@ -11,31 +11,52 @@
 #include "size.h"
 #include "xalloc.h"
 
+static struct {
+    unsigned size;
+    const char *target_ratio;
+} plan_opt;
 static const cli_opt plan_opts[] = {
-    {"size", 0, "N", "replicas (default: the cluster's default)"},
-    {"target-ratio", 0, "R",
-     "share of the cluster's data this pool will hold, 0 < R <= 1 "
-     "(default: 1)"},
-    {NULL, 0, NULL, NULL},
+    CLI_COUNT("size", 0, "N", "replicas (default: the cluster's default)", 10,
+              &plan_opt.size),
+    CLI_STR("target-ratio", 0, "R",
+            "share of the cluster's data this pool will hold, 0 < R <= 1 "
+            "(default: 1)",
+            &plan_opt.target_ratio),
+    {NULL},
 };
 
+static struct {
+    const char *pg;
+    unsigned size;
+    unsigned min_size;
+    const char *target_ratio;
+} create_opt;
 static const cli_opt create_opts[] = {
-    {"pg", 0, "N|auto", "placement groups (default: auto, as planned)"},
-    {"size", 0, "N", "replicas (default: the cluster's default)"},
-    {"min-size", 0, "N", "replicas needed for I/O (default: size - size/2)"},
-    {"target-ratio", 0, "R", "share of the data, for the plan (default: 1)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("pg", 0, "N|auto", "placement groups (default: auto, as planned)",
+            &create_opt.pg),
+    CLI_COUNT("size", 0, "N", "replicas (default: the cluster's default)", 10,
+              &create_opt.size),
+    CLI_COUNT("min-size", 0, "N",
+              "replicas needed for I/O (default: size - size/2)", 10,
+              &create_opt.min_size),
+    CLI_STR("target-ratio", 0, "R",
+            "share of the data, for the plan (default: 1)",
+            &create_opt.target_ratio),
+    {NULL},
 };
 
+static struct {
+    bool yes_i_really_mean_it;
+} rm_opt;
 static const cli_opt rm_opts[] = {
-    {"yes-i-really-mean-it", 0, NULL, "confirm the deletion"},
-    {NULL, 0, NULL, NULL},
+    CLI_FLAG("yes-i-really-mean-it", 0, "confirm the deletion",
+             &rm_opt.yes_i_really_mean_it),
+    {NULL},
 };
 
 static int
-opt_ratio(cli_ctx *ctx, double *out)
+opt_ratio(cli_ctx *ctx, const char *v, double *out)
 {
-    const char *v = cli_opt_value(ctx, "target-ratio");
     char *end;
 
     *out = 0;
@@ -134,18 +155,16 @@ run_plan(cli_ctx *ctx)
     vrbd_spec spec = {0};
     vrbd_cluster *cl = NULL;
     vrbd_pool_plan plan;
-    unsigned size;
     double ratio;
     int r;
 
-    if ((r = cli_opt_count(ctx, "size", 10, &size)) != CLI_OK ||
-        (r = opt_ratio(ctx, &ratio)) != CLI_OK ||
+    if ((r = opt_ratio(ctx, plan_opt.target_ratio, &ratio)) != CLI_OK ||
         (r = parse_pool(ctx, ctx->argv[0], VRBD_SPEC_POOL, &spec)) != CLI_OK)
         return r;
     r = CLI_FAIL;
     if (cli_connect(ctx, spec.cluster, &cl) < 0)
         goto cleanup;
-    if (vrbd_pool_plan_get(cl, size, ratio, &plan) < 0) {
+    if (vrbd_pool_plan_get(cl, plan_opt.size, ratio, &plan) < 0) {
         cli_fail();
         goto cleanup;
     }
@@ -170,7 +189,7 @@ cleanup:
 static int
 run_create(cli_ctx *ctx)
 {
-    const char *pg = cli_opt_value(ctx, "pg");
+    const char *pg = create_opt.pg;
     vrbd_pool_create_opts opts = {0};
     vrbd_spec spec = {0};
     vrbd_cluster *cl = NULL;
@@ -178,9 +197,10 @@ run_create(cli_ctx *ctx)
     bool created = false;
     int r;
 
-    if ((r = cli_opt_count(ctx, "size", 10, &opts.size)) != CLI_OK ||
-        (r = cli_opt_count(ctx, "min-size", 10, &opts.min_size)) != CLI_OK ||
-        (r = opt_ratio(ctx, &opts.target_ratio)) != CLI_OK)
+    opts.size = create_opt.size;
+    opts.min_size = create_opt.min_size;
+    if ((r = opt_ratio(ctx, create_opt.target_ratio, &opts.target_ratio)) !=
+        CLI_OK)
         return r;
     if (pg && strcmp(pg, "auto") != 0) {
         char *end;
@@ -347,7 +367,7 @@ run_rm(cli_ctx *ctx)
 
     if ((r = parse_pool(ctx, ctx->argv[0], VRBD_SPEC_POOL, &spec)) != CLI_OK)
         return r;
-    if (!cli_flag(ctx, "yes-i-really-mean-it")) {
+    if (!rm_opt.yes_i_really_mean_it) {
         cli_usage(ctx,
                   "deleting pool '%s' destroys it: add --yes-i-really-mean-it",
                   ctx->argv[0]);

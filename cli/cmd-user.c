@@ -14,17 +14,29 @@
 #include "cli.h"
 #include "xalloc.h"
 
+static struct {
+    const char *pool;
+    bool read_only;
+    bool update_caps;
+    const char *keyring_file;
+    bool print_keyring;
+} create_opt;
 static const cli_opt create_opts[] = {
-    {"pool", 0, "POOL[,POOL...]", "the pools the user may use (required)"},
-    {"read-only", 0, NULL, "read access only (profile rbd-read-only)"},
-    {"update-caps", 0, NULL,
-     "give an existing user with other caps these caps"},
-    {"keyring-file", 0, "FILE",
-     "write the keyring here (default: DIR/keys/CLUSTER.client.NAME."
-     "keyring)"},
-    {"print-keyring", 0, NULL,
-     "print the keyring on stdout instead of writing a file"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("pool", 0, "POOL[,POOL...]",
+            "the pools the user may use (required)", &create_opt.pool),
+    CLI_FLAG("read-only", 0, "read access only (profile rbd-read-only)",
+             &create_opt.read_only),
+    CLI_FLAG("update-caps", 0,
+             "give an existing user with other caps these caps",
+             &create_opt.update_caps),
+    CLI_STR("keyring-file", 0, "FILE",
+            "write the keyring here (default: DIR/keys/CLUSTER.client.NAME."
+            "keyring)",
+            &create_opt.keyring_file),
+    CLI_FLAG("print-keyring", 0,
+             "print the keyring on stdout instead of writing a file",
+             &create_opt.print_keyring),
+    {NULL},
 };
 
 /* "[CLUSTER:]client.NAME" into an owned cluster (or NULL) and entity */
@@ -106,9 +118,9 @@ user_json(const vrbd_user *u)
 static int
 run_create(cli_ctx *ctx)
 {
-    const char *pools_opt = cli_opt_value(ctx, "pool");
-    const char *kr_opt = cli_opt_value(ctx, "keyring-file");
-    bool print = cli_flag(ctx, "print-keyring");
+    const char *pools_opt = create_opt.pool;
+    const char *kr_opt = create_opt.keyring_file;
+    bool print = create_opt.print_keyring;
     CLEANUP_FREE char *cluster = NULL;
     CLEANUP_FREE char *entity = NULL;
     CLEANUP_FREE char *path = NULL;
@@ -131,8 +143,8 @@ run_create(cli_ctx *ctx)
         return cli_usage(ctx, "--pool names no pool");
     opts.pools = (const char *const *)pools;
     opts.n_pools = n;
-    opts.read_only = cli_flag(ctx, "read-only");
-    opts.update_caps = cli_flag(ctx, "update-caps");
+    opts.read_only = create_opt.read_only;
+    opts.update_caps = create_opt.update_caps;
     if (cli_connect(ctx, cluster, &cl) < 0)
         return CLI_FAIL;
     r = CLI_FAIL;

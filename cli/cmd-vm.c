@@ -13,35 +13,77 @@
 #include "size.h"
 #include "xalloc.h"
 
+static struct {
+    const char *from;
+    const char *size;
+    const char *pool;
+    unsigned memory;
+    unsigned vcpus;
+    const char *network;
+    const char *kernel;
+    const char *initrd;
+    const char *cmdline;
+    const char *console_log;
+    bool start;
+} create_opt;
 static const cli_opt create_opts[] = {
-    {"from", 0, "[CLUSTER:]POOL/IMAGE@SNAP", "golden image to clone"},
-    {"size", 's', "SIZE", "without --from: an empty disk of this size"},
-    {"pool", 0, "[CLUSTER:]POOL", "where the disk goes (default: --from's)"},
-    {"memory", 'm', "MIB", "memory in MiB (default: 1024)"},
-    {"vcpus", 0, "N", "virtual CPUs (default: 1)"},
-    {"network", 0, "NAME", "one virtio NIC on this libvirt network"},
-    {"kernel", 0, "FILE", "boot this kernel directly"},
-    {"initrd", 0, "FILE", "with --kernel: its initrd"},
-    {"cmdline", 0, "TEXT", "with --kernel: its command line"},
-    {"console-log", 0, "FILE", "serial console to this file"},
-    {"start", 0, NULL, "start the VM once defined"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("from", 0, "[CLUSTER:]POOL/IMAGE@SNAP", "golden image to clone",
+            &create_opt.from),
+    CLI_STR("size", 's', "SIZE", "without --from: an empty disk of this size",
+            &create_opt.size),
+    CLI_STR("pool", 0, "[CLUSTER:]POOL",
+            "where the disk goes (default: --from's)", &create_opt.pool),
+    CLI_COUNT("memory", 'm', "MIB", "memory in MiB (default: 1024)", 1 << 20,
+              &create_opt.memory),
+    CLI_COUNT("vcpus", 0, "N", "virtual CPUs (default: 1)", 256,
+              &create_opt.vcpus),
+    CLI_STR("network", 0, "NAME", "one virtio NIC on this libvirt network",
+            &create_opt.network),
+    CLI_STR("kernel", 0, "FILE", "boot this kernel directly",
+            &create_opt.kernel),
+    CLI_STR("initrd", 0, "FILE", "with --kernel: its initrd",
+            &create_opt.initrd),
+    CLI_STR("cmdline", 0, "TEXT", "with --kernel: its command line",
+            &create_opt.cmdline),
+    CLI_STR("console-log", 0, "FILE", "serial console to this file",
+            &create_opt.console_log),
+    CLI_FLAG("start", 0, "start the VM once defined", &create_opt.start),
+    {NULL},
 };
 
+static struct {
+    bool disks;
+} rm_opt;
 static const cli_opt rm_opts[] = {
-    {"disks", 0, NULL, "also remove its RBD images (safely)"},
-    {NULL, 0, NULL, NULL},
+    CLI_FLAG("disks", 0, "also remove its RBD images (safely)", &rm_opt.disks),
+    {NULL},
 };
 
+static struct {
+    const char *to;
+    bool offline;
+    bool live;
+    const char *bandwidth;
+    const char *disks;
+    bool keep_source;
+    bool rollback;
+} move_opt;
 static const cli_opt move_opts[] = {
-    {"to", 0, "[CLUSTER:]POOL", "the destination pool (required)"},
-    {"offline", 0, NULL, "copy while the VM is stopped (the default)"},
-    {"live", 0, NULL, "move while it runs (libvirt block copy, then pivot)"},
-    {"bandwidth", 0, "SIZE", "live: copy at most SIZE per second per disk"},
-    {"disks", 0, "vda,...", "only these targets (default: every local disk)"},
-    {"keep-source", 0, NULL, "keep the local files after the switch"},
-    {"rollback", 0, NULL, "put back the definition before the last move"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("to", 0, "[CLUSTER:]POOL", "the destination pool (required)",
+            &move_opt.to),
+    CLI_FLAG("offline", 0, "copy while the VM is stopped (the default)",
+             &move_opt.offline),
+    CLI_FLAG("live", 0, "move while it runs (libvirt block copy, then pivot)",
+             &move_opt.live),
+    CLI_STR("bandwidth", 0, "SIZE",
+            "live: copy at most SIZE per second per disk", &move_opt.bandwidth),
+    CLI_STR("disks", 0, "vda,...",
+            "only these targets (default: every local disk)", &move_opt.disks),
+    CLI_FLAG("keep-source", 0, "keep the local files after the switch",
+             &move_opt.keep_source),
+    CLI_FLAG("rollback", 0, "put back the definition before the last move",
+             &move_opt.rollback),
+    {NULL},
 };
 
 static volatile int move_cancelled;
@@ -49,15 +91,17 @@ static volatile int move_cancelled;
 static int
 run_create(cli_ctx *ctx)
 {
-    const char *from = cli_opt_value(ctx, "from");
-    const char *size = cli_opt_value(ctx, "size");
-    const char *pool = cli_opt_value(ctx, "pool");
-    vrbd_vm_create_opts o = {.network = cli_opt_value(ctx, "network"),
-                             .kernel = cli_opt_value(ctx, "kernel"),
-                             .initrd = cli_opt_value(ctx, "initrd"),
-                             .cmdline = cli_opt_value(ctx, "cmdline"),
-                             .console_log = cli_opt_value(ctx, "console-log"),
-                             .start = cli_flag(ctx, "start")};
+    const char *from = create_opt.from;
+    const char *size = create_opt.size;
+    const char *pool = create_opt.pool;
+    vrbd_vm_create_opts o = {.network = create_opt.network,
+                             .kernel = create_opt.kernel,
+                             .initrd = create_opt.initrd,
+                             .cmdline = create_opt.cmdline,
+                             .console_log = create_opt.console_log,
+                             .start = create_opt.start,
+                             .memory_mib = create_opt.memory,
+                             .vcpus = create_opt.vcpus};
     vrbd_spec fs = {0}, ps = {0};
     const char *cluster = NULL;
     vrbd_cluster *cl = NULL;
@@ -73,9 +117,6 @@ run_create(cli_ctx *ctx)
             ctx, "with --size, say where the disk goes: --pool [CLUSTER:]POOL");
     if ((o.initrd || o.cmdline) && !o.kernel)
         return cli_usage(ctx, "--initrd and --cmdline go with --kernel");
-    if ((r = cli_opt_count(ctx, "memory", 1 << 20, &o.memory_mib)) != CLI_OK ||
-        (r = cli_opt_count(ctx, "vcpus", 256, &o.vcpus)) != CLI_OK)
-        return r;
     if (size) {
         const char *why = NULL;
 
@@ -145,13 +186,13 @@ run_rm(cli_ctx *ctx)
     host = cli_host(ctx);
     if (!host)
         goto cleanup;
-    if (vrbd_vm_remove(host, reg, ctx->argv[0], cli_flag(ctx, "disks"),
+    if (vrbd_vm_remove(host, reg, ctx->argv[0], rm_opt.disks,
                        ctx->timeout_sec) < 0) {
         cli_fail();
         goto cleanup;
     }
     printf("vm '%s' removed%s\n", ctx->argv[0],
-           cli_flag(ctx, "disks") ? " with its RBD disks" : "");
+           rm_opt.disks ? " with its RBD disks" : "");
     r = CLI_OK;
 
 cleanup:
@@ -205,17 +246,17 @@ parse_disks(cli_ctx *ctx, const char *disks, char ***list, vrbd_move_opts *o)
 static int
 check_move_opts(cli_ctx *ctx, const char *to, char ***list, vrbd_move_opts *o)
 {
-    const char *disks = cli_opt_value(ctx, "disks");
-    const char *bw = cli_opt_value(ctx, "bandwidth");
+    const char *disks = move_opt.disks;
+    const char *bw = move_opt.bandwidth;
 
     if (!to)
         return cli_usage(ctx, "say where to: --to [CLUSTER:]POOL");
-    if (cli_flag(ctx, "live") && cli_flag(ctx, "offline"))
+    if (move_opt.live && move_opt.offline)
         return cli_usage(ctx, "--live and --offline exclude each other");
     if (bw) {
         const char *why = NULL;
 
-        if (!cli_flag(ctx, "live"))
+        if (!move_opt.live)
             return cli_usage(ctx, "--bandwidth goes with --live");
         if (vrbd_size_parse(bw, &o->bandwidth, &why) < 0 || o->bandwidth == 0)
             return cli_usage(ctx, "invalid --bandwidth '%s': %s", bw,
@@ -258,9 +299,9 @@ print_moved(cli_ctx *ctx, vrbd_cluster *cl, const char *pool, bool live,
 static int
 run_move(cli_ctx *ctx)
 {
-    const char *to = cli_opt_value(ctx, "to");
-    bool live = cli_flag(ctx, "live");
-    vrbd_move_opts o = {.keep_source = cli_flag(ctx, "keep-source"),
+    const char *to = move_opt.to;
+    bool live = move_opt.live;
+    vrbd_move_opts o = {.keep_source = move_opt.keep_source,
                         .timeout_sec = ctx->timeout_sec,
                         .cancel = &move_cancelled};
     vrbd_registry *reg = NULL;
@@ -271,8 +312,8 @@ run_move(cli_ctx *ctx)
     vrbd_move_result res = {0};
     int r;
 
-    if (cli_flag(ctx, "rollback")) {
-        if (to || cli_opt_value(ctx, "disks"))
+    if (move_opt.rollback) {
+        if (to || move_opt.disks)
             return cli_usage(ctx, "--rollback takes no other option");
         return move_rollback(ctx);
     }

@@ -15,41 +15,77 @@
 #include "size.h"
 #include "xalloc.h"
 
+static struct {
+    const char *size;
+    const char *object_size;
+    const char *features;
+    const char *data_pool;
+} create_opt;
 static const cli_opt create_opts[] = {
-    {"size", 's', "SIZE",
-     "size: 2G and 2GiB are powers of 1024, 2GB of 1000 (required)"},
-    {"object-size", 0, "SIZE", "RADOS object size, 4K to 32M (default: 4M)"},
-    {"features", 0, "LIST",
-     "image features (default: " VRBD_FEATURES_DEFAULT_NAMES ")"},
-    {"data-pool", 0, "POOL", "erasure-coded pool for the data"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("size", 's', "SIZE",
+            "size: 2G and 2GiB are powers of 1024, 2GB of 1000 (required)",
+            &create_opt.size),
+    CLI_STR("object-size", 0, "SIZE",
+            "RADOS object size, 4K to 32M (default: 4M)",
+            &create_opt.object_size),
+    CLI_STR("features", 0, "LIST",
+            "image features (default: " VRBD_FEATURES_DEFAULT_NAMES ")",
+            &create_opt.features),
+    CLI_STR("data-pool", 0, "POOL", "erasure-coded pool for the data",
+            &create_opt.data_pool),
+    {NULL},
 };
 
+static struct {
+    bool details;
+    unsigned jobs;
+} list_opt;
 static const cli_opt list_opts[] = {
-    {"long", 'l', NULL,
-     "NAME SIZE USED PARENT FMT PROT LOCK WATCHERS OWNER per image"},
-    {"jobs", 'j', "N", "with -l: images opened at a time (default: 16)"},
-    {NULL, 0, NULL, NULL},
+    CLI_FLAG("long", 'l',
+             "NAME SIZE USED PARENT FMT PROT LOCK WATCHERS OWNER per image",
+             &list_opt.details),
+    CLI_COUNT("jobs", 'j', "N",
+              "with -l: images opened at a time (default: 16)", 256,
+              &list_opt.jobs),
+    {NULL},
 };
 
+static struct {
+    const char *size;
+    bool allow_shrink;
+} resize_opt;
 static const cli_opt resize_opts[] = {
-    {"size", 's', "SIZE", "the new size (required)"},
-    {"allow-shrink", 0, NULL, "allow a smaller size (loses the data past it)"},
-    {NULL, 0, NULL, NULL},
+    CLI_STR("size", 's', "SIZE", "the new size (required)", &resize_opt.size),
+    CLI_FLAG("allow-shrink", 0, "allow a smaller size (loses the data past it)",
+             &resize_opt.allow_shrink),
+    {NULL},
 };
 
+static struct {
+    bool snap_if_missing;
+    bool flatten;
+    unsigned max_depth;
+} clone_opt;
 static const cli_opt clone_opts[] = {
-    {"snap-if-missing", 0, NULL, "create and protect the source snapshot"},
-    {"flatten", 0, NULL, "copy the parent's data: the clone stands alone"},
-    {"max-depth", 0, "N",
-     "flatten when the chain of parents gets deeper (default: 5)"},
-    {NULL, 0, NULL, NULL},
+    CLI_FLAG("snap-if-missing", 0, "create and protect the source snapshot",
+             &clone_opt.snap_if_missing),
+    CLI_FLAG("flatten", 0, "copy the parent's data: the clone stands alone",
+             &clone_opt.flatten),
+    CLI_COUNT("max-depth", 0, "N",
+              "flatten when the chain of parents gets deeper (default: 5)", 64,
+              &clone_opt.max_depth),
+    {NULL},
 };
 
+static struct {
+    bool force;
+    bool trash;
+} rm_opt;
 static const cli_opt rm_opts[] = {
-    {"force", 0, NULL, "also remove the image's (unprotected) snapshots"},
-    {"trash", 0, NULL, "move it to the RBD trash instead"},
-    {NULL, 0, NULL, NULL},
+    CLI_FLAG("force", 0, "also remove the image's (unprotected) snapshots",
+             &rm_opt.force),
+    CLI_FLAG("trash", 0, "move it to the RBD trash instead", &rm_opt.trash),
+    {NULL},
 };
 
 static int
@@ -61,9 +97,8 @@ parse_spec(cli_ctx *ctx, const char *text, unsigned flags, vrbd_spec *s)
 }
 
 static int
-parse_size(cli_ctx *ctx, const char *opt, uint64_t *bytes)
+parse_size(cli_ctx *ctx, const char *opt, const char *v, uint64_t *bytes)
 {
-    const char *v = cli_opt_value(ctx, opt);
     const char *why = NULL;
 
     if (!v)
@@ -114,20 +149,21 @@ run_create(cli_ctx *ctx)
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
-    const char *f = cli_opt_value(ctx, "features");
+    const char *f = create_opt.features;
     char human[32];
     int r;
 
-    if ((r = parse_size(ctx, "size", &o.size)) != CLI_OK)
+    if ((r = parse_size(ctx, "size", create_opt.size, &o.size)) != CLI_OK)
         return r;
-    if (cli_opt_value(ctx, "object-size") &&
-        (r = parse_size(ctx, "object-size", &o.object_size)) != CLI_OK)
+    if (create_opt.object_size &&
+        (r = parse_size(ctx, "object-size", create_opt.object_size,
+                        &o.object_size)) != CLI_OK)
         return r;
     if (f && vrbd_features_parse(f, &o.features) < 0)
         return cli_fail();
     if (o.size == 0)
         return cli_usage(ctx, "invalid --size 0: an image needs a size");
-    o.data_pool = cli_opt_value(ctx, "data-pool");
+    o.data_pool = create_opt.data_pool;
     if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
         return r;
     r = CLI_FAIL;
@@ -312,7 +348,7 @@ print_volumes(const vrbd_volume_info *list, size_t n)
 static int
 run_list(cli_ctx *ctx)
 {
-    bool details = cli_flag(ctx, "long");
+    bool details = list_opt.details;
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_volume_info *list = NULL;
@@ -320,8 +356,7 @@ run_list(cli_ctx *ctx)
     size_t n = 0;
     int r;
 
-    if ((r = cli_opt_count(ctx, "jobs", 256, &jobs)) != CLI_OK)
-        return r;
+    jobs = list_opt.jobs;
     if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_POOL, &s)) != CLI_OK)
         return r;
     r = CLI_FAIL;
@@ -458,7 +493,7 @@ cleanup:
 static int
 run_resize(cli_ctx *ctx)
 {
-    bool shrink = cli_flag(ctx, "allow-shrink");
+    bool shrink = resize_opt.allow_shrink;
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
@@ -467,7 +502,7 @@ run_resize(cli_ctx *ctx)
     uint64_t size;
     int r, nd = 0;
 
-    if ((r = parse_size(ctx, "size", &size)) != CLI_OK)
+    if ((r = parse_size(ctx, "size", resize_opt.size, &size)) != CLI_OK)
         return r;
     if (size == 0)
         return cli_usage(ctx, "invalid --size 0: an image needs a size");
@@ -671,16 +706,15 @@ cleanup:
 static int
 run_clone(cli_ctx *ctx)
 {
-    vrbd_clone_opts o = {.snap_if_missing = cli_flag(ctx, "snap-if-missing"),
-                         .flatten = cli_flag(ctx, "flatten")};
+    vrbd_clone_opts o = {.snap_if_missing = clone_opt.snap_if_missing,
+                         .flatten = clone_opt.flatten};
     vrbd_clone_result res;
     vrbd_spec src = {0}, dst = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
     int r;
 
-    if ((r = cli_opt_count(ctx, "max-depth", 64, &o.max_depth)) != CLI_OK)
-        return r;
+    o.max_depth = clone_opt.max_depth;
     if ((r = parse_spec(ctx, ctx->argv[0],
                         VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_NEED, &src)) !=
             CLI_OK ||
@@ -887,8 +921,7 @@ cleanup:
 static int
 run_rm(cli_ctx *ctx)
 {
-    vrbd_remove_opts o = {.force = cli_flag(ctx, "force"),
-                          .trash = cli_flag(ctx, "trash")};
+    vrbd_remove_opts o = {.force = rm_opt.force, .trash = rm_opt.trash};
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;

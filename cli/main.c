@@ -74,6 +74,22 @@ find_one(const cli_cmd *c, void *opaque)
         f->found = c;
 }
 
+/* A table entry that is not bound to exactly one variable (written
+ * without the CLI_* macros) would drop its value: refuse to run. */
+static void
+check_bound(const cli_cmd *c, void *opaque)
+{
+    for (const cli_opt *o = c->opts; o && o->name; o++) {
+        int kinds = !!o->str + !!o->flag + !!o->count;
+
+        if (kinds != 1 || !o->metavar != !!o->flag) {
+            fprintf(stderr, "virt-rbd: bug: option --%s of '%s' is not bound\n",
+                    o->name, c->name);
+            abort();
+        }
+    }
+}
+
 /* old names that still work, not listed in --help */
 static const struct {
     const char *alias, *name;
@@ -150,21 +166,28 @@ cli_print_cmd_help(const cli_cmd *c)
            "--verbose,\n--connect, --timeout.\n");
 }
 
-const char *
-cli_opt_value(const cli_ctx *ctx, const char *name)
+/* Store @arg (NULL for a flag) where option @o is bound. */
+static int
+set_opt(const cli_ctx *ctx, const cli_opt *o, const char *arg)
 {
-    for (int i = 0; ctx->cmd->opts && ctx->cmd->opts[i].name; i++)
-        if (strcmp(ctx->cmd->opts[i].name, name) == 0)
-            return ctx->values[i];
-    fprintf(stderr, "virt-rbd: bug: command '%s' has no option '%s'\n",
-            ctx->cmd->name, name);
-    abort();
-}
+    char *end;
+    unsigned long n;
 
-bool
-cli_flag(const cli_ctx *ctx, const char *name)
-{
-    return cli_opt_value(ctx, name) != NULL;
+    if (o->flag) {
+        *o->flag = true;
+    } else if (o->str) {
+        *o->str = arg;
+    } else if (o->count) {
+        errno = 0;
+        n = strtoul(arg, &end, 10);
+        if (errno || *end || end == arg || arg[0] == '-' || n == 0 ||
+            n > o->max)
+            return cli_usage(
+                ctx, "invalid --%s '%s': give a whole number from 1 to %u",
+                o->name, arg, o->max);
+        *o->count = (unsigned)n;
+    }
+    return CLI_OK;
 }
 
 /* Add @opts to the getopt tables, with values @base + index. */
@@ -287,7 +310,10 @@ parse(cli_ctx *ctx, const cli_cmd *cmd, int argc, char **argv)
                 return CLI_OK;
             }
         } else if (cmd) {
-            ctx->values[c - 256] = optarg ? optarg : "";
+            int r = set_opt(ctx, &cmd->opts[c - 256], optarg);
+
+            if (r != CLI_OK)
+                return r;
         }
     }
     return -1;
@@ -327,6 +353,7 @@ main(int argc, char **argv)
      * silently (exit 141) instead of failing the call (libvirt's rule:
      * programs ignore SIGPIPE); output to a closed pipe fails as EPIPE */
     signal(SIGPIPE, SIG_IGN);
+    for_each_cmd(check_bound, NULL);
 
     optind = 1;
     r = parse(&ctx, NULL, argc, argv);

@@ -114,26 +114,6 @@ cli_host(const cli_ctx *ctx)
     return host;
 }
 
-int
-cli_opt_count(cli_ctx *ctx, const char *name, unsigned max, unsigned *out)
-{
-    const char *v = cli_opt_value(ctx, name);
-    char *end;
-    unsigned long n;
-
-    *out = 0;
-    if (!v)
-        return CLI_OK;
-    errno = 0;
-    n = strtoul(v, &end, 10);
-    if (errno || *end || end == v || v[0] == '-' || n == 0 || n > max)
-        return cli_usage(ctx,
-                         "invalid --%s '%s': give a whole number from 1 to %u",
-                         name, v, max);
-    *out = (unsigned)n;
-    return CLI_OK;
-}
-
 const char *
 cli_cluster_named(const vrbd_cluster_entry *all, size_t n, const char *fsid)
 {
