@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -96,8 +97,44 @@ int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
  * error. */
 vrbd_host *cli_host(const cli_ctx *ctx);
 
-/* Print @obj as pretty JSON on stdout and drop the reference. */
-void cli_print_json(struct json_object *obj);
+/*
+ * A result's two forms, written side by side in cli/render-*.c: its JSON
+ * (a new object) and its text (printed on stdout).  Commands print every
+ * result with cli_show(), never by testing --json themselves, so that no
+ * command can forget --json and both forms stay in step.
+ */
+typedef struct cli_view {
+    struct json_object *(*json)(const void *res);
+    void (*text)(const void *res);
+    bool json_line; /* one line (a JSON event among others), not pretty */
+} cli_view;
+
+/* Print @res through @view, as JSON with --json, else as text.  The JSON
+ * goes to stdout, with cli_show_to to @out (a text view that prints
+ * elsewhere finds where in its result). */
+void cli_show(const cli_ctx *ctx, const cli_view *view, const void *res);
+void cli_show_to(const cli_ctx *ctx, FILE *out, const cli_view *view,
+                 const void *res);
+
+/*
+ * A list printed as it comes (rows from one cluster after another): text
+ * rows at once, under a header; with --json, one array at the end, printed
+ * only when the list completed.
+ */
+typedef struct cli_list_view {
+    struct json_object *(*json)(const void *item);
+    void (*header)(void);
+    void (*row)(const void *item);
+} cli_list_view;
+typedef struct cli_list cli_list;
+
+cli_list *cli_list_begin(const cli_ctx *ctx, const cli_list_view *view);
+void cli_list_add(cli_list *l, const void *item);
+/* Print the JSON array when @complete; free @l. */
+void cli_list_end(cli_list *l, bool complete);
+
+/* A JSON string, or JSON null for NULL. */
+struct json_object *cli_json_str(const char *s);
 
 /* The registered name of the cluster @fsid among @all (@n entries),
  * borrowed: NULL, or for cli_cluster_name "?", when none has it. */

@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "size.h"
 
 static struct {
@@ -35,32 +36,6 @@ show_step(size_t done, size_t total, void *opaque)
 {
     if (*(bool *)opaque)
         fprintf(stderr, "\rworkload %zu of %zu done ", done, total);
-}
-
-static struct json_object *
-result_json(const vrbd_bench_result *r)
-{
-    struct json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "workload", json_object_new_string(r->workload));
-    json_object_object_add(o, "target", json_object_new_string(r->target));
-    json_object_object_add(o, "block_size",
-                           json_object_new_uint64(r->block_size));
-    json_object_object_add(o, "queue_depth",
-                           json_object_new_int((int)r->queue_depth));
-    json_object_object_add(o, "write", json_object_new_boolean(r->write));
-    json_object_object_add(o, "random", json_object_new_boolean(r->random));
-    json_object_object_add(o, "direct", json_object_new_boolean(r->direct));
-    json_object_object_add(o, "ops", json_object_new_uint64(r->ops));
-    json_object_object_add(o, "bytes", json_object_new_uint64(r->bytes));
-    json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
-    json_object_object_add(o, "iops", json_object_new_double(r->iops));
-    json_object_object_add(o, "mb_per_s", json_object_new_double(r->mb_per_s));
-    json_object_object_add(o, "lat_p50_us",
-                           json_object_new_double(r->lat_p50_us));
-    json_object_object_add(o, "lat_p99_us",
-                           json_object_new_double(r->lat_p99_us));
-    return o;
 }
 
 static int
@@ -108,29 +83,9 @@ run_bench(cli_ctx *ctx)
     }
     if (tty)
         fputs("\r                        \r", stderr);
-    if (ctx->json) {
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; i < n; i++)
-            json_object_array_add(a, result_json(&res[i]));
-        cli_print_json(a);
-    } else {
-        char b[32];
-
-        printf("working set %s per side, %g s per timed workload; local %s\n",
-               vrbd_size_format(o.size ? o.size : 256ull << 20, b, sizeof(b)),
-               o.seconds ? o.seconds : 5,
-               !local ? "not measured"
-               : n > 0 && res[0].direct
-                   ? "with O_DIRECT"
-                   : "through the page cache (no O_DIRECT)");
-        printf("%-18s %-6s %9s %9s %9s %9s\n", "workload", "target", "IOPS",
-               "MB/s", "p50 ms", "p99 ms");
-        for (size_t i = 0; i < n; i++)
-            printf("%-18s %-6s %9.0f %9.1f %9.3f %9.3f\n", res[i].workload,
-                   res[i].target, res[i].iops, res[i].mb_per_s,
-                   res[i].lat_p50_us / 1000, res[i].lat_p99_us / 1000);
-    }
+    cli_show(ctx, &cli_view_bench,
+             &(cli_bench){res, n, o.size ? o.size : 256ull << 20,
+                          o.seconds ? o.seconds : 5, local != NULL});
     r = CLI_OK;
 
 cleanup:

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -49,41 +50,6 @@ static const cli_opt check_opts[] = {
     {NULL},
 };
 
-static struct json_object *
-str_or_null(const char *s)
-{
-    return s ? json_object_new_string(s) : NULL;
-}
-
-static struct json_object *
-entry_json(const vrbd_cluster_entry *e)
-{
-    struct json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "name", json_object_new_string(e->name));
-    json_object_object_add(o, "default",
-                           json_object_new_boolean(e->is_default));
-    json_object_object_add(o, "fsid", str_or_null(e->fsid));
-    json_object_object_add(o, "conf", str_or_null(e->conf_path));
-    json_object_object_add(o, "mon_host", str_or_null(e->mon_host));
-    json_object_object_add(o, "user", str_or_null(e->user));
-    json_object_object_add(o, "keyring", str_or_null(e->keyring));
-    return o;
-}
-
-static void
-entry_text(const vrbd_cluster_entry *e)
-{
-    cli_print_kv(9, "name:", "%s%s", e->name,
-                 e->is_default ? " (default)" : "");
-    cli_print_kv(9, "fsid:", "%s", e->fsid ? e->fsid : "-");
-    cli_print_kv(9, "conf:", "%s", e->conf_path ? e->conf_path : "-");
-    cli_print_kv(9, "mon_host:", "%s",
-                 e->mon_host ? e->mon_host : "(from conf)");
-    cli_print_kv(9, "user:", "client.%s", e->user);
-    cli_print_kv(9, "keyring:", "%s", e->keyring ? e->keyring : "(from conf)");
-}
-
 static int
 run_add(cli_ctx *ctx)
 {
@@ -119,13 +85,7 @@ run_add(cli_ctx *ctx)
         vrbd_registry_free(reg);
         return cli_fail();
     }
-    if (ctx->json) {
-        cli_print_json(entry_json(&stored));
-    } else {
-        printf("cluster '%s' added: fsid %s, client.%s%s\n", stored.name,
-               stored.fsid, stored.user,
-               stored.is_default ? " (the default cluster)" : "");
-    }
+    cli_show(ctx, &cli_view_cluster_added, &stored);
     vrbd_cluster_entry_clear(&stored);
     vrbd_registry_free(reg);
     return CLI_OK;
@@ -144,25 +104,8 @@ run_list(cli_ctx *ctx)
         vrbd_registry_free(reg);
         return cli_fail();
     }
-    if (ctx->json) {
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; i < n; i++)
-            json_object_array_add(a, entry_json(&all[i]));
-        cli_print_json(a);
-    } else if (n == 0) {
-        printf("no cluster registered in %s (add one: virt-rbd cluster "
-               "add NAME ...)\n",
-               vrbd_registry_dir(reg));
-    } else {
-        printf("%-12s %-7s %-36s %-16s %s\n", "NAME", "DEFAULT", "FSID", "USER",
-               "MONITORS");
-        for (size_t i = 0; i < n; i++)
-            printf("%-12s %-7s %-36s %-16s %s\n", all[i].name,
-                   all[i].is_default ? "*" : "",
-                   all[i].fsid ? all[i].fsid : "-", all[i].user,
-                   all[i].mon_host ? all[i].mon_host : "(from conf)");
-    }
+    cli_show(ctx, &cli_view_cluster_list,
+             &(cli_cluster_list){all, n, vrbd_registry_dir(reg)});
     vrbd_cluster_entries_free(all, n);
     vrbd_registry_free(reg);
     return CLI_OK;
@@ -180,10 +123,7 @@ run_show(cli_ctx *ctx)
         vrbd_registry_free(reg);
         return cli_fail();
     }
-    if (ctx->json)
-        cli_print_json(entry_json(&e));
-    else
-        entry_text(&e);
+    cli_show(ctx, &cli_view_cluster_entry, &e);
     vrbd_cluster_entry_clear(&e);
     vrbd_registry_free(reg);
     return CLI_OK;
@@ -201,18 +141,8 @@ run_remove(cli_ctx *ctx)
         vrbd_registry_free(reg);
         return cli_fail();
     }
-    if (!ctx->json) {
-        printf("cluster '%s' removed from the registry\n", ctx->argv[0]);
-        if (new_default)
-            printf("the default cluster is now '%s'\n", new_default);
-    } else {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "removed",
-                               json_object_new_string(ctx->argv[0]));
-        json_object_object_add(o, "default", str_or_null(new_default));
-        cli_print_json(o);
-    }
+    cli_show(ctx, &cli_view_cluster_removed,
+             &(cli_cluster_removed){ctx->argv[0], new_default});
     vrbd_registry_free(reg);
     return CLI_OK;
 }
@@ -230,14 +160,7 @@ run_default(cli_ctx *ctx)
         vrbd_registry_free(reg);
         return cli_fail();
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "default", json_object_new_string(e.name));
-        cli_print_json(o);
-    } else {
-        printf("%s\n", e.name);
-    }
+    cli_show(ctx, &cli_view_cluster_default, e.name);
     vrbd_cluster_entry_clear(&e);
     vrbd_registry_free(reg);
     return CLI_OK;
@@ -247,7 +170,6 @@ static void
 print_status(const cli_ctx *ctx, vrbd_cluster *cl,
              const vrbd_cluster_status *st)
 {
-    char used[32], total[32];
     CLEANUP_FREE char *entity = xasprintf("client.%s", vrbd_cluster_user(cl));
     vrbd_user caps = {0};
     bool have_caps = vrbd_user_get(cl, entity, &caps) == 0;
@@ -255,70 +177,9 @@ print_status(const cli_ctx *ctx, vrbd_cluster *cl,
     /* a restricted user may not read its own caps: that is no failure */
     vrbd_error_clear();
 
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "fsid", json_object_new_string(st->fsid));
-        json_object_object_add(o, "health", json_object_new_string(st->health));
-        json_object_object_add(
-            o, "health_checks",
-            cli_json_strv(st->health_checks, st->n_health_checks));
-        json_object_object_add(o, "mons",
-                               cli_json_strv(st->mon_addrs, st->n_mon_addrs));
-        json_object_object_add(o, "osds", json_object_new_int64(st->osds));
-        json_object_object_add(o, "osds_up",
-                               json_object_new_int64(st->osds_up));
-        json_object_object_add(o, "osds_in",
-                               json_object_new_int64(st->osds_in));
-        json_object_object_add(o, "pools", json_object_new_int64(st->pools));
-        json_object_object_add(o, "pgs", json_object_new_int64(st->pgs));
-        json_object_object_add(o, "pgs_active_clean",
-                               json_object_new_int64(st->pgs_active_clean));
-        json_object_object_add(o, "bytes_used",
-                               json_object_new_uint64(st->bytes_used));
-        json_object_object_add(o, "bytes_total",
-                               json_object_new_uint64(st->bytes_total));
-        json_object_object_add(o, "user", json_object_new_string(entity));
-        if (have_caps) {
-            struct json_object *c = json_object_new_object();
-
-            json_object_object_add(c, "mon", str_or_null(caps.caps_mon));
-            json_object_object_add(c, "osd", str_or_null(caps.caps_osd));
-            json_object_object_add(c, "mgr", str_or_null(caps.caps_mgr));
-            json_object_object_add(c, "unrestricted",
-                                   json_object_new_boolean(caps.unrestricted));
-            json_object_object_add(o, "caps", c);
-        } else {
-            json_object_object_add(o, "caps", NULL);
-        }
-        cli_print_json(o);
-        vrbd_user_clear(&caps);
-        return;
-    }
-    cli_print_kv(9, "cluster:", "%s", vrbd_cluster_name(cl));
-    cli_print_kv(9, "fsid:", "%s", st->fsid);
-    cli_print_kv(9, "health:", "%s", st->health);
-    for (size_t i = 0; i < st->n_health_checks; i++)
-        cli_print_kv(9, "", "%s", st->health_checks[i]);
-    for (size_t i = 0; i < st->n_mon_addrs; i++)
-        cli_print_kv(9, i ? "" : "mons:", "%s", st->mon_addrs[i]);
-    cli_print_kv(9, "osds:", "%u (%u up, %u in)", st->osds, st->osds_up,
-                 st->osds_in);
-    cli_print_kv(9, "pools:", "%u (%u pgs, %u active+clean)", st->pools,
-                 st->pgs, st->pgs_active_clean);
-    cli_print_kv(9, "usage:", "%s used of %s",
-                 vrbd_size_format(st->bytes_used, used, sizeof(used)),
-                 vrbd_size_format(st->bytes_total, total, sizeof(total)));
-    if (have_caps)
-        cli_print_kv(9, "user:", "%s: mon '%s' osd '%s'%s", entity,
-                     caps.caps_mon ? caps.caps_mon : "",
-                     caps.caps_osd ? caps.caps_osd : "",
-                     caps.unrestricted ? " (unrestricted)" : "");
-    else
-        cli_print_kv(9, "user:", "%s (its caps do not allow reading them)",
-                     entity);
+    cli_show(ctx, &cli_view_cluster_status,
+             &(cli_cluster_status){vrbd_cluster_name(cl), entity, st,
+                                   have_caps ? &caps : NULL});
     vrbd_user_clear(&caps);
 }
 

@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "clock.h"
 #include "cli.h"
+#include "render.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -168,50 +169,6 @@ spec_on(const vrbd_spec *s, vrbd_cluster *cl)
     return vrbd_spec_format(&c);
 }
 
-static void
-print_stats(const cli_ctx *ctx, FILE *out, const char *what, const char *from,
-            const char *to, const vrbd_copy_stats *st)
-{
-    char a[32], b[32], c[32], d[32];
-    double rate = st->seconds > 0 ? (double)st->data / st->seconds : 0;
-
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "event", json_object_new_string("done"));
-        json_object_object_add(o, "from", json_object_new_string(from));
-        json_object_object_add(o, "to", json_object_new_string(to));
-        json_object_object_add(o, "size", json_object_new_uint64(st->size));
-        json_object_object_add(o, "data", json_object_new_uint64(st->data));
-        json_object_object_add(o, "written",
-                               json_object_new_uint64(st->written));
-        json_object_object_add(o, "zeroes", json_object_new_uint64(st->zeroes));
-        json_object_object_add(o, "seconds",
-                               json_object_new_double(st->seconds));
-        json_object_object_add(o, "verified",
-                               json_object_new_boolean(st->verified));
-        json_object_object_add(o, "resumed_from",
-                               json_object_new_uint64(st->resumed_from));
-        /* one event per line, like the progress events before it */
-        fprintf(out, "%s\n",
-                json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-        json_object_put(o);
-        return;
-    }
-    if (st->resumed_from)
-        fprintf(out, "resumed at byte %llu (%s)\n",
-                (unsigned long long)st->resumed_from,
-                vrbd_size_format(st->resumed_from, a, sizeof(a)));
-    fprintf(out,
-            "%s %s -> %s: %s, %s of data (%s written, rest zero or holes) "
-            "in %.1f s, %s/s%s\n",
-            what, from, to, vrbd_size_format(st->size, a, sizeof(a)),
-            vrbd_size_format(st->data, b, sizeof(b)),
-            vrbd_size_format(st->written, c, sizeof(c)), st->seconds,
-            vrbd_size_format((uint64_t)rate, d, sizeof(d)),
-            st->verified ? ", verified" : "");
-}
-
 static int
 run_import(cli_ctx *ctx)
 {
@@ -257,7 +214,9 @@ run_import(cli_ctx *ctx)
     {
         CLEANUP_FREE char *to = spec_on(&s, cl);
 
-        print_stats(ctx, stdout, "imported", ctx->argv[0], to, &st);
+        cli_show(
+            ctx, &cli_view_copied,
+            &(cli_copied){stdout, "imported", ctx->argv[0], to, &st, false});
     }
     r = CLI_OK;
 
@@ -315,7 +274,9 @@ run_export(cli_ctx *ctx)
     {
         CLEANUP_FREE char *from = spec_on(&s, cl);
 
-        print_stats(ctx, p.out, "exported", from, ctx->argv[1], &st);
+        cli_show_to(
+            ctx, p.out, &cli_view_copied,
+            &(cli_copied){p.out, "exported", from, ctx->argv[1], &st, false});
     }
     r = CLI_OK;
 
@@ -367,25 +328,10 @@ run_copy(cli_ctx *ctx)
         fputc('\n', stderr);
     from = spec_on(&s, scl);
     to = spec_on(&d, dcl);
-    if (st.from_snap[0] && s.snap && strcmp(st.from_snap, s.snap) == 0) {
-        if (ctx->json)
-            printf("{\"event\": \"done\", \"to\": \"%s\", "
-                   "\"up_to_date\": true}\n",
-                   to);
-        else
-            printf("%s is at @%s already: nothing to copy\n", to, s.snap);
-    } else if (st.from_snap[0] && !ctx->json) {
-        char a[32], b[32], c2[32];
-
-        printf("copied %s -> %s incrementally from @%s: %s of changes read, "
-               "%s written, %s zeroed, in %.1f s%s\n",
-               from, to, st.from_snap, vrbd_size_format(st.data, a, sizeof(a)),
-               vrbd_size_format(st.written, b, sizeof(b)),
-               vrbd_size_format(st.discarded, c2, sizeof(c2)), st.seconds,
-               st.verified ? ", verified" : "");
-    } else {
-        print_stats(ctx, stdout, "copied", from, to, &st);
-    }
+    cli_show(ctx, &cli_view_copied,
+             &(cli_copied){stdout, "copied", from, to, &st,
+                           st.from_snap[0] && s.snap &&
+                               strcmp(st.from_snap, s.snap) == 0});
     r = CLI_OK;
 
 cleanup:

@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -63,20 +64,9 @@ run_attach(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *j = json_object_new_object();
-
-        json_object_object_add(j, "domain",
-                               json_object_new_string(ctx->argv[0]));
-        json_object_object_add(j, "target", json_object_new_string(target));
-        json_object_object_add(j, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        cli_print_json(j);
-    } else {
-        printf("%s:%s%s%s/%s attached to '%s' as %s\n", vrbd_cluster_name(cl),
-               s.pool, s.nspace ? "/" : "", s.nspace ? s.nspace : "", s.image,
-               ctx->argv[0], target);
-    }
+    cli_show(
+        ctx, &cli_view_disk_attached,
+        &(cli_disk_attached){ctx->argv[0], target, vrbd_cluster_name(cl), &s});
     r = CLI_OK;
 
 cleanup:
@@ -115,7 +105,8 @@ run_detach(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    printf("%s detached from '%s'\n", src ? src : which, ctx->argv[0]);
+    cli_show(ctx, &cli_view_disk_detached,
+             &(cli_disk_detached){ctx->argv[0], src ? src : which});
     r = CLI_OK;
 
 cleanup:
@@ -153,42 +144,6 @@ disk_usage(const cli_ctx *ctx, vrbd_registry *reg, const vrbd_vm_disk *d,
     vrbd_cluster_free(cl);
 }
 
-static struct json_object *
-disk_json(const vrbd_vm_disk *d, const char *cname, uint64_t size,
-          uint64_t used)
-{
-    struct json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "target",
-                           json_object_new_string(d->target ? d->target : ""));
-    json_object_object_add(o, "type",
-                           json_object_new_string(d->rbd ? "rbd" : "file"));
-    json_object_object_add(o, "cluster",
-                           cname ? json_object_new_string(cname) : NULL);
-    json_object_object_add(o, "source",
-                           json_object_new_string(d->source ? d->source : ""));
-    json_object_object_add(
-        o, "size", size == VRBD_UNKNOWN ? NULL : json_object_new_uint64(size));
-    json_object_object_add(
-        o, "used", used == VRBD_UNKNOWN ? NULL : json_object_new_uint64(used));
-    return o;
-}
-
-static void
-disk_row(vrbd_table *t, const vrbd_vm_disk *d, const char *cname, uint64_t size,
-         uint64_t used)
-{
-    char sz[32] = "-", us[32] = "-";
-
-    if (size != VRBD_UNKNOWN)
-        vrbd_size_format(size, sz, sizeof(sz));
-    if (used != VRBD_UNKNOWN)
-        vrbd_size_format(used, us, sizeof(us));
-    VRBD_TABLE_ROW(t, d->target ? d->target : "?", d->rbd ? "rbd" : "file",
-                   cname ? cname : (d->rbd ? "?" : "-"),
-                   d->source ? d->source : "?", sz, us);
-}
-
 static int
 run_list(cli_ctx *ctx)
 {
@@ -196,8 +151,7 @@ run_list(cli_ctx *ctx)
     vrbd_cluster_entry *clusters = NULL;
     vrbd_vm_disk *disks = NULL;
     vrbd_host *host = NULL;
-    struct json_object *a = NULL;
-    vrbd_table *t = NULL;
+    CLEANUP_FREE cli_disk_row *rows = NULL;
     size_t nc = 0, n = 0;
     int r = CLI_FAIL;
 
@@ -212,28 +166,14 @@ run_list(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        a = json_object_new_array();
-    } else {
-        t = vrbd_table_new((const char *[]){"TARGET", "TYPE", "CLUSTER",
-                                            "SOURCE", "SIZE", "USED", NULL});
-        vrbd_table_right(t, 4);
-        vrbd_table_right(t, 5);
-    }
+    rows = xcalloc(n ? n : 1, sizeof(*rows));
     for (size_t i = 0; i < n; i++) {
-        const char *cname = cli_cluster_named(clusters, nc, disks[i].fsid);
-        uint64_t size, used;
-
-        disk_usage(ctx, reg, &disks[i], cname, &size, &used);
-        if (a)
-            json_object_array_add(a, disk_json(&disks[i], cname, size, used));
-        else
-            disk_row(t, &disks[i], cname, size, used);
+        rows[i].disk = &disks[i];
+        rows[i].cluster = cli_cluster_named(clusters, nc, disks[i].fsid);
+        disk_usage(ctx, reg, &disks[i], rows[i].cluster, &rows[i].size,
+                   &rows[i].used);
     }
-    if (a)
-        cli_print_json(a);
-    else
-        cli_print_table(t);
+    cli_show(ctx, &cli_view_disk_list, &(cli_disk_list){rows, n});
     r = CLI_OK;
 
 cleanup:

@@ -3,11 +3,11 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "render.h"
 
 static int
 run_doctor(cli_ctx *ctx)
 {
-    static const char *const names[] = {"ok", "warn", "fail"};
     vrbd_doctor_opts opts = {
         .cluster = ctx->argc ? ctx->argv[0] : NULL,
         .uri = ctx->connect_uri,
@@ -27,34 +27,7 @@ run_doctor(cli_ctx *ctx)
     }
     for (size_t i = 0; i < n; i++)
         count[checks[i].status]++;
-    if (ctx->json) {
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; i < n; i++) {
-            struct json_object *o = json_object_new_object();
-
-            json_object_object_add(o, "check",
-                                   json_object_new_string(checks[i].name));
-            json_object_object_add(
-                o, "status", json_object_new_string(names[checks[i].status]));
-            json_object_object_add(o, "message",
-                                   json_object_new_string(checks[i].message));
-            json_object_object_add(
-                o, "fix",
-                checks[i].fix ? json_object_new_string(checks[i].fix) : NULL);
-            json_object_array_add(a, o);
-        }
-        cli_print_json(a);
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            printf("%-5s %-28s %s\n", names[checks[i].status], checks[i].name,
-                   checks[i].message);
-            if (checks[i].fix)
-                printf("%-5s %-28s fix: %s\n", "", "", checks[i].fix);
-        }
-        printf("%zu ok, %zu warning(s), %zu failure(s)\n", count[0], count[1],
-               count[2]);
-    }
+    cli_show(ctx, &cli_view_checks, &(cli_checks){checks, n});
     vrbd_checks_free(checks, n);
     vrbd_registry_free(opts.reg);
     return count[VRBD_CHECK_FAIL] ? CLI_FAIL : CLI_OK;

@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "table.h"
 #include "xalloc.h"
 
@@ -92,41 +93,9 @@ run_connect(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "pool", json_object_new_string(spec.pool));
-        json_object_object_add(o, "libvirt_pool",
-                               json_object_new_string(res.name));
-        json_object_object_add(
-            o, "user", json_object_new_string(user ? user : "client.libvirt"));
-        json_object_object_add(o, "secret",
-                               json_object_new_string(res.secret_uuid));
-        json_object_object_add(o, "user_created",
-                               json_object_new_boolean(res.user_created));
-        json_object_object_add(o, "user_updated",
-                               json_object_new_boolean(res.user_updated));
-        json_object_object_add(o, "secret_created",
-                               json_object_new_boolean(res.secret_created));
-        json_object_object_add(o, "pool_defined",
-                               json_object_new_boolean(res.pool_defined));
-        json_object_object_add(o, "pool_started",
-                               json_object_new_boolean(res.pool_started));
-        cli_print_json(o);
-    } else {
-        printf("host connected to %s:%s as libvirt pool '%s'\n",
-               vrbd_cluster_name(cl), spec.pool, res.name);
-        cli_print_kv(9, "  user:", "%s (%s)", user ? user : "client.libvirt",
-                     res.user_created   ? "created"
-                     : res.user_updated ? "pool added to its caps"
-                                        : "unchanged");
-        cli_print_kv(9, "  secret:", "%s (private, %s)", res.secret_uuid,
-                     res.secret_created ? "created" : "key refreshed");
-        cli_print_kv(9, "  pool:", "%s, active, autostart",
-                     res.pool_defined ? "defined" : "existed");
-    }
+    cli_show(ctx, &cli_view_host_connected,
+             &(cli_host_connected){vrbd_cluster_name(cl), spec.pool,
+                                   user ? user : "client.libvirt", &res});
     r = CLI_OK;
 
 cleanup:
@@ -174,17 +143,8 @@ run_disconnect(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "libvirt_pool", json_object_new_string(name));
-        json_object_object_add(o, "secret_removed",
-                               json_object_new_boolean(secret_removed));
-        cli_print_json(o);
-    } else {
-        printf("libvirt pool '%s' removed%s\n", name,
-               secret_removed ? ", and its secret (no longer used)" : "");
-    }
+    cli_show(ctx, &cli_view_host_disconnected,
+             &(cli_host_disconnected){name, secret_removed});
     r = CLI_OK;
 
 cleanup:
@@ -216,152 +176,47 @@ reachable(const cli_ctx *ctx, const vrbd_cluster_entry *all, size_t n,
     return "?";
 }
 
-/* What host list shows: the RBD pools and the secrets of this host, and
- * the registered clusters to name them by */
-struct host_lists {
-    cli_ctx *ctx;
-    vrbd_cluster_entry *clusters;
-    vrbd_host_rbd_pool *pools;
-    vrbd_host_secret *secrets;
-    size_t nc, np, ns;
-    int *cache; /* reachable(): one answer per cluster */
-};
-
-static struct json_object *
-pool_json(struct host_lists *l, const vrbd_host_rbd_pool *pl)
-{
-    struct json_object *p = json_object_new_object();
-    struct json_object *h = json_object_new_array();
-
-    json_object_object_add(p, "name", json_object_new_string(pl->name));
-    json_object_object_add(
-        p, "cluster",
-        json_object_new_string(cli_cluster_name(l->clusters, l->nc, pl->fsid)));
-    json_object_object_add(p, "fsid",
-                           pl->fsid ? json_object_new_string(pl->fsid) : NULL);
-    json_object_object_add(p, "pool",
-                           json_object_new_string(pl->pool ? pl->pool : ""));
-    json_object_object_add(p, "user",
-                           json_object_new_string(pl->user ? pl->user : ""));
-    json_object_object_add(
-        p, "secret",
-        json_object_new_string(pl->secret_uuid ? pl->secret_uuid : ""));
-    for (size_t k = 0; pl->hosts && pl->hosts[k]; k++)
-        json_object_array_add(h, json_object_new_string(pl->hosts[k]));
-    json_object_object_add(p, "monitors", h);
-    json_object_object_add(p, "active", json_object_new_boolean(pl->active));
-    json_object_object_add(
-        p, "reachable",
-        json_object_new_string(
-            reachable(l->ctx, l->clusters, l->nc, pl->fsid, l->cache)));
-    json_object_object_add(p, "autostart",
-                           json_object_new_boolean(pl->autostart));
-    json_object_object_add(p, "volumes", json_object_new_int64(pl->volumes));
-    return p;
-}
-
-static struct json_object *
-secret_json(struct host_lists *l, const vrbd_host_secret *sc)
-{
-    struct json_object *s = json_object_new_object();
-
-    json_object_object_add(s, "uuid", json_object_new_string(sc->uuid));
-    json_object_object_add(
-        s, "usage", sc->usage ? json_object_new_string(sc->usage) : NULL);
-    json_object_object_add(
-        s, "cluster",
-        json_object_new_string(cli_cluster_name(l->clusters, l->nc, sc->fsid)));
-    json_object_object_add(
-        s, "user", sc->entity ? json_object_new_string(sc->entity) : NULL);
-    json_object_object_add(s, "private",
-                           json_object_new_boolean(sc->is_private));
-    return s;
-}
-
-static void
-print_lists_json(struct host_lists *l)
-{
-    struct json_object *o = json_object_new_object();
-    struct json_object *pa = json_object_new_array();
-    struct json_object *sa = json_object_new_array();
-
-    for (size_t i = 0; i < l->np; i++)
-        json_object_array_add(pa, pool_json(l, &l->pools[i]));
-    for (size_t i = 0; i < l->ns; i++)
-        json_object_array_add(sa, secret_json(l, &l->secrets[i]));
-    json_object_object_add(o, "pools", pa);
-    json_object_object_add(o, "secrets", sa);
-    cli_print_json(o);
-}
-
-static void
-print_lists_text(struct host_lists *l)
-{
-    vrbd_table *t = vrbd_table_new(
-        (const char *[]){"LIBVIRT POOL", "CLUSTER", "CEPH POOL", "USER",
-                         "STATE", "AUTOSTART", "REACHABLE", "VOLUMES", NULL});
-
-    vrbd_table_right(t, 7);
-    for (size_t i = 0; i < l->np; i++) {
-        const vrbd_host_rbd_pool *p = &l->pools[i];
-        char vols[24] = "-";
-
-        if (p->volumes >= 0)
-            snprintf(vols, sizeof(vols), "%lld", (long long)p->volumes);
-        VRBD_TABLE_ROW(
-            t, p->name, cli_cluster_name(l->clusters, l->nc, p->fsid),
-            p->pool ? p->pool : "?", p->user ? p->user : "?",
-            p->active ? "active" : "inactive", p->autostart ? "yes" : "no",
-            reachable(l->ctx, l->clusters, l->nc, p->fsid, l->cache), vols);
-    }
-    cli_print_table(t);
-    putchar('\n');
-    t = vrbd_table_new(
-        (const char *[]){"SECRET", "CLUSTER", "USER", "PRIVATE", NULL});
-    for (size_t i = 0; i < l->ns; i++) {
-        const vrbd_host_secret *s = &l->secrets[i];
-
-        VRBD_TABLE_ROW(t, s->uuid,
-                       cli_cluster_name(l->clusters, l->nc, s->fsid),
-                       s->entity ? s->entity : (s->usage ? s->usage : "?"),
-                       s->is_private ? "yes" : "NO");
-    }
-    cli_print_table(t);
-}
-
 static int
 run_list(cli_ctx *ctx)
 {
     vrbd_registry *reg = cli_registry(ctx);
-    struct host_lists l = {.ctx = ctx};
+    cli_host_lists l = {0};
+    vrbd_cluster_entry *clusters = NULL;
+    vrbd_host_rbd_pool *pools = NULL;
+    vrbd_host_secret *secrets = NULL;
+    CLEANUP_FREE int *cache = NULL;
+    CLEANUP_FREE const char **reach = NULL;
     vrbd_host *host = NULL;
     int r = CLI_FAIL;
 
     if (!reg)
         return CLI_FAIL;
     /* an unreadable registry only costs the cluster names */
-    if (vrbd_registry_list(reg, &l.clusters, &l.nc) < 0)
+    if (vrbd_registry_list(reg, &clusters, &l.nc) < 0)
         l.nc = 0;
+    l.clusters = clusters;
     host = cli_host(ctx);
     if (!host)
         goto cleanup;
-    if (vrbd_host_rbd_pool_list(host, &l.pools, &l.np) < 0 ||
-        vrbd_host_secret_list(host, &l.secrets, &l.ns) < 0) {
+    if (vrbd_host_rbd_pool_list(host, &pools, &l.np) < 0 ||
+        vrbd_host_secret_list(host, &secrets, &l.ns) < 0) {
         cli_fail();
         goto cleanup;
     }
-    l.cache = xcalloc(l.nc + 1, sizeof(int));
-    if (ctx->json)
-        print_lists_json(&l);
-    else
-        print_lists_text(&l);
+    l.pools = pools;
+    l.secrets = secrets;
+    cache = xcalloc(l.nc + 1, sizeof(int));
+    reach = xcalloc(l.np + 1, sizeof(*reach));
+    for (size_t i = 0; i < l.np; i++)
+        reach[i] = reachable(ctx, l.clusters, l.nc, pools[i].fsid, cache);
+    l.reachable = reach;
+    cli_show(ctx, &cli_view_host_lists, &l);
     r = CLI_OK;
 
 cleanup:
-    free(l.cache);
-    vrbd_host_rbd_pool_list_free(l.pools, l.np);
-    vrbd_host_secret_list_free(l.secrets, l.ns);
-    vrbd_cluster_entries_free(l.clusters, l.nc);
+    vrbd_host_rbd_pool_list_free(pools, l.np);
+    vrbd_host_secret_list_free(secrets, l.ns);
+    vrbd_cluster_entries_free(clusters, l.nc);
     vrbd_host_free(host);
     vrbd_registry_free(reg);
     return r;
@@ -398,52 +253,17 @@ run_ensure(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        static const char *const states[] = {"active", "started", "failed"};
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; i < n; i++) {
-            struct json_object *o = json_object_new_object();
-
-            json_object_object_add(o, items[i].is_domain ? "domain" : "pool",
-                                   json_object_new_string(items[i].name));
-            json_object_object_add(
-                o, "cluster",
-                items[i].cluster ? json_object_new_string(items[i].cluster)
-                                 : NULL);
-            json_object_object_add(
-                o, "state", json_object_new_string(states[items[i].state]));
-            json_object_object_add(o, "seconds",
-                                   json_object_new_double(items[i].seconds));
-            json_object_object_add(
-                o, "message",
-                items[i].message ? json_object_new_string(items[i].message)
-                                 : NULL);
-            json_object_array_add(a, o);
-        }
-        cli_print_json(a);
-    }
+    for (size_t i = 0; i < n; i++)
+        failed |= items[i].state == VRBD_ENSURE_FAILED;
+    cli_show(ctx, &cli_view_host_ensured, &(cli_host_ensured){items, n});
     for (size_t i = 0; i < n; i++) {
         const vrbd_ensure_item *it = &items[i];
 
-        if (it->state == VRBD_ENSURE_FAILED) {
-            failed = true;
+        if (it->state == VRBD_ENSURE_FAILED)
             fprintf(stderr, "virt-rbd: error: %s '%s' not started: %s\n",
                     it->is_domain ? "domain" : "pool", it->name,
                     it->message ? it->message : "unknown reason");
-        }
-        if (ctx->json)
-            continue;
-        if (it->state == VRBD_ENSURE_ACTIVE)
-            printf("pool '%s' (cluster '%s'): active\n", it->name, it->cluster);
-        else if (it->state == VRBD_ENSURE_STARTED && !it->is_domain)
-            printf("pool '%s' (cluster '%s'): started after %.1f s\n", it->name,
-                   it->cluster, it->seconds);
-        else if (it->state == VRBD_ENSURE_STARTED)
-            printf("domain '%s': started\n", it->name);
     }
-    if (n == 0 && !ctx->json)
-        printf("no RBD pool managed by virt-rbd on this host\n");
     if (failed)
         fprintf(stderr, "virt-rbd: hint: check the clusters with 'virt-rbd "
                         "doctor', or wait longer (--wait)\n");
@@ -457,8 +277,7 @@ cleanup:
 }
 
 static int
-refresh_one(cli_ctx *ctx, vrbd_host *host, const char *name,
-            struct json_object *out)
+refresh_one(cli_ctx *ctx, vrbd_host *host, const char *name, cli_list *out)
 {
     vrbd_cluster *cl = NULL;
     vrbd_refresh_result res = {0};
@@ -469,35 +288,7 @@ refresh_one(cli_ctx *ctx, vrbd_host *host, const char *name,
         vrbd_cluster_free(cl);
         return cli_fail();
     }
-    if (out) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "pools", cli_json_strv(res.pools, SIZE_MAX));
-        json_object_object_add(o, "domains",
-                               cli_json_strv(res.domains, SIZE_MAX));
-        json_object_object_add(o, "running",
-                               cli_json_strv(res.running, SIZE_MAX));
-        json_object_array_add(out, o);
-    } else {
-        size_t np = 0, nd = 0;
-
-        while (res.pools && res.pools[np])
-            np++;
-        while (res.domains && res.domains[nd])
-            nd++;
-        printf("cluster '%s': %zu pool(s) and %zu domain(s) updated\n",
-               vrbd_cluster_name(cl), np, nd);
-        for (size_t i = 0; i < np; i++)
-            printf("  pool %s\n", res.pools[i]);
-        for (size_t i = 0; i < nd; i++)
-            printf("  domain %s\n", res.domains[i]);
-        for (size_t i = 0; res.running && res.running[i]; i++)
-            printf("  note: domain '%s' is running: its disks use the new "
-                   "monitors from its next start\n",
-                   res.running[i]);
-    }
+    cli_list_add(out, &(cli_host_refreshed){vrbd_cluster_name(cl), &res});
     vrbd_refresh_result_clear(&res);
     vrbd_cluster_free(cl);
     return CLI_OK;
@@ -506,7 +297,7 @@ refresh_one(cli_ctx *ctx, vrbd_host *host, const char *name,
 static int
 run_refresh_mons(cli_ctx *ctx)
 {
-    struct json_object *out = ctx->json ? json_object_new_array() : NULL;
+    cli_list *out;
     vrbd_registry *reg = NULL;
     vrbd_cluster_entry *all = NULL;
     vrbd_host *host = NULL;
@@ -516,10 +307,9 @@ run_refresh_mons(cli_ctx *ctx)
     if (ctx->argc && vrbd_cluster_name_check(ctx->argv[0]) < 0)
         return cli_fail();
     host = cli_host(ctx);
-    if (!host) {
-        json_object_put(out);
+    if (!host)
         return CLI_FAIL;
-    }
+    out = cli_list_begin(ctx, &cli_view_host_refreshed);
     if (ctx->argc) {
         r = refresh_one(ctx, host, ctx->argv[0], out);
     } else {
@@ -533,10 +323,7 @@ run_refresh_mons(cli_ctx *ctx)
                     r = CLI_FAIL;
         }
     }
-    if (out && r == CLI_OK)
-        cli_print_json(out);
-    else
-        json_object_put(out);
+    cli_list_end(out, r == CLI_OK);
     vrbd_cluster_entries_free(all, n);
     vrbd_registry_free(reg);
     vrbd_host_free(host);

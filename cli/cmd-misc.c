@@ -5,6 +5,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "xalloc.h"
 
 static int
@@ -34,20 +35,7 @@ run_version(cli_ctx *ctx)
     vrbd_versions v;
 
     vrbd_versions_get(&v);
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "virt-rbd",
-                               json_object_new_string(vrbd_version()));
-        json_object_object_add(o, "librados",
-                               json_object_new_string(v.librados));
-        json_object_object_add(o, "librbd", json_object_new_string(v.librbd));
-        json_object_object_add(o, "libvirt", json_object_new_string(v.libvirt));
-        cli_print_json(o);
-        return CLI_OK;
-    }
-    printf("virt-rbd %s\nlibrados %s\nlibrbd %s\nlibvirt %s\n", vrbd_version(),
-           v.librados, v.librbd, v.libvirt);
+    cli_show(ctx, &cli_view_versions, &v);
     return CLI_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -72,75 +73,6 @@ opt_ratio(cli_ctx *ctx, const char *v, double *out)
     return CLI_OK;
 }
 
-static struct json_object *
-plan_json(const vrbd_pool_plan *p)
-{
-    struct json_object *o = json_object_new_object();
-    uint64_t room = p->max_pgs > p->used_pgs ? p->max_pgs - p->used_pgs : 0;
-
-    json_object_object_add(o, "osds_in", json_object_new_int64(p->osds_in));
-    json_object_object_add(o, "mon_max_pg_per_osd",
-                           json_object_new_int64(p->mon_max_pg_per_osd));
-    json_object_object_add(o, "size", json_object_new_int64(p->size));
-    json_object_object_add(o, "target_ratio",
-                           json_object_new_double(p->target_ratio));
-    json_object_object_add(o, "max_pgs", json_object_new_uint64(p->max_pgs));
-    json_object_object_add(o, "used_pgs", json_object_new_uint64(p->used_pgs));
-    json_object_object_add(o, "ideal", json_object_new_double(p->ideal));
-    json_object_object_add(o, "recommended",
-                           json_object_new_int64(p->recommended));
-    json_object_object_add(o, "largest_fit",
-                           json_object_new_int64(p->largest_fit));
-    json_object_object_add(o, "max_pg_num_accepted",
-                           json_object_new_uint64(room / p->size));
-    json_object_object_add(o, "pg_num", json_object_new_int64(p->pg_num));
-    return o;
-}
-
-static void
-plan_text(const char *cluster, const char *pool, const vrbd_pool_plan *p)
-{
-    uint64_t room = p->max_pgs > p->used_pgs ? p->max_pgs - p->used_pgs : 0;
-    uint64_t over = room / p->size + 1;
-
-    printf("plan for pool '%s' on cluster '%s':\n", pool, cluster);
-    cli_print_kv(13, "  budget:",
-                 "%u OSDs in x mon_max_pg_per_osd %u = "
-                 "%llu PGs (each replica counts)",
-                 p->osds_in, p->mon_max_pg_per_osd,
-                 (unsigned long long)p->max_pgs);
-    cli_print_kv(13, "  in use:",
-                 "%llu PGs by the existing pools, %llu "
-                 "left",
-                 (unsigned long long)p->used_pgs, (unsigned long long)room);
-    cli_print_kv(13, "  ideal:",
-                 "100 PGs/OSD x %u OSDs x ratio %g / size "
-                 "%u = %.1f",
-                 p->osds_in, p->target_ratio, p->size, p->ideal);
-    cli_print_kv(13, "  rounded:",
-                 "%u (nearest power of two; up when the "
-                 "one below is >25%% short)",
-                 p->recommended);
-    cli_print_kv(13, "  fits:",
-                 "up to %llu / %u = %llu PGs, so at most %u "
-                 "as a power of two",
-                 (unsigned long long)room, p->size,
-                 (unsigned long long)(room / p->size), p->largest_fit);
-    if (p->pg_num)
-        cli_print_kv(13, "  pg_num:", "%u%s", p->pg_num,
-                     p->pg_num < p->recommended ? " (shrunk to fit)" : "");
-    else
-        cli_print_kv(13, "  pg_num:", "none fits: remove pools or add OSDs");
-    cli_print_kv(13, "  refused:",
-                 "the monitors refuse pg_num %llu or more "
-                 "at size %u (ERANGE: %llu + %llu x %u = "
-                 "%llu > %llu)",
-                 (unsigned long long)over, p->size,
-                 (unsigned long long)p->used_pgs, (unsigned long long)over,
-                 p->size, (unsigned long long)(p->used_pgs + over * p->size),
-                 (unsigned long long)p->max_pgs);
-}
-
 static int
 parse_pool(cli_ctx *ctx, const char *text, unsigned flags, vrbd_spec *spec)
 {
@@ -168,16 +100,8 @@ run_plan(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = plan_json(&plan);
-
-        json_object_object_add(o, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "pool", json_object_new_string(spec.pool));
-        cli_print_json(o);
-    } else {
-        plan_text(vrbd_cluster_name(cl), spec.pool, &plan);
-    }
+    cli_show(ctx, &cli_view_pool_plan,
+             &(cli_pool_plan){vrbd_cluster_name(cl), spec.pool, &plan});
     r = CLI_OK;
 
 cleanup:
@@ -238,25 +162,10 @@ run_create(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "pool", json_object_new_string(spec.pool));
-        json_object_object_add(o, "created", json_object_new_boolean(created));
-        if (created)
-            json_object_object_add(o, "plan", plan_json(&plan));
-        cli_print_json(o);
-    } else if (created) {
-        printf("pool '%s' created on cluster '%s': pg_num %u, size %u, "
-               "application rbd, initialised\n",
-               spec.pool, vrbd_cluster_name(cl),
-               opts.pg_num ? opts.pg_num : plan.pg_num, plan.size);
-    } else {
-        printf("pool '%s' exists on cluster '%s' and is ready for RBD\n",
-               spec.pool, vrbd_cluster_name(cl));
-    }
+    cli_show(ctx, &cli_view_pool_created,
+             &(cli_pool_created){vrbd_cluster_name(cl), spec.pool, created,
+                                 &plan,
+                                 opts.pg_num ? opts.pg_num : plan.pg_num});
     r = CLI_OK;
 
 cleanup:
@@ -265,46 +174,10 @@ cleanup:
     return r;
 }
 
-static void
-list_one(const cli_ctx *ctx, const char *cluster, const vrbd_pool_info *p,
-         struct json_object *out)
-{
-    char used[32], sz[16], img[24];
-
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "cluster", json_object_new_string(cluster));
-        json_object_object_add(o, "name", json_object_new_string(p->name));
-        json_object_object_add(o, "id", json_object_new_int64(p->id));
-        json_object_object_add(o, "pg_num", json_object_new_int64(p->pg_num));
-        json_object_object_add(o, "size", json_object_new_int64(p->size));
-        json_object_object_add(o, "min_size",
-                               json_object_new_int64(p->min_size));
-        json_object_object_add(o, "applications",
-                               json_object_new_string(p->applications));
-        json_object_object_add(o, "images", json_object_new_int64(p->images));
-        json_object_object_add(o, "bytes_used",
-                               json_object_new_uint64(p->bytes_used));
-        json_object_array_add(out, o);
-        return;
-    }
-    snprintf(sz, sizeof(sz), "%u/%u", p->size, p->min_size);
-    if (!strstr(p->applications, "rbd"))
-        snprintf(img, sizeof(img), "-");
-    else if (p->images < 0)
-        snprintf(img, sizeof(img), "?");
-    else
-        snprintf(img, sizeof(img), "%lld", (long long)p->images);
-    printf("%-10s %-24s %6u %9s %-16s %6s %10s\n", cluster, p->name, p->pg_num,
-           sz, *p->applications ? p->applications : "-", img,
-           vrbd_size_format(p->bytes_used, used, sizeof(used)));
-}
-
 static int
 run_list(cli_ctx *ctx)
 {
-    struct json_object *out = ctx->json ? json_object_new_array() : NULL;
+    cli_list *out;
     int nargs = ctx->argc ? ctx->argc : 1;
     int r = CLI_OK;
 
@@ -313,23 +186,17 @@ run_list(cli_ctx *ctx)
         vrbd_spec spec = {0};
 
         if (vrbd_spec_parse(ctx->argv[a],
-                            VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY,
-                            &spec) < 0) {
-            json_object_put(out);
+                            VRBD_SPEC_POOL | VRBD_SPEC_CLUSTER_ONLY, &spec) < 0)
             return cli_fail();
-        }
         if (spec.pool) {
             vrbd_spec_clear(&spec);
-            json_object_put(out);
             return cli_usage(
                 ctx,
                 "pool list takes clusters: write CLUSTER: (with the colon) or nothing");
         }
         vrbd_spec_clear(&spec);
     }
-    if (!ctx->json)
-        printf("%-10s %-24s %6s %9s %-16s %6s %10s\n", "CLUSTER", "NAME", "PGS",
-               "SIZE/MIN", "APPLICATION", "IMAGES", "USED");
+    out = cli_list_begin(ctx, &cli_view_pool_row);
     for (int a = 0; a < nargs && r == CLI_OK; a++) {
         vrbd_spec spec = {0};
         vrbd_cluster *cl = NULL;
@@ -345,16 +212,14 @@ run_list(cli_ctx *ctx)
             r = cli_fail();
         } else {
             for (size_t i = 0; i < n; i++)
-                list_one(ctx, vrbd_cluster_name(cl), &pools[i], out);
+                cli_list_add(out,
+                             &(cli_pool_row){vrbd_cluster_name(cl), &pools[i]});
         }
         vrbd_pool_list_free(pools, n);
         vrbd_cluster_free(cl);
         vrbd_spec_clear(&spec);
     }
-    if (out && r == CLI_OK)
-        cli_print_json(out);
-    else
-        json_object_put(out);
+    cli_list_end(out, r == CLI_OK);
     return r;
 }
 
@@ -381,17 +246,8 @@ run_rm(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "removed", json_object_new_string(spec.pool));
-        cli_print_json(o);
-    } else {
-        printf("pool '%s' removed from cluster '%s'\n", spec.pool,
-               vrbd_cluster_name(cl));
-    }
+    cli_show(ctx, &cli_view_pool_removed,
+             &(cli_pool_removed){vrbd_cluster_name(cl), spec.pool});
     r = CLI_OK;
 
 cleanup:

@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "xalloc.h"
 
 static struct {
@@ -98,23 +99,6 @@ default_keyring_path(const cli_ctx *ctx, const char *cluster,
     return path;
 }
 
-static struct json_object *
-user_json(const vrbd_user *u)
-{
-    struct json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "entity", json_object_new_string(u->entity));
-    json_object_object_add(
-        o, "mon", u->caps_mon ? json_object_new_string(u->caps_mon) : NULL);
-    json_object_object_add(
-        o, "osd", u->caps_osd ? json_object_new_string(u->caps_osd) : NULL);
-    json_object_object_add(
-        o, "mgr", u->caps_mgr ? json_object_new_string(u->caps_mgr) : NULL);
-    json_object_object_add(o, "unrestricted",
-                           json_object_new_boolean(u->unrestricted));
-    return o;
-}
-
 static int
 run_create(cli_ctx *ctx)
 {
@@ -168,25 +152,9 @@ run_create(cli_ctx *ctx)
             cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(o, "entity", json_object_new_string(entity));
-        json_object_object_add(o, "created", json_object_new_boolean(created));
-        json_object_object_add(o, "caps_updated",
-                               json_object_new_boolean(updated));
-        json_object_object_add(o, "keyring", json_object_new_string(path));
-        cli_print_json(o);
-    } else {
-        printf("%s %s on cluster '%s'; keyring written to %s (mode 600)\n",
-               entity,
-               created   ? "created"
-               : updated ? "given new caps"
-                         : "exists with these caps",
-               vrbd_cluster_name(cl), path);
-    }
+    cli_show(ctx, &cli_view_user_created,
+             &(cli_user_created){vrbd_cluster_name(cl), entity, created,
+                                 updated, path});
     r = CLI_OK;
 
 cleanup:
@@ -220,20 +188,7 @@ run_list(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; i < n; i++)
-            json_object_array_add(a, user_json(&users[i]));
-        cli_print_json(a);
-    } else {
-        printf("%-28s %-28s %s\n", "USER", "MON", "OSD");
-        for (size_t i = 0; i < n; i++)
-            printf("%-28s %-28s %s%s\n", users[i].entity,
-                   users[i].caps_mon ? users[i].caps_mon : "-",
-                   users[i].caps_osd ? users[i].caps_osd : "-",
-                   users[i].unrestricted ? "  (unrestricted)" : "");
-    }
+    cli_show(ctx, &cli_view_user_list, &(cli_user_list){users, n});
     r = CLI_OK;
 
 cleanup:
@@ -260,16 +215,7 @@ run_show(cli_ctx *ctx)
         vrbd_cluster_free(cl);
         return cli_fail();
     }
-    if (ctx->json) {
-        cli_print_json(user_json(&u));
-    } else {
-        cli_print_kv(5, "user:", "%s%s", u.entity,
-                     u.unrestricted ? " (unrestricted: has 'allow *')" : "");
-        cli_print_kv(5, "mon:", "%s", u.caps_mon ? u.caps_mon : "-");
-        cli_print_kv(5, "osd:", "%s", u.caps_osd ? u.caps_osd : "-");
-        if (u.caps_mgr)
-            cli_print_kv(5, "mgr:", "%s", u.caps_mgr);
-    }
+    cli_show(ctx, &cli_view_user, &u);
     vrbd_user_clear(&u);
     vrbd_cluster_free(cl);
     return CLI_OK;
@@ -291,14 +237,8 @@ run_rm(cli_ctx *ctx)
         vrbd_cluster_free(cl);
         return cli_fail();
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "removed", json_object_new_string(entity));
-        cli_print_json(o);
-    } else {
-        printf("%s removed from cluster '%s'\n", entity, vrbd_cluster_name(cl));
-    }
+    cli_show(ctx, &cli_view_user_removed,
+             &(cli_user_removed){vrbd_cluster_name(cl), entity});
     vrbd_cluster_free(cl);
     return CLI_OK;
 }

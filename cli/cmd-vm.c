@@ -10,6 +10,7 @@
 #include "cleanup.h"
 #include "clock.h"
 #include "cli.h"
+#include "render.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -149,21 +150,10 @@ run_create(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *j = json_object_new_object();
-
-        json_object_object_add(j, "domain",
-                               json_object_new_string(ctx->argv[0]));
-        json_object_object_add(j, "started", json_object_new_boolean(o.start));
-        json_object_object_add(j, "seconds",
-                               json_object_new_double(vrbd_now() - t0));
-        cli_print_json(j);
-    } else {
-        printf("vm '%s' %s in %.1f s (disk %s:%s/%s%s)\n", ctx->argv[0],
-               o.start ? "defined and started" : "defined", vrbd_now() - t0,
-               vrbd_cluster_name(cl), pool ? ps.pool : fs.pool, ctx->argv[0],
-               from ? ", cloned from the golden image" : "");
-    }
+    cli_show(ctx, &cli_view_vm_created,
+             &(cli_vm_created){ctx->argv[0], o.start, vrbd_now() - t0,
+                               vrbd_cluster_name(cl), pool ? ps.pool : fs.pool,
+                               from != NULL});
     r = CLI_OK;
 
 cleanup:
@@ -191,8 +181,8 @@ run_rm(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    printf("vm '%s' removed%s\n", ctx->argv[0],
-           rm_opt.disks ? " with its RBD disks" : "");
+    cli_show(ctx, &cli_view_vm_removed,
+             &(cli_vm_removed){ctx->argv[0], rm_opt.disks});
     r = CLI_OK;
 
 cleanup:
@@ -210,8 +200,7 @@ move_rollback(cli_ctx *ctx)
     int r = CLI_FAIL;
 
     if (host && vrbd_vm_move_rollback(host, reg, ctx->argv[0]) == 0) {
-        printf("vm '%s': the definition from before the move is back\n",
-               ctx->argv[0]);
+        cli_show(ctx, &cli_view_vm_rolled_back, ctx->argv[0]);
         r = CLI_OK;
     } else if (host) {
         cli_fail();
@@ -265,37 +254,6 @@ check_move_opts(cli_ctx *ctx, const char *to, char ***list, vrbd_move_opts *o)
     return disks ? parse_disks(ctx, disks, list, o) : CLI_OK;
 }
 
-static void
-print_moved(cli_ctx *ctx, vrbd_cluster *cl, const char *pool, bool live,
-            const vrbd_move_opts *o, const vrbd_move_result *res)
-{
-    if (ctx->json) {
-        struct json_object *j = json_object_new_object();
-
-        json_object_object_add(j, "domain",
-                               json_object_new_string(ctx->argv[0]));
-        json_object_object_add(j, "moved",
-                               json_object_new_int64((int64_t)res->moved));
-        json_object_object_add(j, "deleted",
-                               json_object_new_int64((int64_t)res->deleted));
-        json_object_object_add(j, "cluster",
-                               json_object_new_string(vrbd_cluster_name(cl)));
-        json_object_object_add(j, "pool", json_object_new_string(pool));
-        json_object_object_add(j, "live", json_object_new_boolean(live));
-        json_object_object_add(j, "source_kept",
-                               json_object_new_boolean(o->keep_source));
-        cli_print_json(j);
-        return;
-    }
-    printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old definition is "
-           "kept for 'vm move %s --rollback'",
-           ctx->argv[0], res->moved, vrbd_cluster_name(cl), pool,
-           live ? "while it ran" : "(verified)", ctx->argv[0]);
-    if (res->deleted > 0)
-        printf("; %zu local file(s) deleted", res->deleted);
-    printf("\n");
-}
-
 static int
 run_move(cli_ctx *ctx)
 {
@@ -338,7 +296,9 @@ run_move(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    print_moved(ctx, cl, s.pool, live, &o, &res);
+    cli_show(ctx, &cli_view_vm_moved,
+             &(cli_vm_moved){ctx->argv[0], vrbd_cluster_name(cl), s.pool, live,
+                             o.keep_source, &res});
     r = CLI_OK;
 
 cleanup:

@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "render.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -150,7 +151,6 @@ run_create(cli_ctx *ctx)
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
     const char *f = create_opt.features;
-    char human[32];
     int r;
 
     if ((r = parse_size(ctx, "size", create_opt.size, &o.size)) != CLI_OK)
@@ -177,17 +177,7 @@ run_create(cli_ctx *ctx)
     {
         CLEANUP_FREE char *name = canonical(cl, &s);
 
-        if (ctx->json) {
-            struct json_object *j = json_object_new_object();
-
-            json_object_object_add(j, "image", json_object_new_string(name));
-            json_object_object_add(j, "size", json_object_new_uint64(o.size));
-            cli_print_json(j);
-        } else {
-            printf("image %s created: %s (%llu bytes)\n", name,
-                   vrbd_size_format(o.size, human, sizeof(human)),
-                   (unsigned long long)o.size);
-        }
+        cli_show(ctx, &cli_view_vol_created, &(cli_vol_created){name, o.size});
     }
     r = CLI_OK;
 
@@ -196,97 +186,6 @@ cleanup:
     vrbd_cluster_free(cl);
     vrbd_spec_clear(&s);
     return r;
-}
-
-static const char *
-lock_text(const vrbd_volume_info *v)
-{
-    return v->lock_owners && v->lock_owners[0] ? "excl" : "";
-}
-
-static char *
-owner_domain(const char *owner)
-{
-    const char *p = owner ? strstr(owner, "domain=") : NULL;
-
-    if (!p)
-        return xstrdup(owner ? owner : "");
-    p += 7;
-    return xstrndup(p, strcspn(p, " "));
-}
-
-static struct json_object *
-volume_json(const vrbd_volume_info *v, bool deep)
-{
-    struct json_object *o = json_object_new_object();
-    struct json_object *w = json_object_new_array();
-
-    json_object_object_add(o, "name", json_object_new_string(v->name));
-    json_object_object_add(o, "pool", json_object_new_string(v->pool));
-    if (v->nspace)
-        json_object_object_add(o, "namespace",
-                               json_object_new_string(v->nspace));
-    json_object_object_add(o, "size", json_object_new_uint64(v->size));
-    json_object_object_add(
-        o, "used",
-        v->used == VRBD_UNKNOWN ? NULL : json_object_new_uint64(v->used));
-    json_object_object_add(
-        o, "parent", v->parent ? json_object_new_string(v->parent) : NULL);
-    json_object_object_add(o, "format", json_object_new_int(v->format));
-    json_object_object_add(o, "protected",
-                           json_object_new_boolean(v->any_protected));
-    json_object_object_add(o, "locked",
-                           json_object_new_boolean(*lock_text(v) != 0));
-    for (size_t i = 0; i < v->n_watchers; i++)
-        json_object_array_add(w, json_object_new_string(v->watchers[i].addr));
-    json_object_object_add(o, "watchers", w);
-    json_object_object_add(o, "owner",
-                           v->owner ? json_object_new_string(v->owner) : NULL);
-    if (v->removing)
-        json_object_object_add(o, "removing", json_object_new_boolean(true));
-    if (deep) {
-        CLEANUP_FREE char *feat = vrbd_features_format(v->features);
-        struct json_object *snaps = json_object_new_array();
-
-        json_object_object_add(o, "id",
-                               json_object_new_string(v->id ? v->id : ""));
-        json_object_object_add(o, "block_name_prefix",
-                               json_object_new_string(v->block_name_prefix
-                                                          ? v->block_name_prefix
-                                                          : ""));
-        json_object_object_add(o, "order", json_object_new_int(v->order));
-        json_object_object_add(o, "object_size",
-                               json_object_new_uint64(v->object_size));
-        json_object_object_add(o, "objects",
-                               json_object_new_uint64(v->objects));
-        json_object_object_add(o, "features", json_object_new_string(feat));
-        json_object_object_add(o, "flags", json_object_new_uint64(v->flags));
-        json_object_object_add(o, "created", json_object_new_int64(v->created));
-        json_object_object_add(o, "modified",
-                               json_object_new_int64(v->modified));
-        for (size_t i = 0; i < v->n_snaps; i++) {
-            struct json_object *s = json_object_new_object();
-            struct json_object *kids = json_object_new_array();
-
-            json_object_object_add(s, "name",
-                                   json_object_new_string(v->snaps[i].name));
-            json_object_object_add(s, "id",
-                                   json_object_new_uint64(v->snaps[i].id));
-            json_object_object_add(s, "size",
-                                   json_object_new_uint64(v->snaps[i].size));
-            json_object_object_add(
-                s, "protected",
-                json_object_new_boolean(v->snaps[i].is_protected));
-            for (size_t k = 0; v->snaps[i].children && v->snaps[i].children[k];
-                 k++)
-                json_object_array_add(
-                    kids, json_object_new_string(v->snaps[i].children[k]));
-            json_object_object_add(s, "children", kids);
-            json_object_array_add(snaps, s);
-        }
-        json_object_object_add(o, "snapshots", snaps);
-    }
-    return o;
 }
 
 /* Name the temporary images of imports and copies that did not finish
@@ -317,34 +216,6 @@ warn_partials(vrbd_cluster *cl, const vrbd_spec *s,
     vrbd_partial_list_free(parts, np);
 }
 
-/* vol list -l as a table */
-static void
-print_volumes(const vrbd_volume_info *list, size_t n)
-{
-    vrbd_table *t = vrbd_table_new(
-        (const char *[]){"NAME", "SIZE", "USED", "PARENT", "FMT", "PROT",
-                         "LOCK", "WATCHERS", "OWNER", NULL});
-
-    vrbd_table_right(t, 1);
-    vrbd_table_right(t, 2);
-    vrbd_table_right(t, 7);
-    for (size_t i = 0; i < n; i++) {
-        const vrbd_volume_info *v = &list[i];
-        CLEANUP_FREE char *own = owner_domain(v->owner);
-        char size[32], used[32] = "?", fmt[16], watchers[24];
-
-        vrbd_size_format(v->size, size, sizeof(size));
-        if (v->used != VRBD_UNKNOWN)
-            vrbd_size_format(v->used, used, sizeof(used));
-        snprintf(fmt, sizeof(fmt), "%d", v->format);
-        snprintf(watchers, sizeof(watchers), "%zu", v->n_watchers);
-        VRBD_TABLE_ROW(t, v->name, size, used, v->parent, fmt,
-                       v->any_protected ? "yes" : "", lock_text(v), watchers,
-                       own);
-    }
-    cli_print_table(t);
-}
-
 static int
 run_list(cli_ctx *ctx)
 {
@@ -366,20 +237,7 @@ run_list(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; i < n; i++)
-            json_object_array_add(
-                a, details ? volume_json(&list[i], false)
-                           : json_object_new_string(list[i].name));
-        cli_print_json(a);
-    } else if (!details) {
-        for (size_t i = 0; i < n; i++)
-            puts(list[i].name);
-    } else {
-        print_volumes(list, n);
-    }
+    cli_show(ctx, &cli_view_vol_list, &(cli_vol_list){list, n, details});
     warn_partials(cl, &s, list, n);
     for (size_t i = 0; i < n; i++) {
         CLEANUP_FREE char *spec = NULL;
@@ -403,18 +261,6 @@ cleanup:
     return r;
 }
 
-static void
-print_time(const char *key, int64_t t)
-{
-    char buf[64] = "-";
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    if (t > 0 && gmtime_r(&tt, &tm))
-        strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
-    cli_print_kv(18, key, "%s", buf);
-}
-
 static int
 run_info(cli_ctx *ctx)
 {
@@ -433,53 +279,10 @@ run_info(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        cli_print_json(volume_json(v, true));
-    } else {
+    {
         CLEANUP_FREE char *name = canonical(cl, &s);
-        CLEANUP_FREE char *feat = vrbd_features_format(v->features);
-        char a[32], b[32];
 
-        printf("rbd image %s:\n", name);
-        cli_print_kv(18, "  size:", "%s (%llu bytes) in %llu objects",
-                     vrbd_size_format(v->size, a, sizeof(a)),
-                     (unsigned long long)v->size,
-                     (unsigned long long)v->objects);
-        if (v->used != VRBD_UNKNOWN)
-            cli_print_kv(18, "  used:", "%s (%llu bytes)",
-                         vrbd_size_format(v->used, b, sizeof(b)),
-                         (unsigned long long)v->used);
-        cli_print_kv(18, "  order:", "%d (%s objects)", v->order,
-                     vrbd_size_format(v->object_size, a, sizeof(a)));
-        cli_print_kv(18, "  id:", "%s", v->id ? v->id : "");
-        cli_print_kv(18, "  block_name_prefix:", "%s",
-                     v->block_name_prefix ? v->block_name_prefix : "");
-        cli_print_kv(18, "  format:", "%d", v->format);
-        cli_print_kv(18, "  features:", "%s", feat);
-        cli_print_kv(18, "  flags:", "%s",
-                     v->flags ? "object map or fast-diff invalid" : "");
-        if (v->parent)
-            cli_print_kv(18, "  parent:", "%s", v->parent);
-        print_time("  created:", v->created);
-        print_time("  modified:", v->modified);
-        cli_print_kv(18, "  snapshots:", "%zu", v->n_snaps);
-        for (size_t i = 0; i < v->n_snaps; i++) {
-            cli_print_kv(18, "", "@%s  %s%s", v->snaps[i].name,
-                         vrbd_size_format(v->snaps[i].size, a, sizeof(a)),
-                         v->snaps[i].is_protected ? "  protected" : "");
-            for (size_t k = 0; v->snaps[i].children && v->snaps[i].children[k];
-                 k++)
-                cli_print_kv(18, "", "    child %s", v->snaps[i].children[k]);
-        }
-        cli_print_kv(18, "  watchers:", "%zu", v->n_watchers);
-        for (size_t i = 0; i < v->n_watchers; i++)
-            cli_print_kv(18, "", "watcher=%s client.%lld cookie=%llu",
-                         v->watchers[i].addr,
-                         (long long)v->watchers[i].client_id,
-                         (unsigned long long)v->watchers[i].cookie);
-        if (v->lock_owners && v->lock_owners[0])
-            cli_print_kv(18, "  lock owner:", "%s", v->lock_owners[0]);
-        cli_print_kv(18, "  owner:", "%s", v->owner ? v->owner : "-");
+        cli_show(ctx, &cli_view_vol_info, &(cli_vol_info){name, v});
     }
     r = CLI_OK;
 
@@ -543,24 +346,9 @@ run_resize(cli_ctx *ctx)
             fprintf(stderr, "virt-rbd: warning: %s\n",
                     vrbd_error_last()->message);
     refresh_libvirt(host, cl, s.pool);
-    {
-        char a[32], b[32];
-
-        if (ctx->json) {
-            struct json_object *j = json_object_new_object();
-
-            json_object_object_add(j, "old_size",
-                                   json_object_new_uint64(v->size));
-            json_object_object_add(j, "size", json_object_new_uint64(size));
-            cli_print_json(j);
-        } else {
-            printf("image %s resized from %s to %s (%llu bytes)%s%s\n",
-                   ctx->argv[0], vrbd_size_format(v->size, a, sizeof(a)),
-                   vrbd_size_format(size, b, sizeof(b)),
-                   (unsigned long long)size, nd ? "; running guest told: " : "",
-                   nd ? doms[0] : "");
-        }
-    }
+    cli_show(
+        ctx, &cli_view_vol_resized,
+        &(cli_vol_resized){ctx->argv[0], v->size, size, nd ? doms[0] : NULL});
     r = CLI_OK;
 
 cleanup:
@@ -593,22 +381,14 @@ snap_op(cli_ctx *ctx, vrbd_snap_op op, const char *verb)
     {
         CLEANUP_FREE char *name = canonical(cl, &s);
 
-        if (ctx->json) {
-            struct json_object *j = json_object_new_object();
+        vrbd_spec image = s;
+        CLEANUP_FREE char *img = NULL;
 
-            json_object_object_add(j, "snapshot", json_object_new_string(name));
-            json_object_object_add(j, "done", json_object_new_string(verb));
-            cli_print_json(j);
-        } else if (op == VRBD_SNAP_ROLLBACK) {
-            vrbd_spec image = s;
-            CLEANUP_FREE char *img = NULL;
-
-            image.snap = NULL;
-            img = canonical(cl, &image);
-            printf("image %s rolled back to snapshot %s\n", img, s.snap);
-        } else {
-            printf("snapshot %s %s\n", name, verb);
-        }
+        image.snap = NULL;
+        img = canonical(cl, &image);
+        cli_show(ctx, &cli_view_snap_done,
+                 &(cli_snap_done){name, verb, img, s.snap,
+                                  op == VRBD_SNAP_ROLLBACK});
     }
     r = CLI_OK;
 
@@ -665,35 +445,7 @@ run_snap_list(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = volume_json(v, true);
-        struct json_object *snaps = NULL;
-
-        json_object_object_get_ex(o, "snapshots", &snaps);
-        cli_print_json(json_object_get(snaps));
-        json_object_put(o);
-    } else {
-        vrbd_table *t = vrbd_table_new((const char *[]){
-            "SNAPID", "NAME", "SIZE", "PROTECTED", "CHILDREN", NULL});
-
-        vrbd_table_right(t, 0);
-        vrbd_table_right(t, 2);
-        vrbd_table_right(t, 4);
-        for (size_t i = 0; i < v->n_snaps; i++) {
-            size_t kids = 0;
-            char a[32], id[24], nk[24];
-
-            while (v->snaps[i].children && v->snaps[i].children[kids])
-                kids++;
-            snprintf(id, sizeof(id), "%llu",
-                     (unsigned long long)v->snaps[i].id);
-            snprintf(nk, sizeof(nk), "%zu", kids);
-            VRBD_TABLE_ROW(t, id, v->snaps[i].name,
-                           vrbd_size_format(v->snaps[i].size, a, sizeof(a)),
-                           v->snaps[i].is_protected ? "yes" : "no", nk);
-        }
-        cli_print_table(t);
-    }
+    cli_show(ctx, &cli_view_snap_list, v);
     r = CLI_OK;
 
 cleanup:
@@ -742,22 +494,7 @@ run_clone(cli_ctx *ctx)
         CLEANUP_FREE char *sn = canonical(cl, &src);
         CLEANUP_FREE char *dn = canonical(cl, &dst);
 
-        if (ctx->json) {
-            struct json_object *j = json_object_new_object();
-
-            json_object_object_add(j, "source", json_object_new_string(sn));
-            json_object_object_add(j, "image", json_object_new_string(dn));
-            json_object_object_add(j, "depth", json_object_new_int(res.depth));
-            json_object_object_add(j, "flattened",
-                                   json_object_new_boolean(res.flattened));
-            json_object_object_add(j, "snapshot_created",
-                                   json_object_new_boolean(res.snap_created));
-            cli_print_json(j);
-        } else {
-            printf("image %s cloned from %s%s%s\n", dn, sn,
-                   res.snap_created ? " (snapshot created and protected)" : "",
-                   res.flattened ? ", flattened" : "");
-        }
+        cli_show(ctx, &cli_view_vol_cloned, &(cli_vol_cloned){sn, dn, &res});
     }
     r = CLI_OK;
 
@@ -785,7 +522,7 @@ run_flatten(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    printf("image %s flattened: it has no parent now\n", ctx->argv[0]);
+    cli_show(ctx, &cli_view_vol_flattened, ctx->argv[0]);
     r = CLI_OK;
 
 cleanup:
@@ -800,14 +537,11 @@ run_children(cli_ctx *ctx)
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_volume_info *v = NULL;
-    struct json_object *a = ctx->json ? json_object_new_array() : NULL;
     int r;
 
     if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK,
-                        &s)) != CLI_OK) {
-        json_object_put(a);
+                        &s)) != CLI_OK)
         return r;
-    }
     r = CLI_FAIL;
     {
         char *snap = s.snap;
@@ -822,27 +556,10 @@ run_children(cli_ctx *ctx)
         }
         s.snap = snap;
     }
-    for (size_t i = 0; i < v->n_snaps; i++) {
-        if (s.snap && strcmp(s.snap, v->snaps[i].name) != 0)
-            continue;
-        for (size_t k = 0; v->snaps[i].children && v->snaps[i].children[k];
-             k++) {
-            if (a)
-                json_object_array_add(
-                    a, json_object_new_string(v->snaps[i].children[k]));
-            else
-                printf("%s  (of @%s)\n", v->snaps[i].children[k],
-                       v->snaps[i].name);
-        }
-    }
-    if (a) {
-        cli_print_json(a);
-        a = NULL;
-    }
+    cli_show(ctx, &cli_view_vol_children, &(cli_vol_children){v, s.snap});
     r = CLI_OK;
 
 cleanup:
-    json_object_put(a);
     vrbd_volume_info_free(v);
     vrbd_cluster_free(cl);
     vrbd_spec_clear(&s);
@@ -869,45 +586,7 @@ run_who(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    if (ctx->json) {
-        struct json_object *o = json_object_new_object();
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; i < n; i++) {
-            struct json_object *w = json_object_new_object();
-
-            json_object_object_add(w, "addr",
-                                   json_object_new_string(h[i].addr));
-            json_object_object_add(w, "client",
-                                   json_object_new_int64(h[i].client_id));
-            json_object_object_add(w, "local",
-                                   json_object_new_boolean(h[i].local));
-            json_object_object_add(
-                w, "domain",
-                h[i].domain ? json_object_new_string(h[i].domain) : NULL);
-            json_object_object_add(w, "advice",
-                                   json_object_new_string(h[i].advice));
-            json_object_array_add(a, w);
-        }
-        json_object_object_add(o, "watchers", a);
-        json_object_object_add(o, "owner",
-                               owner ? json_object_new_string(owner) : NULL);
-        cli_print_json(o);
-    } else if (n == 0) {
-        printf("nobody: image %s has no watcher%s%s\n", ctx->argv[0],
-               owner ? "; recorded owner: " : "", owner ? owner : "");
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            printf("client.%lld at %s: %s\n", (long long)h[i].client_id,
-                   h[i].addr,
-                   h[i].domain  ? h[i].domain
-                   : h[i].local ? "a local process (no libvirt domain)"
-                                : "a remote client");
-            printf("  %s\n", h[i].advice);
-        }
-        if (owner)
-            printf("recorded owner: %s\n", owner);
-    }
+    cli_show(ctx, &cli_view_vol_who, &(cli_vol_who){ctx->argv[0], h, n, owner});
     r = CLI_OK;
 
 cleanup:
@@ -940,17 +619,7 @@ run_rm(cli_ctx *ctx)
     {
         CLEANUP_FREE char *name = canonical(cl, &s);
 
-        if (ctx->json) {
-            struct json_object *j = json_object_new_object();
-
-            json_object_object_add(j, "removed", json_object_new_string(name));
-            json_object_object_add(j, "trash",
-                                   json_object_new_boolean(o.trash));
-            cli_print_json(j);
-        } else {
-            printf("image %s %s\n", name,
-                   o.trash ? "moved to the trash" : "removed");
-        }
+        cli_show(ctx, &cli_view_vol_removed, &(cli_vol_removed){name, o.trash});
     }
     r = CLI_OK;
 

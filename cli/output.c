@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "table.h"
+#include "xalloc.h"
 
 int
 cli_fail(void)
@@ -44,12 +45,72 @@ cli_usage(const cli_ctx *ctx, const char *fmt, ...)
 }
 
 void
-cli_print_json(struct json_object *obj)
+cli_show(const cli_ctx *ctx, const cli_view *view, const void *res)
 {
-    puts(json_object_to_json_string_ext(
-        obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                 JSON_C_TO_STRING_NOSLASHESCAPE));
+    cli_show_to(ctx, stdout, view, res);
+}
+
+void
+cli_show_to(const cli_ctx *ctx, FILE *out, const cli_view *view,
+            const void *res)
+{
+    struct json_object *obj;
+    int flags = view->json_line
+                    ? JSON_C_TO_STRING_PLAIN
+                    : JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                          JSON_C_TO_STRING_NOSLASHESCAPE;
+
+    if (!ctx->json) {
+        view->text(res);
+        return;
+    }
+    obj = view->json(res);
+    fprintf(out, "%s\n", json_object_to_json_string_ext(obj, flags));
     json_object_put(obj);
+}
+
+struct cli_list {
+    const cli_list_view *view;
+    struct json_object *array; /* --json: the items so far */
+};
+
+cli_list *
+cli_list_begin(const cli_ctx *ctx, const cli_list_view *view)
+{
+    cli_list *l = xcalloc(1, sizeof(*l));
+
+    l->view = view;
+    if (ctx->json)
+        l->array = json_object_new_array();
+    else if (view->header)
+        view->header();
+    return l;
+}
+
+void
+cli_list_add(cli_list *l, const void *item)
+{
+    if (l->array)
+        json_object_array_add(l->array, l->view->json(item));
+    else
+        l->view->row(item);
+}
+
+void
+cli_list_end(cli_list *l, bool complete)
+{
+    if (l->array && complete)
+        puts(json_object_to_json_string_ext(
+            l->array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                          JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(l->array);
+    free(l);
+}
+
+struct json_object *
+cli_json_str(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
 }
 
 void

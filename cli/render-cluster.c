@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* render-cluster.c: what the `cluster` commands print. */
+#include <stdio.h>
+
+#include "render.h"
+#include "size.h"
+
+static struct json_object *
+entry_json(const void *res)
+{
+    const vrbd_cluster_entry *e = res;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "name", json_object_new_string(e->name));
+    json_object_object_add(o, "default",
+                           json_object_new_boolean(e->is_default));
+    json_object_object_add(o, "fsid", cli_json_str(e->fsid));
+    json_object_object_add(o, "conf", cli_json_str(e->conf_path));
+    json_object_object_add(o, "mon_host", cli_json_str(e->mon_host));
+    json_object_object_add(o, "user", cli_json_str(e->user));
+    json_object_object_add(o, "keyring", cli_json_str(e->keyring));
+    return o;
+}
+
+static void
+entry_text(const void *res)
+{
+    const vrbd_cluster_entry *e = res;
+
+    cli_print_kv(9, "name:", "%s%s", e->name,
+                 e->is_default ? " (default)" : "");
+    cli_print_kv(9, "fsid:", "%s", e->fsid ? e->fsid : "-");
+    cli_print_kv(9, "conf:", "%s", e->conf_path ? e->conf_path : "-");
+    cli_print_kv(9, "mon_host:", "%s",
+                 e->mon_host ? e->mon_host : "(from conf)");
+    cli_print_kv(9, "user:", "client.%s", e->user);
+    cli_print_kv(9, "keyring:", "%s", e->keyring ? e->keyring : "(from conf)");
+}
+
+const cli_view cli_view_cluster_entry = {.json = entry_json,
+                                         .text = entry_text};
+
+static void
+added_text(const void *res)
+{
+    const vrbd_cluster_entry *e = res;
+
+    printf("cluster '%s' added: fsid %s, client.%s%s\n", e->name, e->fsid,
+           e->user, e->is_default ? " (the default cluster)" : "");
+}
+
+const cli_view cli_view_cluster_added = {.json = entry_json,
+                                         .text = added_text};
+
+static struct json_object *
+list_json(const void *res)
+{
+    const cli_cluster_list *l = res;
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < l->n; i++)
+        json_object_array_add(a, entry_json(&l->all[i]));
+    return a;
+}
+
+static void
+list_text(const void *res)
+{
+    const cli_cluster_list *l = res;
+
+    if (l->n == 0) {
+        printf("no cluster registered in %s (add one: virt-rbd cluster "
+               "add NAME ...)\n",
+               l->dir);
+        return;
+    }
+    printf("%-12s %-7s %-36s %-16s %s\n", "NAME", "DEFAULT", "FSID", "USER",
+           "MONITORS");
+    for (size_t i = 0; i < l->n; i++)
+        printf("%-12s %-7s %-36s %-16s %s\n", l->all[i].name,
+               l->all[i].is_default ? "*" : "",
+               l->all[i].fsid ? l->all[i].fsid : "-", l->all[i].user,
+               l->all[i].mon_host ? l->all[i].mon_host : "(from conf)");
+}
+
+const cli_view cli_view_cluster_list = {.json = list_json, .text = list_text};
+
+static struct json_object *
+removed_json(const void *res)
+{
+    const cli_cluster_removed *r = res;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "removed", json_object_new_string(r->name));
+    json_object_object_add(o, "default", cli_json_str(r->new_default));
+    return o;
+}
+
+static void
+removed_text(const void *res)
+{
+    const cli_cluster_removed *r = res;
+
+    printf("cluster '%s' removed from the registry\n", r->name);
+    if (r->new_default)
+        printf("the default cluster is now '%s'\n", r->new_default);
+}
+
+const cli_view cli_view_cluster_removed = {.json = removed_json,
+                                           .text = removed_text};
+
+static struct json_object *
+default_json(const void *res)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "default", json_object_new_string(res));
+    return o;
+}
+
+static void
+default_text(const void *res)
+{
+    printf("%s\n", (const char *)res);
+}
+
+const cli_view cli_view_cluster_default = {.json = default_json,
+                                           .text = default_text};
+
+static struct json_object *
+caps_json(const vrbd_user *caps)
+{
+    struct json_object *c;
+
+    if (!caps)
+        return NULL;
+    c = json_object_new_object();
+    json_object_object_add(c, "mon", cli_json_str(caps->caps_mon));
+    json_object_object_add(c, "osd", cli_json_str(caps->caps_osd));
+    json_object_object_add(c, "mgr", cli_json_str(caps->caps_mgr));
+    json_object_object_add(c, "unrestricted",
+                           json_object_new_boolean(caps->unrestricted));
+    return c;
+}
+
+static struct json_object *
+status_json(const void *res)
+{
+    const cli_cluster_status *s = res;
+    const vrbd_cluster_status *st = s->st;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "cluster", json_object_new_string(s->cluster));
+    json_object_object_add(o, "fsid", json_object_new_string(st->fsid));
+    json_object_object_add(o, "health", json_object_new_string(st->health));
+    json_object_object_add(
+        o, "health_checks",
+        cli_json_strv(st->health_checks, st->n_health_checks));
+    json_object_object_add(o, "mons",
+                           cli_json_strv(st->mon_addrs, st->n_mon_addrs));
+    json_object_object_add(o, "osds", json_object_new_int64(st->osds));
+    json_object_object_add(o, "osds_up", json_object_new_int64(st->osds_up));
+    json_object_object_add(o, "osds_in", json_object_new_int64(st->osds_in));
+    json_object_object_add(o, "pools", json_object_new_int64(st->pools));
+    json_object_object_add(o, "pgs", json_object_new_int64(st->pgs));
+    json_object_object_add(o, "pgs_active_clean",
+                           json_object_new_int64(st->pgs_active_clean));
+    json_object_object_add(o, "bytes_used",
+                           json_object_new_uint64(st->bytes_used));
+    json_object_object_add(o, "bytes_total",
+                           json_object_new_uint64(st->bytes_total));
+    json_object_object_add(o, "user", json_object_new_string(s->entity));
+    json_object_object_add(o, "caps", caps_json(s->caps));
+    return o;
+}
+
+static void
+status_text(const void *res)
+{
+    const cli_cluster_status *s = res;
+    const vrbd_cluster_status *st = s->st;
+    const vrbd_user *caps = s->caps;
+    char used[32], total[32];
+
+    cli_print_kv(9, "cluster:", "%s", s->cluster);
+    cli_print_kv(9, "fsid:", "%s", st->fsid);
+    cli_print_kv(9, "health:", "%s", st->health);
+    for (size_t i = 0; i < st->n_health_checks; i++)
+        cli_print_kv(9, "", "%s", st->health_checks[i]);
+    for (size_t i = 0; i < st->n_mon_addrs; i++)
+        cli_print_kv(9, i ? "" : "mons:", "%s", st->mon_addrs[i]);
+    cli_print_kv(9, "osds:", "%u (%u up, %u in)", st->osds, st->osds_up,
+                 st->osds_in);
+    cli_print_kv(9, "pools:", "%u (%u pgs, %u active+clean)", st->pools,
+                 st->pgs, st->pgs_active_clean);
+    cli_print_kv(9, "usage:", "%s used of %s",
+                 vrbd_size_format(st->bytes_used, used, sizeof(used)),
+                 vrbd_size_format(st->bytes_total, total, sizeof(total)));
+    if (caps)
+        cli_print_kv(9, "user:", "%s: mon '%s' osd '%s'%s", s->entity,
+                     caps->caps_mon ? caps->caps_mon : "",
+                     caps->caps_osd ? caps->caps_osd : "",
+                     caps->unrestricted ? " (unrestricted)" : "");
+    else
+        cli_print_kv(9, "user:", "%s (its caps do not allow reading them)",
+                     s->entity);
+}
+
+const cli_view cli_view_cluster_status = {.json = status_json,
+                                          .text = status_text};

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* render-vm.c: what the `vm` and `disk` commands print. */
+#include <stdio.h>
+
+#include "render.h"
+#include "size.h"
+#include "table.h"
+
+static struct json_object *
+created_json(const void *res)
+{
+    const cli_vm_created *c = res;
+    struct json_object *j = json_object_new_object();
+
+    json_object_object_add(j, "domain", json_object_new_string(c->domain));
+    json_object_object_add(j, "started", json_object_new_boolean(c->started));
+    json_object_object_add(j, "seconds", json_object_new_double(c->seconds));
+    return j;
+}
+
+static void
+created_text(const void *res)
+{
+    const cli_vm_created *c = res;
+
+    printf("vm '%s' %s in %.1f s (disk %s:%s/%s%s)\n", c->domain,
+           c->started ? "defined and started" : "defined", c->seconds,
+           c->cluster, c->pool, c->domain,
+           c->cloned ? ", cloned from the golden image" : "");
+}
+
+const cli_view cli_view_vm_created = {.json = created_json,
+                                      .text = created_text};
+
+static struct json_object *
+removed_json(const void *res)
+{
+    const cli_vm_removed *r = res;
+    struct json_object *j = json_object_new_object();
+
+    json_object_object_add(j, "removed", json_object_new_string(r->domain));
+    json_object_object_add(j, "disks_removed",
+                           json_object_new_boolean(r->disks));
+    return j;
+}
+
+static void
+removed_text(const void *res)
+{
+    const cli_vm_removed *r = res;
+
+    printf("vm '%s' removed%s\n", r->domain,
+           r->disks ? " with its RBD disks" : "");
+}
+
+const cli_view cli_view_vm_removed = {.json = removed_json,
+                                      .text = removed_text};
+
+static struct json_object *
+rolled_back_json(const void *res)
+{
+    struct json_object *j = json_object_new_object();
+
+    json_object_object_add(j, "domain", json_object_new_string(res));
+    json_object_object_add(j, "rolled_back", json_object_new_boolean(true));
+    return j;
+}
+
+static void
+rolled_back_text(const void *res)
+{
+    printf("vm '%s': the definition from before the move is back\n",
+           (const char *)res);
+}
+
+const cli_view cli_view_vm_rolled_back = {.json = rolled_back_json,
+                                          .text = rolled_back_text};
+
+static struct json_object *
+moved_json(const void *res)
+{
+    const cli_vm_moved *m = res;
+    struct json_object *j = json_object_new_object();
+
+    json_object_object_add(j, "domain", json_object_new_string(m->domain));
+    json_object_object_add(j, "moved",
+                           json_object_new_int64((int64_t)m->res->moved));
+    json_object_object_add(j, "deleted",
+                           json_object_new_int64((int64_t)m->res->deleted));
+    json_object_object_add(j, "cluster", json_object_new_string(m->cluster));
+    json_object_object_add(j, "pool", json_object_new_string(m->pool));
+    json_object_object_add(j, "live", json_object_new_boolean(m->live));
+    json_object_object_add(j, "source_kept",
+                           json_object_new_boolean(m->source_kept));
+    return j;
+}
+
+static void
+moved_text(const void *res)
+{
+    const cli_vm_moved *m = res;
+
+    printf("vm '%s': %zu disk(s) moved to %s:%s %s; the old definition is "
+           "kept for 'vm move %s --rollback'",
+           m->domain, m->res->moved, m->cluster, m->pool,
+           m->live ? "while it ran" : "(verified)", m->domain);
+    if (m->res->deleted > 0)
+        printf("; %zu local file(s) deleted", m->res->deleted);
+    printf("\n");
+}
+
+const cli_view cli_view_vm_moved = {.json = moved_json, .text = moved_text};
+
+static struct json_object *
+attached_json(const void *res)
+{
+    const cli_disk_attached *a = res;
+    struct json_object *j = json_object_new_object();
+
+    json_object_object_add(j, "domain", json_object_new_string(a->domain));
+    json_object_object_add(j, "target", json_object_new_string(a->target));
+    json_object_object_add(j, "cluster", json_object_new_string(a->cluster));
+    return j;
+}
+
+static void
+attached_text(const void *res)
+{
+    const cli_disk_attached *a = res;
+    const vrbd_spec *s = a->image;
+
+    printf("%s:%s%s%s/%s attached to '%s' as %s\n", a->cluster, s->pool,
+           s->nspace ? "/" : "", s->nspace ? s->nspace : "", s->image,
+           a->domain, a->target);
+}
+
+const cli_view cli_view_disk_attached = {.json = attached_json,
+                                         .text = attached_text};
+
+static struct json_object *
+detached_json(const void *res)
+{
+    const cli_disk_detached *d = res;
+    struct json_object *j = json_object_new_object();
+
+    json_object_object_add(j, "domain", json_object_new_string(d->domain));
+    json_object_object_add(j, "detached", json_object_new_string(d->disk));
+    return j;
+}
+
+static void
+detached_text(const void *res)
+{
+    const cli_disk_detached *d = res;
+
+    printf("%s detached from '%s'\n", d->disk, d->domain);
+}
+
+const cli_view cli_view_disk_detached = {.json = detached_json,
+                                         .text = detached_text};
+
+static struct json_object *
+disk_json(const cli_disk_row *r)
+{
+    const vrbd_vm_disk *d = r->disk;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "target",
+                           json_object_new_string(d->target ? d->target : ""));
+    json_object_object_add(o, "type",
+                           json_object_new_string(d->rbd ? "rbd" : "file"));
+    json_object_object_add(o, "cluster", cli_json_str(r->cluster));
+    json_object_object_add(o, "source",
+                           json_object_new_string(d->source ? d->source : ""));
+    json_object_object_add(
+        o, "size",
+        r->size == VRBD_UNKNOWN ? NULL : json_object_new_uint64(r->size));
+    json_object_object_add(
+        o, "used",
+        r->used == VRBD_UNKNOWN ? NULL : json_object_new_uint64(r->used));
+    return o;
+}
+
+static struct json_object *
+disks_json(const void *res)
+{
+    const cli_disk_list *l = res;
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < l->n; i++)
+        json_object_array_add(a, disk_json(&l->rows[i]));
+    return a;
+}
+
+static void
+disks_text(const void *res)
+{
+    const cli_disk_list *l = res;
+    vrbd_table *t = vrbd_table_new((const char *[]){
+        "TARGET", "TYPE", "CLUSTER", "SOURCE", "SIZE", "USED", NULL});
+
+    vrbd_table_right(t, 4);
+    vrbd_table_right(t, 5);
+    for (size_t i = 0; i < l->n; i++) {
+        const cli_disk_row *r = &l->rows[i];
+        const vrbd_vm_disk *d = r->disk;
+        char sz[32] = "-", us[32] = "-";
+
+        if (r->size != VRBD_UNKNOWN)
+            vrbd_size_format(r->size, sz, sizeof(sz));
+        if (r->used != VRBD_UNKNOWN)
+            vrbd_size_format(r->used, us, sizeof(us));
+        VRBD_TABLE_ROW(t, d->target ? d->target : "?", d->rbd ? "rbd" : "file",
+                       r->cluster ? r->cluster : (d->rbd ? "?" : "-"),
+                       d->source ? d->source : "?", sz, us);
+    }
+    cli_print_table(t);
+}
+
+const cli_view cli_view_disk_list = {.json = disks_json, .text = disks_text};

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * render.h: every result virt-rbd prints, as a view (cli.h): its JSON and
+ * its text side by side in cli/render-<noun>.c.  A command gathers what it
+ * prints in the result type named here and calls cli_show() with the view;
+ * the comment on each view says what its @res points at.
+ */
+#ifndef VRBD_CLI_RENDER_H
+#define VRBD_CLI_RENDER_H
+
+#include <stdio.h>
+
+#include "cli.h"
+
+/* cluster add: the vrbd_cluster_entry stored */
+extern const cli_view cli_view_cluster_added;
+/* cluster show: a vrbd_cluster_entry */
+extern const cli_view cli_view_cluster_entry;
+/* cluster list */
+typedef struct cli_cluster_list {
+    const vrbd_cluster_entry *all;
+    size_t n;
+    const char *dir; /* the registry's directory */
+} cli_cluster_list;
+extern const cli_view cli_view_cluster_list;
+/* cluster rm */
+typedef struct cli_cluster_removed {
+    const char *name;
+    const char *new_default; /* NULL: unchanged or none */
+} cli_cluster_removed;
+extern const cli_view cli_view_cluster_removed;
+/* cluster default: the name (a const char) */
+extern const cli_view cli_view_cluster_default;
+/* cluster check */
+typedef struct cli_cluster_status {
+    const char *cluster;
+    const char *entity; /* client.NAME */
+    const vrbd_cluster_status *st;
+    const vrbd_user *caps; /* NULL: the user may not read its caps */
+} cli_cluster_status;
+extern const cli_view cli_view_cluster_status;
+
+/* pool plan */
+typedef struct cli_pool_plan {
+    const char *cluster, *pool;
+    const vrbd_pool_plan *plan;
+} cli_pool_plan;
+extern const cli_view cli_view_pool_plan;
+/* pool create */
+typedef struct cli_pool_created {
+    const char *cluster, *pool;
+    bool created; /* false: it existed and is ready */
+    const vrbd_pool_plan *plan;
+    unsigned pg_num; /* what it was created with */
+} cli_pool_created;
+extern const cli_view cli_view_pool_created;
+/* pool list: a row per pool */
+typedef struct cli_pool_row {
+    const char *cluster;
+    const vrbd_pool_info *info;
+} cli_pool_row;
+extern const cli_list_view cli_view_pool_row;
+/* pool rm */
+typedef struct cli_pool_removed {
+    const char *cluster, *pool;
+} cli_pool_removed;
+extern const cli_view cli_view_pool_removed;
+
+/* user show: a vrbd_user */
+extern const cli_view cli_view_user;
+/* user list */
+typedef struct cli_user_list {
+    const vrbd_user *users;
+    size_t n;
+} cli_user_list;
+extern const cli_view cli_view_user_list;
+/* user create */
+typedef struct cli_user_created {
+    const char *cluster, *entity;
+    bool created, updated; /* neither: it exists with these caps */
+    const char *keyring;   /* the file written */
+} cli_user_created;
+extern const cli_view cli_view_user_created;
+/* user rm */
+typedef struct cli_user_removed {
+    const char *cluster, *entity;
+} cli_user_removed;
+extern const cli_view cli_view_user_removed;
+
+/* vm create */
+typedef struct cli_vm_created {
+    const char *domain;
+    bool started;
+    double seconds;
+    const char *cluster, *pool; /* where its disk is */
+    bool cloned;                /* from a golden image */
+} cli_vm_created;
+extern const cli_view cli_view_vm_created;
+/* vm rm */
+typedef struct cli_vm_removed {
+    const char *domain;
+    bool disks; /* its RBD disks too */
+} cli_vm_removed;
+extern const cli_view cli_view_vm_removed;
+/* vm move --rollback: the domain's name (a const char) */
+extern const cli_view cli_view_vm_rolled_back;
+/* vm move */
+typedef struct cli_vm_moved {
+    const char *domain, *cluster, *pool;
+    bool live, source_kept;
+    const vrbd_move_result *res;
+} cli_vm_moved;
+extern const cli_view cli_view_vm_moved;
+/* disk attach */
+typedef struct cli_disk_attached {
+    const char *domain, *target, *cluster;
+    const vrbd_spec *image;
+} cli_disk_attached;
+extern const cli_view cli_view_disk_attached;
+/* disk detach */
+typedef struct cli_disk_detached {
+    const char *domain;
+    const char *disk; /* its source, or the target given */
+} cli_disk_detached;
+extern const cli_view cli_view_disk_detached;
+/* disk list */
+typedef struct cli_disk_row {
+    const vrbd_vm_disk *disk;
+    const char *cluster; /* registered name, NULL: none */
+    uint64_t size, used; /* VRBD_UNKNOWN: its cluster did not answer */
+} cli_disk_row;
+typedef struct cli_disk_list {
+    const cli_disk_row *rows;
+    size_t n;
+} cli_disk_list;
+extern const cli_view cli_view_disk_list;
+
+/* version: a vrbd_versions */
+extern const cli_view cli_view_versions;
+/* doctor */
+typedef struct cli_checks {
+    const vrbd_check *checks;
+    size_t n;
+} cli_checks;
+extern const cli_view cli_view_checks;
+/* bench */
+typedef struct cli_bench {
+    const vrbd_bench_result *res;
+    size_t n;
+    uint64_t size;  /* working set per side */
+    double seconds; /* per timed workload */
+    bool local;     /* a local side was measured */
+} cli_bench;
+extern const cli_view cli_view_bench;
+
+/* import, export, copy: the end of a copy */
+typedef struct cli_copied {
+    FILE *out;        /* stdout, or stderr when the data went to stdout */
+    const char *what; /* "imported", "exported", "copied" */
+    const char *from, *to;
+    const vrbd_copy_stats *st;
+    bool up_to_date; /* copy --incremental: the target had SRC@SNAP */
+} cli_copied;
+extern const cli_view cli_view_copied;
+
+/* host connect */
+typedef struct cli_host_connected {
+    const char *cluster, *pool, *user;
+    const vrbd_host_connect_result *res;
+} cli_host_connected;
+extern const cli_view cli_view_host_connected;
+/* host disconnect */
+typedef struct cli_host_disconnected {
+    const char *name; /* the libvirt pool */
+    bool secret_removed;
+} cli_host_disconnected;
+extern const cli_view cli_view_host_disconnected;
+/* host list: the RBD pools and secrets of this host */
+typedef struct cli_host_lists {
+    const vrbd_cluster_entry *clusters; /* the registered, to name them by */
+    const vrbd_host_rbd_pool *pools;
+    const vrbd_host_secret *secrets;
+    size_t nc, np, ns;
+    const char *const *reachable; /* per pool: "yes", "no" or "?" */
+} cli_host_lists;
+extern const cli_view cli_view_host_lists;
+/* host ensure (a failed item is reported as an error apart) */
+typedef struct cli_host_ensured {
+    const vrbd_ensure_item *items;
+    size_t n;
+} cli_host_ensured;
+extern const cli_view cli_view_host_ensured;
+/* host refresh-mons: one item per cluster */
+typedef struct cli_host_refreshed {
+    const char *cluster;
+    const vrbd_refresh_result *res;
+} cli_host_refreshed;
+extern const cli_list_view cli_view_host_refreshed;
+
+/* vol create */
+typedef struct cli_vol_created {
+    const char *name;
+    uint64_t size;
+} cli_vol_created;
+extern const cli_view cli_view_vol_created;
+/* vol list */
+typedef struct cli_vol_list {
+    const vrbd_volume_info *list;
+    size_t n;
+    bool details; /* -l */
+} cli_vol_list;
+extern const cli_view cli_view_vol_list;
+/* vol info */
+typedef struct cli_vol_info {
+    const char *name; /* CLUSTER:POOL/IMAGE */
+    const vrbd_volume_info *v;
+} cli_vol_info;
+extern const cli_view cli_view_vol_info;
+/* vol resize */
+typedef struct cli_vol_resized {
+    const char *name;
+    uint64_t old_size, size;
+    const char *guest; /* a running domain told of it, or NULL */
+} cli_vol_resized;
+extern const cli_view cli_view_vol_resized;
+/* vol snap create, rm, protect, unprotect, rollback */
+typedef struct cli_snap_done {
+    const char *name;  /* CLUSTER:POOL/IMAGE@SNAP */
+    const char *verb;  /* "created", ... */
+    const char *image; /* CLUSTER:POOL/IMAGE */
+    const char *snap;
+    bool rollback;
+} cli_snap_done;
+extern const cli_view cli_view_snap_done;
+/* vol snap list: a vrbd_volume_info */
+extern const cli_view cli_view_snap_list;
+/* vol clone */
+typedef struct cli_vol_cloned {
+    const char *source, *image;
+    const vrbd_clone_result *res;
+} cli_vol_cloned;
+extern const cli_view cli_view_vol_cloned;
+/* vol flatten: the image as given (a const char) */
+extern const cli_view cli_view_vol_flattened;
+/* vol children */
+typedef struct cli_vol_children {
+    const vrbd_volume_info *v;
+    const char *snap; /* only this snapshot's, or NULL: all */
+} cli_vol_children;
+extern const cli_view cli_view_vol_children;
+/* vol who */
+typedef struct cli_vol_who {
+    const char *name;
+    const vrbd_holder *holders;
+    size_t n;
+    const char *owner; /* the recorded owner, or NULL */
+} cli_vol_who;
+extern const cli_view cli_view_vol_who;
+/* vol rm */
+typedef struct cli_vol_removed {
+    const char *name;
+    bool trash;
+} cli_vol_removed;
+extern const cli_view cli_view_vol_removed;
+
+#endif
