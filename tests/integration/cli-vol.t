@@ -93,6 +93,12 @@ Flatten frees the parent
   $ virt-rbd vol flatten vrbdt-$UNIQ/d 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/d' has no parent: nothing to flatten
   [1]
+  $ virt-rbd vol clone vrbdt-$UNIQ/c@s vrbdt-$UNIQ/f > /dev/null
+  $ virt-rbd --json vol flatten vrbdt-$UNIQ/f | sed "s/$UNIQ/U/g"
+  {
+    "flattened": "vrbdt-U/f"
+  }
+  $ virt-rbd vol rm vrbdt-$UNIQ/f > /dev/null
 
 An image with snapshots goes only with --force; --trash keeps it in the trash
 
