@@ -16,6 +16,7 @@
 #include "host-internal.h"
 #include "internal.h"
 #include "virt.h"
+#include "xml-util.h"
 
 struct report {
     vrbd_check *checks;

@@ -11,6 +11,7 @@
 
 #include "host-internal.h"
 #include "internal.h"
+#include "xml-util.h"
 
 static xmlNodePtr
 add(xmlNodePtr parent, const char *name, const char *text)

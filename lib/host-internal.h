@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * host-internal.h: what the libvirt-facing modules (host, secret, domain)
- * share: the raw connection and small libxml2 helpers.
+ * share: the raw connection, and what they read in libvirt's XML.
  */
 #ifndef VRBD_HOST_INTERNAL_H
 #define VRBD_HOST_INTERNAL_H
 
 #include <stdbool.h>
-
-#include <libxml/tree.h>
 
 #include "vrbd.h"
 #include "virt.h"
@@ -27,25 +25,6 @@ bool vrbd_host_lost(vrbd_host *host);
  * and secrets looked up on the old one must be looked up again.  0, or
  * -1 with the error set and the old (dead) connection kept. */
 int vrbd_host_reconnect(vrbd_host *host);
-
-/* Parse @xml (no network, no DTD, no entities: a document with a DOCTYPE
- * is refused); NULL if it does not parse. */
-xmlDocPtr vrbd_xml_parse(const char *xml);
-
-/* Serialise @doc, indented, without the XML declaration, and free it. */
-char *vrbd_xml_dump(xmlDocPtr doc);
-
-/* Whether attribute @name of @node equals @value. */
-bool vrbd_xml_prop_is(xmlNodePtr node, const char *name, const char *value);
-
-/* Attribute @name of @node, or NULL; caller frees with free(). */
-char *vrbd_xml_prop(xmlNodePtr node, const char *name);
-
-/* The first child element of @node named @name, or NULL. */
-xmlNodePtr vrbd_xml_child(xmlNodePtr node, const char *name);
-
-/* The text content of @node, or NULL; caller frees with free(). */
-char *vrbd_xml_text(xmlNodePtr node);
 
 /* The current monitors of @cl as libvirt <host> addresses ("ip:port"),
  * from the live monmap: NULL-terminated, *@n of them; NULL on failure. */

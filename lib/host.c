@@ -17,6 +17,7 @@
 #include "host-internal.h"
 #include "internal.h"
 #include "virt.h"
+#include "xml-util.h"
 
 struct vrbd_host {
     virConnectPtr conn;

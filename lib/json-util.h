@@ -100,11 +100,11 @@ vrbd_pool_list_read(struct json_object *pools, struct json_object *df,
 /* pool.c: why pool @pool of "osd pool ls detail" is full, or NULL. */
 char *vrbd_pool_full_reason_read(struct json_object *pools, const char *pool);
 
-/* cephx.c: the user in an "auth get" answer for @entity: 0, or -1 with the
+/* user.c: the user in an "auth get" answer for @entity: 0, or -1 with the
  * error set.  Clear *@out with vrbd_user_clear(). */
 int vrbd_user_read(struct json_object *res, const char *entity, vrbd_user *out);
 
-/* cephx.c: the client.* users of an "auth ls" answer, sorted, *@n of
+/* user.c: the client.* users of an "auth ls" answer, sorted, *@n of
  * them (vrbd_user_list_free()). */
 vrbd_user *vrbd_user_list_read(struct json_object *res, size_t *n);
 

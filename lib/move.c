@@ -26,6 +26,7 @@
 #include "internal.h"
 #include "volume-internal.h"
 #include "virt.h"
+#include "xml-util.h"
 
 static char *
 rollback_path(vrbd_registry *reg, const char *domain)

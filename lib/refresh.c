@@ -10,6 +10,7 @@
 #include "host-internal.h"
 #include "internal.h"
 #include "virt.h"
+#include "xml-util.h"
 
 static void
 strv_add(char ***v, const char *s)

@@ -22,6 +22,7 @@
 #include "internal.h"
 #include "volume-internal.h"
 #include "virt.h"
+#include "xml-util.h"
 
 void
 vrbd_holders_free(vrbd_holder *h, size_t n)

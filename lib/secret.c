@@ -18,6 +18,7 @@
 #include "json-util.h"
 #include "keybuf.h"
 #include "virt.h"
+#include "xml-util.h"
 
 char *
 vrbd_secret_usage_name(const char *fsid, const char *entity)

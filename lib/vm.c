@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "volume-internal.h"
 #include "virt.h"
+#include "xml-util.h"
 
 bool
 vrbd_kvm_usable(void)

@@ -5,8 +5,8 @@
 
 #include <libxml/parser.h>
 
-#include "host-internal.h"
 #include "internal.h"
+#include "xml-util.h"
 
 /*
  * libvirt writes no DOCTYPE, and one is where entities are declared:

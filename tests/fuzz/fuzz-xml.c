@@ -19,6 +19,7 @@
 
 #include "host-internal.h"
 #include "internal.h"
+#include "xml-util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "host-internal.h"
+#include "xml-util.h"
 
 void *volatile canary_block;
 void *volatile canary_doc;

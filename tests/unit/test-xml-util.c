@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "host-internal.h"
 #include "internal.h"
+#include "xml-util.h"
 
 TEST(libvirt_xml_is_read)
 {

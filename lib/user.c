@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * cephx.c: least-privilege cephx users for RBD clients.  Caps are built
+ * user.c: least-privilege cephx users for RBD clients.  Caps are built
  * here and nowhere else; keys are fetched only to be written into a 0600
  * keyring (or handed to libvirt by the secret module) and live in
  * vrbd_keybuf buffers meanwhile.  Answers that carry keys are scrubbed
