@@ -1002,7 +1002,7 @@ import_data(struct rbd_import *c)
     if (vrbd_rbd_endpoint(c->cl, c->dst->pool, c->img, c->final, false, NULL,
                           false, &c->dep) < 0)
         return -1;
-    c->dep->grow = c->unsized;
+    vrbd_rbd_endpoint_grow(c->dep, c->unsized);
     c->stats->size = c->size;
     x = xfer_opts(c->opts, c->dep->obj_size, true, c->unsized ? 0 : c->size);
     x.stall = vrbd_cluster_timeout(c->cl);
@@ -1016,7 +1016,7 @@ import_data(struct rbd_import *c)
         return -1;
     if (!c->unsized)
         return 0;
-    c->stats->size = (c->src->got + 511) / 512 * 512;
+    c->stats->size = (vrbd_stream_got(c->src) + 511) / 512 * 512;
     if (c->stats->size == 0)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "standard input is empty: nothing to import");
@@ -1081,7 +1081,7 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     c.final = vrbd_volume_name(dst);
     /* a pipe of unknown length: the image starts at GROW_FROM, doubles as
      * data comes, and gets the input's size at the end */
-    c.unsized = c.src->stream && !c.src->sized;
+    c.unsized = c.src->stream && !vrbd_stream_sized(c.src);
     c.size = c.unsized ? GROW_FROM : c.src->size;
     vrbd_cluster_bulk(cl, true);
     if (vrbd_volume_ioctx(cl, dst->pool, dst->nspace, &c.io) < 0)
@@ -1638,31 +1638,17 @@ begin_full(struct rbd_copy *c)
 static uint64_t
 transfer_total(const struct vrbd_endpoint *ep, uint64_t start)
 {
+    size_t n;
+    const struct vrbd_extent *ext = vrbd_rbd_endpoint_extents(ep, &n);
     uint64_t total = start;
 
-    for (size_t i = 0; i < ep->n_ext; i++) {
-        uint64_t end = ep->ext[i].off + ep->ext[i].len;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t end = ext[i].off + ext[i].len;
 
         if (end > start)
-            total += end - (ep->ext[i].off > start ? ep->ext[i].off : start);
+            total += end - (ext[i].off > start ? ext[i].off : start);
     }
     return total;
-}
-
-/* The ranges the target changed since the base read again as the source
- * has them: a re-run of a stopped incremental copy */
-static void
-add_target_changes(struct rbd_copy *c)
-{
-    struct vrbd_extent *all;
-    uint64_t outside;
-
-    c->sep->n_ext =
-        vrbd_extents_overlay(c->sep->ext, c->sep->n_ext, c->changes,
-                             c->n_changes, c->sep->size, &all, &outside);
-    free(c->sep->ext);
-    c->sep->ext = all;
-    c->sep->cur = 0;
 }
 
 /*
@@ -1685,8 +1671,10 @@ copy_extents(struct rbd_copy *c)
         vrbd_rbd_endpoint(c->dcl, c->dst->pool, c->dimg, c->final, false, NULL,
                           false, &c->dep) < 0)
         return -1;
+    /* the ranges the target changed since the base read again as the
+     * source has them: a re-run of a stopped incremental copy */
     if (c->n_changes)
-        add_target_changes(c);
+        vrbd_rbd_endpoint_overlay(c->sep, c->changes, c->n_changes);
     x = xfer_opts(c->opts, c->sep->obj_size, !c->incremental,
                   transfer_total(c->sep, c->start));
     x.start = c->start;

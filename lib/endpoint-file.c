@@ -23,6 +23,33 @@
 #include "internal.h"
 #include "qcow2.h"
 
+struct ep_file {
+    struct vrbd_endpoint ep;
+    int fd;
+    bool is_block;
+    /* a block device: also open with O_DIRECT on @dfd, which reads what
+     * starts and ends on a multiple of @dalign (its logical block) into a
+     * buffer aligned so; 0: no @dfd */
+    int dfd;
+    size_t dalign;
+    bool seekable;
+    /* a file written: its writes are behind [written_to - WRITE_BEHIND,
+     * written_to), what lies below dropped_to dropped from the cache */
+    bool written;
+    uint64_t written_to, dropped_to;
+    struct readers *readers; /* threads reading for the engine */
+    /* a plain qcow2 file, read directly: its map, and the run of data
+     * next_extent found last (guest [run_start, run_end) at run_host) */
+    struct vrbd_qcow2 *qcow2;
+    uint64_t run_start, run_end, run_host;
+};
+
+static struct ep_file *
+to_file(const struct vrbd_endpoint *ep)
+{
+    return VRBD_ENDPOINT_OF(ep, struct ep_file, ep);
+}
+
 /* The data of @fd (@size bytes; @seekable: its holes found with
  * SEEK_HOLE, else all data) from @off: [*start, *end) and 1, 0 when none
  * is left, or -errno. */
@@ -49,14 +76,15 @@ next_data(int fd, uint64_t size, bool seekable, uint64_t off, uint64_t *start,
 }
 
 static bool
-file_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
+file_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
                  uint64_t *end, bool *data, int *err)
 {
+    struct ep_file *s = to_file(ep);
     int r;
 
     *err = 0;
     *data = true;
-    if (off >= s->size)
+    if (off >= s->ep.size)
         return false;
     if (s->qcow2) {
         r = vrbd_qcow2_next(s->qcow2, off, start, end, &s->run_host);
@@ -65,7 +93,7 @@ file_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
             vrbd_error_set(VRBD_ERR_IO, -r,
                            "check the image with qemu-img check",
                            "cannot read the tables of '%s' (qcow2): %s",
-                           s->name, strerror(-r));
+                           s->ep.name, strerror(-r));
         }
         if (r != 1)
             return false;
@@ -73,11 +101,11 @@ file_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
         s->run_end = *end;
         return true;
     }
-    r = next_data(s->fd, s->size, s->seekable, off, start, end);
+    r = next_data(s->fd, s->ep.size, s->seekable, off, start, end);
     if (r < 0) {
         *err = r;
         vrbd_error_set(VRBD_ERR_IO, -r, NULL, "cannot map the data of '%s': %s",
-                       s->name, strerror(-r));
+                       s->ep.name, strerror(-r));
     }
     return r == 1;
 }
@@ -124,7 +152,7 @@ struct readers {
     struct queued *q; /* a ring of queued requests */
     size_t cap, head, len;
     bool stop;
-    const struct vrbd_endpoint *s; /* its fd, dfd and dalign */
+    const struct ep_file *s; /* its fd, dfd and dalign */
 };
 
 /*
@@ -138,7 +166,7 @@ struct readers {
  * aligned, or one the device refuses (EINVAL), is read through the cache.
  */
 static ssize_t
-source_pread(const struct vrbd_endpoint *s, void *buf, size_t len, uint64_t at)
+source_pread(const struct ep_file *s, void *buf, size_t len, uint64_t at)
 {
     size_t a = s->dalign;
     size_t whole = a ? len / a * a : 0;
@@ -181,7 +209,7 @@ reader(void *arg)
 }
 
 static struct readers *
-readers_start(const struct vrbd_endpoint *s)
+readers_start(const struct ep_file *s)
 {
     struct readers *rd = xcalloc(1, sizeof(*rd));
 
@@ -216,7 +244,7 @@ readers_stop(struct readers *rd)
  * cuts them so); any other is looked up.  0, or -EIO for a range that is
  * not one run of data. */
 static int
-qcow2_at(struct vrbd_endpoint *s, uint64_t off, size_t len, uint64_t *at)
+qcow2_at(struct ep_file *s, uint64_t off, size_t len, uint64_t *at)
 {
     uint64_t start, end, host;
 
@@ -233,8 +261,9 @@ qcow2_at(struct vrbd_endpoint *s, uint64_t off, size_t len, uint64_t *at)
 }
 
 static int
-file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
+file_read(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
+    struct ep_file *s = to_file(ep);
     struct readers *rd = s->readers;
     uint64_t at = r->off;
 
@@ -281,7 +310,7 @@ file_read(struct vrbd_endpoint *s, struct vrbd_request *r)
 #define WRITE_BEHIND ((uint64_t)64 << 20)
 
 static void
-write_behind(struct vrbd_endpoint *s, uint64_t off, size_t len)
+write_behind(struct ep_file *s, uint64_t off, size_t len)
 {
     uint64_t to;
 
@@ -300,8 +329,9 @@ write_behind(struct vrbd_endpoint *s, uint64_t off, size_t len)
 }
 
 static int
-file_write(struct vrbd_endpoint *s, struct vrbd_request *r)
+file_write(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
+    struct ep_file *s = to_file(ep);
     size_t done = 0;
     ssize_t ret = 0;
 
@@ -325,8 +355,9 @@ file_write(struct vrbd_endpoint *s, struct vrbd_request *r)
 
 /* zeros on a file: a hole */
 static int
-file_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
+file_zero(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
+    struct ep_file *s = to_file(ep);
     int ret = fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
                         (off_t)r->off, (off_t)r->len);
 
@@ -335,8 +366,10 @@ file_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
 }
 
 static int
-file_flush(struct vrbd_endpoint *s)
+file_flush(struct vrbd_endpoint *ep)
 {
+    struct ep_file *s = to_file(ep);
+
     return fsync(s->fd) < 0 ? -errno : 0;
 }
 
@@ -388,10 +421,10 @@ vrbd_file_full_reason(const char *path, int err)
 }
 
 static void
-file_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
+file_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
 {
     CLEANUP_FREE char *full =
-        op == VRBD_OP_READ ? NULL : vrbd_file_full_reason(s->name, -ret);
+        op == VRBD_OP_READ ? NULL : vrbd_file_full_reason(ep->name, -ret);
 
     if (op == VRBD_OP_READ)
         vrbd_error_set(
@@ -399,24 +432,26 @@ file_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
             ret == -EIO
                 ? "it cannot be read there (a bad block?): the kernel's log (dmesg) may say why"
                 : NULL,
-            "cannot read '%s' at byte %llu: %s", s->name,
+            "cannot read '%s' at byte %llu: %s", ep->name,
             (unsigned long long)off, strerror(-ret));
     else if (full)
         vrbd_error_set(VRBD_ERR_IO, -ret, VRBD_FULL_FS_HINT,
-                       "cannot write '%s' at byte %llu: %s", s->name,
+                       "cannot write '%s' at byte %llu: %s", ep->name,
                        (unsigned long long)off, full);
     else if (op == VRBD_OP_FLUSH)
         vrbd_error_set(VRBD_ERR_IO, -ret, NULL, "cannot flush '%s': %s",
-                       s->name, strerror(-ret));
+                       ep->name, strerror(-ret));
     else
         vrbd_error_set(VRBD_ERR_IO, -ret, NULL,
-                       "cannot write '%s' at byte %llu: %s", s->name,
+                       "cannot write '%s' at byte %llu: %s", ep->name,
                        (unsigned long long)off, strerror(-ret));
 }
 
 static void
-file_close(struct vrbd_endpoint *s)
+file_close(struct vrbd_endpoint *ep)
 {
+    struct ep_file *s = to_file(ep);
+
     readers_stop(s->readers); /* nothing is queued: the engine drained */
     s->readers = NULL;
     vrbd_qcow2_free(s->qcow2);
@@ -441,34 +476,44 @@ static const struct vrbd_endpoint_ops file_ops = {
     .close = file_close,
 };
 
+/* a new endpoint @name of @format, on no file yet */
+static struct ep_file *
+file_new(const char *name, const char *format)
+{
+    struct ep_file *s = xcalloc(1, sizeof(*s));
+
+    s->ep.ops = &file_ops;
+    s->ep.name = xstrdup(name);
+    s->ep.format = xstrdup(format);
+    s->fd = -1;
+    return s;
+}
+
 int
 vrbd_dest_open_file(const char *path, const char *display, uint64_t size,
                     struct vrbd_endpoint **out)
 {
-    struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
+    struct ep_file *s = file_new(display, "raw");
 
     *out = NULL;
-    ep->name = xstrdup(display);
-    ep->format = xstrdup("raw");
-    ep->size = size;
-    ep->gap = VRBD_XFER_GRAIN;
-    ep->written = true;
-    ep->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (ep->fd < 0) {
+    s->ep.size = size;
+    s->ep.gap = VRBD_XFER_GRAIN;
+    s->written = true;
+    s->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (s->fd < 0) {
         vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s", path,
                        strerror(errno));
-        vrbd_endpoint_close(ep);
+        vrbd_endpoint_close(&s->ep);
         return -1;
     }
-    ep->ops = &file_ops;
-    if (ftruncate(ep->fd, (off_t)size) < 0) {
+    if (ftruncate(s->fd, (off_t)size) < 0) {
         vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot size '%s': %s", path,
                        strerror(errno));
-        vrbd_endpoint_close(ep);
+        vrbd_endpoint_close(&s->ep);
         unlink(path);
         return -1;
     }
-    *out = ep;
+    *out = &s->ep;
     return 0;
 }
 
@@ -619,7 +664,7 @@ same_file(const struct stat *a, const struct stat *b)
  * O_DIRECT, when it takes that and its alignment (a device's logical
  * block) fits VRBD_XFER_ALIGN; else nothing */
 static void
-open_direct(const char *path, const struct stat *st, struct vrbd_endpoint *s)
+open_direct(const char *path, const struct stat *st, struct ep_file *s)
 {
     struct stat dst;
     size_t align;
@@ -643,8 +688,10 @@ open_direct(const char *path, const struct stat *st, struct vrbd_endpoint *s)
     s->dalign = align;
 }
 
-int
-vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
+/* @path, a raw file or block device, on @s: 0, or -1 with the error set
+ * (the caller closes @s) */
+static int
+open_file(struct ep_file *s, const char *path)
 {
     struct stat st;
 
@@ -653,15 +700,14 @@ vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
         return vrbd_error_set(
             errno == ENOENT ? VRBD_ERR_NOT_FOUND : VRBD_ERR_IO, errno, NULL,
             "cannot read '%s': %s", path, strerror(errno));
-    s->ops = &file_ops;
     if (fstat(s->fd, &st) < 0)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot stat '%s': %s",
                               path, strerror(errno));
     s->is_block = S_ISBLK(st.st_mode);
     if (S_ISREG(st.st_mode)) {
-        s->size = (uint64_t)st.st_size;
+        s->ep.size = (uint64_t)st.st_size;
     } else if (S_ISBLK(st.st_mode)) {
-        if (ioctl(s->fd, BLKGETSIZE64, &s->size) < 0)
+        if (ioctl(s->fd, BLKGETSIZE64, &s->ep.size) < 0)
             return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
                                   "cannot read the size of '%s': %s", path,
                                   strerror(errno));
@@ -676,7 +722,7 @@ vrbd_source_open_file(const char *path, struct vrbd_endpoint *s)
             "shut the VM down first, or copy a snapshot of the disk",
             "'%s' is in use: a QEMU process has it open for writing", path);
     s->seekable = !s->is_block && lseek(s->fd, 0, SEEK_DATA) >= 0;
-    if (s->is_block || !data_cached(s->fd, s->size, s->seekable))
+    if (s->is_block || !data_cached(s->fd, s->ep.size, s->seekable))
         open_direct(path, &st, s);
     return 0;
 }
@@ -749,29 +795,46 @@ vrbd_source_probe(const char *path)
     return xstrdup("raw");
 }
 
+/* A raw file or block device */
+static int
+open_raw(const char *path, struct vrbd_endpoint **out)
+{
+    struct ep_file *s = file_new(path, "raw");
+
+    if (open_file(s, path) < 0) {
+        vrbd_endpoint_close(&s->ep);
+        return -1;
+    }
+    *out = &s->ep;
+    return 0;
+}
+
 /* A qcow2 file: checked (qcow2.h), then read directly when plain, else
  * through qemu-nbd. */
 static int
-open_qcow2(const char *path, bool follow, struct vrbd_endpoint *s)
+open_qcow2(const char *path, bool follow, const vrbd_copy_opts *opts,
+           struct vrbd_endpoint **out)
 {
-    int r;
+    struct ep_file *s = file_new(path, "qcow2");
+    int r = open_file(s, path);
 
-    if (vrbd_source_open_file(path, s) < 0)
+    if (r == 0)
+        r = vrbd_qcow2_open(s->fd, path, &s->qcow2);
+    if (r < 0) {
+        vrbd_endpoint_close(&s->ep);
         return -1;
-    r = vrbd_qcow2_open(s->fd, path, &s->qcow2);
-    if (r < 0)
-        return -1;
+    }
     if (r == 0) {
         vrbd_info("'%s': a plain qcow2, read directly", path);
-        s->size = vrbd_qcow2_size(s->qcow2);
+        s->ep.size = vrbd_qcow2_size(s->qcow2);
+        *out = &s->ep;
         return 0;
     }
     vrbd_info(
         "'%s': a qcow2 with a backing file, compression, encryption or other features: read through qemu-nbd",
         path);
-    file_close(s);
-    s->ops = NULL;
-    return vrbd_source_open_nbd(path, "qcow2", follow, s);
+    vrbd_endpoint_close(&s->ep);
+    return vrbd_source_open_nbd(path, "qcow2", follow, opts, out);
 }
 
 /* the formats an import reads: qemu has many more, some of which read
@@ -792,74 +855,58 @@ int
 vrbd_source_open(const char *path, const vrbd_copy_opts *opts,
                  struct vrbd_endpoint **out)
 {
-    struct vrbd_endpoint *s = xcalloc(1, sizeof(*s));
-    const char *format = opts->format;
+    CLEANUP_FREE char *format = NULL;
     bool follow = false;
     struct stat st;
     int r;
 
     *out = NULL;
     /* opening a FIFO would wait for a writer; a directory reads nothing */
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        free(s);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
             "give a file or a block device; pipe data in as - (standard input)",
             "'%s' is neither a file nor a block device", path);
-    }
-    s->fd = -1;
-    s->name = xstrdup(path);
-    s->timeout = opts->timeout_sec;
-    s->cancel = opts->cancel;
-    if (!format || strcmp(format, "auto") == 0) {
-        s->format = vrbd_source_probe(path);
-        if (!s->format) {
-            vrbd_endpoint_close(s);
-            return -1;
-        }
-    } else {
-        s->format = xstrdup(format);
-    }
-    if (!known_format(s->format))
+    if (!opts->format || strcmp(opts->format, "auto") == 0)
+        format = vrbd_source_probe(path);
+    else
+        format = xstrdup(opts->format);
+    if (!format)
+        return -1;
+    if (!known_format(format))
         r = vrbd_error_set(VRBD_ERR_INVALID, 0,
                            "give auto, raw, qcow2, vmdk, vdi, vhdx or vpc",
-                           "unknown image format '%s'", s->format);
-    else if (strcmp(s->format, "raw") == 0 && opts->backing)
+                           "unknown image format '%s'", format);
+    else if (strcmp(format, "raw") == 0 && opts->backing)
         r = vrbd_error_set(
             VRBD_ERR_INVALID, 0, "leave --backing out",
             "'%s' is read as raw: it has no backing file, but --backing names '%s'",
             path, opts->backing);
-    else if (strcmp(s->format, "raw") == 0)
-        r = vrbd_source_open_file(path, s);
-    else if (vrbd_source_check_refs(path, s->format, opts, &follow) < 0)
+    else if (strcmp(format, "raw") == 0)
+        r = open_raw(path, out);
+    else if (vrbd_source_check_refs(path, format, opts, &follow) < 0)
         r = -1;
-    else if (strcmp(s->format, "qcow2") == 0)
-        r = open_qcow2(path, follow, s);
+    else if (strcmp(format, "qcow2") == 0)
+        r = open_qcow2(path, follow, opts, out);
     else
-        r = vrbd_source_open_nbd(path, s->format, follow, s);
-    if (r == 0 && s->size == 0)
+        r = vrbd_source_open_nbd(path, format, follow, opts, out);
+    if (r == 0 && (*out)->size == 0) {
         r = vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                            "'%s' is empty: nothing to import", path);
-    if (r < 0) {
-        vrbd_endpoint_close(s);
-        return -1;
+        vrbd_endpoint_close(*out);
+        *out = NULL;
     }
-    *out = s;
-    return 0;
+    return r < 0 ? -1 : 0;
 }
 
 void
-vrbd_endpoint_close(struct vrbd_endpoint *s)
+vrbd_endpoint_close(struct vrbd_endpoint *ep)
 {
-    if (!s)
+    if (!ep)
         return;
-    if (s->ops)
-        s->ops->close(s);
-    else if (s->fd >= 0)
-        close(s->fd);
-    free(s->name);
-    free(s->format);
-    free(s->pool);
-    free(s->ext);
-    free(s);
+    if (ep->ops && ep->ops->close)
+        ep->ops->close(ep);
+    free(ep->name);
+    free(ep->format);
+    free(ep); /* the backend's struct, which starts with it */
 }

@@ -40,6 +40,23 @@
 /* what of qemu-nbd's standard error a message may quote from */
 #define QEMU_SAID_MAX (64 << 10)
 
+struct ep_nbd {
+    struct vrbd_endpoint ep;
+    struct nbd_handle *nbd;
+    bool has_status;      /* the server maps allocation (base:allocation) */
+    double timeout;       /* seconds any wait on qemu-nbd may take; 0: 30 */
+    volatile int *cancel; /* set from a signal handler: stop waiting */
+    bool hung; /* a wait ran out or was cancelled: qemu-nbd is killed */
+    int errfd; /* qemu-nbd's standard error (a memory file), if has_errfd */
+    bool has_errfd;
+};
+
+static struct ep_nbd *
+to_nbd(const struct vrbd_endpoint *ep)
+{
+    return VRBD_ENDPOINT_OF(ep, struct ep_nbd, ep);
+}
+
 static int
 nbd_errno(void)
 {
@@ -56,7 +73,7 @@ nbd_errno(void)
  * killed on close.
  */
 static int
-nbd_wait(struct vrbd_endpoint *s, int64_t cookie)
+nbd_wait(struct ep_nbd *s, int64_t cookie)
 {
     double end =
         vrbd_now() + (s->timeout > 0 ? s->timeout : NBD_DEFAULT_TIMEOUT);
@@ -127,7 +144,7 @@ on_extents(void *opaque, const char *metacontext, uint64_t offset,
  * 0 or a negative errno (nbd_wait).
  */
 static int
-nbd_start(struct vrbd_endpoint *s, char **argv)
+nbd_start(struct ep_nbd *s, char **argv)
 {
     int saved, r;
 
@@ -148,7 +165,7 @@ nbd_start(struct vrbd_endpoint *s, char **argv)
 /* the first line qemu-nbd printed, cut to fit a message (its middle goes),
  * with what is not printable replaced; "" when it said nothing */
 static const char *
-qemu_said(struct vrbd_endpoint *s)
+qemu_said(struct ep_nbd *s)
 {
     static const char opening[] = "qemu-nbd: Failed to blk_new_open '";
     static __thread char line[256];
@@ -180,7 +197,7 @@ qemu_said(struct vrbd_endpoint *s)
 
 /* what went wrong, for a message: a wait that ran out says so */
 static const char *
-why(const struct vrbd_endpoint *s, int ret)
+why(const struct ep_nbd *s, int ret)
 {
     if (ret == -ETIMEDOUT && s->hung)
         return "qemu-nbd did not answer within the timeout (--timeout)";
@@ -188,19 +205,21 @@ why(const struct vrbd_endpoint *s, int ret)
 }
 
 static bool
-nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
+nbd_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
                 uint64_t *end, bool *data, int *err)
 {
+    struct ep_nbd *s = to_nbd(ep);
+
     *err = 0;
     *data = true;
-    if (!s->has_status && off < s->size) {
+    if (!s->has_status && off < s->ep.size) {
         *start = off;
-        *end = s->size;
+        *end = s->ep.size;
         return true;
     }
-    while (off < s->size) {
+    while (off < s->ep.size) {
         uint64_t span =
-            s->size - off < STATUS_SPAN ? s->size - off : STATUS_SPAN;
+            s->ep.size - off < STATUS_SPAN ? s->ep.size - off : STATUS_SPAN;
         struct span sp = {.want = off, .start = UINT64_MAX, .seen = off};
         nbd_extent_callback cb = {.callback = on_extents, .user_data = &sp};
 
@@ -209,18 +228,18 @@ nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
 
         if ((*err = c < 0 ? nbd_errno() : nbd_wait(s, c)) < 0) {
             vrbd_error_set(VRBD_ERR_IO, -*err, NULL,
-                           "cannot map '%s' at byte %llu: %s", s->name,
+                           "cannot map '%s' at byte %llu: %s", s->ep.name,
                            (unsigned long long)off, why(s, *err));
             return false;
         }
         if (sp.start != UINT64_MAX) {
             *start = sp.start < off ? off : sp.start;
-            *end = sp.end < s->size ? sp.end : s->size;
+            *end = sp.end < s->ep.size ? sp.end : s->ep.size;
             return true;
         }
         if (sp.seen <= off) { /* a server that answers nothing */
             *start = off;
-            *end = s->size;
+            *end = s->ep.size;
             return true;
         }
         off = sp.seen;
@@ -238,7 +257,7 @@ nbd_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
 
 /* the request @r, read or written (@write) piece by piece; it ends here */
 static int
-in_pieces(struct vrbd_endpoint *s, struct vrbd_request *r, bool write)
+in_pieces(struct ep_nbd *s, struct vrbd_request *r, bool write)
 {
     int e = 0;
 
@@ -256,20 +275,21 @@ in_pieces(struct vrbd_endpoint *s, struct vrbd_request *r, bool write)
 }
 
 static int
-nbd_read(struct vrbd_endpoint *s, struct vrbd_request *r)
+nbd_read(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
-    return in_pieces(s, r, false);
+    return in_pieces(to_nbd(ep), r, false);
 }
 
 static int
-nbd_ep_write(struct vrbd_endpoint *s, struct vrbd_request *r)
+nbd_ep_write(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
-    return in_pieces(s, r, true);
+    return in_pieces(to_nbd(ep), r, true);
 }
 
 static int
-nbd_ep_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
+nbd_ep_zero(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
+    struct ep_nbd *s = to_nbd(ep);
     int64_t c = nbd_aio_zero(s->nbd, r->len, r->off, NBD_NULL_COMPLETION, 0);
 
     vrbd_request_done(r, c < 0 ? nbd_errno() : nbd_wait(s, c));
@@ -277,19 +297,22 @@ nbd_ep_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
 }
 
 static int
-nbd_ep_flush(struct vrbd_endpoint *s)
+nbd_ep_flush(struct vrbd_endpoint *ep)
 {
+    struct ep_nbd *s = to_nbd(ep);
     int64_t c = nbd_aio_flush(s->nbd, NBD_NULL_COMPLETION, 0);
 
     return c < 0 ? nbd_errno() : nbd_wait(s, c);
 }
 
 static void
-nbd_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
+nbd_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
 {
+    struct ep_nbd *s = to_nbd(ep);
+
     /* a file written through qemu-nbd (an export) */
     CLEANUP_FREE char *full =
-        op == VRBD_OP_READ ? NULL : vrbd_file_full_reason(s->name, -ret);
+        op == VRBD_OP_READ ? NULL : vrbd_file_full_reason(s->ep.name, -ret);
 
     /* qemu-nbd drops the connection when it cannot read its file, and
      * says why ("Disconnect client, due to: Failed to send reply: reading
@@ -308,24 +331,26 @@ nbd_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
         vrbd_error_set(
             VRBD_ERR_IO, -ret, "check the image with qemu-img check",
             "cannot read '%s' (%s) at byte %llu: qemu-nbd ended the connection: %s",
-            s->name, s->format, (unsigned long long)off, said);
+            s->ep.name, s->ep.format, (unsigned long long)off, said);
     else if (op == VRBD_OP_READ)
         vrbd_error_set(VRBD_ERR_IO, -ret, "check the image with qemu-img check",
-                       "cannot read '%s' (%s) at byte %llu: %s", s->name,
-                       s->format, (unsigned long long)off, why(s, ret));
+                       "cannot read '%s' (%s) at byte %llu: %s", s->ep.name,
+                       s->ep.format, (unsigned long long)off, why(s, ret));
     else if (full)
         vrbd_error_set(VRBD_ERR_IO, -ret, VRBD_FULL_FS_HINT,
-                       "cannot write '%s' (%s) at byte %llu: %s", s->name,
-                       s->format, (unsigned long long)off, full);
+                       "cannot write '%s' (%s) at byte %llu: %s", s->ep.name,
+                       s->ep.format, (unsigned long long)off, full);
     else
         vrbd_error_set(VRBD_ERR_IO, -ret, NULL,
-                       "cannot write '%s' (%s) at byte %llu: %s", s->name,
-                       s->format, (unsigned long long)off, why(s, ret));
+                       "cannot write '%s' (%s) at byte %llu: %s", s->ep.name,
+                       s->ep.format, (unsigned long long)off, why(s, ret));
 }
 
 static void
-nbd_source_close(struct vrbd_endpoint *s)
+nbd_source_close(struct vrbd_endpoint *ep)
 {
+    struct ep_nbd *s = to_nbd(ep);
+
     if (s->nbd && s->hung) {
         /* nbd_shutdown() would wait on it with no bound */
         nbd_kill_subprocess(s->nbd, SIGKILL);
@@ -381,9 +406,11 @@ nbd_image(const char *path, const char *format, bool backing)
     return ret;
 }
 
-int
-vrbd_source_open_nbd(const char *path, const char *format, bool backing,
-                     struct vrbd_endpoint *s)
+/* vrbd_source_open_nbd() on @s, named and with its timeout set: 0, or -1
+ * with the error set (the caller closes @s) */
+static int
+open_source(struct ep_nbd *s, const char *path, const char *format,
+            bool backing)
 {
     CLEANUP_FREE char *image = NULL;
     int64_t size;
@@ -400,7 +427,6 @@ vrbd_source_open_nbd(const char *path, const char *format, bool backing,
     if (!s->nbd)
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
                               "cannot start libnbd: %s", nbd_get_error());
-    s->ops = &nbd_ops;
     /* the engine's buffers are overwritten by the read: no memset first */
     nbd_set_pread_initialize(s->nbd, false);
     {
@@ -436,11 +462,40 @@ vrbd_source_open_nbd(const char *path, const char *format, bool backing,
         return vrbd_error_set(VRBD_ERR_IO, nbd_get_errno(), NULL,
                               "cannot read the size of '%s': %s", path,
                               nbd_get_error());
-    s->size = (uint64_t)size;
+    s->ep.size = (uint64_t)size;
     /* without an allocation map everything is data (zero runs are still
      * found in what is read, and not written) */
     s->has_status =
         nbd_can_meta_context(s->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) == 1;
+    return 0;
+}
+
+/* a new endpoint @name of @format, its waits bounded as @opts says */
+static struct ep_nbd *
+nbd_new(const char *name, const char *format, const vrbd_copy_opts *opts)
+{
+    struct ep_nbd *s = xcalloc(1, sizeof(*s));
+
+    s->ep.ops = &nbd_ops;
+    s->ep.name = xstrdup(name);
+    s->ep.format = xstrdup(format);
+    s->timeout = opts->timeout_sec;
+    s->cancel = opts->cancel;
+    return s;
+}
+
+int
+vrbd_source_open_nbd(const char *path, const char *format, bool backing,
+                     const vrbd_copy_opts *opts, struct vrbd_endpoint **out)
+{
+    struct ep_nbd *s = nbd_new(path, format, opts);
+
+    *out = NULL;
+    if (open_source(s, path, format, backing) < 0) {
+        vrbd_endpoint_close(&s->ep);
+        return -1;
+    }
+    *out = &s->ep;
     return 0;
 }
 
@@ -499,53 +554,47 @@ vrbd_dest_open_nbd(const char *path, const char *display,
     const char *format = opts->format;
     char *argv[] = {"qemu-nbd",   "--format", (char *)format, "--shared", "1",
                     (char *)path, NULL};
-    struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
+    struct ep_nbd *s = nbd_new(display, format, opts);
     int fd, r;
 
     *out = NULL;
-    ep->fd = -1;
-    ep->timeout = opts->timeout_sec;
-    ep->cancel = opts->cancel;
-    ep->name = xstrdup(display);
-    ep->format = xstrdup(format);
     if (strcmp(format, "qcow2") != 0) {
         vrbd_error_set(VRBD_ERR_INVALID, 0, "give raw or qcow2",
                        "cannot export to format '%s'", format);
         goto fail;
     }
     /* qemu sizes go in 512-byte sectors */
-    ep->size = (size + 511) / 512 * 512;
+    s->ep.size = (size + 511) / 512 * 512;
     fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s", path,
                        strerror(errno));
         goto fail;
     }
-    r = qcow2_create(fd, ep->size);
+    r = qcow2_create(fd, s->ep.size);
     close(fd);
     if (r < 0) {
         vrbd_error_set(VRBD_ERR_IO, -r, NULL, "cannot write '%s': %s", path,
                        strerror(-r));
         goto unlink;
     }
-    ep->nbd = nbd_create();
-    if (!ep->nbd) {
+    s->nbd = nbd_create();
+    if (!s->nbd) {
         vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL, "cannot start libnbd: %s",
                        nbd_get_error());
         goto unlink;
     }
-    ep->ops = &nbd_ops;
-    if ((r = nbd_start(ep, argv)) < 0) {
+    if ((r = nbd_start(s, argv)) < 0) {
         vrbd_error_set(VRBD_ERR_IO, -r, NULL,
                        "cannot open '%s' as %s: qemu-nbd refused it: %s", path,
-                       format, why(ep, r));
+                       format, why(s, r));
         goto unlink;
     }
-    *out = ep;
+    *out = &s->ep;
     return 0;
 unlink:
     unlink(path);
 fail:
-    vrbd_endpoint_close(ep);
+    vrbd_endpoint_close(&s->ep);
     return -1;
 }

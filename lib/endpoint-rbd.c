@@ -14,6 +14,22 @@
 #include "endpoint.h"
 #include "internal.h"
 
+struct ep_rbd {
+    struct vrbd_endpoint ep;
+    vrbd_cluster *cl;
+    char *pool;
+    rbd_image_t img;         /* the caller's */
+    bool grow;               /* a destination: writes past the end grow it */
+    struct vrbd_extent *ext; /* a source: its extents, sorted */
+    size_t n_ext, cur;       /* cur: where next_extent found the last */
+};
+
+static struct ep_rbd *
+to_rbd(const struct vrbd_endpoint *ep)
+{
+    return VRBD_ENDPOINT_OF(ep, struct ep_rbd, ep);
+}
+
 /* librbd's thread: hand the result over, nothing else */
 static void
 on_complete(rbd_completion_t c, void *arg)
@@ -26,9 +42,9 @@ on_complete(rbd_completion_t c, void *arg)
 }
 
 static int
-submit(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
+submit(struct ep_rbd *rb, struct vrbd_request *r, enum vrbd_op op)
 {
-    rbd_image_t img = ep->img;
+    rbd_image_t img = rb->img;
     rbd_completion_t c;
     int ret;
 
@@ -47,63 +63,71 @@ submit(struct vrbd_endpoint *ep, struct vrbd_request *r, enum vrbd_op op)
 static int
 rbd_ep_read(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
-    return submit(ep, r, VRBD_OP_READ);
+    struct ep_rbd *rb = to_rbd(ep);
+
+    return submit(rb, r, VRBD_OP_READ);
 }
 
 /* A growing destination (an import from a pipe of unknown length) doubles
  * before a write past its end; the caller sets the final size. */
 static int
-make_room(struct vrbd_endpoint *ep, const struct vrbd_request *r)
+make_room(struct ep_rbd *rb, const struct vrbd_request *r)
 {
-    uint64_t need = r->off + r->len, size = ep->size ? ep->size : need;
+    uint64_t need = r->off + r->len, size = rb->ep.size ? rb->ep.size : need;
     int ret;
 
-    if (!ep->grow || need <= ep->size)
+    if (!rb->grow || need <= rb->ep.size)
         return 0;
     while (size < need)
         size *= 2;
-    ret = rbd_resize(ep->img, size);
+    ret = rbd_resize(rb->img, size);
     if (ret == 0)
-        ep->size = size;
+        rb->ep.size = size;
     return ret;
 }
 
 static int
 rbd_ep_write(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
-    int ret = make_room(ep, r);
+    struct ep_rbd *rb = to_rbd(ep);
+    int ret = make_room(rb, r);
 
-    return ret < 0 ? ret : submit(ep, r, VRBD_OP_WRITE);
+    return ret < 0 ? ret : submit(rb, r, VRBD_OP_WRITE);
 }
 
 static int
 rbd_ep_zero(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
-    int ret = make_room(ep, r);
+    struct ep_rbd *rb = to_rbd(ep);
+    int ret = make_room(rb, r);
 
-    return ret < 0 ? ret : submit(ep, r, VRBD_OP_ZERO);
+    return ret < 0 ? ret : submit(rb, r, VRBD_OP_ZERO);
 }
 
 static int
 rbd_ep_flush(struct vrbd_endpoint *ep)
 {
-    return rbd_flush(ep->img);
+    struct ep_rbd *rb = to_rbd(ep);
+
+    return rbd_flush(rb->img);
 }
 
 static bool
 rbd_ep_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
                    uint64_t *end, bool *data, int *err)
 {
+    struct ep_rbd *rb = to_rbd(ep);
+
     *err = 0;
     /* callers go forward: start where the last call stopped */
-    if (ep->cur >= ep->n_ext || ep->ext[ep->cur].off > off)
-        ep->cur = 0;
-    for (size_t i = ep->cur; i < ep->n_ext; i++) {
-        const struct vrbd_extent *x = &ep->ext[i];
+    if (rb->cur >= rb->n_ext || rb->ext[rb->cur].off > off)
+        rb->cur = 0;
+    for (size_t i = rb->cur; i < rb->n_ext; i++) {
+        const struct vrbd_extent *x = &rb->ext[i];
 
         if (x->off + x->len <= off)
             continue;
-        ep->cur = i;
+        rb->cur = i;
         *start = x->off < off ? off : x->off;
         *end = x->off + x->len;
         *data = x->data;
@@ -114,15 +138,15 @@ rbd_ep_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
 
 /* A request that timed out: the cluster did not answer in time */
 static void
-timed_out(struct vrbd_endpoint *ep, enum vrbd_op op, uint64_t off)
+timed_out(struct ep_rbd *rb, enum vrbd_op op, uint64_t off)
 {
     vrbd_error_set(
         VRBD_ERR_TIMEOUT, ETIMEDOUT,
         "check the cluster's health (ceph -s), or raise --timeout",
         "cannot %s '%s' at byte %llu: timed out, cluster '%s' did not answer for %u s",
-        op == VRBD_OP_READ ? "read" : "write to", ep->name,
-        (unsigned long long)off, vrbd_cluster_name(ep->cl),
-        vrbd_cluster_timeout(ep->cl));
+        op == VRBD_OP_READ ? "read" : "write to", rb->ep.name,
+        (unsigned long long)off, vrbd_cluster_name(rb->cl),
+        vrbd_cluster_timeout(rb->cl));
 }
 
 /* A failed write: a full pool blocks writes until the OSD op timeout, so
@@ -132,46 +156,51 @@ timed_out(struct vrbd_endpoint *ep, enum vrbd_op op, uint64_t off)
 static void
 rbd_ep_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
 {
+    struct ep_rbd *rb = to_rbd(ep);
     CLEANUP_FREE char *why = NULL;
 
     if (ret == -ETIMEDOUT)
-        vrbd_cluster_set_unanswered(ep->cl);
+        vrbd_cluster_set_unanswered(rb->cl);
     if (op == VRBD_OP_READ && ret == -ETIMEDOUT) {
-        timed_out(ep, op, off);
+        timed_out(rb, op, off);
         return;
     }
     if (op == VRBD_OP_READ) {
-        vrbd_error_ceph(ret, NULL, "cannot read '%s' at byte %llu", ep->name,
+        vrbd_error_ceph(ret, NULL, "cannot read '%s' at byte %llu", rb->ep.name,
                         (unsigned long long)off);
         return;
     }
     if (op == VRBD_OP_FLUSH) {
-        vrbd_error_ceph(ret, NULL, "cannot flush '%s'", ep->name);
+        vrbd_error_ceph(ret, NULL, "cannot flush '%s'", rb->ep.name);
         return;
     }
     if (ret == -ETIMEDOUT || ret == -EDQUOT || ret == -ENOSPC)
-        why = vrbd_pool_full_reason(ep->cl, ep->pool);
+        why = vrbd_pool_full_reason(rb->cl, rb->pool);
     if (why) {
         vrbd_error_set(
             VRBD_ERR_IO, ret == -ETIMEDOUT ? EDQUOT : -ret, VRBD_FULL_POOL_HINT,
             "pool '%s' is full, %s: the write at byte %llu did not go through",
-            ep->pool, why, (unsigned long long)off);
+            rb->pool, why, (unsigned long long)off);
         return;
     }
     if (ret == -ETIMEDOUT) {
-        timed_out(ep, op, off);
+        timed_out(rb, op, off);
         return;
     }
-    vrbd_error_ceph(ret, NULL, "cannot write to '%s' at byte %llu", ep->name,
+    vrbd_error_ceph(ret, NULL, "cannot write to '%s' at byte %llu", rb->ep.name,
                     (unsigned long long)off);
 }
 
 static void
 rbd_ep_close(struct vrbd_endpoint *ep)
 {
-    free(ep->ext);
-    ep->ext = NULL;
-    ep->n_ext = 0;
+    struct ep_rbd *rb = to_rbd(ep);
+
+    free(rb->ext);
+    rb->ext = NULL;
+    rb->n_ext = 0;
+    free(rb->pool);
+    rb->pool = NULL;
 }
 
 static const struct vrbd_endpoint_ops rbd_ops = {
@@ -188,20 +217,20 @@ static const struct vrbd_endpoint_ops rbd_ops = {
 static int
 add_extent(uint64_t off, size_t len, int exists, void *arg)
 {
-    struct vrbd_endpoint *ep = arg;
-    struct vrbd_extent *last = ep->n_ext ? &ep->ext[ep->n_ext - 1] : NULL;
+    struct ep_rbd *rb = arg;
+    struct vrbd_extent *last = rb->n_ext ? &rb->ext[rb->n_ext - 1] : NULL;
 
     if (last && last->data == !!exists && last->off + last->len == off) {
         last->len += len;
         return 0;
     }
-    ep->ext = xreallocarray(ep->ext, ep->n_ext + 1, sizeof(*ep->ext));
-    ep->ext[ep->n_ext++] = (struct vrbd_extent){off, len, !!exists};
+    rb->ext = xreallocarray(rb->ext, rb->n_ext + 1, sizeof(*rb->ext));
+    rb->ext[rb->n_ext++] = (struct vrbd_extent){off, len, !!exists};
     return 0;
 }
 
 /*
- * Map the extents of @ep's image (@img, at its snapshot) into ep->ext:
+ * Map the extents of @rb's image (@img, at its snapshot) into rb->ext:
  * what changed since @from_snap, or all data.  With a usable fast-diff
  * map, the map alone says which objects to look at (whole objects); for
  * exact extents, or since @from_snap, those object ranges are then asked
@@ -210,7 +239,7 @@ add_extent(uint64_t off, size_t len, int exists, void *arg)
  * 8 MiB, against 0.2 s through the map.
  */
 static int
-map_extents(struct vrbd_endpoint *ep, rbd_image_t img, const char *from_snap,
+map_extents(struct ep_rbd *rb, rbd_image_t img, const char *from_snap,
             bool exact)
 {
     uint64_t features = 0, flags = 0;
@@ -221,18 +250,19 @@ map_extents(struct vrbd_endpoint *ep, rbd_image_t img, const char *from_snap,
     if (rbd_get_features(img, &features) < 0 ||
         !(features & RBD_FEATURE_FAST_DIFF) || rbd_get_flags(img, &flags) < 0 ||
         (flags & RBD_FLAG_FAST_DIFF_INVALID))
-        return rbd_diff_iterate2(img, from_snap, 0, ep->size, 1, false,
-                                 add_extent, ep);
-    r = rbd_diff_iterate2(img, from_snap, 0, ep->size, 1, true, add_extent, ep);
+        return rbd_diff_iterate2(img, from_snap, 0, rb->ep.size, 1, false,
+                                 add_extent, rb);
+    r = rbd_diff_iterate2(img, from_snap, 0, rb->ep.size, 1, true, add_extent,
+                          rb);
     if (r < 0 || (!exact && !from_snap))
         return r;
-    whole = ep->ext;
-    n_whole = ep->n_ext;
-    ep->ext = NULL;
-    ep->n_ext = 0;
+    whole = rb->ext;
+    n_whole = rb->n_ext;
+    rb->ext = NULL;
+    rb->n_ext = 0;
     for (size_t i = 0; i < n_whole && r >= 0; i++)
         r = rbd_diff_iterate2(img, from_snap, whole[i].off, whole[i].len, 1,
-                              false, add_extent, ep);
+                              false, add_extent, rb);
     free(whole);
     return r;
 }
@@ -241,7 +271,7 @@ int
 vrbd_rbd_changes(void *img, const char *from_snap, uint64_t size,
                  struct vrbd_extent **ext, size_t *n)
 {
-    struct vrbd_endpoint t = {.size = size};
+    struct ep_rbd t = {.ep.size = size};
     int r = map_extents(&t, img, from_snap, true);
 
     if (r < 0) {
@@ -327,28 +357,27 @@ vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
                   const char *display, bool map, const char *from_snap,
                   bool exact, struct vrbd_endpoint **out)
 {
-    struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
+    struct ep_rbd *rb = xcalloc(1, sizeof(*rb));
     rbd_image_info_t info;
     int r;
 
     *out = NULL;
-    ep->ops = &rbd_ops;
-    ep->fd = -1;
-    ep->cl = cl;
-    ep->pool = xstrdup(pool);
-    ep->img = img;
-    ep->name = xstrdup(display);
-    ep->format = xstrdup("raw");
+    rb->ep.ops = &rbd_ops;
+    rb->cl = cl;
+    rb->pool = xstrdup(pool);
+    rb->img = img;
+    rb->ep.name = xstrdup(display);
+    rb->ep.format = xstrdup("raw");
     r = rbd_stat(img, &info, sizeof(info));
     if (r < 0) {
         vrbd_error_ceph(r, NULL, "cannot read '%s'", display);
         goto fail;
     }
-    ep->size = info.size;
-    ep->obj_size = (size_t)info.obj_size;
+    rb->ep.size = info.size;
+    rb->ep.obj_size = (size_t)info.obj_size;
     if (map) {
         /* exact extents keep a partly written object partly written */
-        r = map_extents(ep, img, from_snap, exact);
+        r = map_extents(rb, img, from_snap, exact);
         if (r < 0) {
             vrbd_error_ceph(r, NULL, "cannot map the extents of '%s'", display);
             goto fail;
@@ -356,15 +385,45 @@ vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
         if (!from_snap) { /* only data: nothing to take away */
             size_t k = 0;
 
-            for (size_t i = 0; i < ep->n_ext; i++)
-                if (ep->ext[i].data)
-                    ep->ext[k++] = ep->ext[i];
-            ep->n_ext = k;
+            for (size_t i = 0; i < rb->n_ext; i++)
+                if (rb->ext[i].data)
+                    rb->ext[k++] = rb->ext[i];
+            rb->n_ext = k;
         }
     }
-    *out = ep;
+    *out = &rb->ep;
     return 0;
 fail:
-    vrbd_endpoint_close(ep);
+    vrbd_endpoint_close(&rb->ep);
     return -1;
+}
+
+void
+vrbd_rbd_endpoint_grow(struct vrbd_endpoint *ep, bool grow)
+{
+    to_rbd(ep)->grow = grow;
+}
+
+const struct vrbd_extent *
+vrbd_rbd_endpoint_extents(const struct vrbd_endpoint *ep, size_t *n)
+{
+    const struct ep_rbd *rb = to_rbd(ep);
+
+    *n = rb->n_ext;
+    return rb->ext;
+}
+
+void
+vrbd_rbd_endpoint_overlay(struct vrbd_endpoint *ep,
+                          const struct vrbd_extent *add, size_t n)
+{
+    struct ep_rbd *rb = to_rbd(ep);
+    struct vrbd_extent *all;
+    uint64_t outside;
+
+    rb->n_ext = vrbd_extents_overlay(rb->ext, rb->n_ext, add, n, rb->ep.size,
+                                     &all, &outside);
+    free(rb->ext);
+    rb->ext = all;
+    rb->cur = 0;
 }

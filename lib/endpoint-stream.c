@@ -18,12 +18,29 @@
 /* a stream's extents come in pieces, so that its end is seen early */
 #define STREAM_PIECE ((uint64_t)64 << 20)
 
+struct ep_stream {
+    struct vrbd_endpoint ep;
+    int fd;
+    uint64_t pos; /* bytes read or written so far */
+    bool eof;     /* a source: its end was read */
+    bool sized;   /* a source: its size was given */
+    uint64_t got; /* a source: bytes that came in */
+};
+
+static struct ep_stream *
+to_stream(const struct vrbd_endpoint *ep)
+{
+    return VRBD_ENDPOINT_OF(ep, struct ep_stream, ep);
+}
+
 static bool
-stream_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
+stream_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
                    uint64_t *end, bool *data, int *err)
 {
+    struct ep_stream *s = to_stream(ep);
+
     *err = 0;
-    if (s->eof || off >= s->size) {
+    if (s->eof || off >= s->ep.size) {
         char c;
         ssize_t n;
 
@@ -38,22 +55,23 @@ stream_next_extent(struct vrbd_endpoint *s, uint64_t off, uint64_t *start,
             vrbd_error_set(VRBD_ERR_INVALID, EFBIG,
                            "give the size of the whole stream (--size)",
                            "standard input holds more than %llu bytes",
-                           (unsigned long long)s->size);
+                           (unsigned long long)s->ep.size);
         }
         return false;
     }
     if (s->eof)
         return false;
     *start = off;
-    *end = s->size - off < STREAM_PIECE ? s->size : off + STREAM_PIECE;
+    *end = s->ep.size - off < STREAM_PIECE ? s->ep.size : off + STREAM_PIECE;
     *data = true;
     return true;
 }
 
 /* in order, on the engine's thread; past the end of the input, zeros */
 static int
-stream_read(struct vrbd_endpoint *s, struct vrbd_request *r)
+stream_read(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
+    struct ep_stream *s = to_stream(ep);
     size_t got = 0;
     ssize_t ret = 0;
 
@@ -99,7 +117,7 @@ write_all(int fd, const char *buf, size_t len)
 
 /* zeros from the stream's position up to @to */
 static int
-fill_to(struct vrbd_endpoint *s, uint64_t to)
+fill_to(struct ep_stream *s, uint64_t to)
 {
     static const char zero[64 * 1024];
 
@@ -116,8 +134,9 @@ fill_to(struct vrbd_endpoint *s, uint64_t to)
 }
 
 static int
-stream_write(struct vrbd_endpoint *s, struct vrbd_request *r)
+stream_write(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
+    struct ep_stream *s = to_stream(ep);
     int ret = r->off < s->pos ? -ESPIPE : fill_to(s, r->off);
 
     if (ret == 0)
@@ -129,17 +148,20 @@ stream_write(struct vrbd_endpoint *s, struct vrbd_request *r)
 }
 
 static int
-stream_zero(struct vrbd_endpoint *s, struct vrbd_request *r)
+stream_zero(struct vrbd_endpoint *ep, struct vrbd_request *r)
 {
+    struct ep_stream *s = to_stream(ep);
+
     vrbd_request_done(r,
                       r->off < s->pos ? -ESPIPE : fill_to(s, r->off + r->len));
     return 0;
 }
 
 static int
-stream_flush(struct vrbd_endpoint *s)
+stream_flush(struct vrbd_endpoint *ep)
 {
-    int r = fill_to(s, s->size);
+    struct ep_stream *s = to_stream(ep);
+    int r = fill_to(s, s->ep.size);
 
     if (r == 0 && fsync(s->fd) < 0 && errno != EINVAL && errno != EROFS)
         r = -errno; /* a pipe has nothing to sync */
@@ -147,16 +169,18 @@ stream_flush(struct vrbd_endpoint *s)
 }
 
 static void
-stream_error(struct vrbd_endpoint *s, enum vrbd_op op, int ret, uint64_t off)
+stream_error(struct vrbd_endpoint *ep, enum vrbd_op op, int ret, uint64_t off)
 {
     vrbd_error_set(VRBD_ERR_IO, -ret, NULL, "cannot %s %s at byte %llu: %s",
-                   op == VRBD_OP_READ ? "read" : "write to", s->name,
+                   op == VRBD_OP_READ ? "read" : "write to", ep->name,
                    (unsigned long long)off, strerror(-ret));
 }
 
 static void
-stream_close(struct vrbd_endpoint *s)
+stream_close(struct vrbd_endpoint *ep)
 {
+    struct ep_stream *s = to_stream(ep);
+
     if (s->fd >= 0)
         close(s->fd);
     s->fd = -1;
@@ -175,24 +199,36 @@ static const struct vrbd_endpoint_ops stream_ops = {
 int
 vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out)
 {
-    struct vrbd_endpoint *ep = xcalloc(1, sizeof(*ep));
+    struct ep_stream *s = xcalloc(1, sizeof(*s));
 
     *out = NULL;
-    ep->name = xstrdup(fd == 0 ? "standard input" : "standard output");
-    ep->format = xstrdup("raw");
+    s->ep.ops = &stream_ops;
+    s->ep.name = xstrdup(fd == 0 ? "standard input" : "standard output");
+    s->ep.format = xstrdup("raw");
     /* unsized: as far as the engine's offsets go; the end of the input
      * ends it */
-    ep->size = size ? size : UINT64_MAX / 2;
-    ep->sized = size != 0;
-    ep->stream = true;
-    ep->fd = dup(fd);
-    if (ep->fd < 0) {
-        vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot use %s: %s", ep->name,
-                       strerror(errno));
-        vrbd_endpoint_close(ep);
+    s->ep.size = size ? size : UINT64_MAX / 2;
+    s->sized = size != 0;
+    s->ep.stream = true;
+    s->fd = dup(fd);
+    if (s->fd < 0) {
+        vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot use %s: %s",
+                       s->ep.name, strerror(errno));
+        vrbd_endpoint_close(&s->ep);
         return -1;
     }
-    ep->ops = &stream_ops;
-    *out = ep;
+    *out = &s->ep;
     return 0;
+}
+
+bool
+vrbd_stream_sized(const struct vrbd_endpoint *ep)
+{
+    return to_stream(ep)->sized;
+}
+
+uint64_t
+vrbd_stream_got(const struct vrbd_endpoint *ep)
+{
+    return to_stream(ep)->got;
 }

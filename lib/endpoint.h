@@ -74,6 +74,14 @@ struct vrbd_endpoint_ops {
     void (*close)(struct vrbd_endpoint *ep);
 };
 
+/*
+ * The base every endpoint shares, embedded first in its backend's own
+ * struct (endpoint-file.c's struct ep_file, ...), which only the backend
+ * sees: the engine and the rest of the library go through the ops and
+ * the accessors below.  The backend allocates its struct whole;
+ * vrbd_endpoint_close() calls ->close for what the backend holds, then
+ * frees @name, @format and the struct.
+ */
 struct vrbd_endpoint {
     const struct vrbd_endpoint_ops *ops;
     char *name;   /* for messages: a path or CLUSTER:POOL/IMAGE */
@@ -87,44 +95,11 @@ struct vrbd_endpoint {
     /* a stream (a pipe): written in order, gaps filled with zeros by the
      * endpoint itself; read in order */
     bool stream;
-    uint64_t pos; /* a stream: bytes read or written so far */
-    bool eof;     /* a stream source: its end was read */
-    bool sized;   /* a stream source: its size was given */
-    uint64_t got; /* a stream source: bytes that came in */
-    bool grow;    /* an RBD destination: writes past the end grow it */
-    bool is_block;
-    /* file */
-    int fd;
-    /* a block device: also open with O_DIRECT on @dfd, which reads what
-     * starts and ends on a multiple of @dalign (its logical block) into a
-     * buffer aligned so; 0: no @dfd */
-    int dfd;
-    size_t dalign;
-    bool seekable;
-    /* a file written: its writes are behind [written_to - WRITE_BEHIND,
-     * written_to), what lies below dropped_to dropped from the cache */
-    bool written;
-    uint64_t written_to, dropped_to;
-    struct readers *readers; /* threads reading for the engine */
-    /* a plain qcow2 file, read directly: its map, and the run of data
-     * next_extent found last (guest [run_start, run_end) at run_host) */
-    struct vrbd_qcow2 *qcow2;
-    uint64_t run_start, run_end, run_host;
-    /* nbd */
-    struct nbd_handle *nbd;
-    bool has_status;      /* the server maps allocation (base:allocation) */
-    double timeout;       /* seconds any wait on qemu-nbd may take; 0: 30 */
-    volatile int *cancel; /* set from a signal handler: stop waiting */
-    bool hung; /* a wait ran out or was cancelled: qemu-nbd is killed */
-    int errfd; /* qemu-nbd's standard error (a memory file), if has_errfd */
-    bool has_errfd;
-    /* rbd */
-    vrbd_cluster *cl;
-    char *pool;
-    void *img; /* rbd_image_t */
-    struct vrbd_extent *ext;
-    size_t n_ext, cur;
 };
+
+/* The backend struct of @type that holds @ep as its member @member. */
+#define VRBD_ENDPOINT_OF(ep, type, member)                                     \
+    ((type *)(void *)((char *)ep - offsetof(type, member)))
 
 /* an extent of an RBD source: data, or (data false) a range without */
 struct vrbd_extent {
@@ -158,17 +133,23 @@ void vrbd_endpoint_close(struct vrbd_endpoint *ep);
 int vrbd_source_check_refs(const char *path, const char *format,
                            const vrbd_copy_opts *opts, bool *follow);
 
-/* the kinds, for vrbd_source_open */
-int vrbd_source_open_file(const char *path, struct vrbd_endpoint *ep);
-/* @backing: let qemu follow the backing file the image names; without,
- * none is opened (the caller has checked there is none) */
+/* @path as @format through a read-only qemu-nbd, for vrbd_source_open:
+ * @backing lets qemu follow the backing file the image names; without,
+ * none is opened (the caller has checked there is none).  Waits on
+ * qemu-nbd end after opts->timeout_sec and on *opts->cancel. */
 int vrbd_source_open_nbd(const char *path, const char *format, bool backing,
-                         struct vrbd_endpoint *ep);
+                         const vrbd_copy_opts *opts,
+                         struct vrbd_endpoint **out);
 
 /* Standard input (@fd 0) as a source of @size bytes (less input reads as
- * zeros, more is an error; 0: as much as comes, ->pos says how much), or
- * standard output (1) as a destination. */
+ * zeros, more is an error; 0: as much as comes, vrbd_stream_got() says
+ * how much), or standard output (1) as a destination. */
 int vrbd_stream_open(int fd, uint64_t size, struct vrbd_endpoint **out);
+
+/* A stream source's: whether its size was given, and the bytes that came
+ * in so far (its size, when it was not given). */
+bool vrbd_stream_sized(const struct vrbd_endpoint *ep);
+uint64_t vrbd_stream_got(const struct vrbd_endpoint *ep);
 
 /* A new image file @path (O_EXCL, mode 0600) of opts->format (qcow2) and
  * @size bytes (rounded up to 512), written through a qemu-nbd; waits on it
@@ -202,6 +183,21 @@ char *vrbd_file_full_reason(const char *path, int err);
 int vrbd_rbd_endpoint(vrbd_cluster *cl, const char *pool, void *img,
                       const char *display, bool map, const char *from_snap,
                       bool exact, struct vrbd_endpoint **out);
+
+/* An RBD destination whose writes past the end grow the image (@grow):
+ * an import from a pipe of unknown length; the caller sets the final
+ * size. */
+void vrbd_rbd_endpoint_grow(struct vrbd_endpoint *ep, bool grow);
+
+/* An RBD source's extents, as mapped (or overlaid since): *@n of them,
+ * borrowed from @ep. */
+const struct vrbd_extent *
+vrbd_rbd_endpoint_extents(const struct vrbd_endpoint *ep, size_t *n);
+
+/* Every range of @add (@n sorted extents, apart) made data in RBD source
+ * @ep's extents, the rest as they were (vrbd_extents_overlay). */
+void vrbd_rbd_endpoint_overlay(struct vrbd_endpoint *ep,
+                               const struct vrbd_extent *add, size_t n);
 
 /*
  * The ranges of @img (rbd_image_t, at its head) within [0, @size) that
