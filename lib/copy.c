@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "endpoint.h"
+#include "engine.h"
 #include "internal.h"
 #include "size.h"
 #include "volume-internal.h"

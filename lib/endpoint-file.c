@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "engine.h"
 #include "internal.h"
 #include "qcow2.h"
 

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "clock.h"
-#include "endpoint.h"
+#include "engine.h"
 #include "internal.h"
 
 enum { PH_READ, PH_WRITE, PH_ZERO };

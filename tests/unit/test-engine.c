@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "engine.h"
 #include "harness.h"
 #include "internal.h"
 
