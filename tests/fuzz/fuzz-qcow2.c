@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * fuzz-qcow2.c: libFuzzer target for the qcow2 check and map (lib/qcow2.c),
- * the input being the whole file.  Beyond not crashing: a refusal says why;
- * a plain image's runs of data go forward, lie inside the virtual size
- * and are stored inside the file; the names the header gives of other
- * files (vrbd_qcow2_refs) are read from within it, a backing name at most
- * 1023 bytes long.
+ * fuzz-qcow2.c: libFuzzer target for the qcow2 check and map
+ * (lib/mover/qcow2.c), the input being the whole file.  Beyond not
+ * crashing: a refusal says why; a plain image's runs of data go forward,
+ * lie inside the virtual size and are stored inside the file; the names
+ * the header gives of other files (vrbd_qcow2_refs) are read from within
+ * it, a backing name at most 1023 bytes long.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-engine.c: the data mover's transfer loop (lib/engine.c) between two
- * in-memory endpoints whose requests end on other threads, out of order,
- * as librbd's do: what lands where, what is skipped, how requests are cut,
- * how many are in flight, and that a failure or a cancel returns only once
- * nothing is in flight.  (The real endpoints are tested against the lab in
- * tests/integration.)
+ * test-engine.c: the data mover's transfer loop (lib/mover/engine.c)
+ * between two in-memory endpoints whose requests end on other threads,
+ * out of order, as librbd's do: what lands where, what is skipped, how
+ * requests are cut, how many are in flight, and that a failure or a
+ * cancel returns only once nothing is in flight.  (The real endpoints are
+ * tested against the lab in tests/integration.)
  *
  * No check depends on how threads are scheduled.  An endpoint ends its
  * requests at once (MEM_SYNC), on threads of its own in random order

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-qcow2.c: the qcow2 check and map (lib/qcow2.c) on images built here
- * byte by byte (64 KiB clusters): which ones are read directly, which go
- * to qemu, which are refused as corrupt, and the runs of data the map
- * gives, host offsets included.
+ * test-qcow2.c: the qcow2 check and map (lib/mover/qcow2.c) on images
+ * built here byte by byte (64 KiB clusters): which ones are read directly,
+ * which go to qemu, which are refused as corrupt, and the runs of data the
+ * map gives, host offsets included.
  */
 #include <endian.h>
 #include <stdlib.h>
