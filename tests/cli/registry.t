@@ -9,11 +9,11 @@ An empty registry lists nothing and says how to add
 No default cluster yet
 
   $ virt-rbd cluster show
-  virt-rbd: error: no default cluster in '.*/config' (re)
+  virt-rbd: error: no default cluster in '*/config' (glob)
   virt-rbd: hint: none is registered: run 'virt-rbd cluster add'
   [1]
   $ virt-rbd cluster check
-  virt-rbd: error: no default cluster in '.*/config' (re)
+  virt-rbd: error: no default cluster in '*/config' (glob)
   virt-rbd: hint: none is registered: run 'virt-rbd cluster add'
   [1]
 
@@ -89,7 +89,7 @@ A typo in a registry file is reported with file and line
 
   $ printf 'fsid = f1\nmonhost = x\n' > config/clusters/lab.conf
   $ virt-rbd cluster list
-  virt-rbd: error: .*/config/clusters/lab.conf:2: unknown key 'monhost' (re)
+  virt-rbd: error: */config/clusters/lab.conf:2: unknown key 'monhost' (glob)
   virt-rbd: hint: known keys: fsid, conf, mon_host, id, keyring
   [1]
 

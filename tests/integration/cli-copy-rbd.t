@@ -8,15 +8,15 @@ data at 8 MiB (4 MiB) and 40 MiB (1 MiB), snapshot s1
   $ truncate -s 64M src.raw; head -c 4M /dev/urandom | dd of=src.raw bs=1M seek=8 conv=notrunc status=none
   $ head -c 1M /dev/urandom | dd of=src.raw bs=1M seek=40 conv=notrunc status=none
   $ virt-rbd import src.raw ceph:vrbdt-$UNIQ/src > /dev/null && virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s1 > /dev/null
-  $ printf '%s\n' "q() { qemu-io -f raw \"rbd:vrbdt-$UNIQ/src:conf=\$VRBD_LAB_CEPH_CONF:id=admin:keyring=\$VRBD_LAB_CEPH_KEYRING\" \"\$@\" > /dev/null; }" > q.sh
-  $ printf '%s\n' 'sum() { rbd -c "$1" export --no-progress "$2" - 2>/dev/null | sha256sum | cut -c1-16; }' > sum.sh
+  $ q() { qemu-io -f raw "rbd:vrbdt-$UNIQ/src:conf=$VRBD_LAB_CEPH_CONF:id=admin:keyring=$VRBD_LAB_CEPH_KEYRING" "$@" > /dev/null; }
+  $ sum() { rbd -c "$1" export --no-progress "$2" - 2>/dev/null | sha256sum | cut -c1-16; }
 
 A full copy to the other cluster: identical to the snapshot, thin, and
 carrying the snapshot (the base of later incremental copies)
 
   $ virt-rbd copy --verify ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s, [^,]*\/s/in N s/"
   copied ceph:vrbdt-U/src@s1 -> zdata:vrbdt-U/dst: 64 MiB, 5 MiB of data (5 MiB written, rest zero or holes) in N s, verified
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s1)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s1)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
   identical
   $ for s in ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/dst; do virt-rbd --json vol info $s | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["used"], [s["name"] for s in d["snapshots"]])'; done
   8388608 ['s1']
@@ -47,11 +47,11 @@ incremental copy moves only that, and the target matches the new snapshot
 (librbd reports the new object from its start: the 1 MiB of zeros
 before the new data is zeroed as well, not written)
 
-  $ . ./q.sh; q -c 'write -P 0xab 1M 64k' -c 'write -z 40M 1M'
+  $ q -c 'write -P 0xab 1M 64k' -c 'write -z 40M 1M'
   $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s2 > /dev/null
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"
   copied ceph:vrbdt-U/src@s2 -> zdata:vrbdt-U/dst incrementally from @s1: [0-9.]+ [KM]iB of changes read, 64 KiB written, 2 MiB zeroed, in N s (re)
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s2)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s2)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
   identical
   $ virt-rbd --json vol info zdata:vrbdt-$UNIQ/dst | python3 -c 'import json,sys; d=json.load(sys.stdin); print([s["name"] for s in d["snapshots"]])'
   ['s1', 's2']
@@ -62,12 +62,12 @@ Zeros written over data (4 KiB of new data at 8 MiB, then 1020 KiB of
 written zeros) are zeroed on the target (write_zeroes), not written: its
 OSDs write the 4 KiB and the snapshot's few bytes, not the MiB
 
-  $ . ./q.sh; q -c 'write -P 0x5c 8M 4k' -c 'write -P 0 8196k 1020k'
+  $ q -c 'write -P 0x5c 8M 4k' -c 'write -P 0 8196k 1020k'
   $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s3 > /dev/null
   $ a=$(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ); virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s3 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"; d=$(($(bash "$TESTDIR/osd-wrote" "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ) - a)); [ $d -lt 16384 ] && echo "OSDs wrote under 16 KiB" || echo "OSDs wrote $d bytes"
   copied ceph:vrbdt-U/src@s3 -> zdata:vrbdt-U/dst incrementally from @s2: 1 MiB of changes read, 4 KiB written, 1020 KiB zeroed, in N s
   OSDs wrote under 16 KiB
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
   identical
 
 Refusals name the way out, and change nothing
@@ -84,7 +84,7 @@ Refusals name the way out, and change nothing
   virt-rbd: error: 'vrbdt-U/dst' is at snapshot 's3', which is newer than 's2': an incremental copy only goes forward
   virt-rbd: hint: copy a newer snapshot of the source, or copy this one in full with --force
   [1]
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" ] && echo identical
   identical
   $ virt-rbd copy ceph:vrbdt-$UNIQ/src zdata:vrbdt-$UNIQ/plain > /dev/null
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s2 zdata:vrbdt-$UNIQ/plain 2>&1 | sed "s/$UNIQ/U/g"
@@ -119,7 +119,7 @@ data (a copy of src@s1 onto src once replaced src and lost s2 and s3)
   s1
   s2
   s3
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src)" = "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" ] && echo "src as it was"
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src)" = "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s3)" ] && echo "src as it was"
   src as it was
 
 --force replaces an existing target once the copy is complete: the target
@@ -128,7 +128,7 @@ not replaced; --force with --incremental is refused
 
   $ virt-rbd copy --force ceph:vrbdt-$UNIQ/src@s1 zdata:vrbdt-$UNIQ/plain | sed "s/$UNIQ/U/g; s/in [0-9.]* s, [^,]*\/s/in N s/"
   copied ceph:vrbdt-U/src@s1 -> zdata:vrbdt-U/plain: 64 MiB, 5 MiB of data (5 MiB written, rest zero or holes) in N s
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s1)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/plain@s1)" ] && echo identical
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s1)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/plain@s1)" ] && echo identical
   identical
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c 'virt-rbd-'
   0
@@ -151,11 +151,11 @@ the target is left as it was (before, it exited 0 and the target's @s4
 was a mix of both); rolled back to the base, the copy goes through.  One
 that is open elsewhere is refused too
 
-  $ . ./q.sh; q -c 'write -P 0x99 2M 4k'
+  $ q -c 'write -P 0x99 2M 4k'
   $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s4 > /dev/null
-  $ printf '%s\n' "qd() { qemu-io -f raw \"rbd:vrbdt-$UNIQ/dst:conf=\$VRBD_LAB_ZDATA_CONF:id=admin:keyring=\$VRBD_LAB_ZDATA_KEYRING\" \"\$@\" > /dev/null; }" > qd.sh
-  $ . ./qd.sh; qd -c 'write -P 0x77 20M 64k'
-  $ . ./sum.sh; before=$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst); virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s4 zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"; echo "exit $?"; [ "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" = "$before" ] && echo "target as it was"
+  $ qd() { qemu-io -f raw "rbd:vrbdt-$UNIQ/dst:conf=$VRBD_LAB_ZDATA_CONF:id=admin:keyring=$VRBD_LAB_ZDATA_KEYRING" "$@" > /dev/null; }
+  $ qd -c 'write -P 0x77 20M 64k'
+  $ before=$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst); virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s4 zdata:vrbdt-$UNIQ/dst 2>&1 | sed "s/$UNIQ/U/g"; echo "exit $?"; [ "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst)" = "$before" ] && echo "target as it was"
   virt-rbd: error: 'vrbdt-U/dst' was written or resized since its snapshot 's3' (64 KiB changed): an incremental copy would overwrite that
   virt-rbd: hint: roll it back (virt-rbd vol snap rollback zdata:vrbdt-U/dst@s3) and run again, or replace it with a full copy (--force instead of --incremental)
   exit 1
@@ -172,7 +172,7 @@ that is open elsewhere is refused too
   exit 1
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s4 zdata:vrbdt-$UNIQ/dst | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"
   copied ceph:vrbdt-U/src@s4 -> zdata:vrbdt-U/dst incrementally from @s3: 964 KiB of changes read, 4 KiB written, 960 KiB zeroed, in N s
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s4)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst@s4)" ] && echo identical
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s4)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst@s4)" ] && echo identical
   identical
 
 A run that stopped part way leaves the target marked with its base; a
@@ -181,12 +181,12 @@ the source's snapshot, even where the source did not change since the base
 (the stopped run was to a snapshot since removed, say): the mark is set by
 hand here, as a killed run leaves it, and is gone after the run
 
-  $ . ./q.sh; q -c 'write -P 0x42 30M 64k'
+  $ q -c 'write -P 0x42 30M 64k'
   $ virt-rbd vol snap create ceph:vrbdt-$UNIQ/src@s5 > /dev/null
-  $ . ./qd.sh; qd -c 'write -P 0x66 50M 64k' -c 'write -P 0x67 30M 4k'
+  $ qd -c 'write -P 0x66 50M 64k' -c 'write -P 0x67 30M 4k'
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" image-meta set vrbdt-$UNIQ/dst virt-rbd.incremental-from s4 > /dev/null
   $ virt-rbd copy --incremental ceph:vrbdt-$UNIQ/src@s5 zdata:vrbdt-$UNIQ/dst > /dev/null
-  $ . ./sum.sh; [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s5)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst@s5)" ] && echo identical
+  $ [ "$(sum "$VRBD_LAB_CEPH_CONF" vrbdt-$UNIQ/src@s5)" = "$(sum "$VRBD_LAB_ZDATA_CONF" vrbdt-$UNIQ/dst@s5)" ] && echo identical
   identical
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" image-meta list vrbdt-$UNIQ/dst
   There are 0 metadata on this image.

@@ -113,7 +113,7 @@ A secret UUID held by another secret is a clash, and nothing is made
   > virsh -q -c qemu:///system pool-info ceph-vrbdt-$UNIQ > /dev/null 2>&1 || echo "no pool left"
   > virsh -q -c qemu:///system secret-undefine "$uuid" > /dev/null
   > virt-rbd host connect vrbdt-$UNIQ --user client.vrbdt-$UNIQ | sed -n 3p | sed "s/$uuid/UUID/"
-  virt-rbd: error: secret UUID clash: UUID is taken by the secret for 'someone else', not 'virt-rbd/.*/client.vrbdt-U' (re)
+  virt-rbd: error: secret UUID clash: UUID is taken by the secret for 'someone else', not 'virt-rbd/*/client.vrbdt-U' (glob)
   virt-rbd: hint: undefine that secret if it is stale (virsh secret-undefine UUID)
   no pool left
     secret: UUID (private, created)

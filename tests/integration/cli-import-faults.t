@@ -1,4 +1,5 @@
 #require lab
+#cleanup "$TESTDIR/../../scripts/lab" resume zdata > /dev/null
 Faults during an import, on the zdata cluster.  The oracle: the source is
 untouched; on success the image is identical byte for byte; on failure there
 is no image under the final name.
@@ -6,23 +7,21 @@ is no image under the final name.
   $ virt-rbd cluster add zdata --conf "$VRBD_LAB_ZDATA_CONF" --keyring "$VRBD_LAB_ZDATA_KEYRING" > /dev/null
   $ virt-rbd pool create zdata:vrbdt-$UNIQ --pg 8 > /dev/null
   $ head -c 256M /dev/urandom > src.raw; sha256sum < src.raw > src.sum
-  $ lab() { "$TESTDIR/../../scripts/lab" "$@" > /dev/null; }; declare -f lab > lab.sh
+  $ lab() { "$TESTDIR/../../scripts/lab" "$@" > /dev/null; }
 
 rmall POOL removes every image of POOL, each once its watchers are gone (a
 run that gave up on a cluster leaves its images closing as it exits, and
 their watches expire within 30 s)
 
-  $ cat >> lab.sh <<'EOS'
-  > unwatched() { for t in $(seq 1 80); do [ -z "$(rbd -c "$VRBD_LAB_ZDATA_CONF" status "$1" | grep watcher=)" ] && return 0; sleep 0.5; done; return 1; }
+  $ unwatched() { for t in $(seq 1 80); do [ -z "$(rbd -c "$VRBD_LAB_ZDATA_CONF" status "$1" | grep watcher=)" ] && return 0; sleep 0.5; done; return 1; }
   > rmall() { for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls "$1"); do unwatched "$1/$i" && virt-rbd vol rm --force "zdata:$1/$i" > /dev/null || return 1; done; }
-  > EOS
 
 An OSD crashes (SIGKILL) in the middle (once 8 MB are in, the import slowed
 to one request in flight): the monitors count it down while the import
 still runs, short of its total; with size 3 / min_size 2 the import goes on
 and the image is complete and identical
 
-  $ . ./lab.sh; : > osd.out; virt-rbd --json import src.raw zdata:vrbdt-$UNIQ/osd --queue-depth 1 > osd.out 2>&1 & pid=$!
+  $ : > osd.out; virt-rbd --json import src.raw zdata:vrbdt-$UNIQ/osd --queue-depth 1 > osd.out 2>&1 & pid=$!
   > bash "$TESTDIR/waitfor" osd.out 8000000 && lab kill-osd zdata 1
   > for i in $(seq 300); do ceph -c "$VRBD_LAB_ZDATA_CONF" osd dump | grep '^osd\.1 down' > /dev/null && break; sleep 0.1; done
   > d=$(grep -o '"done": [0-9]*' osd.out | tail -n 1 | tr -dc 0-9)
@@ -30,7 +29,7 @@ and the image is complete and identical
   > wait $pid; echo "exit $?"
   osd.1 down while the import runs
   exit 0
-  $ . ./lab.sh; lab start-osd zdata 1
+  $ lab start-osd zdata 1
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" export --no-progress vrbdt-$UNIQ/osd - | sha256sum | cmp - src.sum && echo identical
   identical
   $ sha256sum < src.raw | cmp - src.sum && echo source untouched
@@ -40,11 +39,11 @@ The whole cluster stops answering (every daemon SIGSTOPped) in the middle:
 the import fails within 1.5 x its timeout of the pause (the engine gives up
 on writes that do not end; librbd alone took 80 s with --timeout 10), names
 the temporary image it cannot remove, and no image has the final name.
-paused.sh runs a command in the background, pauses zdata once 8 MB are done,
+paused runs a command in the background, pauses zdata once 8 MB are done,
 and says how long after the pause the command ended
 
-  $ cat > paused.sh <<'EOS'
-  > . ./lab.sh; : > paused.out
+  $ paused() {
+  > local pid s r ms d; : > paused.out
   > virt-rbd --timeout 5 --json "$@" > paused.out 2> paused.err & pid=$!
   > bash "$TESTDIR/waitfor" paused.out 8000000 || echo "no progress"
   > kill -0 $pid && lab pause zdata && echo "paused mid-transfer"; s=$(date +%s%N)
@@ -52,8 +51,8 @@ and says how long after the pause the command ended
   > d=$(grep -o '"done": [0-9]*' paused.out | tail -n 1 | tr -dc 0-9); [ "$d" -lt 268435456 ] && echo "stopped part way"
   > [ $ms -lt 8000 ] && echo "ended within 8 s of the pause" || echo "ended $ms ms after the pause"
   > lab resume zdata
-  > EOS
-  $ bash paused.sh import --queue-depth 1 src.raw zdata:vrbdt-$UNIQ/paused
+  > }
+  $ paused import --queue-depth 1 src.raw zdata:vrbdt-$UNIQ/paused
   paused mid-transfer
   exit 1
   stopped part way
@@ -72,7 +71,7 @@ Once the cluster answers again, vol list names the temporary image (its
 watch expires within 30 s: until then it counts as running) with how to
 continue or remove it, and so does a new import to the same name
 
-  $ . ./lab.sh; unwatched vrbdt-$UNIQ/$(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep virt-rbd-import.paused) && echo watch gone
+  $ unwatched vrbdt-$UNIQ/$(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep virt-rbd-import.paused) && echo watch gone
   watch gone
   $ virt-rbd vol list zdata:vrbdt-$UNIQ 2>&1 >/dev/null | sed "s/$UNIQ/U/g"
   virt-rbd: warning: '.virt-rbd-import.paused.[0-9]+' is an unfinished import to 'paused' \([0-9.]+ [KMG]?i?B of 256 MiB marked done, [0-9]+ (s|min) old\): continue it with 'virt-rbd import --resume FILE zdata:vrbdt-U/paused', or remove it with 'virt-rbd vol rm zdata:vrbdt-U/.virt-rbd-import.paused.[0-9]+' (re)
@@ -87,7 +86,7 @@ The same pause during an export: it fails within 1.5 x its timeout, and no
 file is left, under the final name or a temporary one
 
   $ virt-rbd import src.raw zdata:vrbdt-$UNIQ/whole > /dev/null
-  $ bash paused.sh export --queue-depth 1 zdata:vrbdt-$UNIQ/whole out.raw
+  $ paused export --queue-depth 1 zdata:vrbdt-$UNIQ/whole out.raw
   paused mid-transfer
   exit 1
   stopped part way
@@ -102,7 +101,7 @@ file is left, under the final name or a temporary one
 And during a copy: the same bound, the temporary image named
 
   $ virt-rbd vol snap create zdata:vrbdt-$UNIQ/whole@s1 > /dev/null
-  $ bash paused.sh copy --queue-depth 1 zdata:vrbdt-$UNIQ/whole@s1 zdata:vrbdt-$UNIQ/cp
+  $ paused copy --queue-depth 1 zdata:vrbdt-$UNIQ/whole@s1 zdata:vrbdt-$UNIQ/cp
   paused mid-transfer
   exit 1
   stopped part way
@@ -134,7 +133,7 @@ Only the OSDs stop answering (the monitors still do, so each command
 connects and then waits on the data): listing, reading, removing, creating
 and snapshotting each fail within 1.5 x --timeout, and nothing changed
 
-  $ . ./lab.sh; rbd -c "$VRBD_LAB_ZDATA_CONF" ls -l vrbdt-$UNIQ > before.ls; lab pause zdata osds
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls -l vrbdt-$UNIQ > before.ls; lab pause zdata osds
   > for c in "vol list -l zdata:vrbdt-$UNIQ" "vol info zdata:vrbdt-$UNIQ/whole" "vol rm --force zdata:vrbdt-$UNIQ/whole" "vol create zdata:vrbdt-$UNIQ/new --size 1G" "vol snap create zdata:vrbdt-$UNIQ/whole@s2"; do
   >   s=$(date +%s%N); virt-rbd --timeout 5 $c > /dev/null 2> c.err; r=$?; ms=$((($(date +%s%N) - s) / 1000000))
   >   echo "${c%% *} ${c#* }" | sed "s/ zdata.*//; s/ --.*//"; echo "  exit $r, $([ $ms -lt 7500 ] && echo "within 7.5 s" || echo "$ms ms"): $(grep -c 'timed out' c.err) timed out"
@@ -175,7 +174,7 @@ test feeds: 64 MiB, then (once the monitors flag the pool full, which
 follows their statistics by seconds) the rest
 
   $ virt-rbd import small.raw zdata:vrbdq-$UNIQ/prev > /dev/null
-  $ . ./lab.sh; mkfifo feed; : > q.out; virt-rbd --timeout 5 --json import --force --queue-depth 1 - zdata:vrbdq-$UNIQ/prev < feed > q.out 2> q.err & pid=$!
+  $ mkfifo feed; : > q.out; virt-rbd --timeout 5 --json import --force --queue-depth 1 - zdata:vrbdq-$UNIQ/prev < feed > q.out 2> q.err & pid=$!
   > exec 7> feed; head -c 64M src.raw >&7; bash "$TESTDIR/waitfor" q.out 8000000
   > ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 16M > /dev/null 2>&1
   > for i in $(seq 1 120); do ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool ls detail | grep "'vrbdq-$UNIQ'" | grep -q full_quota && break; sleep 0.5; done
@@ -193,7 +192,7 @@ follows their statistics by seconds) the rest
   old image intact
   $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool set-quota vrbdq-$UNIQ max_bytes 0 2>&1 | grep -c max_bytes
   1
-  $ . ./lab.sh; rmall vrbdq-$UNIQ
+  $ rmall vrbdq-$UNIQ
   $ virt-rbd pool rm zdata:vrbdq-$UNIQ --yes-i-really-mean-it > /dev/null
 
 A pool over its quota: the import is refused at once, naming the full pool,
@@ -223,5 +222,5 @@ at once, saying so (it failed after the timeout with "Connection timed out")
 
 Clean up (a temporary image the paused import could not remove goes too)
 
-  $ . ./lab.sh; rmall vrbdt-$UNIQ
+  $ rmall vrbdt-$UNIQ
   $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -22,17 +22,17 @@ left in the pool.
   >   tail -c +4194305 a.raw >&3; exec 3>&-; wait $pa; echo "first: exit $?"
   >   tail -c +4194305 b.raw >&4; exec 4>&-; wait $pb; echo "second: exit $?"
   >   sed "s/$UNIQ/U/" b.err
-  > }; declare -f race > race.sh
+  > }
   $ left() {
   >   rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ | tr '\n' ' '
   >   echo "($(rados -c "$VRBD_LAB_CEPH_CONF" -p vrbdt-$UNIQ ls | grep -c '^rbd_id\.') id objects)"
-  > }; declare -f left > left.sh
+  > }
 
 The name is free for both: the first to finish takes it, the second finds it
 taken at its rename (an exclusive create of the name's id object) and
 removes its temporary image
 
-  $ . ./race.sh; race img
+  $ race img
   both past their check, both running
   first: exit 0
   second: exit 1
@@ -40,13 +40,13 @@ removes its temporary image
   virt-rbd: hint: run it again with --force to replace it
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/img - | cmp - a.raw && echo the image is the first one\'s source
   the image is the first one's source
-  $ . ./left.sh; left
+  $ left
   img (1 id objects)
 
 The same with --force on both, the name free: --force replaces what was
 there when the run began, not an image another run made meanwhile
 
-  $ . ./race.sh; race forced --force
+  $ race forced --force
   both past their check, both running
   first: exit 0
   second: exit 1
@@ -60,7 +60,7 @@ finds the image it checked gone (the name held by one it never checked) and
 replaces nothing (it used to replace the first one's image in turn)
 
   $ virt-rbd import c.raw vrbdt-$UNIQ/held > /dev/null
-  $ . ./race.sh; race held --force
+  $ race held --force
   both past their check, both running
   first: exit 0
   second: exit 1
@@ -68,7 +68,7 @@ replaces nothing (it used to replace the first one's image in turn)
   virt-rbd: hint: run it again to replace the image there now
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/held - | cmp - a.raw && echo the image is the first one\'s source
   the image is the first one's source
-  $ . ./left.sh; left
+  $ left
   forced held img (3 id objects)
   $ sha256sum -c --quiet src.sum && echo sources untouched
   sources untouched

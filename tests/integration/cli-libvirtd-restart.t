@@ -237,8 +237,8 @@ on the RBD image, which holds the data
 
   $ VRBD_TEST_PAUSE_AT=move-pivoted virt-rbd vm move mv-$UNIQ --live --to ceph:vrbdt-$UNIQ > q.out 2>&1 &
   > pid=$!; bash "$TESTDIR/waitstop" $pid && virsh -q -c qemu:///system domblklist mv-$UNIQ | awk '{print "live", $2}' && virsh -q -c qemu:///system domblklist --inactive mv-$UNIQ | awk '{print "persistent", $2}' && "$TESTDIR/../../scripts/lab" restart-libvirtd > /dev/null; kill -CONT $pid; wait $pid; echo "exit $?"
-  live vrbdt-.*/mv-.*-vda (re)
-  persistent vrbdt-.*/mv-.*-vda (re)
+  live vrbdt-*/mv-*-vda (glob)
+  persistent vrbdt-*/mv-*-vda (glob)
   exit 0
   $ cmp -s pid0 "$VRBD_LAB_DIR/libvirt/libvirtd.pid" || echo "libvirtd restarted after the pivot"
   libvirtd restarted after the pivot
