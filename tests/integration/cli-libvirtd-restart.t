@@ -26,7 +26,7 @@ definition, records the owner, and says what happened
 
   $ "$TESTDIR/rpc-cut" "$PWD/a.sock" /run/libvirt/libvirt-sock a.log 160 & relay=$!
   > for i in $(seq 100); do [ -S a.sock ] && break; sleep 0.1; done
-  > virt-rbd --connect "qemu+unix:///system?socket=$PWD/a.sock" disk attach rs-$UNIQ vrbdt-$UNIQ/d1 2>&1 | sed "s/$UNIQ/U/g"; r=$?; kill $relay; exit $r
+  > virt-rbd --connect "qemu+unix:///system?socket=$PWD/a.sock" disk attach rs-$UNIQ vrbdt-$UNIQ/d1 2>&1 | sed "s/$UNIQ/U/g"; r=$?; kill $relay; (exit $r)
   virt-rbd: warning: the connection to libvirtd was lost while attaching vrbdt-U/d1 to 'rs-U' \(.*\); reconnected: libvirtd had attached it live and persistent (re)
   ceph:vrbdt-U/d1 attached to 'rs-U' as vdb
   $ grep cut a.log
@@ -107,7 +107,7 @@ started RBD pool proves the secret holds the key)
   $ virt-rbd pool create ceph:vrbdh-$UNIQ --pg 8 > /dev/null
   $ "$TESTDIR/rpc-cut" "$PWD/d.sock" /run/libvirt/libvirt-sock d.log 144 & relay=$!
   > for i in $(seq 100); do [ -S d.sock ] && break; sleep 0.1; done
-  > virt-rbd --connect "qemu+unix:///system?socket=$PWD/d.sock" host connect ceph:vrbdh-$UNIQ --user client.vrbdh-$UNIQ 2>&1 | sed -E "s/$UNIQ/U/g; s/[0-9a-f-]{36}/UUID/"; r=$?; kill $relay; exit $r
+  > virt-rbd --connect "qemu+unix:///system?socket=$PWD/d.sock" host connect ceph:vrbdh-$UNIQ --user client.vrbdh-$UNIQ 2>&1 | sed -E "s/$UNIQ/U/g; s/[0-9a-f-]{36}/UUID/"; r=$?; kill $relay; (exit $r)
   virt-rbd: warning: the connection to libvirtd was lost while connecting libvirt pool 'ceph-vrbdh-U' \(.*\); reconnected: finishing it (re)
   host connected to ceph:vrbdh-U as libvirt pool 'ceph-vrbdh-U'
     user:   client.vrbdh-U (created)
