@@ -89,7 +89,7 @@ run_bench(cli_ctx *ctx)
     r = CLI_OK;
 
 cleanup:
-    free(res);
+    vrbd_bench_result_list_free(res, n);
     vrbd_cluster_free(cl);
     vrbd_spec_clear(&s);
     return r;

@@ -106,7 +106,7 @@ run_list(cli_ctx *ctx)
     }
     cli_show(ctx, &cli_view_cluster_list,
              &(cli_cluster_list){all, n, vrbd_registry_dir(reg)});
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     vrbd_registry_free(reg);
     return CLI_OK;
 }

@@ -177,8 +177,8 @@ run_list(cli_ctx *ctx)
     r = CLI_OK;
 
 cleanup:
-    vrbd_vm_disks_free(disks, n);
-    vrbd_cluster_entries_free(clusters, nc);
+    vrbd_vm_disk_list_free(disks, n);
+    vrbd_cluster_entry_list_free(clusters, nc);
     vrbd_host_free(host);
     vrbd_registry_free(reg);
     return r;

@@ -28,7 +28,7 @@ run_doctor(cli_ctx *ctx)
     for (size_t i = 0; i < n; i++)
         count[checks[i].status]++;
     cli_show(ctx, &cli_view_checks, &(cli_checks){checks, n});
-    vrbd_checks_free(checks, n);
+    vrbd_check_list_free(checks, n);
     vrbd_registry_free(opts.reg);
     return count[VRBD_CHECK_FAIL] ? CLI_FAIL : CLI_OK;
 }

@@ -216,7 +216,7 @@ run_list(cli_ctx *ctx)
 cleanup:
     vrbd_host_rbd_pool_list_free(pools, l.np);
     vrbd_host_secret_list_free(secrets, l.ns);
-    vrbd_cluster_entries_free(clusters, l.nc);
+    vrbd_cluster_entry_list_free(clusters, l.nc);
     vrbd_host_free(host);
     vrbd_registry_free(reg);
     return r;
@@ -270,7 +270,7 @@ run_ensure(cli_ctx *ctx)
     r = failed ? CLI_FAIL : CLI_OK;
 
 cleanup:
-    vrbd_ensure_items_free(items, n);
+    vrbd_ensure_item_list_free(items, n);
     vrbd_host_free(host);
     vrbd_registry_free(opts.reg);
     return r;
@@ -324,7 +324,7 @@ run_refresh_mons(cli_ctx *ctx)
         }
     }
     cli_list_end(out, r == CLI_OK);
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     vrbd_registry_free(reg);
     vrbd_host_free(host);
     return r;

@@ -215,7 +215,7 @@ run_list(cli_ctx *ctx)
                 cli_list_add(out,
                              &(cli_pool_row){vrbd_cluster_name(cl), &pools[i]});
         }
-        vrbd_pool_list_free(pools, n);
+        vrbd_pool_info_list_free(pools, n);
         vrbd_cluster_free(cl);
         vrbd_spec_clear(&spec);
     }

@@ -255,7 +255,7 @@ run_list(cli_ctx *ctx)
     r = CLI_OK;
 
 cleanup:
-    vrbd_volume_list_free(list, n);
+    vrbd_volume_info_list_free(list, n);
     vrbd_cluster_free(cl);
     vrbd_spec_clear(&s);
     return r;
@@ -590,7 +590,7 @@ run_who(cli_ctx *ctx)
     r = CLI_OK;
 
 cleanup:
-    vrbd_holders_free(h, n);
+    vrbd_holder_list_free(h, n);
     vrbd_host_free(host);
     vrbd_cluster_free(cl);
     vrbd_spec_clear(&s);

@@ -11,6 +11,9 @@
  *   thread's last error (vrbd_error_last()); callers need not report again.
  *   A success does not clear it: read it only after a failure.
  * - Every opaque type has one constructor and one NULL-safe _free().
+ * - A returned array of @n structs of type vrbd_T is freed, with what its
+ *   elements own, by vrbd_T_list_free(list, n) (NULL-safe); a struct the
+ *   caller provides and the library fills is emptied by vrbd_T_clear().
  * - Returned `const` pointers are borrowed from the object they came from
  *   and live as long as it does.  Owned results are returned through `**out`
  *   pointers, which are set only on success.
@@ -251,11 +254,12 @@ VRBD_API void vrbd_registry_free(vrbd_registry *reg);
 VRBD_API const char *vrbd_registry_dir(const vrbd_registry *reg);
 
 /* Every registered cluster, sorted by name.  Free with
- * vrbd_cluster_entries_free().  A file that does not parse fails the
+ * vrbd_cluster_entry_list_free().  A file that does not parse fails the
  * listing with VRBD_ERR_CONFIG naming file and line. */
 VRBD_API int vrbd_registry_list(vrbd_registry *reg,
                                 vrbd_cluster_entry **entries, size_t *n);
-VRBD_API void vrbd_cluster_entries_free(vrbd_cluster_entry *entries, size_t n);
+VRBD_API void vrbd_cluster_entry_list_free(vrbd_cluster_entry *entries,
+                                           size_t n);
 
 /* The entry for @name (NULL: the default cluster).  Free with
  * vrbd_cluster_entry_clear().  VRBD_ERR_NOT_FOUND names the known ones. */
@@ -373,7 +377,7 @@ typedef struct vrbd_pool_info {
 /* Every pool of @cl, sorted by name. */
 VRBD_API int vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **pools,
                             size_t *n);
-VRBD_API void vrbd_pool_list_free(vrbd_pool_info *pools, size_t n);
+VRBD_API void vrbd_pool_info_list_free(vrbd_pool_info *pools, size_t n);
 
 /* Delete @name, which must hold no RBD image (nor any in the trash).
  * VRBD_ERR_BUSY names what is left. */
@@ -701,7 +705,7 @@ typedef struct vrbd_ensure_opts {
  */
 VRBD_API int vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
                               vrbd_ensure_item **items, size_t *n);
-VRBD_API void vrbd_ensure_items_free(vrbd_ensure_item *items, size_t n);
+VRBD_API void vrbd_ensure_item_list_free(vrbd_ensure_item *items, size_t n);
 
 /* ---------------------------------------------------------------- volumes */
 
@@ -789,12 +793,12 @@ VRBD_API void vrbd_volume_info_free(vrbd_volume_info *info);
  * names are filled (one rbd_list2 call); with it every image is opened
  * read-only, @jobs at a time (0: 16), for size, used bytes (when fast-diff
  * is valid), parent, format, protection, lock and watchers.  Images that
- * vanish meanwhile are skipped.  Free with vrbd_volume_list_free().
+ * vanish meanwhile are skipped.  Free with vrbd_volume_info_list_free().
  */
 VRBD_API int vrbd_volume_list(vrbd_cluster *cl, const char *pool,
                               const char *nspace, bool details, unsigned jobs,
                               vrbd_volume_info **out, size_t *n);
-VRBD_API void vrbd_volume_list_free(vrbd_volume_info *list, size_t n);
+VRBD_API void vrbd_volume_info_list_free(vrbd_volume_info *list, size_t n);
 
 /* A temporary image an import or a copy left: it did not finish (killed,
  * or the cluster stopped answering), or it is still running. */
@@ -883,7 +887,7 @@ typedef struct vrbd_holder {
 VRBD_API int vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl,
                              const vrbd_spec *spec, vrbd_holder **out,
                              size_t *n, char **owner);
-VRBD_API void vrbd_holders_free(vrbd_holder *h, size_t n);
+VRBD_API void vrbd_holder_list_free(vrbd_holder *h, size_t n);
 
 typedef struct vrbd_remove_opts {
     bool force; /* also remove the image's unprotected snapshots */
@@ -932,7 +936,7 @@ typedef struct vrbd_doctor_opts {
  */
 VRBD_API int vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
                              size_t *n);
-VRBD_API void vrbd_checks_free(vrbd_check *checks, size_t n);
+VRBD_API void vrbd_check_list_free(vrbd_check *checks, size_t n);
 
 /* ---------------------------------------------------------------- domain */
 
@@ -1116,11 +1120,12 @@ typedef struct vrbd_bench_result {
  * fills the working set, then a timed 1 MiB sequential read, 4 KiB random
  * writes at queue depth 1 and 32, and 4 KiB random reads at 1 and 32; each
  * workload on both targets before the next.  Results come back in that
- * order (*out, freed with free()).  Everything the benchmark made is
- * removed again, on failure too.
+ * order (*out, freed with vrbd_bench_result_list_free()).  Everything the
+ * benchmark made is removed again, on failure too.
  */
 VRBD_API int vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *opts,
                             vrbd_bench_result **out, size_t *n_out);
+VRBD_API void vrbd_bench_result_list_free(vrbd_bench_result *list, size_t n);
 
 /* The p-th percentile (0..100) of @n sorted values, by nearest rank. */
 VRBD_API double vrbd_bench_percentile(const double *sorted, size_t n, double p);
@@ -1170,7 +1175,7 @@ typedef struct vrbd_vm_disk {
 /* The disks of @domain (its live definition when running). */
 VRBD_API int vrbd_vm_disk_list(vrbd_host *host, const char *domain,
                                vrbd_vm_disk **disks, size_t *n);
-VRBD_API void vrbd_vm_disks_free(vrbd_vm_disk *disks, size_t n);
+VRBD_API void vrbd_vm_disk_list_free(vrbd_vm_disk *disks, size_t n);
 
 /*
  * Detach the disk of @domain whose target or RBD source is @which, live

@@ -42,7 +42,7 @@ add(struct report *r, vrbd_check_status st, const char *name, const char *fix,
 }
 
 void
-vrbd_checks_free(vrbd_check *checks, size_t n)
+vrbd_check_list_free(vrbd_check *checks, size_t n)
 {
     if (!checks)
         return;
@@ -526,7 +526,7 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
             if (strcmp(all[i].name, opts->cluster) == 0)
                 found = true;
         if (!found) {
-            vrbd_cluster_entries_free(all, n_all);
+            vrbd_cluster_entry_list_free(all, n_all);
             return vrbd_error_set(
                 VRBD_ERR_NOT_FOUND, ENOENT, "see 'virt-rbd cluster list'",
                 "cluster '%s' is not registered", opts->cluster);
@@ -597,7 +597,7 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
         vrbd_strv_free(refs[i].mons);
     }
     free(refs);
-    vrbd_cluster_entries_free(all, n_all);
+    vrbd_cluster_entry_list_free(all, n_all);
     vrbd_host_free(host);
     vrbd_error_clear();
     *checks = r.checks;

@@ -40,7 +40,7 @@ entry_for(vrbd_registry *reg, const char *fsid, vrbd_cluster_entry *out)
             memset(&all[i], 0, sizeof(all[i]));
             found = true;
         }
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     return found;
 }
 
@@ -235,7 +235,7 @@ vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
 }
 
 void
-vrbd_ensure_items_free(vrbd_ensure_item *items, size_t n)
+vrbd_ensure_item_list_free(vrbd_ensure_item *items, size_t n)
 {
     if (!items)
         return;

@@ -62,7 +62,7 @@ bool vrbd_host_rbd_pool_read(const char *xml, vrbd_host_rbd_pool *p);
 bool vrbd_host_domain_uses(const char *xml, const char *pool,
                            const char *secret, const char *usage);
 
-/* vm.c: the disks of domain XML @xml (vrbd_vm_disks_free()); an RBD
+/* vm.c: the disks of domain XML @xml (vrbd_vm_disk_list_free()); an RBD
  * disk's cluster is looked up through its secret on @conn, none when
  * @conn is NULL.  Returns 0. */
 int vrbd_vm_disks_read(virConnectPtr conn, const char *xml, vrbd_vm_disk **out,

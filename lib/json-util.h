@@ -90,7 +90,7 @@ struct json_object *vrbd_pool_find(struct json_object *pools, const char *name);
 bool vrbd_pool_app_other(struct json_object *pool, bool *rbd);
 
 /* pool.c: "osd pool ls detail" and "df" as a sorted list of *@n pools
- * (vrbd_pool_list_free()); @count (may be NULL: 0) counts the images of
+ * (vrbd_pool_info_list_free()); @count (may be NULL: 0) counts the images of
  * an rbd pool. */
 vrbd_pool_info *
 vrbd_pool_list_read(struct json_object *pools, struct json_object *df,

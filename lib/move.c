@@ -856,7 +856,7 @@ move_reconnect(vrbd_host *host, virDomainPtr *dom, const char *domain,
                 ld[i].copying = false;
             }
     }
-    vrbd_vm_disks_free(disks, nd);
+    vrbd_vm_disk_list_free(disks, nd);
     vrbd_error_set(
         VRBD_ERR_UNREACHABLE, 0,
         "move again: the disks that did not switch start over",

@@ -483,7 +483,7 @@ vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **out, size_t *n_out)
 }
 
 void
-vrbd_pool_list_free(vrbd_pool_info *pools, size_t n)
+vrbd_pool_info_list_free(vrbd_pool_info *pools, size_t n)
 {
     if (!pools)
         return;

@@ -65,7 +65,7 @@ vrbd_cluster_entry_clear(vrbd_cluster_entry *e)
 }
 
 void
-vrbd_cluster_entries_free(vrbd_cluster_entry *entries, size_t n)
+vrbd_cluster_entry_list_free(vrbd_cluster_entry *entries, size_t n)
 {
     if (!entries)
         return;
@@ -306,7 +306,7 @@ vrbd_registry_list(vrbd_registry *reg, vrbd_cluster_entry **entries,
         res = xreallocarray(res, n + 1, sizeof(*res));
         if (load_entry(reg, name, default_name, &res[n]) < 0) {
             closedir(d);
-            vrbd_cluster_entries_free(res, n);
+            vrbd_cluster_entry_list_free(res, n);
             return -1;
         }
         n++;
@@ -338,7 +338,7 @@ known_names(vrbd_registry *reg)
         free(res);
         res = next;
     }
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     return res;
 }
 
@@ -490,7 +490,7 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
 cleanup:
     vrbd_cluster_free(cl);
     vrbd_cluster_entry_clear(&s);
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     return ret;
 }
 
@@ -518,12 +518,12 @@ vrbd_registry_remove(vrbd_registry *reg, const char *name, char **new_default)
     if (vrbd_registry_list(reg, &all, &n) < 0)
         return -1;
     if (write_default(reg, n ? all[0].name : NULL) < 0) {
-        vrbd_cluster_entries_free(all, n);
+        vrbd_cluster_entry_list_free(all, n);
         return -1;
     }
     if (new_default && n)
         *new_default = xstrdup(all[0].name);
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     return 0;
 }
 

@@ -25,7 +25,7 @@
 #include "xml-util.h"
 
 void
-vrbd_holders_free(vrbd_holder *h, size_t n)
+vrbd_holder_list_free(vrbd_holder *h, size_t n)
 {
     if (!h)
         return;
@@ -512,7 +512,7 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
         return finish_removal(host, cl, spec, name) == 0 ? 0 : -1;
     }
     r = nh > 0 ? refuse_held(name, holders, nh, owner) : 0;
-    vrbd_holders_free(holders, nh);
+    vrbd_holder_list_free(holders, nh);
     if (r < 0 || vrbd_volume_info_get(cl, spec, &info) < 0)
         return -1;
     if (check_snaps(name, info, opts) < 0 ||

@@ -60,7 +60,7 @@ disk_free(vrbd_vm_disk *d)
 }
 
 void
-vrbd_vm_disks_free(vrbd_vm_disk *disks, size_t n)
+vrbd_vm_disk_list_free(vrbd_vm_disk *disks, size_t n)
 {
     if (!disks)
         return;
@@ -333,7 +333,7 @@ attached_as(virDomainPtr dom, unsigned flags, const char *name, char target[16],
                 *found |= which[k];
                 break;
             }
-        vrbd_vm_disks_free(disks, n);
+        vrbd_vm_disk_list_free(disks, n);
     }
     return 0;
 }
@@ -470,7 +470,7 @@ refuse_held(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
             "image '%s' is in use by %s%s%s: two writers would corrupt it",
             name, h[0].domain ? "domain '" : "client at ",
             h[0].domain ? h[0].domain : h[0].addr, h[0].domain ? "'" : "");
-    vrbd_holders_free(h, nh);
+    vrbd_holder_list_free(h, nh);
     vrbd_volume_info_free(info);
     return ret;
 }
@@ -837,7 +837,7 @@ vrbd_cluster_by_fsid(vrbd_registry *reg, const char *fsid, unsigned timeout)
         vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
                        "register it: virt-rbd cluster add NAME ...",
                        "no registered cluster has fsid %s", fsid);
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     return cl;
 }
 
@@ -856,7 +856,7 @@ held(vrbd_host *host, vrbd_cluster *cl, const char *source, const char *name)
     vrbd_spec_clear(&s);
     if (r < 0)
         return vrbd_error_last()->code == VRBD_ERR_NOT_FOUND ? 0 : -1;
-    vrbd_holders_free(h, nh);
+    vrbd_holder_list_free(h, nh);
     if (nh > 0)
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY, "see 'virt-rbd vol who'; nothing was removed",
@@ -955,7 +955,7 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
     ret = 0;
 
 cleanup:
-    vrbd_vm_disks_free(list, n);
+    vrbd_vm_disk_list_free(list, n);
     virDomainFree(dom);
     return ret;
 }

@@ -528,7 +528,7 @@ vrbd_volume_info_free(vrbd_volume_info *info)
 }
 
 void
-vrbd_volume_list_free(vrbd_volume_info *list, size_t n)
+vrbd_volume_info_list_free(vrbd_volume_info *list, size_t n)
 {
     if (!list)
         return;
@@ -667,7 +667,7 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
 
             vrbd_cluster_error(cl, err, "cannot read image '%s' of pool '%s'",
                                items[atomic_load(&job.error_item)].name, pool);
-            vrbd_volume_list_free(items, max);
+            vrbd_volume_info_list_free(items, max);
             vrbd_strv_free(ids);
             rados_ioctx_destroy(io);
             return -1;

@@ -536,7 +536,7 @@ vrbd_partial_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     if (vrbd_volume_list(cl, pool, nspace, false, 0, &all, &n) < 0)
         return -1;
     if (vrbd_volume_ioctx(cl, pool, nspace, &io) < 0) {
-        vrbd_volume_list_free(all, n);
+        vrbd_volume_info_list_free(all, n);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -550,7 +550,7 @@ vrbd_partial_list(vrbd_cluster *cl, const char *pool, const char *nspace,
         list[k++] = p;
     }
     rados_ioctx_destroy(io);
-    vrbd_volume_list_free(all, n);
+    vrbd_volume_info_list_free(all, n);
     *out = list;
     *n_out = k;
     return 0;

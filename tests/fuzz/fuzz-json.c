@@ -107,7 +107,7 @@ read_pools(struct json_object *pools, struct json_object *df)
             (void)vrbd_pool_app_other(p, &rbd);
         free(vrbd_pool_full_reason_read(pools, list[i].name));
     }
-    vrbd_pool_list_free(list, m);
+    vrbd_pool_info_list_free(list, m);
 }
 
 static void

@@ -101,7 +101,7 @@ read_domain(const char *xml)
         if (disks[i].target)
             read_disk_element(xml, disks[i].target);
     }
-    vrbd_vm_disks_free(disks, n);
+    vrbd_vm_disk_list_free(disks, n);
     free(vrbd_vm_disk_element(xml, "vda", NULL));
     (void)vrbd_host_domain_uses(xml, "rbd", NULL, NULL);
     (void)vrbd_host_domain_uses(xml, "vms", "5f31eb65", "virt-rbd/f/x");

@@ -161,7 +161,7 @@ TEST(a_long_listing_without_threads_lists_everything)
         REQUIRE(vrbd_volume_create(cl, &s, &co) == 0);
     }
     REQUIRE(vrbd_volume_list(cl, pool, NULL, true, 4, &list, &n) == 0);
-    vrbd_volume_list_free(list, n);
+    vrbd_volume_info_list_free(list, n);
     REQUIRE(pthread_getattr_default_np(&saved) == 0);
     REQUIRE(pthread_attr_init(&a) == 0);
     REQUIRE(pthread_attr_setstacksize(&a, (size_t)1 << 40) == 0);
@@ -175,7 +175,7 @@ TEST(a_long_listing_without_threads_lists_everything)
     for (size_t i = 0; r == 0 && i < n; i++)
         CHECK_U64(list[i].size, (uint64_t)(list[i].name[3] - '0' + 1) << 20);
     if (r == 0)
-        vrbd_volume_list_free(list, n);
+        vrbd_volume_info_list_free(list, n);
     remove_pool(cl, pool);
     vrbd_cluster_free(cl);
 }

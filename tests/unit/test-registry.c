@@ -62,7 +62,7 @@ TEST(an_empty_or_missing_directory_lists_nothing)
     reg = open_reg();
     CHECK(vrbd_registry_list(reg, &all, &n) == 0);
     CHECK(n == 0);
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     vrbd_registry_free(reg);
 }
 
@@ -92,7 +92,7 @@ TEST(hand_written_files_are_listed_sorted_with_the_default_marked)
     CHECK_STR(all[1].user, "admin");
     CHECK_STR(all[1].keyring, "/k/z");
     CHECK(all[1].is_default);
-    vrbd_cluster_entries_free(all, n);
+    vrbd_cluster_entry_list_free(all, n);
     vrbd_registry_free(reg);
 }
 

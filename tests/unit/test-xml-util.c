@@ -58,7 +58,7 @@ TEST(a_billion_laughs_is_refused_unexpanded)
 
     CHECK(vrbd_xml_parse(laughs) == NULL);
     CHECK(vrbd_vm_disks_read(NULL, laughs, &disks, &n) == 0 && n == 0);
-    vrbd_vm_disks_free(disks, n);
+    vrbd_vm_disk_list_free(disks, n);
 }
 
 TEST(an_external_entity_is_never_read)
