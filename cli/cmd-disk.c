@@ -52,7 +52,7 @@ run_attach(cli_ctx *ctx)
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
-    char target[16];
+    char *target = NULL;
     int r = CLI_FAIL;
 
     if (vrbd_spec_parse(ctx->argv[1], VRBD_SPEC_IMAGE, &s) < 0)
@@ -60,7 +60,7 @@ run_attach(cli_ctx *ctx)
     host = cli_host(ctx);
     if (!host || cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
-    if (vrbd_vm_disk_attach(host, cl, ctx->argv[0], &s, &o, target) < 0) {
+    if (vrbd_vm_disk_attach(host, cl, ctx->argv[0], &s, &o, &target) < 0) {
         cli_fail();
         goto cleanup;
     }
@@ -70,6 +70,7 @@ run_attach(cli_ctx *ctx)
     r = CLI_OK;
 
 cleanup:
+    free(target);
     vrbd_cluster_free(cl);
     vrbd_host_free(host);
     vrbd_spec_clear(&s);

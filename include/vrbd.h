@@ -509,10 +509,9 @@ VRBD_API void vrbd_host_pool_list_free(vrbd_host_pool *pools, size_t n);
 /* "virt-rbd/FSID/client.NAME"; caller frees. */
 VRBD_API char *vrbd_secret_usage_name(const char *fsid, const char *entity);
 
-/* The UUID virt-rbd gives that secret, into @out (37 bytes).  -1 when
- * @fsid is not a UUID. */
-VRBD_API int vrbd_secret_uuid_for(const char *fsid, const char *entity,
-                                  char out[37]);
+/* The UUID virt-rbd gives that secret ("xxxxxxxx-xxxx-..."); caller
+ * frees.  NULL (VRBD_ERR_INVALID) when @fsid is not a UUID. */
+VRBD_API char *vrbd_secret_uuid_for(const char *fsid, const char *entity);
 
 /* Secret XML, built with libxml2; caller frees. */
 VRBD_API char *vrbd_secret_build_xml(const char *uuid, const char *usage,
@@ -538,11 +537,13 @@ VRBD_API void vrbd_host_secret_list_free(vrbd_host_secret *s, size_t n);
  * key: fetched from the monitors and handed to libvirt through the API
  * only (never argv, files or logs).  An existing secret with the same
  * usage is reused; a different secret holding the UUID we would use is a
- * clash (VRBD_ERR_EXISTS).  @uuid_out gets the UUID; *@created whether a
- * new secret was defined (the caller's rollback needs it).
+ * clash (VRBD_ERR_EXISTS).  *@uuid_out gets the UUID (caller frees);
+ * *@created whether a new secret was defined (the caller's rollback needs
+ * it; set on failure too, and a secret made here has the UUID of
+ * vrbd_secret_uuid_for()).
  */
 VRBD_API int vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl,
-                                     const char *entity, char uuid_out[37],
+                                     const char *entity, char **uuid_out,
                                      bool *created);
 
 /* Undefine the secret @uuid; a missing one is not an error. */
@@ -1154,12 +1155,13 @@ typedef struct vrbd_attach_opts {
  * vrbd_disk_build_xml) and the next free target.  Refused while another
  * client holds the image.  Records the owner (host, domain, UUID) in the
  * image's metadata.  Live and persistent by default (persistent only when
- * the domain is not running).  @target_out (16 bytes) gets the target.
+ * the domain is not running).  *@target_out gets the target ("vdb");
+ * caller frees.
  */
 VRBD_API int vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl,
                                  const char *domain, const vrbd_spec *image,
                                  const vrbd_attach_opts *opts,
-                                 char target_out[16]);
+                                 char **target_out);
 
 typedef struct vrbd_vm_disk {
     char *target;

@@ -608,12 +608,19 @@ connect_libvirt(vrbd_host *host, vrbd_cluster *cl, const char *entity,
                 virStoragePoolPtr *pool_out)
 {
     CLEANUP_FREE char *xml = NULL;
+    CLEANUP_FREE char *uuid = NULL;
     virStoragePoolPtr pool;
     bool created = false, started = false;
     int r;
 
-    r = vrbd_host_secret_ensure(host, cl, entity, res->secret_uuid, &created);
+    r = vrbd_host_secret_ensure(host, cl, entity, &uuid, &created);
     res->secret_created |= created;
+    /* a secret made by a call that failed has the UUID virt-rbd gives it:
+     * the caller's rollback undefines it by that */
+    if (r < 0 && created)
+        uuid = vrbd_secret_uuid_for(vrbd_cluster_fsid(cl), entity);
+    if (uuid)
+        snprintf(res->secret_uuid, sizeof(res->secret_uuid), "%s", uuid);
     if (r < 0)
         return -1;
     pool = virStoragePoolLookupByName(host->conn, res->name);

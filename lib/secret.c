@@ -50,8 +50,8 @@ fnv1a(const char *s, uint64_t h)
     return h;
 }
 
-int
-vrbd_secret_uuid_for(const char *fsid, const char *entity, char out[37])
+char *
+vrbd_secret_uuid_for(const char *fsid, const char *entity)
 {
     unsigned char b[16];
     uint64_t h1 = fnv1a(entity, 14695981039346656037ULL);
@@ -72,9 +72,11 @@ vrbd_secret_uuid_for(const char *fsid, const char *entity, char out[37])
             b[k / 2] |= (unsigned char)v;
         k++;
     }
-    if (k != 32 || fsid[i] != '\0')
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
-                              "'%s' is not a cluster fsid", fsid);
+    if (k != 32 || fsid[i] != '\0') {
+        vrbd_error_set(VRBD_ERR_INVALID, 0, NULL, "'%s' is not a cluster fsid",
+                       fsid);
+        return NULL;
+    }
     for (i = 0; i < 8; i++) {
         b[i] ^= (unsigned char)(h1 >> (8 * i));
         b[8 + i] ^= (unsigned char)(h2 >> (8 * i));
@@ -82,12 +84,11 @@ vrbd_secret_uuid_for(const char *fsid, const char *entity, char out[37])
     /* RFC 9562 version 8 (custom), variant 10 */
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x80);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x"
-             "%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
-             b[11], b[12], b[13], b[14], b[15]);
-    return 0;
+    return xasprintf(
+        "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x"
+        "%02x",
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+        b[11], b[12], b[13], b[14], b[15]);
 }
 
 char *
@@ -250,14 +251,15 @@ set_value(vrbd_cluster *cl, const char *entity, virSecretPtr secret)
 
 int
 vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
-                        char uuid_out[37], bool *created)
+                        char **uuid_out, bool *created)
 {
     virConnectPtr conn = vrbd_host_conn(host);
     CLEANUP_FREE char *usage = NULL;
     CLEANUP_FREE char *xml = NULL;
     CLEANUP_FREE char *desc = NULL;
+    CLEANUP_FREE char *uuid = NULL;
     virSecretPtr secret;
-    char uuid[37];
+    char u[VIR_UUID_STRING_BUFLEN];
 
     *created = false;
     if (vrbd_user_name_check(entity) < 0)
@@ -266,7 +268,8 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
     secret = virSecretLookupByUsage(conn, VIR_SECRET_USAGE_TYPE_CEPH, usage);
     if (!secret) {
         virResetLastError();
-        if (vrbd_secret_uuid_for(vrbd_cluster_fsid(cl), entity, uuid) < 0)
+        uuid = vrbd_secret_uuid_for(vrbd_cluster_fsid(cl), entity);
+        if (!uuid)
             return -1;
         secret = virSecretLookupByUUIDString(conn, uuid);
         if (secret) {
@@ -299,7 +302,6 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
     }
     if (!*created) {
         CLEANUP_FREE char *cur = virSecretGetXMLDesc(secret, 0);
-        char u[VIR_UUID_STRING_BUFLEN];
 
         if (!cur || !vrbd_secret_xml_private(cur)) {
             CLEANUP_FREE char *hint = NULL;
@@ -315,7 +317,7 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
                 u, usage);
         }
     }
-    virSecretGetUUIDString(secret, uuid_out);
+    virSecretGetUUIDString(secret, u);
     /* set every time: the key may have been rotated since */
     if (set_value(cl, entity, secret) < 0) {
         /* libvirtd gone: the caller is told it is still there */
@@ -326,6 +328,7 @@ vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl, const char *entity,
         return -1;
     }
     virSecretFree(secret);
+    *uuid_out = xstrdup(u);
     return 0;
 }
 

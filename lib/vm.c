@@ -513,7 +513,7 @@ attach_xml(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
 int
 vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
                     const vrbd_spec *image, const vrbd_attach_opts *opts,
-                    char target_out[16])
+                    char **target_out)
 {
     CLEANUP_FREE char *name = NULL;
     CLEANUP_FREE char *xml = NULL;
@@ -576,7 +576,7 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
             goto cleanup;
         vrbd_test_pause("attach-after-device");
     }
-    snprintf(target_out, 16, "%s", target);
+    *target_out = xstrdup(target);
     ret = 0;
 
 cleanup:
