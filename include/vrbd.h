@@ -568,18 +568,6 @@ typedef struct vrbd_rbd_pool_spec {
  */
 VRBD_API char *vrbd_rbd_pool_build_xml(const vrbd_rbd_pool_spec *spec);
 
-/*
- * Monitor addresses as libvirt wants them ("ip:port"), from a monmap
- * address vector such as "[v2:127.0.0.1:3300,v1:127.0.0.1:6789]": the v1
- * (msgr1) address when there is one, which every client speaks, else v2.
- * Returns a NULL-terminated array (free each, then it) or NULL (INVALID).
- */
-VRBD_API char **vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n);
-
-/* Every address (v1 and v2) of the monitors in @addrvecs, "ip:port" with
- * IPv6 in brackets: what a client may list.  As above otherwise. */
-VRBD_API char **vrbd_mon_addrs_all(char *const *addrvecs, size_t n);
-
 typedef struct vrbd_host_rbd_pool {
     char *name; /* libvirt pool */
     char *uuid;
@@ -1127,9 +1115,6 @@ typedef struct vrbd_bench_result {
 VRBD_API int vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *opts,
                             vrbd_bench_result **out, size_t *n_out);
 VRBD_API void vrbd_bench_result_list_free(vrbd_bench_result *list, size_t n);
-
-/* The p-th percentile (0..100) of @n sorted values, by nearest rank. */
-VRBD_API double vrbd_bench_percentile(const double *sorted, size_t n, double p);
 
 /* ---------------------------------------------------------------- vms */
 

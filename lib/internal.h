@@ -109,6 +109,21 @@ void vrbd_cluster_close_later(vrbd_cluster *cl, void *img);
  */
 void vrbd_cluster_hold(vrbd_cluster *cl);
 void vrbd_cluster_release(vrbd_cluster *cl);
+/*
+ * Monitor addresses as libvirt wants them ("ip:port"), from a monmap
+ * address vector such as "[v2:127.0.0.1:3300,v1:127.0.0.1:6789]": the v1
+ * (msgr1) address when there is one, which every client speaks, else v2.
+ * Returns a NULL-terminated array (vrbd_strv_free()) or NULL (INVALID).
+ */
+char **vrbd_mon_addrs_to_hosts(char *const *addrvecs, size_t n);
+/* Every address (v1 and v2) of the monitors in @addrvecs, "ip:port" with
+ * IPv6 in brackets: what a client may list.  As above otherwise. */
+char **vrbd_mon_addrs_all(char *const *addrvecs, size_t n);
+
+/* The p-th percentile (0..100) of @n sorted values, by nearest rank (the
+ * benchmark's latencies). */
+double vrbd_bench_percentile(const double *sorted, size_t n, double p);
+
 /* Read a whole file of at most 1 MiB, NUL-terminated, its length in *@len;
  * NULL with errno set on failure (EFBIG: larger).  free() the result. */
 char *vrbd_file_slurp(const char *path, size_t *len);

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "vrbd.h"
+#include "internal.h"
 
 TEST(percentiles_are_nearest_rank)
 {
