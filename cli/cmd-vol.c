@@ -362,7 +362,8 @@ cleanup:
 }
 
 static int
-snap_op(cli_ctx *ctx, vrbd_snap_op op, const char *verb)
+snap_op(cli_ctx *ctx, int (*op)(vrbd_cluster *, const vrbd_spec *),
+        const char *verb)
 {
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
@@ -374,7 +375,7 @@ snap_op(cli_ctx *ctx, vrbd_snap_op op, const char *verb)
     r = CLI_FAIL;
     if (cli_connect(ctx, s.cluster, &cl) < 0)
         goto cleanup;
-    if (vrbd_snap_run(cl, &s, op) < 0) {
+    if (op(cl, &s) < 0) {
         cli_fail();
         goto cleanup;
     }
@@ -388,7 +389,7 @@ snap_op(cli_ctx *ctx, vrbd_snap_op op, const char *verb)
         img = canonical(cl, &image);
         cli_show(ctx, &cli_view_snap_done,
                  &(cli_snap_done){name, verb, img, s.snap,
-                                  op == VRBD_SNAP_ROLLBACK});
+                                  op == vrbd_snap_rollback});
     }
     r = CLI_OK;
 
@@ -401,31 +402,31 @@ cleanup:
 static int
 run_snap_create(cli_ctx *ctx)
 {
-    return snap_op(ctx, VRBD_SNAP_CREATE, "created");
+    return snap_op(ctx, vrbd_snap_create, "created");
 }
 
 static int
 run_snap_rm(cli_ctx *ctx)
 {
-    return snap_op(ctx, VRBD_SNAP_REMOVE, "removed");
+    return snap_op(ctx, vrbd_snap_remove, "removed");
 }
 
 static int
 run_snap_rollback(cli_ctx *ctx)
 {
-    return snap_op(ctx, VRBD_SNAP_ROLLBACK, "rolled back to");
+    return snap_op(ctx, vrbd_snap_rollback, "rolled back to");
 }
 
 static int
 run_snap_protect(cli_ctx *ctx)
 {
-    return snap_op(ctx, VRBD_SNAP_PROTECT, "protected");
+    return snap_op(ctx, vrbd_snap_protect, "protected");
 }
 
 static int
 run_snap_unprotect(cli_ctx *ctx)
 {
-    return snap_op(ctx, VRBD_SNAP_UNPROTECT, "unprotected");
+    return snap_op(ctx, vrbd_snap_unprotect, "unprotected");
 }
 
 static int

@@ -819,21 +819,20 @@ VRBD_API char *vrbd_partial_describe(const vrbd_partial *p, const char *cluster,
 VRBD_API int vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec,
                                 uint64_t size, bool allow_shrink);
 
-typedef enum {
-    VRBD_SNAP_CREATE = 0,
-    VRBD_SNAP_REMOVE,
-    VRBD_SNAP_ROLLBACK,
-    VRBD_SNAP_PROTECT,
-    VRBD_SNAP_UNPROTECT,
-} vrbd_snap_op;
-
 /*
- * Run @op on spec->snap of spec->image.  Removing a protected snapshot or
- * one with children, unprotecting one with children, and rolling back an
- * image in use (it has watchers) are refused, naming what is in the way.
+ * Snapshot spec->snap of image spec->image (@spec names both).  Each
+ * refusal names what is in the way: creating a snapshot that exists
+ * (VRBD_ERR_EXISTS); any other verb on one that does not
+ * (VRBD_ERR_NOT_FOUND); removing a protected snapshot or one with clones,
+ * unprotecting one with clones, and rolling back an image in use (it has
+ * watchers) (VRBD_ERR_BUSY).  Protecting a protected snapshot and
+ * unprotecting an unprotected one succeed.
  */
-VRBD_API int vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec,
-                           vrbd_snap_op op);
+VRBD_API int vrbd_snap_create(vrbd_cluster *cl, const vrbd_spec *spec);
+VRBD_API int vrbd_snap_remove(vrbd_cluster *cl, const vrbd_spec *spec);
+VRBD_API int vrbd_snap_rollback(vrbd_cluster *cl, const vrbd_spec *spec);
+VRBD_API int vrbd_snap_protect(vrbd_cluster *cl, const vrbd_spec *spec);
+VRBD_API int vrbd_snap_unprotect(vrbd_cluster *cl, const vrbd_spec *spec);
 
 typedef struct vrbd_clone_opts {
     bool snap_if_missing; /* create and protect the source snapshot */

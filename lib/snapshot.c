@@ -45,8 +45,17 @@ find_snap(const vrbd_volume_info *info, const char *name)
     return NULL;
 }
 
-int
-vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_snap_op op)
+/* The verbs of vrbd_snap_*(), which share their checks. */
+enum snap_op {
+    SNAP_CREATE,
+    SNAP_REMOVE,
+    SNAP_ROLLBACK,
+    SNAP_PROTECT,
+    SNAP_UNPROTECT,
+};
+
+static int
+snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op)
 {
     CLEANUP_FREE char *name = NULL;
     vrbd_spec base = *spec;
@@ -64,20 +73,20 @@ vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_snap_op op)
     if (vrbd_volume_info_get(cl, &base, &info) < 0)
         return -1;
     snap = find_snap(info, spec->snap);
-    if (op == VRBD_SNAP_CREATE && snap) {
+    if (op == SNAP_CREATE && snap) {
         vrbd_volume_info_free(info);
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, NULL,
                               "snapshot '%s@%s' exists already", name,
                               spec->snap);
     }
-    if (op != VRBD_SNAP_CREATE && !snap) {
+    if (op != SNAP_CREATE && !snap) {
         vrbd_volume_info_free(info);
         return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
                               "see 'virt-rbd vol snap list'",
                               "snapshot '%s@%s' not found", name, spec->snap);
     }
-    if ((op == VRBD_SNAP_REMOVE || op == VRBD_SNAP_UNPROTECT) && snap &&
-        snap->children && snap->children[0]) {
+    if ((op == SNAP_REMOVE || op == SNAP_UNPROTECT) && snap && snap->children &&
+        snap->children[0]) {
         CLEANUP_FREE char *kids = join(snap->children, 5);
         CLEANUP_FREE char *hint = xasprintf(
             "flatten them (virt-rbd vol flatten %s) or remove them first",
@@ -88,14 +97,14 @@ vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_snap_op op)
                               "snapshot '%s@%s' has clones: %s", name,
                               spec->snap, kids);
     }
-    if (op == VRBD_SNAP_REMOVE && snap && snap->is_protected) {
+    if (op == SNAP_REMOVE && snap && snap->is_protected) {
         vrbd_volume_info_free(info);
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY,
             "unprotect it first (virt-rbd vol snap unprotect)",
             "snapshot '%s@%s' is protected", name, spec->snap);
     }
-    if (op == VRBD_SNAP_ROLLBACK && info->n_watchers > 0) {
+    if (op == SNAP_ROLLBACK && info->n_watchers > 0) {
         vrbd_volume_info_free(info);
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY,
@@ -107,23 +116,23 @@ vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_snap_op op)
     if (vrbd_volume_open(cl, &base, false, &io, &img) < 0)
         return -1;
     switch (op) {
-    case VRBD_SNAP_CREATE:
+    case SNAP_CREATE:
         r = rbd_snap_create(img, spec->snap);
         break;
-    case VRBD_SNAP_REMOVE:
+    case SNAP_REMOVE:
         r = rbd_snap_remove(img, spec->snap);
         break;
-    case VRBD_SNAP_ROLLBACK:
+    case SNAP_ROLLBACK:
         r = rbd_snap_rollback(img, spec->snap);
         break;
-    case VRBD_SNAP_PROTECT: {
+    case SNAP_PROTECT: {
         int prot = 0;
 
         rbd_snap_is_protected(img, spec->snap, &prot);
         r = prot ? 0 : rbd_snap_protect(img, spec->snap);
         break;
     }
-    case VRBD_SNAP_UNPROTECT: {
+    case SNAP_UNPROTECT: {
         int prot = 1;
 
         rbd_snap_is_protected(img, spec->snap, &prot);
@@ -135,13 +144,43 @@ vrbd_snap_run(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_snap_op op)
     rados_ioctx_destroy(io);
     if (r < 0)
         return vrbd_error_ceph(r, NULL, "cannot %s snapshot '%s@%s'",
-                               op == VRBD_SNAP_CREATE     ? "create"
-                               : op == VRBD_SNAP_REMOVE   ? "remove"
-                               : op == VRBD_SNAP_ROLLBACK ? "roll back to"
-                               : op == VRBD_SNAP_PROTECT  ? "protect"
-                                                          : "unprotect",
+                               op == SNAP_CREATE     ? "create"
+                               : op == SNAP_REMOVE   ? "remove"
+                               : op == SNAP_ROLLBACK ? "roll back to"
+                               : op == SNAP_PROTECT  ? "protect"
+                                                     : "unprotect",
                                name, spec->snap);
     return 0;
+}
+
+int
+vrbd_snap_create(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    return snap_run(cl, spec, SNAP_CREATE);
+}
+
+int
+vrbd_snap_remove(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    return snap_run(cl, spec, SNAP_REMOVE);
+}
+
+int
+vrbd_snap_rollback(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    return snap_run(cl, spec, SNAP_ROLLBACK);
+}
+
+int
+vrbd_snap_protect(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    return snap_run(cl, spec, SNAP_PROTECT);
+}
+
+int
+vrbd_snap_unprotect(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    return snap_run(cl, spec, SNAP_UNPROTECT);
 }
 
 /* How many parents stand above @spec. */
@@ -271,7 +310,7 @@ make_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
     if (*ret == -EINVAL || *ret == -EOPNOTSUPP || *ret == -ENOSYS) {
         vrbd_debug("clone v2 refused (%s): protecting and using v1",
                    strerror(-*ret));
-        r = vrbd_snap_run(cl, &s, VRBD_SNAP_PROTECT);
+        r = vrbd_snap_protect(cl, &s);
         if (r == 0) {
             *ret = clone_as(pio, src, cio, dst, 1);
             res->clone_v1 = true;
@@ -328,8 +367,7 @@ vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
     if (!have) {
         vrbd_spec s = *src;
 
-        if (vrbd_snap_run(cl, &s, VRBD_SNAP_CREATE) < 0 ||
-            vrbd_snap_run(cl, &s, VRBD_SNAP_PROTECT) < 0)
+        if (vrbd_snap_create(cl, &s) < 0 || vrbd_snap_protect(cl, &s) < 0)
             return -1;
         res->snap_created = true;
     }

@@ -499,7 +499,7 @@ op_snap_create(struct fsx *f)
     snprintf(name, NAME_LEN, "s%u", ++f->next_snap);
     s = spec_of(f, m->name, name);
     note(f, "snap create %s@%s", m->name, name);
-    if (!outcome(f, vrbd_snap_run(f->cl, &s, VRBD_SNAP_CREATE), VRBD_ERR_OK))
+    if (!outcome(f, vrbd_snap_create(f->cl, &s), VRBD_ERR_OK))
         return;
     sn = &m->snaps[m->n_snaps++];
     memset(sn, 0, sizeof(*sn));
@@ -527,7 +527,7 @@ op_snap_remove(struct fsx *f)
         want = VRBD_ERR_BUSY;
     s = spec_of(f, m->name, sn->name);
     note(f, "snap rm %s@%s", m->name, sn->name);
-    if (!outcome(f, vrbd_snap_run(f->cl, &s, VRBD_SNAP_REMOVE), want))
+    if (!outcome(f, vrbd_snap_remove(f->cl, &s), want))
         return;
     free(sn->data);
     if (sn == &m->snaps[m->n_snaps - 1])
@@ -558,11 +558,10 @@ op_protect(struct fsx *f)
     s = spec_of(f, m->name, sn->name);
     note(f, "snap %s %s@%s", protect ? "protect" : "unprotect", m->name,
          sn->name);
-    if (outcome(
-            f,
-            vrbd_snap_run(f->cl, &s,
-                          protect ? VRBD_SNAP_PROTECT : VRBD_SNAP_UNPROTECT),
-            want))
+    if (outcome(f,
+                protect ? vrbd_snap_protect(f->cl, &s)
+                        : vrbd_snap_unprotect(f->cl, &s),
+                want))
         sn->prot = protect;
 }
 
@@ -582,7 +581,7 @@ op_rollback(struct fsx *f)
     sn = pick_snap(f, m);
     s = spec_of(f, m->name, sn->name);
     note(f, "snap rollback %s@%s", m->name, sn->name);
-    if (outcome(f, vrbd_snap_run(f->cl, &s, VRBD_SNAP_ROLLBACK), VRBD_ERR_OK)) {
+    if (outcome(f, vrbd_snap_rollback(f->cl, &s), VRBD_ERR_OK)) {
         set_bytes(&m->data, &m->size, sn->data, sn->size);
         m->touched = true;
     }
@@ -1331,7 +1330,7 @@ clean_up(struct fsx *f)
                 vrbd_spec ss = spec_of(f, m->name, m->snaps[k].name);
 
                 if (m->snaps[k].prot)
-                    vrbd_snap_run(f->cl, &ss, VRBD_SNAP_UNPROTECT);
+                    vrbd_snap_unprotect(f->cl, &ss);
             }
             if (vrbd_volume_remove(NULL, f->cl, &s, &o) < 0)
                 printf("# fsx: cannot remove '%s': %s\n", m->name,
