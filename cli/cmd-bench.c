@@ -44,7 +44,8 @@ run_bench(cli_ctx *ctx)
     const char *local = bench_opt.local;
     const char *size = bench_opt.size;
     bool tty = isatty(STDERR_FILENO) && !ctx->json;
-    vrbd_bench_opts o = {.local_path = local,
+    vrbd_bench_opts o = {.version = VRBD_BENCH_OPTS_VERSION,
+                         .local_path = local,
                          .cancel = &cancelled,
                          .progress = show_step,
                          .opaque = &tty};

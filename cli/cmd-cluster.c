@@ -188,6 +188,7 @@ run_check(cli_ctx *ctx)
 {
     const char *name = ctx->argc > 0 ? ctx->argv[0] : NULL;
     vrbd_cluster_opts opts = {
+        .version = VRBD_CLUSTER_OPTS_VERSION,
         .name = name,
         .conf_path = check_opt.conf,
         .mon_host = check_opt.mon_host,

@@ -174,7 +174,8 @@ run_import(cli_ctx *ctx)
 {
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
-    vrbd_copy_opts o = {.verify = import_opt.verify,
+    vrbd_copy_opts o = {.version = VRBD_COPY_OPTS_VERSION,
+                        .verify = import_opt.verify,
                         .force = import_opt.force,
                         .resume = import_opt.resume,
                         .format = import_opt.format,
@@ -231,7 +232,8 @@ run_export(cli_ctx *ctx)
 {
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
-    vrbd_copy_opts o = {.force = export_opt.force,
+    vrbd_copy_opts o = {.version = VRBD_COPY_OPTS_VERSION,
+                        .force = export_opt.force,
                         .verify = export_opt.verify,
                         .format = export_opt.format,
                         .queue_depth = export_opt.queue_depth,
@@ -291,7 +293,8 @@ run_copy(cli_ctx *ctx)
 {
     struct progress p = {
         .tty = isatty(STDERR_FILENO), .json = ctx->json, .t0 = vrbd_now()};
-    vrbd_copy_opts o = {.incremental = copy_opt.incremental,
+    vrbd_copy_opts o = {.version = VRBD_COPY_OPTS_VERSION,
+                        .incremental = copy_opt.incremental,
                         .resume = copy_opt.resume,
                         .verify = copy_opt.verify,
                         .force = copy_opt.force,

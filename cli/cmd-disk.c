@@ -44,7 +44,8 @@ static const cli_opt detach_opts[] = {
 static int
 run_attach(cli_ctx *ctx)
 {
-    vrbd_attach_opts o = {.target = attach_opt.target,
+    vrbd_attach_opts o = {.version = VRBD_ATTACH_OPTS_VERSION,
+                          .target = attach_opt.target,
                           .bus = attach_opt.bus,
                           .cache = attach_opt.cache,
                           .live = attach_opt.live,

@@ -9,6 +9,7 @@ static int
 run_doctor(cli_ctx *ctx)
 {
     vrbd_doctor_opts opts = {
+        .version = VRBD_DOCTOR_OPTS_VERSION,
         .cluster = ctx->argc ? ctx->argv[0] : NULL,
         .uri = ctx->connect_uri,
         .timeout_sec = ctx->timeout_sec < 10 ? ctx->timeout_sec : 10,

@@ -73,7 +73,7 @@ run_connect(cli_ctx *ctx)
     vrbd_spec spec = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
-    vrbd_host_connect_opts opts = {0};
+    vrbd_host_connect_opts opts = {.version = VRBD_HOST_CONNECT_OPTS_VERSION};
     vrbd_host_connect_result res;
     const char *user = connect_opt.user;
     int r;
@@ -226,7 +226,8 @@ static int
 run_ensure(cli_ctx *ctx)
 {
     const char *w = ensure_opt.wait;
-    vrbd_ensure_opts opts = {.start_domains = ensure_opt.start_domains};
+    vrbd_ensure_opts opts = {.version = VRBD_ENSURE_OPTS_VERSION,
+                             .start_domains = ensure_opt.start_domains};
     vrbd_ensure_item *items = NULL;
     vrbd_host *host = NULL;
     size_t n = 0;

@@ -114,7 +114,7 @@ static int
 run_create(cli_ctx *ctx)
 {
     const char *pg = create_opt.pg;
-    vrbd_pool_create_opts opts = {0};
+    vrbd_pool_create_opts opts = {.version = VRBD_POOL_CREATE_OPTS_VERSION};
     vrbd_spec spec = {0};
     vrbd_cluster *cl = NULL;
     vrbd_pool_plan plan = {0};

@@ -109,7 +109,7 @@ run_create(cli_ctx *ctx)
     CLEANUP_FREE char *entity = NULL;
     CLEANUP_FREE char *path = NULL;
     CLEANUP_STRV char **pools = NULL;
-    vrbd_user_create_opts opts = {0};
+    vrbd_user_create_opts opts = {.version = VRBD_USER_CREATE_OPTS_VERSION};
     vrbd_cluster *cl = NULL;
     bool created = false, updated = false;
     size_t n = 0;

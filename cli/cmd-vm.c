@@ -95,7 +95,8 @@ run_create(cli_ctx *ctx)
     const char *from = create_opt.from;
     const char *size = create_opt.size;
     const char *pool = create_opt.pool;
-    vrbd_vm_create_opts o = {.network = create_opt.network,
+    vrbd_vm_create_opts o = {.version = VRBD_VM_CREATE_OPTS_VERSION,
+                             .network = create_opt.network,
                              .kernel = create_opt.kernel,
                              .initrd = create_opt.initrd,
                              .cmdline = create_opt.cmdline,
@@ -259,7 +260,8 @@ run_move(cli_ctx *ctx)
 {
     const char *to = move_opt.to;
     bool live = move_opt.live;
-    vrbd_move_opts o = {.keep_source = move_opt.keep_source,
+    vrbd_move_opts o = {.version = VRBD_MOVE_OPTS_VERSION,
+                        .keep_source = move_opt.keep_source,
                         .timeout_sec = ctx->timeout_sec,
                         .cancel = &move_cancelled};
     vrbd_registry *reg = NULL;

@@ -146,7 +146,7 @@ canonical(vrbd_cluster *cl, const vrbd_spec *s)
 static int
 run_create(cli_ctx *ctx)
 {
-    vrbd_volume_create_opts o = {0};
+    vrbd_volume_create_opts o = {.version = VRBD_VOLUME_CREATE_OPTS_VERSION};
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
@@ -459,7 +459,8 @@ cleanup:
 static int
 run_clone(cli_ctx *ctx)
 {
-    vrbd_clone_opts o = {.snap_if_missing = clone_opt.snap_if_missing,
+    vrbd_clone_opts o = {.version = VRBD_CLONE_OPTS_VERSION,
+                         .snap_if_missing = clone_opt.snap_if_missing,
                          .flatten = clone_opt.flatten};
     vrbd_clone_result res;
     vrbd_spec src = {0}, dst = {0};
@@ -601,7 +602,9 @@ cleanup:
 static int
 run_rm(cli_ctx *ctx)
 {
-    vrbd_remove_opts o = {.force = rm_opt.force, .trash = rm_opt.trash};
+    vrbd_remove_opts o = {.version = VRBD_REMOVE_OPTS_VERSION,
+                          .force = rm_opt.force,
+                          .trash = rm_opt.trash};
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;

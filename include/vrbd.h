@@ -19,6 +19,15 @@
  *   pointers, which are set only on success.
  * - The library never exits the process and never prints, except through
  *   the log handler a program installs.
+ * - Every options struct a caller passes in, vrbd_X_opts, begins with
+ *   `unsigned version`, which the caller sets to VRBD_X_OPTS_VERSION of
+ *   the vrbd.h it is built with, the other fields zero unless set:
+ *       vrbd_copy_opts o = {.version = VRBD_COPY_OPTS_VERSION, .verify = 1};
+ *   A struct only ever grows at its end, each growth a new version.  The
+ *   library reads only the fields the caller's version has (later ones
+ *   take their zero defaults), so a program built against an older vrbd.h
+ *   runs unchanged on a newer libvrbd; a version of 0 (not set) or newer
+ *   than the library's is refused with VRBD_ERR_INVALID naming the struct.
  */
 #ifndef VRBD_H
 #define VRBD_H
@@ -160,7 +169,9 @@ VRBD_API char *vrbd_spec_format(const vrbd_spec *spec);
  */
 typedef struct vrbd_cluster vrbd_cluster;
 
+#define VRBD_CLUSTER_OPTS_VERSION 1
 typedef struct vrbd_cluster_opts {
+    unsigned version;      /* VRBD_CLUSTER_OPTS_VERSION */
     const char *name;      /* label for messages, e.g. "ceph"; NULL: "ceph" */
     const char *conf_path; /* ceph.conf to read, or NULL to read none */
     const char *mon_host;  /* monitor addresses; override conf's */
@@ -267,8 +278,9 @@ VRBD_API int vrbd_registry_get(vrbd_registry *reg, const char *name,
                                vrbd_cluster_entry *out);
 VRBD_API void vrbd_cluster_entry_clear(vrbd_cluster_entry *e);
 
-/* The options that connect to the registered cluster @e (its strings
- * borrowed from @e), its recorded fsid required. */
+/* The options (of VRBD_CLUSTER_OPTS_VERSION) that connect to the
+ * registered cluster @e (its strings borrowed from @e), its recorded fsid
+ * required. */
 VRBD_API vrbd_cluster_opts vrbd_cluster_entry_opts(const vrbd_cluster_entry *e,
                                                    unsigned timeout_sec);
 
@@ -347,7 +359,9 @@ VRBD_API int vrbd_pool_plan_check(const vrbd_pool_plan *plan, const char *pool,
 VRBD_API int vrbd_pool_plan_get(vrbd_cluster *cl, unsigned size,
                                 double target_ratio, vrbd_pool_plan *out);
 
+#define VRBD_POOL_CREATE_OPTS_VERSION 1
 typedef struct vrbd_pool_create_opts {
+    unsigned version;  /* VRBD_POOL_CREATE_OPTS_VERSION */
     unsigned pg_num;   /* 0: as planned */
     unsigned size;     /* 0: the cluster's default */
     unsigned min_size; /* 0: size - size / 2 */
@@ -407,7 +421,9 @@ VRBD_API int vrbd_user_name_check(const char *entity);
 VRBD_API void vrbd_user_caps_for(const char *const *pools, size_t n_pools,
                                  bool read_only, char **mon, char **osd);
 
+#define VRBD_USER_CREATE_OPTS_VERSION 1
 typedef struct vrbd_user_create_opts {
+    unsigned version;         /* VRBD_USER_CREATE_OPTS_VERSION */
     const char *const *pools; /* at least one; each must exist */
     size_t n_pools;
     bool read_only;
@@ -586,7 +602,9 @@ VRBD_API int vrbd_host_rbd_pool_list(vrbd_host *host, vrbd_host_rbd_pool **out,
                                      size_t *n);
 VRBD_API void vrbd_host_rbd_pool_list_free(vrbd_host_rbd_pool *p, size_t n);
 
+#define VRBD_HOST_CONNECT_OPTS_VERSION 1
 typedef struct vrbd_host_connect_opts {
+    unsigned version;         /* VRBD_HOST_CONNECT_OPTS_VERSION */
     const char *pool;         /* Ceph pool (must exist) */
     const char *entity;       /* NULL: "client.libvirt" */
     const char *name;         /* libvirt pool; NULL: "CLUSTER-POOL" */
@@ -676,7 +694,9 @@ typedef struct vrbd_ensure_item {
     char *message;  /* why it failed, or NULL */
 } vrbd_ensure_item;
 
+#define VRBD_ENSURE_OPTS_VERSION 1
 typedef struct vrbd_ensure_opts {
+    unsigned version;   /* VRBD_ENSURE_OPTS_VERSION */
     unsigned wait_sec;  /* give up after this long in all; 0: one try */
     bool start_domains; /* then start inactive autostart domains whose
                          * RBD disks are all in active pools */
@@ -712,7 +732,9 @@ VRBD_API int vrbd_features_parse(const char *text, uint64_t *bits);
 /* The names of @bits, comma-separated; caller frees. */
 VRBD_API char *vrbd_features_format(uint64_t bits);
 
+#define VRBD_VOLUME_CREATE_OPTS_VERSION 1
 typedef struct vrbd_volume_create_opts {
+    unsigned version; /* VRBD_VOLUME_CREATE_OPTS_VERSION */
     uint64_t size;
     uint64_t object_size;  /* power of two, 4 KiB .. 32 MiB; 0: 4 MiB */
     uint64_t features;     /* 0: VRBD_FEATURES_DEFAULT_NAMES */
@@ -834,7 +856,9 @@ VRBD_API int vrbd_snap_rollback(vrbd_cluster *cl, const vrbd_spec *spec);
 VRBD_API int vrbd_snap_protect(vrbd_cluster *cl, const vrbd_spec *spec);
 VRBD_API int vrbd_snap_unprotect(vrbd_cluster *cl, const vrbd_spec *spec);
 
+#define VRBD_CLONE_OPTS_VERSION 1
 typedef struct vrbd_clone_opts {
+    unsigned version;     /* VRBD_CLONE_OPTS_VERSION */
     bool snap_if_missing; /* create and protect the source snapshot */
     bool flatten;         /* copy the parent's data: no parent left */
     unsigned max_depth;   /* flatten when the chain gets deeper; 0: 5 */
@@ -877,9 +901,11 @@ VRBD_API int vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl,
                              size_t *n, char **owner);
 VRBD_API void vrbd_holder_list_free(vrbd_holder *h, size_t n);
 
+#define VRBD_REMOVE_OPTS_VERSION 1
 typedef struct vrbd_remove_opts {
-    bool force; /* also remove the image's unprotected snapshots */
-    bool trash; /* move to the RBD trash instead of deleting */
+    unsigned version; /* VRBD_REMOVE_OPTS_VERSION */
+    bool force;       /* also remove the image's unprotected snapshots */
+    bool trash;       /* move to the RBD trash instead of deleting */
 } vrbd_remove_opts;
 
 /*
@@ -907,7 +933,9 @@ typedef struct vrbd_check {
     char *fix;     /* what to do, or NULL when ok */
 } vrbd_check;
 
+#define VRBD_DOCTOR_OPTS_VERSION 1
 typedef struct vrbd_doctor_opts {
+    unsigned version;     /* VRBD_DOCTOR_OPTS_VERSION */
     vrbd_registry *reg;   /* the clusters to check */
     const char *cluster;  /* only this one (and its pools); NULL: all */
     const char *uri;      /* libvirt URI, NULL: qemu:///system */
@@ -986,7 +1014,9 @@ VRBD_API char *vrbd_domain_build_xml(const vrbd_domain_spec *spec);
 
 /* ---------------------------------------------------------------- copy */
 
+#define VRBD_COPY_OPTS_VERSION 1
 typedef struct vrbd_copy_opts {
+    unsigned version;     /* VRBD_COPY_OPTS_VERSION */
     unsigned queue_depth; /* requests in flight, 2 MiB each; 0: 8 */
     bool verify;          /* read the target back and compare */
     bool force;           /* replace an existing target */
@@ -1075,7 +1105,9 @@ VRBD_API int vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src,
 
 /* ---------------------------------------------------------------- bench */
 
+#define VRBD_BENCH_OPTS_VERSION 1
 typedef struct vrbd_bench_opts {
+    unsigned version; /* VRBD_BENCH_OPTS_VERSION */
     /* a directory (a scratch file is made in it), a new file name, or an
      * empty block device (refused when it holds data or is in use); NULL:
      * no local side */
@@ -1122,7 +1154,9 @@ VRBD_API void vrbd_bench_result_list_free(vrbd_bench_result *list, size_t n);
  * the second test.) */
 VRBD_API bool vrbd_kvm_usable(void);
 
+#define VRBD_ATTACH_OPTS_VERSION 1
 typedef struct vrbd_attach_opts {
+    unsigned version;   /* VRBD_ATTACH_OPTS_VERSION */
     const char *target; /* NULL: the next free vdX (sdX on scsi) */
     const char *bus;    /* NULL: virtio */
     const char *cache;  /* NULL: writeback */
@@ -1173,7 +1207,9 @@ VRBD_API int vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl,
                                  const char *domain, const char *which,
                                  bool live, bool config, char **source);
 
+#define VRBD_VM_CREATE_OPTS_VERSION 1
 typedef struct vrbd_vm_create_opts {
+    unsigned version;      /* VRBD_VM_CREATE_OPTS_VERSION */
     const vrbd_spec *from; /* golden IMAGE@SNAP to clone, or NULL */
     uint64_t size;         /* without @from: an empty image of this size */
     const char *pool;      /* where the disk goes (default: @from's) */
@@ -1206,7 +1242,9 @@ VRBD_API int vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
 VRBD_API int vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg,
                             const char *name, bool disks, unsigned timeout_sec);
 
+#define VRBD_MOVE_OPTS_VERSION 1
 typedef struct vrbd_move_opts {
+    unsigned version;         /* VRBD_MOVE_OPTS_VERSION */
     const char *pool;         /* destination Ceph pool on the cluster */
     const char *const *disks; /* targets to move; NULL: every local disk */
     size_t n_disks;

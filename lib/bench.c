@@ -433,6 +433,8 @@ vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *o,
 
     *out = NULL;
     *n_out = 0;
+    if (vrbd_opts_check(o, VRBD_BENCH_OPTS_VERSION, "vrbd_bench_opts") < 0)
+        return -1;
     if (!o->local_path && !o->rbd)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give --local PATH, a pool, or both",
@@ -451,7 +453,8 @@ vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *o,
         return -1;
     if (o->rbd) {
         vrbd_spec s = *o->rbd;
-        vrbd_volume_create_opts co = {.size = size};
+        vrbd_volume_create_opts co = {
+            .version = VRBD_VOLUME_CREATE_OPTS_VERSION, .size = size};
 
         image = xasprintf(".virt-rbd-bench.%d", (int)getpid());
         s.image = image;

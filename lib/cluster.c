@@ -320,6 +320,9 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     char tbuf[32];
     int ret;
 
+    if (vrbd_opts_check(opts, VRBD_CLUSTER_OPTS_VERSION, "vrbd_cluster_opts") <
+        0)
+        return -1;
     if (strncmp(user, "client.", 7) == 0)
         user += 7;
     if (!*user || strpbrk(user, " \t\n:/"))

@@ -515,6 +515,8 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
     vrbd_host *host = NULL;
     unsigned timeout = opts->timeout_sec ? opts->timeout_sec : 10;
 
+    if (vrbd_opts_check(opts, VRBD_DOCTOR_OPTS_VERSION, "vrbd_doctor_opts") < 0)
+        return -1;
     if (vrbd_registry_list(opts->reg, &all, &n_all) < 0) {
         add(&r, VRBD_CHECK_FAIL, "registry", vrbd_error_last()->hint, "%s",
             vrbd_error_last()->message);

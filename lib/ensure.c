@@ -178,6 +178,8 @@ vrbd_host_ensure(vrbd_host *host, const vrbd_ensure_opts *opts,
     size_t np = 0, n = 0;
     double t0 = vrbd_now(), deadline = t0 + opts->wait_sec;
 
+    if (vrbd_opts_check(opts, VRBD_ENSURE_OPTS_VERSION, "vrbd_ensure_opts") < 0)
+        return -1;
     if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0)
         return -1;
     for (size_t i = 0; i < np; i++) {

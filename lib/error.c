@@ -3,6 +3,7 @@
  * error.c: the thread-local last error.  Each thread has one vrbd_error
  * whose strings it owns; setting it replaces them.  Nothing here prints.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +62,38 @@ vrbd_error_set(vrbd_error_code code, int errnum, const char *hint,
     set_va(code, errnum, hint, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+int
+vrbd_opts_check(const void *opts, unsigned known, const char *type)
+{
+    /* C guarantees a pointer to a struct converts to one to its first
+     * member, which every vrbd_*_opts has as its version */
+    unsigned version = opts ? *(const unsigned *)opts : 0;
+    char macro[64];
+    size_t i;
+
+    if (version >= 1 && version <= known)
+        return 0;
+    for (i = 0; type[i] && i < sizeof(macro) - 1; i++)
+        macro[i] = (char)toupper((unsigned char)type[i]);
+    macro[i] = '\0';
+    if (!opts)
+        return vrbd_error_set(VRBD_ERR_INVALID, EINVAL, NULL,
+                              "no %s given: the options are required", type);
+    if (version == 0) {
+        CLEANUP_FREE char *hint = xasprintf(
+            "set its version to %s_VERSION of the vrbd.h built against", macro);
+
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, EINVAL, hint,
+            "%s without a version (0): the caller did not set it", type);
+    }
+    return vrbd_error_set(
+        VRBD_ERR_INVALID, EINVAL,
+        "run the program with the libvrbd it was built against, or a newer one",
+        "%s of version %u is newer than this libvrbd %s knows (%u)", type,
+        version, vrbd_version(), known);
 }
 
 vrbd_error_code

@@ -736,6 +736,9 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
     int64_t id;
     int ret = -1;
 
+    if (vrbd_opts_check(opts, VRBD_HOST_CONNECT_OPTS_VERSION,
+                        "vrbd_host_connect_opts") < 0)
+        return -1;
     memset(res, 0, sizeof(*res));
     if (!opts->pool || !*opts->pool)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,

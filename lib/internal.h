@@ -20,6 +20,16 @@
 int vrbd_error_set(vrbd_error_code code, int errnum, const char *hint,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Whether @opts, a vrbd_*_opts of name @type ("vrbd_copy_opts") whose
+ * first member is its version, has a version this library reads: 1 to
+ * @known (its VRBD_*_OPTS_VERSION).  0, or -1 with VRBD_ERR_INVALID for
+ * NULL, version 0 (not set) or a newer version.  Every entry point taking
+ * options checks them first; when a struct grows (a new version), the
+ * fields it gains are read only when opts->version has them.
+ */
+int vrbd_opts_check(const void *opts, unsigned known, const char *type);
+
 /* Map a negative errno returned by librados/librbd to an error code. */
 vrbd_error_code vrbd_error_from_ceph(int ret);
 

@@ -292,7 +292,8 @@ static int
 copy_disk(vrbd_cluster *cl, vrbd_registry *reg, const struct local_disk *l,
           const vrbd_spec *s)
 {
-    vrbd_copy_opts co = {.verify = true, .format = l->format};
+    vrbd_copy_opts co = {
+        .version = VRBD_COPY_OPTS_VERSION, .verify = true, .format = l->format};
     vrbd_copy_stats st;
     vrbd_cluster *scl;
     int r;
@@ -354,7 +355,8 @@ remove_made(vrbd_cluster *cl, const vrbd_spec *made, size_t n)
     CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
 
     for (size_t i = 0; i < n; i++) {
-        vrbd_remove_opts ro = {.force = true};
+        vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
+                               .force = true};
 
         vrbd_volume_remove(NULL, cl, &made[i], &ro);
     }
@@ -391,6 +393,8 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     xmlNodePtr devices;
     int ret = -1;
 
+    if (vrbd_opts_check(o, VRBD_MOVE_OPTS_VERSION, "vrbd_move_opts") < 0)
+        return -1;
     res->moved = 0;
     res->deleted = 0;
     dom = virDomainLookupByName(conn, domain);
@@ -544,7 +548,8 @@ live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
         ld[i].copying = false;
     }
     for (size_t i = 0; i < n; i++) {
-        vrbd_remove_opts ro = {.force = true};
+        vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
+                               .force = true};
         CLEANUP_FREE char *name = NULL;
 
         if (!ld[i].made || ld[i].pivoted)
@@ -932,7 +937,7 @@ make_target(virDomainPtr dom, vrbd_cluster *cl, const char *domain,
             struct live_disk *l)
 {
     virDomainBlockInfo bi;
-    vrbd_volume_create_opts co = {0};
+    vrbd_volume_create_opts co = {.version = VRBD_VOLUME_CREATE_OPTS_VERSION};
     vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
                         .hosts = (const char *const *)a->hosts,
                         .n_hosts = a->n_hosts,
@@ -1051,6 +1056,8 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     xmlNodePtr devices;
     int ret = -1;
 
+    if (vrbd_opts_check(o, VRBD_MOVE_OPTS_VERSION, "vrbd_move_opts") < 0)
+        return -1;
     res->moved = 0;
     res->deleted = 0;
     dom = virDomainLookupByName(conn, domain);

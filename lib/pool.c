@@ -320,6 +320,9 @@ vrbd_pool_create(vrbd_cluster *cl, const char *name,
     unsigned pg, min_size;
     char buf[32];
 
+    if (vrbd_opts_check(opts, VRBD_POOL_CREATE_OPTS_VERSION,
+                        "vrbd_pool_create_opts") < 0)
+        return -1;
     *created = false;
     if (check_pool_name(name) < 0)
         return -1;

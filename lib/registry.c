@@ -437,7 +437,8 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
         memmove(s.user, s.user + 7, strlen(s.user + 7) + 1);
     s.keyring = e->keyring ? absolute(e->keyring) : NULL;
     {
-        vrbd_cluster_opts opts = {.name = s.name,
+        vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                                  .name = s.name,
                                   .conf_path = s.conf_path,
                                   .mon_host = s.mon_host,
                                   .user = s.user,
@@ -541,7 +542,8 @@ vrbd_registry_set_default(vrbd_registry *reg, const char *name)
 vrbd_cluster_opts
 vrbd_cluster_entry_opts(const vrbd_cluster_entry *e, unsigned timeout_sec)
 {
-    return (vrbd_cluster_opts){.name = e->name,
+    return (vrbd_cluster_opts){.version = VRBD_CLUSTER_OPTS_VERSION,
+                               .name = e->name,
                                .conf_path = e->conf_path,
                                .mon_host = e->mon_host,
                                .user = e->user,

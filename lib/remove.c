@@ -501,6 +501,8 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     rados_ioctx_t io;
     int r;
 
+    if (vrbd_opts_check(opts, VRBD_REMOVE_OPTS_VERSION, "vrbd_remove_opts") < 0)
+        return -1;
     if (!spec->image || spec->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "to remove a snapshot: virt-rbd vol snap rm",

@@ -328,7 +328,7 @@ flatten_clone(vrbd_cluster *cl, const vrbd_spec *dst, const char *dname)
 {
     vrbd_error saved;
     CLEANUP_FREE char *msg = NULL;
-    vrbd_remove_opts ro = {.force = true};
+    vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION, .force = true};
 
     if (vrbd_volume_flatten(cl, dst) == 0)
         return 0;
@@ -350,6 +350,8 @@ vrbd_volume_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
     bool have = false;
     int r;
 
+    if (vrbd_opts_check(opts, VRBD_CLONE_OPTS_VERSION, "vrbd_clone_opts") < 0)
+        return -1;
     memset(res, 0, sizeof(*res));
     if (!src->image || !src->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,

@@ -266,6 +266,9 @@ vrbd_user_create(vrbd_cluster *cl, const char *entity,
     vrbd_user cur = {0};
     struct json_object *cmd;
 
+    if (vrbd_opts_check(opts, VRBD_USER_CREATE_OPTS_VERSION,
+                        "vrbd_user_create_opts") < 0)
+        return -1;
     *created = *updated = false;
     if (vrbd_user_name_check(entity) < 0)
         return -1;
@@ -488,7 +491,8 @@ vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity, const char *pool,
                      bool *created, bool *updated)
 {
     const char *one[] = {pool};
-    vrbd_user_create_opts opts = {.pools = one, .n_pools = 1};
+    vrbd_user_create_opts opts = {
+        .version = VRBD_USER_CREATE_OPTS_VERSION, .pools = one, .n_pools = 1};
     vrbd_user u = {0};
     char **pools = NULL;
     size_t n = 0;

@@ -210,7 +210,9 @@ vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl, const char *pool,
 {
     vrbd_host_rbd_pool *pools = NULL;
     size_t np = 0;
-    vrbd_host_connect_opts co = {.pool = pool, .entity = entity};
+    vrbd_host_connect_opts co = {.version = VRBD_HOST_CONNECT_OPTS_VERSION,
+                                 .pool = pool,
+                                 .entity = entity};
     vrbd_host_connect_result res;
 
     if (vrbd_host_rbd_pool_list(host, &pools, &np) < 0)
@@ -523,6 +525,8 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
     int ret = -1;
     const char *bus = opts->bus ? opts->bus : "virtio";
 
+    if (vrbd_opts_check(opts, VRBD_ATTACH_OPTS_VERSION, "vrbd_attach_opts") < 0)
+        return -1;
     if (!image->image || image->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "attach takes POOL[/NS]/IMAGE without @SNAP");
@@ -691,13 +695,14 @@ static int
 make_disk(vrbd_cluster *cl, const vrbd_vm_create_opts *o, const vrbd_spec *disk)
 {
     if (o->from) {
-        vrbd_clone_opts co = {0};
+        vrbd_clone_opts co = {.version = VRBD_CLONE_OPTS_VERSION};
         vrbd_clone_result cr;
 
         return vrbd_volume_clone(cl, o->from, disk, &co, &cr);
     }
     {
-        vrbd_volume_create_opts vo = {.size = o->size};
+        vrbd_volume_create_opts vo = {
+            .version = VRBD_VOLUME_CREATE_OPTS_VERSION, .size = o->size};
 
         return vrbd_volume_create(cl, disk, &vo);
     }
@@ -758,7 +763,7 @@ unmake_disk(vrbd_cluster *cl, const vrbd_spec *disk)
     vrbd_error saved = *vrbd_error_last();
     CLEANUP_FREE char *msg = xstrdup(saved.message);
     CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
-    vrbd_remove_opts ro = {.force = true};
+    vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION, .force = true};
 
     vrbd_volume_remove(NULL, cl, disk, &ro);
     vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
@@ -775,6 +780,9 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
     bool made_image = false;
     int ret = -1;
 
+    if (vrbd_opts_check(o, VRBD_VM_CREATE_OPTS_VERSION, "vrbd_vm_create_opts") <
+        0)
+        return -1;
     if (!o->from && !o->size)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give --from POOL/IMAGE@SNAP or --size SIZE",
@@ -925,7 +933,8 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
         for (size_t i = 0; i < n; i++) {
             vrbd_cluster *cl;
             vrbd_spec s;
-            vrbd_remove_opts ro = {.force = true};
+            vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
+                                   .force = true};
             int r;
 
             /* a read-only or shareable disk belongs to others too */

@@ -196,6 +196,9 @@ int
 vrbd_volume_create(vrbd_cluster *cl, const vrbd_spec *spec,
                    const vrbd_volume_create_opts *o)
 {
+    if (vrbd_opts_check(o, VRBD_VOLUME_CREATE_OPTS_VERSION,
+                        "vrbd_volume_create_opts") < 0)
+        return -1;
     if (vrbd_volume_new_name_check(spec) < 0)
         return -1;
     return vrbd_volume_make(cl, spec, o);

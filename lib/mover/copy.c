@@ -846,7 +846,8 @@ take_name(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
     }
     if (old) {
         vrbd_spec os = *dst;
-        vrbd_remove_opts ro = {.force = true};
+        vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
+                               .force = true};
 
         os.image = old;
         if (vrbd_volume_remove(NULL, cl, &os, &ro) < 0) {
@@ -960,7 +961,8 @@ begin_import(struct rbd_import *c)
                      &c->tmp, &c->start) < 0)
         return -1;
     if (!c->tmp) {
-        vrbd_volume_create_opts co = {.size = c->size};
+        vrbd_volume_create_opts co = {
+            .version = VRBD_VOLUME_CREATE_OPTS_VERSION, .size = c->size};
 
         c->tmp = xasprintf(IMPORT_PREFIX "%s.%d", c->dst->image, (int)getpid());
         tspec.image = c->tmp;
@@ -1072,6 +1074,8 @@ vrbd_import_file(vrbd_cluster *cl, const char *path, const vrbd_spec *dst,
     double t0 = vrbd_now();
     int ret = -1;
 
+    if (vrbd_opts_check(opts, VRBD_COPY_OPTS_VERSION, "vrbd_copy_opts") < 0)
+        return -1;
     memset(stats, 0, sizeof(*stats));
     if (!dst->image || dst->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
@@ -1114,6 +1118,8 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     bool raw = !opts->format || strcmp(opts->format, "raw") == 0;
     int ret = -1, r;
 
+    if (vrbd_opts_check(opts, VRBD_COPY_OPTS_VERSION, "vrbd_copy_opts") < 0)
+        return -1;
     memset(stats, 0, sizeof(*stats));
     if (stream && !raw)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
@@ -1594,7 +1600,8 @@ open_images(struct rbd_copy *c)
 static int
 begin_full(struct rbd_copy *c)
 {
-    vrbd_volume_create_opts co = {.size = c->info.size,
+    vrbd_volume_create_opts co = {.version = VRBD_VOLUME_CREATE_OPTS_VERSION,
+                                  .size = c->info.size,
                                   .object_size = c->info.obj_size};
     vrbd_spec tspec = *c->dst;
     int r;
@@ -1764,6 +1771,8 @@ vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src, vrbd_cluster *dcl,
     double t0 = vrbd_now();
     int ret = -1, r;
 
+    if (vrbd_opts_check(opts, VRBD_COPY_OPTS_VERSION, "vrbd_copy_opts") < 0)
+        return -1;
     memset(stats, 0, sizeof(*stats));
     if (check_copy_args(src, dst, opts) < 0)
         return -1;

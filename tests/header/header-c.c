@@ -4,8 +4,8 @@
  * as C99 with -pedantic-errors (and, as header-cxx.cc, as C++11), linked
  * against the shared library through its pkg-config file by
  * tests/header/pkgconfig.sh: the header needs nothing but itself, and
- * the error convention it states holds.  No test harness: it would bring
- * headers of its own.
+ * the error and options conventions it states hold.  No test harness: it
+ * would bring headers of its own.
  */
 #include "vrbd.h"
 
@@ -28,6 +28,8 @@ main(void)
 {
     vrbd_spec spec;
     const vrbd_error *e;
+    vrbd_cluster_opts opts;
+    vrbd_cluster *cl = NULL;
 
     check(vrbd_version() != NULL && strlen(vrbd_version()) > 0,
           "vrbd_version() names a version");
@@ -51,6 +53,15 @@ main(void)
     e = vrbd_error_last();
     check(e->code == VRBD_ERR_OK && strcmp(e->message, "") == 0,
           "vrbd_error_clear() forgets it");
+    /* options carry the version of the header they were built with */
+    memset(&opts, 0, sizeof(opts));
+    check(vrbd_cluster_connect(&opts, &cl) == -1 && cl == NULL &&
+              vrbd_error_last()->code == VRBD_ERR_INVALID,
+          "options without a version are refused");
+    opts.version = VRBD_CLUSTER_OPTS_VERSION + 1;
+    check(vrbd_cluster_connect(&opts, &cl) == -1 &&
+              vrbd_error_last()->code == VRBD_ERR_INVALID,
+          "options of a newer version are refused");
     printf("1..%d\n", n_test);
     return n_failed != 0;
 }

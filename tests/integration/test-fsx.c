@@ -363,7 +363,8 @@ static void op_remove(struct fsx *f);
 static void
 op_create(struct fsx *f)
 {
-    vrbd_volume_create_opts o = {.size = random_size(f)};
+    vrbd_volume_create_opts o = {.version = VRBD_VOLUME_CREATE_OPTS_VERSION,
+                                 .size = random_size(f)};
     int order = 16 + (int)below(f, 3);
     int i = free_slot(f), taken = pick(f, false);
     char name[NAME_LEN];
@@ -591,7 +592,8 @@ static void
 op_clone(struct fsx *f)
 {
     int i = pick(f, true), k = free_slot(f);
-    vrbd_clone_opts o = {.flatten = below(f, 10) == 0};
+    vrbd_clone_opts o = {.version = VRBD_CLONE_OPTS_VERSION,
+                         .flatten = below(f, 10) == 0};
     vrbd_clone_result res;
     struct mimage *m, *c;
     struct msnap *sn;
@@ -693,7 +695,8 @@ static void
 op_remove(struct fsx *f)
 {
     int i = pick(f, false);
-    vrbd_remove_opts o = {.force = below(f, 2)};
+    vrbd_remove_opts o = {.version = VRBD_REMOVE_OPTS_VERSION,
+                          .force = below(f, 2)};
     vrbd_error_code want = VRBD_ERR_OK;
     struct mimage *m;
     vrbd_spec s;
@@ -829,7 +832,8 @@ related(struct fsx *f, int s, int d)
 static void
 op_copy(struct fsx *f)
 {
-    vrbd_copy_opts o = {.queue_depth = 1 + (unsigned)below(f, 8),
+    vrbd_copy_opts o = {.version = VRBD_COPY_OPTS_VERSION,
+                        .queue_depth = 1 + (unsigned)below(f, 8),
                         .verify = below(f, 2)};
     vrbd_copy_stats st;
     int i = below(f, 5) < 3 ? pick(f, true) : -1, d = -1, k;
@@ -933,7 +937,8 @@ incremental_want(struct fsx *f, int i, struct msnap *sn, int d, bool *change)
 static void
 op_copy_incremental(struct fsx *f)
 {
-    vrbd_copy_opts o = {.incremental = true,
+    vrbd_copy_opts o = {.version = VRBD_COPY_OPTS_VERSION,
+                        .incremental = true,
                         .queue_depth = 1 + (unsigned)below(f, 8),
                         .verify = below(f, 2)};
     vrbd_copy_stats st;
@@ -1304,7 +1309,9 @@ one_op(struct fsx *f)
 static vrbd_cluster *
 connect_lab(void)
 {
-    vrbd_cluster_opts opts = {.name = "ceph", .timeout_sec = 30};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = "ceph",
+                              .timeout_sec = 30};
     vrbd_cluster *cl = NULL;
 
     opts.conf_path = getenv("VRBD_LAB_CEPH_CONF");
@@ -1321,7 +1328,8 @@ clean_up(struct fsx *f)
     for (int round = 0; round < MAX_IMAGES && n_live(f); round++)
         for (int i = 0; i < MAX_IMAGES; i++) {
             struct mimage *m = &f->img[i];
-            vrbd_remove_opts o = {.force = true};
+            vrbd_remove_opts o = {.version = VRBD_REMOVE_OPTS_VERSION,
+                                  .force = true};
             vrbd_spec s = spec_of(f, m->name, NULL);
 
             if (!m->live || children_of(f, i, NULL))
@@ -1351,7 +1359,8 @@ static struct {
 static bool
 lab_up(void)
 {
-    vrbd_pool_create_opts po = {.pg_num = 8};
+    vrbd_pool_create_opts po = {.version = VRBD_POOL_CREATE_OPTS_VERSION,
+                                .pg_num = 8};
     bool created = false;
 
     if (lab.tried)

@@ -65,8 +65,11 @@ check_cluster(const char *name)
     CLEANUP_FREE char *conf = lab_var(name, "CONF");
     CLEANUP_FREE char *keyring = lab_var(name, "KEYRING");
     CLEANUP_FREE char *fsid = lab_var(name, "FSID");
-    vrbd_cluster_opts opts = {
-        .name = name, .conf_path = conf, .keyring = keyring, .timeout_sec = 10};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = name,
+                              .conf_path = conf,
+                              .keyring = keyring,
+                              .timeout_sec = 10};
     vrbd_cluster *cl = NULL;
     vrbd_cluster_status *st = NULL;
 
@@ -103,8 +106,11 @@ check_mon_host_only(const char *name)
     CLEANUP_FREE char *mon = lab_var(name, "MON_HOST");
     CLEANUP_FREE char *keyring = lab_var(name, "KEYRING");
     CLEANUP_FREE char *fsid = lab_var(name, "FSID");
-    vrbd_cluster_opts opts = {
-        .name = name, .mon_host = mon, .keyring = keyring, .timeout_sec = 10};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = name,
+                              .mon_host = mon,
+                              .keyring = keyring,
+                              .timeout_sec = 10};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == 0);
@@ -127,8 +133,11 @@ check_wrong_key(const char *name)
     int fd = mkstemp(path);
     static const char bad[] =
         "[client.admin]\n\tkey = AQDpZwVrJu9MLRAAjq1LMmBIsmqhCzQjztzsWQ==\n";
-    vrbd_cluster_opts opts = {
-        .name = name, .mon_host = mon, .keyring = path, .timeout_sec = 10};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = name,
+                              .mon_host = mon,
+                              .keyring = path,
+                              .timeout_sec = 10};
     vrbd_cluster *cl = NULL;
     double t0 = now();
 
@@ -154,8 +163,10 @@ TEST(a_dead_monitor_times_out_within_the_timeout)
     const char *list = getenv("VRBD_LAB_CLUSTERS");
     CLEANUP_FREE char *first = NULL;
     CLEANUP_FREE char *keyring = NULL;
-    vrbd_cluster_opts opts = {
-        .name = "dead", .mon_host = "127.0.0.1:9", .timeout_sec = 2};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = "dead",
+                              .mon_host = "127.0.0.1:9",
+                              .timeout_sec = 2};
     vrbd_cluster *cl = NULL;
     double t0;
 

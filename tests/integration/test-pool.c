@@ -21,7 +21,8 @@ connect_lab(const char *name)
     CLEANUP_FREE char *up = xstrdup(name);
     CLEANUP_FREE char *conf_var = NULL;
     CLEANUP_FREE char *kr_var = NULL;
-    vrbd_cluster_opts opts = {.name = name, .timeout_sec = 20};
+    vrbd_cluster_opts opts = {
+        .version = VRBD_CLUSTER_OPTS_VERSION, .name = name, .timeout_sec = 20};
     vrbd_cluster *cl = NULL;
 
     for (char *p = up; *p; p++)
@@ -113,7 +114,7 @@ TEST(create_on_an_existing_pool_of_another_application_is_refused)
 {
     vrbd_cluster *cl;
     CLEANUP_FREE char *pool = xasprintf("vrbdt-app-%d", (int)getpid());
-    vrbd_pool_create_opts opts = {0};
+    vrbd_pool_create_opts opts = {.version = VRBD_POOL_CREATE_OPTS_VERSION};
     struct json_object *cmd;
     bool created = true;
 
@@ -141,7 +142,8 @@ TEST(a_long_listing_without_threads_lists_everything)
 {
     vrbd_cluster *cl;
     CLEANUP_FREE char *pool = xasprintf("vrbdt-nothr-%d", (int)getpid());
-    vrbd_pool_create_opts opts = {.pg_num = 8};
+    vrbd_pool_create_opts opts = {.version = VRBD_POOL_CREATE_OPTS_VERSION,
+                                  .pg_num = 8};
     vrbd_volume_info *list = NULL;
     pthread_attr_t a, saved;
     size_t n = 0;
@@ -156,7 +158,9 @@ TEST(a_long_listing_without_threads_lists_everything)
     for (int i = 0; i < 3; i++) {
         CLEANUP_FREE char *name = xasprintf("img%d", i);
         vrbd_spec s = {.pool = pool, .image = name};
-        vrbd_volume_create_opts co = {.size = (uint64_t)(i + 1) << 20};
+        vrbd_volume_create_opts co = {.version =
+                                          VRBD_VOLUME_CREATE_OPTS_VERSION,
+                                      .size = (uint64_t)(i + 1) << 20};
 
         REQUIRE(vrbd_volume_create(cl, &s, &co) == 0);
     }

@@ -25,7 +25,9 @@ admin(const char *name)
 {
     CLEANUP_FREE char *conf_var = xasprintf("VRBD_LAB_%s_CONF", name);
     CLEANUP_FREE char *kr_var = xasprintf("VRBD_LAB_%s_KEYRING", name);
-    vrbd_cluster_opts opts = {.name = "ceph", .timeout_sec = 20};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = "ceph",
+                              .timeout_sec = 20};
     vrbd_cluster *cl = NULL;
 
     opts.conf_path = getenv(conf_var);
@@ -38,7 +40,8 @@ admin(const char *name)
 static vrbd_cluster *
 as_user(const char *entity, const char *keyring)
 {
-    vrbd_cluster_opts opts = {.name = "ceph",
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = "ceph",
                               .mon_host = getenv("VRBD_LAB_CEPH_MON_HOST"),
                               .user = entity,
                               .keyring = keyring,
@@ -72,7 +75,8 @@ TEST(a_pool_user_creates_images_in_its_pool_and_gets_eperm_elsewhere)
 {
     vrbd_cluster *cl, *u;
     const char *pools[] = {pool_a};
-    vrbd_user_create_opts opts = {.pools = pools, .n_pools = 1};
+    vrbd_user_create_opts opts = {
+        .version = VRBD_USER_CREATE_OPTS_VERSION, .pools = pools, .n_pools = 1};
     CLEANUP_FREE char *kr = xasprintf("%s/user.keyring", tmpdir);
     bool created, updated;
     struct stat st;
@@ -100,8 +104,10 @@ TEST(the_same_caps_reuse_the_user_and_other_caps_are_refused)
     vrbd_cluster *cl;
     const char *same[] = {pool_a};
     const char *other[] = {pool_a, pool_b};
-    vrbd_user_create_opts o1 = {.pools = same, .n_pools = 1};
-    vrbd_user_create_opts o2 = {.pools = other, .n_pools = 2};
+    vrbd_user_create_opts o1 = {
+        .version = VRBD_USER_CREATE_OPTS_VERSION, .pools = same, .n_pools = 1};
+    vrbd_user_create_opts o2 = {
+        .version = VRBD_USER_CREATE_OPTS_VERSION, .pools = other, .n_pools = 2};
     vrbd_user u = {0};
     bool created = true, updated = true;
 
@@ -133,8 +139,10 @@ TEST(a_read_only_user_cannot_create_images)
 {
     vrbd_cluster *cl, *u;
     const char *pools[] = {pool_a};
-    vrbd_user_create_opts opts = {
-        .pools = pools, .n_pools = 1, .read_only = true};
+    vrbd_user_create_opts opts = {.version = VRBD_USER_CREATE_OPTS_VERSION,
+                                  .pools = pools,
+                                  .n_pools = 1,
+                                  .read_only = true};
     CLEANUP_FREE char *ro = xasprintf("%s-ro", user);
     CLEANUP_FREE char *kr = xasprintf("%s/ro.keyring", tmpdir);
     bool created, updated;
@@ -214,7 +222,8 @@ TEST(removing_the_user_and_refusing_admin)
 static void
 make_pool(vrbd_cluster *cl, const char *name)
 {
-    vrbd_pool_create_opts o = {.pg_num = 8};
+    vrbd_pool_create_opts o = {.version = VRBD_POOL_CREATE_OPTS_VERSION,
+                               .pg_num = 8};
     bool created;
 
     if (vrbd_pool_create(cl, name, &o, &created, NULL) < 0)

@@ -25,7 +25,7 @@ TEST(percentiles_are_nearest_rank)
 
 TEST(nothing_to_measure_and_odd_sizes_are_refused)
 {
-    vrbd_bench_opts o = {0};
+    vrbd_bench_opts o = {.version = VRBD_BENCH_OPTS_VERSION};
     vrbd_bench_result *res = (vrbd_bench_result *)1;
     size_t n = 7;
 
@@ -41,13 +41,27 @@ TEST(nothing_to_measure_and_odd_sizes_are_refused)
     CHECK(vrbd_error_last()->code == VRBD_ERR_NOT_FOUND);
 }
 
+TEST(options_without_a_version_are_refused)
+{
+    vrbd_bench_opts o = {.local_path = "/tmp", .size = 1 << 20};
+    vrbd_bench_result *res = (vrbd_bench_result *)1;
+    size_t n = 7;
+
+    CHECK(vrbd_bench_run(NULL, &o, &res, &n) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+    CHECK(strstr(vrbd_error_last()->message, "vrbd_bench_opts without a "
+                                             "version") != NULL);
+    CHECK(res == NULL && n == 0);
+}
+
 /* Threads that cannot start (every new thread asks for a stack of 1 TiB,
  * which this machine cannot give): the benchmark says so and cleans up;
  * the library never aborts. */
 TEST(threads_that_cannot_start_are_an_error_not_an_abort)
 {
     char dir[] = "/tmp/vrbd-bench-XXXXXX";
-    vrbd_bench_opts o = {.size = 1 << 20, .seconds = 0.05};
+    vrbd_bench_opts o = {
+        .version = VRBD_BENCH_OPTS_VERSION, .size = 1 << 20, .seconds = 0.05};
     vrbd_bench_result *res = NULL;
     pthread_attr_t a, saved;
     size_t n = 0;
@@ -76,6 +90,7 @@ main(void)
 {
     RUN(percentiles_are_nearest_rank);
     RUN(nothing_to_measure_and_odd_sizes_are_refused);
+    RUN(options_without_a_version_are_refused);
     RUN(threads_that_cannot_start_are_an_error_not_an_abort);
     return harness_done();
 }

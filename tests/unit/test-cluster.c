@@ -31,7 +31,10 @@ TEST(no_monitor_address_is_refused_before_connecting)
 {
     CLEANUP_FREE char *conf = write_file("nomon.conf", "[global]\n", 0600);
     CLEANUP_FREE char *kr = write_file("kr", keyring_text, 0600);
-    vrbd_cluster_opts opts = {.name = "lab", .conf_path = conf, .keyring = kr};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .name = "lab",
+                              .conf_path = conf,
+                              .keyring = kr};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -43,10 +46,36 @@ TEST(no_monitor_address_is_refused_before_connecting)
           strstr(vrbd_error_last()->hint, "--mon-host"));
 }
 
+/* Options whose version the caller did not set, or that come from a
+ * newer vrbd.h than this library's, are refused before anything is read
+ * (vrbd.h: every options struct begins with its version). */
+TEST(options_of_an_unknown_version_are_refused)
+{
+    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1"};
+    vrbd_cluster *cl = NULL;
+
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(cl == NULL);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+    CHECK_STR(vrbd_error_last()->message,
+              "vrbd_cluster_opts without a version (0): the caller did not "
+              "set it");
+    CHECK(vrbd_error_last()->hint &&
+          strstr(vrbd_error_last()->hint, "VRBD_CLUSTER_OPTS_VERSION"));
+    opts.version = VRBD_CLUSTER_OPTS_VERSION + 1;
+    CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
+    CHECK(cl == NULL);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+    CHECK(strstr(vrbd_error_last()->message,
+                 "vrbd_cluster_opts of version 2 is newer than this libvrbd") ==
+          vrbd_error_last()->message);
+}
+
 TEST(no_conf_and_no_mon_host_is_refused)
 {
     CLEANUP_FREE char *kr = write_file("kr", keyring_text, 0600);
-    vrbd_cluster_opts opts = {.keyring = kr};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .keyring = kr};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -56,7 +85,9 @@ TEST(no_conf_and_no_mon_host_is_refused)
 TEST(keyring_readable_by_others_is_refused_with_chmod_hint)
 {
     CLEANUP_FREE char *kr = write_file("kr644", keyring_text, 0644);
-    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1", .keyring = kr};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .mon_host = "127.0.0.1:1",
+                              .keyring = kr};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -69,7 +100,9 @@ TEST(keyring_readable_by_others_is_refused_with_chmod_hint)
 TEST(keyring_readable_by_group_is_refused)
 {
     CLEANUP_FREE char *kr = write_file("kr640", keyring_text, 0640);
-    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1", .keyring = kr};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .mon_host = "127.0.0.1:1",
+                              .keyring = kr};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -78,7 +111,8 @@ TEST(keyring_readable_by_group_is_refused)
 
 TEST(missing_keyring_is_not_found)
 {
-    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1",
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .mon_host = "127.0.0.1:1",
                               .keyring = "/nonexistent/keyring"};
     vrbd_cluster *cl = NULL;
 
@@ -90,7 +124,9 @@ TEST(no_keyring_anywhere_is_a_config_error)
 {
     CLEANUP_FREE char *conf = write_file(
         "kr.conf", "[global]\nmon_host = 127.0.0.1:1\nkeyring = /nope\n", 0600);
-    vrbd_cluster_opts opts = {.conf_path = conf, .user = "client.libvirt"};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .conf_path = conf,
+                              .user = "client.libvirt"};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -101,7 +137,9 @@ TEST(no_keyring_anywhere_is_a_config_error)
 
 TEST(invalid_user_is_refused)
 {
-    vrbd_cluster_opts opts = {.mon_host = "127.0.0.1:1", .user = "a b"};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .mon_host = "127.0.0.1:1",
+                              .user = "a b"};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -110,7 +148,8 @@ TEST(invalid_user_is_refused)
 
 TEST(unreadable_conf_is_named)
 {
-    vrbd_cluster_opts opts = {.conf_path = "/nonexistent/ceph.conf"};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .conf_path = "/nonexistent/ceph.conf"};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -127,7 +166,9 @@ TEST(a_key_set_inline_in_the_conf_is_accepted)
                    "[global]\nmon_host = 127.0.0.1:9\nkeyring = /nonexistent\n"
                    "key = AQDpZwVrJu9MLRAAjq1LMmBIsmqhCzQjztzsWQ==\n",
                    0600);
-    vrbd_cluster_opts opts = {.conf_path = conf, .timeout_sec = 1};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .conf_path = conf,
+                              .timeout_sec = 1};
     vrbd_cluster *cl = NULL;
 
     CHECK(vrbd_cluster_connect(&opts, &cl) == -1);
@@ -162,7 +203,8 @@ TEST(unknown_conf_options_are_named_once_and_not_fatal)
                   "'foo_bar_unknown' (line 2), 'mon-host' (line 6); check the "
                   "spelling, or whether this Ceph release has them",
                   conf);
-    vrbd_cluster_opts opts = {.conf_path = conf};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .conf_path = conf};
     vrbd_cluster *cl = NULL;
 
     vrbd_log_set_handler(capture, VRBD_LOG_WARN, NULL);
@@ -181,7 +223,8 @@ TEST(a_conf_of_known_options_warns_nothing)
 {
     CLEANUP_FREE char *conf = write_file(
         "known.conf", "[global]\nmon host =\nrados osd op timeout = 5\n", 0600);
-    vrbd_cluster_opts opts = {.conf_path = conf};
+    vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
+                              .conf_path = conf};
     vrbd_cluster *cl = NULL;
 
     n_warnings = 0;
@@ -199,6 +242,7 @@ main(void)
     if (!mkdtemp(dir))
         return 99;
     RUN(no_monitor_address_is_refused_before_connecting);
+    RUN(options_of_an_unknown_version_are_refused);
     RUN(no_conf_and_no_mon_host_is_refused);
     RUN(keyring_readable_by_others_is_refused_with_chmod_hint);
     RUN(keyring_readable_by_group_is_refused);

@@ -68,6 +68,34 @@ TEST(ceph_error_message_names_the_action_and_cause)
     vrbd_error_clear();
 }
 
+TEST(options_are_checked_for_their_version)
+{
+    struct {
+        unsigned version;
+        int other;
+    } o = {0, 1};
+    vrbd_spec spec = {.pool = (char *)"rbd", .image = (char *)"x"};
+
+    CHECK(vrbd_opts_check(&o, 1, "vrbd_x_opts") == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
+    CHECK_STR(vrbd_error_last()->hint,
+              "set its version to VRBD_X_OPTS_VERSION of the vrbd.h built "
+              "against");
+    o.version = 1;
+    CHECK(vrbd_opts_check(&o, 1, "vrbd_x_opts") == 0);
+    o.version = 3;
+    CHECK(vrbd_opts_check(&o, 3, "vrbd_x_opts") == 0);
+    CHECK(vrbd_opts_check(&o, 2, "vrbd_x_opts") == -1);
+    CHECK(strstr(vrbd_error_last()->message, "version 3 is newer") != NULL);
+    CHECK(vrbd_opts_check(NULL, 1, "vrbd_x_opts") == -1);
+    CHECK_STR(vrbd_error_last()->message,
+              "no vrbd_x_opts given: the options are required");
+    /* an entry point refuses them before it looks at anything else */
+    CHECK(vrbd_volume_create(NULL, &spec, NULL) == -1);
+    CHECK_STR(vrbd_error_last()->message,
+              "no vrbd_volume_create_opts given: the options are required");
+}
+
 TEST(every_code_has_a_distinct_name)
 {
     for (int a = VRBD_ERR_OK; a <= VRBD_ERR_CEPH; a++) {
@@ -85,6 +113,7 @@ main(void)
     RUN(errors_are_per_thread);
     RUN(ceph_results_map_from_negative_errno);
     RUN(ceph_error_message_names_the_action_and_cause);
+    RUN(options_are_checked_for_their_version);
     RUN(every_code_has_a_distinct_name);
     return harness_done();
 }
