@@ -5,7 +5,8 @@
 # C++11, each with -pedantic-errors -Wall -Wextra -Werror, against the
 # installed header and library through the installed vrbd.pc, then run
 # both: the header needs nothing but itself, and vrbd.pc gives what a
-# program needs to build and link.  TAP, one test per step.
+# program needs to build and link; and the library exports exactly what
+# the header declares.  TAP, one test per step.
 set -uo pipefail
 build=$1 src=$2
 tmp=$(mktemp -d)
@@ -38,6 +39,12 @@ san=$(python3 -c 'import json,sys; o=[x for x in json.load(open(sys.argv[1])) if
 step "vrbd.h builds alone as C99" cc -std=c99 $warn $san "$src/header-c.c" -o "$tmp/c" $flags
 # shellcheck disable=SC2086
 step "vrbd.h builds alone as C++11" c++ -std=c++11 $warn $san -x c++ "$src/header-cxx.cc" -o "$tmp/cxx" $flags
+# the library exports exactly the functions vrbd.h declares (libvrbd.syms
+# and the hidden default visibility keep everything else local)
+incdir=$(pkg-config --variable=includedir vrbd)
+nm -D --defined-only "$libdir/libvrbd.so" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort > "$tmp/exported"
+grep -oE '^VRBD_API [^(]*\(' "$incdir/vrbd.h" | grep -oE 'vrbd_[a-z0-9_]+\($' | tr -d '(' | sort > "$tmp/declared"
+step "libvrbd.so exports the $(wc -l < "$tmp/declared") functions vrbd.h declares, and no others" diff "$tmp/declared" "$tmp/exported"
 for t in c cxx; do
     if [ -x "$tmp/$t" ]; then
         out=$(LD_LIBRARY_PATH="$libdir" ASAN_OPTIONS=detect_leaks=0 "$tmp/$t" 2>&1)
