@@ -96,6 +96,38 @@ vrbd_opts_check(const void *opts, unsigned known, const char *type)
         version, vrbd_version(), known);
 }
 
+void
+vrbd_error_save(vrbd_error_saved *s)
+{
+    s->code = last.code;
+    s->errnum = last.errnum;
+    s->message = xstrdup(last.message);
+    s->hint = last.hint ? xstrdup(last.hint) : NULL;
+}
+
+int
+vrbd_error_restore(vrbd_error_saved *s, const char *hint)
+{
+    vrbd_error_clear();
+    if (hint) {
+        free(s->hint);
+        s->hint = xstrdup(hint);
+    }
+    last_message = s->message;
+    last_hint = s->hint;
+    last = (vrbd_error){s->code, s->errnum, last_message, last_hint};
+    s->message = s->hint = NULL;
+    return -1;
+}
+
+void
+vrbd_error_saved_free(vrbd_error_saved *s)
+{
+    free(s->message);
+    free(s->hint);
+    s->message = s->hint = NULL;
+}
+
 vrbd_error_code
 vrbd_error_from_ceph(int ret)
 {

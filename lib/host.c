@@ -667,10 +667,9 @@ static void
 connect_rollback(vrbd_host *host, vrbd_cluster *cl, const char *entity,
                  virStoragePoolPtr pool, vrbd_host_connect_result *res)
 {
-    vrbd_error saved = *vrbd_error_last();
-    CLEANUP_FREE char *msg = xstrdup(saved.message);
-    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+    vrbd_error_saved saved;
 
+    vrbd_error_save(&saved);
     if (pool && res->pool_defined) {
         if (virStoragePoolIsActive(pool) == 1)
             virStoragePoolDestroy(pool);
@@ -690,7 +689,7 @@ connect_rollback(vrbd_host *host, vrbd_cluster *cl, const char *entity,
             "user %s made by this run is left: remove it with 'virt-rbd user rm %s:%s' once the cluster answers",
             entity, vrbd_cluster_name(cl), entity);
     virResetLastError();
-    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+    vrbd_error_restore(&saved, NULL);
 }
 
 /* Step 1 of vrbd_host_connect: is libvirt pool @res->name, if it exists,

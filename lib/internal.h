@@ -30,6 +30,23 @@ int vrbd_error_set(vrbd_error_code code, int errnum, const char *hint,
  */
 int vrbd_opts_check(const void *opts, unsigned known, const char *type);
 
+/*
+ * The thread's error kept across cleanup that may set another: save it,
+ * clean up, restore it.  vrbd_error_save() copies it into @s;
+ * vrbd_error_restore() makes it the thread's error again, with @hint in
+ * place of the saved one unless NULL, and releases @s; returns -1.
+ * vrbd_error_saved_free() releases @s without restoring it.
+ */
+typedef struct vrbd_error_saved {
+    vrbd_error_code code;
+    int errnum;
+    char *message;
+    char *hint;
+} vrbd_error_saved;
+void vrbd_error_save(vrbd_error_saved *s);
+int vrbd_error_restore(vrbd_error_saved *s, const char *hint);
+void vrbd_error_saved_free(vrbd_error_saved *s);
+
 /* Map a negative errno returned by librados/librbd to an error code. */
 vrbd_error_code vrbd_error_from_ceph(int ret);
 

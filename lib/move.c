@@ -350,17 +350,16 @@ delete_sources(const struct local_disk *ld, size_t n, const vrbd_move_opts *o,
 static void
 remove_made(vrbd_cluster *cl, const vrbd_spec *made, size_t n)
 {
-    vrbd_error saved = *vrbd_error_last();
-    CLEANUP_FREE char *msg = xstrdup(saved.message);
-    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+    vrbd_error_saved saved;
 
+    vrbd_error_save(&saved);
     for (size_t i = 0; i < n; i++) {
         vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
                                .force = true};
 
         vrbd_volume_remove(NULL, cl, &made[i], &ro);
     }
-    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+    vrbd_error_restore(&saved, NULL);
 }
 
 static void
@@ -506,11 +505,10 @@ probe(vrbd_cluster *cl, const vrbd_spec *s)
 static void
 live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
 {
-    vrbd_error saved = *vrbd_error_last();
-    CLEANUP_FREE char *msg = xstrdup(saved.message);
-    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+    vrbd_error_saved saved;
     double deadline;
 
+    vrbd_error_save(&saved);
     for (size_t i = 0; i < n; i++)
         if (ld[i].copying && !ld[i].pivoted &&
             virDomainBlockJobAbort(dom, ld[i].target,
@@ -560,7 +558,7 @@ live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
                 "the unfinished copy '%s:%s' is left: remove it with 'virt-rbd vol rm %s:%s' once its cluster answers",
                 vrbd_cluster_name(cl), name, vrbd_cluster_name(cl), name);
     }
-    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+    vrbd_error_restore(&saved, NULL);
 }
 
 /* Start the block copy of every disk, then wait until all are in sync. */
@@ -994,15 +992,16 @@ live_recover(vrbd_host *host, virDomainPtr *dom, vrbd_cluster *cl,
     }
     live_undo(*dom, cl, ld, n);
     if (res->moved > 0) {
-        vrbd_error saved = *vrbd_error_last();
-        CLEANUP_FREE char *msg = xstrdup(saved.message);
+        vrbd_error_saved saved;
 
+        vrbd_error_save(&saved);
         /* some disks did switch: the definition must follow them */
         if (live_persist(*dom, reg, domain, orig, ld, n) == 0)
-            vrbd_error_set(
-                saved.code, saved.errnum,
-                "the disks that switched are on RBD and in the definition; move the rest again",
-                "%s", msg);
+            vrbd_error_restore(
+                &saved,
+                "the disks that switched are on RBD and in the definition; move the rest again");
+        else
+            vrbd_error_saved_free(&saved);
     }
     return -1;
 }

@@ -326,18 +326,15 @@ make_clone(vrbd_cluster *cl, const vrbd_spec *src, const vrbd_spec *dst,
 static int
 flatten_clone(vrbd_cluster *cl, const vrbd_spec *dst, const char *dname)
 {
-    vrbd_error saved;
-    CLEANUP_FREE char *msg = NULL;
+    vrbd_error_saved saved;
     vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION, .force = true};
 
     if (vrbd_volume_flatten(cl, dst) == 0)
         return 0;
-    saved = *vrbd_error_last();
-    msg = xstrdup(saved.message);
+    vrbd_error_save(&saved);
     if (vrbd_volume_remove(NULL, cl, dst, &ro) < 0)
         vrbd_warn("could not remove the clone '%s' again", dname);
-    return vrbd_error_set(saved.code, saved.errnum,
-                          "nothing was left behind; try again", "%s", msg);
+    return vrbd_error_restore(&saved, "nothing was left behind; try again");
 }
 
 int

@@ -407,14 +407,13 @@ attach_recover(vrbd_host *host, virDomainPtr *dom, const char *domain,
 static void
 forget_owner(vrbd_cluster *cl, const vrbd_spec *image)
 {
-    vrbd_error saved = *vrbd_error_last();
-    CLEANUP_FREE char *msg = xstrdup(saved.message);
-    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+    vrbd_error_saved saved;
 
+    vrbd_error_save(&saved);
     if (saved.code != VRBD_ERR_TIMEOUT && vrbd_cluster_answers(cl) &&
         set_owner(cl, image, NULL) < 0)
         vrbd_warn("%s", vrbd_error_last()->message);
-    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+    vrbd_error_restore(&saved, NULL);
 }
 
 /* virDomainAttachDeviceFlags(*@dom, @xml, @missing) failed: when the
@@ -760,13 +759,12 @@ vm_xml(vrbd_host *host, vrbd_cluster *cl, const char *name,
 static void
 unmake_disk(vrbd_cluster *cl, const vrbd_spec *disk)
 {
-    vrbd_error saved = *vrbd_error_last();
-    CLEANUP_FREE char *msg = xstrdup(saved.message);
-    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+    vrbd_error_saved saved;
     vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION, .force = true};
 
+    vrbd_error_save(&saved);
     vrbd_volume_remove(NULL, cl, disk, &ro);
-    vrbd_error_set(saved.code, saved.errnum, hint, "%s", msg);
+    vrbd_error_restore(&saved, NULL);
 }
 
 int

@@ -661,14 +661,11 @@ leave_partial(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
 {
     vrbd_spec t = *dst;
     CLEANUP_FREE char *tname = NULL;
-    vrbd_error saved = *vrbd_error_last();
-    CLEANUP_FREE char *was = xstrdup(saved.message);
-    CLEANUP_FREE char *washint = saved.hint ? xstrdup(saved.hint) : NULL;
+    vrbd_error_saved saved;
     CLEANUP_FREE char *msg = NULL;
     CLEANUP_FREE char *hint = NULL;
 
-    saved.message = was;
-    saved.hint = washint;
+    vrbd_error_save(&saved);
     t.image = tmp;
     t.snap = NULL;
     tname = vrbd_volume_name(&t);
@@ -694,8 +691,13 @@ leave_partial(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
         msg = xasprintf("%s: nothing was %s", saved.message, done_word);
         hint = xstrdup("run it again");
     }
-    vrbd_error_set(saved.code, saved.errnum, hint ? hint : saved.hint, "%s",
-                   msg ? msg : saved.message);
+    if (msg) {
+        vrbd_error_set(saved.code, saved.errnum, hint ? hint : saved.hint, "%s",
+                       msg);
+        vrbd_error_saved_free(&saved);
+    } else {
+        vrbd_error_restore(&saved, hint);
+    }
 }
 
 /* The engine's run, then the read-back when asked: 0, -1 (the error
