@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "cleanup.h"
+#include "words.h"
 #include "xalloc.h"
 
 enum {
@@ -353,6 +354,8 @@ main(int argc, char **argv)
      * silently (exit 141) instead of failing the call (libvirt's rule:
      * programs ignore SIGPIPE); output to a closed pipe fails as EPIPE */
     signal(SIGPIPE, SIG_IGN);
+    /* libvrbd's messages name options and actions by its words */
+    vrbd_words_set(cli_word, NULL);
     for_each_cmd(check_bound, NULL);
 
     optind = 1;

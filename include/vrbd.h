@@ -101,6 +101,26 @@ VRBD_API void vrbd_error_clear(void);
 /* A short stable name for a code, e.g. "not-found".  Static storage. */
 VRBD_API const char *vrbd_error_code_name(vrbd_error_code code);
 
+/*
+ * Words for the caller's choices.  Where a message, hint, log line or
+ * doctor check (message, fix) names something the caller chooses, libvrbd
+ * names it by the library's own word, written as a token in braces:
+ *   - an option by the field that holds it: "{force}" is
+ *     vrbd_copy_opts.force, "{timeout_sec}" a timeout_sec field;
+ *   - an action by the function that does it: "{vrbd_volume_remove}".
+ * By default the token is written in plain words: an option as "the force
+ * option", an action as "vrbd_volume_remove()" (a few name the call with
+ * its argument, e.g. "vrbd_snap_run(VRBD_SNAP_ROLLBACK)").  A program
+ * with words of its own for them (a CLI, its flags and commands) installs
+ * @fn: it is given each token without the braces and returns its words
+ * (storage that outlives the call), or NULL to keep the default.  Only
+ * libvrbd's own tokens are replaced; other text in braces is left as it
+ * is.  Install it at start-up, before other threads call libvrbd; NULL
+ * restores the default.
+ */
+typedef const char *(*vrbd_words_fn)(const char *token, void *opaque);
+VRBD_API void vrbd_words_set(vrbd_words_fn fn, void *opaque);
+
 /* ---------------------------------------------------------------- logging */
 
 typedef enum {

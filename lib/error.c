@@ -13,6 +13,66 @@
 #include "internal.h"
 #include "virt.h"
 
+/* libvrbd's tokens and their plain words: words.h */
+static const struct {
+    const char *token;
+    const char *plain;
+} tokens[] = {
+#define VRBD_WORD(token, plain) {token, plain},
+#include "words.h"
+#undef VRBD_WORD
+};
+
+static vrbd_words_fn words_fn;
+static void *words_opaque;
+
+void
+vrbd_words_set(vrbd_words_fn fn, void *opaque)
+{
+    words_fn = fn;
+    words_opaque = opaque;
+}
+
+/* The words for the token of @len bytes at @p, or NULL if it is none. */
+static const char *
+word_of(const char *p, size_t len)
+{
+    for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+        const char *w;
+
+        if (strlen(tokens[i].token) != len ||
+            memcmp(tokens[i].token, p, len) != 0)
+            continue;
+        w = words_fn ? words_fn(tokens[i].token, words_opaque) : NULL;
+        return w ? w : tokens[i].plain;
+    }
+    return NULL;
+}
+
+char *
+vrbd_words(const char *text)
+{
+    size_t cap = strlen(text) + 1, len = 0;
+    char *out = xmalloc(cap);
+
+    for (const char *p = text; *p;) {
+        const char *end = *p == '{' ? strchr(p, '}') : NULL;
+        const char *w = end ? word_of(p + 1, end - p - 1) : NULL;
+        const char *from = w ? w : p;
+        size_t n = w ? strlen(w) : 1;
+
+        if (len + n + 1 > cap) {
+            cap = 2 * (len + n + 1);
+            out = xrealloc(out, cap);
+        }
+        memcpy(out + len, from, n);
+        len += n;
+        p = w ? end + 1 : p + 1;
+    }
+    out[len] = '\0';
+    return out;
+}
+
 static __thread vrbd_error last = {VRBD_ERR_OK, 0, "", NULL};
 static __thread char *last_message;
 static __thread char *last_hint;
@@ -42,8 +102,10 @@ set_va(vrbd_error_code code, int errnum, const char *hint, const char *fmt,
     if (vasprintf(&msg, fmt, ap) < 0)
         abort();
     vrbd_error_clear();
-    last_message = msg;
-    last_hint = hint ? xstrdup(hint) : NULL;
+    last_message = vrbd_words(msg);
+    free(msg);
+    msg = last_message;
+    last_hint = hint ? vrbd_words(hint) : NULL;
     last.code = code;
     last.errnum = errnum;
     last.message = last_message;
@@ -111,7 +173,7 @@ vrbd_error_restore(vrbd_error_saved *s, const char *hint)
     vrbd_error_clear();
     if (hint) {
         free(s->hint);
-        s->hint = xstrdup(hint);
+        s->hint = vrbd_words(hint);
     }
     last_message = s->message;
     last_hint = s->hint;
@@ -174,8 +236,8 @@ vrbd_error_ceph(int ret, const char *hint, const char *fmt, ...)
     /* the OSDs and monitors say only "not permitted": name what it takes */
     if (!hint && (ret == -EPERM || ret == -EACCES))
         hint = "the user's caps do not allow it: images need mon 'profile "
-               "rbd' and osd 'profile rbd pool=POOL' (virt-rbd cluster check "
-               "shows the caps; virt-rbd user create makes such a user)";
+               "rbd' and osd 'profile rbd pool=POOL' ({prog}{cluster_check} "
+               "shows the caps; {prog}{vrbd_user_create} makes such a user)";
     /* librados's word for a client the OSDs were told to refuse:
      * "Cannot send after transport endpoint shutdown" */
     if (ret == -ESHUTDOWN)

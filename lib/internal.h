@@ -47,6 +47,14 @@ void vrbd_error_save(vrbd_error_saved *s);
 int vrbd_error_restore(vrbd_error_saved *s, const char *hint);
 void vrbd_error_saved_free(vrbd_error_saved *s);
 
+/*
+ * @text with libvrbd's tokens ("{force}", "{vrbd_volume_remove}": see
+ * vrbd_words_set() and words.h) in the words of the installed
+ * vrbd_words_fn, or the plain ones; free().  vrbd_error_set(), the log
+ * and the doctor's checks pass what they are given through it.
+ */
+char *vrbd_words(const char *text);
+
 /* Map a negative errno returned by librados/librbd to an error code. */
 vrbd_error_code vrbd_error_from_ceph(int ret);
 

@@ -29,6 +29,7 @@ void
 vrbd_log(vrbd_log_level level, const char *fmt, ...)
 {
     char buf[1024];
+    CLEANUP_FREE char *text = NULL;
     va_list ap;
 
     if (!log_fn || level > log_max)
@@ -36,7 +37,8 @@ vrbd_log(vrbd_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    log_fn(level, buf, log_opaque);
+    text = vrbd_words(buf);
+    log_fn(level, text, log_opaque);
 }
 
 void

@@ -105,6 +105,50 @@ TEST(every_code_has_a_distinct_name)
     }
 }
 
+TEST(a_saved_error_comes_back_after_cleanup_set_another)
+{
+    vrbd_error_saved saved;
+
+    vrbd_error_set(VRBD_ERR_TIMEOUT, ETIMEDOUT, "wait longer", "slow '%s'",
+                   "x");
+    vrbd_error_save(&saved);
+    vrbd_error_set(VRBD_ERR_IO, EIO, NULL, "the cleanup failed too");
+    CHECK(vrbd_error_restore(&saved, NULL) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_TIMEOUT);
+    CHECK(vrbd_error_last()->errnum == ETIMEDOUT);
+    CHECK_STR(vrbd_error_last()->message, "slow 'x'");
+    CHECK_STR(vrbd_error_last()->hint, "wait longer");
+    CHECK(saved.message == NULL && saved.hint == NULL);
+    vrbd_error_clear();
+}
+
+TEST(a_restored_error_may_get_a_new_hint)
+{
+    vrbd_error_saved saved;
+
+    vrbd_error_set(VRBD_ERR_BUSY, EBUSY, NULL, "in use");
+    vrbd_error_save(&saved);
+    vrbd_error_clear();
+    vrbd_error_restore(&saved, "try again");
+    CHECK(vrbd_error_last()->code == VRBD_ERR_BUSY);
+    CHECK_STR(vrbd_error_last()->message, "in use");
+    CHECK_STR(vrbd_error_last()->hint, "try again");
+    vrbd_error_clear();
+}
+
+TEST(a_saved_error_may_be_dropped)
+{
+    vrbd_error_saved saved;
+
+    vrbd_error_set(VRBD_ERR_BUSY, EBUSY, "hint", "in use");
+    vrbd_error_save(&saved);
+    vrbd_error_set(VRBD_ERR_IO, EIO, NULL, "this one stands");
+    vrbd_error_saved_free(&saved);
+    CHECK_STR(vrbd_error_last()->message, "this one stands");
+    CHECK(saved.message == NULL && saved.hint == NULL);
+    vrbd_error_clear();
+}
+
 int
 main(void)
 {
@@ -115,5 +159,8 @@ main(void)
     RUN(ceph_error_message_names_the_action_and_cause);
     RUN(options_are_checked_for_their_version);
     RUN(every_code_has_a_distinct_name);
+    RUN(a_saved_error_comes_back_after_cleanup_set_another);
+    RUN(a_restored_error_may_get_a_new_hint);
+    RUN(a_saved_error_may_be_dropped);
     return harness_done();
 }
