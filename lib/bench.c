@@ -319,7 +319,7 @@ local_open(const char *path, uint64_t size, struct target *t, char **made)
                                   path, strerror(errno));
         if (ioctl(fd, BLKGETSIZE64, &dev_size) < 0 || dev_size < size) {
             close(fd);
-            return vrbd_error_set(VRBD_ERR_INVALID, 0, "give a smaller --size",
+            return vrbd_error_set(VRBD_ERR_INVALID, 0, "give a smaller {size}",
                                   "device '%s' is smaller than the working set",
                                   path);
         }
@@ -399,9 +399,10 @@ refuse_image(vrbd_cluster *cl, const vrbd_spec *s)
     spec = vrbd_spec_format(s);
     pool = xasprintf("%s%s%s", s->cluster ? s->cluster : "",
                      s->cluster ? ":" : "", s->pool);
-    hint = xasprintf("give the pool (virt-rbd bench %s): the benchmark makes "
-                     "and removes a scratch image of its own there",
-                     pool);
+    hint = xasprintf(
+        "give the pool ({prog}{vrbd_bench_run} %s): the benchmark makes "
+        "and removes a scratch image of its own there",
+        pool);
     return vrbd_error_set(
         VRBD_ERR_INVALID, EINVAL, hint,
         "'%s' names image '%s' of pool '%s': bench takes [CLUSTER:]POOL[/NAMESPACE] and never runs on an image it did not make",
@@ -437,7 +438,7 @@ vrbd_bench_run(vrbd_cluster *cl, const vrbd_bench_opts *o,
         return -1;
     if (!o->local_path && !o->rbd)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give --local PATH, a pool, or both",
+                              "give {local_path} PATH, a pool, or both",
                               "nothing to benchmark");
     if (size < (1u << 20) || size % (1u << 20) != 0)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
@@ -502,7 +503,7 @@ cleanup:
         r = rbd_remove(io, image);
         if (r < 0 && ret == 0)
             ret =
-                vrbd_error_ceph(r, "remove it with virt-rbd vol rm",
+                vrbd_error_ceph(r, "remove it with {prog}{vrbd_volume_remove}",
                                 "cannot remove the scratch image '%s'", image);
     }
     if (io)

@@ -77,7 +77,7 @@ check_keyring(const char *path)
     if (stat(path, &st) < 0)
         return vrbd_error_set(
             errno == ENOENT ? VRBD_ERR_NOT_FOUND : VRBD_ERR_CONFIG, errno,
-            "give the path of an existing keyring file (--keyring)",
+            "give the path of an existing keyring file ({keyring})",
             "cannot read keyring '%s': %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return vrbd_error_set(VRBD_ERR_CONFIG, 0,
@@ -93,7 +93,7 @@ check_keyring(const char *path)
     }
     if (access(path, R_OK) < 0)
         return vrbd_error_set(VRBD_ERR_PERMISSION, errno,
-                              "run virt-rbd as a user that may read it",
+                              "run {prog_name} as a user that may read it",
                               "cannot read keyring '%s': %s", path,
                               strerror(errno));
     return 0;
@@ -131,7 +131,7 @@ find_keyring(vrbd_cluster *cl, const char *user)
         if (*path && access(path, F_OK) == 0)
             return check_keyring(path);
     }
-    hint = xasprintf("give the keyring of client.%s (--keyring FILE)", user);
+    hint = xasprintf("give the keyring of client.%s ({keyring} FILE)", user);
     return vrbd_error_set(VRBD_ERR_CONFIG, ENOENT, hint,
                           "no keyring found for client.%s of cluster '%s'",
                           user, cl->name);
@@ -245,7 +245,7 @@ connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
     switch (-ret) {
     case ETIMEDOUT:
         hint = xasprintf("check that the monitors at %s are up and "
-                         "reachable, or raise --timeout",
+                         "reachable, or raise {timeout_sec}",
                          mon_host);
         return vrbd_error_set(
             VRBD_ERR_TIMEOUT, -ret, hint,
@@ -273,7 +273,7 @@ connect_error(int ret, const vrbd_cluster *cl, const char *mon_host,
             "cannot connect to cluster '%s': the key of client.%s in its keyring is not a valid key",
             cl->name, user);
     case ENOENT:
-        hint = xasprintf("give the keyring of client.%s (--keyring)", user);
+        hint = xasprintf("give the keyring of client.%s ({keyring})", user);
         return vrbd_error_set(VRBD_ERR_CONFIG, -ret, hint,
                               "no key for client.%s to connect to cluster '%s'",
                               user, cl->name);
@@ -296,7 +296,7 @@ check_fsid(const vrbd_cluster *cl, const vrbd_cluster_opts *opts,
     if (opts->fsid && *opts->fsid && strcasecmp(opts->fsid, cl->fsid) != 0)
         return vrbd_error_set(
             VRBD_ERR_CONFIG, 0,
-            "if the cluster was rebuilt, register it again (virt-rbd cluster rm, then cluster add)",
+            "if the cluster was rebuilt, register it again ({prog}{vrbd_registry_remove}, then {vrbd_registry_add})",
             "the monitors of cluster '%s' answer for fsid %s, but it was registered with fsid %s",
             cl->name, cl->fsid, opts->fsid);
     if (*conf && strcasecmp(conf, cl->fsid) != 0)
@@ -350,7 +350,7 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
         if (access(opts->conf_path, R_OK) < 0)
             return vrbd_error_set(
                 errno == ENOENT ? VRBD_ERR_NOT_FOUND : VRBD_ERR_CONFIG, errno,
-                "give the path of the cluster's ceph.conf (--conf)",
+                "give the path of the cluster's ceph.conf ({conf_path})",
                 "cannot read '%s': %s", opts->conf_path, strerror(errno));
         ret = rados_conf_read_file(cl->rados, opts->conf_path);
         if (ret < 0)
@@ -365,7 +365,7 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
         !*mon_host)
         return vrbd_error_set(
             VRBD_ERR_CONFIG, 0,
-            "give monitor addresses (--mon-host) or a ceph.conf that sets mon_host",
+            "give monitor addresses ({mon_host}) or a ceph.conf that sets mon_host",
             "no monitor address known for cluster '%s'", cl->name);
     if (opts->keyring &&
         conf_set(cl->rados, cl->name, "keyring", opts->keyring) < 0)
@@ -467,7 +467,7 @@ vrbd_cluster_error(vrbd_cluster *cl, int ret, const char *fmt, ...)
     vrbd_cluster_set_unanswered(cl);
     return vrbd_error_set(
         VRBD_ERR_TIMEOUT, ETIMEDOUT,
-        "check the cluster's health (ceph -s), or raise --timeout",
+        "check the cluster's health (ceph -s), or raise {timeout_sec}",
         "%s: timed out, cluster '%s' did not answer for %u s", what, cl->name,
         cl->timeout);
 }
@@ -578,7 +578,7 @@ access_denied(vrbd_cluster *cl, const char *prefix, int ret)
 {
     CLEANUP_FREE char *hint = xasprintf(
         "'%s' needs %s: register cluster '%s' with a user that has it "
-        "(virt-rbd cluster add NAME --id admin --keyring FILE)",
+        "({prog}{vrbd_registry_add} NAME {user} admin {keyring} FILE)",
         prefix, cap_needed(prefix), cl->name);
 
     return vrbd_error_set(

@@ -28,6 +28,7 @@ add(struct report *r, vrbd_check_status st, const char *name, const char *fix,
     const char *fmt, ...)
 {
     vrbd_check *c;
+    CLEANUP_FREE char *msg = NULL;
     va_list ap;
 
     r->checks = xreallocarray(r->checks, r->n + 1, sizeof(*r->checks));
@@ -35,10 +36,11 @@ add(struct report *r, vrbd_check_status st, const char *name, const char *fix,
     c->name = xstrdup(name);
     c->status = st;
     va_start(ap, fmt);
-    if (vasprintf(&c->message, fmt, ap) < 0)
+    if (vasprintf(&msg, fmt, ap) < 0)
         abort();
     va_end(ap);
-    c->fix = fix && st != VRBD_CHECK_OK ? xstrdup(fix) : NULL;
+    c->message = vrbd_words(msg);
+    c->fix = fix && st != VRBD_CHECK_OK ? vrbd_words(fix) : NULL;
 }
 
 void
@@ -117,7 +119,7 @@ check_keyring_mode(struct report *r, const char *name, const char *path)
         return;
     if (stat(path, &st) < 0) {
         add(r, VRBD_CHECK_FAIL, check,
-            "fix the keyring path in the registry (virt-rbd cluster show)",
+            "fix the keyring path in the registry ({prog}{vrbd_registry_get})",
             "keyring '%s' of cluster '%s': %s", path, name, strerror(errno));
         return;
     }
@@ -153,7 +155,7 @@ check_cluster(struct report *r, struct cluster_ref *c, unsigned timeout)
     }
     if (c->e.fsid && strcmp(c->e.fsid, st->fsid) != 0)
         add(r, VRBD_CHECK_FAIL, check,
-            "the registry points at another cluster: fix it (virt-rbd cluster rm, cluster add)",
+            "the registry points at another cluster: fix it ({prog}{vrbd_registry_remove}, {vrbd_registry_add})",
             "cluster '%s' answers with fsid %s, registered as %s", c->e.name,
             st->fsid, c->e.fsid);
     else if (strcmp(st->health, "HEALTH_OK") == 0)
@@ -237,7 +239,7 @@ check_pool_secret(struct report *r, virConnectPtr conn,
 
     if (!s) {
         CLEANUP_FREE char *fix =
-            xasprintf("run: virt-rbd host connect %s:%s",
+            xasprintf("run: {prog}{vrbd_host_connect} %s:%s",
                       c ? c->e.name : "CLUSTER", p->pool ? p->pool : "POOL");
 
         add(r, VRBD_CHECK_FAIL, sec, fix,
@@ -252,7 +254,7 @@ check_pool_secret(struct report *r, virConnectPtr conn,
             p->secret_uuid);
     else
         add(r, VRBD_CHECK_WARN, sec,
-            "redefine it private: virt-rbd host disconnect, then host connect",
+            "redefine it private: {prog}{vrbd_host_disconnect}, then {vrbd_host_connect}",
             "secret %s is not private: anyone with libvirt access can read the key (virsh secret-get-value)",
             p->secret_uuid);
     virSecretFree(s);
@@ -274,7 +276,7 @@ check_pool_caps(struct report *r, const vrbd_host_rbd_pool *p,
     }
     if (u.unrestricted)
         add(r, VRBD_CHECK_FAIL, caps,
-            "give libvirt a least-privilege user: virt-rbd host disconnect, then host connect --user client.libvirt",
+            "give libvirt a least-privilege user: {prog}{vrbd_host_disconnect}, then {vrbd_host_connect} {entity} client.libvirt",
             "libvirt pool '%s' uses %s, which has 'allow *' caps", p->name,
             entity);
     else
@@ -297,8 +299,8 @@ check_pool_ceph(struct report *r, const vrbd_host_rbd_pool *p,
     if (rados_pool_lookup(vrbd_cluster_rados(c->cl), p->pool ? p->pool : "") <
         0) {
         CLEANUP_FREE char *recreate = xasprintf(
-            "recreate it (virt-rbd pool create %s:%s) or remove the libvirt "
-            "pool (virt-rbd host disconnect %s:%s --name %s)",
+            "recreate it ({prog}{vrbd_pool_create} %s:%s) or remove the libvirt "
+            "pool ({prog}{vrbd_host_disconnect} %s:%s {name} %s)",
             c->e.name, p->pool, c->e.name, p->pool, p->name);
 
         add(r, VRBD_CHECK_FAIL, check, recreate,
@@ -309,7 +311,7 @@ check_pool_ceph(struct report *r, const vrbd_host_rbd_pool *p,
     for (size_t i = 0; p->hosts && p->hosts[i]; i++)
         if (!in_list(c->mons, p->hosts[i]))
             stale = true;
-    fix = xasprintf("run: virt-rbd host refresh-mons %s", c->e.name);
+    fix = xasprintf("run: {prog}{vrbd_host_refresh_mons} %s", c->e.name);
     if (stale)
         add(r, VRBD_CHECK_WARN, mons, fix,
             "pool '%s' lists monitors that are not in cluster '%s''s monmap",
@@ -327,11 +329,11 @@ check_pool_state(struct report *r, const vrbd_host_rbd_pool *p)
 
     if (!p->active)
         add(r, VRBD_CHECK_FAIL, check,
-            "run: virt-rbd host ensure --wait 60 (and enable virt-rbd-ensure.service for boot)",
+            "run: {prog}{vrbd_host_ensure} {wait_sec} 60 (and enable virt-rbd-ensure.service for boot)",
             "libvirt pool '%s' is inactive", p->name);
     else if (!p->autostart)
         add(r, VRBD_CHECK_WARN, check,
-            "run: virsh pool-autostart (or virt-rbd host connect again)",
+            "run: virsh pool-autostart (or {prog}{vrbd_host_connect} again)",
             "libvirt pool '%s' is active but not autostarted", p->name);
     else
         add(r, VRBD_CHECK_OK, check, NULL,
@@ -348,7 +350,7 @@ check_pool(struct report *r, virConnectPtr conn, const vrbd_host_rbd_pool *p,
         CLEANUP_FREE char *check = xasprintf("pool:%s", p->name);
 
         add(r, VRBD_CHECK_WARN, check,
-            "register its cluster: virt-rbd cluster add NAME ...",
+            "register its cluster: {prog}{vrbd_registry_add} NAME ...",
             "pool '%s' belongs to a cluster that is not registered (fsid %s): its Ceph side cannot be checked",
             p->name, p->fsid ? p->fsid : "unknown");
     } else if (c->cl) {
@@ -468,7 +470,7 @@ check_disk(struct report *r, const char *dname, xmlNodePtr d, xmlNodePtr src,
     }
     if (stale_monitors(src, c)) {
         CLEANUP_FREE char *fix =
-            xasprintf("run: virt-rbd host refresh-mons %s", c->e.name);
+            xasprintf("run: {prog}{vrbd_host_refresh_mons} %s", c->e.name);
 
         add(r, VRBD_CHECK_WARN, check, fix,
             "%s's disk %s lists monitors that are not in cluster '%s''s monmap",
@@ -530,7 +532,7 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
         if (!found) {
             vrbd_cluster_entry_list_free(all, n_all);
             return vrbd_error_set(
-                VRBD_ERR_NOT_FOUND, ENOENT, "see 'virt-rbd cluster list'",
+                VRBD_ERR_NOT_FOUND, ENOENT, "see '{prog}{vrbd_registry_list}'",
                 "cluster '%s' is not registered", opts->cluster);
         }
     }
@@ -538,8 +540,8 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
     /* host */
     if (vrbd_host_open(opts->uri, &host) < 0) {
         add(&r, VRBD_CHECK_FAIL, "libvirt",
-            "start libvirtd (systemctl start libvirtd), or pass --connect",
-            "%s", vrbd_error_last()->message);
+            "start libvirtd (systemctl start libvirtd), or pass {uri}", "%s",
+            vrbd_error_last()->message);
     } else {
         unsigned long lv = 0;
 
@@ -563,7 +565,7 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
     }
     if (n_refs == 0 && !opts->cluster)
         add(&r, VRBD_CHECK_WARN, "registry",
-            "register a cluster: virt-rbd cluster add NAME ...",
+            "register a cluster: {prog}{vrbd_registry_add} NAME ...",
             "no cluster is registered");
 
     /* pools and domains */

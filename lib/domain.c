@@ -186,7 +186,7 @@ check_spec(const vrbd_domain_spec *spec)
             "invalid domain name '%s'", spec->name ? spec->name : "");
     if (spec->initrd && !spec->kernel)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give the kernel too (--kernel)",
+                              "give the kernel too ({kernel})",
                               "an initrd needs a kernel");
     if (spec->n_disks > 26)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,

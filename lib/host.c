@@ -42,7 +42,7 @@ vrbd_host_open(const char *uri, vrbd_host **out)
     host->conn = virConnectOpen(uri);
     if (!host->conn)
         return vrbd_error_libvirt(
-            "check that libvirtd runs and that you may use its socket (or pass --connect URI)",
+            "check that libvirtd runs and that you may use its socket (or pass {uri} URI)",
             "cannot connect to libvirt at '%s'", uri);
     actual = virConnectGetURI(host->conn);
     host->uri = xstrdup(actual ? actual : uri);
@@ -80,7 +80,7 @@ vrbd_host_reconnect(vrbd_host *host)
         usleep(200000);
     if (!conn)
         return vrbd_error_libvirt(
-            "check that libvirtd runs (systemctl status libvirtd), or raise --timeout",
+            "check that libvirtd runs (systemctl status libvirtd), or raise {timeout_sec}",
             "libvirt at '%s' did not answer again within %u s", host->asked,
             wait_s);
     virResetLastError();
@@ -584,8 +584,9 @@ ensure_started(virStoragePoolPtr pool, const char *name, bool *started)
                                   name);
     if (!active) {
         if (virStoragePoolCreate(pool, 0) < 0)
-            return vrbd_error_libvirt("check the pool with 'virt-rbd doctor'",
-                                      "cannot start libvirt pool '%s'", name);
+            return vrbd_error_libvirt(
+                "check the pool with '{prog}{vrbd_doctor_run}'",
+                "cannot start libvirt pool '%s'", name);
         *started = true;
     }
     if (virStoragePoolSetAutostart(pool, 1) < 0)
@@ -686,7 +687,7 @@ connect_rollback(vrbd_host *host, vrbd_cluster *cl, const char *entity,
         (saved.code == VRBD_ERR_TIMEOUT || !vrbd_cluster_answers(cl) ||
          vrbd_user_remove(cl, entity) < 0))
         vrbd_warn(
-            "user %s made by this run is left: remove it with 'virt-rbd user rm %s:%s' once the cluster answers",
+            "user %s made by this run is left: remove it with '{prog}{vrbd_user_remove} %s:%s' once the cluster answers",
             entity, vrbd_cluster_name(cl), entity);
     virResetLastError();
     vrbd_error_restore(&saved, NULL);
@@ -710,11 +711,11 @@ check_existing(vrbd_host *host, const char *pool, vrbd_host_rbd_pool *cur,
     if (!xml || !vrbd_host_rbd_pool_read(xml, cur))
         return vrbd_error_set(
             VRBD_ERR_EXISTS, EEXIST,
-            "choose another libvirt pool name (--name), or remove that pool",
+            "choose another libvirt pool name ({name}), or remove that pool",
             "libvirt pool '%s' exists and is not an RBD pool", res->name);
     if (!cur->pool || strcmp(cur->pool, pool) != 0)
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "choose another libvirt pool name (--name)",
+                              "choose another libvirt pool name ({name})",
                               "libvirt pool '%s' exists for Ceph pool '%s'",
                               res->name, cur->pool ? cur->pool : "?");
     return 0;
@@ -751,8 +752,9 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
     /* 1. everything that can be checked before changing anything */
     id = rados_pool_lookup(vrbd_cluster_rados(cl), opts->pool);
     if (id < 0) {
-        CLEANUP_FREE char *hint = xasprintf(
-            "create it first: virt-rbd pool create %s:%s", cname, opts->pool);
+        CLEANUP_FREE char *hint =
+            xasprintf("create it first: {prog}{vrbd_pool_create} %s:%s", cname,
+                      opts->pool);
 
         return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, hint,
                               "pool '%s' not found in cluster '%s'", opts->pool,
@@ -779,7 +781,7 @@ vrbd_host_connect(vrbd_host *host, vrbd_cluster *cl,
         why = xstrdup(vrbd_error_last()->message);
         if (vrbd_host_reconnect(host) < 0) {
             CLEANUP_FREE char *hint = xasprintf(
-                "once libvirtd answers, run the same 'virt-rbd host connect' "
+                "once libvirtd answers, run the same '{prog}{vrbd_host_connect}' "
                 "again: it finishes what this one began%s",
                 res->user_created ? " (the user stays: the secret may "
                                     "hold its key)"
@@ -832,7 +834,7 @@ vrbd_host_disconnect(vrbd_host *host, const char *name, bool *secret_removed)
     *secret_removed = false;
     pool = virStoragePoolLookupByName(host->conn, name);
     if (!pool)
-        return vrbd_error_libvirt("see 'virt-rbd host list'",
+        return vrbd_error_libvirt("see '{prog}{vrbd_host_rbd_pool_list}'",
                                   "no libvirt pool '%s'", name);
     xml = virStoragePoolGetXMLDesc(pool, 0);
     if (!xml || !vrbd_host_rbd_pool_read(xml, &cur)) {

@@ -199,7 +199,8 @@ read_devices(virDomainPtr dom, const char *domain, unsigned flags, char **xml,
 static int
 nothing_to_move(const char *domain, const vrbd_move_opts *o)
 {
-    return vrbd_error_set(VRBD_ERR_NOT_FOUND, 0, "see 'virt-rbd disk list'",
+    return vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
+                          "see '{prog}{vrbd_vm_disk_list}'",
                           "domain '%s' has no local disk to move%s", domain,
                           o->disks ? " among those named" : "");
 }
@@ -237,7 +238,7 @@ add_rbd_disk(virConnectPtr conn, const char *domain, xmlNodePtr d,
     if (!l->fsid)
         return vrbd_error_set(
             VRBD_ERR_NOT_FOUND, 0,
-            "attach it with virt-rbd disk attach, or move it --live",
+            "attach it with {prog}{vrbd_vm_disk_attach}, or move it {move_live}",
             "disk %s of '%s': its cluster is not known to virt-rbd (its secret is not one virt-rbd made)",
             l->target, domain);
     return 0;
@@ -402,7 +403,7 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                                   domain);
     if (virDomainIsActive(dom) == 1) {
         CLEANUP_FREE char *hint = xasprintf(
-            "shut it down first (virsh shutdown %s), or move it --live",
+            "shut it down first (virsh shutdown %s), or move it {move_live}",
             domain);
 
         vrbd_error_set(
@@ -555,7 +556,7 @@ live_undo(virDomainPtr dom, vrbd_cluster *cl, struct live_disk *ld, size_t n)
         name = vrbd_volume_name(&ld[i].dst);
         if (ld[i].copying || vrbd_volume_remove(NULL, cl, &ld[i].dst, &ro) < 0)
             vrbd_warn(
-                "the unfinished copy '%s:%s' is left: remove it with 'virt-rbd vol rm %s:%s' once its cluster answers",
+                "the unfinished copy '%s:%s' is left: remove it with '{prog}{vrbd_volume_remove} %s:%s' once its cluster answers",
                 vrbd_cluster_name(cl), name, vrbd_cluster_name(cl), name);
     }
     vrbd_error_restore(&saved, NULL);
@@ -758,7 +759,7 @@ live_persist(virDomainPtr dom, vrbd_registry *reg, const char *domain,
     nd = virDomainDefineXML(virDomainGetConnect(dom), newxml);
     if (!nd)
         return vrbd_error_libvirt(
-            "the guest runs on RBD already; run 'virt-rbd vm move --offline' after a shutdown to fix the definition",
+            "the guest runs on RBD already; run '{prog}{vrbd_vm_move_offline}' after a shutdown to fix the definition",
             "cannot update the definition of '%s'", domain);
     virDomainFree(nd);
     return 0;
@@ -825,7 +826,7 @@ move_reconnect(vrbd_host *host, virDomainPtr *dom, const char *domain,
     if (vrbd_host_reconnect(host) < 0) {
         CLEANUP_FREE char *hint = xasprintf(
             "once libvirtd answers: 'virsh blockjob %s TARGET' shows a copy "
-            "still running ('--abort' cancels it), 'virt-rbd disk list %s' "
+            "still running ('--abort' cancels it), '{prog}{vrbd_vm_disk_list} %s' "
             "which disks run on RBD; then remove the new images no disk uses",
             domain, domain);
 
@@ -917,7 +918,7 @@ find_live_disks(virConnectPtr conn, vrbd_cluster *cl, xmlNodePtr devices,
     }
     if (*n == 0 && *n_there > 0) {
         CLEANUP_FREE char *hint =
-            xasprintf("see 'virt-rbd disk list %s'", domain);
+            xasprintf("see '{prog}{vrbd_vm_disk_list} %s'", domain);
 
         return vrbd_error_set(
             VRBD_ERR_NOT_FOUND, 0, hint,
@@ -1065,7 +1066,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
                                   domain);
     if (virDomainIsActive(dom) != 1) {
         vrbd_error_set(
-            VRBD_ERR_INVALID, EINVAL, "start it, or move it --offline",
+            VRBD_ERR_INVALID, EINVAL, "start it, or move it {move_offline}",
             "domain '%s' is not running: a live move needs it running", domain);
         goto cleanup;
     }

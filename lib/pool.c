@@ -57,7 +57,7 @@ vrbd_pool_plan_compute(const vrbd_pool_plan_input *in, vrbd_pool_plan *out)
 
     if (in->size == 0 || in->size > 10)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give a replica count from 1 to 10 (--size)",
+                              "give a replica count from 1 to 10 ({size})",
                               "invalid pool size %u", in->size);
     if (in->target_ratio < 0 || in->target_ratio > 1 || isnan(in->target_ratio))
         return vrbd_error_set(
@@ -70,7 +70,7 @@ vrbd_pool_plan_compute(const vrbd_pool_plan_input *in, vrbd_pool_plan *out)
                               "the cluster has no OSD in");
     if (in->size > in->osds_in)
         return vrbd_error_set(
-            VRBD_ERR_INVALID, 0, "lower --size, or add OSDs",
+            VRBD_ERR_INVALID, 0, "lower {size}, or add OSDs",
             "size %u needs %u OSDs but only %u are in: its PGs would never become clean",
             in->size, in->size, in->osds_in);
     p.osds_in = in->osds_in;
@@ -100,12 +100,12 @@ vrbd_pool_plan_check(const vrbd_pool_plan *plan, const char *pool,
     if (pg_num == 0)
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
-            "give a power of two such as 32 or 128, or --pg auto",
+            "give a power of two such as 32 or 128, or {pg_num} auto",
             "pg_num 0 is not a placement group count");
     if (total > plan->max_pgs) {
         if (plan->largest_fit)
             hint = xasprintf("the largest power of two that fits is %u "
-                             "(--pg %u, or --pg auto)",
+                             "({pg_num} %u, or {pg_num} auto)",
                              plan->largest_fit, plan->largest_fit);
         else
             hint = xstrdup("no room is left: remove pools, shrink their "
@@ -520,9 +520,9 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
             VRBD_ERR_CEPH, EIO, "check the user's caps on the pool",
             "cannot count the images of pool '%s': not removing it", name);
     if (images > 0) {
-        CLEANUP_FREE char *hint =
-            xasprintf("remove its images first (virt-rbd vol list %s:%s)",
-                      vrbd_cluster_name(cl), name);
+        CLEANUP_FREE char *hint = xasprintf(
+            "remove its images first ({prog}{vrbd_volume_list} %s:%s)",
+            vrbd_cluster_name(cl), name);
 
         return vrbd_error_set(
             VRBD_ERR_BUSY, ENOTEMPTY, hint,

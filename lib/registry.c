@@ -144,7 +144,7 @@ make_dirs(const vrbd_registry *reg)
     if ((mkdir(reg->dir, 0755) < 0 && errno != EEXIST) ||
         (mkdir(sub, 0755) < 0 && errno != EEXIST))
         return vrbd_error_set(VRBD_ERR_IO, errno,
-                              "give a writable directory (--config-dir)",
+                              "give a writable directory ({dir})",
                               "cannot create '%s': %s", sub, strerror(errno));
     return 0;
 }
@@ -329,7 +329,7 @@ known_names(vrbd_registry *reg)
 
     if (vrbd_registry_list(reg, &all, &n) < 0 || n == 0) {
         vrbd_error_clear();
-        return xstrdup("none is registered: run 'virt-rbd cluster add'");
+        return xstrdup("none is registered: run '{prog}{vrbd_registry_add}'");
     }
     res = xstrdup("known clusters:");
     for (size_t i = 0; i < n; i++) {
@@ -419,10 +419,10 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
         return -1;
     for (size_t i = 0; i < n; i++)
         if (strcmp(all[i].name, e->name) == 0) {
-            CLEANUP_FREE char *hint =
-                xasprintf("pick another name, or run 'virt-rbd cluster rm %s' "
-                          "first",
-                          e->name);
+            CLEANUP_FREE char *hint = xasprintf(
+                "pick another name, or run '{prog}{vrbd_registry_remove} %s' "
+                "first",
+                e->name);
 
             vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
                            "cluster '%s' is already registered", e->name);

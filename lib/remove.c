@@ -436,7 +436,7 @@ check_snaps(const char *name, const vrbd_volume_info *info,
     if (info->n_snaps > 0 && info->n_children == 0 && !info->any_protected &&
         !opts->force && !opts->trash)
         return vrbd_error_set(
-            VRBD_ERR_BUSY, EBUSY, "add --force to remove them with it",
+            VRBD_ERR_BUSY, EBUSY, "add {force} to remove them with it",
             "image '%s' has %zu snapshot(s)", name, info->n_snaps);
     if (info->n_children == 0 && !info->any_protected)
         return 0;
@@ -505,7 +505,7 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
         return -1;
     if (!spec->image || spec->snap)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "to remove a snapshot: virt-rbd vol snap rm",
+                              "to remove a snapshot: {prog}{vrbd_snap_remove}",
                               "vol rm takes POOL/IMAGE without @SNAP");
     name = vrbd_volume_name(spec);
     if (vrbd_volume_who(host, cl, spec, &holders, &nh, &owner) < 0) {
@@ -527,7 +527,7 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     vrbd_volume_info_free(info);
     if (r == -EBUSY)
         return vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
-                              "see virt-rbd vol who, and try again",
+                              "see {prog}{vrbd_volume_who}, and try again",
                               "image '%s' was opened meanwhile", name);
     if (r < 0)
         return vrbd_cluster_error(cl, r, "cannot remove image '%s'", name);

@@ -82,14 +82,14 @@ snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op)
     if (op != SNAP_CREATE && !snap) {
         vrbd_volume_info_free(info);
         return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
-                              "see 'virt-rbd vol snap list'",
+                              "see '{prog}{snap_list}'",
                               "snapshot '%s@%s' not found", name, spec->snap);
     }
     if ((op == SNAP_REMOVE || op == SNAP_UNPROTECT) && snap && snap->children &&
         snap->children[0]) {
         CLEANUP_FREE char *kids = join(snap->children, 5);
         CLEANUP_FREE char *hint = xasprintf(
-            "flatten them (virt-rbd vol flatten %s) or remove them first",
+            "flatten them ({prog}{vrbd_volume_flatten} %s) or remove them first",
             snap->children[0]);
 
         vrbd_volume_info_free(info);
@@ -101,14 +101,14 @@ snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op)
         vrbd_volume_info_free(info);
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY,
-            "unprotect it first (virt-rbd vol snap unprotect)",
+            "unprotect it first ({prog}{vrbd_snap_unprotect})",
             "snapshot '%s@%s' is protected", name, spec->snap);
     }
     if (op == SNAP_ROLLBACK && info->n_watchers > 0) {
         vrbd_volume_info_free(info);
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY,
-            "stop what uses it first (see virt-rbd vol who)",
+            "stop what uses it first (see {prog}{vrbd_volume_who})",
             "image '%s' is in use: rolling it back under a running client would corrupt it",
             name);
     }
@@ -261,7 +261,7 @@ check_clone_source(vrbd_cluster *cl, const vrbd_spec *src, const char *sname,
     if (!*have && !opts->snap_if_missing)
         return vrbd_error_set(
             VRBD_ERR_NOT_FOUND, ENOENT,
-            "create it (vol snap create), or add --snap-if-missing",
+            "create it ({vrbd_snap_create}), or add {snap_if_missing}",
             "snapshot '%s@%s' not found", sname, src->snap);
     if (!layering)
         return vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,

@@ -225,7 +225,7 @@ check_pools(vrbd_cluster *cl, const char *const *pools, size_t n)
 {
     if (n == 0)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give the pools it may use (--pool P1,P2)",
+                              "give the pools it may use ({pools} P1,P2)",
                               "a user needs at least one pool");
     for (size_t i = 0; i < n; i++) {
         vrbd_spec s;
@@ -242,7 +242,7 @@ check_pools(vrbd_cluster *cl, const char *const *pools, size_t n)
         id = rados_pool_lookup(vrbd_cluster_rados(cl), pools[i]);
         if (id < 0) {
             CLEANUP_FREE char *hint =
-                xasprintf("create it first: virt-rbd pool create %s:%s",
+                xasprintf("create it first: {prog}{vrbd_pool_create} %s:%s",
                           vrbd_cluster_name(cl), pools[i]);
 
             if (id == -ENOENT)
@@ -298,7 +298,7 @@ vrbd_user_create(vrbd_cluster *cl, const char *entity,
             vrbd_user_clear(&cur);
             return vrbd_error_set(
                 VRBD_ERR_EXISTS, EEXIST,
-                "give --update-caps to set mon 'profile rbd' and the pools' osd caps, or pick another name",
+                "give {update_caps} to set mon 'profile rbd' and the pools' osd caps, or pick another name",
                 "%s", msg);
         }
         vrbd_user_clear(&cur);
@@ -520,7 +520,7 @@ vrbd_user_grant_pool(vrbd_cluster *cl, const char *entity, const char *pool,
         if (!names_it)
             vrbd_error_set(
                 VRBD_ERR_EXISTS, EEXIST,
-                "use another --user, or give it the pool's caps",
+                "use another {entity}, or give it the pool's caps",
                 "%s of cluster '%s' has caps virt-rbd did not make (osd '%s') and they do not name pool '%s'",
                 entity, vrbd_cluster_name(cl), u.caps_osd ? u.caps_osd : "",
                 pool);

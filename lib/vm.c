@@ -361,7 +361,7 @@ attach_recover(vrbd_host *host, virDomainPtr *dom, const char *domain,
     if (vrbd_host_reconnect(host) < 0) {
         CLEANUP_FREE char *hint = xasprintf(
             "once libvirtd answers, run the same attach again: it finishes "
-            "what libvirtd did, or does it (see 'virt-rbd disk list %s')",
+            "what libvirtd did, or does it (see '{prog}{vrbd_vm_disk_list} %s')",
             domain);
 
         return vrbd_error_set(
@@ -383,8 +383,8 @@ attach_recover(vrbd_host *host, virDomainPtr *dom, const char *domain,
     missing = flags & ~found;
     if (missing && virDomainAttachDeviceFlags(nd, xml, missing) < 0) {
         CLEANUP_FREE char *hint = xasprintf(
-            "run the same 'virt-rbd disk attach' again to finish it, or "
-            "'virt-rbd disk detach %s %s' to undo it",
+            "run the same '{prog}{vrbd_vm_disk_attach}' again to finish it, or "
+            "'{prog}{vrbd_vm_disk_detach} %s %s' to undo it",
             domain, target);
         virErrorPtr e = virGetLastError();
 
@@ -563,7 +563,7 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
         vrbd_error saved = *vrbd_error_last();
         CLEANUP_FREE char *msg = xstrdup(saved.message);
         CLEANUP_FREE char *hint =
-            xasprintf("see 'virt-rbd cluster check %s'", vrbd_cluster_name(cl));
+            xasprintf("see '{prog}{cluster_check} %s'", vrbd_cluster_name(cl));
 
         vrbd_error_set(
             saved.code, saved.errnum, hint,
@@ -643,7 +643,8 @@ vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
         dom, (flags & VIR_DOMAIN_AFFECT_LIVE) ? 0 : VIR_DOMAIN_XML_INACTIVE);
     disk = xml ? vrbd_vm_disk_element(xml, which, &src) : NULL;
     if (!disk) {
-        vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, "see 'virt-rbd disk list'",
+        vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                       "see '{prog}{vrbd_vm_disk_list}'",
                        "domain '%s' has no disk '%s'", domain, which);
         goto cleanup;
     }
@@ -684,7 +685,7 @@ new_disk_spec(const char *name, const vrbd_vm_create_opts *o, vrbd_spec *disk)
                        : NULL;
     disk->image = xstrdup(name);
     if (!*disk->pool)
-        return vrbd_error_set(VRBD_ERR_INVALID, 0, "give --pool POOL",
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "give {pool} POOL",
                               "where should the disk of '%s' go?", name);
     return 0;
 }
@@ -783,14 +784,15 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
         return -1;
     if (!o->from && !o->size)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give --from POOL/IMAGE@SNAP or --size SIZE",
+                              "give {from} POOL/IMAGE@SNAP or {size} SIZE",
                               "a VM needs a disk");
     dom = virDomainLookupByName(conn, name);
     if (dom) {
         virDomainFree(dom);
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "pick another name, or 'virt-rbd vm rm' it",
-                              "domain '%s' exists already", name);
+        return vrbd_error_set(
+            VRBD_ERR_EXISTS, EEXIST,
+            "pick another name, or '{prog}{vrbd_vm_remove}' it",
+            "domain '%s' exists already", name);
     }
     virResetLastError();
     if (new_disk_spec(name, o, &disk) < 0 || make_disk(cl, o, &disk) < 0)
@@ -841,7 +843,7 @@ vrbd_cluster_by_fsid(vrbd_registry *reg, const char *fsid, unsigned timeout)
             break;
     if (!cl && vrbd_error_last()->code == VRBD_ERR_OK)
         vrbd_error_set(VRBD_ERR_NOT_FOUND, 0,
-                       "register it: virt-rbd cluster add NAME ...",
+                       "register it: {prog}{vrbd_registry_add} NAME ...",
                        "no registered cluster has fsid %s", fsid);
     vrbd_cluster_entry_list_free(all, n);
     return cl;
@@ -865,7 +867,8 @@ held(vrbd_host *host, vrbd_cluster *cl, const char *source, const char *name)
     vrbd_holder_list_free(h, nh);
     if (nh > 0)
         return vrbd_error_set(
-            VRBD_ERR_BUSY, EBUSY, "see 'virt-rbd vol who'; nothing was removed",
+            VRBD_ERR_BUSY, EBUSY,
+            "see '{prog}{vrbd_volume_who}'; nothing was removed",
             "image '%s' of domain '%s' is open elsewhere (%zu client(s))",
             source, name, nh);
     return 0;
@@ -906,7 +909,7 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
             if (!list[i].fsid) {
                 vrbd_error_set(
                     VRBD_ERR_NOT_FOUND, 0,
-                    "remove it by hand, or without --disks",
+                    "remove it by hand, or without {disks}",
                     "disk %s (%s) of '%s': its cluster is not known to virt-rbd",
                     list[i].target, list[i].source, name);
                 goto cleanup;

@@ -135,8 +135,8 @@ vrbd_volume_ioctx(vrbd_cluster *cl, const char *pool, const char *nspace,
     int r = rados_ioctx_create(vrbd_cluster_rados(cl), pool, io);
 
     if (r < 0) {
-        CLEANUP_FREE char *hint =
-            xasprintf("see 'virt-rbd pool list %s:'", vrbd_cluster_name(cl));
+        CLEANUP_FREE char *hint = xasprintf("see '{prog}{vrbd_pool_list} %s:'",
+                                            vrbd_cluster_name(cl));
 
         if (r == -ENOENT)
             return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, hint,
@@ -225,7 +225,7 @@ vrbd_volume_make(vrbd_cluster *cl, const vrbd_spec *spec,
     name = vrbd_volume_name(spec);
     if (o->size == 0)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "give a size such as 10G (--size)",
+                              "give a size such as 10G ({size})",
                               "image '%s' cannot have size 0", name);
     if (object_size & (object_size - 1) || object_size < 4096 ||
         object_size > (32ULL << 20))
@@ -727,7 +727,7 @@ vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec, uint64_t size,
         rados_ioctx_destroy(io);
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
-            "shrinking loses the data past the new end: add --allow-shrink if that is meant",
+            "shrinking loses the data past the new end: add {allow_shrink} if that is meant",
             "image '%s' would shrink from %llu to %llu bytes", name,
             (unsigned long long)cur, (unsigned long long)size);
     }

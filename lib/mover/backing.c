@@ -140,14 +140,14 @@ vrbd_source_check_refs(const char *path, const char *format,
         shown = printable(data);
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
-            "give --allow-backing to read the files it names, or convert it to a self-contained image first",
+            "give {allow_backing} to read the files it names, or convert it to a self-contained image first",
             "'%s' keeps its data in other files%s%s%s: not imported", path,
             *shown ? " ('" : "", shown, *shown ? "')" : "");
     }
     if (!backing && opts->backing)
         return vrbd_error_set(
-            VRBD_ERR_INVALID, 0, "leave --backing out",
-            "'%s' has no backing file, but --backing names '%s'", path,
+            VRBD_ERR_INVALID, 0, "leave {backing} out",
+            "'%s' has no backing file, but {backing} names '%s'", path,
             opts->backing);
     if (!backing)
         return 0;
@@ -155,12 +155,12 @@ vrbd_source_check_refs(const char *path, const char *format,
     if (!opts->backing)
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
-            "if that file is meant to be read, name it: --backing FILE (or --allow-backing for any)",
+            "if that file is meant to be read, name it: {backing} FILE (or {allow_backing} for any)",
             "'%s' has a backing file ('%s') whose data it would import: not imported",
             path, shown);
     if (!same_file(path, backing, opts->backing))
         return vrbd_error_set(
-            VRBD_ERR_INVALID, 0, "give --backing the file the image names",
+            VRBD_ERR_INVALID, 0, "give {backing} the file the image names",
             "'%s' names backing file '%s', not '%s': not imported", path, shown,
             opts->backing);
     /* the one file named; what it names in turn was not */
@@ -183,7 +183,7 @@ vrbd_source_check_refs(const char *path, const char *format,
         if (b2 || d2)
             return vrbd_error_set(
                 VRBD_ERR_INVALID, 0,
-                "give --allow-backing to follow the whole chain",
+                "give {allow_backing} to follow the whole chain",
                 "the backing file '%s' names other files itself: not imported",
                 opts->backing);
     }

@@ -442,7 +442,9 @@ find_partial(rados_ioctx_t io, const char *what, const char *tprefix,
             "removing '%s', a partial %s from another source or an older state of this one",
             nm, what);
         if (rbd_remove(io, nm) < 0)
-            vrbd_warn("cannot remove '%s': remove it with virt-rbd vol rm", nm);
+            vrbd_warn(
+                "cannot remove '%s': remove it with {prog}{vrbd_volume_remove}",
+                nm);
     }
     rbd_image_spec_list_cleanup(imgs, n);
     free(imgs);
@@ -580,6 +582,7 @@ vrbd_partial_describe(const vrbd_partial *p, const char *cluster,
 {
     CLEANUP_FREE char *where = xasprintf(
         "%s:%s/%s%s", cluster, pool, nspace ? nspace : "", nspace ? "/" : "");
+    CLEANUP_FREE char *text = NULL;
     char done[32] = "?", size[32], age[32];
     bool import = strcmp(p->what, "import") == 0;
 
@@ -591,12 +594,14 @@ vrbd_partial_describe(const vrbd_partial *p, const char *cluster,
         vrbd_size_format(p->done, done, sizeof(done));
     vrbd_size_format(p->size, size, sizeof(size));
     age_text(p->created, age, sizeof(age));
-    return xasprintf("'%s' is an unfinished %s to '%s' (%s of %s marked done, "
-                     "%s): continue it with 'virt-rbd %s --resume %s "
-                     "%s%s', or remove it with 'virt-rbd vol rm %s%s'",
-                     p->name, p->what, p->image, done, size, age, p->what,
-                     import ? "FILE" : "SOURCE", where, p->image, where,
-                     p->name);
+    text =
+        xasprintf("'%s' is an unfinished %s to '%s' (%s of %s marked done, "
+                  "%s): continue it with '{prog}%s {resume} %s "
+                  "%s%s', or remove it with '{prog}{vrbd_volume_remove} %s%s'",
+                  p->name, p->what, p->image, done, size, age,
+                  import ? "{vrbd_import_file}" : "{vrbd_copy_image}",
+                  import ? "FILE" : "SOURCE", where, p->image, where, p->name);
+    return vrbd_words(text);
 }
 
 void
@@ -672,20 +677,20 @@ leave_partial(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
     if (keep) {
         msg =
             xasprintf("%s; the partial image '%s' is kept", saved.message, tmp);
-        hint = xasprintf("run the same %s with --resume to continue", what);
+        hint = xasprintf("run the same %s with {resume} to continue", what);
     } else if (!vrbd_cluster_answers(cl) && saved.errnum == EDQUOT) {
         /* removing needs writes too */
         vrbd_warn(
-            "the temporary image '%s' is left: once the pool has room, remove it with 'virt-rbd vol rm %s:%s' (doctor and vol list name it)",
+            "the temporary image '%s' is left: once the pool has room, remove it with '{prog}{vrbd_volume_remove} %s:%s' ({vrbd_doctor_run} and {vrbd_volume_list} name it)",
             tmp, vrbd_cluster_name(cl), tname);
     } else if (!vrbd_cluster_answers(cl)) {
         /* removing it would wait out another timeout or two */
         vrbd_warn(
-            "the temporary image '%s' is left: once cluster '%s' answers, remove it with 'virt-rbd vol rm %s:%s' (doctor and vol list name it)",
+            "the temporary image '%s' is left: once cluster '%s' answers, remove it with '{prog}{vrbd_volume_remove} %s:%s' ({vrbd_doctor_run} and {vrbd_volume_list} name it)",
             tmp, vrbd_cluster_name(cl), vrbd_cluster_name(cl), tname);
     } else if (remove_image(io, tmp) < 0) {
         vrbd_warn(
-            "the temporary image '%s' is left: remove it with 'virt-rbd vol rm %s:%s'",
+            "the temporary image '%s' is left: remove it with '{prog}{vrbd_volume_remove} %s:%s'",
             tmp, vrbd_cluster_name(cl), tname);
     } else if (saved.errnum == EINTR) {
         msg = xasprintf("%s: nothing was %s", saved.message, done_word);
@@ -733,7 +738,8 @@ check_replaceable(vrbd_cluster *cl, const vrbd_spec *dst, const char *final)
     vrbd_volume_info_free(cur);
     if (busy)
         return vrbd_error_set(
-            VRBD_ERR_BUSY, EBUSY, "see virt-rbd vol who and vol info",
+            VRBD_ERR_BUSY, EBUSY,
+            "see {prog}{vrbd_volume_who} and {vrbd_volume_info_get}",
             "image '%s' is in use or has clones or protected snapshots: not replacing it",
             final);
     return 0;
@@ -751,7 +757,7 @@ may_take(vrbd_cluster *cl, const vrbd_spec *dst, const char *final, int there,
     *exists = true;
     if (!force)
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "give --force to replace it",
+                              "give {force} to replace it",
                               "image '%s' exists already", final);
     /* what would stop its removal at the end stops the import now */
     return check_replaceable(cl, dst, final);
@@ -841,7 +847,7 @@ take_name(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *dst,
         if (r == -EEXIST)
             return vrbd_error_set(
                 VRBD_ERR_EXISTS, EEXIST,
-                "run it again with --force to replace it",
+                "run it again with {force} to replace it",
                 "image '%s' was made by another client meanwhile", final);
         return vrbd_error_ceph(r, NULL, "cannot rename '%s' to '%s'", tmp,
                                final);
@@ -874,8 +880,8 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
         if (opts->size)
             return vrbd_error_set(
                 VRBD_ERR_INVALID, 0,
-                "leave --size out: the file's own size is used",
-                "--size is for a pipe on standard input");
+                "leave {size} out: the file's own size is used",
+                "{size} is for a pipe on standard input");
         return vrbd_source_open(strcmp(path, "-") == 0 ? "/dev/stdin" : path,
                                 opts, src);
     }
@@ -887,11 +893,11 @@ open_import_source(const char *path, const vrbd_copy_opts *opts,
     if (opts->resume)
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0, "import from a file to resume",
-            "a pipe cannot be resumed: --resume needs a file");
+            "a pipe cannot be resumed: {resume} needs a file");
     if (opts->verify)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "import from a file to verify",
-                              "a pipe cannot be read back: no --verify with -");
+                              "a pipe cannot be read back: no {verify} with -");
     return vrbd_stream_open(0, opts->size, src);
 }
 
@@ -1125,15 +1131,15 @@ vrbd_export_file(vrbd_cluster *cl, const vrbd_spec *src, const char *path,
     memset(stats, 0, sizeof(*stats));
     if (stream && !raw)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
-                              "export to a file, or leave --format out",
+                              "export to a file, or leave {format} out",
                               "standard output takes raw data only");
     if (stream && opts->verify)
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0, "export to a file to verify it",
-            "standard output cannot be read back: no --verify with -");
+            "standard output cannot be read back: no {verify} with -");
     if (!stream && !opts->force && access(path, F_OK) == 0)
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
-                              "give --force to replace it",
+                              "give {force} to replace it",
                               "'%s' exists already", path);
     vrbd_cluster_bulk(cl, true);
     if (vrbd_volume_open(cl, src, true, &io, &img) < 0) {
@@ -1329,7 +1335,7 @@ check_forward(rbd_image_t simg, const vrbd_spec *src, const char *base,
         return 0;
     return vrbd_error_set(
         VRBD_ERR_INVALID, 0,
-        "copy a newer snapshot of the source, or copy this one in full with --force",
+        "copy a newer snapshot of the source, or copy this one in full with {force}",
         "'%s' is at snapshot '%s', which is newer than '%s': an incremental copy only goes forward",
         final, base, src->snap);
 }
@@ -1402,9 +1408,9 @@ check_unwritten(vrbd_cluster *dcl, rbd_image_t dimg, const char *final,
     for (size_t i = 0; i < *n; i++)
         bytes += (*changes)[i].len;
     vrbd_size_format(bytes, human, sizeof(human));
-    hint = xasprintf("roll it back (virt-rbd vol snap rollback %s:%s@%s) "
+    hint = xasprintf("roll it back ({prog}{vrbd_snap_rollback} %s:%s@%s) "
                      "and run again, or replace it with a full copy "
-                     "(--force instead of --incremental)",
+                     "({force} instead of {incremental})",
                      vrbd_cluster_name(dcl), final, base);
     return vrbd_error_set(
         VRBD_ERR_EXISTS, 0, hint,
@@ -1451,12 +1457,12 @@ check_target(struct rbd_copy *c, uint64_t base_bytes)
     if (rbd_snap_exists(c->dimg, c->src->snap, &there) == 0 && there)
         return vrbd_error_set(
             VRBD_ERR_EXISTS, EEXIST,
-            "remove that snapshot of the target, or copy in full with --force",
+            "remove that snapshot of the target, or copy in full with {force}",
             "'%s' has a snapshot '%s' already, older than its newest, '%s'",
             c->final, c->src->snap, c->base);
     if (open_elsewhere(c->dcl, c->dimg)) {
         CLEANUP_FREE char *hint =
-            xasprintf("see who has it (virt-rbd vol who %s:%s) and stop "
+            xasprintf("see who has it ({prog}{vrbd_volume_who} %s:%s) and stop "
                       "that first",
                       vrbd_cluster_name(c->dcl), c->final);
 
@@ -1489,13 +1495,13 @@ begin_incremental(struct rbd_copy *c)
                                final);
     if (!*base)
         return vrbd_error_set(
-            VRBD_ERR_INVALID, 0, "copy to a new image without --incremental",
+            VRBD_ERR_INVALID, 0, "copy to a new image without {incremental}",
             "'%s' has no snapshot: nothing to copy incrementally from", final);
     /* the target's newest snapshot must exist in the source too */
     r = rbd_snap_exists(c->simg, base, &there);
     if (r < 0 || !there)
         return vrbd_error_set(
-            VRBD_ERR_INVALID, 0, "copy to a new image without --incremental",
+            VRBD_ERR_INVALID, 0, "copy to a new image without {incremental}",
             "the newest snapshot of '%s', '%s', is not in the source", final,
             base);
     snprintf(c->stats->from_snap, sizeof(c->stats->from_snap), "%s", base);
@@ -1528,17 +1534,17 @@ check_copy_args(const vrbd_spec *src, const vrbd_spec *dst,
     if (opts->incremental && opts->force)
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
-            "give one: --force replaces the target, --incremental brings it up to date",
-            "--force and --incremental do not go together");
+            "give one: {force} replaces the target, {incremental} brings it up to date",
+            "{force} and {incremental} do not go together");
     if (opts->incremental && !src->snap)
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
-            "snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP",
+            "snapshot the source ({prog}{vrbd_snap_create}) and copy SRC@SNAP",
             "an incremental copy goes from snapshot to snapshot: the source needs @SNAP");
     if (opts->resume && !src->snap)
         return vrbd_error_set(
             VRBD_ERR_INVALID, 0,
-            "snapshot the source (virt-rbd vol snap create) and copy SRC@SNAP",
+            "snapshot the source ({prog}{vrbd_snap_create}) and copy SRC@SNAP",
             "a copy resumes only from a snapshot: the image itself may change between runs");
     return 0;
 }
@@ -1581,7 +1587,7 @@ open_images(struct rbd_copy *c)
     if (!c->opts->incremental && !c->opts->force)
         return vrbd_error_set(
             VRBD_ERR_EXISTS, EEXIST,
-            "give --force to replace it, or --incremental to bring it up to a newer snapshot",
+            "give {force} to replace it, or {incremental} to bring it up to a newer snapshot",
             "image '%s' exists already", c->final);
     if (!c->opts->force)
         return 0;

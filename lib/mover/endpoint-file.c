@@ -880,8 +880,8 @@ vrbd_source_open(const char *path, const vrbd_copy_opts *opts,
                            "unknown image format '%s'", format);
     else if (strcmp(format, "raw") == 0 && opts->backing)
         r = vrbd_error_set(
-            VRBD_ERR_INVALID, 0, "leave --backing out",
-            "'%s' is read as raw: it has no backing file, but --backing names '%s'",
+            VRBD_ERR_INVALID, 0, "leave {backing} out",
+            "'%s' is read as raw: it has no backing file, but {backing} names '%s'",
             path, opts->backing);
     else if (strcmp(format, "raw") == 0)
         r = open_raw(path, out);

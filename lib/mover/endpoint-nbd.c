@@ -200,7 +200,7 @@ static const char *
 why(const struct ep_nbd *s, int ret)
 {
     if (ret == -ETIMEDOUT && s->hung)
-        return "qemu-nbd did not answer within the timeout (--timeout)";
+        return "qemu-nbd did not answer within the timeout ({timeout_sec})";
     return nbd_get_error() ? nbd_get_error() : strerror(-ret);
 }
 
@@ -444,18 +444,18 @@ open_source(struct ep_nbd *s, const char *path, const char *format,
     if (r == -ETIMEDOUT)
         return vrbd_error_set(
             VRBD_ERR_TIMEOUT, ETIMEDOUT,
-            "check the image with qemu-img info; a longer --timeout waits longer",
+            "check the image with qemu-img info; a longer {timeout_sec} waits longer",
             "cannot open '%s' as %s: qemu-nbd did not answer within %.0f s",
             path, format, s->timeout > 0 ? s->timeout : NBD_DEFAULT_TIMEOUT);
     if (r < 0 && *qemu_said(s))
         return vrbd_error_set(
             VRBD_ERR_INVALID, -r,
-            "check the file and its format (qemu-img info), or give --format",
+            "check the file and its format (qemu-img info), or give {format}",
             "cannot open '%s' as %s: %s", path, format, qemu_said(s));
     if (r < 0)
         return vrbd_error_set(
             VRBD_ERR_INVALID, -r,
-            "check the file and its format (qemu-img info), or give --format",
+            "check the file and its format (qemu-img info), or give {format}",
             "cannot open '%s' as %s: qemu-nbd refused it", path, format);
     size = nbd_get_size(s->nbd);
     if (size < 0)

@@ -142,7 +142,7 @@ timed_out(struct ep_rbd *rb, enum vrbd_op op, uint64_t off)
 {
     vrbd_error_set(
         VRBD_ERR_TIMEOUT, ETIMEDOUT,
-        "check the cluster's health (ceph -s), or raise --timeout",
+        "check the cluster's health (ceph -s), or raise {timeout_sec}",
         "cannot %s '%s' at byte %llu: timed out, cluster '%s' did not answer for %u s",
         op == VRBD_OP_READ ? "read" : "write to", rb->ep.name,
         (unsigned long long)off, vrbd_cluster_name(rb->cl),

@@ -53,7 +53,7 @@ stream_next_extent(struct vrbd_endpoint *ep, uint64_t off, uint64_t *start,
         if (n > 0) {
             *err = -EFBIG;
             vrbd_error_set(VRBD_ERR_INVALID, EFBIG,
-                           "give the size of the whole stream (--size)",
+                           "give the size of the whole stream ({size})",
                            "standard input holds more than %llu bytes",
                            (unsigned long long)s->ep.size);
         }

@@ -43,7 +43,7 @@ TEST(no_monitor_address_is_refused_before_connecting)
     CHECK_STR(vrbd_error_last()->message,
               "no monitor address known for cluster 'lab'");
     CHECK(vrbd_error_last()->hint &&
-          strstr(vrbd_error_last()->hint, "--mon-host"));
+          strstr(vrbd_error_last()->hint, "the mon_host option"));
 }
 
 /* Options whose version the caller did not set, or that come from a
