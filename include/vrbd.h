@@ -109,8 +109,7 @@ VRBD_API const char *vrbd_error_code_name(vrbd_error_code code);
  *     vrbd_copy_opts.force, "{timeout_sec}" a timeout_sec field;
  *   - an action by the function that does it: "{vrbd_volume_remove}".
  * By default the token is written in plain words: an option as "the force
- * option", an action as "vrbd_volume_remove()" (a few name the call with
- * its argument, e.g. "vrbd_snap_run(VRBD_SNAP_ROLLBACK)").  A program
+ * option", an action as "vrbd_volume_remove()".  A program
  * with words of its own for them (a CLI, its flags and commands) installs
  * @fn: it is given each token without the braces and returns its words
  * (storage that outlives the call), or NULL to keep the default.  Only
