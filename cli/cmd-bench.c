@@ -26,7 +26,7 @@ static const cli_opt bench_opts[] = {
             &bench_opt.size),
     CLI_COUNT("time", 0, "SECONDS", "per timed workload (default: 5)", 3600,
               &bench_opt.time),
-    {NULL},
+    {.name = NULL},
 };
 
 static volatile int cancelled;

@@ -29,7 +29,7 @@ static const cli_opt add_opts[] = {
             &add_opt.id),
     CLI_STR("keyring", 0, "FILE", "keyring holding the user's key (mode 600)",
             &add_opt.keyring),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -47,7 +47,7 @@ static const cli_opt check_opts[] = {
             &check_opt.id),
     CLI_STR("keyring", 0, "FILE", "with --conf/--mon-host: the user's keyring",
             &check_opt.keyring),
-    {NULL},
+    {.name = NULL},
 };
 
 static int

@@ -60,7 +60,7 @@ static const cli_opt import_opts[] = {
         "read whatever files the image names (backing file, data file, VMDK "
         "extents)",
         &import_opt.allow_backing),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -79,7 +79,7 @@ static const cli_opt export_opts[] = {
     CLI_COUNT("queue-depth", 0, "N",
               "data in flight, in 2 MiB requests (default: 16)", 1024,
               &export_opt.queue_depth),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -106,7 +106,7 @@ static const cli_opt copy_opts[] = {
     CLI_COUNT("queue-depth", 0, "N",
               "data in flight, in 2 MiB requests (default: 16)", 1024,
               &copy_opt.queue_depth),
-    {NULL},
+    {.name = NULL},
 };
 
 static volatile int cancelled;

@@ -28,7 +28,7 @@ static const cli_opt attach_opts[] = {
             &attach_opt.cache),
     CLI_FLAG("live", 0, "only the running domain", &attach_opt.live),
     CLI_FLAG("config", 0, "only the persistent definition", &attach_opt.config),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -38,7 +38,7 @@ static struct {
 static const cli_opt detach_opts[] = {
     CLI_FLAG("live", 0, "only the running domain", &detach_opt.live),
     CLI_FLAG("config", 0, "only the persistent definition", &detach_opt.config),
-    {NULL},
+    {.name = NULL},
 };
 
 static int

@@ -24,7 +24,7 @@ static const cli_opt connect_opts[] = {
             &connect_opt.user),
     CLI_STR("name", 0, "LIBVIRT_POOL",
             "libvirt pool name (default: CLUSTER-POOL)", &connect_opt.name),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -33,7 +33,7 @@ static struct {
 static const cli_opt disconnect_opts[] = {
     CLI_STR("name", 0, "LIBVIRT_POOL",
             "libvirt pool name (default: CLUSTER-POOL)", &disconnect_opt.name),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -49,7 +49,7 @@ static const cli_opt ensure_opts[] = {
              "then start inactive autostart domains whose RBD disks are all "
              "reachable",
              &ensure_opt.start_domains),
-    {NULL},
+    {.name = NULL},
 };
 
 /* A pool spec without image, namespace or snapshot. */

@@ -23,7 +23,7 @@ static const cli_opt plan_opts[] = {
             "share of the cluster's data this pool will hold, 0 < R <= 1 "
             "(default: 1)",
             &plan_opt.target_ratio),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -43,7 +43,7 @@ static const cli_opt create_opts[] = {
     CLI_STR("target-ratio", 0, "R",
             "share of the data, for the plan (default: 1)",
             &create_opt.target_ratio),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -52,7 +52,7 @@ static struct {
 static const cli_opt rm_opts[] = {
     CLI_FLAG("yes-i-really-mean-it", 0, "confirm the deletion",
              &rm_opt.yes_i_really_mean_it),
-    {NULL},
+    {.name = NULL},
 };
 
 static int

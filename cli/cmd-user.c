@@ -37,7 +37,7 @@ static const cli_opt create_opts[] = {
     CLI_FLAG("print-keyring", 0,
              "print the keyring on stdout instead of writing a file",
              &create_opt.print_keyring),
-    {NULL},
+    {.name = NULL},
 };
 
 /* "[CLUSTER:]client.NAME" into an owned cluster (or NULL) and entity */

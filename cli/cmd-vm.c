@@ -49,7 +49,7 @@ static const cli_opt create_opts[] = {
     CLI_STR("console-log", 0, "FILE", "serial console to this file",
             &create_opt.console_log),
     CLI_FLAG("start", 0, "start the VM once defined", &create_opt.start),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -57,7 +57,7 @@ static struct {
 } rm_opt;
 static const cli_opt rm_opts[] = {
     CLI_FLAG("disks", 0, "also remove its RBD images (safely)", &rm_opt.disks),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -84,7 +84,7 @@ static const cli_opt move_opts[] = {
              &move_opt.keep_source),
     CLI_FLAG("rollback", 0, "put back the definition before the last move",
              &move_opt.rollback),
-    {NULL},
+    {.name = NULL},
 };
 
 static volatile int move_cancelled;

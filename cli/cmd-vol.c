@@ -34,7 +34,7 @@ static const cli_opt create_opts[] = {
             &create_opt.features),
     CLI_STR("data-pool", 0, "POOL", "erasure-coded pool for the data",
             &create_opt.data_pool),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -48,7 +48,7 @@ static const cli_opt list_opts[] = {
     CLI_COUNT("jobs", 'j', "N",
               "with -l: images opened at a time (default: 16)", 256,
               &list_opt.jobs),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -59,7 +59,7 @@ static const cli_opt resize_opts[] = {
     CLI_STR("size", 's', "SIZE", "the new size (required)", &resize_opt.size),
     CLI_FLAG("allow-shrink", 0, "allow a smaller size (loses the data past it)",
              &resize_opt.allow_shrink),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -75,7 +75,7 @@ static const cli_opt clone_opts[] = {
     CLI_COUNT("max-depth", 0, "N",
               "flatten when the chain of parents gets deeper (default: 5)", 64,
               &clone_opt.max_depth),
-    {NULL},
+    {.name = NULL},
 };
 
 static struct {
@@ -86,7 +86,7 @@ static const cli_opt rm_opts[] = {
     CLI_FLAG("force", 0, "also remove the image's (unprotected) snapshots",
              &rm_opt.force),
     CLI_FLAG("trash", 0, "move it to the RBD trash instead", &rm_opt.trash),
-    {NULL},
+    {.name = NULL},
 };
 
 static int

@@ -30,21 +30,39 @@ enum {
 };
 
 static const cli_opt global_opts[] = {
-    [G_CONFIG_DIR] = {"config-dir", 0, "DIR",
-                      "the cluster registry (default: $VIRT_RBD_CONFIG_DIR "
-                      "or /etc/virt-rbd)"},
-    [G_JSON] = {"json", 0, NULL, "print data as JSON"},
-    [G_VERBOSE] = {"verbose", 'v', NULL,
-                   "say what is done on stderr (twice: debug)"},
-    [G_CONNECT] = {"connect", 'c', "URI",
-                   "libvirt URI (default: $VIRT_RBD_LIBVIRT_URI or "
-                   "qemu:///system)"},
-    [G_TIMEOUT] = {"timeout", 0, "SECONDS",
-                   "give up on any Ceph operation after this long "
-                   "(default: 30)"},
-    [G_HELP] = {"help", 'h', NULL, "show help and exit"},
-    [G_VERSION] = {"version", 0, NULL, "show the version and exit"},
-    {NULL, 0, NULL, NULL},
+    [G_CONFIG_DIR] = {.name = "config-dir",
+                      .short_name = 0,
+                      .metavar = "DIR",
+                      .help =
+                          "the cluster registry (default: $VIRT_RBD_CONFIG_DIR "
+                          "or /etc/virt-rbd)"},
+    [G_JSON] = {.name = "json",
+                .short_name = 0,
+                .metavar = NULL,
+                .help = "print data as JSON"},
+    [G_VERBOSE] = {.name = "verbose",
+                   .short_name = 'v',
+                   .metavar = NULL,
+                   .help = "say what is done on stderr (twice: debug)"},
+    [G_CONNECT] = {.name = "connect",
+                   .short_name = 'c',
+                   .metavar = "URI",
+                   .help = "libvirt URI (default: $VIRT_RBD_LIBVIRT_URI or "
+                           "qemu:///system)"},
+    [G_TIMEOUT] = {.name = "timeout",
+                   .short_name = 0,
+                   .metavar = "SECONDS",
+                   .help = "give up on any Ceph operation after this long "
+                           "(default: 30)"},
+    [G_HELP] = {.name = "help",
+                .short_name = 'h',
+                .metavar = NULL,
+                .help = "show help and exit"},
+    [G_VERSION] = {.name = "version",
+                   .short_name = 0,
+                   .metavar = NULL,
+                   .help = "show the version and exit"},
+    {.name = NULL},
 };
 #define N_GLOBAL ((int)(sizeof(global_opts) / sizeof(global_opts[0])) - 1)
 
