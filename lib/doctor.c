@@ -506,6 +506,37 @@ check_domain_disks(struct report *r, virDomainPtr dom,
     xmlFreeDoc(doc);
 }
 
+/* The host's RBD pools, and the RBD disks of its domains (only those of
+ * @cluster when not NULL). */
+static void
+check_host_objects(struct report *r, vrbd_host *host, const char *cluster,
+                   struct cluster_ref *refs, size_t n_refs)
+{
+    vrbd_host_rbd_pool *pools = NULL;
+    size_t np = 0;
+    virDomainPtr *doms = NULL;
+    int nd;
+
+    if (vrbd_host_rbd_pool_list(host, &pools, &np) == 0) {
+        for (size_t i = 0; i < np; i++) {
+            struct cluster_ref *c =
+                cluster_by_fsid(refs, n_refs, pools[i].fsid);
+
+            if (cluster && !c)
+                continue;
+            check_pool(r, vrbd_host_conn(host), &pools[i], c);
+        }
+    }
+    nd = virConnectListAllDomains(vrbd_host_conn(host), &doms, 0);
+    for (int i = 0; i < nd; i++) {
+        check_domain_disks(r, doms[i], pools, np, refs, n_refs);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    vrbd_host_rbd_pool_list_free(pools, np);
+    virResetLastError();
+}
+
 int
 vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
                 size_t *n_checks)
@@ -568,32 +599,8 @@ vrbd_doctor_run(const vrbd_doctor_opts *opts, vrbd_check **checks,
             "register a cluster: {prog}{vrbd_registry_add} NAME ...",
             "no cluster is registered");
 
-    /* pools and domains */
-    if (host) {
-        vrbd_host_rbd_pool *pools = NULL;
-        size_t np = 0;
-        virDomainPtr *doms = NULL;
-        int nd;
-
-        if (vrbd_host_rbd_pool_list(host, &pools, &np) == 0) {
-            for (size_t i = 0; i < np; i++) {
-                struct cluster_ref *c =
-                    cluster_by_fsid(refs, n_refs, pools[i].fsid);
-
-                if (opts->cluster && !c)
-                    continue;
-                check_pool(&r, vrbd_host_conn(host), &pools[i], c);
-            }
-        }
-        nd = virConnectListAllDomains(vrbd_host_conn(host), &doms, 0);
-        for (int i = 0; i < nd; i++) {
-            check_domain_disks(&r, doms[i], pools, np, refs, n_refs);
-            virDomainFree(doms[i]);
-        }
-        free(doms);
-        vrbd_host_rbd_pool_list_free(pools, np);
-        virResetLastError();
-    }
+    if (host)
+        check_host_objects(&r, host, opts->cluster, refs, n_refs);
 
     for (size_t i = 0; i < n_refs; i++) {
         vrbd_cluster_free(refs[i].cl);
