@@ -254,12 +254,11 @@ run_ensure(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
-    for (size_t i = 0; i < n; i++)
-        failed |= items[i].state == VRBD_ENSURE_FAILED;
     cli_show(ctx, &cli_view_host_ensured, &(cli_host_ensured){items, n});
     for (size_t i = 0; i < n; i++) {
         const vrbd_ensure_item *it = &items[i];
 
+        failed |= it->state == VRBD_ENSURE_FAILED;
         if (it->state == VRBD_ENSURE_FAILED)
             fprintf(stderr, "virt-rbd: error: %s '%s' not started: %s\n",
                     it->is_domain ? "domain" : "pool", it->name,

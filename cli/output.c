@@ -50,23 +50,26 @@ cli_show(const cli_ctx *ctx, const cli_view *view, const void *res)
     cli_show_to(ctx, stdout, view, res);
 }
 
+/* Print @obj on @out, pretty or (@line) on one line, and drop it. */
+static void
+print_json(FILE *out, struct json_object *obj, bool line)
+{
+    int flags = line ? JSON_C_TO_STRING_PLAIN
+                     : JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                           JSON_C_TO_STRING_NOSLASHESCAPE;
+
+    fprintf(out, "%s\n", json_object_to_json_string_ext(obj, flags));
+    json_object_put(obj);
+}
+
 void
 cli_show_to(const cli_ctx *ctx, FILE *out, const cli_view *view,
             const void *res)
 {
-    struct json_object *obj;
-    int flags = view->json_line
-                    ? JSON_C_TO_STRING_PLAIN
-                    : JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                          JSON_C_TO_STRING_NOSLASHESCAPE;
-
-    if (!ctx->json) {
+    if (ctx->json)
+        print_json(out, view->json(res), view->json_line);
+    else
         view->text(res);
-        return;
-    }
-    obj = view->json(res);
-    fprintf(out, "%s\n", json_object_to_json_string_ext(obj, flags));
-    json_object_put(obj);
 }
 
 struct cli_list {
@@ -100,10 +103,9 @@ void
 cli_list_end(cli_list *l, bool complete)
 {
     if (l->array && complete)
-        puts(json_object_to_json_string_ext(
-            l->array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                          JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(l->array);
+        print_json(stdout, l->array, false);
+    else
+        json_object_put(l->array);
     free(l);
 }
 
