@@ -71,6 +71,8 @@ struct cli_ctx {
     bool json;
     int verbose;
     const char *connect_uri;
+    bool connect_given;     /* -c given (not only $VIRT_RBD_LIBVIRT_URI) */
+    const char *host_name;  /* --host NAME: a registered fleet host */
     const char *config_dir; /* NULL: $VIRT_RBD_CONFIG_DIR or the default */
     unsigned timeout_sec;
     int argc;
@@ -167,6 +169,7 @@ void cli_print_cmd_help(const cli_cmd *cmd);
 /* command groups, each in cmd-<noun>.c */
 extern const cli_cmd cli_cmds_cluster[];
 extern const cli_cmd cli_cmds_host[];
+extern const cli_cmd cli_cmds_fleet[];
 extern const cli_cmd cli_cmds_doctor[];
 extern const cli_cmd cli_cmds_vol[];
 extern const cli_cmd cli_cmds_disk[];

@@ -24,6 +24,7 @@ enum {
     G_JSON,
     G_VERBOSE,
     G_CONNECT,
+    G_HOST,
     G_TIMEOUT,
     G_HELP,
     G_VERSION,
@@ -49,6 +50,11 @@ static const cli_opt global_opts[] = {
                    .metavar = "URI",
                    .help = "libvirt URI (default: $VIRT_RBD_LIBVIRT_URI or "
                            "qemu:///system)"},
+    [G_HOST] = {.name = "host",
+                .short_name = 0,
+                .metavar = "NAME",
+                .help = "the registered fleet host NAME (see 'fleet add'), "
+                        "in place of -c URI"},
     [G_TIMEOUT] = {.name = "timeout",
                    .short_name = 0,
                    .metavar = "SECONDS",
@@ -67,9 +73,9 @@ static const cli_opt global_opts[] = {
 #define N_GLOBAL ((int)(sizeof(global_opts) / sizeof(global_opts[0])) - 1)
 
 static const cli_cmd *const groups[] = {
-    cli_cmds_cluster, cli_cmds_pool,   cli_cmds_user, cli_cmds_host,
-    cli_cmds_vol,     cli_cmds_copy,   cli_cmds_disk, cli_cmds_vm,
-    cli_cmds_bench,   cli_cmds_doctor, cli_cmds_misc};
+    cli_cmds_cluster, cli_cmds_pool,  cli_cmds_user,   cli_cmds_host,
+    cli_cmds_fleet,   cli_cmds_vol,   cli_cmds_copy,   cli_cmds_disk,
+    cli_cmds_vm,      cli_cmds_bench, cli_cmds_doctor, cli_cmds_misc};
 
 static void
 for_each_cmd(void (*fn)(const cli_cmd *, void *), void *opaque)
@@ -245,7 +251,15 @@ set_global(cli_ctx *ctx, int idx, const char *arg)
         ctx->config_dir = arg;
         break;
     case G_CONNECT:
+        if (ctx->host_name)
+            return cli_usage(ctx, "give either --host or -c/--connect");
         ctx->connect_uri = arg;
+        ctx->connect_given = true;
+        break;
+    case G_HOST:
+        if (ctx->connect_given)
+            return cli_usage(ctx, "give either --host or -c/--connect");
+        ctx->host_name = arg;
         break;
     case G_TIMEOUT:
         errno = 0;
@@ -359,6 +373,25 @@ log_to_stderr(vrbd_log_level level, const char *msg, void *opaque)
     fprintf(stderr, "virt-rbd: %s: %s\n", names[level], msg);
 }
 
+/* --host NAME: the registered host's URI stands for -c URI, for every
+ * command (some open libvirt without cli_host()). */
+static int
+resolve_host(cli_ctx *ctx)
+{
+    static vrbd_fleet_host h;
+    vrbd_registry *reg = cli_registry(ctx);
+    int r;
+
+    if (!reg)
+        return CLI_FAIL;
+    r = vrbd_fleet_get(reg, ctx->host_name, &h);
+    vrbd_registry_free(reg);
+    if (r < 0)
+        return cli_fail();
+    ctx->connect_uri = h.uri; /* kept until exit */
+    return CLI_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -441,6 +474,8 @@ main(int argc, char **argv)
         return cli_usage(&ctx, "unexpected argument '%s'",
                          ctx.argv[cmd->max_args]);
 
+    if (ctx.host_name && (r = resolve_host(&ctx)) != CLI_OK)
+        return r;
     if (ctx.verbose)
         vrbd_log_set_handler(log_to_stderr,
                              ctx.verbose > 1 ? VRBD_LOG_DEBUG : VRBD_LOG_INFO,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "table.h"
 #include "xalloc.h"
@@ -167,9 +168,24 @@ cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out)
 vrbd_host *
 cli_host(const cli_ctx *ctx)
 {
+    vrbd_registry *reg = cli_registry(ctx);
     vrbd_host *host = NULL;
+    CLEANUP_FREE char *name = NULL;
+    int r;
 
-    if (vrbd_host_open(ctx->connect_uri, &host) < 0) {
+    if (!reg)
+        return NULL;
+    if (ctx->host_name) {
+        r = vrbd_fleet_open(reg, ctx->host_name, ctx->timeout_sec, &host);
+    } else {
+        r = vrbd_host_open(ctx->connect_uri, &host);
+        /* a registered host goes by its fleet name in what is recorded */
+        name = r == 0 ? vrbd_fleet_name_of(reg, host) : NULL;
+        if (name)
+            vrbd_host_set_label(host, name);
+    }
+    vrbd_registry_free(reg);
+    if (r < 0) {
         cli_fail();
         return NULL;
     }

@@ -262,5 +262,25 @@ typedef struct cli_vol_removed {
     bool trash;
 } cli_vol_removed;
 extern const cli_view cli_view_vol_removed;
+/* fleet add: the vrbd_fleet_host stored */
+extern const cli_view cli_view_fleet_added;
+/* fleet rm: the name (a const char) */
+extern const cli_view cli_view_fleet_removed;
+/* fleet list */
+typedef struct cli_fleet_list {
+    const vrbd_fleet_status *st;
+    size_t n;
+    const char *dir;
+} cli_fleet_list;
+extern const cli_view cli_view_fleet_list;
+/* fleet sync: a row per host and pool */
+typedef struct cli_fleet_synced {
+    const char *host;
+    const char *cluster; /* NULL: the default */
+    const char *pool;
+    const vrbd_host_connect_result *res;
+    const char *error; /* why not, or NULL */
+} cli_fleet_synced;
+extern const cli_list_view cli_view_fleet_synced;
 
 #endif

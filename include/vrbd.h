@@ -507,6 +507,22 @@ typedef struct vrbd_host vrbd_host;
 /* Open @uri (NULL: "qemu:///system"). */
 VRBD_API int vrbd_host_open(const char *uri, vrbd_host **out);
 
+/* Open @uri as vrbd_host_open does, but give up after @timeout_sec (0:
+ * the default) when libvirtd does not answer: a hung daemon still
+ * accepts connections and never replies.  The abandoned attempt finishes
+ * (or not) in a thread of its own. */
+VRBD_API int vrbd_host_open_within(const char *uri, unsigned timeout_sec,
+                                   vrbd_host **out);
+
+/* The host's libvirt host UUID (<host><uuid> of its capabilities): what
+ * tells hosts apart, as hostnames may repeat.  Caller frees. */
+VRBD_API int vrbd_host_uuid(vrbd_host *host, char **uuid);
+
+/* The name this host goes by in what virt-rbd records about it (the
+ * owner of an image): its fleet name once set, else the hostname. */
+VRBD_API void vrbd_host_set_label(vrbd_host *host, const char *label);
+VRBD_API const char *vrbd_host_label(vrbd_host *host);
+
 /* How long an operation that lost its connection to libvirtd (a restart)
  * tries to open it again before it reports what state it left; 0: the
  * default (VRBD_DEFAULT_TIMEOUT_SEC). */
@@ -583,6 +599,78 @@ VRBD_API int vrbd_host_secret_ensure(vrbd_host *host, vrbd_cluster *cl,
 
 /* Undefine the secret @uuid; a missing one is not an error. */
 VRBD_API int vrbd_host_secret_remove(vrbd_host *host, const char *uuid);
+
+/* ---------------------------------------------------------------- fleet */
+
+/*
+ * The fleet: the libvirt hosts that share the registered clusters, one
+ * file each under the registry's hosts/ directory.  A host is known by
+ * its libvirt host UUID, recorded when it is added.
+ */
+typedef struct vrbd_fleet_host {
+    char *name;
+    char *uri;     /* libvirt URI, valid from every host (migration) */
+    char *uuid;    /* libvirt host UUID */
+    char *address; /* where QEMU's migration stream goes, or NULL */
+} vrbd_fleet_host;
+
+VRBD_API void vrbd_fleet_host_clear(vrbd_fleet_host *h);
+VRBD_API void vrbd_fleet_host_list_free(vrbd_fleet_host *h, size_t n);
+
+/* A valid host name: letters, digits, '_', '-' and '.'; 0 or -1. */
+VRBD_API int vrbd_host_name_check(const char *name);
+
+/* Every registered host, sorted by name. */
+VRBD_API int vrbd_fleet_list(vrbd_registry *reg, vrbd_fleet_host **out,
+                             size_t *n);
+VRBD_API int vrbd_fleet_get(vrbd_registry *reg, const char *name,
+                            vrbd_fleet_host *out);
+
+/* Register @h (name, uri, address): its UUID is read from the host,
+ * which must answer within @timeout_sec; a name or UUID registered
+ * already is refused.  *@stored (may be NULL) gets what was written. */
+VRBD_API int vrbd_fleet_add(vrbd_registry *reg, const vrbd_fleet_host *h,
+                            unsigned timeout_sec, vrbd_fleet_host *stored);
+VRBD_API int vrbd_fleet_remove(vrbd_registry *reg, const char *name);
+
+/* Open registered host @name within @timeout_sec, labelled with its
+ * name, after checking that it still has the recorded UUID. */
+VRBD_API int vrbd_fleet_open(vrbd_registry *reg, const char *name,
+                             unsigned timeout_sec, vrbd_host **out);
+
+/* The name of the registered host that @host is (same URI, or same host
+ * UUID), or NULL (none; no fleet registered costs no call to libvirt);
+ * caller frees. */
+VRBD_API char *vrbd_fleet_name_of(vrbd_registry *reg, vrbd_host *host);
+
+/* One way a host differs from the rest of the fleet. */
+typedef struct vrbd_fleet_drift {
+    char *kind;    /* "pool", "inactive", "secret", "monitors", "uuid" */
+    char *pool;    /* libvirt pool, or NULL */
+    char *cluster; /* registered cluster name, or its fsid, or NULL */
+    char *detail;  /* what differs, one line */
+} vrbd_fleet_drift;
+
+typedef struct vrbd_fleet_status {
+    char *name, *uri, *uuid; /* as registered */
+    bool reachable;
+    char *error;          /* why not, when not */
+    int running, defined; /* domains; -1 when unreachable */
+    char *fenced;         /* reserved: fencing state, or NULL */
+    vrbd_fleet_drift *drift;
+    size_t n_drift;
+} vrbd_fleet_status;
+
+/*
+ * Probe every registered host at once, each bounded by @timeout_sec, and
+ * compare them: a pool that some host has (same cluster and Ceph pool)
+ * and another lacks or has inactive, a pool whose secret is missing, a
+ * monitor list that differs from the cluster's current one (when the
+ * cluster is registered and answers), a host UUID that changed.
+ */
+VRBD_API int vrbd_fleet_status_get(vrbd_registry *reg, unsigned timeout_sec,
+                                   vrbd_fleet_status **out, size_t *n);
+VRBD_API void vrbd_fleet_status_list_free(vrbd_fleet_status *s, size_t n);
 
 /* ---------------------------------------------------------------- rbd pools */
 

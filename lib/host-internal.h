@@ -39,8 +39,8 @@ int vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl,
 
 /* Record @dom (host, name, uuid) as the user of @image in its metadata
  * (virt-rbd.owner); best effort, errors cleared. */
-void vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image,
-                          virDomainPtr dom);
+void vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl,
+                          const vrbd_spec *image, virDomainPtr dom);
 
 /*
  * What the modules read in the XML libvirt gives back, apart from asking
@@ -51,6 +51,9 @@ void vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image,
 /* host.c: the type of a storage pool's XML (<pool type='...'>), or
  * "unknown"; free(). */
 char *vrbd_host_pool_type_read(const char *xml);
+
+/* host.c: the host UUID in capabilities XML @xml, or NULL; free(). */
+char *vrbd_host_caps_uuid_read(const char *xml);
 
 /* host.c: fill @p's Ceph pool, monitors, user and secret from a storage
  * pool's XML; false (@p untouched) when it is not an RBD pool. */

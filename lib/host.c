@@ -24,6 +24,7 @@ struct vrbd_host {
     char *uri;       /* what libvirt says it is */
     char *asked;     /* what we opened: a reconnect opens it again */
     unsigned wait_s; /* how long a reconnect tries; 0: the default */
+    char *label;     /* the fleet name, or NULL: the hostname */
 };
 
 VRBD_DEFINE_CLEANUP(vrbd_host, vrbd_host_free)
@@ -99,7 +100,63 @@ vrbd_host_free(vrbd_host *host)
         virConnectClose(host->conn);
     free(host->uri);
     free(host->asked);
+    free(host->label);
     free(host);
+}
+
+void
+vrbd_host_set_label(vrbd_host *host, const char *label)
+{
+    free(host->label);
+    host->label = label ? xstrdup(label) : NULL;
+}
+
+const char *
+vrbd_host_label(vrbd_host *host)
+{
+    char name[256] = "";
+
+    if (!host->label) {
+        gethostname(name, sizeof(name) - 1);
+        host->label = xstrdup(name);
+    }
+    return host->label;
+}
+
+char *
+vrbd_host_caps_uuid_read(const char *xml)
+{
+    xmlDocPtr doc = vrbd_xml_parse(xml);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    char *res = NULL;
+
+    if (root && strcmp((const char *)root->name, "capabilities") == 0)
+        res =
+            vrbd_xml_text(vrbd_xml_child(vrbd_xml_child(root, "host"), "uuid"));
+    xmlFreeDoc(doc);
+    if (res && !*res) {
+        free(res);
+        res = NULL;
+    }
+    return res;
+}
+
+int
+vrbd_host_uuid(vrbd_host *host, char **uuid)
+{
+    CLEANUP_FREE char *caps = virConnectGetCapabilities(host->conn);
+    char *res;
+
+    if (!caps)
+        return vrbd_error_libvirt(NULL, "cannot read the capabilities of '%s'",
+                                  host->uri);
+    res = vrbd_host_caps_uuid_read(caps);
+    if (!res)
+        return vrbd_error_set(VRBD_ERR_LIBVIRT, 0, NULL,
+                              "libvirt at '%s' reports no host UUID",
+                              host->uri);
+    *uuid = res;
+    return 0;
 }
 
 virConnectPtr

@@ -10,6 +10,7 @@
 
 #include "vrbd.h"
 #include "cleanup.h"
+#include "kvfile.h"
 #include "xalloc.h"
 
 /*
@@ -162,6 +163,33 @@ double vrbd_bench_percentile(const double *sorted, size_t n, double p);
 /* Read a whole file of at most 1 MiB, NUL-terminated, its length in *@len;
  * NULL with errno set on failure (EFBIG: larger).  free() the result. */
 char *vrbd_file_slurp(const char *path, size_t *len);
+
+/* Write @text to @path via a temporary file in the same directory: a
+ * reader never sees half a file.  0, or -1 with the error set. */
+int vrbd_file_write_atomic(const char *path, const char *text);
+
+/* Make the registry's directory and its @subdir ("clusters", "hosts"). */
+int vrbd_registry_mkdir(const vrbd_registry *reg, const char *subdir);
+
+/* The names of the NAME.conf files in the registry's @subdir that
+ * @name_ok accepts (others are a person's, left alone), sorted and
+ * NULL-terminated; none when it does not exist.  NULL with the error set
+ * when it cannot be read. */
+char **vrbd_registry_names(const vrbd_registry *reg, const char *subdir,
+                           int (*name_ok)(const char *));
+
+/* "known @what: a, b" of @names, or @none when there are none; free(). */
+char *vrbd_registry_known(char *const *names, const char *what,
+                          const char *none);
+
+/* -1 with the error set when @value cannot be a registry value. */
+int vrbd_kv_value_check(const char *what, const char *value);
+
+/* Parse the "key = value" file @path, calling @fn per pair (kvfile.h);
+ * a missing file is empty when @missing_ok.  0, or -1 with the error
+ * set (a malformed line named with its number). */
+int vrbd_kv_file_read(const char *path, vrbd_kv_fn fn, void *opaque,
+                      bool missing_ok);
 
 /*
  * Tests only: when the environment variable VRBD_TEST_PAUSE_AT names

@@ -440,7 +440,7 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
         goto cleanup;
     }
     for (size_t i = 0; i < n_made; i++)
-        vrbd_vm_record_owner(cl, &made[i], nd);
+        vrbd_vm_record_owner(host, cl, &made[i], nd);
     virDomainFree(nd);
     res->moved = n;
     n_made = 0; /* the images are in use now: keep them */
@@ -785,11 +785,12 @@ on_destination(virConnectPtr conn, vrbd_cluster *cl, xmlNodePtr disk,
 /* Every disk runs on its new image and the definition says so: record
  * the owners, delete the old files. */
 static void
-live_finish(vrbd_cluster *cl, virDomainPtr dom, struct live_disk *ld, size_t n,
-            const vrbd_move_opts *o, vrbd_move_result *res)
+live_finish(vrbd_host *host, vrbd_cluster *cl, virDomainPtr dom,
+            struct live_disk *ld, size_t n, const vrbd_move_opts *o,
+            vrbd_move_result *res)
 {
     for (size_t i = 0; i < n; i++)
-        vrbd_vm_record_owner(cl, &ld[i].dst, dom);
+        vrbd_vm_record_owner(host, cl, &ld[i].dst, dom);
     res->moved = n;
     if (o->keep_source)
         return;
@@ -988,7 +989,7 @@ live_recover(vrbd_host *host, virDomainPtr *dom, vrbd_cluster *cl,
             domain);
         if (live_persist(*dom, reg, domain, orig, ld, n) < 0)
             return -1;
-        live_finish(cl, *dom, ld, n, o, res);
+        live_finish(host, cl, *dom, ld, n, o, res);
         return 0;
     }
     live_undo(*dom, cl, ld, n);
@@ -1087,7 +1088,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     vrbd_test_pause("move-pivoted");
     if (live_persist_again(host, &dom, reg, domain, orig, ld, n) < 0)
         goto cleanup;
-    live_finish(cl, dom, ld, n, o, res);
+    live_finish(host, cl, dom, ld, n, o, res);
     ret = 0;
     goto cleanup;
 

@@ -105,9 +105,8 @@ vrbd_file_slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* Write @text to @path via a temporary file in the same directory. */
-static int
-write_atomic(const char *path, const char *text)
+int
+vrbd_file_write_atomic(const char *path, const char *text)
 {
     CLEANUP_FREE char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
     size_t len = strlen(text);
@@ -136,10 +135,10 @@ write_atomic(const char *path, const char *text)
     return 0;
 }
 
-static int
-make_dirs(const vrbd_registry *reg)
+int
+vrbd_registry_mkdir(const vrbd_registry *reg, const char *subdir)
 {
-    CLEANUP_FREE char *sub = xasprintf("%s/clusters", reg->dir);
+    CLEANUP_FREE char *sub = xasprintf("%s/%s", reg->dir, subdir);
 
     if ((mkdir(reg->dir, 0755) < 0 && errno != EEXIST) ||
         (mkdir(sub, 0755) < 0 && errno != EEXIST))
@@ -193,9 +192,9 @@ settings_kv(const char *key, const char *value, int line, void *opaque)
     return 0;
 }
 
-static int
-parse_file(const char *path, vrbd_kv_fn fn, struct parse_ctx *ctx,
-           bool missing_ok)
+int
+vrbd_kv_file_read(const char *path, vrbd_kv_fn fn, void *opaque,
+                  bool missing_ok)
 {
     CLEANUP_FREE char *text = NULL;
     const char *why = NULL;
@@ -210,8 +209,7 @@ parse_file(const char *path, vrbd_kv_fn fn, struct parse_ctx *ctx,
             errno == ENOENT ? VRBD_ERR_NOT_FOUND : VRBD_ERR_CONFIG, errno, NULL,
             "cannot read '%s': %s", path, strerror(errno));
     }
-    ctx->path = path;
-    if (vrbd_kv_parse(text, len, fn, ctx, &why, &line) < 0) {
+    if (vrbd_kv_parse(text, len, fn, opaque, &why, &line) < 0) {
         if (why)
             vrbd_error_set(VRBD_ERR_CONFIG, 0, "fix or remove that line",
                            "%s:%d: %s", path, line, why);
@@ -225,9 +223,9 @@ static int
 read_default(vrbd_registry *reg, char **name)
 {
     CLEANUP_FREE char *path = xasprintf("%s/virt-rbd.conf", reg->dir);
-    struct parse_ctx ctx = {0};
+    struct parse_ctx ctx = {.path = path};
 
-    if (parse_file(path, settings_kv, &ctx, true) < 0) {
+    if (vrbd_kv_file_read(path, settings_kv, &ctx, true) < 0) {
         free(ctx.default_name);
         return -1;
     }
@@ -244,9 +242,9 @@ write_default(vrbd_registry *reg, const char *name)
         "CLUSTER: part.\ndefault_cluster = %s\n",
         name ? name : "");
 
-    if (make_dirs(reg) < 0)
+    if (vrbd_registry_mkdir(reg, "clusters") < 0)
         return -1;
-    return write_atomic(path, text);
+    return vrbd_file_write_atomic(path, text);
 }
 
 static int
@@ -255,9 +253,9 @@ load_entry(vrbd_registry *reg, const char *name, const char *default_name,
 {
     CLEANUP_FREE char *path = cluster_path(reg, name);
     vrbd_cluster_entry e = {0};
-    struct parse_ctx ctx = {.e = &e};
+    struct parse_ctx ctx = {.path = path, .e = &e};
 
-    if (parse_file(path, entry_kv, &ctx, false) < 0) {
+    if (vrbd_kv_file_read(path, entry_kv, &ctx, false) < 0) {
         vrbd_cluster_entry_clear(&e);
         return -1;
     }
@@ -270,51 +268,88 @@ load_entry(vrbd_registry *reg, const char *name, const char *default_name,
 }
 
 static int
-cmp_entry(const void *a, const void *b)
+cmp_name(const void *a, const void *b)
 {
-    return strcmp(((const vrbd_cluster_entry *)a)->name,
-                  ((const vrbd_cluster_entry *)b)->name);
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+vrbd_registry_names(const vrbd_registry *reg, const char *subdir,
+                    int (*name_ok)(const char *))
+{
+    CLEANUP_FREE char *sub = xasprintf("%s/%s", reg->dir, subdir);
+    char **res = xcalloc(1, sizeof(*res));
+    size_t n = 0;
+    struct dirent *de;
+    DIR *d = opendir(sub);
+
+    if (!d && errno != ENOENT) {
+        free(res);
+        vrbd_error_set(VRBD_ERR_CONFIG, errno, NULL, "cannot read '%s': %s",
+                       sub, strerror(errno));
+        return NULL;
+    }
+    while (d && (de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        char *name;
+
+        if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0 ||
+            de->d_name[0] == '.')
+            continue;
+        name = xstrndup(de->d_name, len - 5);
+        if (name_ok(name) < 0) {
+            vrbd_error_clear();
+            free(name); /* not ours: a person's backup copy, say */
+            continue;
+        }
+        res = xreallocarray(res, n + 2, sizeof(*res));
+        res[n++] = name;
+        res[n] = NULL;
+    }
+    if (d)
+        closedir(d);
+    qsort(res, n, sizeof(*res), cmp_name);
+    return res;
+}
+
+char *
+vrbd_registry_known(char *const *names, const char *what, const char *none)
+{
+    char *res;
+
+    if (!names || !names[0])
+        return xstrdup(none);
+    res = xasprintf("known %s:", what);
+    for (size_t i = 0; names[i]; i++) {
+        char *next = xasprintf("%s%s %s", res, i ? "," : "", names[i]);
+
+        free(res);
+        res = next;
+    }
+    return res;
 }
 
 int
 vrbd_registry_list(vrbd_registry *reg, vrbd_cluster_entry **entries,
                    size_t *n_entries)
 {
-    CLEANUP_FREE char *sub = xasprintf("%s/clusters", reg->dir);
     CLEANUP_FREE char *default_name = NULL;
-    vrbd_cluster_entry *res = NULL;
+    CLEANUP_STRV char **names = NULL;
+    vrbd_cluster_entry *res;
     size_t n = 0;
-    struct dirent *de;
-    DIR *d;
 
-    if (read_default(reg, &default_name) < 0)
+    if (read_default(reg, &default_name) < 0 ||
+        !(names =
+              vrbd_registry_names(reg, "clusters", vrbd_cluster_name_check)))
         return -1;
-    d = opendir(sub);
-    if (!d && errno != ENOENT)
-        return vrbd_error_set(VRBD_ERR_CONFIG, errno, NULL,
-                              "cannot read '%s': %s", sub, strerror(errno));
-    while (d && (de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        CLEANUP_FREE char *name = NULL;
-
-        if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0 ||
-            de->d_name[0] == '.')
-            continue;
-        name = xstrndup(de->d_name, len - 5);
-        if (vrbd_cluster_name_check(name) < 0)
-            continue; /* not ours: a person's backup copy, say */
-        res = xreallocarray(res, n + 1, sizeof(*res));
-        if (load_entry(reg, name, default_name, &res[n]) < 0) {
-            closedir(d);
-            vrbd_cluster_entry_list_free(res, n);
+    while (names[n])
+        n++;
+    res = xcalloc(n + 1, sizeof(*res));
+    for (size_t i = 0; i < n; i++)
+        if (load_entry(reg, names[i], default_name, &res[i]) < 0) {
+            vrbd_cluster_entry_list_free(res, i);
             return -1;
         }
-        n++;
-    }
-    if (d)
-        closedir(d);
-    if (n)
-        qsort(res, n, sizeof(*res), cmp_entry);
     *entries = res;
     *n_entries = n;
     return 0;
@@ -323,23 +358,13 @@ vrbd_registry_list(vrbd_registry *reg, vrbd_cluster_entry **entries,
 static char *
 known_names(vrbd_registry *reg)
 {
-    vrbd_cluster_entry *all = NULL;
-    size_t n = 0;
-    char *res = NULL;
+    CLEANUP_STRV char **names =
+        vrbd_registry_names(reg, "clusters", vrbd_cluster_name_check);
 
-    if (vrbd_registry_list(reg, &all, &n) < 0 || n == 0) {
-        vrbd_error_clear();
-        return xstrdup("none is registered: run '{prog}{vrbd_registry_add}'");
-    }
-    res = xstrdup("known clusters:");
-    for (size_t i = 0; i < n; i++) {
-        char *next = xasprintf("%s%s %s", res, i ? "," : "", all[i].name);
-
-        free(res);
-        res = next;
-    }
-    vrbd_cluster_entry_list_free(all, n);
-    return res;
+    vrbd_error_clear();
+    return vrbd_registry_known(
+        names, "clusters",
+        "none is registered: run '{prog}{vrbd_registry_add}'");
 }
 
 int
@@ -383,8 +408,8 @@ absolute(const char *path)
     return xasprintf("%s/%s", buf, path);
 }
 
-static int
-check_value(const char *what, const char *value)
+int
+vrbd_kv_value_check(const char *what, const char *value)
 {
     if (value && !vrbd_kv_value_ok(value))
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
@@ -410,10 +435,10 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
         return e->name ? -1
                        : vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                                         "a cluster needs a name");
-    if (check_value("mon_host", e->mon_host) < 0 ||
-        check_value("conf", e->conf_path) < 0 ||
-        check_value("keyring", e->keyring) < 0 ||
-        check_value("id", e->user) < 0)
+    if (vrbd_kv_value_check("mon_host", e->mon_host) < 0 ||
+        vrbd_kv_value_check("conf", e->conf_path) < 0 ||
+        vrbd_kv_value_check("keyring", e->keyring) < 0 ||
+        vrbd_kv_value_check("id", e->user) < 0)
         return -1;
     if (vrbd_registry_list(reg, &all, &n) < 0)
         return -1;
@@ -473,7 +498,8 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
                   s.mon_host ? "\n" : "", s.user, s.keyring ? "keyring = " : "",
                   s.keyring ? s.keyring : "", s.keyring ? "\n" : "");
     path = cluster_path(reg, s.name);
-    if (make_dirs(reg) < 0 || write_atomic(path, text) < 0)
+    if (vrbd_registry_mkdir(reg, "clusters") < 0 ||
+        vrbd_file_write_atomic(path, text) < 0)
         goto cleanup;
     if (read_default(reg, &default_name) < 0)
         goto cleanup;

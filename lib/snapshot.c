@@ -14,28 +14,6 @@
 
 #define DEFAULT_MAX_DEPTH 5 /* like Nova's rbd_max_clone_depth */
 
-/* "a, b, c" of a NULL-terminated list; caller frees. */
-static char *
-join(char *const *v, size_t max)
-{
-    char *res = xstrdup("");
-    size_t i;
-
-    for (i = 0; v && v[i] && i < max; i++) {
-        char *next = xasprintf("%s%s%s", res, i ? ", " : "", v[i]);
-
-        free(res);
-        res = next;
-    }
-    if (v && v[i]) {
-        char *next = xasprintf("%s and more", res);
-
-        free(res);
-        res = next;
-    }
-    return res;
-}
-
 static const vrbd_snap *
 find_snap(const vrbd_volume_info *info, const char *name)
 {
@@ -87,7 +65,7 @@ snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op)
     }
     if ((op == SNAP_REMOVE || op == SNAP_UNPROTECT) && snap && snap->children &&
         snap->children[0]) {
-        CLEANUP_FREE char *kids = join(snap->children, 5);
+        CLEANUP_FREE char *kids = vrbd_strv_join(snap->children, ", ", 5);
         CLEANUP_FREE char *hint = xasprintf(
             "flatten them ({prog}{vrbd_volume_flatten} %s) or remove them first",
             snap->children[0]);

@@ -63,6 +63,13 @@ check_name(const char *what, const char *text, const char *name, size_t max,
 }
 
 int
+vrbd_host_name_check(const char *name)
+{
+    return check_name("host", name, name, 63, pool_char,
+                      "letters, digits, '.', '_' and '-'");
+}
+
+int
 vrbd_cluster_name_check(const char *name)
 {
     return check_name("cluster", name, name, 32, cluster_char,

@@ -25,6 +25,7 @@
 /* the functions lib/ calls, each one X(name) */
 #define VRBD_VIRT_FUNCS(X)                                                     \
     X(virConnectClose)                                                         \
+    X(virConnectGetCapabilities)                                               \
     X(virConnectGetLibVersion)                                                 \
     X(virConnectGetStoragePoolCapabilities)                                    \
     X(virConnectGetURI)                                                        \
@@ -108,6 +109,7 @@ bool vrbd_virt_loaded(void);
 
 #ifndef VRBD_VIRT_LOADER
 #define virConnectClose (vrbd_virt_api.virConnectClose)
+#define virConnectGetCapabilities (vrbd_virt_api.virConnectGetCapabilities)
 #define virConnectGetLibVersion (vrbd_virt_api.virConnectGetLibVersion)
 #define virConnectGetStoragePoolCapabilities                                   \
     (vrbd_virt_api.virConnectGetStoragePoolCapabilities)

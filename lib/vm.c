@@ -259,30 +259,32 @@ set_owner(vrbd_cluster *cl, const vrbd_spec *image, const char *value)
     return 0;
 }
 
+/* "host=NAME domain=DOM uuid=UUID": NAME the host's fleet name (all
+ * hosts of a fleet may share one hostname), else its hostname. */
 static char *
-owner_value(virDomainPtr dom)
+owner_value(vrbd_host *host, virDomainPtr dom)
 {
-    char host[256] = "";
     char uuid[VIR_UUID_STRING_BUFLEN] = "";
 
-    gethostname(host, sizeof(host) - 1);
     virDomainGetUUIDString(dom, uuid);
-    return xasprintf("host=%s domain=%s uuid=%s", host, virDomainGetName(dom),
-                     uuid);
+    return xasprintf("host=%s domain=%s uuid=%s", vrbd_host_label(host),
+                     virDomainGetName(dom), uuid);
 }
 
 static int
-write_owner(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
+write_owner(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
+            virDomainPtr dom)
 {
-    CLEANUP_FREE char *owner = owner_value(dom);
+    CLEANUP_FREE char *owner = owner_value(host, dom);
 
     return set_owner(cl, image, owner);
 }
 
 void
-vrbd_vm_record_owner(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
+vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
+                     virDomainPtr dom)
 {
-    if (write_owner(cl, image, dom) < 0)
+    if (write_owner(host, cl, image, dom) < 0)
         vrbd_error_clear();
 }
 
@@ -559,7 +561,7 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
     /* the owner first: it is also the last look at the cluster, bounded
      * by its timeouts, before QEMU opens the image without any (seen: a
      * cluster paused here holds the attach until it answers again) */
-    if (write_owner(cl, image, dom) < 0) {
+    if (write_owner(host, cl, image, dom) < 0) {
         vrbd_error saved = *vrbd_error_last();
         CLEANUP_FREE char *msg = xstrdup(saved.message);
         CLEANUP_FREE char *hint =
@@ -806,7 +808,7 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
         vrbd_error_libvirt(NULL, "cannot define domain '%s'", name);
         goto cleanup;
     }
-    vrbd_vm_record_owner(cl, &disk, dom);
+    vrbd_vm_record_owner(host, cl, &disk, dom);
     if (vrbd_host_refresh_pools_of(host, vrbd_cluster_fsid(cl), disk.pool) < 0)
         vrbd_error_clear();
     if (o->start && virDomainCreate(dom) < 0) {

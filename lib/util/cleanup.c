@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "xalloc.h"
 
 void
 vrbd_cleanup_free(void *ptr)
@@ -34,6 +35,27 @@ vrbd_strv_free(char **strv)
     for (char **p = strv; p && *p; p++)
         free(*p);
     free(strv);
+}
+
+char *
+vrbd_strv_join(char *const *v, const char *sep, size_t max)
+{
+    char *res = xstrdup("");
+    size_t i;
+
+    for (i = 0; v && v[i] && i < max; i++) {
+        char *next = xasprintf("%s%s%s", res, i ? sep : "", v[i]);
+
+        free(res);
+        res = next;
+    }
+    if (v && v[i]) {
+        char *next = xasprintf("%s and more", res);
+
+        free(res);
+        res = next;
+    }
+    return res;
 }
 
 void

@@ -18,6 +18,10 @@ void vrbd_cleanup_strv(char ***strv);
 /* Free a NULL-terminated array of strings and the array; NULL is fine. */
 void vrbd_strv_free(char **strv);
 
+/* "a, b, c" (@sep between) of the first @max strings of NULL-terminated
+ * @v, with " and more" when there are more; caller frees. */
+char *vrbd_strv_join(char *const *v, const char *sep, size_t max);
+
 #define CLEANUP_FREE __attribute__((cleanup(vrbd_cleanup_free)))
 #define CLEANUP_FCLOSE __attribute__((cleanup(vrbd_cleanup_fclose)))
 #define CLEANUP_CLOSE __attribute__((cleanup(vrbd_cleanup_close)))

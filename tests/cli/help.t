@@ -25,6 +25,10 @@
     host ensure        Start the RBD pools libvirt's autostart gave up on, once Ceph answers
     host refresh-mons  Rewrite monitor lists in RBD pools and domain disks from the monmap
     host list          List this host's RBD pools and ceph secrets, per cluster
+    fleet add          Register a libvirt host of the fleet under NAME
+    fleet list         Every host: reachable, UUID, domains, and how it differs from the rest
+    fleet rm           Forget a registered host
+    fleet sync         Give every host the same pools, secrets and keys ('host connect')
     vol create         Create an RBD image (format 2)
     vol list           List the images of a pool
     vol info           Everything about an image: rbd info, used bytes, snapshots, watchers
@@ -59,6 +63,7 @@
         --json                 print data as JSON
     -v, --verbose              say what is done on stderr (twice: debug)
     -c, --connect URI          libvirt URI (default: $VIRT_RBD_LIBVIRT_URI or qemu:///system)
+        --host NAME            the registered fleet host NAME (see 'fleet add'), in place of -c URI
         --timeout SECONDS      give up on any Ceph operation after this long (default: 30)
     -h, --help                 show help and exit
         --version              show the version and exit

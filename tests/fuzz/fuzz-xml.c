@@ -57,6 +57,7 @@ read_pool(const char *xml)
     vrbd_host_rbd_pool *p = xcalloc(1, sizeof(*p));
 
     free(vrbd_host_pool_type_read(xml));
+    free(vrbd_host_caps_uuid_read(xml));
     if (vrbd_host_rbd_pool_read(xml, p)) {
         if (!p->hosts)
             abort();

@@ -30,6 +30,23 @@ TEST(libvirt_xml_is_read)
     xmlFreeDoc(doc);
 }
 
+TEST(the_host_uuid_is_read_from_capabilities_only)
+{
+    CLEANUP_FREE char *uuid = vrbd_host_caps_uuid_read(
+        "<capabilities><host><uuid>762030ab-f9a4-4c4b-b00c-898340d92742"
+        "</uuid><cpu/></host><guest><uuid>no</uuid></guest></capabilities>");
+
+    CHECK_STR(uuid, "762030ab-f9a4-4c4b-b00c-898340d92742");
+    /* libvirt's test driver reports none; an empty one is none */
+    CHECK(vrbd_host_caps_uuid_read("<capabilities><host><cpu/></host>"
+                                   "</capabilities>") == NULL);
+    CHECK(vrbd_host_caps_uuid_read("<capabilities><host><uuid></uuid>"
+                                   "</host></capabilities>") == NULL);
+    CHECK(vrbd_host_caps_uuid_read("<domain><host><uuid>x</uuid></host>"
+                                   "</domain>") == NULL);
+    CHECK(vrbd_host_caps_uuid_read("not xml") == NULL);
+}
+
 TEST(an_internal_entity_is_refused_with_its_doctype)
 {
     CHECK(vrbd_xml_parse("<!DOCTYPE secret [<!ENTITY y \"yes\">]>"
@@ -93,6 +110,7 @@ int
 main(void)
 {
     RUN(libvirt_xml_is_read);
+    RUN(the_host_uuid_is_read_from_capabilities_only);
     RUN(an_internal_entity_is_refused_with_its_doctype);
     RUN(a_billion_laughs_is_refused_unexpanded);
     RUN(an_external_entity_is_never_read);

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cmd-fleet.c: the `fleet` commands: the libvirt hosts that share the
+ * registered clusters (add, list, rm) and `sync`, which makes every host
+ * reach the same pools with the same secrets.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "render.h"
+#include "xalloc.h"
+
+static struct {
+    const char *address;
+} add_opt;
+static const cli_opt add_opts[] = {
+    CLI_STR("address", 0, "ADDR",
+            "where migration streams to this host go (e.g. its address on "
+            "the migration network); default: libvirt's choice",
+            &add_opt.address),
+    {.name = NULL},
+};
+
+static int
+run_add(cli_ctx *ctx)
+{
+    vrbd_fleet_host h = {.name = ctx->argv[0],
+                         .uri = ctx->argv[1],
+                         .address = (char *)add_opt.address};
+    vrbd_fleet_host stored = {0};
+    vrbd_registry *reg = cli_registry(ctx);
+    int r;
+
+    if (!reg)
+        return CLI_FAIL;
+    r = vrbd_fleet_add(reg, &h, ctx->timeout_sec, &stored);
+    vrbd_registry_free(reg);
+    if (r < 0)
+        return cli_fail();
+    cli_show(ctx, &cli_view_fleet_added, &stored);
+    vrbd_fleet_host_clear(&stored);
+    return CLI_OK;
+}
+
+static int
+run_rm(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    int r;
+
+    if (!reg)
+        return CLI_FAIL;
+    r = vrbd_fleet_remove(reg, ctx->argv[0]);
+    vrbd_registry_free(reg);
+    if (r < 0)
+        return cli_fail();
+    cli_show(ctx, &cli_view_fleet_removed, ctx->argv[0]);
+    return CLI_OK;
+}
+
+static int
+run_list(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_fleet_status *st = NULL;
+    size_t n = 0;
+    bool bad = false;
+    int r;
+
+    if (!reg)
+        return CLI_FAIL;
+    r = vrbd_fleet_status_get(reg, ctx->timeout_sec, &st, &n);
+    if (r < 0) {
+        vrbd_registry_free(reg);
+        return cli_fail();
+    }
+    cli_show(ctx, &cli_view_fleet_list,
+             &(cli_fleet_list){st, n, vrbd_registry_dir(reg)});
+    for (size_t i = 0; i < n; i++)
+        bad = bad || !st[i].reachable || st[i].n_drift;
+    vrbd_fleet_status_list_free(st, n);
+    vrbd_registry_free(reg);
+    return bad ? CLI_FAIL : CLI_OK;
+}
+
+/* What to sync: the (cluster, pool, libvirt name, user) of one pool. */
+typedef struct want {
+    char *cluster; /* registry name; NULL: the default */
+    char *pool;
+    char *name; /* libvirt pool name; NULL: the default */
+    char *entity;
+} want;
+
+static void
+wants_free(want *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(w[i].cluster);
+        free(w[i].pool);
+        free(w[i].name);
+        free(w[i].entity);
+    }
+    free(w);
+}
+
+/* The pools named on the command line. */
+static int
+wants_given(cli_ctx *ctx, want **out, size_t *n_out)
+{
+    want *w = xcalloc((size_t)ctx->argc + 1, sizeof(*w));
+
+    for (int i = 0; i < ctx->argc; i++) {
+        vrbd_spec spec = {0};
+
+        if (vrbd_spec_parse(ctx->argv[i], VRBD_SPEC_POOL, &spec) < 0) {
+            wants_free(w, (size_t)i);
+            return cli_fail();
+        }
+        w[i].cluster = spec.cluster ? xstrdup(spec.cluster) : NULL;
+        w[i].pool = xstrdup(spec.pool);
+        vrbd_spec_clear(&spec);
+    }
+    *out = w;
+    *n_out = (size_t)ctx->argc;
+    return CLI_OK;
+}
+
+/* Every virt-rbd pool some reachable host has, once, named as there. */
+static int
+wants_fleet(cli_ctx *ctx, vrbd_registry *reg, want **out, size_t *n_out)
+{
+    vrbd_fleet_host *hosts = NULL;
+    vrbd_cluster_entry *cls = NULL;
+    size_t n = 0, n_cls = 0, k = 0;
+    want *w = NULL;
+
+    if (vrbd_fleet_list(reg, &hosts, &n) < 0 ||
+        vrbd_registry_list(reg, &cls, &n_cls) < 0) {
+        vrbd_fleet_host_list_free(hosts, n);
+        return cli_fail();
+    }
+    for (size_t i = 0; i < n; i++) {
+        vrbd_host *host = NULL;
+        vrbd_host_rbd_pool *p = NULL;
+        size_t np = 0;
+
+        if (vrbd_host_open_within(hosts[i].uri, ctx->timeout_sec, &host) < 0 ||
+            vrbd_host_rbd_pool_list(host, &p, &np) < 0) {
+            vrbd_error_clear(); /* said by the sync itself */
+            np = 0;
+        }
+        for (size_t j = 0; j < np; j++) {
+            const char *cl = cli_cluster_named(cls, n_cls, p[j].fsid);
+            bool seen = false;
+
+            for (size_t e = 0; e < k && !seen; e++)
+                seen = strcmp(w[e].name, p[j].name) == 0;
+            if (!cl || seen || !p[j].pool)
+                continue; /* not a registered cluster's: not ours to copy */
+            w = xreallocarray(w, k + 1, sizeof(*w));
+            w[k].cluster = xstrdup(cl);
+            w[k].pool = xstrdup(p[j].pool);
+            w[k].name = xstrdup(p[j].name);
+            w[k].entity = p[j].user ? xasprintf("client.%s", p[j].user) : NULL;
+            k++;
+        }
+        vrbd_host_rbd_pool_list_free(p, np);
+        vrbd_host_free(host);
+    }
+    vrbd_cluster_entry_list_free(cls, n_cls);
+    vrbd_fleet_host_list_free(hosts, n);
+    *out = w;
+    *n_out = k;
+    return CLI_OK;
+}
+
+/* host connect of every wanted pool on one host: a row per pool. */
+static void
+sync_host(cli_ctx *ctx, cli_list *l, const vrbd_fleet_host *h,
+          vrbd_cluster **cls, const want *w, size_t n, bool *bad)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_host *host = NULL;
+    CLEANUP_FREE char *why = NULL;
+
+    if (!reg || vrbd_fleet_open(reg, h->name, ctx->timeout_sec, &host) < 0)
+        why = xstrdup(vrbd_error_last()->message);
+    vrbd_registry_free(reg);
+    for (size_t i = 0; i < n; i++) {
+        vrbd_host_connect_opts opts = {.version =
+                                           VRBD_HOST_CONNECT_OPTS_VERSION,
+                                       .pool = w[i].pool,
+                                       .entity = w[i].entity,
+                                       .name = w[i].name};
+        vrbd_host_connect_result res = {0};
+        cli_fleet_synced row = {h->name, w[i].cluster, w[i].pool, &res, NULL};
+        CLEANUP_FREE char *err = NULL;
+
+        if (!cls[i])
+            row.error = "cluster did not answer";
+        else if (why)
+            row.error = why;
+        else if (vrbd_host_connect(host, cls[i], &opts, &res) < 0)
+            row.error = err = xstrdup(vrbd_error_last()->message);
+        *bad = *bad || row.error;
+        cli_list_add(l, &row);
+    }
+    vrbd_host_free(host);
+}
+
+static int
+run_sync(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_fleet_host *hosts = NULL;
+    vrbd_cluster **cls = NULL;
+    want *w = NULL;
+    size_t n = 0, nw = 0;
+    bool bad = false;
+    cli_list *l;
+    int r;
+
+    if (!reg)
+        return CLI_FAIL;
+    r = ctx->argc ? wants_given(ctx, &w, &nw) : wants_fleet(ctx, reg, &w, &nw);
+    if (r == CLI_OK && vrbd_fleet_list(reg, &hosts, &n) < 0)
+        r = cli_fail();
+    vrbd_registry_free(reg);
+    if (r != CLI_OK)
+        goto cleanup;
+    cls = xcalloc(nw + 1, sizeof(*cls));
+    for (size_t i = 0; i < nw; i++)
+        if (cli_connect(ctx, w[i].cluster, &cls[i]) < 0)
+            bad = true; /* said; each host's row says it again */
+    l = cli_list_begin(ctx, &cli_view_fleet_synced);
+    for (size_t i = 0; i < n; i++)
+        sync_host(ctx, l, &hosts[i], cls, w, nw, &bad);
+    cli_list_end(l, true);
+    r = bad ? CLI_FAIL : CLI_OK;
+
+cleanup:
+    for (size_t i = 0; cls && i < nw; i++)
+        vrbd_cluster_free(cls[i]);
+    free(cls);
+    wants_free(w, nw);
+    vrbd_fleet_host_list_free(hosts, n);
+    return r;
+}
+
+const cli_cmd cli_cmds_fleet[] = {
+    {"fleet add", "NAME URI", 2, 2,
+     "Register a libvirt host of the fleet under NAME",
+     "Connects to libvirt at URI (within --timeout) and records its host\n"
+     "UUID: hosts are told apart by it, not by hostname.  URI must work from\n"
+     "every host of the fleet, as migration makes the source host dial it.\n"
+     "A second name for the same host UUID is refused.",
+     add_opts, run_add},
+    {"fleet list", "", 0, 0,
+     "Every host: reachable, UUID, domains, and how it differs from the rest",
+     "Probes every registered host at once, each within --timeout.  Drift:\n"
+     "a pool (same cluster and Ceph pool) that another host has and this\n"
+     "one lacks or has inactive, a pool whose secret is missing, a pool\n"
+     "whose monitor list is not the cluster's current one, a host UUID that\n"
+     "changed.  'fleet sync' repairs pools and secrets, 'host refresh-mons'\n"
+     "monitor lists.  Exit status 1 when a host does not answer or drifts.",
+     NULL, run_list},
+    {"fleet rm", "NAME", 1, 1, "Forget a registered host",
+     "Removes the host from the registry; nothing on the host changes.", NULL,
+     run_rm},
+    {"fleet sync", "[[CLUSTER:]POOL...]", 0, -1,
+     "Give every host the same pools, secrets and keys ('host connect')",
+     "Runs 'host connect' for each pool on every registered host: the same\n"
+     "secret UUID (derived from the cluster's fsid and the user) holding\n"
+     "the current key, and the same pool definition with every current\n"
+     "monitor.  Without POOL: every pool of a registered cluster that some\n"
+     "host has, under the name and user it has there.  Idempotent.  A host\n"
+     "that does not answer within --timeout is reported, not waited on;\n"
+     "exit status 1 then.",
+     NULL, run_sync},
+    {.name = NULL},
+};
