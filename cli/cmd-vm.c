@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "cleanup.h"
@@ -88,6 +89,21 @@ static const cli_opt move_opts[] = {
 };
 
 static volatile int move_cancelled;
+
+static struct {
+    const char *to;
+    bool offline;
+    unsigned bandwidth;
+} migrate_opt;
+static const cli_opt migrate_opts[] = {
+    CLI_STR("to", 0, "HOST", "the registered host to move to (required)",
+            &migrate_opt.to),
+    CLI_FLAG("offline", 0, "move the definition of a stopped VM",
+             &migrate_opt.offline),
+    CLI_COUNT("bandwidth", 0, "MIB", "send at most MIB MiB per second", 1000000,
+              &migrate_opt.bandwidth),
+    {.name = NULL},
+};
 
 static int
 run_create(cli_ctx *ctx)
@@ -311,6 +327,92 @@ cleanup:
     return r;
 }
 
+static void
+migrate_progress(const vrbd_migrate_progress *p, void *opaque)
+{
+    cli_show_migrate_progress(opaque, p);
+}
+
+/* The source and the destination, refused when they are one host. */
+static int
+migrate_hosts(cli_ctx *ctx, vrbd_registry *reg, vrbd_host **src,
+              vrbd_host **dst)
+{
+    CLEANUP_FREE char *u1 = NULL, *u2 = NULL;
+
+    *src = cli_host(ctx);
+    if (!*src)
+        return CLI_FAIL;
+    if (vrbd_fleet_open(reg, migrate_opt.to, ctx->timeout_sec, dst) < 0 ||
+        vrbd_host_uuid(*src, &u1) < 0 || vrbd_host_uuid(*dst, &u2) < 0)
+        return cli_fail();
+    if (strcmp(u1, u2) == 0) {
+        fprintf(stderr,
+                "virt-rbd: error: '%s' runs on host '%s' already (same host "
+                "UUID)\nvirt-rbd: hint: pick another --to, or select the "
+                "source with --host\n",
+                ctx->argv[0], migrate_opt.to);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+static int
+run_migrate(cli_ctx *ctx)
+{
+    vrbd_registry *reg = NULL;
+    vrbd_host *src = NULL, *dst = NULL;
+    vrbd_fleet_host to = {0};
+    vrbd_migrate_result res = {0};
+    bool tty = isatty(STDERR_FILENO) && !ctx->json;
+    vrbd_migrate_opts o = {.version = VRBD_MIGRATE_OPTS_VERSION,
+                           .dest_name = migrate_opt.to,
+                           .offline = migrate_opt.offline,
+                           .bandwidth_mib = migrate_opt.bandwidth,
+                           .timeout_sec = ctx->timeout_sec,
+                           .cancel = &move_cancelled,
+                           .progress = tty ? migrate_progress : NULL,
+                           .opaque = (void *)ctx->argv[0]};
+    int r = CLI_FAIL;
+
+    if (!migrate_opt.to)
+        return cli_usage(ctx, "say where to: --to HOST (see 'fleet list')");
+    if (migrate_opt.offline && migrate_opt.bandwidth)
+        return cli_usage(ctx, "--bandwidth goes with a live migration");
+    reg = cli_registry(ctx);
+    if (!reg)
+        return CLI_FAIL;
+    if (vrbd_fleet_get(reg, migrate_opt.to, &to) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    if ((r = migrate_hosts(ctx, reg, &src, &dst)) != CLI_OK)
+        goto cleanup;
+    o.dest_uri = to.uri;
+    o.dest_address = to.address;
+    o.reg = reg;
+    /* Ctrl-C aborts the job: the guest stays on the source */
+    cli_catch_signals(&move_cancelled);
+    r = vrbd_vm_migrate(src, dst, ctx->argv[0], &o, &res);
+    if (tty)
+        cli_show_migrate_progress(NULL, NULL);
+    if (r < 0) {
+        r = cli_fail();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_vm_migrated,
+             &(cli_vm_migrated){ctx->argv[0], vrbd_host_label(src),
+                                migrate_opt.to, migrate_opt.offline, &res});
+    r = CLI_OK;
+
+cleanup:
+    vrbd_fleet_host_clear(&to);
+    vrbd_host_free(src);
+    vrbd_host_free(dst);
+    vrbd_registry_free(reg);
+    return r;
+}
+
 const cli_cmd cli_cmds_vm[] = {
     {"vm create", "NAME", 1, 1,
      "Provision a VM on RBD: clone a golden image, define, start",
@@ -343,6 +445,20 @@ const cli_cmd cli_cmds_vm[] = {
      "libvirtd restarts meanwhile, the move reconnects (for up to\n"
      "--timeout), keeps the disks that switched and cancels the rest.",
      move_opts, run_move},
+    {"vm migrate", "DOMAIN", 1, 1,
+     "Move a VM to another host of the fleet, live by default",
+     "Libvirt's peer-to-peer migration from this host (-c or --host) to the\n"
+     "registered host --to: memory only, as the disks are on Ceph; the\n"
+     "definition goes with it (persistent there, undefined here).  Checked\n"
+     "first, each refusal naming the fix: the VM's state, a job already\n"
+     "running on it, a disk not on RBD ('vm move' first), the destination\n"
+     "lacking a disk's secret (same UUID) or an active pool of its cluster\n"
+     "('fleet sync'), a domain of the same name or UUID there.  Disks of\n"
+     "registered clusters get the current monitors on the way.  The stream\n"
+     "goes to the host's --address when it was added with one.  Progress\n"
+     "on a terminal; a failure or Ctrl-C leaves the VM running here.\n"
+     "--offline moves the definition of a stopped VM.",
+     migrate_opts, run_migrate},
     {"vm rm", "NAME", 1, 1, "Undefine a stopped VM, with --disks its images",
      "Refused while the VM runs.  With --disks its RBD images are removed\n"
      "too, safely (see 'vol rm'): every cluster is reached and every image\n"

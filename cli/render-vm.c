@@ -112,6 +112,69 @@ moved_text(const void *res)
 const cli_view cli_view_vm_moved = {.json = moved_json, .text = moved_text};
 
 static struct json_object *
+migrated_json(const void *res)
+{
+    const cli_vm_migrated *m = res;
+    struct json_object *j = json_object_new_object();
+
+    json_object_object_add(j, "domain", json_object_new_string(m->domain));
+    json_object_object_add(j, "from", json_object_new_string(m->from));
+    json_object_object_add(j, "to", json_object_new_string(m->to));
+    json_object_object_add(j, "live", json_object_new_boolean(!m->offline));
+    json_object_object_add(j, "seconds",
+                           json_object_new_double(m->res->seconds));
+    json_object_object_add(j, "downtime_ms",
+                           m->res->downtime_ms < 0
+                               ? NULL
+                               : json_object_new_int64(m->res->downtime_ms));
+    json_object_object_add(j, "data_bytes",
+                           json_object_new_int64((int64_t)m->res->data_bytes));
+    json_object_object_add(j, "rbd_disks",
+                           json_object_new_int64((int64_t)m->res->disks));
+    json_object_object_add(
+        j, "monitors_refreshed",
+        json_object_new_int64((int64_t)m->res->mons_refreshed));
+    return j;
+}
+
+static void
+migrated_text(const void *res)
+{
+    const cli_vm_migrated *m = res;
+
+    printf("vm '%s' migrated from '%s' to '%s' %s in %.1f s", m->domain,
+           m->from, m->to, m->offline ? "(its definition)" : "live",
+           m->res->seconds);
+    if (m->res->downtime_ms >= 0)
+        printf(", paused %lld ms", (long long)m->res->downtime_ms);
+    if (m->res->data_bytes)
+        printf(", %.1f MiB sent", (double)m->res->data_bytes / 1048576.0);
+    printf("; %zu RBD disk(s)", m->res->disks);
+    if (m->res->mons_refreshed)
+        printf(", monitors refreshed on %zu", m->res->mons_refreshed);
+    printf("\n");
+}
+
+const cli_view cli_view_vm_migrated = {.json = migrated_json,
+                                       .text = migrated_text};
+
+void
+cli_show_migrate_progress(const char *domain, const vrbd_migrate_progress *p)
+{
+    if (!p) {
+        fprintf(stderr, "\r\033[K");
+        return;
+    }
+    fprintf(stderr,
+            "\r\033[Kmigrating %s: pass %llu, %.0f MiB sent, %.0f of %.0f MiB "
+            "left, %.1f s",
+            domain, (unsigned long long)p->memory_iteration,
+            (double)p->data_processed / 1048576.0,
+            (double)p->memory_remaining / 1048576.0,
+            (double)p->memory_total / 1048576.0, p->elapsed);
+}
+
+static struct json_object *
 attached_json(const void *res)
 {
     const cli_disk_attached *a = res;

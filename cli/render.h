@@ -111,6 +111,17 @@ typedef struct cli_vm_moved {
     const vrbd_move_result *res;
 } cli_vm_moved;
 extern const cli_view cli_view_vm_moved;
+/* vm migrate */
+typedef struct cli_vm_migrated {
+    const char *domain, *from, *to;
+    bool offline;
+    const vrbd_migrate_result *res;
+} cli_vm_migrated;
+extern const cli_view cli_view_vm_migrated;
+/* vm migrate on a terminal: one line on stderr, rewritten; @p NULL ends
+ * it */
+void cli_show_migrate_progress(const char *domain,
+                               const vrbd_migrate_progress *p);
 /* disk attach */
 typedef struct cli_disk_attached {
     const char *domain, *target, *cluster;

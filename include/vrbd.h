@@ -1410,6 +1410,58 @@ VRBD_API int vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl,
 VRBD_API int vrbd_vm_move_rollback(vrbd_host *host, vrbd_registry *reg,
                                    const char *domain);
 
+/* ---------------------------------------------------------------- migration */
+
+/* How a live migration goes, from libvirt's job statistics. */
+typedef struct vrbd_migrate_progress {
+    double elapsed;        /* seconds since it started */
+    uint64_t memory_total; /* bytes of guest memory */
+    uint64_t memory_remaining;
+    uint64_t data_processed;   /* bytes sent so far */
+    uint64_t memory_iteration; /* pass over memory, from 1 */
+} vrbd_migrate_progress;
+
+#define VRBD_MIGRATE_OPTS_VERSION 1
+typedef struct vrbd_migrate_opts {
+    unsigned version;         /* VRBD_MIGRATE_OPTS_VERSION */
+    const char *dest_uri;     /* the destination as the source host dials it */
+    const char *dest_name;    /* its fleet name (messages, owner records) */
+    const char *dest_address; /* QEMU's stream goes there; NULL: libvirt's
+                               * choice (the destination's hostname) */
+    bool offline;             /* move the definition of a stopped domain */
+    unsigned bandwidth_mib;   /* MiB/s; 0: libvirt's default */
+    unsigned timeout_sec;     /* cluster connections; 0: the default */
+    vrbd_registry *reg;       /* monitors of the disks' clusters */
+    volatile int *cancel;     /* set (from a signal handler) to stop */
+    void (*progress)(const vrbd_migrate_progress *p, void *opaque);
+    void *opaque;
+} vrbd_migrate_opts;
+
+typedef struct vrbd_migrate_result {
+    double seconds;        /* the migration call, from start to end */
+    int64_t downtime_ms;   /* the guest's pause, -1 when not reported */
+    uint64_t data_bytes;   /* sent; 0 when not reported */
+    size_t disks;          /* RBD disks */
+    size_t mons_refreshed; /* disks whose monitor list was rewritten */
+    bool cancelled;
+} vrbd_migrate_result;
+
+/*
+ * Move domain @domain from @src to @dst (the same host as opts->dest_uri):
+ * live by default (peer to peer: @src's libvirtd drives it), the
+ * definition made persistent on @dst and undefined on @src; no storage is
+ * copied, as every disk must be on RBD.  Checked first, each refusal with
+ * its fix: the domain's state, a job already running on it, a disk that is
+ * not on RBD, @dst lacking a disk's secret (same UUID) or an active pool of
+ * its cluster and Ceph pool, a domain of the same name or UUID on @dst.
+ * Disks of a registered cluster get its current monitors on the way.  A
+ * failed or cancelled migration leaves the domain running on @src.
+ * Records @dst as the owner of each disk.
+ */
+VRBD_API int vrbd_vm_migrate(vrbd_host *src, vrbd_host *dst, const char *domain,
+                             const vrbd_migrate_opts *opts,
+                             vrbd_migrate_result *res);
+
 #ifdef __cplusplus
 }
 #endif

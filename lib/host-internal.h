@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include <libxml/tree.h>
+
 #include "vrbd.h"
 #include "virt.h"
 
@@ -38,7 +40,8 @@ int vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl,
                              char uuid[37]);
 
 /* Record @dom (host, name, uuid) as the user of @image in its metadata
- * (virt-rbd.owner); best effort, errors cleared. */
+ * (virt-rbd.owner), and its definition (virt-rbd.domain); best effort,
+ * errors cleared. */
 void vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl,
                           const vrbd_spec *image, virDomainPtr dom);
 
@@ -51,6 +54,11 @@ void vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl,
 /* host.c: the type of a storage pool's XML (<pool type='...'>), or
  * "unknown"; free(). */
 char *vrbd_host_pool_type_read(const char *xml);
+
+/* refresh.c: replace the <host> children of <source> @src by @hosts
+ * ("ip:port", "[ip6]:port"), where the first old one stood (else after
+ * <name>).  Returns whether the list changed. */
+bool vrbd_xml_replace_hosts(xmlNodePtr src, char *const *hosts);
 
 /* host.c: the host UUID in capabilities XML @xml, or NULL; free(). */
 char *vrbd_host_caps_uuid_read(const char *xml);

@@ -33,13 +33,8 @@ vrbd_refresh_result_clear(vrbd_refresh_result *res)
     memset(res, 0, sizeof(*res));
 }
 
-/*
- * Replace the <host> children of @src by @hosts ("ip:port", "[ip6]:port"),
- * where the first old one stood (else after <name>).  Returns whether the
- * list changed.
- */
-static bool
-replace_hosts(xmlNodePtr src, char *const *hosts)
+bool
+vrbd_xml_replace_hosts(xmlNodePtr src, char *const *hosts)
 {
     xmlNodePtr anchor = NULL, next;
     CLEANUP_FREE char *before = xstrdup("");
@@ -123,7 +118,7 @@ refresh_pools(vrbd_host *host, vrbd_cluster *cl, char *const *hosts,
         xml = virStoragePoolGetXMLDesc(p, VIR_STORAGE_XML_INACTIVE);
         doc = xml ? vrbd_xml_parse(xml) : NULL;
         src = vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "source");
-        if (src && replace_hosts(src, hosts)) {
+        if (src && vrbd_xml_replace_hosts(src, hosts)) {
             CLEANUP_FREE char *out = vrbd_xml_dump(doc);
             virStoragePoolPtr np2;
 
@@ -212,7 +207,7 @@ refresh_domains(vrbd_host *host, vrbd_cluster *cl, char *const *hosts,
             if (!vrbd_xml_prop_is(src, "protocol", "rbd") ||
                 !disk_on_cluster(conn, d, vrbd_cluster_fsid(cl)))
                 continue;
-            if (replace_hosts(src, hosts))
+            if (vrbd_xml_replace_hosts(src, hosts))
                 changed = true;
         }
         if (changed && ret == 0) {

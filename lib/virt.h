@@ -34,6 +34,7 @@
     X(virConnectListAllSecrets)                                                \
     X(virConnectListAllStoragePools)                                           \
     X(virConnectOpen)                                                          \
+    X(virDomainAbortJob)                                                       \
     X(virDomainAttachDeviceFlags)                                              \
     X(virDomainBlockCopy)                                                      \
     X(virDomainBlockJobAbort)                                                  \
@@ -45,12 +46,15 @@
     X(virDomainGetBlockInfo)                                                   \
     X(virDomainGetBlockJobInfo)                                                \
     X(virDomainGetConnect)                                                     \
+    X(virDomainGetJobStats)                                                    \
     X(virDomainGetName)                                                        \
     X(virDomainGetUUIDString)                                                  \
     X(virDomainGetXMLDesc)                                                     \
     X(virDomainIsActive)                                                       \
     X(virDomainIsPersistent)                                                   \
     X(virDomainLookupByName)                                                   \
+    X(virDomainLookupByUUIDString)                                             \
+    X(virDomainMigrateToURI3)                                                  \
     X(virDomainUndefineFlags)                                                  \
     X(virGetLastError)                                                         \
     X(virGetLastErrorMessage)                                                  \
@@ -81,7 +85,12 @@
     X(virStoragePoolNumOfVolumes)                                              \
     X(virStoragePoolRefresh)                                                   \
     X(virStoragePoolSetAutostart)                                              \
-    X(virStoragePoolUndefine)
+    X(virStoragePoolUndefine)                                                  \
+    X(virTypedParamsAddString)                                                 \
+    X(virTypedParamsAddULLong)                                                 \
+    X(virTypedParamsFree)                                                      \
+    X(virTypedParamsGetLLong)                                                  \
+    X(virTypedParamsGetULLong)
 
 struct vrbd_virt_api {
 #define VRBD_VIRT_MEMBER(fn) __typeof__(fn) *fn;
@@ -108,6 +117,15 @@ int vrbd_virt_load(void);
 bool vrbd_virt_loaded(void);
 
 #ifndef VRBD_VIRT_LOADER
+#define virDomainAbortJob (vrbd_virt_api.virDomainAbortJob)
+#define virDomainGetJobStats (vrbd_virt_api.virDomainGetJobStats)
+#define virDomainLookupByUUIDString (vrbd_virt_api.virDomainLookupByUUIDString)
+#define virDomainMigrateToURI3 (vrbd_virt_api.virDomainMigrateToURI3)
+#define virTypedParamsAddString (vrbd_virt_api.virTypedParamsAddString)
+#define virTypedParamsAddULLong (vrbd_virt_api.virTypedParamsAddULLong)
+#define virTypedParamsFree (vrbd_virt_api.virTypedParamsFree)
+#define virTypedParamsGetULLong (vrbd_virt_api.virTypedParamsGetULLong)
+#define virTypedParamsGetLLong (vrbd_virt_api.virTypedParamsGetLLong)
 #define virConnectClose (vrbd_virt_api.virConnectClose)
 #define virConnectGetCapabilities (vrbd_virt_api.virConnectGetCapabilities)
 #define virConnectGetLibVersion (vrbd_virt_api.virConnectGetLibVersion)

@@ -280,12 +280,32 @@ write_owner(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
     return set_owner(cl, image, owner);
 }
 
+/* The domain's persistent definition, without secrets (no
+ * VIR_DOMAIN_XML_SECURE), in the image's metadata: the last one known
+ * when its host is gone and cannot be asked. */
+static void
+write_definition(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
+{
+    CLEANUP_FREE char *xml = virDomainGetXMLDesc(
+        dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE);
+    rados_ioctx_t io;
+    rbd_image_t img;
+
+    if (!xml || vrbd_volume_open(cl, image, false, &io, &img) < 0)
+        return;
+    rbd_metadata_set(img, VRBD_DOMAIN_KEY, xml);
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+}
+
 void
 vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
                      virDomainPtr dom)
 {
-    if (write_owner(host, cl, image, dom) < 0)
-        vrbd_error_clear();
+    if (write_owner(host, cl, image, dom) == 0)
+        write_definition(cl, image, dom);
+    virResetLastError();
+    vrbd_error_clear();
 }
 
 /* Words for a set of VIR_DOMAIN_AFFECT_* flags. */

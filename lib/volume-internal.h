@@ -10,6 +10,8 @@
 
 /* The image metadata key naming the domain that holds an image. */
 #define VRBD_OWNER_KEY "virt-rbd.owner"
+/* the definition of the owner domain, as last defined or migrated */
+#define VRBD_DOMAIN_KEY "virt-rbd.domain"
 
 /* "pool[/ns]/image"; caller frees. */
 char *vrbd_volume_name(const vrbd_spec *s);

@@ -52,6 +52,7 @@
     disk list          List a domain's disks: cluster, pool, image, size, used
     vm create          Provision a VM on RBD: clone a golden image, define, start
     vm move            Move a VM's disks to RBD, offline or live
+    vm migrate         Move a VM to another host of the fleet, live by default
     vm rm              Undefine a stopped VM, with --disks its images
     bench              Compare a local disk and Ceph RBD on the same workloads
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
