@@ -158,17 +158,13 @@ check_disks(struct mig *m)
     for (size_t i = 0; i < m->n_disks; i++) {
         const vrbd_vm_disk *d = &m->disks[i];
 
-        if (!d->rbd && d->source) {
-            CLEANUP_FREE char *hint = xasprintf(
-                "move its disks to Ceph first: '{prog}{vrbd_vm_move} %s "
-                "--to [CLUSTER:]POOL'",
-                m->domain);
-
-            return vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0, hint,
+        if (!d->rbd && d->source)
+            return vrbd_error_set(VRBD_ERR_UNSUPPORTED, 0,
+                                  "move its disks to Ceph first with "
+                                  "'{prog}{vrbd_vm_move}'",
                                   "disk %s of '%s' is not on RBD (%s): it "
                                   "would have to be copied",
                                   d->target, m->domain, d->source);
-        }
     }
     if (vrbd_host_rbd_pool_list(m->dst, &pools, &np) < 0)
         return -1;
