@@ -105,21 +105,34 @@ wants_free(want *w, size_t n)
     free(w);
 }
 
-/* The pools named on the command line. */
+/* The pools named on the command line, each as some host has it (its
+ * libvirt name and user), else with host connect's defaults. */
 static int
-wants_given(cli_ctx *ctx, want **out, size_t *n_out)
+wants_given(cli_ctx *ctx, vrbd_registry *reg, const want *fleet, size_t n_fleet,
+            want **out, size_t *n_out)
 {
     want *w = xcalloc((size_t)ctx->argc + 1, sizeof(*w));
+    vrbd_cluster_entry def = {0};
 
     for (int i = 0; i < ctx->argc; i++) {
         vrbd_spec spec = {0};
+        const want *f = NULL;
 
-        if (vrbd_spec_parse(ctx->argv[i], VRBD_SPEC_POOL, &spec) < 0) {
+        if (vrbd_spec_parse(ctx->argv[i], VRBD_SPEC_POOL, &spec) < 0 ||
+            vrbd_registry_get(reg, spec.cluster, &def) < 0) {
+            vrbd_spec_clear(&spec);
             wants_free(w, (size_t)i);
             return cli_fail();
         }
-        w[i].cluster = spec.cluster ? xstrdup(spec.cluster) : NULL;
+        for (size_t k = 0; k < n_fleet && !f; k++)
+            if (strcmp(fleet[k].cluster, def.name) == 0 &&
+                strcmp(fleet[k].pool, spec.pool) == 0)
+                f = &fleet[k];
+        w[i].cluster = xstrdup(def.name);
         w[i].pool = xstrdup(spec.pool);
+        w[i].name = f ? xstrdup(f->name) : NULL;
+        w[i].entity = f && f->entity ? xstrdup(f->entity) : NULL;
+        vrbd_cluster_entry_clear(&def);
         vrbd_spec_clear(&spec);
     }
     *out = w;
@@ -216,15 +229,22 @@ run_sync(cli_ctx *ctx)
     vrbd_registry *reg = cli_registry(ctx);
     vrbd_fleet_host *hosts = NULL;
     vrbd_cluster **cls = NULL;
-    want *w = NULL;
-    size_t n = 0, nw = 0;
+    want *w = NULL, *fleet = NULL;
+    size_t n = 0, nw = 0, nf = 0;
     bool bad = false;
     cli_list *l;
     int r;
 
     if (!reg)
         return CLI_FAIL;
-    r = ctx->argc ? wants_given(ctx, &w, &nw) : wants_fleet(ctx, reg, &w, &nw);
+    r = wants_fleet(ctx, reg, &fleet, &nf);
+    if (r == CLI_OK && ctx->argc)
+        r = wants_given(ctx, reg, fleet, nf, &w, &nw);
+    else if (r == CLI_OK) {
+        w = TAKE(fleet);
+        nw = nf;
+        nf = 0;
+    }
     if (r == CLI_OK && vrbd_fleet_list(reg, &hosts, &n) < 0)
         r = cli_fail();
     vrbd_registry_free(reg);
@@ -245,6 +265,7 @@ cleanup:
         vrbd_cluster_free(cls[i]);
     free(cls);
     wants_free(w, nw);
+    wants_free(fleet, nf);
     vrbd_fleet_host_list_free(hosts, n);
     return r;
 }

@@ -57,6 +57,7 @@ probe_main(void *arg)
         vrbd_host_rbd_pool_list(p->host, &p->pools, &p->n_pools) < 0 ||
         vrbd_host_secret_list(p->host, &p->secrets, &p->n_secrets) < 0) {
         p->error = xstrdup(vrbd_error_last()->message);
+        vrbd_error_clear(); /* a thread's error dies with it unfreed */
         return NULL;
     }
     count_domains(p->host, &p->running, &p->defined);

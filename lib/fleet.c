@@ -66,6 +66,7 @@ opening_main(void *arg)
     o->host = host;
     if (!host)
         vrbd_error_save(&o->err);
+    vrbd_error_clear(); /* this thread's copy: the waiter has its own */
     o->done = true;
     pthread_cond_signal(&o->cv);
     pthread_mutex_unlock(&o->mu);
@@ -395,6 +396,7 @@ vrbd_fleet_name_of(vrbd_registry *reg, vrbd_host *host)
     char *res = NULL;
 
     if (vrbd_fleet_list(reg, &all, &n) < 0 || n == 0) {
+        vrbd_fleet_host_list_free(all, n);
         vrbd_error_clear();
         return NULL;
     }

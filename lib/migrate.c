@@ -309,6 +309,7 @@ call_main(void *arg)
     if (c->r < 0) {
         vrbd_error_libvirt(NULL, "migration failed");
         vrbd_error_save(&c->err);
+        vrbd_error_clear(); /* a thread's error dies with it unfreed */
     }
     __atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
     return NULL;
