@@ -32,7 +32,8 @@
 # file ends, passed or failed midway: each "#cleanup CMD" line of the file
 # runs (in its shell, a new one if that is gone; in file order); then
 # whatever its shell left running is killed; then, for a lab file, every
-# libvirt domain, storage pool and secret (by usage name) and every Ceph
+# libvirt domain, storage pool and secret (by usage name; on the lab's
+# libvirtd and on each other host of $VRBD_LAB_HOSTS) and every Ceph
 # pool and user (on each of $VRBD_LAB_CLUSTERS) whose name holds the
 # file's $UNIQ is removed.  Nothing without $UNIQ in its name is touched:
 # others share the lab.  What a #cleanup command said when it failed, and
@@ -252,27 +253,38 @@ run_block() {
 
 # sweep: remove what the lab holds with $UNIQ in its name, and say so
 sweep() {
-    local u=$UNIQ uri=${VRBD_LAB_LIBVIRT_URI:-qemu:///system} name uuid usage cl conf r _
+    local u=$UNIQ uri name uuid usage cl conf r h on hu _
     # a short name part could be part of another's names
     [ ${#u} -ge 8 ] || return 0
     v() { timeout 30 virsh -q -c "$uri" "$@" < /dev/null 2>&1; }
-    gone() { echo "# cleanup: removed $1"; }
-    fail() { echo "# cleanup: could not remove $1: $(printf '%s' "$2" | head -n 1)"; }
-    while read -r name; do
-        [[ $name == *"$u"* ]] || continue
-        v destroy "$name" > /dev/null
-        if r=$(v undefine "$name"); then gone "libvirt domain '$name'"; else fail "libvirt domain '$name'" "$r"; fi
-    done < <(v list --all --name)
-    while read -r name; do
-        [[ $name == *"$u"* ]] || continue
-        v pool-destroy "$name" > /dev/null
-        if r=$(v pool-undefine "$name"); then gone "libvirt storage pool '$name'"; else fail "libvirt storage pool '$name'" "$r"; fi
-    done < <(v pool-list --all --name)
-    # "UUID  ceph  USAGE-NAME": only the usage name counts
-    while read -r uuid _ usage; do
-        [[ $usage == *"$u"* ]] || continue
-        if r=$(v secret-undefine "$uuid"); then gone "libvirt secret '$usage'"; else fail "libvirt secret '$usage'" "$r"; fi
-    done < <(v secret-list)
+    gone() { echo "# cleanup: removed $1$on"; }
+    fail() { echo "# cleanup: could not remove $1$on: $(printf '%s' "$2" | head -n 1)"; }
+    # the lab's libvirtd, then its other hosts (h1 is that libvirtd)
+    for h in "" ${VRBD_LAB_HOSTS:-}; do
+        if [ -z "$h" ]; then
+            uri=${VRBD_LAB_LIBVIRT_URI:-qemu:///system} on=""
+        else
+            hu=VRBD_LAB_${h^^}_URI uri="" on=" on host $h"
+            [ "$h" = h1 ] || uri=${!hu:-}
+            [ -n "$uri" ] || continue
+        fi
+        while read -r name; do
+            [[ $name == *"$u"* ]] || continue
+            v destroy "$name" > /dev/null
+            if r=$(v undefine "$name"); then gone "libvirt domain '$name'"; else fail "libvirt domain '$name'" "$r"; fi
+        done < <(v list --all --name)
+        while read -r name; do
+            [[ $name == *"$u"* ]] || continue
+            v pool-destroy "$name" > /dev/null
+            if r=$(v pool-undefine "$name"); then gone "libvirt storage pool '$name'"; else fail "libvirt storage pool '$name'" "$r"; fi
+        done < <(v pool-list --all --name)
+        # "UUID  ceph  USAGE-NAME": only the usage name counts
+        while read -r uuid _ usage; do
+            [[ $usage == *"$u"* ]] || continue
+            if r=$(v secret-undefine "$uuid"); then gone "libvirt secret '$usage'"; else fail "libvirt secret '$usage'" "$r"; fi
+        done < <(v secret-list)
+    done
+    on=""
     for cl in ${VRBD_LAB_CLUSTERS:-}; do
         conf=VRBD_LAB_${cl^^}_CONF
         conf=${!conf:-}

@@ -1,10 +1,11 @@
 #require lab
 The cram runner's cleanup after a lab file (tests/cli/cram.sh).  left.t
-makes a libvirt domain, storage pool and secret, a Ceph pool and a Ceph
-user, each named with its $UNIQ, and fails midway; the runner removes
+makes a libvirt domain, storage pool and secret, a domain on the lab's host
+h2, a Ceph pool and a Ceph user, each named with its $UNIQ, and fails midway; the runner removes
 each after the file, saying so, and leaves alone what does not carry that
 $UNIQ (a storage pool named with this file's)
 
+  $ "$TESTDIR/../../scripts/lab" hosts 2 > /dev/null && eval "$("$TESTDIR/../../scripts/lab" env)"
   $ export OUTER=$PWD
   $ virsh -q -c qemu:///system pool-define-as keep-$UNIQ dir --target "$PWD" > /dev/null
   $ cat > left.t <<'EOF'
@@ -17,21 +18,23 @@ $UNIQ (a storage pool named with this file's)
   >   $ virsh -q -c qemu:///system secret-define s.xml > /dev/null
   >   $ printf "<domain type='qemu'><name>sweep-%s</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>" "$UNIQ" > d.xml
   >   $ virsh -q -c qemu:///system define d.xml > /dev/null
+  >   $ virsh -q -c "$VRBD_LAB_H2_URI" define d.xml > /dev/null
   >   $ false
   > EOF
   $ "$TESTDIR/../cli/cram.sh" "$(command -v virt-rbd)" . left.t > left.tap; echo "exit $?"
   > grep -E '^(not ok|# cleanup)' left.tap | sed "s/$(cat uniq)/U/g"
   exit 1
-  not ok 9 - left: false
+  not ok 10 - left: false
   # cleanup: removed libvirt domain 'sweep-U'
   # cleanup: removed libvirt storage pool 'sweep-U'
   # cleanup: removed libvirt secret 'sweep/U'
+  # cleanup: removed libvirt domain 'sweep-U' on host h2
   # cleanup: removed ceph user ceph:client.sweep-U
   # cleanup: removed ceph pool zdata:sweep-U
 
 None of them is left; the storage pool without that $UNIQ is
 
-  $ u=$(cat uniq); { virsh -q -c qemu:///system list --all --name; virsh -q -c qemu:///system pool-list --all --name; virsh -q -c qemu:///system secret-list
+  $ u=$(cat uniq); { virsh -q -c qemu:///system list --all --name; virsh -q -c "$VRBD_LAB_H2_URI" list --all --name; virsh -q -c qemu:///system pool-list --all --name; virsh -q -c qemu:///system secret-list
   > for c in CEPH ZDATA; do conf=VRBD_LAB_${c}_CONF; rados -c "${!conf}" lspools; ceph -c "${!conf}" auth ls 2> /dev/null | grep '^client\.'; done; } | grep -c "$u"
   0
   [1]
