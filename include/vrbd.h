@@ -1025,6 +1025,104 @@ VRBD_API int vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl,
                                 const vrbd_spec *spec,
                                 const vrbd_remove_opts *opts);
 
+/* ---------------------------------------------------------------- fencing */
+
+/*
+ * Fencing: making sure a client that lost an image (a hung host's QEMU)
+ * can never write to it again, before the image is used elsewhere.  The
+ * client's address is put on the cluster's OSD blocklist (the OSDs then
+ * refuse every request of that client instance), and the image's
+ * exclusive lock is broken so a new client can take it.  The monitors
+ * allow adding to the blocklist to mon 'profile rbd' (the addresses of
+ * single clients only); removing needs mon 'allow command "osd blocklist"'
+ * (or 'allow rw').
+ */
+
+/* A client of an image: a watch on its header, its exclusive lock, or
+ * both, merged by address. */
+typedef struct vrbd_image_client {
+    char *addr;        /* "127.0.0.1:0/2425040214" */
+    int64_t client_id; /* N of client.N; -1 when not known */
+    bool watcher;      /* it has a watch on the image */
+    bool lock_owner;   /* it holds the image's lock */
+    char *lock_cookie; /* that lock's cookie ("auto 1397..."), or NULL */
+} vrbd_image_client;
+
+/*
+ * Every client of image @spec: its watchers (rbd_watchers_list) and the
+ * holders of its lock (rbd_list_lockers: the exclusive lock librbd
+ * manages, and advisory locks), one entry per address, sorted by it.  The
+ * image is opened read-only, so this process is no client (nor listed).
+ * Free with vrbd_image_client_list_free().
+ */
+VRBD_API int vrbd_image_clients(vrbd_cluster *cl, const vrbd_spec *spec,
+                                vrbd_image_client **out, size_t *n);
+VRBD_API void vrbd_image_client_list_free(vrbd_image_client *list, size_t n);
+
+#define VRBD_FENCE_DEFAULT_EXPIRE_SEC 3600
+#define VRBD_FENCE_OPTS_VERSION 1
+typedef struct vrbd_fence_opts {
+    unsigned version;    /* VRBD_FENCE_OPTS_VERSION */
+    unsigned expire_sec; /* how long the blocklist holds; 0: 3600 */
+    const char *reason;  /* recorded with the fence; NULL: none */
+} vrbd_fence_opts;
+
+/* One client fenced: one per image and address. */
+typedef struct vrbd_fenced {
+    char *image; /* "pool[/ns]/image" */
+    char *addr;
+    int64_t client_id; /* -1 when not known */
+    bool lock_broken;  /* its lock on the image was broken */
+} vrbd_fenced;
+
+typedef struct vrbd_fence_result {
+    vrbd_fenced *fenced; /* empty: no image had a client */
+    size_t n_fenced;
+    int64_t at, until; /* seconds since the epoch */
+} vrbd_fence_result;
+
+/*
+ * Fence every client of the @n images @specs (all of @cl): each client's
+ * address is blocklisted for opts->expire_sec ("osd blocklist add", once
+ * per address), this client waits for the OSD map that says so, then each
+ * image's locks are broken and the fence is recorded in its metadata
+ * (key "virt-rbd.fence": {"addrs", "at", "until", "expire", "reason"}).
+ * An image without clients is left as it is (nothing in *@res for it).
+ * This process's own address, and an address without a client nonce
+ * (which would fence a whole host), are never blocklisted.  A missing
+ * image fails the whole call before anything is fenced (NOT_FOUND); a
+ * user the monitors refuse fails with VRBD_ERR_PERMISSION naming the cap
+ * it lacks.  Clear *@res with vrbd_fence_result_clear().
+ */
+VRBD_API int vrbd_fence(vrbd_cluster *cl, const vrbd_spec *specs, size_t n,
+                        const vrbd_fence_opts *opts, vrbd_fence_result *res);
+VRBD_API void vrbd_fence_result_clear(vrbd_fence_result *res);
+
+/* The metadata key a fence is recorded under. */
+#define VRBD_FENCE_KEY "virt-rbd.fence"
+
+/* An entry of the OSD blocklist. */
+typedef struct vrbd_blocklist_entry {
+    char *addr;
+    int64_t until; /* seconds since the epoch */
+} vrbd_blocklist_entry;
+
+/* The cluster's OSD blocklist ("osd blocklist ls"), sorted by address;
+ * free with vrbd_blocklist_entry_list_free(). */
+VRBD_API int vrbd_blocklist_list(vrbd_cluster *cl, vrbd_blocklist_entry **out,
+                                 size_t *n);
+VRBD_API void vrbd_blocklist_entry_list_free(vrbd_blocklist_entry *list,
+                                             size_t n);
+
+/*
+ * Lift the blocklist entries of the @n addresses @addrs ("osd blocklist
+ * rm"); an address that is not listed is skipped.  *@removed (may be
+ * NULL) counts those that were.  A client instance that was blocklisted
+ * stays unusable even then (librados gives up on it): a new one works.
+ */
+VRBD_API int vrbd_unfence(vrbd_cluster *cl, const char *const *addrs, size_t n,
+                          size_t *removed);
+
 /* ---------------------------------------------------------------- doctor */
 
 typedef enum {

@@ -557,7 +557,7 @@ vrbd_cluster_fsid(const vrbd_cluster *cl)
     return cl->fsid;
 }
 
-enum { MON_JSON = 0, MON_NOKEYS = 1, MON_SECRET = 2 };
+enum { MON_JSON = 0, MON_NOKEYS = 1, MON_SECRET = 2, MON_TEXT = 3 };
 
 /* The mon cap a command needs, for telling a restricted user what it
  * lacks. */
@@ -590,11 +590,12 @@ access_denied(vrbd_cluster *cl, const char *prefix, int ret)
 /*
  * Run @cmd (taken).  MON_JSON parses the answer; MON_NOKEYS first erases
  * every "key" value in it and wipes the raw answer; MON_SECRET returns the
- * answer as a secret through @secret and wipes the raw answer.
+ * answer as a secret through @secret and wipes the raw answer; MON_TEXT
+ * returns the answer as it is (NUL-terminated) through @text.
  */
 static int
 mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
-        struct json_object **out, vrbd_keybuf **secret)
+        struct json_object **out, vrbd_keybuf **secret, char **text)
 {
     const char *cmds[1] = {
         json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN)};
@@ -638,6 +639,12 @@ mon_run(vrbd_cluster *cl, struct json_object *cmd, int mode,
         return vrbd_error_ceph(ret, NULL, "cluster '%s' refused '%s'", cl->name,
                                prefix);
     }
+    if (mode == MON_TEXT) {
+        *text = xstrndup(outbuf ? outbuf : "", outlen);
+        rados_buffer_free(outbuf);
+        rados_buffer_free(outs);
+        return 0;
+    }
     if (mode == MON_SECRET) {
         *secret = vrbd_keybuf_new(outbuf ? outbuf : "", outlen);
         vrbd_keybuf_wipe(outbuf, outlen);
@@ -662,21 +669,27 @@ int
 vrbd_cluster_mon_json(vrbd_cluster *cl, struct json_object *cmd,
                       struct json_object **out)
 {
-    return mon_run(cl, cmd, MON_JSON, out, NULL);
+    return mon_run(cl, cmd, MON_JSON, out, NULL, NULL);
+}
+
+int
+vrbd_cluster_mon_text(vrbd_cluster *cl, struct json_object *cmd, char **out)
+{
+    return mon_run(cl, cmd, MON_TEXT, NULL, NULL, out);
 }
 
 int
 vrbd_cluster_mon_json_nokeys(vrbd_cluster *cl, struct json_object *cmd,
                              struct json_object **out)
 {
-    return mon_run(cl, cmd, MON_NOKEYS, out, NULL);
+    return mon_run(cl, cmd, MON_NOKEYS, out, NULL, NULL);
 }
 
 int
 vrbd_cluster_mon_secret(vrbd_cluster *cl, struct json_object *cmd,
                         vrbd_keybuf **out)
 {
-    return mon_run(cl, cmd, MON_SECRET, NULL, out);
+    return mon_run(cl, cmd, MON_SECRET, NULL, out, NULL);
 }
 
 rados_t

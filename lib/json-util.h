@@ -45,6 +45,11 @@ struct vrbd_cluster;
 int vrbd_cluster_mon_json(struct vrbd_cluster *cl, struct json_object *cmd,
                           struct json_object **out);
 
+/* The same, the answer returned as it is (NUL-terminated; free()): for
+ * answers of more than one JSON value ("osd blocklist ls"). */
+int vrbd_cluster_mon_text(struct vrbd_cluster *cl, struct json_object *cmd,
+                          char **out);
+
 /* The same for answers that carry keys ("auth get", "auth ls"): every
  * "key" value is erased before parsing, and the raw answer is wiped. */
 int vrbd_cluster_mon_json_nokeys(struct vrbd_cluster *cl,
@@ -107,5 +112,12 @@ int vrbd_user_read(struct json_object *res, const char *entity, vrbd_user *out);
 /* user.c: the client.* users of an "auth ls" answer, sorted, *@n of
  * them (vrbd_user_list_free()). */
 vrbd_user *vrbd_user_list_read(struct json_object *res, size_t *n);
+
+/* fence.c: the entries of an "osd blocklist ls" answer of @len bytes, *@n
+ * of them (vrbd_blocklist_entry_list_free()), in its order.  Pacific
+ * 16.2.15 answers with two JSON values one after the other: the array of
+ * addresses, then that of ranges ("addr" or "range", "until"). */
+vrbd_blocklist_entry *vrbd_blocklist_read(const char *text, size_t len,
+                                          size_t *n);
 
 #endif

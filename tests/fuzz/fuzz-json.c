@@ -154,6 +154,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         !memchr(text, '\'', size) && !keys_scrubbed(sa))
         abort();
     read_users(sa);
+    {
+        size_t n;
+        vrbd_blocklist_entry *bl = vrbd_blocklist_read(text, size, &n);
+
+        for (size_t i = 0; i < n; i++)
+            if (!bl[i].addr)
+                abort();
+        vrbd_blocklist_entry_list_free(bl, n);
+    }
 
     vrbd_json_put(a);
     vrbd_json_put(b);

@@ -144,6 +144,45 @@ TEST(a_full_pool_says_why_and_a_quota_removed_is_no_longer_full)
     CHECK(vrbd_pool_full_reason_read(o, "nosuch") == NULL);
 }
 
+/* Pacific 16.2.15's "osd blocklist ls": the addresses, then the ranges,
+ * two JSON values one after the other */
+static const char blocklist[] =
+    "[{\"addr\":\"127.0.0.1:0/724261904\",\"until\":"
+    "\"2026-12-06T18:07:21.656618+0000\"},{\"addr\":\"10.0.0.2:0/7\","
+    "\"until\":\"2026-12-06T20:07:21.5+0200\"},{\"until\":\"x\"}]"
+    "[{\"range\":\"10.1.0.0/16\",\"until\":\"nonsense\"}]";
+
+TEST(a_blocklist_of_two_values_reads_addresses_and_ranges)
+{
+    size_t n = 0;
+    vrbd_blocklist_entry *l =
+        vrbd_blocklist_read(blocklist, sizeof(blocklist) - 1, &n);
+
+    REQUIRE(n == 3);
+    CHECK_STR(l[0].addr, "127.0.0.1:0/724261904");
+    CHECK(l[0].until == 1796580441); /* 2026-12-06T18:07:21Z */
+    CHECK_STR(l[1].addr, "10.0.0.2:0/7");
+    CHECK(l[1].until == 1796580441); /* its +0200 taken off */
+    CHECK_STR(l[2].addr, "10.1.0.0/16");
+    CHECK(l[2].until == 0);
+    vrbd_blocklist_entry_list_free(l, n);
+}
+
+TEST(a_blocklist_answer_cut_short_keeps_what_parsed)
+{
+    size_t n = 7;
+    vrbd_blocklist_entry *l = vrbd_blocklist_read(blocklist, 60, &n);
+
+    CHECK(n == 0);
+    vrbd_blocklist_entry_list_free(l, n);
+    l = vrbd_blocklist_read("", 0, &n);
+    CHECK(n == 0);
+    vrbd_blocklist_entry_list_free(l, n);
+    l = vrbd_blocklist_read("{\"addr\":1} [] junk", 19, &n);
+    CHECK(n == 0);
+    vrbd_blocklist_entry_list_free(l, n);
+}
+
 int
 main(void)
 {
@@ -155,5 +194,7 @@ main(void)
     RUN(lists_of_the_wrong_type_in_a_status_read_as_empty);
     RUN(applications_of_the_wrong_type_belong_to_no_other);
     RUN(a_full_pool_says_why_and_a_quota_removed_is_no_longer_full);
+    RUN(a_blocklist_of_two_values_reads_addresses_and_ranges);
+    RUN(a_blocklist_answer_cut_short_keeps_what_parsed);
     return harness_done();
 }
