@@ -227,6 +227,51 @@ cleanup:
     return ret;
 }
 
+static struct {
+    const char *rm;
+} blocklist_opt;
+static const cli_opt blocklist_opts[] = {
+    CLI_STR("rm", 0, "ADDRESS", "lift this address's entry instead",
+            &blocklist_opt.rm),
+    {.name = NULL},
+};
+
+static int
+run_blocklist(cli_ctx *ctx)
+{
+    const char *name = ctx->argc > 0 ? ctx->argv[0] : NULL;
+    vrbd_cluster *cl = NULL;
+    vrbd_blocklist_entry *list = NULL;
+    size_t n = 0, removed = 0;
+    int r = CLI_FAIL;
+
+    if (cli_connect(ctx, name, &cl) < 0)
+        return CLI_FAIL;
+    if (blocklist_opt.rm) {
+        const char *addr = blocklist_opt.rm;
+
+        if (vrbd_unfence(cl, &addr, 1, &removed) < 0) {
+            cli_fail();
+            goto cleanup;
+        }
+        cli_show(ctx, &cli_view_unfenced,
+                 &(cli_unfenced){vrbd_cluster_name(cl), addr, removed > 0});
+    } else {
+        if (vrbd_blocklist_list(cl, &list, &n) < 0) {
+            cli_fail();
+            goto cleanup;
+        }
+        cli_show(ctx, &cli_view_blocklist,
+                 &(cli_blocklist){vrbd_cluster_name(cl), list, n});
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_blocklist_entry_list_free(list, n);
+    vrbd_cluster_free(cl);
+    return r;
+}
+
 const cli_cmd cli_cmds_cluster[] = {
     {"cluster add", "NAME", 1, 1, "Register a Ceph cluster under a short name",
      "Connects once (proving monitors and key), records the fsid and\n"
@@ -253,5 +298,13 @@ const cli_cmd cli_cmds_cluster[] = {
      "With --conf or --mon-host it checks an unregistered cluster instead,\n"
      "NAME labelling it.  virt-rbd never looks monitors up in DNS.",
      check_opts, run_check},
+    {"cluster blocklist", "[NAME]", 0, 1,
+     "List the cluster's OSD blocklist, or lift an entry",
+     "Lists the client addresses the OSDs refuse (fenced with 'vol fence',\n"
+     "or by librbd when it broke a dead client's lock) and until when.\n"
+     "--rm ADDRESS lifts one entry (needs mon 'allow command \"osd\n"
+     "blocklist\"'); the client instance it named stays unusable, a new\n"
+     "one works.",
+     blocklist_opts, run_blocklist},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -89,6 +89,19 @@ static const cli_opt rm_opts[] = {
     {.name = NULL},
 };
 
+static struct {
+    const char *expire;
+    const char *reason;
+} fence_opt;
+static const cli_opt fence_opts[] = {
+    CLI_STR("expire", 0, "DURATION",
+            "how long the blocklist holds: 90s, 30m, 1h, 2d (default: 1h)",
+            &fence_opt.expire),
+    CLI_STR("reason", 0, "TEXT", "why, recorded with the fence",
+            &fence_opt.reason),
+    {.name = NULL},
+};
+
 static int
 parse_spec(cli_ctx *ctx, const char *text, unsigned flags, vrbd_spec *s)
 {
@@ -634,6 +647,118 @@ cleanup:
     return r;
 }
 
+static int
+run_clients(cli_ctx *ctx)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl = NULL;
+    vrbd_image_client *c = NULL;
+    size_t n = 0;
+    int r;
+
+    if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, s.cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_image_clients(cl, &s, &c, &n) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    {
+        CLEANUP_FREE char *name = canonical(cl, &s);
+
+        cli_show(ctx, &cli_view_vol_clients, &(cli_vol_clients){name, c, n});
+    }
+    r = CLI_OK;
+
+cleanup:
+    vrbd_image_client_list_free(c, n);
+    vrbd_cluster_free(cl);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+/* "90", "90s", "30m", "1h", "2d": seconds from 1 s to 366 days */
+static int
+parse_duration(cli_ctx *ctx, const char *opt, const char *v, unsigned *sec)
+{
+    unsigned long long n, unit = 1;
+    char *end;
+
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (end != v && v[0] != '-' && !errno) {
+        if (strcmp(end, "m") == 0)
+            unit = 60;
+        else if (strcmp(end, "h") == 0)
+            unit = 3600;
+        else if (strcmp(end, "d") == 0)
+            unit = 86400;
+        else if (*end && strcmp(end, "s") != 0)
+            unit = 0;
+        if (unit && n > 0 && n <= 366ULL * 86400 / unit) {
+            *sec = (unsigned)(n * unit);
+            return CLI_OK;
+        }
+    }
+    return cli_usage(
+        ctx,
+        "invalid --%s '%s': give a duration from 1s to 366d, such as 90s, 30m, 1h or 2d",
+        opt, v);
+}
+
+static int
+run_fence(cli_ctx *ctx)
+{
+    vrbd_fence_opts o = {.version = VRBD_FENCE_OPTS_VERSION,
+                         .reason = fence_opt.reason};
+    vrbd_fence_result res = {0};
+    vrbd_spec *specs = xcalloc((size_t)ctx->argc, sizeof(*specs));
+    char **names = xcalloc((size_t)ctx->argc + 1, sizeof(*names));
+    vrbd_cluster *cl = NULL;
+    int r = CLI_OK;
+
+    o.expire_sec = VRBD_FENCE_DEFAULT_EXPIRE_SEC;
+    if (fence_opt.expire)
+        r = parse_duration(ctx, "expire", fence_opt.expire, &o.expire_sec);
+    for (int i = 0; i < ctx->argc && r == CLI_OK; i++) {
+        r = parse_spec(ctx, ctx->argv[i], VRBD_SPEC_IMAGE, &specs[i]);
+        if (r == CLI_OK && i > 0 &&
+            !(specs[i].cluster == NULL && specs[0].cluster == NULL) &&
+            (!specs[i].cluster || !specs[0].cluster ||
+             strcmp(specs[i].cluster, specs[0].cluster) != 0))
+            r = cli_usage(ctx,
+                          "give images of one cluster: fence each cluster's "
+                          "images with a command of its own");
+    }
+    if (r != CLI_OK)
+        goto cleanup;
+    r = CLI_FAIL;
+    if (cli_connect(ctx, specs[0].cluster, &cl) < 0)
+        goto cleanup;
+    if (vrbd_fence(cl, specs, (size_t)ctx->argc, &o, &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    for (int i = 0; i < ctx->argc; i++)
+        names[i] = canonical(cl, &specs[i]);
+    cli_show(ctx, &cli_view_vol_fenced,
+             &(cli_vol_fenced){vrbd_cluster_name(cl),
+                               (const char *const *)names, (size_t)ctx->argc,
+                               &res, o.expire_sec, o.reason});
+    r = CLI_OK;
+
+cleanup:
+    vrbd_fence_result_clear(&res);
+    vrbd_cluster_free(cl);
+    for (int i = 0; i < ctx->argc; i++)
+        vrbd_spec_clear(&specs[i]);
+    free(specs);
+    vrbd_strv_free(names);
+    return r;
+}
+
 #define SPEC "[CLUSTER:]POOL[/NS]/IMAGE"
 
 const cli_cmd cli_cmds_vol[] = {
@@ -690,6 +815,26 @@ const cli_cmd cli_cmds_vol[] = {
      "disk is the image, a local process that is no domain, or a remote\n"
      "host, and says what to do about it.",
      NULL, run_who},
+    {"vol clients", SPEC, 1, 1,
+     "List an image's clients: watchers and lock holders",
+     "Every Ceph client of the image, one line per address: its client id,\n"
+     "whether it watches the image, and the cookie of the lock it holds\n"
+     "(the exclusive lock librbd manages, or an advisory one).  These are\n"
+     "the clients 'vol fence' would fence.",
+     NULL, run_clients},
+    {"vol fence", SPEC " [" SPEC "...]", 1, -1,
+     "Fence an image's clients: blocklist them, break their locks",
+     "For a client that lost the image, such as the QEMU of a hung host:\n"
+     "every client of the images (see 'vol clients') is put on the\n"
+     "cluster's OSD blocklist for --expire (the OSDs then refuse all its\n"
+     "requests, writes in flight included), then the image's locks are\n"
+     "broken so a new client can take them, and the fence is recorded in\n"
+     "the image's metadata (virt-rbd.fence: addresses, time, expiry,\n"
+     "--reason).  An image without clients is left alone.  This process's\n"
+     "own client is never fenced.  The registered user needs mon 'profile\n"
+     "rbd' or 'allow command \"osd blocklist\"'; 'cluster blocklist --rm'\n"
+     "lifts an entry (a fenced client stays unusable: start a new one).",
+     fence_opts, run_fence},
     {"vol rm", SPEC, 1, 1, "Remove an image, safely",
      "Refused while the image has watchers (naming who: see 'vol who'),\n"
      "clones or protected snapshots; its other snapshots go only with\n"

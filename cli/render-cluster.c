@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* render-cluster.c: what the `cluster` commands print. */
 #include <stdio.h>
+#include <time.h>
 
+#include "cleanup.h"
 #include "render.h"
 #include "size.h"
+#include "table.h"
+#include "xalloc.h"
 
 static struct json_object *
 entry_json(const void *res)
@@ -208,3 +212,83 @@ status_text(const void *res)
 
 const cli_view cli_view_cluster_status = {.json = status_json,
                                           .text = status_text};
+
+static char *
+utc(int64_t t)
+{
+    char buf[64] = "-";
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t > 0 && gmtime_r(&tt, &tm))
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return xstrdup(buf);
+}
+
+static struct json_object *
+blocklist_json(const void *res)
+{
+    const cli_blocklist *b = res;
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < b->n; i++) {
+        CLEANUP_FREE char *until = utc(b->list[i].until);
+        struct json_object *one = json_object_new_object();
+
+        json_object_object_add(one, "addr",
+                               json_object_new_string(b->list[i].addr));
+        json_object_object_add(one, "until", json_object_new_string(until));
+        json_object_array_add(a, one);
+    }
+    return a;
+}
+
+static void
+blocklist_text(const void *res)
+{
+    const cli_blocklist *b = res;
+    vrbd_table *t;
+
+    if (b->n == 0) {
+        printf("cluster '%s' blocklists no client\n", b->cluster);
+        return;
+    }
+    t = vrbd_table_new((const char *const[]){"ADDRESS", "UNTIL", NULL});
+    for (size_t i = 0; i < b->n; i++) {
+        CLEANUP_FREE char *until = utc(b->list[i].until);
+
+        VRBD_TABLE_ROW(t, b->list[i].addr, until);
+    }
+    cli_print_table(t);
+}
+
+const cli_view cli_view_blocklist = {.json = blocklist_json,
+                                     .text = blocklist_text};
+
+static struct json_object *
+unfenced_json(const void *res)
+{
+    const cli_unfenced *u = res;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "cluster", json_object_new_string(u->cluster));
+    json_object_object_add(o, "addr", json_object_new_string(u->addr));
+    json_object_object_add(o, "removed", json_object_new_boolean(u->removed));
+    return o;
+}
+
+static void
+unfenced_text(const void *res)
+{
+    const cli_unfenced *u = res;
+
+    if (u->removed)
+        printf("%s is no longer blocklisted on cluster '%s'\n", u->addr,
+               u->cluster);
+    else
+        printf("%s was not blocklisted on cluster '%s': nothing to do\n",
+               u->addr, u->cluster);
+}
+
+const cli_view cli_view_unfenced = {.json = unfenced_json,
+                                    .text = unfenced_text};

@@ -493,3 +493,123 @@ removed_text(const void *res)
 
 const cli_view cli_view_vol_removed = {.json = removed_json,
                                        .text = removed_text};
+
+static char *
+utc(int64_t t)
+{
+    char buf[64] = "-";
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t > 0 && gmtime_r(&tt, &tm))
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return xstrdup(buf);
+}
+
+static struct json_object *
+clients_json(const void *res)
+{
+    const cli_vol_clients *c = res;
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < c->n; i++) {
+        const vrbd_image_client *ic = &c->clients[i];
+        struct json_object *one = json_object_new_object();
+
+        json_object_object_add(one, "addr", json_object_new_string(ic->addr));
+        json_object_object_add(one, "client",
+                               json_object_new_int64(ic->client_id));
+        json_object_object_add(one, "watcher",
+                               json_object_new_boolean(ic->watcher));
+        json_object_object_add(one, "lock_owner",
+                               json_object_new_boolean(ic->lock_owner));
+        json_object_object_add(one, "lock_cookie",
+                               cli_json_str(ic->lock_cookie));
+        json_object_array_add(a, one);
+    }
+    return a;
+}
+
+static void
+clients_text(const void *res)
+{
+    const cli_vol_clients *c = res;
+    vrbd_table *t;
+
+    if (c->n == 0) {
+        printf("image %s has no clients\n", c->name);
+        return;
+    }
+    t = vrbd_table_new(
+        (const char *const[]){"ADDRESS", "CLIENT", "WATCH", "LOCK", NULL});
+    for (size_t i = 0; i < c->n; i++) {
+        const vrbd_image_client *ic = &c->clients[i];
+        CLEANUP_FREE char *id =
+            ic->client_id >= 0
+                ? xasprintf("client.%lld", (long long)ic->client_id)
+                : NULL;
+
+        VRBD_TABLE_ROW(t, ic->addr, id, ic->watcher ? "yes" : "no",
+                       ic->lock_owner ? ic->lock_cookie : "no");
+    }
+    cli_print_table(t);
+}
+
+const cli_view cli_view_vol_clients = {.json = clients_json,
+                                       .text = clients_text};
+
+static struct json_object *
+fenced_json(const void *res)
+{
+    const cli_vol_fenced *f = res;
+    struct json_object *o = json_object_new_object();
+    struct json_object *a = json_object_new_array();
+    CLEANUP_FREE char *at = f->res->n_fenced ? utc(f->res->at) : NULL;
+    CLEANUP_FREE char *until = f->res->n_fenced ? utc(f->res->until) : NULL;
+
+    for (size_t i = 0; i < f->res->n_fenced; i++) {
+        const vrbd_fenced *x = &f->res->fenced[i];
+        struct json_object *one = json_object_new_object();
+
+        json_object_object_add(one, "image", json_object_new_string(x->image));
+        json_object_object_add(one, "addr", json_object_new_string(x->addr));
+        json_object_object_add(one, "client",
+                               json_object_new_int64(x->client_id));
+        json_object_object_add(one, "lock_broken",
+                               json_object_new_boolean(x->lock_broken));
+        json_object_array_add(a, one);
+    }
+    json_object_object_add(o, "cluster", json_object_new_string(f->cluster));
+    json_object_object_add(
+        o, "images", cli_json_strv((char *const *)f->images, f->n_images));
+    json_object_object_add(o, "fenced", a);
+    json_object_object_add(o, "at", cli_json_str(at));
+    json_object_object_add(o, "until", cli_json_str(until));
+    json_object_object_add(o, "expire", json_object_new_int64(f->expire));
+    json_object_object_add(o, "reason", cli_json_str(f->reason));
+    return o;
+}
+
+static void
+fenced_text(const void *res)
+{
+    const cli_vol_fenced *f = res;
+    CLEANUP_FREE char *until = utc(f->res->until);
+
+    if (f->res->n_fenced == 0) {
+        for (size_t i = 0; i < f->n_images; i++)
+            printf("image %s has no clients: nothing to fence\n", f->images[i]);
+        return;
+    }
+    for (size_t i = 0; i < f->res->n_fenced; i++) {
+        const vrbd_fenced *x = &f->res->fenced[i];
+
+        printf("fenced client.%lld at %s (image %s%s)\n",
+               (long long)x->client_id, x->addr, x->image,
+               x->lock_broken ? ", its lock broken" : "");
+    }
+    printf("blocklisted on cluster '%s' until %s (%u s)\n", f->cluster, until,
+           f->expire);
+}
+
+const cli_view cli_view_vol_fenced = {.json = fenced_json, .text = fenced_text};

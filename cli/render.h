@@ -40,6 +40,20 @@ typedef struct cli_cluster_status {
 } cli_cluster_status;
 extern const cli_view cli_view_cluster_status;
 
+/* cluster blocklist */
+typedef struct cli_blocklist {
+    const char *cluster;
+    const vrbd_blocklist_entry *list;
+    size_t n;
+} cli_blocklist;
+extern const cli_view cli_view_blocklist;
+/* cluster blocklist --rm */
+typedef struct cli_unfenced {
+    const char *cluster, *addr;
+    bool removed; /* false: it was not listed */
+} cli_unfenced;
+extern const cli_view cli_view_unfenced;
+
 /* pool plan */
 typedef struct cli_pool_plan {
     const char *cluster, *pool;
@@ -267,6 +281,23 @@ typedef struct cli_vol_who {
     const char *owner; /* the recorded owner, or NULL */
 } cli_vol_who;
 extern const cli_view cli_view_vol_who;
+/* vol clients */
+typedef struct cli_vol_clients {
+    const char *name; /* CLUSTER:POOL/IMAGE */
+    const vrbd_image_client *clients;
+    size_t n;
+} cli_vol_clients;
+extern const cli_view cli_view_vol_clients;
+/* vol fence */
+typedef struct cli_vol_fenced {
+    const char *cluster;
+    const char *const *images; /* as given, canonical */
+    size_t n_images;
+    const vrbd_fence_result *res;
+    unsigned expire;
+    const char *reason;
+} cli_vol_fenced;
+extern const cli_view cli_view_vol_fenced;
 /* vol rm */
 typedef struct cli_vol_removed {
     const char *name;

@@ -12,6 +12,7 @@
     cluster rm         Forget a registered cluster (the cluster itself is untouched)
     cluster default    Show or set the default cluster
     cluster check      Connect to a cluster and report its health
+    cluster blocklist  List the cluster's OSD blocklist, or lift an entry
     pool plan          Plan a pool's placement groups within the monitors' budget
     pool create        Create a pool ready for RBD images
     pool list          List clusters' pools: PGs, size, application, images, usage
@@ -43,6 +44,8 @@
     vol flatten        Copy a clone's parent data into it
     vol children       List the clones of an image
     vol who            Who holds an image: watchers mapped to owners
+    vol clients        List an image's clients: watchers and lock holders
+    vol fence          Fence an image's clients: blocklist them, break their locks
     vol rm             Remove an image, safely
     import             Import a disk image (raw, qcow2, vmdk...) or block device into a new RBD image
     export             Export an RBD image (or snapshot) to a sparse raw or qcow2 file
