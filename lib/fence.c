@@ -9,6 +9,7 @@
  * host dead?) is the caller's business, not this module's.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -595,6 +596,88 @@ record(vrbd_cluster *cl, struct target *t, const vrbd_fence_result *res,
     return 0;
 }
 
+/*
+ * Wait until this client has the latest OSD map, for at most @cl's
+ * timeout.  rados_wait_for_latest_osdmap() has no timeout of its own (it
+ * asks the monitors for the map's version and waits for the answer), so
+ * it runs on a thread that holds @cl (vrbd_cluster_hold()) and is left to
+ * finish by itself when the wait gives up.
+ */
+struct map_wait {
+    vrbd_cluster *cl;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done, abandoned;
+    int r;
+};
+
+static void
+map_wait_free(struct map_wait *w)
+{
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->cond);
+    free(w);
+}
+
+static void *
+map_wait_thread(void *arg)
+{
+    struct map_wait *w = arg;
+    vrbd_cluster *cl = w->cl;
+    int r = rados_wait_for_latest_osdmap(vrbd_cluster_rados(cl));
+    bool abandoned;
+
+    pthread_mutex_lock(&w->lock);
+    w->r = r;
+    w->done = true;
+    abandoned = w->abandoned;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    if (abandoned)
+        map_wait_free(w);
+    vrbd_cluster_release(cl);
+    return NULL;
+}
+
+static int
+latest_osdmap(vrbd_cluster *cl)
+{
+    struct map_wait *w = xcalloc(1, sizeof(*w));
+    struct timespec until;
+    pthread_attr_t a;
+    pthread_t t;
+    bool done;
+    int r;
+
+    w->cl = cl;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    vrbd_cluster_hold(cl);
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    r = pthread_create(&t, &a, map_wait_thread, w);
+    pthread_attr_destroy(&a);
+    if (r != 0) {
+        vrbd_cluster_release(cl);
+        map_wait_free(w);
+        return -r;
+    }
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += vrbd_cluster_timeout(cl);
+    pthread_mutex_lock(&w->lock);
+    while (!w->done &&
+           pthread_cond_timedwait(&w->cond, &w->lock, &until) != ETIMEDOUT)
+        ;
+    done = w->done;
+    r = w->r;
+    w->abandoned = !done;
+    pthread_mutex_unlock(&w->lock);
+    if (!done)
+        return -ETIMEDOUT;
+    map_wait_free(w);
+    return r;
+}
+
 /* Blocklist every client of @t (each address once over all targets) */
 static int
 blocklist_clients(vrbd_cluster *cl, struct target *t, size_t nt,
@@ -664,7 +747,7 @@ vrbd_fence(vrbd_cluster *cl, const vrbd_spec *specs, size_t n,
      * entries (as librbd does after it blocklists), so the OSDs that
      * serve them refuse the fenced clients first */
     if (res.n_fenced) {
-        int w = rados_wait_for_latest_osdmap(vrbd_cluster_rados(cl));
+        int w = latest_osdmap(cl);
 
         if (w < 0) {
             vrbd_cluster_error(cl, w, "cannot read the OSD map");
