@@ -420,12 +420,17 @@ struct target {
     size_t n;
 };
 
+/* rbd_close() of an image of a cluster that stopped answering waits out
+ * the timeouts of what is in flight: then it closes on a thread of its
+ * own */
 static void
-targets_close(struct target *t, size_t n)
+targets_close(vrbd_cluster *cl, struct target *t, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (t[i].img)
+        if (t[i].img && vrbd_cluster_answers(cl))
             rbd_close(t[i].img);
+        else if (t[i].img)
+            vrbd_cluster_close_later(cl, t[i].img);
         if (t[i].io)
             rados_ioctx_destroy(t[i].io);
         vrbd_image_client_list_free(t[i].clients, t[i].n);
@@ -713,6 +718,43 @@ blocklist_clients(vrbd_cluster *cl, struct target *t, size_t nt,
     return 0;
 }
 
+/*
+ * The clients of @t are blocklisted: break their locks and record it.  A
+ * failure says what is done and what is not.
+ */
+static int
+finish(vrbd_cluster *cl, struct target *t, size_t n,
+       const vrbd_fence_opts *opts, unsigned expire, vrbd_fence_result *res)
+{
+    CLEANUP_FREE char *until = NULL, *hint = NULL;
+    vrbd_error_saved sv;
+    int r = 0;
+
+    /* this client's requests from now on carry the map that has the
+     * entries (as librbd does after it blocklists), so the OSDs that
+     * serve them refuse the fenced clients first */
+    if (res->n_fenced) {
+        r = latest_osdmap(cl);
+        if (r < 0)
+            vrbd_cluster_error(cl, r, "cannot read the OSD map");
+    }
+    for (size_t i = 0; i < n && r == 0; i++) {
+        if (t[i].n == 0)
+            continue;
+        if (break_locks(cl, &t[i], res->fenced, res->n_fenced) < 0 ||
+            record(cl, &t[i], res, opts, expire) < 0)
+            r = -1;
+    }
+    if (r == 0)
+        return 0;
+    until = iso_time(res->until);
+    hint = xasprintf(
+        "the clients are blocklisted until %s, their locks not all broken: fence again once cluster '%s' answers",
+        until, vrbd_cluster_name(cl));
+    vrbd_error_save(&sv);
+    return vrbd_error_restore(&sv, hint);
+}
+
 int
 vrbd_fence(vrbd_cluster *cl, const vrbd_spec *specs, size_t n,
            const vrbd_fence_opts *opts, vrbd_fence_result *out)
@@ -743,30 +785,15 @@ vrbd_fence(vrbd_cluster *cl, const vrbd_spec *specs, size_t n,
     res.until = res.at + expire;
     if (blocklist_clients(cl, t, n, expire, &res) < 0)
         goto cleanup;
-    /* this client's requests from now on carry the map that has the
-     * entries (as librbd does after it blocklists), so the OSDs that
-     * serve them refuse the fenced clients first */
-    if (res.n_fenced) {
-        int w = latest_osdmap(cl);
-
-        if (w < 0) {
-            vrbd_cluster_error(cl, w, "cannot read the OSD map");
-            goto cleanup;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].n == 0)
-            continue;
-        if (break_locks(cl, &t[i], res.fenced, res.n_fenced) < 0 ||
-            record(cl, &t[i], &res, opts, expire) < 0)
-            goto cleanup;
-    }
+    vrbd_test_pause("fence-blocklisted");
+    if (finish(cl, t, n, opts, expire, &res) < 0)
+        goto cleanup;
     *out = res;
     memset(&res, 0, sizeof(res));
     r = 0;
 
 cleanup:
     vrbd_fence_result_clear(&res);
-    targets_close(t, n);
+    targets_close(cl, t, n);
     return r;
 }

@@ -1,4 +1,5 @@
 #require lab
+#cleanup "$TESTDIR/../../scripts/lab" resume ceph > /dev/null
 #cleanup for a in $(cat fenced.addrs 2> /dev/null); do ceph -c "$VRBD_LAB_CEPH_CONF" osd blocklist rm "$a" > /dev/null 2>&1; done; true
 Fencing an image's clients (vol clients, vol fence, cluster blocklist), on
 the ceph cluster.  rbd-writer (built next to virt-rbd) is a librbd client
@@ -159,5 +160,34 @@ With mon 'allow r, allow command "osd blocklist"' it lifts it
   A3 is no longer blocklisted on cluster 'ceph'
   $ bladdr $a3
   [1]
-  $ say one quit; say three quit; wait $pid_one $pid_three; echo "writers done"
+The cluster stops answering in the middle of a fence (the command stopped
+once its clients are on the blocklist, then every daemon of ceph paused):
+it fails within 1.5 x --timeout of going on, saying what is done; once the
+cluster answers, a second fence breaks the lock (and fences the first
+fence's own client too, whose watch outlives it by up to 30 s: not shown)
+
+  $ virt-rbd vol create $P/d6 --size 16M > /dev/null; writer six d6; say six "write 1"; waitline six.out "ok 1"
+  > say six addr; waitline six.out "addr .*" && a6=$(sed -n 's/^addr //p' six.out); echo $a6 >> fenced.addrs
+  > lab() { "$TESTDIR/../../scripts/lab" "$@" > /dev/null; }
+  $ VRBD_TEST_PAUSE_AT=fence-blocklisted virt-rbd --timeout 5 vol fence $P/d6 > f6.out 2> f6.err & fp=$!
+  > bash "$TESTDIR/waitstop" $fp && lab pause ceph && echo "paused once blocklisted"
+  > s=$(date +%s%N); kill -CONT $fp; wait $fp; echo "exit $?"; ms=$((($(date +%s%N) - s) / 1000000))
+  > [ $ms -lt 7500 ] && echo "ended within 7.5 s" || echo "ended after $ms ms"; lab resume ceph
+  paused once blocklisted
+  exit 1
+  ended within 7.5 s
+  $ sed "s/$UNIQ/U/; s/until [-0-9T:]*Z/until T/" f6.err
+  virt-rbd: error: cannot (read the OSD map|break the lock of 'vrbdt-U/d6'|record the fence in 'vrbdt-U/d6'): timed out, cluster 'ceph' did not answer for 5 s (re)
+  virt-rbd: hint: the clients are blocklisted until T, their locks not all broken: fence again once cluster 'ceph' answers
+  $ bladdr $a6 > /dev/null && echo "still blocklisted"; virt-rbd vol clients $P/d6 | grep -c "^$a6 .*auto"
+  still blocklisted
+  1
+  $ virt-rbd vol fence $P/d6 --expire 10m > f6b.out; awk '/^fenced/ {print $4}' f6b.out >> fenced.addrs
+  > sed "s|$a6|A6|; s/client\.[0-9]*/client.N/; s/$UNIQ/U/; s/until .* (/until T (/" f6b.out | grep -v " at [0-9]"
+  fenced client.N at A6 (image vrbdt-U/d6, its lock broken)
+  blocklisted on cluster 'ceph' until T (600 s)
+  $ say six "write 2"; waitline six.out "err 2 .*" && tail -n 1 six.out
+  err 2 108
+
+  $ say one quit; say three quit; say six quit; wait $pid_one $pid_three $pid_six; echo "writers done"
   writers done
