@@ -115,8 +115,9 @@ client_at(vrbd_image_client **list, size_t *n, const char *addr)
     return &(*list)[(*n)++];
 }
 
-/* The lockers of @img: their count, with the buffers filled (each a run
- * of NUL-terminated strings, free()), or a negative errno */
+/* What rbd_list_lockers() says: @n lockers, the buffers each a run of
+ * @n NUL-terminated strings (lockers_get() fills it: 0, or a negative
+ * errno; lockers_clear() empties it) */
 struct lockers {
     char *tag, *clients, *cookies, *addrs;
     int exclusive;
