@@ -280,7 +280,7 @@ blocklist_op(vrbd_cluster *cl, const char *op, const char *addr,
 
     vrbd_json_add_str(cmd, "blocklistop", op);
     vrbd_json_add_str(cmd, "addr", addr);
-    /* a CephFloat: the monitors refuse an integer there */
+    /* a CephFloat in the command's signature: sent as a JSON double */
     if (expire)
         json_object_object_add(cmd, "expire",
                                json_object_new_double((double)expire));
