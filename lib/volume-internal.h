@@ -48,4 +48,27 @@ void vrbd_volume_snap_list_free(rbd_snap_info_t *snaps, int n);
 /* Fill @info from an open image; returns a negative errno on failure. */
 int vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info);
 
+/* Free what @info holds, not @info itself. */
+void vrbd_volume_info_clear(vrbd_volume_info *info);
+
+/*
+ * The long listing's fields of images read from their header objects
+ * without opening them (volume-scan.c).  vrbd_scan_new() reads the pool's
+ * trash (@io's pool and namespace; @io stays the caller's); NULL when it
+ * cannot, and then every image goes the librbd way.  vrbd_scan_image()
+ * fills @out (zeroed by the caller) with size, order, objects, id, block
+ * name prefix, format, features, flags, parent, used bytes, whether a
+ * snapshot is protected, watchers, lock owner and owner metadata; not the
+ * snapshots themselves, op features, times or data pool, which the list
+ * does not show.  It returns 0; -ENOENT when the image is gone; another
+ * negative errno when the cluster failed (a timeout); or
+ * VRBD_SCAN_FALLBACK when this image must be opened with librbd instead
+ * (@out may then hold fields: clear it).  Thread-safe for one @s.
+ */
+#define VRBD_SCAN_FALLBACK 1
+typedef struct vrbd_scan vrbd_scan;
+vrbd_scan *vrbd_scan_new(rados_ioctx_t io);
+int vrbd_scan_image(vrbd_scan *s, const char *id, vrbd_volume_info *out);
+void vrbd_scan_free(vrbd_scan *s);
+
 #endif

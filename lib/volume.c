@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rbd/librbd.h>
@@ -495,8 +496,8 @@ vrbd_volume_info_get(vrbd_cluster *cl, const vrbd_spec *spec,
     return 0;
 }
 
-static void
-info_clear(vrbd_volume_info *i)
+void
+vrbd_volume_info_clear(vrbd_volume_info *i)
 {
     free(i->name);
     free(i->pool);
@@ -526,7 +527,7 @@ vrbd_volume_info_free(vrbd_volume_info *info)
 {
     if (!info)
         return;
-    info_clear(info);
+    vrbd_volume_info_clear(info);
     free(info);
 }
 
@@ -536,7 +537,7 @@ vrbd_volume_info_list_free(vrbd_volume_info *list, size_t n)
     if (!list)
         return;
     for (size_t i = 0; i < n; i++)
-        info_clear(&list[i]);
+        vrbd_volume_info_clear(&list[i]);
     free(list);
 }
 
@@ -549,6 +550,7 @@ cmp_info(const void *a, const void *b)
 
 struct list_job {
     rados_ioctx_t io;
+    vrbd_scan *scan; /* NULL: open every image with librbd */
     vrbd_volume_info *items;
     char **ids; /* the images' ids, from rbd_list2() */
     size_t n;
@@ -558,7 +560,34 @@ struct list_job {
     atomic_size_t error_item;
 };
 
-/* Worker: open images read-only one after the other and fill them in. */
+/* Image @i of @job the librbd way: open it read-only and fill it in */
+static int
+open_and_fill(struct list_job *job, size_t i)
+{
+    vrbd_volume_info *info = &job->items[i];
+    rbd_image_t img;
+    int r = rbd_open_read_only(job->io, info->name, &img, NULL);
+
+    /* listed, but it no longer opens by name: a removal of it was
+     * interrupted, or it is gone by now */
+    if (r == -ENOENT) {
+        CLEANUP_FREE char *id = vrbd_volume_removing_id(job->io, info->name);
+
+        if (id && strcmp(id, job->ids[i]) == 0 &&
+            rbd_open_by_id_read_only(job->io, id, &img, NULL) == 0) {
+            info->removing = true;
+            r = 0;
+        }
+    }
+    if (r == 0) {
+        r = vrbd_volume_fill(img, false, info);
+        rbd_close(img);
+    }
+    return r;
+}
+
+/* Worker: read images one after the other from their headers (or, where
+ * that cannot answer, by opening them) and fill them in. */
 static void *
 list_worker(void *arg)
 {
@@ -570,26 +599,28 @@ list_worker(void *arg)
     while (atomic_load(&job->first_error) == 0 &&
            (i = atomic_fetch_add(&job->next, 1)) < job->n) {
         vrbd_volume_info *info = &job->items[i];
-        rbd_image_t img;
+        int r = VRBD_SCAN_FALLBACK, expected = 0;
 
-        int r = rbd_open_read_only(job->io, info->name, &img, NULL);
-        int expected = 0;
+        if (job->scan) {
+            vrbd_volume_info got = {0};
 
-        /* listed, but it no longer opens by name: a removal of it was
-         * interrupted, or it is gone by now */
-        if (r == -ENOENT) {
-            CLEANUP_FREE char *id =
-                vrbd_volume_removing_id(job->io, info->name);
-
-            if (id && strcmp(id, job->ids[i]) == 0 &&
-                rbd_open_by_id_read_only(job->io, id, &img, NULL) == 0) {
-                info->removing = true;
-                r = 0;
+            r = vrbd_scan_image(job->scan, job->ids[i], &got);
+            if (r == 0) {
+                /* the listing's own fields stay: name, pool, namespace */
+                got.name = info->name;
+                got.pool = info->pool;
+                got.nspace = info->nspace;
+                *info = got;
+            } else {
+                vrbd_volume_info_clear(&got);
             }
         }
-        if (r == 0) {
-            r = vrbd_volume_fill(img, false, info);
-            rbd_close(img);
+        if (r == VRBD_SCAN_FALLBACK) {
+            if (job->scan)
+                vrbd_debug(
+                    "image '%s' read by opening it: its header alone could not answer",
+                    info->name);
+            r = open_and_fill(job, i);
         }
         if (r == 0 && atomic_fetch_add(&job->done, 1) == 0)
             vrbd_test_pause("list-after-first");
@@ -644,7 +675,12 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
     rbd_image_spec_list_cleanup(specs, max);
     free(specs);
     if (details && max > 0) {
-        struct list_job job = {.io = io, .items = items, .ids = ids, .n = max};
+        /* VRBD_TEST_LIST_OPEN: the tests' way to the librbd path, the
+         * oracle the header reads are compared with */
+        vrbd_scan *scan =
+            getenv("VRBD_TEST_LIST_OPEN") ? NULL : vrbd_scan_new(io);
+        struct list_job job = {
+            .io = io, .scan = scan, .items = items, .ids = ids, .n = max};
         unsigned nt = jobs ? jobs : 16, started;
         pthread_t *threads;
 
@@ -665,6 +701,7 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
         for (unsigned t = 0; t < started; t++)
             pthread_join(threads[t], NULL);
         free(threads);
+        vrbd_scan_free(scan);
         if (atomic_load(&job.first_error) < 0) {
             int err = atomic_load(&job.first_error);
 
@@ -678,7 +715,7 @@ vrbd_volume_list(vrbd_cluster *cl, const char *pool, const char *nspace,
         /* images that vanished while we looked are not in the pool */
         for (size_t i = 0; i < max; i++) {
             if (items[i].error) {
-                info_clear(&items[i]);
+                vrbd_volume_info_clear(&items[i]);
                 continue;
             }
             if (k != i)
