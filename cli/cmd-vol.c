@@ -773,8 +773,9 @@ const cli_cmd cli_cmds_vol[] = {
      create_opts, run_create},
     {"vol list", "[CLUSTER:]POOL[/NS]", 1, 1, "List the images of a pool",
      "Plain: names only, one rbd_list2 call.  With -l: NAME SIZE USED\n"
-     "PARENT FMT PROT LOCK WATCHERS OWNER, opening images read-only --jobs\n"
-     "at a time; USED shows '?' where the fast-diff map is not valid.",
+     "PARENT FMT PROT LOCK WATCHERS OWNER, read from the images' headers\n"
+     "--jobs at a time (opening with librbd the few they cannot answer\n"
+     "for); USED shows '?' where the fast-diff map is not valid.",
      list_opts, run_list},
     {"vol info", SPEC "[@SNAP]", 1, 1,
      "Everything about an image: rbd info, used bytes, snapshots, watchers",

@@ -908,10 +908,14 @@ VRBD_API void vrbd_volume_info_free(vrbd_volume_info *info);
 
 /*
  * The images of a pool (or namespace), sorted.  Without @details only the
- * names are filled (one rbd_list2 call); with it every image is opened
- * read-only, @jobs at a time (0: 16), for size, used bytes (when fast-diff
- * is valid), parent, format, protection, lock and watchers.  Images that
- * vanish meanwhile are skipped.  Free with vrbd_volume_info_list_free().
+ * names are filled (one rbd_list2 call); with it every image's header is
+ * read, @jobs images at a time (0: 16), for size, order, objects, id,
+ * block name prefix, features, flags, used bytes (when fast-diff is
+ * valid), parent, format, protection, lock and watchers, and the owner
+ * metadata; an image its header cannot answer for is opened read-only
+ * instead.  The snapshots themselves, op features, times and data pool
+ * are vrbd_volume_info_get()'s.  Images that vanish meanwhile are skipped.
+ * Free with vrbd_volume_info_list_free().
  */
 VRBD_API int vrbd_volume_list(vrbd_cluster *cl, const char *pool,
                               const char *nspace, bool details, unsigned jobs,
