@@ -30,7 +30,7 @@ fleet add records each host's UUID: three hosts, three UUIDs, one hostname
 A pool connected on h1 only: fleet list names what h2 and h3 lack, and exits 1
 
   $ virt-rbd --host h1 host connect ceph:vrbdt-$UNIQ --user client.vrbdt-$UNIQ --name p-$UNIQ > /dev/null
-#cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do virsh -q -c "$h" pool-destroy p-$UNIQ; virsh -q -c "$h" pool-undefine p-$UNIQ; done > /dev/null 2>&1
+#cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do virsh -q -c "$h" pool-destroy p-$UNIQ; virsh -q -c "$h" pool-undefine p-$UNIQ; done > /dev/null 2>&1; true
   $ virt-rbd --json fleet list > list.json
   [1]
   $ python3 -c 'import json,os; u=os.environ["UNIQ"]; d=json.load(open("list.json")); print([(h["name"], h["reachable"], [k["kind"] for k in h["drift"] if (k["pool"] or "").endswith(u)]) for h in d["hosts"]])'
@@ -60,7 +60,7 @@ A VM on h1 moves live to h2, then to h3, then home; its disk's recorded
 owner follows it by fleet name (all hosts share one hostname)
 
   $ virt-rbd --host h1 vm create $V --size 64M --pool ceph:vrbdt-$UNIQ --memory 256 --kernel "$VRBD_LAB_GUEST_DIR/vmlinuz" --initrd "$VRBD_LAB_GUEST_DIR/initrd.img" --cmdline "console=ttyS0 quiet panic=-1 marker=m$UNIQ hold=900" --start > /dev/null
-#cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do virsh -q -c "$h" destroy vm-$UNIQ; virsh -q -c "$h" undefine vm-$UNIQ; done > /dev/null 2>&1
+#cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do virsh -q -c "$h" destroy vm-$UNIQ; virsh -q -c "$h" undefine vm-$UNIQ; done > /dev/null 2>&1; true
   $ virt-rbd --json vol info vrbdt-$UNIQ/$V | python3 -c 'import json,sys; print(json.load(sys.stdin)["owner"].split()[0])'
   host=h1
   $ virt-rbd --host h1 vm migrate $V --to h2 | sed "s/$UNIQ/U/; s/in [0-9.]* s/in N s/; s/paused [0-9]* ms/paused N ms/; s/[0-9.]* MiB sent/N MiB sent/"
