@@ -45,6 +45,41 @@ int vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl,
 void vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl,
                           const vrbd_spec *image, virDomainPtr dom);
 
+/* migrate.c: the registered clusters of a domain's RBD disks (by the fsid
+ * of their secrets), each connected once, with its current monitors. */
+typedef struct vrbd_disk_cluster {
+    char *fsid;
+    const char *name; /* the cluster's, while @cl lives; NULL */
+    vrbd_cluster *cl; /* NULL: not registered, or it did not answer */
+    char **hosts;     /* its monitors, or NULL */
+} vrbd_disk_cluster;
+typedef struct vrbd_disk_clusters {
+    vrbd_disk_cluster *c;
+    size_t n;
+} vrbd_disk_clusters;
+
+void vrbd_disk_clusters_connect(vrbd_disk_clusters *dc, vrbd_registry *reg,
+                                const vrbd_vm_disk *disks, size_t n_disks,
+                                unsigned timeout_sec);
+vrbd_disk_cluster *vrbd_disk_clusters_find(const vrbd_disk_clusters *dc,
+                                           const char *fsid);
+void vrbd_disk_clusters_clear(vrbd_disk_clusters *dc);
+/* @xml with each RBD disk of a connected cluster listing its current
+ * monitors; *@changed disks rewritten.  NULL when it does not parse. */
+char *vrbd_disk_clusters_refresh_xml(const vrbd_disk_clusters *dc,
+                                     const vrbd_vm_disk *disks, size_t n_disks,
+                                     const char *xml, size_t *changed);
+/* Record @dom on @host as the owner of each RBD disk (best effort). */
+void vrbd_disk_clusters_record_owner(const vrbd_disk_clusters *dc,
+                                     const vrbd_vm_disk *disks, size_t n_disks,
+                                     vrbd_host *host, virDomainPtr dom);
+/* migrate.c: -1 with the error naming the fix when host @dst (called
+ * @dest) lacks RBD disk @d's secret or an active pool of its cluster and
+ * Ceph pool among @pools (its RBD pools). */
+int vrbd_host_check_disk(vrbd_host *dst, const char *dest,
+                         const vrbd_vm_disk *d, const vrbd_host_rbd_pool *pools,
+                         size_t np);
+
 /*
  * What the modules read in the XML libvirt gives back, apart from asking
  * libvirt: functions of the XML text alone (any text), for the unit tests

@@ -20,13 +20,6 @@
 #include "volume-internal.h"
 #include "xml-util.h"
 
-/* A registered cluster the domain's disks use, and its monitors. */
-struct disk_cluster {
-    char *fsid;
-    vrbd_cluster *cl; /* NULL: not registered, or it did not answer */
-    char **hosts;
-};
-
 struct mig {
     vrbd_host *src, *dst;
     const char *domain;
@@ -35,8 +28,7 @@ struct mig {
     virDomainPtr dom;
     vrbd_vm_disk *disks;
     size_t n_disks;
-    struct disk_cluster *cls;
-    size_t n_cls;
+    vrbd_disk_clusters dc;
 };
 
 static void
@@ -45,12 +37,7 @@ mig_clear(struct mig *m)
     if (m->dom)
         virDomainFree(m->dom);
     vrbd_vm_disk_list_free(m->disks, m->n_disks);
-    for (size_t i = 0; i < m->n_cls; i++) {
-        free(m->cls[i].fsid);
-        vrbd_cluster_free(m->cls[i].cl);
-        vrbd_strv_free(m->cls[i].hosts);
-    }
-    free(m->cls);
+    vrbd_disk_clusters_clear(&m->dc);
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -105,11 +92,11 @@ source_pool(const char *source)
     return slash ? xstrndup(source, (size_t)(slash - source)) : NULL;
 }
 
-static int
-check_disk_on_dst(struct mig *m, const vrbd_vm_disk *d,
-                  const vrbd_host_rbd_pool *pools, size_t np)
+int
+vrbd_host_check_disk(vrbd_host *dst, const char *dest, const vrbd_vm_disk *d,
+                     const vrbd_host_rbd_pool *pools, size_t np)
 {
-    virConnectPtr dc = vrbd_host_conn(m->dst);
+    virConnectPtr dc = vrbd_host_conn(dst);
     CLEANUP_FREE char *pool = source_pool(d->source);
     const vrbd_host_rbd_pool *found = NULL;
     virSecretPtr sec;
@@ -121,7 +108,7 @@ check_disk_on_dst(struct mig *m, const vrbd_vm_disk *d,
             return vrbd_error_set(
                 VRBD_ERR_CONFIG, 0,
                 "run '{prog}{vrbd_fleet_sync}' (or 'host connect' on it)",
-                "host '%s' has no secret %s, which disk %s (%s) needs", m->dest,
+                "host '%s' has no secret %s, which disk %s (%s) needs", dest,
                 d->secret_uuid, d->target, d->source);
         virSecretFree(sec);
     }
@@ -134,7 +121,7 @@ check_disk_on_dst(struct mig *m, const vrbd_vm_disk *d,
             VRBD_ERR_CONFIG, 0,
             "run '{prog}{vrbd_fleet_sync}' (or 'host connect' on it)",
             "host '%s' has no RBD pool for Ceph pool '%s' of disk %s (%s)",
-            m->dest, pool ? pool : "?", d->target, d->source);
+            dest, pool ? pool : "?", d->target, d->source);
     if (!found->active)
         return vrbd_error_set(
             VRBD_ERR_UNREACHABLE, 0,
@@ -142,7 +129,7 @@ check_disk_on_dst(struct mig *m, const vrbd_vm_disk *d,
             "'{prog}{vrbd_host_ensure}' there",
             "pool '%s' on host '%s' is not active: its libvirtd could not "
             "reach the cluster of disk %s",
-            found->name, m->dest, d->target);
+            found->name, dest, d->target);
     return 0;
 }
 
@@ -170,7 +157,8 @@ check_disks(struct mig *m)
         return -1;
     for (size_t i = 0; i < m->n_disks && ret == 0; i++)
         if (m->disks[i].rbd)
-            ret = check_disk_on_dst(m, &m->disks[i], pools, np);
+            ret =
+                vrbd_host_check_disk(m->dst, m->dest, &m->disks[i], pools, np);
     vrbd_host_rbd_pool_list_free(pools, np);
     return ret;
 }
@@ -200,28 +188,38 @@ check_dst_free(struct mig *m)
 
 /* ---------------------------------------------------------------- monitors */
 
-/* The registered clusters of the disks, each connected once. */
-static void
-connect_clusters(struct mig *m)
+void
+vrbd_disk_clusters_clear(vrbd_disk_clusters *dc)
+{
+    for (size_t i = 0; i < dc->n; i++) {
+        free(dc->c[i].fsid);
+        vrbd_cluster_free(dc->c[i].cl);
+        vrbd_strv_free(dc->c[i].hosts);
+    }
+    free(dc->c);
+    memset(dc, 0, sizeof(*dc));
+}
+
+void
+vrbd_disk_clusters_connect(vrbd_disk_clusters *dc, vrbd_registry *reg,
+                           const vrbd_vm_disk *disks, size_t n_disks,
+                           unsigned timeout_sec)
 {
     vrbd_cluster_entry *all = NULL;
     size_t n = 0;
 
-    if (!m->o->reg || vrbd_registry_list(m->o->reg, &all, &n) < 0) {
+    if (!reg || vrbd_registry_list(reg, &all, &n) < 0) {
         vrbd_error_clear();
         return;
     }
-    for (size_t i = 0; i < m->n_disks; i++) {
-        const char *fsid = m->disks[i].fsid;
-        struct disk_cluster *c;
-        bool seen = false;
+    for (size_t i = 0; i < n_disks; i++) {
+        const char *fsid = disks[i].fsid;
+        vrbd_disk_cluster *c;
 
-        for (size_t k = 0; fsid && k < m->n_cls; k++)
-            seen = seen || strcmp(m->cls[k].fsid, fsid) == 0;
-        if (!fsid || seen)
+        if (!fsid || vrbd_disk_clusters_find(dc, fsid))
             continue;
-        m->cls = xreallocarray(m->cls, m->n_cls + 1, sizeof(*m->cls));
-        c = &m->cls[m->n_cls++];
+        dc->c = xreallocarray(dc->c, dc->n + 1, sizeof(*dc->c));
+        c = &dc->c[dc->n++];
         memset(c, 0, sizeof(*c));
         c->fsid = xstrdup(fsid);
         for (size_t k = 0; k < n && !c->cl; k++) {
@@ -230,37 +228,50 @@ connect_clusters(struct mig *m)
 
             if (!all[k].fsid || strcmp(all[k].fsid, fsid) != 0)
                 continue;
-            co = vrbd_cluster_entry_opts(&all[k], m->o->timeout_sec);
+            c->name = all[k].name;
+            co = vrbd_cluster_entry_opts(&all[k], timeout_sec);
             if (vrbd_cluster_connect(&co, &c->cl) == 0)
                 c->hosts = vrbd_cluster_mon_hosts(c->cl, &nh);
             if (!c->hosts || !c->hosts[0])
-                vrbd_warn("monitors of cluster '%s' unknown (%s): disks of "
-                          "'%s' keep theirs",
-                          all[k].name, vrbd_error_last()->message, m->domain);
+                vrbd_warn("monitors of cluster '%s' unknown (%s): its disks "
+                          "keep theirs",
+                          all[k].name, vrbd_error_last()->message);
         }
+        c->name = c->cl ? vrbd_cluster_name(c->cl) : NULL;
         vrbd_error_clear();
     }
     vrbd_cluster_entry_list_free(all, n);
 }
 
-static char **
-mons_of(const struct mig *m, const char *target)
+vrbd_disk_cluster *
+vrbd_disk_clusters_find(const vrbd_disk_clusters *dc, const char *fsid)
 {
-    for (size_t i = 0; i < m->n_disks; i++) {
-        if (strcmp(m->disks[i].target, target) != 0 || !m->disks[i].fsid)
+    for (size_t k = 0; fsid && k < dc->n; k++)
+        if (strcmp(dc->c[k].fsid, fsid) == 0)
+            return &dc->c[k];
+    return NULL;
+}
+
+static char **
+mons_of(const vrbd_disk_clusters *dc, const vrbd_vm_disk *disks, size_t n_disks,
+        const char *target)
+{
+    for (size_t i = 0; i < n_disks; i++) {
+        vrbd_disk_cluster *c;
+
+        if (strcmp(disks[i].target, target) != 0)
             continue;
-        for (size_t k = 0; k < m->n_cls; k++)
-            if (strcmp(m->cls[k].fsid, m->disks[i].fsid) == 0 &&
-                m->cls[k].hosts && m->cls[k].hosts[0])
-                return m->cls[k].hosts;
+        c = vrbd_disk_clusters_find(dc, disks[i].fsid);
+        if (c && c->hosts && c->hosts[0])
+            return c->hosts;
     }
     return NULL;
 }
 
-/* @xml with each RBD disk's monitors the current ones; NULL on a parse
- * failure.  *@changed counts the disks rewritten. */
-static char *
-refresh_xml(const struct mig *m, const char *xml, size_t *changed)
+char *
+vrbd_disk_clusters_refresh_xml(const vrbd_disk_clusters *dc,
+                               const vrbd_vm_disk *disks, size_t n_disks,
+                               const char *xml, size_t *changed)
 {
     xmlDocPtr doc = vrbd_xml_parse(xml);
     xmlNodePtr devices =
@@ -279,11 +290,28 @@ refresh_xml(const struct mig *m, const char *xml, size_t *changed)
             !vrbd_xml_prop_is(src, "protocol", "rbd"))
             continue;
         target = vrbd_xml_prop(vrbd_xml_child(d, "target"), "dev");
-        mons = target ? mons_of(m, target) : NULL;
+        mons = target ? mons_of(dc, disks, n_disks, target) : NULL;
         if (mons && vrbd_xml_replace_hosts(src, mons))
             (*changed)++;
     }
     return vrbd_xml_dump(doc);
+}
+
+void
+vrbd_disk_clusters_record_owner(const vrbd_disk_clusters *dc,
+                                const vrbd_vm_disk *disks, size_t n_disks,
+                                vrbd_host *host, virDomainPtr dom)
+{
+    for (size_t i = 0; i < n_disks; i++) {
+        vrbd_disk_cluster *c = vrbd_disk_clusters_find(dc, disks[i].fsid);
+        vrbd_spec s = {0};
+
+        if (disks[i].rbd && c && c->cl &&
+            vrbd_spec_parse(disks[i].source, VRBD_SPEC_IMAGE, &s) == 0)
+            vrbd_vm_record_owner(host, c->cl, &s, dom);
+        vrbd_spec_clear(&s);
+    }
+    vrbd_error_clear();
 }
 
 /* ---------------------------------------------------------------- migration */
@@ -381,8 +409,11 @@ add_params(struct mig *m, virTypedParameterPtr *p, int *n, size_t *refreshed)
     if (!persist || (!m->o->offline && !live))
         return vrbd_error_libvirt(NULL, "cannot read the definition of '%s'",
                                   m->domain);
-    persist2 = refresh_xml(m, persist, &c2);
-    live2 = live ? refresh_xml(m, live, &c1) : NULL;
+    persist2 = vrbd_disk_clusters_refresh_xml(&m->dc, m->disks, m->n_disks,
+                                              persist, &c2);
+    live2 = live ? vrbd_disk_clusters_refresh_xml(&m->dc, m->disks, m->n_disks,
+                                                  live, &c1)
+                 : NULL;
     if (!persist2 || (live && !live2))
         return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
                               "cannot parse the definition of '%s'", m->domain);
@@ -426,19 +457,11 @@ completed_stats(struct mig *m, vrbd_migrate_result *res)
     }
     virResetLastError();
     /* the owner of each disk is the destination now, with its definition */
-    for (size_t i = 0; nd && i < m->n_disks; i++) {
-        vrbd_spec s = {0};
-
-        for (size_t k = 0; m->disks[i].rbd && k < m->n_cls; k++)
-            if (m->cls[k].cl && m->disks[i].fsid &&
-                strcmp(m->cls[k].fsid, m->disks[i].fsid) == 0 &&
-                vrbd_spec_parse(m->disks[i].source, VRBD_SPEC_IMAGE, &s) == 0)
-                vrbd_vm_record_owner(m->dst, m->cls[k].cl, &s, nd);
-        vrbd_spec_clear(&s);
-    }
-    vrbd_error_clear();
-    if (nd)
+    if (nd) {
+        vrbd_disk_clusters_record_owner(&m->dc, m->disks, m->n_disks, m->dst,
+                                        nd);
         virDomainFree(nd);
+    }
 }
 
 static int
@@ -509,7 +532,8 @@ vrbd_vm_migrate(vrbd_host *src, vrbd_host *dst, const char *domain,
         goto cleanup;
     for (size_t i = 0; i < m.n_disks; i++)
         res->disks += m.disks[i].rbd;
-    connect_clusters(&m);
+    vrbd_disk_clusters_connect(&m.dc, opts->reg, m.disks, m.n_disks,
+                               opts->timeout_sec);
     ret = run(&m, res);
 
 cleanup:
