@@ -95,6 +95,11 @@ vrbd_registry *cli_registry(const cli_ctx *ctx);
  * print the error and return -1. */
 int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
 
+/* A duration option @opt's value @v ("90", "90s", "30m", "1h", "2d", from
+ * 1 s to 366 days) into *@sec: CLI_OK, or a usage error. */
+int cli_parse_duration(const cli_ctx *ctx, const char *opt, const char *v,
+                       unsigned *sec);
+
 /* Open libvirt at the URI the options name; NULL after printing the
  * error. */
 vrbd_host *cli_host(const cli_ctx *ctx);

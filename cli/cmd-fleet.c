@@ -270,6 +270,24 @@ cleanup:
     return r;
 }
 
+static int
+run_unfence(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    size_t lifted = 0;
+    int r;
+
+    if (!reg)
+        return CLI_FAIL;
+    r = vrbd_fleet_unfence(reg, ctx->argv[0], ctx->timeout_sec, &lifted);
+    vrbd_registry_free(reg);
+    if (r < 0)
+        return cli_fail();
+    cli_show(ctx, &cli_view_fleet_unfenced,
+             &(cli_fleet_unfenced){ctx->argv[0], lifted});
+    return CLI_OK;
+}
+
 const cli_cmd cli_cmds_fleet[] = {
     {"fleet add", "NAME URI", 2, 2,
      "Register a libvirt host of the fleet under NAME",
@@ -300,5 +318,12 @@ const cli_cmd cli_cmds_fleet[] = {
      "that does not answer within --timeout is reported, not waited on;\n"
      "exit status 1 then.",
      NULL, run_sync},
+    {"fleet unfence", "HOST", 1, 1,
+     "Lift the fences 'vm recover' put on a host, once it is back",
+     "HOST must answer (within --timeout) and run none of the VMs recovered\n"
+     "elsewhere: a stale copy still running there is named and refused.\n"
+     "Their stale definitions on HOST are undefined, the OSD blocklist\n"
+     "entries of its old clients removed, and the record dropped.",
+     NULL, run_unfence},
     {.name = NULL},
 };

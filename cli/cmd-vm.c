@@ -327,6 +327,59 @@ cleanup:
     return r;
 }
 
+static struct {
+    const char *from;
+    bool force;
+    const char *expire;
+} recover_opt;
+static const cli_opt recover_opts[] = {
+    CLI_STR("from", 0, "HOST", "the fleet host it ran on (required)",
+            &recover_opt.from),
+    CLI_FLAG("force", 0,
+             "even while that host answers and runs it (it is fenced)",
+             &recover_opt.force),
+    CLI_STR("expire", 0, "DURATION",
+            "how long the fence holds (default 1h; 'fleet unfence' lifts it)",
+            &recover_opt.expire),
+    {.name = NULL},
+};
+
+static int
+run_recover(cli_ctx *ctx)
+{
+    vrbd_registry *reg = NULL;
+    vrbd_host *on = NULL;
+    vrbd_recover_opts o = {.version = VRBD_RECOVER_OPTS_VERSION,
+                           .from = recover_opt.from,
+                           .force = recover_opt.force,
+                           .timeout_sec = ctx->timeout_sec};
+    vrbd_recover_result res = {0};
+    int r;
+
+    if (!o.from)
+        return cli_usage(ctx, "say which host it ran on: --from HOST");
+    if (recover_opt.expire &&
+        (r = cli_parse_duration(ctx, "expire", recover_opt.expire,
+                                &o.expire_sec)) != CLI_OK)
+        return r;
+    reg = cli_registry(ctx);
+    on = reg ? cli_host(ctx) : NULL;
+    r = CLI_FAIL;
+    o.reg = reg;
+    if (on && vrbd_vm_recover(on, ctx->argv[0], &o, &res) == 0) {
+        cli_show(ctx, &cli_view_vm_recovered,
+                 &(cli_vm_recovered){ctx->argv[0], o.from, vrbd_host_label(on),
+                                     &res});
+        r = CLI_OK;
+    } else if (on) {
+        cli_fail();
+    }
+    vrbd_recover_result_clear(&res);
+    vrbd_host_free(on);
+    vrbd_registry_free(reg);
+    return r;
+}
+
 static void
 migrate_progress(const vrbd_migrate_progress *p, void *opaque)
 {
@@ -459,6 +512,20 @@ const cli_cmd cli_cmds_vm[] = {
      "on a terminal; a failure or Ctrl-C leaves the VM running here.\n"
      "--offline moves the definition of a stopped VM.",
      migrate_opts, run_migrate},
+    {"vm recover", "DOMAIN", 1, 1,
+     "Start a dead or hung host's VM on this host, fenced from split brain",
+     "For a VM whose host (--from, a fleet host) is gone or hung.  Refused\n"
+     "while that host answers and runs it ('vm migrate' is the way), unless\n"
+     "--force.  Its definition comes from that host when it answers, else\n"
+     "from its disks' metadata (kept when virt-rbd defines or migrates a\n"
+     "VM).  Every disk must be on RBD, and this host must have each disk's\n"
+     "secret and pool ('fleet sync').  Then every Ceph client of every disk,\n"
+     "on each cluster, is fenced: its address is put on the OSD blocklist\n"
+     "for --expire and its locks are broken, so a QEMU that was only hung\n"
+     "cannot write when it wakes.  The VM is defined here with current\n"
+     "monitors and started.  'fleet list' shows the fenced host; 'fleet\n"
+     "unfence HOST' lifts the fence once it has been rebooted.",
+     recover_opts, run_recover},
     {"vm rm", "NAME", 1, 1, "Undefine a stopped VM, with --disks its images",
      "Refused while the VM runs.  With --disks its RBD images are removed\n"
      "too, safely (see 'vol rm'): every cluster is reached and every image\n"

@@ -679,35 +679,6 @@ cleanup:
     return r;
 }
 
-/* "90", "90s", "30m", "1h", "2d": seconds from 1 s to 366 days */
-static int
-parse_duration(cli_ctx *ctx, const char *opt, const char *v, unsigned *sec)
-{
-    unsigned long long n, unit = 1;
-    char *end;
-
-    errno = 0;
-    n = strtoull(v, &end, 10);
-    if (end != v && v[0] != '-' && !errno) {
-        if (strcmp(end, "m") == 0)
-            unit = 60;
-        else if (strcmp(end, "h") == 0)
-            unit = 3600;
-        else if (strcmp(end, "d") == 0)
-            unit = 86400;
-        else if (*end && strcmp(end, "s") != 0)
-            unit = 0;
-        if (unit && n > 0 && n <= 366ULL * 86400 / unit) {
-            *sec = (unsigned)(n * unit);
-            return CLI_OK;
-        }
-    }
-    return cli_usage(
-        ctx,
-        "invalid --%s '%s': give a duration from 1s to 366d, such as 90s, 30m, 1h or 2d",
-        opt, v);
-}
-
 static int
 run_fence(cli_ctx *ctx)
 {
@@ -721,7 +692,7 @@ run_fence(cli_ctx *ctx)
 
     o.expire_sec = VRBD_FENCE_DEFAULT_EXPIRE_SEC;
     if (fence_opt.expire)
-        r = parse_duration(ctx, "expire", fence_opt.expire, &o.expire_sec);
+        r = cli_parse_duration(ctx, "expire", fence_opt.expire, &o.expire_sec);
     for (int i = 0; i < ctx->argc && r == CLI_OK; i++) {
         r = parse_spec(ctx, ctx->argv[i], VRBD_SPEC_IMAGE, &specs[i]);
         if (r == CLI_OK && i > 0 &&

@@ -178,3 +178,30 @@ synced_row(const void *item)
 
 const cli_list_view cli_view_fleet_synced = {
     .json = synced_json, .header = synced_header, .row = synced_row};
+
+static struct json_object *
+unfenced_json(const void *res)
+{
+    const cli_fleet_unfenced *u = res;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "host", json_object_new_string(u->host));
+    json_object_object_add(o, "lifted",
+                           json_object_new_int64((int64_t)u->lifted));
+    return o;
+}
+
+static void
+unfenced_text(const void *res)
+{
+    const cli_fleet_unfenced *u = res;
+
+    if (u->lifted == 0)
+        printf("host '%s': no fence to lift\n", u->host);
+    else
+        printf("host '%s': %zu blocklist entr%s lifted\n", u->host, u->lifted,
+               u->lifted == 1 ? "y" : "ies");
+}
+
+const cli_view cli_view_fleet_unfenced = {.json = unfenced_json,
+                                          .text = unfenced_text};

@@ -158,6 +158,53 @@ migrated_text(const void *res)
 const cli_view cli_view_vm_migrated = {.json = migrated_json,
                                        .text = migrated_text};
 
+static struct json_object *
+recovered_json(const void *res)
+{
+    const cli_vm_recovered *v = res;
+    struct json_object *j = json_object_new_object();
+    struct json_object *f = json_object_new_array();
+
+    json_object_object_add(j, "domain", json_object_new_string(v->domain));
+    json_object_object_add(j, "from", json_object_new_string(v->from));
+    json_object_object_add(j, "on", json_object_new_string(v->on));
+    json_object_object_add(j, "from_answered",
+                           json_object_new_boolean(v->res->from_answered));
+    json_object_object_add(j, "definition", cli_json_str(v->res->definition));
+    for (size_t i = 0; i < v->res->n_fenced; i++)
+        json_object_array_add(f, json_object_new_string(v->res->fenced[i]));
+    json_object_object_add(j, "fenced", f);
+    json_object_object_add(j, "fence_until",
+                           json_object_new_int64(v->res->fence_until));
+    json_object_object_add(j, "rbd_disks",
+                           json_object_new_int64((int64_t)v->res->disks));
+    json_object_object_add(j, "seconds",
+                           json_object_new_double(v->res->seconds));
+    return j;
+}
+
+static void
+recovered_text(const void *res)
+{
+    const cli_vm_recovered *v = res;
+
+    printf("vm '%s' of host '%s' started on '%s' in %.1f s, from the "
+           "definition of %s\n",
+           v->domain, v->from, v->on, v->res->seconds,
+           v->res->definition ? v->res->definition : "?");
+    if (v->res->n_fenced == 0)
+        printf("  fenced: nothing (no client held its %zu disk(s))\n",
+               v->res->disks);
+    for (size_t i = 0; i < v->res->n_fenced; i++)
+        printf("  fenced: %s\n", v->res->fenced[i]);
+    if (v->res->n_fenced)
+        printf("  once '%s' is rebooted: virt-rbd fleet unfence %s\n", v->from,
+               v->from);
+}
+
+const cli_view cli_view_vm_recovered = {.json = recovered_json,
+                                        .text = recovered_text};
+
 void
 cli_show_migrate_progress(const char *domain, const vrbd_migrate_progress *p)
 {

@@ -132,6 +132,18 @@ typedef struct cli_vm_migrated {
     const vrbd_migrate_result *res;
 } cli_vm_migrated;
 extern const cli_view cli_view_vm_migrated;
+/* vm recover */
+typedef struct cli_vm_recovered {
+    const char *domain, *from, *on;
+    const vrbd_recover_result *res;
+} cli_vm_recovered;
+extern const cli_view cli_view_vm_recovered;
+/* fleet unfence */
+typedef struct cli_fleet_unfenced {
+    const char *host;
+    size_t lifted;
+} cli_fleet_unfenced;
+extern const cli_view cli_view_fleet_unfenced;
 /* vm migrate on a terminal: one line on stderr, rewritten; @p NULL ends
  * it */
 void cli_show_migrate_progress(const char *domain,

@@ -56,6 +56,7 @@ static const struct {
     {"vrbd_fleet_add", "fleet add"},
     {"vrbd_fleet_remove", "fleet rm"},
     {"vrbd_fleet_sync", "fleet sync"},
+    {"vrbd_fleet_unfence", "fleet unfence"},
     {"vrbd_host_connect", "host connect"},
     {"vrbd_host_disconnect", "host disconnect"},
     {"vrbd_host_ensure", "host ensure"},

@@ -656,7 +656,7 @@ typedef struct vrbd_fleet_status {
     bool reachable;
     char *error;          /* why not, when not */
     int running, defined; /* domains; -1 when unreachable */
-    char *fenced;         /* reserved: fencing state, or NULL */
+    char *fenced;         /* VMs whose recovery fenced it, or NULL */
     vrbd_fleet_drift *drift;
     size_t n_drift;
 } vrbd_fleet_status;
@@ -1563,6 +1563,67 @@ typedef struct vrbd_migrate_result {
 VRBD_API int vrbd_vm_migrate(vrbd_host *src, vrbd_host *dst, const char *domain,
                              const vrbd_migrate_opts *opts,
                              vrbd_migrate_result *res);
+
+/* ---------------------------------------------------------------- recovery */
+
+#define VRBD_RECOVER_OPTS_VERSION 1
+typedef struct vrbd_recover_opts {
+    unsigned version;     /* VRBD_RECOVER_OPTS_VERSION */
+    vrbd_registry *reg;   /* the fleet and the clusters */
+    const char *from;     /* the fleet host the domain ran on */
+    bool force;           /* even while that host answers and runs it */
+    unsigned expire_sec;  /* the fence's; 0: VRBD_FENCE_DEFAULT_EXPIRE_SEC */
+    unsigned timeout_sec; /* asking the old host, the clusters; 0: default */
+} vrbd_recover_opts;
+
+typedef struct vrbd_recover_result {
+    bool from_answered; /* the old host answered */
+    char *definition;   /* where the definition came from, in words */
+    char **fenced;      /* "CLUSTER ADDRESS" of each client fenced */
+    size_t n_fenced;
+    int64_t fence_until; /* seconds since the epoch */
+    size_t disks;        /* RBD disks */
+    double seconds;      /* from the call to the domain started */
+} vrbd_recover_result;
+
+/*
+ * Start domain @domain of fleet host opts->from, which is gone or hung,
+ * on @on.  Refused while the old host answers and runs it (unless
+ * opts->force).  Its definition comes from the old host when that answers,
+ * else from the metadata of its disks (kept when virt-rbd defined or
+ * migrated it; the pools @on reaches are searched).  Every disk must be on
+ * RBD and @on must have its secret and pool.  Then every Ceph client of
+ * every disk is fenced (vrbd_fence(), on each cluster: a hung QEMU cannot
+ * write after this), recorded in the registry's hosts/FROM.fence, and the
+ * domain is defined on @on (current monitors) and started.  When the old
+ * host answered, its stopped copy is undefined.
+ */
+VRBD_API int vrbd_vm_recover(vrbd_host *on, const char *domain,
+                             const vrbd_recover_opts *opts,
+                             vrbd_recover_result *res);
+VRBD_API void vrbd_recover_result_clear(vrbd_recover_result *res);
+
+/* A client of a fleet host fenced by vrbd_vm_recover(). */
+typedef struct vrbd_fence_record {
+    char *fsid; /* its cluster */
+    char *addr;
+    int64_t until;
+    char *domain; /* recovered elsewhere */
+} vrbd_fence_record;
+
+VRBD_API int vrbd_fleet_fence_records(vrbd_registry *reg, const char *host,
+                                      vrbd_fence_record **out, size_t *n);
+VRBD_API void vrbd_fence_record_list_free(vrbd_fence_record *r, size_t n);
+
+/*
+ * Lift the fences of host @host once it is back (rebooted): it must answer
+ * within @timeout_sec and run none of the domains recovered elsewhere
+ * (refused, naming it); their stale definitions there are undefined, the
+ * blocklist entries removed, the record dropped.  *@lifted counts the
+ * entries removed.
+ */
+VRBD_API int vrbd_fleet_unfence(vrbd_registry *reg, const char *host,
+                                unsigned timeout_sec, size_t *lifted);
 
 #ifdef __cplusplus
 }

@@ -236,6 +236,39 @@ drift_own(vrbd_fleet_status *st, const struct probe *p, vrbd_registry *reg,
     }
 }
 
+/* The clients of this host that vm recover fenced, and for which VMs. */
+static void
+drift_fenced(vrbd_fleet_status *st, vrbd_registry *reg)
+{
+    vrbd_fence_record *rec = NULL;
+    CLEANUP_FREE char *doms = NULL;
+    CLEANUP_FREE char *text = NULL;
+    size_t n = 0;
+
+    if (vrbd_fleet_fence_records(reg, st->name, &rec, &n) < 0 || n == 0) {
+        vrbd_error_clear();
+        vrbd_fence_record_list_free(rec, n);
+        return;
+    }
+    doms = xstrdup("");
+    for (size_t i = 0; i < n; i++) {
+        char *next;
+
+        if (strstr(doms, rec[i].domain))
+            continue;
+        next = xasprintf("%s%s%s", doms, *doms ? ", " : "", rec[i].domain);
+        free(doms);
+        doms = next;
+    }
+    st->fenced = xstrdup(doms);
+    text = xasprintf("%zu client(s) blocklisted when %s was recovered "
+                     "elsewhere; once the host is rebooted: "
+                     "'{prog}{vrbd_fleet_unfence} %s'",
+                     n, doms, st->name);
+    add_drift(st, "fenced", NULL, NULL, vrbd_words(text));
+    vrbd_fence_record_list_free(rec, n);
+}
+
 static void
 status_fill(vrbd_fleet_status *st, const struct probe *p)
 {
@@ -276,6 +309,7 @@ vrbd_fleet_status_get(vrbd_registry *reg, unsigned timeout_sec,
             pthread_join(probes[i].tid, NULL);
     for (size_t i = 0; i < n; i++) {
         status_fill(&res[i], &probes[i]);
+        drift_fenced(&res[i], reg);
         if (!probes[i].host)
             continue;
         drift_own(&res[i], &probes[i], reg, cls, n_cls, &cache, &n_cache);

@@ -601,6 +601,9 @@ vrbd_vm_disk_attach(vrbd_host *host, vrbd_cluster *cl, const char *domain,
             goto cleanup;
         vrbd_test_pause("attach-after-device");
     }
+    /* the definition with this disk, for a recovery elsewhere */
+    write_definition(cl, image, dom);
+    virResetLastError();
     *target_out = xstrdup(target);
     ret = 0;
 

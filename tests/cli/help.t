@@ -30,6 +30,7 @@
     fleet list         Every host: reachable, UUID, domains, and how it differs from the rest
     fleet rm           Forget a registered host
     fleet sync         Give every host the same pools, secrets and keys ('host connect')
+    fleet unfence      Lift the fences 'vm recover' put on a host, once it is back
     vol create         Create an RBD image (format 2)
     vol list           List the images of a pool
     vol info           Everything about an image: rbd info, used bytes, snapshots, watchers
@@ -56,6 +57,7 @@
     vm create          Provision a VM on RBD: clone a golden image, define, start
     vm move            Move a VM's disks to RBD, offline or live
     vm migrate         Move a VM to another host of the fleet, live by default
+    vm recover         Start a dead or hung host's VM on this host, fenced from split brain
     vm rm              Undefine a stopped VM, with --disks its images
     bench              Compare a local disk and Ceph RBD on the same workloads
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
