@@ -288,6 +288,129 @@ run_unfence(cli_ctx *ctx)
     return CLI_OK;
 }
 
+static struct {
+    const char *on;
+    bool force;
+    const char *expire;
+} recover_opt;
+static const cli_opt recover_opts[] = {
+    CLI_STR("on", 0, "HOST,...",
+            "start them on these hosts (default: every other registered one)",
+            &recover_opt.on),
+    CLI_FLAG("force", 0, "even those the host answers for and runs",
+             &recover_opt.force),
+    CLI_STR("expire", 0, "DURATION", "how long the fences hold (default 1h)",
+            &recover_opt.expire),
+    {.name = NULL},
+};
+
+/* The hosts to start the VMs on: --on, else every other registered one. */
+static char **
+recover_targets(vrbd_registry *reg, const char *dead)
+{
+    vrbd_fleet_host *all = NULL;
+    char **res = xcalloc(1, sizeof(char *));
+    size_t n = 0, k = 0;
+
+    if (recover_opt.on) {
+        CLEANUP_FREE char *copy = xstrdup(recover_opt.on);
+        char *save = NULL;
+
+        for (char *t = strtok_r(copy, ",", &save); t;
+             t = strtok_r(NULL, ",", &save)) {
+            res = xreallocarray(res, k + 2, sizeof(char *));
+            res[k++] = xstrdup(t);
+            res[k] = NULL;
+        }
+        return res;
+    }
+    if (vrbd_fleet_list(reg, &all, &n) < 0)
+        vrbd_error_clear();
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(all[i].name, dead) == 0)
+            continue;
+        res = xreallocarray(res, k + 2, sizeof(char *));
+        res[k++] = xstrdup(all[i].name);
+        res[k] = NULL;
+    }
+    vrbd_fleet_host_list_free(all, n);
+    return res;
+}
+
+/* One VM onto one of @targets, the next that opens, from *@next on. */
+static bool
+recover_one(cli_ctx *ctx, vrbd_registry *reg, char **targets, size_t *next,
+            const char *dom, vrbd_recover_opts *o, cli_list *l)
+{
+    size_t nt = 0;
+    vrbd_host *on = NULL;
+    vrbd_recover_result res = {0};
+    cli_fleet_recovered row = {dom, NULL, NULL, &res};
+    CLEANUP_FREE char *err = NULL;
+
+    while (targets[nt])
+        nt++;
+    for (size_t t = 0; t < nt && !on; t++) {
+        row.on = targets[(*next + t) % nt];
+        if (vrbd_fleet_open(reg, row.on, ctx->timeout_sec, &on) < 0)
+            vrbd_error_clear();
+        else
+            *next = (*next + t + 1) % nt;
+    }
+    if (!on)
+        row.error = "no other host answers";
+    else if (vrbd_vm_recover(on, dom, o, &res) < 0)
+        row.error = err = xstrdup(vrbd_error_last()->message);
+    cli_list_add(l, &row);
+    vrbd_recover_result_clear(&res);
+    vrbd_host_free(on);
+    return row.error == NULL;
+}
+
+static int
+run_recover(cli_ctx *ctx)
+{
+    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_host *here = NULL;
+    CLEANUP_STRV char **doms = NULL;
+    CLEANUP_STRV char **targets = NULL;
+    vrbd_recover_opts o = {.version = VRBD_RECOVER_OPTS_VERSION,
+                           .from = ctx->argv[0],
+                           .force = recover_opt.force,
+                           .timeout_sec = ctx->timeout_sec};
+    size_t next = 0;
+    bool ok = true;
+    cli_list *l;
+    int r = CLI_FAIL;
+
+    if (!reg)
+        return CLI_FAIL;
+    o.reg = reg;
+    if (recover_opt.expire &&
+        (r = cli_parse_duration(ctx, "expire", recover_opt.expire,
+                                &o.expire_sec)) != CLI_OK)
+        goto cleanup;
+    r = CLI_FAIL;
+    here = cli_host(ctx);
+    if (!here)
+        goto cleanup;
+    if (vrbd_fleet_domains_of(here, reg, o.from, ctx->timeout_sec, &doms) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    targets = recover_targets(reg, o.from);
+    l = cli_list_begin(ctx, &cli_view_fleet_recovered);
+    for (size_t i = 0; doms[i]; i++)
+        ok = recover_one(ctx, reg, targets, &next, doms[i], &o, l) && ok;
+    cli_list_end(l, true);
+    r = ok ? CLI_OK : CLI_FAIL;
+
+cleanup:
+    vrbd_host_free(here);
+    vrbd_registry_free(reg);
+    return r;
+}
+
 const cli_cmd cli_cmds_fleet[] = {
     {"fleet add", "NAME URI", 2, 2,
      "Register a libvirt host of the fleet under NAME",
@@ -325,5 +448,14 @@ const cli_cmd cli_cmds_fleet[] = {
      "Their stale definitions on HOST are undefined, the OSD blocklist\n"
      "entries of its old clients removed, and the record dropped.",
      NULL, run_unfence},
+    {"fleet recover", "HOST", 1, 1,
+     "Start every VM of a dead or hung host elsewhere ('vm recover' each)",
+     "The VMs are those whose disks name HOST as their owner, in the pools\n"
+     "this host (-c or --host) reaches.  Each is recovered as by 'vm\n"
+     "recover' (fenced first) on the next of the --on hosts, else of the\n"
+     "other registered hosts, in turn; a host that does not answer is\n"
+     "passed over.  A VM that cannot be recovered is named with the reason;\n"
+     "the exit status is 1 then.",
+     recover_opts, run_recover},
     {.name = NULL},
 };

@@ -205,3 +205,40 @@ unfenced_text(const void *res)
 
 const cli_view cli_view_fleet_unfenced = {.json = unfenced_json,
                                           .text = unfenced_text};
+
+static struct json_object *
+recovered_json(const void *item)
+{
+    const cli_fleet_recovered *r = item;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "domain", json_object_new_string(r->domain));
+    json_object_object_add(o, "on", cli_json_str(r->on));
+    json_object_object_add(o, "ok", json_object_new_boolean(!r->error));
+    json_object_object_add(o, "error", cli_json_str(r->error));
+    json_object_object_add(o, "fenced",
+                           json_object_new_int64((int64_t)r->res->n_fenced));
+    return o;
+}
+
+static void
+recovered_header(void)
+{
+    printf("%-24s %-12s %-8s %s\n", "DOMAIN", "ON", "RESULT", "DETAIL");
+}
+
+static void
+recovered_row(const void *item)
+{
+    const cli_fleet_recovered *r = item;
+
+    if (r->error)
+        printf("%-24s %-12s %-8s %s\n", r->domain, r->on ? r->on : "-",
+               "FAILED", r->error);
+    else
+        printf("%-24s %-12s %-8s %zu client(s) fenced, started in %.1f s\n",
+               r->domain, r->on, "ok", r->res->n_fenced, r->res->seconds);
+}
+
+const cli_list_view cli_view_fleet_recovered = {
+    .json = recovered_json, .header = recovered_header, .row = recovered_row};

@@ -138,6 +138,14 @@ typedef struct cli_vm_recovered {
     const vrbd_recover_result *res;
 } cli_vm_recovered;
 extern const cli_view cli_view_vm_recovered;
+/* fleet recover: a row per VM */
+typedef struct cli_fleet_recovered {
+    const char *domain;
+    const char *on;    /* where it went, or NULL */
+    const char *error; /* why not, or NULL */
+    const vrbd_recover_result *res;
+} cli_fleet_recovered;
+extern const cli_list_view cli_view_fleet_recovered;
 /* fleet unfence */
 typedef struct cli_fleet_unfenced {
     const char *host;

@@ -1603,6 +1603,13 @@ VRBD_API int vrbd_vm_recover(vrbd_host *on, const char *domain,
                              vrbd_recover_result *res);
 VRBD_API void vrbd_recover_result_clear(vrbd_recover_result *res);
 
+/* The domains fleet host @host ran, by the owner metadata of the images
+ * in the pools @on reaches: a NULL-terminated array in the order found
+ * (free each string, then the array). */
+VRBD_API int vrbd_fleet_domains_of(vrbd_host *on, vrbd_registry *reg,
+                                   const char *host, unsigned timeout_sec,
+                                   char ***domains);
+
 /* A client of a fleet host fenced by vrbd_vm_recover(). */
 typedef struct vrbd_fence_record {
     char *fsid; /* its cluster */

@@ -190,49 +190,30 @@ ask_from(struct recover *r, vrbd_recover_result *res)
     return 0;
 }
 
-/* The definition kept with image @name of @io when the VM of the old
- * host owns it, else NULL; free(). */
+/* Called for each image whose owner is a domain of the old host, with
+ * the domain's name and the open image. */
+typedef void (*owned_fn)(void *opaque, vrbd_cluster *cl, const char *pool,
+                         const char *image, const char *domain,
+                         rbd_image_t img);
+
+/* "host=HOST domain=DOM uuid=..." of @host: DOM, else NULL; free(). */
 static char *
-owned_definition(struct recover *r, rados_ioctx_t io, const char *name)
+owner_domain(const char *owner, const char *host)
 {
-    CLEANUP_FREE char *want =
-        xasprintf("host=%s domain=%s ", r->from.name, r->domain);
-    char owner[512];
-    size_t len = sizeof(owner) - 1, xlen = 0;
-    rbd_image_t img;
-    char *xml = NULL;
+    CLEANUP_FREE char *want = xasprintf("host=%s domain=", host);
+    const char *d, *end;
 
-    if (rbd_open_read_only(io, name, &img, NULL) < 0)
+    if (strncmp(owner, want, strlen(want)) != 0)
         return NULL;
-    if (rbd_metadata_get(img, VRBD_OWNER_KEY, owner, &len) == 0 &&
-        strncmp(owner, want, strlen(want)) == 0 &&
-        rbd_metadata_get(img, VRBD_DOMAIN_KEY, NULL, &xlen) == -ERANGE) {
-        xml = xcalloc(1, xlen + 1);
-        if (rbd_metadata_get(img, VRBD_DOMAIN_KEY, xml, &xlen) < 0) {
-            free(xml);
-            xml = NULL;
-        }
-    }
-    rbd_close(img);
-    return xml;
+    d = owner + strlen(want);
+    end = strchr(d, ' ');
+    return end ? xstrndup(d, (size_t)(end - d)) : xstrdup(d);
 }
 
-static size_t
-count_disks(const char *xml)
-{
-    size_t n = 0;
-
-    for (const char *p = xml; (p = strstr(p, "<disk ")); p++)
-        n++;
-    return n;
-}
-
-/* The images of Ceph pool @pool of @cl, looked through for the VM: each
- * disk keeps the definition of when it was attached, so the one with the
- * most disks is the latest. */
+/* The images of Ceph pool @pool of @cl owned by a domain of @host. */
 static void
-scan_pool(struct recover *r, vrbd_cluster *cl, const char *pool,
-          vrbd_recover_result *res)
+scan_pool(vrbd_cluster *cl, const char *pool, const char *host, owned_fn fn,
+          void *opaque)
 {
     rbd_image_spec_t *images = NULL;
     rados_ioctx_t io;
@@ -250,18 +231,18 @@ scan_pool(struct recover *r, vrbd_cluster *cl, const char *pool,
             break;
     }
     for (size_t i = 0; rc >= 0 && i < max; i++) {
-        char *xml = owned_definition(r, io, images[i].name);
+        CLEANUP_FREE char *dom = NULL;
+        char owner[512];
+        size_t len = sizeof(owner) - 1;
+        rbd_image_t img;
 
-        if (xml && (!r->xml || count_disks(xml) > count_disks(r->xml))) {
-            free(r->xml);
-            r->xml = xml;
-            free(res->definition);
-            res->definition =
-                xasprintf("the metadata of %s:%s/%s", vrbd_cluster_name(cl),
-                          pool, images[i].name);
-        } else {
-            free(xml);
-        }
+        if (rbd_open_read_only(io, images[i].name, &img, NULL) < 0)
+            continue;
+        memset(owner, 0, sizeof(owner));
+        if (rbd_metadata_get(img, VRBD_OWNER_KEY, owner, &len) == 0 &&
+            (dom = owner_domain(owner, host)))
+            fn(opaque, cl, pool, images[i].name, dom, img);
+        rbd_close(img);
     }
     if (rc >= 0)
         rbd_image_spec_list_cleanup(images, max);
@@ -269,24 +250,24 @@ scan_pool(struct recover *r, vrbd_cluster *cl, const char *pool,
     rados_ioctx_destroy(io);
 }
 
-/* The definition kept in the metadata of the VM's disks: the pools this
- * host reaches are searched for an image the VM owned on the old host. */
+/* Every image owned by a domain of @host in the pools @on reaches (the
+ * Ceph pools of its RBD pools, on registered clusters). */
 static int
-find_definition(struct recover *r, vrbd_recover_result *res)
+scan_owned(vrbd_host *on, vrbd_registry *reg, unsigned timeout_sec,
+           const char *host, owned_fn fn, void *opaque)
 {
     vrbd_host_rbd_pool *pools = NULL;
     vrbd_cluster_entry *cls = NULL;
     size_t np = 0, nc = 0;
 
-    if (vrbd_host_rbd_pool_list(r->on, &pools, &np) < 0)
+    if (vrbd_host_rbd_pool_list(on, &pools, &np) < 0)
         return -1;
-    if (vrbd_registry_list(r->o->reg, &cls, &nc) < 0) {
+    if (vrbd_registry_list(reg, &cls, &nc) < 0) {
         vrbd_host_rbd_pool_list_free(pools, np);
         return -1;
     }
     for (size_t k = 0; k < nc; k++) {
-        vrbd_cluster_opts co =
-            vrbd_cluster_entry_opts(&cls[k], r->o->timeout_sec);
+        vrbd_cluster_opts co = vrbd_cluster_entry_opts(&cls[k], timeout_sec);
         vrbd_cluster *cl = NULL;
 
         for (size_t j = 0; j < np; j++) {
@@ -300,12 +281,65 @@ find_definition(struct recover *r, vrbd_recover_result *res)
                 vrbd_error_clear();
                 break;
             }
-            scan_pool(r, cl, pools[j].pool, res);
+            scan_pool(cl, pools[j].pool, host, fn, opaque);
         }
         vrbd_cluster_free(cl);
     }
     vrbd_cluster_entry_list_free(cls, nc);
     vrbd_host_rbd_pool_list_free(pools, np);
+    return 0;
+}
+
+static size_t
+count_disks(const char *xml)
+{
+    size_t n = 0;
+
+    for (const char *p = xml; (p = strstr(p, "<disk ")); p++)
+        n++;
+    return n;
+}
+
+struct find {
+    struct recover *r;
+    vrbd_recover_result *res;
+};
+
+/* Each disk keeps the definition of when it was attached: the one with
+ * the most disks is the latest. */
+static void
+found_definition(void *opaque, vrbd_cluster *cl, const char *pool,
+                 const char *image, const char *domain, rbd_image_t img)
+{
+    struct find *f = opaque;
+    size_t xlen = 0;
+    char *xml;
+
+    if (strcmp(domain, f->r->domain) != 0 ||
+        rbd_metadata_get(img, VRBD_DOMAIN_KEY, NULL, &xlen) != -ERANGE)
+        return;
+    xml = xcalloc(1, xlen + 1);
+    if (rbd_metadata_get(img, VRBD_DOMAIN_KEY, xml, &xlen) < 0 ||
+        (f->r->xml && count_disks(xml) <= count_disks(f->r->xml))) {
+        free(xml);
+        return;
+    }
+    free(f->r->xml);
+    f->r->xml = xml;
+    free(f->res->definition);
+    f->res->definition = xasprintf("the metadata of %s:%s/%s",
+                                   vrbd_cluster_name(cl), pool, image);
+}
+
+/* The definition kept in the metadata of the VM's disks. */
+static int
+find_definition(struct recover *r, vrbd_recover_result *res)
+{
+    struct find f = {r, res};
+
+    if (scan_owned(r->on, r->o->reg, r->o->timeout_sec, r->from.name,
+                   found_definition, &f) < 0)
+        return -1;
     if (!r->xml) {
         CLEANUP_FREE char *hint = xasprintf(
             "only VMs that virt-rbd defined or migrated keep their definition "
@@ -317,6 +351,37 @@ find_definition(struct recover *r, vrbd_recover_result *res)
                               "pools names it as its owner",
                               r->domain, r->from.name);
     }
+    return 0;
+}
+
+static void
+found_domain(void *opaque, vrbd_cluster *cl, const char *pool,
+             const char *image, const char *domain, rbd_image_t img)
+{
+    char ***names = opaque;
+    size_t n = 0;
+
+    while ((*names)[n]) {
+        if (strcmp((*names)[n], domain) == 0)
+            return;
+        n++;
+    }
+    *names = xreallocarray(*names, n + 2, sizeof(char *));
+    (*names)[n] = xstrdup(domain);
+    (*names)[n + 1] = NULL;
+}
+
+int
+vrbd_fleet_domains_of(vrbd_host *on, vrbd_registry *reg, const char *host,
+                      unsigned timeout_sec, char ***domains)
+{
+    char **names = xcalloc(1, sizeof(char *));
+
+    if (scan_owned(on, reg, timeout_sec, host, found_domain, &names) < 0) {
+        vrbd_strv_free(names);
+        return -1;
+    }
+    *domains = names;
     return 0;
 }
 

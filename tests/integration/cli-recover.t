@@ -109,3 +109,26 @@ destroyed, it undefines the copy and lifts the fence
   $ virt-rbd fleet list | grep -c fenced
   0
   [1]
+
+fleet recover: every VM of a host whose libvirtd is gone (its QEMU still
+runs, as on a host whose management died) is started elsewhere, fenced
+
+  $ virt-rbd --host h3 vm create w2-$UNIQ --size 64M --pool ceph:$P --memory 256 --kernel "$VRBD_LAB_GUEST_DIR/vmlinuz" --initrd "$VRBD_LAB_GUEST_DIR/initrd.img" --cmdline "console=ttyS0 quiet panic=-1 marker=w2$UNIQ loop=3000" --console-log "$PWD/w2.log" --start > /dev/null
+#cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do virsh -q -c "$h" destroy w2-$UNIQ; virsh -q -c "$h" undefine w2-$UNIQ; done > /dev/null 2>&1; true
+#cleanup "$TESTDIR/../../scripts/lab" host-start h3 > /dev/null 2>&1; true
+  $ for i in $(seq 1 600); do [ "$(grep -ac GUEST-SEQ w2.log 2>/dev/null)" -ge 3 ] && break; sleep 0.2; done; [ "$(grep -ac GUEST-SEQ w2.log)" -ge 3 ] && echo writing
+  writing
+  $ lab host-stop h3 > /dev/null
+  $ virt-rbd --host h1 --timeout 5 fleet recover h3 --on h2 --expire 10m > frec.out
+  $ sed "s/$UNIQ/U/" frec.out | awk '{print $1, $2, $3, $4, $5}'
+  DOMAIN ON RESULT DETAIL 
+  w2-U h2 ok 1 client(s)
+  $ virsh -q -c "$H2" domstate w2-$UNIQ
+  running
+  $ lab host-start h3 > /dev/null
+  $ virt-rbd fleet unfence h3 2>&1 | sed "s/$UNIQ/U/" | head -1
+  virt-rbd: error: host 'h3' still runs 'w2-U'
+  [1]
+  $ virsh -q -c "$VRBD_LAB_H3_URI" destroy w2-$UNIQ > /dev/null
+  $ virt-rbd fleet unfence h3
+  host 'h3': 1 blocklist entry lifted
