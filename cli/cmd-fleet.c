@@ -411,6 +411,97 @@ cleanup:
     return r;
 }
 
+static volatile int evac_cancelled;
+
+static struct {
+    const char *to;
+    unsigned parallel;
+    unsigned bandwidth;
+} evac_opt;
+static const cli_opt evac_opts[] = {
+    CLI_STR("to", 0, "HOST[,HOST...]",
+            "spread the VMs over these registered hosts only (default: "
+            "every other one)",
+            &evac_opt.to),
+    CLI_COUNT("parallel", 0, "N", "migrate at most N VMs at once (default 1)",
+              64, &evac_opt.parallel),
+    CLI_COUNT("bandwidth", 0, "MIB",
+              "send at most MIB MiB per second per migration", 1000000,
+              &evac_opt.bandwidth),
+    {.name = NULL},
+};
+
+/* The rows, begun with the first one: a refusal before any domain
+ * prints no header. */
+typedef struct evac_rows {
+    const cli_ctx *ctx;
+    cli_list *l;
+} evac_rows;
+
+static void
+evac_done(const vrbd_evacuate_item *it, void *opaque)
+{
+    evac_rows *rows = opaque;
+
+    if (!rows->l)
+        rows->l = cli_list_begin(rows->ctx, &cli_view_fleet_evacuated);
+    cli_list_add(rows->l, it);
+}
+
+static void
+evac_skipped(const vrbd_evacuate_skip *s, void *opaque)
+{
+    (void)opaque;
+    fprintf(stderr, "virt-rbd: warning: host '%s' skipped: %s\n", s->host,
+            s->why);
+}
+
+static int
+run_evacuate(cli_ctx *ctx)
+{
+    CLEANUP_FREE char *to_copy = NULL;
+    CLEANUP_FREE const char **to = NULL;
+    vrbd_evacuate_opts o = {.version = VRBD_EVACUATE_OPTS_VERSION,
+                            .parallel = evac_opt.parallel,
+                            .bandwidth_mib = evac_opt.bandwidth,
+                            .timeout_sec = ctx->timeout_sec,
+                            .cancel = &evac_cancelled,
+                            .done = evac_done,
+                            .skipped = evac_skipped};
+    vrbd_evacuate_result res = {0};
+    evac_rows rows = {ctx, NULL};
+    vrbd_registry *reg;
+    int r;
+
+    if (evac_opt.to) {
+        char *save = NULL;
+
+        to_copy = xstrdup(evac_opt.to);
+        to = xcalloc(strlen(to_copy) + 1, sizeof(*to));
+        for (char *t = strtok_r(to_copy, ",", &save); t;
+             t = strtok_r(NULL, ",", &save))
+            to[o.n_to++] = t;
+        if (o.n_to == 0)
+            return cli_usage(ctx, "--to names no host");
+        o.to = to;
+    }
+    reg = cli_registry(ctx);
+    if (!reg)
+        return CLI_FAIL;
+    /* Ctrl-C aborts the running migrations: their VMs stay here */
+    cli_catch_signals(&evac_cancelled);
+    o.opaque = &rows;
+    r = vrbd_fleet_evacuate(reg, ctx->argv[0], &o, &res);
+    if (!rows.l && r == 0) /* nothing ran there: an empty list */
+        rows.l = cli_list_begin(ctx, &cli_view_fleet_evacuated);
+    if (rows.l)
+        cli_list_end(rows.l, true);
+    vrbd_registry_free(reg);
+    if (r < 0)
+        return cli_fail();
+    return CLI_OK;
+}
+
 const cli_cmd cli_cmds_fleet[] = {
     {"fleet add", "NAME URI", 2, 2,
      "Register a libvirt host of the fleet under NAME",
@@ -419,6 +510,18 @@ const cli_cmd cli_cmds_fleet[] = {
      "every host of the fleet, as migration makes the source host dial it.\n"
      "A second name for the same host UUID is refused.",
      add_opts, run_add},
+    {"fleet evacuate", "HOST", 1, 1,
+     "Migrate every running VM off HOST to the other hosts, live",
+     "Each running domain of HOST is moved with 'vm migrate' (its checks\n"
+     "and refusals included) to another registered host, or to one of\n"
+     "--to: each to the host with the most free memory less what this run\n"
+     "sent there already.  One at a time, or --parallel N at once.  A host\n"
+     "that does not answer within --timeout is skipped and said.  A VM that\n"
+     "cannot move is named with the reason and left running on HOST; the\n"
+     "others still go, and the exit status is 1.  A row per VM: where to,\n"
+     "the result, the seconds or the error.  Ctrl-C aborts the running\n"
+     "migrations (their VMs stay on HOST) and starts no more.",
+     evac_opts, run_evacuate},
     {"fleet list", "", 0, 0,
      "Every host: reachable, UUID, domains, and how it differs from the rest",
      "Probes every registered host at once, each within --timeout.  Drift:\n"

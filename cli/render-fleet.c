@@ -242,3 +242,44 @@ recovered_row(const void *item)
 
 const cli_list_view cli_view_fleet_recovered = {
     .json = recovered_json, .header = recovered_header, .row = recovered_row};
+
+static struct json_object *
+evacuated_json(const void *item)
+{
+    const vrbd_evacuate_item *it = item;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "domain", json_object_new_string(it->domain));
+    json_object_object_add(o, "to", cli_json_str(it->to));
+    json_object_object_add(o, "ok", json_object_new_boolean(it->ok));
+    json_object_object_add(o, "seconds",
+                           it->ok ? json_object_new_double(it->seconds) : NULL);
+    json_object_object_add(o, "error", cli_json_str(it->error));
+    json_object_object_add(o, "hint", cli_json_str(it->hint));
+    return o;
+}
+
+static void
+evacuated_header(void)
+{
+    printf("%-24s %-12s %-8s %s\n", "DOMAIN", "TO", "RESULT", "DETAIL");
+}
+
+static void
+evacuated_row(const void *item)
+{
+    const vrbd_evacuate_item *it = item;
+
+    if (it->ok) {
+        printf("%-24s %-12s %-8s %.1f s\n", it->domain, it->to, "moved",
+               it->seconds);
+        return;
+    }
+    printf("%-24s %-12s %-8s %s\n", it->domain, it->to ? it->to : "-", "stayed",
+           it->error ? it->error : "failed");
+    if (it->hint)
+        printf("%-24s %-12s %-8s hint: %s\n", "", "", "", it->hint);
+}
+
+const cli_list_view cli_view_fleet_evacuated = {
+    .json = evacuated_json, .header = evacuated_header, .row = evacuated_row};

@@ -344,5 +344,7 @@ typedef struct cli_fleet_synced {
     const char *error; /* why not, or NULL */
 } cli_fleet_synced;
 extern const cli_list_view cli_view_fleet_synced;
+/* fleet evacuate: a row per domain, a vrbd_evacuate_item */
+extern const cli_list_view cli_view_fleet_evacuated;
 
 #endif

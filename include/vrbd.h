@@ -1632,6 +1632,65 @@ VRBD_API void vrbd_fence_record_list_free(vrbd_fence_record *r, size_t n);
 VRBD_API int vrbd_fleet_unfence(vrbd_registry *reg, const char *host,
                                 unsigned timeout_sec, size_t *lifted);
 
+/* ------------------------------------------------------------ evacuation */
+
+/* What became of one domain of an evacuated host. */
+typedef struct vrbd_evacuate_item {
+    const char *domain;
+    const char *to;    /* the fleet host picked for it, or NULL (none) */
+    bool ok;           /* it runs there now */
+    double seconds;    /* the migration, when it ran */
+    const char *error; /* why it stayed, when not @ok */
+    const char *hint;  /* how to fix that, or NULL */
+} vrbd_evacuate_item;
+
+/* A destination left out: it did not answer (or is the source). */
+typedef struct vrbd_evacuate_skip {
+    const char *host;
+    const char *why;
+} vrbd_evacuate_skip;
+
+#define VRBD_EVACUATE_OPTS_VERSION 1
+typedef struct vrbd_evacuate_opts {
+    unsigned version;      /* VRBD_EVACUATE_OPTS_VERSION */
+    const char *const *to; /* fleet names to spread over; NULL: all others */
+    size_t n_to;
+    unsigned parallel;      /* migrations at once; 0 or 1: one at a time */
+    unsigned bandwidth_mib; /* per migration; 0: libvirt's default */
+    unsigned timeout_sec;   /* each host must answer within it */
+    volatile int *cancel;   /* set to abort the running ones, start no more */
+    /* called as each domain ends, one call at a time, from a worker
+     * thread; the item and its strings are borrowed for the call */
+    void (*done)(const vrbd_evacuate_item *it, void *opaque);
+    /* called from the calling thread for each destination left out */
+    void (*skipped)(const vrbd_evacuate_skip *s, void *opaque);
+    void *opaque;
+} vrbd_evacuate_opts;
+
+typedef struct vrbd_evacuate_result {
+    size_t domains; /* running on the host when it started */
+    size_t moved;
+    size_t failed;
+} vrbd_evacuate_result;
+
+/*
+ * Live-migrate every running domain off registered host @host with
+ * vrbd_vm_migrate(), at most opts->parallel at once (each worker with its
+ * own connections), onto the other registered hosts, or only opts->to.
+ * Each domain (in name order) goes to
+ * the destination with the most free memory less what this run assigned
+ * to it already.  A destination that does not answer within
+ * opts->timeout_sec is skipped (opts->skipped).  A domain that cannot
+ * move (refused by vrbd_vm_migrate's checks, or failed) stays running
+ * where it is and is reported through opts->done.  Returns 0 when every
+ * domain moved; -1 with the error set when the evacuation could not start
+ * (no such host, no destination answers) or a domain stayed (the error
+ * counts them); @res is filled in either case.
+ */
+VRBD_API int vrbd_fleet_evacuate(vrbd_registry *reg, const char *host,
+                                 const vrbd_evacuate_opts *opts,
+                                 vrbd_evacuate_result *res);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,7 @@
     X(virDomainGetBlockInfo)                                                   \
     X(virDomainGetBlockJobInfo)                                                \
     X(virDomainGetConnect)                                                     \
+    X(virDomainGetInfo)                                                        \
     X(virDomainGetJobStats)                                                    \
     X(virDomainGetName)                                                        \
     X(virDomainGetUUIDString)                                                  \
@@ -59,6 +60,7 @@
     X(virGetLastError)                                                         \
     X(virGetLastErrorMessage)                                                  \
     X(virGetVersion)                                                           \
+    X(virNodeGetFreeMemory)                                                    \
     X(virResetLastError)                                                       \
     X(virSecretDefineXML)                                                      \
     X(virSecretFree)                                                           \
@@ -118,6 +120,8 @@ bool vrbd_virt_loaded(void);
 
 #ifndef VRBD_VIRT_LOADER
 #define virDomainAbortJob (vrbd_virt_api.virDomainAbortJob)
+#define virDomainGetInfo (vrbd_virt_api.virDomainGetInfo)
+#define virNodeGetFreeMemory (vrbd_virt_api.virNodeGetFreeMemory)
 #define virDomainGetJobStats (vrbd_virt_api.virDomainGetJobStats)
 #define virDomainLookupByUUIDString (vrbd_virt_api.virDomainLookupByUUIDString)
 #define virDomainMigrateToURI3 (vrbd_virt_api.virDomainMigrateToURI3)

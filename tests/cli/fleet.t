@@ -59,6 +59,29 @@ does not answer makes the exit status 1
   $ virt-rbd --timeout 2 --json fleet list | python3 -c 'import json,sys; d=json.load(sys.stdin); print([(h["name"], h["reachable"], h["running"], h["drift"]) for h in d["hosts"]])'
   [('hung', False, None, [])]
   [1]
+
+fleet evacuate: a host that is not registered, --to naming the host being
+evacuated or an unknown one, are refused before any connection; a source
+that does not answer costs --timeout
+
+  $ virt-rbd fleet evacuate nope
+  virt-rbd: error: host 'nope' is not registered
+  virt-rbd: hint: known hosts: hung
+  [1]
+  $ virt-rbd fleet evacuate hung --to hung
+  virt-rbd: error: host 'hung' is the one being evacuated
+  virt-rbd: hint: name other hosts in --to
+  [1]
+  $ virt-rbd fleet evacuate hung --to nope,hung
+  virt-rbd: error: no host 'nope' in the fleet
+  virt-rbd: hint: see 'virt-rbd fleet list'
+  [1]
+  $ s0=$SECONDS; virt-rbd --timeout 2 fleet evacuate hung
+  virt-rbd: error: libvirt at 'test+unix:///default?socket=*/hung.sock' did not answer within 2 s (glob)
+  virt-rbd: hint: check that its libvirtd runs and is not hung, or raise --timeout
+  [1]
+  $ [ $((SECONDS - s0)) -lt 10 ] && echo bounded
+  bounded
   $ kill $hung && wait $hung 2>/dev/null; echo $?
   143
 

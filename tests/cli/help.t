@@ -27,6 +27,7 @@
     host refresh-mons  Rewrite monitor lists in RBD pools and domain disks from the monmap
     host list          List this host's RBD pools and ceph secrets, per cluster
     fleet add          Register a libvirt host of the fleet under NAME
+    fleet evacuate     Migrate every running VM off HOST to the other hosts, live
     fleet list         Every host: reachable, UUID, domains, and how it differs from the rest
     fleet rm           Forget a registered host
     fleet sync         Give every host the same pools, secrets and keys ('host connect')
