@@ -418,6 +418,21 @@ vrbd_kv_value_check(const char *what, const char *value)
     return 0;
 }
 
+/* The file of cluster entry @s. */
+static char *
+entry_text(const vrbd_cluster_entry *s)
+{
+    return xasprintf(
+        "# virt-rbd cluster '%s', written by 'virt-rbd cluster add'.\n# Keys: "
+        "fsid, conf, mon_host, id, keyring.  No secret belongs here.\nfsid = "
+        "%s\n%s%s%s%s%s%sid = %s\n%s%s%s",
+        s->name, s->fsid, s->conf_path ? "conf = " : "",
+        s->conf_path ? s->conf_path : "", s->conf_path ? "\n" : "",
+        s->mon_host ? "mon_host = " : "", s->mon_host ? s->mon_host : "",
+        s->mon_host ? "\n" : "", s->user, s->keyring ? "keyring = " : "",
+        s->keyring ? s->keyring : "", s->keyring ? "\n" : "");
+}
+
 int
 vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
                   unsigned timeout_sec, vrbd_cluster_entry *stored)
@@ -487,16 +502,7 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
             goto cleanup;
         }
 
-    text =
-        xasprintf("# virt-rbd cluster '%s', written by 'virt-rbd cluster "
-                  "add'.\n# Keys: fsid, conf, mon_host, id, keyring.  No "
-                  "secret belongs here.\nfsid = %s\n%s%s%s%s%s%sid = "
-                  "%s\n%s%s%s",
-                  s.name, s.fsid, s.conf_path ? "conf = " : "",
-                  s.conf_path ? s.conf_path : "", s.conf_path ? "\n" : "",
-                  s.mon_host ? "mon_host = " : "", s.mon_host ? s.mon_host : "",
-                  s.mon_host ? "\n" : "", s.user, s.keyring ? "keyring = " : "",
-                  s.keyring ? s.keyring : "", s.keyring ? "\n" : "");
+    text = entry_text(&s);
     path = cluster_path(reg, s.name);
     if (vrbd_registry_mkdir(reg, "clusters") < 0 ||
         vrbd_file_write_atomic(path, text) < 0)
