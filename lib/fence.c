@@ -16,6 +16,7 @@
 
 #include <rbd/librbd.h>
 
+#include "header.h"
 #include "internal.h"
 #include "json-util.h"
 #include "volume-internal.h"
@@ -528,24 +529,6 @@ iso_time(int64_t t)
     return xstrdup(buf);
 }
 
-/* Ceph's encodings: a count is 32 bits little-endian, a string its
- * length and its bytes */
-static char *
-put_u32(char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        *p++ = (char)((v >> (8 * i)) & 0xff);
-    return p;
-}
-
-static char *
-put_string(char *p, const char *s, size_t len)
-{
-    p = put_u32(p, (uint32_t)len);
-    memcpy(p, s, len);
-    return p + len;
-}
-
 /*
  * Record the fence in @t's metadata.  Written by the rbd class on the
  * header object, as rbd_metadata_set() writes it, but without what
@@ -582,9 +565,9 @@ record(vrbd_cluster *cl, struct target *t, const vrbd_fence_result *res,
         v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     vlen = strlen(text);
     in = xmalloc(12 + klen + vlen);
-    p = put_u32(in, 1);
-    p = put_string(p, VRBD_FENCE_KEY, klen);
-    p = put_string(p, text, vlen);
+    p = vrbd_header_put_u32(in, 1);
+    p = vrbd_header_put_string(p, VRBD_FENCE_KEY, klen);
+    p = vrbd_header_put_string(p, text, vlen);
     r = rbd_get_id(t->img, id, sizeof(id));
     if (r == 0) {
         oid = xasprintf(HEADER_PREFIX "%s", id);

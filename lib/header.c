@@ -498,3 +498,19 @@ vrbd_header_enc_trash_list(char *out, size_t cap, const char *after,
     put_le(out + n, max, 8);
     return n + 8;
 }
+
+char *
+vrbd_header_put_u32(char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        *p++ = (char)((v >> (8 * i)) & 0xff);
+    return p;
+}
+
+char *
+vrbd_header_put_string(char *p, const char *s, size_t len)
+{
+    p = vrbd_header_put_u32(p, (uint32_t)len);
+    memcpy(p, s, len);
+    return p + len;
+}

@@ -89,4 +89,9 @@ size_t vrbd_header_enc_lock_info(char *out, size_t cap, const char *name);
 size_t vrbd_header_enc_trash_list(char *out, size_t cap, const char *after,
                                   uint64_t max);
 
+/* Ceph's encodings written at @p, which has room; each returns the end:
+ * a count is 32 bits little-endian, a string its length and its bytes. */
+char *vrbd_header_put_u32(char *p, uint32_t v);
+char *vrbd_header_put_string(char *p, const char *s, size_t len);
+
 #endif

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "engine.h"
+#include "header.h"
 #include "internal.h"
 #include "size.h"
 #include "volume-internal.h"
@@ -207,24 +208,6 @@ mark_wait(struct mark *m)
     return r;
 }
 
-/* Ceph's encodings, at @p, which has room; each returns the end: a count
- * is 32 bits little-endian, a string its length and its bytes */
-static char *
-put_u32(char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        *p++ = (char)((v >> (8 * i)) & 0xff);
-    return p;
-}
-
-static char *
-put_string(char *p, const char *s, size_t len)
-{
-    p = put_u32(p, (uint32_t)len);
-    memcpy(p, s, len);
-    return p + len;
-}
-
 /* the rbd class's @method with @in on the header object, once the update
  * before it has landed; an image no longer there is not made again */
 static int
@@ -278,9 +261,9 @@ mark_done(uint64_t safe, void *opaque)
     CLEANUP_FREE char *in = xmalloc(12 + klen + vlen);
     char *p = in;
 
-    p = put_u32(p, 1);
-    p = put_string(p, INCOMPLETE_KEY, klen);
-    p = put_string(p, v, vlen);
+    p = vrbd_header_put_u32(p, 1);
+    p = vrbd_header_put_string(p, INCOMPLETE_KEY, klen);
+    p = vrbd_header_put_string(p, v, vlen);
     mark_send(m, "metadata_set", in, (size_t)(p - in));
 }
 
@@ -293,7 +276,7 @@ mark_remove(struct mark *m, rbd_image_t *img, const char *tmp)
     char in[4 + sizeof(INCOMPLETE_KEY)];
     int r;
 
-    put_string(in, INCOMPLETE_KEY, klen);
+    vrbd_header_put_string(in, INCOMPLETE_KEY, klen);
     r = mark_send(m, "metadata_remove", in, 4 + klen);
     rbd_close(*img);
     *img = NULL;
@@ -781,7 +764,7 @@ rename_fresh(rados_ioctx_t io, const char *tmp, const char *id,
     CLEANUP_FREE char *to = xasprintf(ID_PREFIX "%s", name);
     size_t tl = strlen(tmp), nl = strlen(name), il = strlen(id);
     CLEANUP_FREE char *in = xmalloc(12 + tl + nl + il);
-    char *p = put_string(in, id, il);
+    char *p = vrbd_header_put_string(in, id, il);
     rados_write_op_t op = rados_create_write_op();
     int r;
 
@@ -791,9 +774,9 @@ rename_fresh(rados_ioctx_t io, const char *tmp, const char *id,
     rados_release_write_op(op);
     if (r < 0)
         return r;
-    p = put_string(in, tmp, tl);
-    p = put_string(p, name, nl);
-    p = put_string(p, id, il);
+    p = vrbd_header_put_string(in, tmp, tl);
+    p = vrbd_header_put_string(p, name, nl);
+    p = vrbd_header_put_string(p, id, il);
     op = rados_create_write_op();
     rados_write_op_exec(op, "rbd", "dir_rename_image", in, (size_t)(p - in),
                         NULL);
