@@ -39,6 +39,17 @@ int vrbd_host_connection_for(vrbd_host *host, vrbd_cluster *cl,
                              const char *pool, const char *entity, char **user,
                              char uuid[37]);
 
+/* vm.c: what a domain's disks record of it, computed once for all of
+ * them; each write is one image open, safe on threads of their own. */
+typedef struct vrbd_owner_record {
+    char *owner;      /* "host=NAME domain=DOM uuid=UUID"; NULL: none */
+    char *definition; /* persistent XML without secrets, or NULL */
+} vrbd_owner_record;
+void vrbd_owner_record_init(vrbd_owner_record *rec, vrbd_host *host,
+                            virDomainPtr dom);
+void vrbd_owner_record_write(const vrbd_owner_record *rec, vrbd_cluster *cl,
+                             const vrbd_spec *image);
+void vrbd_owner_record_clear(vrbd_owner_record *rec);
 /* Record @dom (host, name, uuid) as the user of @image in its metadata
  * (virt-rbd.owner), and its definition (virt-rbd.domain); best effort,
  * errors cleared. */

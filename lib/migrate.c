@@ -200,12 +200,54 @@ vrbd_disk_clusters_clear(vrbd_disk_clusters *dc)
     memset(dc, 0, sizeof(*dc));
 }
 
+/* One cluster's connection, on a thread of its own: the registry's
+ * entries with its fsid are tried in turn. */
+struct connecting {
+    vrbd_disk_cluster *c;
+    const vrbd_cluster_entry *all;
+    size_t n;
+    unsigned timeout_sec;
+    pthread_t tid;
+    bool started;
+    char *warning; /* why its monitors stay unknown, or NULL */
+};
+
+static void *
+connect_main(void *arg)
+{
+    struct connecting *t = arg;
+    vrbd_disk_cluster *c = t->c;
+
+    for (size_t k = 0; k < t->n && !c->cl; k++) {
+        vrbd_cluster_opts co;
+        size_t nh = 0;
+
+        if (!t->all[k].fsid || strcmp(t->all[k].fsid, c->fsid) != 0)
+            continue;
+        co = vrbd_cluster_entry_opts(&t->all[k], t->timeout_sec);
+        if (vrbd_cluster_connect(&co, &c->cl) == 0)
+            c->hosts = vrbd_cluster_mon_hosts(c->cl, &nh);
+        if (!c->hosts || !c->hosts[0]) {
+            free(t->warning);
+            t->warning = xasprintf("monitors of cluster '%s' unknown (%s): "
+                                   "its disks keep theirs",
+                                   t->all[k].name, vrbd_error_last()->message);
+        }
+    }
+    c->name = c->cl ? vrbd_cluster_name(c->cl) : NULL;
+    vrbd_error_clear();
+    return NULL;
+}
+
+/* Every registered cluster of @disks connected, all at once: a migration
+ * waits for the slowest, not for their sum. */
 void
 vrbd_disk_clusters_connect(vrbd_disk_clusters *dc, vrbd_registry *reg,
                            const vrbd_vm_disk *disks, size_t n_disks,
                            unsigned timeout_sec)
 {
     vrbd_cluster_entry *all = NULL;
+    struct connecting *t;
     size_t n = 0;
 
     if (!reg || vrbd_registry_list(reg, &all, &n) < 0) {
@@ -214,32 +256,30 @@ vrbd_disk_clusters_connect(vrbd_disk_clusters *dc, vrbd_registry *reg,
     }
     for (size_t i = 0; i < n_disks; i++) {
         const char *fsid = disks[i].fsid;
-        vrbd_disk_cluster *c;
 
         if (!fsid || vrbd_disk_clusters_find(dc, fsid))
             continue;
         dc->c = xreallocarray(dc->c, dc->n + 1, sizeof(*dc->c));
-        c = &dc->c[dc->n++];
-        memset(c, 0, sizeof(*c));
-        c->fsid = xstrdup(fsid);
-        for (size_t k = 0; k < n && !c->cl; k++) {
-            vrbd_cluster_opts co;
-            size_t nh = 0;
-
-            if (!all[k].fsid || strcmp(all[k].fsid, fsid) != 0)
-                continue;
-            c->name = all[k].name;
-            co = vrbd_cluster_entry_opts(&all[k], timeout_sec);
-            if (vrbd_cluster_connect(&co, &c->cl) == 0)
-                c->hosts = vrbd_cluster_mon_hosts(c->cl, &nh);
-            if (!c->hosts || !c->hosts[0])
-                vrbd_warn("monitors of cluster '%s' unknown (%s): its disks "
-                          "keep theirs",
-                          all[k].name, vrbd_error_last()->message);
-        }
-        c->name = c->cl ? vrbd_cluster_name(c->cl) : NULL;
-        vrbd_error_clear();
+        memset(&dc->c[dc->n], 0, sizeof(*dc->c));
+        dc->c[dc->n++].fsid = xstrdup(fsid);
     }
+    t = xcalloc(dc->n ? dc->n : 1, sizeof(*t));
+    for (size_t i = 0; i < dc->n; i++) {
+        t[i] = (struct connecting){
+            .c = &dc->c[i], .all = all, .n = n, .timeout_sec = timeout_sec};
+        t[i].started =
+            pthread_create(&t[i].tid, NULL, connect_main, &t[i]) == 0;
+        if (!t[i].started)
+            connect_main(&t[i]);
+    }
+    for (size_t i = 0; i < dc->n; i++) {
+        if (t[i].started)
+            pthread_join(t[i].tid, NULL);
+        if (t[i].warning)
+            vrbd_warn("%s", t[i].warning);
+        free(t[i].warning);
+    }
+    free(t);
     vrbd_cluster_entry_list_free(all, n);
 }
 
@@ -297,20 +337,54 @@ vrbd_disk_clusters_refresh_xml(const vrbd_disk_clusters *dc,
     return vrbd_xml_dump(doc);
 }
 
+struct recording {
+    const vrbd_owner_record *rec;
+    vrbd_cluster *cl;
+    vrbd_spec s;
+    pthread_t tid;
+    bool started;
+};
+
+static void *
+record_main(void *arg)
+{
+    struct recording *t = arg;
+
+    vrbd_owner_record_write(t->rec, t->cl, &t->s);
+    return NULL;
+}
+
+/* Each disk's owner and definition written at once, one thread per disk:
+ * a librbd metadata write to an image QEMU holds goes through its lock
+ * owner, and the disks of a VM should not wait for each other. */
 void
 vrbd_disk_clusters_record_owner(const vrbd_disk_clusters *dc,
                                 const vrbd_vm_disk *disks, size_t n_disks,
                                 vrbd_host *host, virDomainPtr dom)
 {
+    struct recording *t = xcalloc(n_disks ? n_disks : 1, sizeof(*t));
+    vrbd_owner_record rec;
+
+    vrbd_owner_record_init(&rec, host, dom);
     for (size_t i = 0; i < n_disks; i++) {
         vrbd_disk_cluster *c = vrbd_disk_clusters_find(dc, disks[i].fsid);
-        vrbd_spec s = {0};
 
-        if (disks[i].rbd && c && c->cl &&
-            vrbd_spec_parse(disks[i].source, VRBD_SPEC_IMAGE, &s) == 0)
-            vrbd_vm_record_owner(host, c->cl, &s, dom);
-        vrbd_spec_clear(&s);
+        t[i] = (struct recording){.rec = &rec};
+        if (!disks[i].rbd || !c || !c->cl ||
+            vrbd_spec_parse(disks[i].source, VRBD_SPEC_IMAGE, &t[i].s) < 0)
+            continue;
+        t[i].cl = c->cl;
+        t[i].started = pthread_create(&t[i].tid, NULL, record_main, &t[i]) == 0;
+        if (!t[i].started)
+            record_main(&t[i]);
     }
+    for (size_t i = 0; i < n_disks; i++) {
+        if (t[i].started)
+            pthread_join(t[i].tid, NULL);
+        vrbd_spec_clear(&t[i].s);
+    }
+    free(t);
+    vrbd_owner_record_clear(&rec);
     vrbd_error_clear();
 }
 

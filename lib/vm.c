@@ -271,6 +271,50 @@ owner_value(vrbd_host *host, virDomainPtr dom)
                      virDomainGetName(dom), uuid);
 }
 
+void
+vrbd_owner_record_init(vrbd_owner_record *rec, vrbd_host *host,
+                       virDomainPtr dom)
+{
+    rec->owner = host ? owner_value(host, dom) : NULL;
+    rec->definition = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
+                                                   VIR_DOMAIN_XML_MIGRATABLE);
+    virResetLastError();
+}
+
+void
+vrbd_owner_record_clear(vrbd_owner_record *rec)
+{
+    free(rec->owner);
+    free(rec->definition);
+    memset(rec, 0, sizeof(*rec));
+}
+
+/* @owner (unless NULL), then @definition (unless NULL) in the metadata
+ * of @image, one open for both; best effort. */
+static void
+write_keys(vrbd_cluster *cl, const vrbd_spec *image, const char *owner,
+           const char *definition)
+{
+    rados_ioctx_t io;
+    rbd_image_t img;
+
+    if (vrbd_volume_open(cl, image, false, &io, &img) == 0) {
+        if ((!owner || rbd_metadata_set(img, VRBD_OWNER_KEY, owner) == 0) &&
+            definition)
+            rbd_metadata_set(img, VRBD_DOMAIN_KEY, definition);
+        rbd_close(img);
+        rados_ioctx_destroy(io);
+    }
+    vrbd_error_clear();
+}
+
+void
+vrbd_owner_record_write(const vrbd_owner_record *rec, vrbd_cluster *cl,
+                        const vrbd_spec *image)
+{
+    write_keys(cl, image, rec->owner, rec->definition);
+}
+
 static int
 write_owner(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
             virDomainPtr dom)
@@ -286,26 +330,22 @@ write_owner(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
 static void
 write_definition(vrbd_cluster *cl, const vrbd_spec *image, virDomainPtr dom)
 {
-    CLEANUP_FREE char *xml = virDomainGetXMLDesc(
-        dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE);
-    rados_ioctx_t io;
-    rbd_image_t img;
+    vrbd_owner_record rec = {0};
 
-    if (!xml || vrbd_volume_open(cl, image, false, &io, &img) < 0)
-        return;
-    rbd_metadata_set(img, VRBD_DOMAIN_KEY, xml);
-    rbd_close(img);
-    rados_ioctx_destroy(io);
+    vrbd_owner_record_init(&rec, NULL, dom);
+    write_keys(cl, image, NULL, rec.definition);
+    vrbd_owner_record_clear(&rec);
 }
 
 void
 vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
                      virDomainPtr dom)
 {
-    if (write_owner(host, cl, image, dom) == 0)
-        write_definition(cl, image, dom);
-    virResetLastError();
-    vrbd_error_clear();
+    vrbd_owner_record rec;
+
+    vrbd_owner_record_init(&rec, host, dom);
+    vrbd_owner_record_write(&rec, cl, image);
+    vrbd_owner_record_clear(&rec);
 }
 
 /* Words for a set of VIR_DOMAIN_AFFECT_* flags. */
