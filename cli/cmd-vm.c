@@ -523,8 +523,9 @@ const cli_cmd cli_cmds_vm[] = {
      "on each cluster, is fenced: its address is put on the OSD blocklist\n"
      "for --expire and its locks are broken, so a QEMU that was only hung\n"
      "cannot write when it wakes.  The VM is defined here with current\n"
-     "monitors and started.  'fleet list' shows the fenced host; 'fleet\n"
-     "unfence HOST' lifts the fence once it has been rebooted.",
+     "monitors and started; a copy on a host that answers is stopped and\n"
+     "undefined.  'fleet list' shows the fenced host; 'fleet unfence HOST'\n"
+     "lifts the fence once it has been rebooted.",
      recover_opts, run_recover},
     {"vm rm", "NAME", 1, 1, "Undefine a stopped VM, with --disks its images",
      "Refused while the VM runs.  With --disks its RBD images are removed\n"

@@ -528,8 +528,10 @@ start_here(struct recover *r)
     return 0;
 }
 
-/* The old host, when it answers, keeps no definition that could start a
- * second copy (its QEMU, with --force, keeps running fenced). */
+/* The old host, when it answers, keeps no copy that could run on: one
+ * it still runs (--force: a host sick but answering) is fenced already
+ * and is stopped now, and no definition stays that could start a second
+ * one. */
 static void
 forget_there(struct recover *r)
 {
@@ -538,6 +540,14 @@ forget_there(struct recover *r)
     if (!r->from_host)
         return;
     dom = virDomainLookupByName(vrbd_host_conn(r->from_host), r->domain);
+    if (dom && virDomainIsActive(dom) == 1) {
+        if (virDomainDestroy(dom) == 0)
+            vrbd_info("the fenced copy of '%s' on host '%s' stopped", r->domain,
+                      r->from.name);
+        else
+            vrbd_warn("'%s' still runs on host '%s', fenced: stop it there",
+                      r->domain, r->from.name);
+    }
     if (dom && virDomainIsActive(dom) == 0 &&
         virDomainUndefineFlags(dom, 0) < 0)
         vrbd_warn("'%s' stays defined on host '%s': undefine it there",

@@ -41,6 +41,7 @@
     X(virDomainBlockResize)                                                    \
     X(virDomainCreate)                                                         \
     X(virDomainDefineXML)                                                      \
+    X(virDomainDestroy)                                                        \
     X(virDomainDetachDeviceFlags)                                              \
     X(virDomainFree)                                                           \
     X(virDomainGetBlockInfo)                                                   \
@@ -148,6 +149,7 @@ bool vrbd_virt_loaded(void);
 #define virDomainBlockResize (vrbd_virt_api.virDomainBlockResize)
 #define virDomainCreate (vrbd_virt_api.virDomainCreate)
 #define virDomainDefineXML (vrbd_virt_api.virDomainDefineXML)
+#define virDomainDestroy (vrbd_virt_api.virDomainDestroy)
 #define virDomainDetachDeviceFlags (vrbd_virt_api.virDomainDetachDeviceFlags)
 #define virDomainFree (vrbd_virt_api.virDomainFree)
 #define virDomainGetBlockInfo (vrbd_virt_api.virDomainGetBlockInfo)

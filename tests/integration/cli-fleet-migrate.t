@@ -10,7 +10,7 @@ destination's QEMU killed): the VM runs on at the source.
   $ for h in h1 h2 h3; do u=VRBD_LAB_${h^^}_URI; virt-rbd fleet add $h "${!u}" --address 127.0.0.1 > /dev/null; done
   $ virt-rbd --host h2 host connect ceph:$P --user client.$P --name p-$UNIQ > /dev/null
 #cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do virsh -q -c "$h" pool-destroy p-$UNIQ; virsh -q -c "$h" pool-undefine p-$UNIQ; done > /dev/null 2>&1; true
-#cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do for d in mv-$UNIQ ms-$UNIQ; do virsh -q -c "$h" destroy $d; virsh -q -c "$h" undefine $d; done; done > /dev/null 2>&1; true
+#cleanup for h in "$VRBD_LAB_H1_URI" "$VRBD_LAB_H2_URI" "$VRBD_LAB_H3_URI"; do for d in mv-$UNIQ ms-$UNIQ ml-$UNIQ; do virsh -q -c "$h" destroy $d; virsh -q -c "$h" undefine $d; done; done > /dev/null 2>&1; true
   $ virt-rbd fleet sync ceph:$P > /dev/null
   $ vm() { virt-rbd --host h2 vm create $1 --size 64M --pool ceph:$P --memory 256 --kernel "$VRBD_LAB_GUEST_DIR/vmlinuz" --initrd "$VRBD_LAB_GUEST_DIR/initrd.img" --cmdline "console=ttyS0 quiet panic=-1 marker=m$UNIQ hold=900" "${@:2}" > /dev/null; }
   $ state() { for h in h1 h2 h3; do u=VRBD_LAB_${h^^}_URI; s=$(virsh -q -c "${!u}" domstate $1 2>/dev/null) && echo -n "$h:$s "; done; echo; }
@@ -103,3 +103,52 @@ namespace once the job runs): the migration fails, the VM runs on at h2
   virt-rbd: hint: mv-U still runs on host 'h2'
   $ state $V
   h2:running 
+
+A VM started with a monitor list gone stale (127.0.0.9, where no monitor
+has been for long, beside the real ones): the migration hands the
+destination the cluster's current monitors, in the live definition and
+the persistent one, and says how many disks it refreshed
+
+  $ hosts() { virsh -q -c "$1" dumpxml $2 $3 | grep -o "<host name='[^']*' port='[^']*'/>" | sort -u | tr -d '\n'; echo; }
+  $ virsh -q -c "$H3" dumpxml --inactive $S > s.xml
+  $ sed -i "s|\(<source protocol='rbd'[^>]*>\)|\1<host name='127.0.0.9' port='6789'/>|" s.xml
+  $ virsh -q -c "$H3" define s.xml > /dev/null && virsh -q -c "$H3" start $S > /dev/null
+  $ hosts "$H3" $S | grep -o "127.0.0.9"
+  127.0.0.9
+  $ virt-rbd --host h3 --json vm migrate $S --to h1 > m3.json
+  $ python3 -c 'import json; d=json.load(open("m3.json")); print(d["monitors_refreshed"], d["rbd_disks"])'
+  1 1
+  $ state $S
+  h1:running 
+  $ [ "$(hosts "$H1" $S)" = "$(hosts "$H1" $S --inactive)" ] && hosts "$H1" $S
+  <host name='127.0.0.1' port='6789'/>
+
+A host sick but answering: vm recover refuses while it runs the VM, and
+--force fences the VM's clients all the same, starts it here, and stops
+and undefines the fenced copy there; fleet unfence then lifts the fence
+
+  $ virt-rbd --host h3 vm recover $V --from h2 2>&1 | sed "s/$UNIQ/U/"
+  virt-rbd: error: host 'h2' answers and runs 'mv-U'
+  virt-rbd: hint: move it with 'virt-rbd vm migrate'; if that host is sick but answers, --force fences it all the same
+  [1]
+  $ virt-rbd --host h3 --json vm recover $V --from h2 --force --expire 10m > rec.json
+  $ python3 -c 'import json; d=json.load(open("rec.json")); print(d["on"], d["from_answered"], d["definition"], len(d["fenced"]) > 0)'
+  h3 True host 'h2' True
+  $ state $V
+  h3:running 
+  $ virt-rbd fleet unfence h2 | sed 's/[0-9]* blocklist/N blocklist/'
+  host 'h2': N blocklist entries lifted
+  $ state $V
+  h3:running 
+
+A VM with a disk on its host itself cannot be recovered elsewhere: refused,
+naming the disk
+
+  $ printf '<domain type="qemu"><name>%s</name><memory unit="MiB">64</memory><os><type>hvm</type></os><devices><disk type="file" device="disk"><source file="/var/lib/libvirt/images/%s.img"/><target dev="vda" bus="virtio"/></disk></devices></domain>' ml-$UNIQ ml-$UNIQ > local.xml
+  $ virsh -q -c "$H2" define local.xml > /dev/null
+  $ virt-rbd --host h3 vm recover ml-$UNIQ --from h2 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: disk vda of 'ml-U' is on host 'h2' itself (/var/lib/libvirt/images/ml-U.img)
+  virt-rbd: hint: only VMs whose disks are all on Ceph can be recovered elsewhere
+  [1]
+  $ state ml-$UNIQ
+  h2:shut off 
