@@ -984,7 +984,9 @@ op_copy_incremental(struct fsx *f)
         }
         m = &f->img[i];
         sn = pick_snap(f, m);
-        d = pick(f, false);
+        d = pick(f, false); /* i is live: never -1 */
+        if (d < 0)
+            return;
     }
     t = &f->img[d];
     want = incremental_want(f, i, sn, d, &change);
