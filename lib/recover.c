@@ -20,6 +20,7 @@
 #include "internal.h"
 #include "virt.h"
 #include "volume-internal.h"
+#include "xml-util.h"
 
 void
 vrbd_recover_result_clear(vrbd_recover_result *res)
@@ -136,6 +137,7 @@ struct recover {
     vrbd_fleet_host from;
     vrbd_host *from_host; /* NULL: it did not answer */
     char *xml;            /* the definition, with secrets when from a host */
+    bool from_disks;      /* @xml came from the disks' metadata */
     vrbd_vm_disk *disks;
     size_t n_disks;
     vrbd_disk_clusters dc;
@@ -326,6 +328,7 @@ found_definition(void *opaque, vrbd_cluster *cl, const char *pool,
     }
     free(f->r->xml);
     f->r->xml = xml;
+    f->r->from_disks = true;
     free(f->res->definition);
     f->res->definition = xasprintf("the metadata of %s:%s/%s",
                                    vrbd_cluster_name(cl), pool, image);
@@ -472,11 +475,91 @@ cleanup:
     return ret;
 }
 
+/* Whether @d, a disk of a definition kept in the disks' metadata, is
+ * owned by the domain still (its owner names it, on the old host). */
+static bool
+still_owned(struct recover *r, const vrbd_vm_disk *d)
+{
+    vrbd_disk_cluster *c = vrbd_disk_clusters_find(&r->dc, d->fsid);
+    CLEANUP_FREE char *dom = NULL;
+    vrbd_spec s = {0};
+    char owner[512] = "";
+    size_t len = sizeof(owner) - 1;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int rc = -1;
+
+    if (!c || !c->cl) /* unknown: kept, and its fence refuses */
+        return true;
+    if (vrbd_spec_parse(d->source, VRBD_SPEC_IMAGE, &s) == 0 &&
+        vrbd_volume_open(c->cl, &s, true, &io, &img) == 0) {
+        rc = rbd_metadata_get(img, VRBD_OWNER_KEY, owner, &len);
+        rbd_close(img);
+        rados_ioctx_destroy(io);
+    }
+    vrbd_spec_clear(&s);
+    vrbd_error_clear();
+    if (rc < 0 && rc != -ENOENT)
+        return true; /* not read: kept */
+    dom = rc == 0 ? owner_domain(owner, r->from.name) : NULL;
+    return dom && strcmp(dom, r->domain) == 0;
+}
+
+/* A definition from the disks' metadata may be older than a detach: an
+ * RBD disk (not shared) whose image the domain no longer owns is left
+ * out, neither fenced (another VM may use it now) nor attached. */
+static int
+drop_detached(struct recover *r)
+{
+    xmlDocPtr doc = vrbd_xml_parse(r->xml);
+    xmlNodePtr devices =
+        vrbd_xml_child(doc ? xmlDocGetRootElement(doc) : NULL, "devices");
+    xmlNodePtr next;
+    size_t kept = 0;
+
+    if (!doc)
+        return vrbd_error_set(VRBD_ERR_INTERNAL, 0, NULL,
+                              "cannot parse the definition of '%s'", r->domain);
+    for (xmlNodePtr x = devices ? devices->children : NULL; x; x = next) {
+        CLEANUP_FREE char *target =
+            vrbd_xml_prop(vrbd_xml_child(x, "target"), "dev");
+
+        next = x->next;
+        for (size_t i = 0; target && i < r->n_disks; i++) {
+            vrbd_vm_disk *d = &r->disks[i];
+
+            if (strcmp((const char *)x->name, "disk") != 0 ||
+                strcmp(d->target, target) != 0 || !d->rbd || d->shared ||
+                still_owned(r, d))
+                continue;
+            vrbd_warn("disk %s (%s) left out: it was detached from '%s' "
+                      "after its definition was kept",
+                      d->target, d->source, r->domain);
+            d->rbd = false; /* neither fenced nor counted */
+            xmlUnlinkNode(x);
+            xmlFreeNode(x);
+            break;
+        }
+    }
+    for (size_t i = 0; i < r->n_disks; i++)
+        kept += r->disks[i].rbd;
+    free(r->xml);
+    r->xml = vrbd_xml_dump(doc); /* frees @doc */
+    if (kept == 0)
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT, NULL,
+                              "no disk of '%s' is its own any more: nothing "
+                              "to recover",
+                              r->domain);
+    return 0;
+}
+
 static int
 fence_all(struct recover *r, vrbd_recover_result *res)
 {
     vrbd_disk_clusters_connect(&r->dc, r->o->reg, r->disks, r->n_disks,
                                r->o->timeout_sec);
+    if (r->from_disks && drop_detached(r) < 0)
+        return -1;
     for (size_t i = 0; i < r->n_disks; i++) {
         vrbd_disk_cluster *c =
             vrbd_disk_clusters_find(&r->dc, r->disks[i].fsid);
@@ -587,10 +670,12 @@ vrbd_vm_recover(vrbd_host *on, const char *domain,
     if (ask_from(&r, res) < 0 || (!r.xml && find_definition(&r, res) < 0) ||
         check_here(&r) < 0)
         goto cleanup;
+    vrbd_test_pause("recover-before-fence");
+    if (fence_all(&r, res) < 0)
+        goto cleanup;
     for (size_t i = 0; i < r.n_disks; i++)
         res->disks += r.disks[i].rbd;
-    vrbd_test_pause("recover-before-fence");
-    if (fence_all(&r, res) < 0 || start_here(&r) < 0)
+    if (start_here(&r) < 0)
         goto cleanup;
     forget_there(&r);
     ret = 0;

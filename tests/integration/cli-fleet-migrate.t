@@ -90,7 +90,7 @@ namespace once the job runs): the migration fails, the VM runs on at h2
   $ m2=$!
   $ until virsh -q -c "$H2" domjobinfo $V 2>/dev/null | grep -q '^Job type: *Unbounded'; do kill -0 $m2 || break; sleep 0.1; done
   $ ns=$(readlink /proc/$(cat "$VRBD_LAB_DIR/h3/run/libvirtd.pid")/ns/mnt)
-  $ q=$(for p in $(pgrep -f "guest=$V,"); do [ "$(readlink /proc/$p/ns/mnt)" = "$ns" ] && echo $p; done)
+  $ q=$(for p in $(pgrep -f "guest=$V,"); do if [ "$(readlink /proc/$p/ns/mnt)" = "$ns" ]; then echo $p; fi; done)
   $ echo $q | wc -w
   1
   $ virsh -q -c "$H2" domjobinfo $V | awk '/^Job type/ {print $3}'
@@ -152,3 +152,31 @@ naming the disk
   [1]
   $ state ml-$UNIQ
   h2:shut off 
+
+A disk detached after the definition was kept: the disks' metadata still
+hold a definition with it (written by the migration), but its image is no
+longer the VM's (here it belongs to another VM now).  A recovery from that
+definition (h1 answers but has lost the domain) leaves it out: neither
+attached nor fenced
+
+  $ virt-rbd vol create ceph:$P/x-$UNIQ --size 16M > /dev/null
+  $ virt-rbd --host h3 disk attach $V ceph:$P/x-$UNIQ --config | sed "s/$UNIQ/U/g"
+  ceph:vrbdt-U/x-U attached to 'mv-U' as vdb
+  $ virt-rbd --host h3 vm migrate $V --to h1 > /dev/null
+  $ virt-rbd --host h1 disk detach $V vdb --config > /dev/null
+  $ virt-rbd --host h1 disk attach $S ceph:$P/x-$UNIQ --config | sed "s/$UNIQ/U/g"
+  ceph:vrbdt-U/x-U attached to 'ms-U' as vdb
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" image-meta get $P/$V virt-rbd.domain | grep -c "x-$UNIQ"
+  1
+  $ virsh -q -c "$H1" destroy $V > /dev/null && virsh -q -c "$H1" undefine $V > /dev/null
+  $ virt-rbd --host h2 --json vm recover $V --from h1 > rec2.json 2> rec2.err
+  $ sed "s/$UNIQ/U/g" rec2.err
+  virt-rbd: warning: disk vdb (vrbdt-U/x-U) left out: it was detached from 'mv-U' after its definition was kept
+  $ python3 -c 'import json; d=json.load(open("rec2.json")); print(d["on"], d["from_answered"], d["rbd_disks"], d["fenced"], d["definition"])' | sed "s/$UNIQ/U/g"
+  h2 True 1 [] the metadata of ceph:vrbdt-U/mv-U
+  $ virsh -q -c "$H2" domblklist $V | awk '{print $1}'
+  vda
+  $ state $V
+  h2:running 
+  $ virt-rbd vol who ceph:$P/x-$UNIQ | sed "s/$UNIQ/U/g; s/uuid=.*/uuid=UUID/"
+  nobody: image ceph:vrbdt-U/x-U has no watcher; recorded owner: host=h1 domain=ms-U uuid=UUID
