@@ -329,12 +329,16 @@ cleanup:
 
 static struct {
     const char *from;
+    const char *on;
     bool force;
     const char *expire;
 } recover_opt;
 static const cli_opt recover_opts[] = {
     CLI_STR("from", 0, "HOST", "the fleet host it ran on (required)",
             &recover_opt.from),
+    CLI_STR("on", 0, "HOST",
+            "the fleet host to start it on (default: this one, or --host)",
+            &recover_opt.on),
     CLI_FLAG("force", 0,
              "even while that host answers and runs it (it is fenced)",
              &recover_opt.force),
@@ -362,8 +366,18 @@ run_recover(cli_ctx *ctx)
         (r = cli_parse_duration(ctx, "expire", recover_opt.expire,
                                 &o.expire_sec)) != CLI_OK)
         return r;
+    if (recover_opt.on && ctx->host_name &&
+        strcmp(recover_opt.on, ctx->host_name) != 0)
+        return cli_usage(ctx, "--on and --host name two hosts: give one");
     reg = cli_registry(ctx);
-    on = reg ? cli_host(ctx) : NULL;
+    if (reg && recover_opt.on) {
+        if (vrbd_fleet_open(reg, recover_opt.on, ctx->timeout_sec, &on) < 0)
+            cli_fail();
+        else
+            vrbd_host_set_timeout(on, ctx->timeout_sec);
+    } else if (reg) {
+        on = cli_host(ctx);
+    }
     r = CLI_FAIL;
     o.reg = reg;
     if (on && vrbd_vm_recover(on, ctx->argv[0], &o, &res) == 0) {

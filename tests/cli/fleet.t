@@ -100,6 +100,18 @@ that does not answer costs --timeout
   virt-rbd: hint: see 'virt-rbd help host list'
   [2]
 
+vm recover --on NAME picks the host to start the VM on: a registered name,
+and not another host than --host
+
+  $ virt-rbd vm recover web --from hung --on nope
+  virt-rbd: error: host 'nope' is not registered
+  virt-rbd: hint: known hosts: hung
+  [1]
+  $ virt-rbd --host hung vm recover web --from hung --on other
+  virt-rbd: error: --on and --host name two hosts: give one
+  virt-rbd: hint: see 'virt-rbd help vm recover'
+  [2]
+
 fleet rm forgets a host; twice is an error saying none is left
 
   $ virt-rbd fleet rm hung

@@ -169,7 +169,7 @@ attached nor fenced
   $ rbd -c "$VRBD_LAB_CEPH_CONF" image-meta get $P/$V virt-rbd.domain | grep -c "x-$UNIQ"
   1
   $ virsh -q -c "$H1" destroy $V > /dev/null && virsh -q -c "$H1" undefine $V > /dev/null
-  $ virt-rbd --host h2 --json vm recover $V --from h1 > rec2.json 2> rec2.err
+  $ virt-rbd --json vm recover $V --from h1 --on h2 > rec2.json 2> rec2.err
   $ sed "s/$UNIQ/U/g" rec2.err
   virt-rbd: warning: disk vdb (vrbdt-U/x-U) left out: it was detached from 'mv-U' after its definition was kept
   $ python3 -c 'import json; d=json.load(open("rec2.json")); print(d["on"], d["from_answered"], d["rbd_disks"], d["fenced"], d["definition"])' | sed "s/$UNIQ/U/g"
