@@ -35,7 +35,8 @@
 # libvirt domain, storage pool and secret (by usage name; on the lab's
 # libvirtd and on each other host of $VRBD_LAB_HOSTS) and every Ceph
 # pool and user (on each of $VRBD_LAB_CLUSTERS) whose name holds the
-# file's $UNIQ is removed.  Nothing without $UNIQ in its name is touched:
+# file's $UNIQ is removed (a pool's rbd-mirror peers first: their keys
+# would outlive it in the cluster's config-key store).  Nothing without $UNIQ in its name is touched:
 # others share the lab.  What a #cleanup command said when it failed, and
 # what had to be killed or removed, is reported in "# cleanup: ..." lines
 # (TAP diagnostics: the counts stay those of the tests).
@@ -291,6 +292,17 @@ sweep() {
         [ -n "$conf" ] || continue
         while read -r name; do
             [[ $name == *"$u"* ]] || continue
+            # a mirrored pool's peers: each keeps the other cluster's
+            # key in the config-key store (rbd/mirror/peer/POOLID/UUID),
+            # which outlives the pool; removing the peer removes it
+            for uuid in $(timeout 30 rbd -c "$conf" mirror pool info "$name" --format json 2> /dev/null |
+                python3 -c 'import json, sys; print(" ".join(p["uuid"] for p in json.load(sys.stdin)["peers"]))' 2> /dev/null); do
+                if r=$(timeout 60 rbd -c "$conf" mirror pool peer remove "$name" "$uuid" 2>&1); then
+                    gone "rbd mirror peer $uuid of ceph pool $cl:$name"
+                else
+                    fail "rbd mirror peer $uuid of ceph pool $cl:$name" "$r"
+                fi
+            done
             if r=$(timeout 60 ceph -c "$conf" osd pool rm "$name" "$name" --yes-i-really-really-mean-it 2>&1); then
                 gone "ceph pool $cl:$name"
             else
