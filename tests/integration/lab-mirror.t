@@ -16,6 +16,11 @@ rbd-mirror for about 30 s.
   $ lab() { "$TESTDIR/../../scripts/lab" "$@" > /dev/null; }
   $ umask 077
 
+both CMD-ON-CEPH CMD-ON-ZDATA: the two at once (each ceph CLI call takes
+a second or more), ceph's output first, failing if either fails
+
+  $ both() { eval "$1" > c.out 2>&1 & local a=$!; eval "$2" > z.out 2>&1; local z=$?; wait $a; local c=$?; cat c.out z.out; return $((c | z)); }
+
 Each cluster's daemon runs (the pid file 'lab env' names) as the user 'lab
 env' names, with the documented caps, and its manager lists it (the
 service map's metadata id is the user's id after "rbd-mirror.")
@@ -26,12 +31,11 @@ service map's metadata id is the user's id after "rbd-mirror.")
   $ echo "$VRBD_LAB_CEPH_MIRROR_ID $VRBD_LAB_ZDATA_MIRROR_ID"
   rbd-mirror.ceph rbd-mirror.zdata
   $ caps() { ceph -c "$1" auth get "client.$2" -f json 2> /dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["caps"])'; }
-  $ caps "$C" "$VRBD_LAB_CEPH_MIRROR_ID"; caps "$Z" "$VRBD_LAB_ZDATA_MIRROR_ID"
-  {'mon': 'profile rbd-mirror', 'osd': 'profile rbd'}
-  {'mon': 'profile rbd-mirror', 'osd': 'profile rbd'}
   $ svc() { ceph -c "$1" service dump -f json | python3 -c 'import json, sys; d = json.load(sys.stdin)["services"].get("rbd-mirror", {}).get("daemons", {}); print(" ".join(sorted(v["metadata"]["id"] for v in d.values() if isinstance(v, dict))))'; }
-  $ svc "$C"; svc "$Z"
+  $ both 'caps "$C" "$VRBD_LAB_CEPH_MIRROR_ID" && svc "$C"' 'caps "$Z" "$VRBD_LAB_ZDATA_MIRROR_ID" && svc "$Z"'
+  {'mon': 'profile rbd-mirror', 'osd': 'profile rbd'}
   ceph
+  {'mon': 'profile rbd-mirror', 'osd': 'profile rbd'}
   zdata
 
 The pool on both clusters, mirroring on in image mode; a bootstrap token
@@ -52,7 +56,7 @@ rbd/mirror/peer/POOLID/PEERUUID (never printed here)
   $ uuid() { rbd -c "$1" mirror pool info $P --format json | python3 -c 'import json, sys; print(" ".join(p["uuid"] for p in json.load(sys.stdin)["peers"]))'; }
   $ uc=$(uuid "$C") && uz=$(uuid "$Z") && [ -n "$uc" ] && [ -n "$uz" ]
   $ keys() { ceph -c "$1" config-key ls | python3 -c 'import json, sys; print(len([k for k in json.load(sys.stdin) if k.startswith("rbd/mirror/peer/") and k.endswith("/" + sys.argv[1])]))' "$2"; }
-  $ keys "$C" "$uc"; keys "$Z" "$uz"
+  $ both 'keys "$C" "$uc"' 'keys "$Z" "$uz"'
   1
   1
 
@@ -106,7 +110,7 @@ The same bytes on both sides; zdata's copy is non-primary, ceph's primary
 Both daemons report healthy for the pool once paired
 
   $ health() { for i in $(seq 120); do h=$(rbd -c "$1" mirror pool status $P --verbose --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["summary"]["daemon_health"], " ".join(x["client_id"] + ":" + x["health"] for x in d["daemons"]))'); [ "${h%% *}" = "$2" ] && break; sleep 0.5; done; echo "$h"; }
-  $ health "$C" OK; health "$Z" OK
+  $ both 'health "$C" OK' 'health "$Z" OK'
   OK ceph:OK
   OK zdata:OK
 
@@ -151,9 +155,8 @@ disabled (zdata's non-primary image with --force), pools removed
   Mirroring disabled
   Mirroring disabled
   $ rbd -c "$C" mirror pool disable $P && rbd -c "$Z" mirror pool disable $P
-  $ for c in "$C" "$Z"; do ceph -c "$c" osd pool rm $P $P --yes-i-really-really-mean-it 2>&1; done
+  $ both 'ceph -c "$C" osd pool rm $P $P --yes-i-really-really-mean-it && keys "$C" "$uc"' 'ceph -c "$Z" osd pool rm $P $P --yes-i-really-really-mean-it && keys "$Z" "$uz"'
   pool 'vrbdt-*' removed (glob)
-  pool 'vrbdt-*' removed (glob)
-  $ keys "$C" "$uc"; keys "$Z" "$uz"
   0
+  pool 'vrbdt-*' removed (glob)
   0
