@@ -12,7 +12,6 @@ the image's status as "down" and replays nothing; resumed, it reports
 again and replays what was made meanwhile.  This pauses the lab's zdata
 rbd-mirror for about 30 s.
 
-  $ C=$VRBD_LAB_CEPH_CONF Z=$VRBD_LAB_ZDATA_CONF P=vrbdt-$UNIQ
   $ lab() { "$TESTDIR/../../scripts/lab" "$@" > /dev/null; }
   $ umask 077
 
@@ -32,7 +31,7 @@ service map's metadata id is the user's id after "rbd-mirror.")
   rbd-mirror.ceph rbd-mirror.zdata
   $ caps() { ceph -c "$1" auth get "client.$2" -f json 2> /dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["caps"])'; }
   $ svc() { ceph -c "$1" service dump -f json | python3 -c 'import json, sys; d = json.load(sys.stdin)["services"].get("rbd-mirror", {}).get("daemons", {}); print(" ".join(sorted(v["metadata"]["id"] for v in d.values() if isinstance(v, dict))))'; }
-  $ both 'caps "$C" "$VRBD_LAB_CEPH_MIRROR_ID" && svc "$C"' 'caps "$Z" "$VRBD_LAB_ZDATA_MIRROR_ID" && svc "$Z"'
+  $ both 'caps "$VRBD_LAB_CEPH_CONF" "$VRBD_LAB_CEPH_MIRROR_ID" && svc "$VRBD_LAB_CEPH_CONF"' 'caps "$VRBD_LAB_ZDATA_CONF" "$VRBD_LAB_ZDATA_MIRROR_ID" && svc "$VRBD_LAB_ZDATA_CONF"'
   {'mon': 'profile rbd-mirror', 'osd': 'profile rbd'}
   ceph
   {'mon': 'profile rbd-mirror', 'osd': 'profile rbd'}
@@ -42,21 +41,21 @@ The pool on both clusters, mirroring on in image mode; a bootstrap token
 made on ceph, imported on zdata in both directions: each side has the
 other as its one peer, named by its site name (by default the fsid)
 
-  $ j=(); for c in "$C" "$Z"; do { ceph -c "$c" osd pool create $P 8 8 > /dev/null 2>&1 && rbd -c "$c" pool init $P && rbd -c "$c" mirror pool enable $P image; } & j+=($!); done; wait ${j[0]} && wait ${j[1]}
-  $ rbd -c "$C" mirror pool peer bootstrap create $P > token
-  $ rbd -c "$Z" mirror pool peer bootstrap import --direction rx-tx $P token
-  $ peer() { rbd -c "$1" mirror pool info $P --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["mode"], [(p["direction"], p["site_name"] == sys.argv[1]) for p in d["peers"]])' "$2"; }
-  $ peer "$C" "$VRBD_LAB_ZDATA_FSID"; peer "$Z" "$VRBD_LAB_CEPH_FSID"
+  $ j=(); for c in "$VRBD_LAB_CEPH_CONF" "$VRBD_LAB_ZDATA_CONF"; do { ceph -c "$c" osd pool create vrbdt-$UNIQ 8 8 > /dev/null 2>&1 && rbd -c "$c" pool init vrbdt-$UNIQ && rbd -c "$c" mirror pool enable vrbdt-$UNIQ image; } & j+=($!); done; wait ${j[0]} && wait ${j[1]}
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" mirror pool peer bootstrap create vrbdt-$UNIQ > token
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" mirror pool peer bootstrap import --direction rx-tx vrbdt-$UNIQ token
+  $ peer() { rbd -c "$1" mirror pool info vrbdt-$UNIQ --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["mode"], [(p["direction"], p["site_name"] == sys.argv[1]) for p in d["peers"]])' "$2"; }
+  $ peer "$VRBD_LAB_CEPH_CONF" "$VRBD_LAB_ZDATA_FSID"; peer "$VRBD_LAB_ZDATA_CONF" "$VRBD_LAB_CEPH_FSID"
   image [('rx-tx', True)]
   image [('rx-tx', True)]
 
 Each peer's mon_host and key are in its cluster's config-key store, under
 rbd/mirror/peer/POOLID/PEERUUID (never printed here)
 
-  $ uuid() { rbd -c "$1" mirror pool info $P --format json | python3 -c 'import json, sys; print(" ".join(p["uuid"] for p in json.load(sys.stdin)["peers"]))'; }
-  $ uc=$(uuid "$C") && uz=$(uuid "$Z") && [ -n "$uc" ] && [ -n "$uz" ]
+  $ uuid() { rbd -c "$1" mirror pool info vrbdt-$UNIQ --format json | python3 -c 'import json, sys; print(" ".join(p["uuid"] for p in json.load(sys.stdin)["peers"]))'; }
+  $ uc=$(uuid "$VRBD_LAB_CEPH_CONF") && uz=$(uuid "$VRBD_LAB_ZDATA_CONF") && [ -n "$uc" ] && [ -n "$uz" ]
   $ keys() { ceph -c "$1" config-key ls | python3 -c 'import json, sys; print(len([k for k in json.load(sys.stdin) if k.startswith("rbd/mirror/peer/") and k.endswith("/" + sys.argv[1])]))' "$2"; }
-  $ both 'keys "$C" "$uc"' 'keys "$Z" "$uz"'
+  $ both 'keys "$VRBD_LAB_CEPH_CONF" "$uc"' 'keys "$VRBD_LAB_ZDATA_CONF" "$uz"'
   1
   1
 
@@ -65,11 +64,11 @@ An image on ceph with 24 MiB of random data, snapshot mirroring enabled
 them
 
   $ head -c 24M /dev/urandom > data.raw
-  $ rbd -c "$C" import --no-progress data.raw $P/img
-  $ rbd -c "$C" mirror image enable $P/img snapshot
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" import --no-progress data.raw vrbdt-$UNIQ/img
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" mirror image enable vrbdt-$UNIQ/img snapshot
   Mirroring enabled
-  $ rbd -c "$C" bench --io-type write --io-size 256K --io-total 8M --io-pattern rand $P/img > /dev/null
-  $ rbd -c "$C" mirror image snapshot $P/img | sed -n 's/^Snapshot ID: \([0-9]*\)$/\1/p' > snap1; [ -s snap1 ] && echo made
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" bench --io-type write --io-size 256K --io-total 8M --io-pattern rand vrbdt-$UNIQ/img > /dev/null
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" mirror image snapshot vrbdt-$UNIQ/img | sed -n 's/^Snapshot ID: \([0-9]*\)$/\1/p' > snap1; [ -s snap1 ] && echo made
   made
 
 synced.sh SNAPID: waits (up to 90 s) until zdata's image holds a
@@ -79,8 +78,8 @@ up+replaying, idle, local and remote snapshot times equal
 
   $ cat > synced.sh <<'EOS'
   > for i in $(seq 180); do
-  >   s=$(rbd -c "$Z" mirror image status $P/img --format json 2> /dev/null) &&
-  >   l=$(rbd -c "$Z" snap ls --all $P/img --format json 2> /dev/null) &&
+  >   s=$(rbd -c "$VRBD_LAB_ZDATA_CONF" mirror image status vrbdt-$UNIQ/img --format json 2> /dev/null) &&
+  >   l=$(rbd -c "$VRBD_LAB_ZDATA_CONF" snap ls --all vrbdt-$UNIQ/img --format json 2> /dev/null) &&
   >   python3 -c '
   > import json, sys
   > s = json.loads(sys.argv[1]); snaps = json.loads(sys.argv[2]); want = int(sys.argv[3])
@@ -93,24 +92,24 @@ up+replaying, idle, local and remote snapshot times equal
   > done
   > echo "snapshot $1 not replayed after 90 s: $s"; exit 1
   > EOS
-  $ Z=$Z P=$P bash synced.sh "$(cat snap1)" && echo replayed
+  $ bash synced.sh "$(cat snap1)" && echo replayed
   replayed
 
 The same bytes on both sides; zdata's copy is non-primary, ceph's primary
 
-  $ rbd -c "$C" export --no-progress $P/img c.raw && rbd -c "$Z" export --no-progress $P/img z.raw
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/img c.raw && rbd -c "$VRBD_LAB_ZDATA_CONF" export --no-progress vrbdt-$UNIQ/img z.raw
   $ cmp c.raw z.raw && echo same
   same
   $ cmp -s c.raw data.raw || echo "not the imported file: the later writes are in"
   not the imported file: the later writes are in
-  $ for c in "$C" "$Z"; do rbd -c "$c" info $P/img --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["mirroring"]["mode"], d["mirroring"]["primary"])'; done
+  $ for c in "$VRBD_LAB_CEPH_CONF" "$VRBD_LAB_ZDATA_CONF"; do rbd -c "$c" info vrbdt-$UNIQ/img --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["mirroring"]["mode"], d["mirroring"]["primary"])'; done
   snapshot True
   snapshot False
 
 Both daemons report healthy for the pool once paired
 
-  $ health() { for i in $(seq 120); do h=$(rbd -c "$1" mirror pool status $P --verbose --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["summary"]["daemon_health"], " ".join(x["client_id"] + ":" + x["health"] for x in d["daemons"]))'); [ "${h%% *}" = "$2" ] && break; sleep 0.5; done; echo "$h"; }
-  $ both 'health "$C" OK' 'health "$Z" OK'
+  $ health() { for i in $(seq 120); do h=$(rbd -c "$1" mirror pool status vrbdt-$UNIQ --verbose --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["summary"]["daemon_health"], " ".join(x["client_id"] + ":" + x["health"] for x in d["daemons"]))'); [ "${h%% *}" = "$2" ] && break; sleep 0.5; done; echo "$h"; }
+  $ both 'health "$VRBD_LAB_CEPH_CONF" OK' 'health "$VRBD_LAB_ZDATA_CONF" OK'
   OK ceph:OK
   OK zdata:OK
 
@@ -121,41 +120,44 @@ here at 90 s), and a mirror snapshot made meanwhile is not replayed
   $ lab mirror-pause zdata
   $ sed 's/.*) //' "/proc/$(cat "$VRBD_LAB_ZDATA_MIRROR_PIDFILE")/stat" | cut -d' ' -f1
   T
-  $ state() { rbd -c "$Z" mirror image status $P/img --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])'; }
+  $ state() { rbd -c "$VRBD_LAB_ZDATA_CONF" mirror image status vrbdt-$UNIQ/img --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])'; }
   $ for i in $(seq 180); do s=$(state); [[ $s == down+* ]] && break; sleep 0.5; done; echo "$s"
   down+replaying
-  $ rbd -c "$C" bench --io-type write --io-size 256K --io-total 4M --io-pattern rand $P/img > /dev/null
-  $ rbd -c "$C" mirror image snapshot $P/img | sed -n 's/^Snapshot ID: \([0-9]*\)$/\1/p' > snap2; [ -s snap2 ] && echo made
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" bench --io-type write --io-size 256K --io-total 4M --io-pattern rand vrbdt-$UNIQ/img > /dev/null
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" mirror image snapshot vrbdt-$UNIQ/img | sed -n 's/^Snapshot ID: \([0-9]*\)$/\1/p' > snap2; [ -s snap2 ] && echo made
   made
-  $ rbd -c "$Z" snap ls --all $P/img --format json | python3 -c 'import json, sys; print([x for x in json.load(sys.stdin) if x["namespace"].get("primary_snap_id") == int(sys.argv[1])] or "not replayed")' "$(cat snap2)"
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" snap ls --all vrbdt-$UNIQ/img --format json | python3 -c 'import json, sys; print([x for x in json.load(sys.stdin) if x["namespace"].get("primary_snap_id") == int(sys.argv[1])] or "not replayed")' "$(cat snap2)"
   not replayed
 
 mirror-resume zdata: the daemon reports again and replays the snapshot
 made while it was paused; the bytes are the same again
 
   $ lab mirror-resume zdata
-  $ Z=$Z P=$P bash synced.sh "$(cat snap2)" && echo replayed
+  $ bash synced.sh "$(cat snap2)" && echo replayed
   replayed
-  $ rbd -c "$C" export --no-progress $P/img c2.raw && rbd -c "$Z" export --no-progress $P/img z2.raw && cmp c2.raw z2.raw && echo same
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/img c2.raw && rbd -c "$VRBD_LAB_ZDATA_CONF" export --no-progress vrbdt-$UNIQ/img z2.raw && cmp c2.raw z2.raw && echo same
   same
   $ cmp -s c.raw c2.raw || echo "not the first copy: the writes made while paused are in"
   not the first copy: the writes made while paused are in
-  $ health "$Z" OK
+  $ health "$VRBD_LAB_ZDATA_CONF" OK
   OK zdata:OK
 
 Clean-up: peers removed on both sides (their keys leave the clusters'
 config-key stores: a removed pool would leave them there), mirroring
-disabled (zdata's non-primary image with --force), pools removed
+disabled on zdata's non-primary image (--force) before ceph's primary
+(the other way round, zdata's daemon, until its next look at the peers,
+sees the primary gone and deletes its copy: "remote image no longer
+exists: scheduling deletion"), pools removed
 
-  $ rbd -c "$C" mirror pool peer remove $P "$uc" && rbd -c "$Z" mirror pool peer remove $P "$uz"
-  $ peer "$C" x; peer "$Z" x
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" mirror pool peer remove vrbdt-$UNIQ "$uc" && rbd -c "$VRBD_LAB_ZDATA_CONF" mirror pool peer remove vrbdt-$UNIQ "$uz"
+  $ peer "$VRBD_LAB_CEPH_CONF" x; peer "$VRBD_LAB_ZDATA_CONF" x
   image []
   image []
-  $ rbd -c "$C" mirror image disable $P/img && rbd -c "$Z" mirror image disable --force $P/img
+  $ rbd -c "$VRBD_LAB_ZDATA_CONF" mirror image disable --force vrbdt-$UNIQ/img && rbd -c "$VRBD_LAB_CEPH_CONF" mirror image disable vrbdt-$UNIQ/img
   Mirroring disabled
   Mirroring disabled
-  $ rbd -c "$C" mirror pool disable $P && rbd -c "$Z" mirror pool disable $P
-  $ both 'ceph -c "$C" osd pool rm $P $P --yes-i-really-really-mean-it && keys "$C" "$uc"' 'ceph -c "$Z" osd pool rm $P $P --yes-i-really-really-mean-it && keys "$Z" "$uz"'
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" mirror pool disable vrbdt-$UNIQ && rbd -c "$VRBD_LAB_ZDATA_CONF" mirror pool disable vrbdt-$UNIQ
+  $ both 'ceph -c "$VRBD_LAB_CEPH_CONF" osd pool rm vrbdt-$UNIQ vrbdt-$UNIQ --yes-i-really-really-mean-it && keys "$VRBD_LAB_CEPH_CONF" "$uc"' 'ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool rm vrbdt-$UNIQ vrbdt-$UNIQ --yes-i-really-really-mean-it && keys "$VRBD_LAB_ZDATA_CONF" "$uz"'
   pool 'vrbdt-*' removed (glob)
   0
   pool 'vrbdt-*' removed (glob)
