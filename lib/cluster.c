@@ -311,6 +311,13 @@ check_fsid(const vrbd_cluster *cl, const vrbd_cluster_opts *opts,
 int
 vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
 {
+    return vrbd_cluster_connect_named(opts, NULL, out);
+}
+
+int
+vrbd_cluster_connect_named(const vrbd_cluster_opts *opts, const char *ceph_name,
+                           vrbd_cluster **out)
+{
     CLEANUP(vrbd_cluster_free) vrbd_cluster *cl = NULL;
     const char *user = opts->user ? opts->user : "admin";
     unsigned timeout =
@@ -338,7 +345,13 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     cl->timeout = timeout;
     cl->name = xstrdup(opts->name ? opts->name : "ceph");
     cl->user = xstrdup(user);
-    ret = rados_create(&cl->rados, user);
+    if (ceph_name) {
+        CLEANUP_FREE char *entity = xasprintf("client.%s", user);
+
+        ret = rados_create2(&cl->rados, ceph_name, entity, 0);
+    } else {
+        ret = rados_create(&cl->rados, user);
+    }
     if (ret < 0) {
         cl->rados = NULL;
         return vrbd_error_ceph(ret, NULL, "cannot create a rados handle");

@@ -97,6 +97,15 @@ char *vrbd_pool_quota_short(vrbd_cluster *cl, const char *pool, uint64_t need);
 vrbd_cluster *vrbd_cluster_by_fsid(vrbd_registry *reg, const char *fsid,
                                    unsigned timeout);
 
+/*
+ * vrbd_cluster_connect(), the handle made with Ceph cluster name
+ * @ceph_name (rados_create2(); NULL: "ceph", as rados_create() makes it).
+ * librbd reads that name as "this cluster" in places: importing a mirror
+ * peer refuses a remote site named as the importing handle is.
+ */
+int vrbd_cluster_connect_named(const vrbd_cluster_opts *opts,
+                               const char *ceph_name, vrbd_cluster **out);
+
 /* The rados handle of @cl, owned by it. */
 rados_t vrbd_cluster_rados(vrbd_cluster *cl);
 
