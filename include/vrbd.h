@@ -1127,6 +1127,144 @@ VRBD_API void vrbd_blocklist_entry_list_free(vrbd_blocklist_entry *list,
 VRBD_API int vrbd_unfence(vrbd_cluster *cl, const char *const *addrs, size_t n,
                           size_t *removed);
 
+/* ---------------------------------------------------------------- dr */
+
+/*
+ * Two registered clusters as a disaster-recovery pair: a pool and the pool
+ * of the same name on the other cluster, replicated by Ceph's rbd-mirror
+ * daemon (snapshot-based mirroring; one daemon per cluster, which libvrbd
+ * does not start).  Every Ceph call is bounded by opts->timeout_sec.
+ */
+#define VRBD_DR_OPTS_VERSION 1
+typedef struct vrbd_dr_opts {
+    unsigned version;     /* VRBD_DR_OPTS_VERSION */
+    unsigned timeout_sec; /* each cluster's; 0: VRBD_DEFAULT_TIMEOUT_SEC */
+} vrbd_dr_opts;
+
+typedef enum {
+    VRBD_DR_HEALTH_OK = 0,
+    VRBD_DR_HEALTH_WARNING,
+    VRBD_DR_HEALTH_ERROR,
+} vrbd_dr_health;
+
+/* "ok", "warning", "error".  Static storage. */
+VRBD_API const char *vrbd_dr_health_name(vrbd_dr_health h);
+
+/* A mirror peer registered on a pool (rbd_mirror_peer_site_list). */
+typedef struct vrbd_dr_peer {
+    char *uuid;
+    char *site_name;       /* the other cluster's site name */
+    char *client_name;     /* "client.rbd-mirror-peer" */
+    char *mirror_uuid;     /* "" until its daemon has met it */
+    const char *direction; /* "rx-only", "tx-only", "rx-tx"; static */
+    int64_t last_seen;     /* seconds since the epoch, 0: never */
+} vrbd_dr_peer;
+
+/* An rbd-mirror daemon in a cluster's service map, and how it reports for
+ * one pool. */
+typedef struct vrbd_dr_daemon {
+    char *service_id; /* its gid in the service map */
+    char *id;         /* its cephx id after "rbd-mirror." */
+    char *hostname;
+    char *instance_id; /* NULL when it does not report for the pool */
+    bool reporting;    /* it reports status for the pool */
+    bool leader;       /* it leads the pool's replication */
+    vrbd_dr_health health;
+    char **callouts; /* NULL-terminated, or NULL: none */
+} vrbd_dr_daemon;
+
+/* One side of a pair: a pool of one cluster. */
+typedef struct vrbd_dr_side {
+    char *cluster;   /* registered name; NULL when no registered cluster
+                        has the site */
+    char *fsid;      /* NULL unless read */
+    char *pool;      /* NULL unless read */
+    char *mode;      /* "disabled", "image", "pool"; NULL unless read */
+    char *site_name; /* the cluster's mirror site name */
+    vrbd_dr_peer *peers;
+    size_t n_peers;
+    vrbd_dr_daemon *daemons;
+    size_t n_daemons;
+    /* ERROR when no daemon reports for the pool, WARNING when none leads
+     * it, else the worst daemon's */
+    vrbd_dr_health daemon_health;
+    char *error; /* why the side could not be read, or NULL */
+} vrbd_dr_side;
+VRBD_API void vrbd_dr_side_clear(vrbd_dr_side *s);
+
+typedef struct vrbd_dr_pair_result {
+    vrbd_dr_side sides[2]; /* the two pools as given, after pairing */
+    char **changes;  /* what this call changed, NULL-terminated; NULL: none */
+    char **warnings; /* NULL-terminated; NULL: none (e.g. a side without a
+                        daemon reporting for the pool) */
+} vrbd_dr_pair_result;
+
+/*
+ * Pair pool @a with pool @b (each [CLUSTER:]POOL of a registered cluster,
+ * VRBD_SPEC_POOL, no namespace): refused (INVALID) when the pools' names
+ * differ (rbd-mirror replicates a pool to the pool of the same name) or
+ * both are on one cluster.  Each cluster without a mirror site name gets
+ * its registered name as one; each pool gets mirror mode image (a pool in
+ * pool mode is refused, EXISTS); then a bootstrap token made on @a's
+ * cluster is imported rx-tx on @b's, which registers each pool as the
+ * other's peer.  The token holds a cephx key: it is never logged, written
+ * or passed on.  Idempotent: what is already so is left as it is, and
+ * res->changes says what was done (NULL: nothing).  A side where no
+ * rbd-mirror daemon reports for the pool is no failure: res->warnings
+ * names it and how to start one.  Clear @res with
+ * vrbd_dr_pair_result_clear().
+ */
+VRBD_API int vrbd_dr_pair(vrbd_registry *reg, const vrbd_spec *a,
+                          const vrbd_spec *b, const vrbd_dr_opts *opts,
+                          vrbd_dr_pair_result *res);
+VRBD_API void vrbd_dr_pair_result_clear(vrbd_dr_pair_result *res);
+
+/* One site's view of a mirrored image (rbd_mirror_image_site_status_t). */
+typedef struct vrbd_dr_image_site {
+    char *site_name;
+    bool up;             /* a daemon of that site reports for the image */
+    char *state;         /* "unknown", "error", "syncing", "starting_replay",
+                            "replaying", "stopping_replay", "stopped" */
+    char *description;   /* the daemon's words, e.g. "local image is
+                            primary", "replaying, {...}" */
+    int64_t last_update; /* seconds since the epoch */
+    /* a replaying site: when the last mirror snapshot it holds in full was
+     * taken on the primary (the recovery point), 0 when not said */
+    int64_t replayed_at;
+} vrbd_dr_image_site;
+
+typedef struct vrbd_dr_image {
+    char *name;
+    char *global_id;
+    char *state;  /* "enabled", "disabling", "disabled" */
+    bool primary; /* primary on the side asked */
+    vrbd_dr_image_site *sites;
+    size_t n_sites;
+} vrbd_dr_image;
+
+typedef struct vrbd_dr_status {
+    /* [0]: the pool asked for; then, per peer of it, the registered
+     * cluster with that site name and its pool of the same name */
+    vrbd_dr_side *sides;
+    size_t n_sides;
+    /* [0] has peers, and each peer side is read, mirrors, and lists [0]
+     * as its peer */
+    bool paired;
+    vrbd_dr_image *images; /* every mirrored image of sides[0], by name */
+    size_t n_images;
+} vrbd_dr_status;
+
+/*
+ * The state of pool @pool's mirroring ([CLUSTER:]POOL, no namespace): both
+ * sides (peer sides found among the registered clusters by site name; one
+ * that cannot be found or read has its error set, and is no failure), each
+ * side's daemons, and every mirrored image's status per site.  Free with
+ * vrbd_dr_status_free().
+ */
+VRBD_API int vrbd_dr_status_get(vrbd_registry *reg, const vrbd_spec *pool,
+                                const vrbd_dr_opts *opts, vrbd_dr_status **out);
+VRBD_API void vrbd_dr_status_free(vrbd_dr_status *st);
+
 /* ---------------------------------------------------------------- doctor */
 
 typedef enum {
