@@ -175,6 +175,7 @@ void cli_print_cmd_help(const cli_cmd *cmd);
 extern const cli_cmd cli_cmds_cluster[];
 extern const cli_cmd cli_cmds_host[];
 extern const cli_cmd cli_cmds_fleet[];
+extern const cli_cmd cli_cmds_dr[];
 extern const cli_cmd cli_cmds_doctor[];
 extern const cli_cmd cli_cmds_vol[];
 extern const cli_cmd cli_cmds_disk[];

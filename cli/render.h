@@ -54,6 +54,14 @@ typedef struct cli_unfenced {
 } cli_unfenced;
 extern const cli_view cli_view_unfenced;
 
+/* dr pair */
+typedef struct cli_dr_paired {
+    const vrbd_dr_pair_result *res;
+} cli_dr_paired;
+extern const cli_view cli_view_dr_paired;
+/* dr status: a vrbd_dr_status */
+extern const cli_view cli_view_dr_status;
+
 /* pool plan */
 typedef struct cli_pool_plan {
     const char *cluster, *pool;

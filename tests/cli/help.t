@@ -33,6 +33,8 @@
     fleet sync         Give every host the same pools, secrets and keys ('host connect')
     fleet unfence      Lift the fences 'vm recover' put on a host, once it is back
     fleet recover      Start every VM of a dead or hung host elsewhere ('vm recover' each)
+    dr pair            Pair a pool of two clusters for replication by rbd-mirror
+    dr status          Show a pool's mirroring: both sides, their daemons, each image
     vol create         Create an RBD image (format 2)
     vol list           List the images of a pool
     vol info           Everything about an image: rbd info, used bytes, snapshots, watchers

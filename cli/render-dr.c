@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * render-dr.c: the results of the dr commands (a pair of clusters
+ * replicating a pool with rbd-mirror), as JSON and as text.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cleanup.h"
+#include "render.h"
+#include "xalloc.h"
+
+static char *
+utc(int64_t t)
+{
+    char buf[64] = "-";
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t > 0 && gmtime_r(&tt, &tm))
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return xstrdup(buf);
+}
+
+static struct json_object *
+utc_json(int64_t t)
+{
+    CLEANUP_FREE char *s = t > 0 ? utc(t) : NULL;
+
+    return cli_json_str(s);
+}
+
+static struct json_object *
+side_json(const vrbd_dr_side *s)
+{
+    struct json_object *o = json_object_new_object();
+    struct json_object *peers = json_object_new_array();
+    struct json_object *daemons = json_object_new_array();
+
+    for (size_t i = 0; i < s->n_peers; i++) {
+        const vrbd_dr_peer *p = &s->peers[i];
+        struct json_object *j = json_object_new_object();
+
+        json_object_object_add(j, "uuid", cli_json_str(p->uuid));
+        json_object_object_add(j, "site_name", cli_json_str(p->site_name));
+        json_object_object_add(j, "client_name", cli_json_str(p->client_name));
+        json_object_object_add(j, "direction", cli_json_str(p->direction));
+        json_object_object_add(j, "mirror_uuid", cli_json_str(p->mirror_uuid));
+        json_object_object_add(j, "last_seen", utc_json(p->last_seen));
+        json_object_array_add(peers, j);
+    }
+    for (size_t i = 0; i < s->n_daemons; i++) {
+        const vrbd_dr_daemon *d = &s->daemons[i];
+        struct json_object *j = json_object_new_object();
+
+        json_object_object_add(j, "service_id", cli_json_str(d->service_id));
+        json_object_object_add(j, "id", cli_json_str(d->id));
+        json_object_object_add(j, "hostname", cli_json_str(d->hostname));
+        json_object_object_add(j, "instance_id", cli_json_str(d->instance_id));
+        json_object_object_add(j, "reporting",
+                               json_object_new_boolean(d->reporting));
+        json_object_object_add(j, "leader", json_object_new_boolean(d->leader));
+        json_object_object_add(j, "health",
+                               cli_json_str(vrbd_dr_health_name(d->health)));
+        json_object_object_add(j, "callouts",
+                               cli_json_strv(d->callouts, SIZE_MAX));
+        json_object_array_add(daemons, j);
+    }
+    json_object_object_add(o, "cluster", cli_json_str(s->cluster));
+    json_object_object_add(o, "fsid", cli_json_str(s->fsid));
+    json_object_object_add(o, "pool", cli_json_str(s->pool));
+    json_object_object_add(o, "site_name", cli_json_str(s->site_name));
+    json_object_object_add(o, "mode", cli_json_str(s->mode));
+    json_object_object_add(o, "peers", peers);
+    json_object_object_add(
+        o, "daemon_health",
+        cli_json_str(s->error ? NULL : vrbd_dr_health_name(s->daemon_health)));
+    json_object_object_add(o, "daemons", daemons);
+    json_object_object_add(o, "error", cli_json_str(s->error));
+    return o;
+}
+
+/* "zdata (rx-tx), x (rx-only)" or "none"; free() */
+static char *
+peers_text(const vrbd_dr_side *s)
+{
+    char *out = xstrdup(s->n_peers ? "" : "none");
+
+    for (size_t i = 0; i < s->n_peers; i++) {
+        char *next = xasprintf("%s%s%s (%s)", out, i ? ", " : "",
+                               s->peers[i].site_name, s->peers[i].direction);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+/* "ok: 1 daemon (drp on vm, leader)"; free() */
+static char *
+daemons_text(const vrbd_dr_side *s)
+{
+    char *out;
+
+    if (s->n_daemons == 0)
+        return xasprintf("%s: no rbd-mirror daemon",
+                         vrbd_dr_health_name(s->daemon_health));
+    out = xasprintf("%s:", vrbd_dr_health_name(s->daemon_health));
+    for (size_t i = 0; i < s->n_daemons; i++) {
+        const vrbd_dr_daemon *d = &s->daemons[i];
+        CLEANUP_FREE char *callouts =
+            d->callouts ? vrbd_strv_join(d->callouts, ", ", 3) : NULL;
+        char *next = xasprintf(
+            "%s%s %s on %s (%s%s%s%s)", out, i ? "," : "", d->id, d->hostname,
+            vrbd_dr_health_name(d->health), d->leader ? ", leader" : "",
+            callouts ? ": " : "", callouts ? callouts : "");
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+static void
+side_text(const char *role, const vrbd_dr_side *s)
+{
+    CLEANUP_FREE char *peers = NULL, *daemons = NULL;
+
+    printf("%s: cluster %s, pool %s\n", role, s->cluster ? s->cluster : "?",
+           s->pool ? s->pool : "?");
+    if (s->site_name)
+        cli_print_kv(16, "  site name", "%s", s->site_name);
+    if (s->error && !s->mode) {
+        cli_print_kv(16, "  error", "%s", s->error);
+        return;
+    }
+    peers = peers_text(s);
+    daemons = daemons_text(s);
+    cli_print_kv(16, "  mirror mode", "%s", s->mode);
+    cli_print_kv(16, "  peers", "%s", peers);
+    cli_print_kv(16, "  daemons", "%s", daemons);
+    if (s->error)
+        cli_print_kv(16, "  error", "%s", s->error);
+}
+
+static struct json_object *
+paired_json(const void *res)
+{
+    const cli_dr_paired *p = res;
+    struct json_object *o = json_object_new_object();
+    struct json_object *sides = json_object_new_array();
+
+    for (int i = 0; i < 2; i++)
+        json_object_array_add(sides, side_json(&p->res->sides[i]));
+    json_object_object_add(o, "pool", cli_json_str(p->res->sides[0].pool));
+    json_object_object_add(o, "changed",
+                           json_object_new_boolean(p->res->changes != NULL));
+    json_object_object_add(o, "changes",
+                           cli_json_strv(p->res->changes, SIZE_MAX));
+    json_object_object_add(o, "warnings",
+                           cli_json_strv(p->res->warnings, SIZE_MAX));
+    json_object_object_add(o, "sides", sides);
+    return o;
+}
+
+static void
+paired_text(const void *res)
+{
+    const cli_dr_paired *p = res;
+    const vrbd_dr_side *a = &p->res->sides[0], *b = &p->res->sides[1];
+
+    if (!p->res->changes)
+        printf("pool '%s' of clusters '%s' and '%s' is paired already: "
+               "nothing changed\n",
+               a->pool, a->cluster, b->cluster);
+    for (size_t i = 0; p->res->changes && p->res->changes[i]; i++)
+        printf("%s\n", p->res->changes[i]);
+    side_text("side", a);
+    side_text("side", b);
+}
+
+const cli_view cli_view_dr_paired = {.json = paired_json, .text = paired_text};
+
+static struct json_object *
+status_json(const void *res)
+{
+    const vrbd_dr_status *st = res;
+    struct json_object *o = json_object_new_object();
+    struct json_object *sides = json_object_new_array();
+    struct json_object *images = json_object_new_array();
+
+    for (size_t i = 0; i < st->n_sides; i++)
+        json_object_array_add(sides, side_json(&st->sides[i]));
+    for (size_t i = 0; i < st->n_images; i++) {
+        const vrbd_dr_image *im = &st->images[i];
+        struct json_object *j = json_object_new_object();
+        struct json_object *a = json_object_new_array();
+
+        for (size_t k = 0; k < im->n_sites; k++) {
+            const vrbd_dr_image_site *s = &im->sites[k];
+            struct json_object *js = json_object_new_object();
+
+            json_object_object_add(js, "site_name", cli_json_str(s->site_name));
+            json_object_object_add(js, "up", json_object_new_boolean(s->up));
+            json_object_object_add(js, "state", cli_json_str(s->state));
+            json_object_object_add(js, "description",
+                                   cli_json_str(s->description));
+            json_object_object_add(js, "last_update", utc_json(s->last_update));
+            json_object_object_add(js, "replayed_at", utc_json(s->replayed_at));
+            json_object_array_add(a, js);
+        }
+        json_object_object_add(j, "name", cli_json_str(im->name));
+        json_object_object_add(j, "global_id", cli_json_str(im->global_id));
+        json_object_object_add(j, "state", cli_json_str(im->state));
+        json_object_object_add(j, "primary",
+                               json_object_new_boolean(im->primary));
+        json_object_object_add(j, "sites", a);
+        json_object_array_add(images, j);
+    }
+    json_object_object_add(o, "pool", cli_json_str(st->sides[0].pool));
+    json_object_object_add(o, "paired", json_object_new_boolean(st->paired));
+    json_object_object_add(o, "sides", sides);
+    json_object_object_add(o, "images", images);
+    return o;
+}
+
+static void
+status_text(const void *res)
+{
+    const vrbd_dr_status *st = res;
+    vrbd_table *t;
+
+    printf("pool '%s' of cluster '%s': %s\n", st->sides[0].pool,
+           st->sides[0].cluster, st->paired ? "paired" : "not paired");
+    for (size_t i = 0; i < st->n_sides; i++)
+        side_text(i == 0 ? "this side" : "peer side", &st->sides[i]);
+    if (strcmp(st->sides[0].mode, "disabled") == 0)
+        return;
+    if (st->n_images == 0) {
+        printf("no mirrored images\n");
+        return;
+    }
+    t = vrbd_table_new((const char *const[]){"IMAGE", "PRIMARY", "SITE",
+                                             "STATE", "LAST UPDATE",
+                                             "REPLAYED AT", NULL});
+    for (size_t i = 0; i < st->n_images; i++) {
+        const vrbd_dr_image *im = &st->images[i];
+
+        for (size_t k = 0; k < im->n_sites; k++) {
+            const vrbd_dr_image_site *s = &im->sites[k];
+            CLEANUP_FREE char *state =
+                xasprintf("%s+%s", s->up ? "up" : "down", s->state);
+            CLEANUP_FREE char *upd = utc(s->last_update);
+            CLEANUP_FREE char *rep = utc(s->replayed_at);
+
+            VRBD_TABLE_ROW(t, im->name,
+                           im->primary ? st->sides[0].site_name : "peer",
+                           s->site_name, state, upd, rep);
+        }
+    }
+    cli_print_table(t);
+}
+
+const cli_view cli_view_dr_status = {.json = status_json, .text = status_text};
