@@ -92,7 +92,8 @@ const cli_cmd cli_cmds_dr[] = {
      "registered name as one; each pool gets mirror mode image; a\n"
      "bootstrap token made on the first cluster is imported rx-tx on the\n"
      "second (its key never leaves the process).  Run again, it changes\n"
-     "nothing.  A side where no rbd-mirror daemon reports for the pool is\n"
+     "nothing.  It waits (45 s at most) for the daemon of each side to lead\n"
+     "the pool; a side where no rbd-mirror daemon reports for the pool is\n"
      "named in a warning: nothing is replicated to it until one runs.",
      NULL, run_pair},
     {"dr status", "[CLUSTER:]POOL", 1, 1,

@@ -209,7 +209,9 @@ status_json(const void *res)
             json_object_array_add(a, js);
         }
         json_object_object_add(j, "name", cli_json_str(im->name));
+        json_object_object_add(j, "id", cli_json_str(im->id));
         json_object_object_add(j, "global_id", cli_json_str(im->global_id));
+        json_object_object_add(j, "mode", cli_json_str(im->mode));
         json_object_object_add(j, "state", cli_json_str(im->state));
         json_object_object_add(j, "primary",
                                json_object_new_boolean(im->primary));
@@ -221,6 +223,17 @@ status_json(const void *res)
     json_object_object_add(o, "sides", sides);
     json_object_object_add(o, "images", images);
     return o;
+}
+
+/* The site where @im is primary, borrowed: this side's, or with one
+ * peer, the peer's. */
+static const char *
+primary_site(const vrbd_dr_status *st, const vrbd_dr_image *im)
+{
+    if (im->primary)
+        return st->sides[0].site_name;
+    return st->sides[0].n_peers == 1 ? st->sides[0].peers[0].site_name
+                                     : "a peer";
 }
 
 static void
@@ -252,9 +265,8 @@ status_text(const void *res)
             CLEANUP_FREE char *upd = utc(s->last_update);
             CLEANUP_FREE char *rep = utc(s->replayed_at);
 
-            VRBD_TABLE_ROW(t, im->name,
-                           im->primary ? st->sides[0].site_name : "peer",
-                           s->site_name, state, upd, rep);
+            VRBD_TABLE_ROW(t, im->name, primary_site(st, im), s->site_name,
+                           state, upd, rep);
         }
     }
     cli_print_table(t);

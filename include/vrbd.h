@@ -1139,7 +1139,13 @@ VRBD_API int vrbd_unfence(vrbd_cluster *cl, const char *const *addrs, size_t n,
 typedef struct vrbd_dr_opts {
     unsigned version;     /* VRBD_DR_OPTS_VERSION */
     unsigned timeout_sec; /* each cluster's; 0: VRBD_DEFAULT_TIMEOUT_SEC */
+    /* vrbd_dr_pair(): how long to wait for an rbd-mirror daemon that runs
+     * to lead the pool on each side; 0: VRBD_DR_DAEMON_WAIT_SEC */
+    unsigned daemon_wait_sec;
 } vrbd_dr_opts;
+
+/* longer than a daemon's scan for new pools (30 s by default) */
+#define VRBD_DR_DAEMON_WAIT_SEC 45
 
 typedef enum {
     VRBD_DR_HEALTH_OK = 0,
@@ -1209,10 +1215,11 @@ typedef struct vrbd_dr_pair_result {
  * cluster is imported rx-tx on @b's, which registers each pool as the
  * other's peer.  The token holds a cephx key: it is never logged, written
  * or passed on.  Idempotent: what is already so is left as it is, and
- * res->changes says what was done (NULL: nothing).  A side where no
- * rbd-mirror daemon reports for the pool is no failure: res->warnings
- * names it and how to start one.  Clear @res with
- * vrbd_dr_pair_result_clear().
+ * res->changes says what was done (NULL: nothing).  Then, where an
+ * rbd-mirror daemon runs but does not lead the pool yet, it waits for one
+ * to (opts->daemon_wait_sec).  A side where no daemon reports for the
+ * pool is no failure: res->warnings names it and how to start one.  Clear @res
+ * with vrbd_dr_pair_result_clear().
  */
 VRBD_API int vrbd_dr_pair(vrbd_registry *reg, const vrbd_spec *a,
                           const vrbd_spec *b, const vrbd_dr_opts *opts,
@@ -1235,9 +1242,11 @@ typedef struct vrbd_dr_image_site {
 
 typedef struct vrbd_dr_image {
     char *name;
-    char *global_id;
-    char *state;  /* "enabled", "disabling", "disabled" */
-    bool primary; /* primary on the side asked */
+    char *id;        /* the image's id in the pool */
+    char *global_id; /* the same on every site */
+    char *mode;      /* "snapshot", "journal" */
+    char *state;     /* "enabled", "disabling", "disabled" */
+    bool primary;    /* primary on the side asked */
     vrbd_dr_image_site *sites;
     size_t n_sites;
 } vrbd_dr_image;

@@ -95,6 +95,8 @@ static void
 image_clear(vrbd_dr_image *im)
 {
     free(im->name);
+    free(im->id);
+    free(im->mode);
     free(im->global_id);
     free(im->state);
     for (size_t i = 0; i < im->n_sites; i++) {
@@ -593,30 +595,42 @@ none_leads(const vrbd_dr_side *s)
     return true;
 }
 
+static bool
+waiting(const vrbd_dr_side *side)
+{
+    return side->n_daemons > 0 && none_leads(side);
+}
+
 /*
  * A daemon that runs finds a newly mirrored pool on its next scan of the
- * pools (seconds; rbd_mirror_pool_replayers_refresh_interval is 30 s at
- * most), and takes the lead of a pool again when its peers changed: wait
- * for one to lead it, a second at a time, @timeout at most.  With no daemon in
- * the service map there is nothing to wait for.
+ * pools (rbd_mirror_pool_replayers_refresh_interval, 30 s by default),
+ * and takes the lead of a pool again when its peers changed: wait for one
+ * to lead it on each side (both at once), a second at a time, @wait
+ * seconds at most.  A side with no daemon in the service map has nothing
+ * to wait for.
  */
 static int
-daemons_wait(struct side *s, vrbd_dr_side *side, unsigned timeout)
+daemons_wait(struct side *s, vrbd_dr_side *sides, unsigned wait)
 {
-    int64_t pool_id = rados_ioctx_get_id(s->io);
     struct timespec second = {1, 0};
 
     for (unsigned waited = 0;
-         waited < timeout && side->n_daemons > 0 && none_leads(side);
+         waited < wait && (waiting(&sides[0]) || waiting(&sides[1]));
          waited++) {
         nanosleep(&second, NULL);
-        for (size_t i = 0; i < side->n_daemons; i++)
-            daemon_clear(&side->daemons[i]);
-        free(side->daemons);
-        side->daemons = NULL;
-        side->n_daemons = 0;
-        if (daemons_read(s->cl, pool_id, side) < 0)
-            return -1;
+        for (int k = 0; k < 2; k++) {
+            vrbd_dr_side *side = &sides[k];
+
+            if (!waiting(side))
+                continue;
+            for (size_t i = 0; i < side->n_daemons; i++)
+                daemon_clear(&side->daemons[i]);
+            free(side->daemons);
+            side->daemons = NULL;
+            side->n_daemons = 0;
+            if (daemons_read(s[k].cl, rados_ioctx_get_id(s[k].io), side) < 0)
+                return -1;
+        }
     }
     return 0;
 }
@@ -724,9 +738,10 @@ vrbd_dr_pair(vrbd_registry *reg, const vrbd_spec *a, const vrbd_spec *b,
             goto cleanup;
         }
     }
-    for (int i = 0; i < 2; i++)
-        if (daemons_wait(&s[i], &out.sides[i], timeout) < 0)
-            goto cleanup;
+    if (daemons_wait(s, out.sides,
+                     opts->daemon_wait_sec ? opts->daemon_wait_sec
+                                           : VRBD_DR_DAEMON_WAIT_SEC) < 0)
+        goto cleanup;
     for (int i = 0; i < 2; i++) {
         if (out.sides[i].daemon_health == VRBD_DR_HEALTH_OK)
             continue;
@@ -781,12 +796,14 @@ site_of(const vrbd_dr_side *s, const char *uuid)
 }
 
 static void
-image_read(const vrbd_dr_side *s, const rbd_mirror_image_global_status_t *g,
-           vrbd_dr_image *im)
+image_read(const vrbd_dr_side *s, const char *id,
+           const rbd_mirror_image_global_status_t *g, vrbd_dr_image *im)
 {
     static const char *const states[] = {"disabling", "enabled", "disabled"};
 
     im->name = xstrdup(g->name ? g->name : "");
+    im->id = xstrdup(id);
+    im->mode = xstrdup("?");
     im->global_id = xstrdup(g->info.global_id ? g->info.global_id : "");
     im->state = xstrdup((unsigned)g->info.state < 3 ? states[g->info.state]
                                                     : "unknown");
@@ -803,6 +820,53 @@ image_read(const vrbd_dr_side *s, const rbd_mirror_image_global_status_t *g,
         d->description = xstrdup(ss->description ? ss->description : "");
         d->last_update = (int64_t)ss->last_update;
         d->replayed_at = replayed_at(ss->description);
+    }
+}
+
+/*
+ * Each image's mode and whether it is primary here: Pacific's global
+ * status list leaves info.primary false whatever the image is, its info
+ * list says (rbd_mirror_image_info_list, by image id).
+ */
+static int
+infos_read(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_dr_side *s,
+           vrbd_dr_status *st)
+{
+    enum { PAGE = 64 };
+    CLEANUP_FREE char *start = xstrdup("");
+
+    for (;;) {
+        char *ids[PAGE];
+        rbd_mirror_image_mode_t modes[PAGE];
+        rbd_mirror_image_info_t infos[PAGE];
+        size_t len = 0;
+        int r = rbd_mirror_image_info_list(io, NULL, start, PAGE, ids, modes,
+                                           infos, &len);
+
+        if (r < 0)
+            return vrbd_cluster_error(
+                cl, r,
+                "cannot read the mirrored images of pool '%s' on cluster '%s'",
+                s->pool, s->cluster);
+        for (size_t i = 0; i < len; i++)
+            for (size_t k = 0; k < st->n_images; k++) {
+                vrbd_dr_image *im = &st->images[k];
+
+                if (strcmp(im->id, ids[i]) != 0)
+                    continue;
+                im->primary = infos[i].primary;
+                free(im->mode);
+                im->mode = xstrdup(modes[i] == RBD_MIRROR_IMAGE_MODE_SNAPSHOT
+                                       ? "snapshot"
+                                       : "journal");
+            }
+        if (len > 0) {
+            free(start);
+            start = xstrdup(ids[len - 1]);
+        }
+        rbd_mirror_image_info_list_cleanup(ids, infos, len);
+        if (len < PAGE)
+            return 0;
     }
 }
 
@@ -830,7 +894,7 @@ images_read(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_dr_side *s,
                                    sizeof(*st->images));
         for (size_t i = 0; i < len; i++) {
             memset(&st->images[st->n_images], 0, sizeof(*st->images));
-            image_read(s, &g[i], &st->images[st->n_images++]);
+            image_read(s, ids[i], &g[i], &st->images[st->n_images++]);
         }
         if (len > 0) {
             free(start);
@@ -838,7 +902,7 @@ images_read(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_dr_side *s,
         }
         rbd_mirror_image_global_status_list_cleanup(ids, g, len);
         if (len < PAGE)
-            return 0;
+            return infos_read(cl, io, s, st);
     }
 }
 
