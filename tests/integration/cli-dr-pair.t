@@ -1,5 +1,6 @@
 #require lab
-#cleanup for c in "$VRBD_LAB_CEPH_CONF" "$VRBD_LAB_ZDATA_CONF"; do for u in $(rbd -c "$c" mirror pool info vrbdt-$UNIQ --format json 2> /dev/null | python3 -c 'import json,sys; print(" ".join(p["uuid"] for p in json.load(sys.stdin)["peers"]))' 2> /dev/null); do rbd -c "$c" mirror pool peer remove vrbdt-$UNIQ $u; done; done > /dev/null 2>&1; true
+#cleanup "$TESTDIR/../../scripts/lab" mirror-start zdata > /dev/null 2>&1; true
+#cleanup for c in "$VRBD_LAB_CEPH_CONF" "$VRBD_LAB_ZDATA_CONF"; do for p in vrbdt-$UNIQ vrbdq-$UNIQ; do for u in $(rbd -c "$c" mirror pool info $p --format json 2> /dev/null | python3 -c 'import json,sys; print(" ".join(p["uuid"] for p in json.load(sys.stdin)["peers"]))' 2> /dev/null); do rbd -c "$c" mirror pool peer remove $p $u; done; done; done > /dev/null 2>&1; true
 A pool of the lab's two clusters made a disaster-recovery pair (dr pair),
 replicated by the rbd-mirror daemon the lab runs on each cluster, and its
 state read back (dr status).  The rbd CLI is the oracle.  The pool's peers
@@ -90,13 +91,14 @@ each
   no mirrored images
 
 An image mirrored by snapshots (rbd is the stand-in for dr enable, to
-come) is replayed on zdata; a mirror snapshot taken at T is the recovery
-point dr status reads there: REPLAYED AT is T or later
+come) is replayed on zdata (and ceph's daemon has told zdata it holds the
+primary); a mirror snapshot taken at T is the recovery point dr status
+reads there: REPLAYED AT is T or later
 
   $ rbd -c "$C" create $P/disk --size 16M && rbd -c "$C" mirror image enable $P/disk snapshot
   Mirroring enabled
   $ sleep 1; T=$(date +%s); rbd -c "$C" mirror image snapshot $P/disk > /dev/null
-  $ for i in $(seq 600); do rbd -c "$Z" mirror image status $P/disk --format json 2> /dev/null | python3 -c 'import json,sys,re; d=json.load(sys.stdin); m=re.search(r"\"local_snapshot_timestamp\":(\d+)", d["description"]); sys.exit(0 if d["state"] == "up+replaying" and m and int(m.group(1)) >= '$T' else 1)' 2> /dev/null && break; sleep 0.1; done; echo "waited ${i}00 ms" > /dev/null; [ $i -lt 600 ] && echo replayed
+  $ for i in $(seq 600); do rbd -c "$Z" mirror image status $P/disk --format json 2> /dev/null | python3 -c 'import json,sys,re; d=json.load(sys.stdin); m=re.search(r"\"local_snapshot_timestamp\":(\d+)", d["description"]); sys.exit(0 if d["state"] == "up+replaying" and m and int(m.group(1)) >= '$T' and any(p["site_name"] == "ceph" and p["state"] == "up+stopped" for p in d.get("peer_sites", [])) else 1)' 2> /dev/null && break; sleep 0.1; done; echo "waited ${i}00 ms" > /dev/null; [ $i -lt 600 ] && echo replayed
   replayed
   $ virt-rbd --json dr status zdata:$P > st.json
   $ python3 -c 'import json,sys; d=json.load(open("st.json")); print(d["paired"], [(s["cluster"], s["daemon_health"]) for s in d["sides"]]); im=d["images"][0]; print(im["name"], im["mode"], im["primary"], im["state"], sorted((s["site_name"], s["up"], s["state"]) for s in im["sites"]))'
@@ -111,3 +113,19 @@ The text names the primary site on each of the image's rows
   IMAGE PRIMARY SITE STATE
   disk ceph ceph up+stopped
   disk ceph zdata up+replaying
+
+With zdata's daemon stopped (it leaves its mgr's service map at once), a
+new pair still succeeds, and warns that nothing is replicated to zdata,
+and how to start a daemon there; dr status shows the side without one.
+The daemon started again leads the pool
+
+  $ "$TESTDIR/../../scripts/lab" mirror-stop zdata > /dev/null
+  $ Q=vrbdq-$UNIQ; virt-rbd pool create ceph:$Q --pg 8 > /dev/null && virt-rbd pool create zdata:$Q --pg 8 > /dev/null
+  $ virt-rbd dr pair $Q zdata:$Q 2>&1 > /dev/null | sed "s/$Q/Q/"
+  virt-rbd: warning: no rbd-mirror daemon reports for pool 'Q' on cluster 'zdata': nothing is replicated to it; start an rbd-mirror daemon for cluster 'zdata' (a cephx user with mon 'profile rbd-mirror' osd 'profile rbd', and CEPH_CONF naming the cluster's ceph.conf in its environment)
+  $ virt-rbd dr status zdata:$Q | grep daemons | sed 's/: [^ ]* on [^ ]* (ok, leader)/: D on H (ok, leader)/'
+    daemons        error: no rbd-mirror daemon
+    daemons        ok: D on H (ok, leader)
+  $ "$TESTDIR/../../scripts/lab" mirror-start zdata > /dev/null
+  $ virt-rbd --json dr pair $Q zdata:$Q | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["changed"], d["warnings"], [(s["cluster"], s["daemon_health"]) for s in d["sides"]])'
+  False [] [('ceph', 'ok'), ('zdata', 'ok')]
