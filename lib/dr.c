@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rbd/librbd.h>
 
@@ -494,6 +495,27 @@ mode_ensure(struct side *s, const char *pool, char ***changes)
     return 0;
 }
 
+/* The first keyring file of @cl's keyring list that exists (its
+ * metavariables expanded as @cl's handle expands them), or NULL. */
+static char *
+keyring_of(vrbd_cluster *cl)
+{
+    char list[4096] = "";
+    char *save = NULL, *path;
+
+    if (rados_conf_get(vrbd_cluster_rados(cl), "keyring", list, sizeof(list)) <
+        0)
+        return NULL;
+    for (path = strtok_r(list, ",", &save); path;
+         path = strtok_r(NULL, ",", &save)) {
+        while (*path == ' ')
+            path++;
+        if (*path && access(path, F_OK) == 0)
+            return xstrdup(path);
+    }
+    return NULL;
+}
+
 /*
  * A bootstrap token made on @from, imported rx-tx on @to: one import
  * registers the peer on both pools (Pacific adds @to on @from first, then
@@ -509,12 +531,15 @@ exchange(vrbd_registry *reg, const char *pool, struct side *from,
 {
     CLEANUP(vrbd_keybuf_free) vrbd_keybuf *token = NULL;
     CLEANUP(vrbd_cluster_free) vrbd_cluster *cl = NULL;
+    CLEANUP_FREE char *keyring = NULL;
     vrbd_cluster_entry e = {0};
     vrbd_cluster_opts o;
     rados_ioctx_t io;
     size_t len = 1024;
     int r;
 
+    /* librbd logs the token, key and all, at debug_rbd 20 */
+    rados_conf_set(vrbd_cluster_rados(from->cl), "debug_rbd", "0/0");
     for (;;) {
         char *buf = xcalloc(1, len);
 
@@ -534,10 +559,15 @@ exchange(vrbd_registry *reg, const char *pool, struct side *from,
     if (vrbd_registry_get(reg, to->name, &e) < 0)
         return -1;
     o = vrbd_cluster_entry_opts(&e, timeout);
+    /* the conf's keyring list may name $cluster, which this handle's name
+     * changes: give it the file @to's own handle found */
+    if (!o.keyring)
+        o.keyring = keyring = keyring_of(to->cl);
     r = vrbd_cluster_connect_named(&o, to->site, &cl);
     vrbd_cluster_entry_clear(&e);
     if (r < 0)
         return -1;
+    rados_conf_set(vrbd_cluster_rados(cl), "debug_rbd", "0/0");
     if (vrbd_volume_ioctx(cl, pool, NULL, &io) < 0)
         return -1;
     r = rbd_mirror_peer_bootstrap_import(io, RBD_MIRROR_PEER_DIRECTION_RX_TX,
