@@ -1,12 +1,11 @@
 #require lab
 #cleanup "$TESTDIR/../../scripts/lab" mirror-start zdata > /dev/null 2>&1; true
-#cleanup for c in "$VRBD_LAB_CEPH_CONF" "$VRBD_LAB_ZDATA_CONF"; do for p in vrbdt-$UNIQ vrbdq-$UNIQ; do for u in $(rbd -c "$c" mirror pool info $p --format json 2> /dev/null | python3 -c 'import json,sys; print(" ".join(p["uuid"] for p in json.load(sys.stdin)["peers"]))' 2> /dev/null); do rbd -c "$c" mirror pool peer remove $p $u; done; done; done > /dev/null 2>&1; true
 A pool of the lab's two clusters made a disaster-recovery pair (dr pair),
 replicated by the rbd-mirror daemon the lab runs on each cluster, and its
-state read back (dr status).  The rbd CLI is the oracle.  The pool's peers
-(whose connection settings hold a key, in the clusters' config-key store)
-are removed at the end (#cleanup), before the pool goes.  The clusters'
-site names stay set: they are cluster-wide, and every run sets the same.
+state read back (dr status).  The rbd CLI is the oracle.  The runner's
+sweep removes the pools' peers (whose connection settings hold a key, in
+the clusters' config-key store) before the pools.  The clusters' site
+names stay set: they are cluster-wide, and every run sets the same.
 
   $ C=$VRBD_LAB_CEPH_CONF Z=$VRBD_LAB_ZDATA_CONF P=vrbdt-$UNIQ
   $ for c in "$C" "$Z"; do ceph -c "$c" service dump -f json | python3 -c 'import json,sys; d=json.load(sys.stdin)["services"].get("rbd-mirror",{}).get("daemons",{}); print(sum(1 for v in d.values() if isinstance(v, dict)) or "no rbd-mirror daemon in the lab")'; done
