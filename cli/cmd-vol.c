@@ -785,7 +785,8 @@ const cli_cmd cli_cmds_vol[] = {
     {"vol who", SPEC, 1, 1, "Who holds an image: watchers mapped to owners",
      "Maps each watcher to the running libvirt domain on this host whose\n"
      "disk is the image, a local process that is no domain, or a remote\n"
-     "host, and says what to do about it.",
+     "host, and says what to do about it.  The watch of an rbd-mirror\n"
+     "daemon on a mirrored image is named as such: it is no VM.",
      NULL, run_who},
     {"vol clients", SPEC, 1, 1,
      "List an image's clients: watchers and lock holders",
@@ -803,14 +804,18 @@ const cli_cmd cli_cmds_vol[] = {
      "broken so a new client can take them, and the fence is recorded in\n"
      "the image's metadata (virt-rbd.fence: addresses, time, expiry,\n"
      "--reason).  An image without clients is left alone.  This process's\n"
-     "own client is never fenced.  The registered user needs mon 'profile\n"
-     "rbd' or 'allow command \"osd blocklist\"'; 'cluster blocklist --rm'\n"
-     "lifts an entry (a fenced client stays unusable: start a new one).",
+     "own client is never fenced, nor an rbd-mirror daemon (that would\n"
+     "stop replication: it is shown as left alone).  The registered user\n"
+     "needs mon 'profile rbd' or 'allow command \"osd blocklist\"';\n"
+     "'cluster blocklist --rm' lifts an entry (a fenced client stays\n"
+     "unusable: start a new one).",
      fence_opts, run_fence},
     {"vol rm", SPEC, 1, 1, "Remove an image, safely",
-     "Refused while the image has watchers (naming who: see 'vol who'),\n"
-     "clones or protected snapshots; its other snapshots go only with\n"
-     "--force.  --trash moves it to the RBD trash instead.",
+     "Refused while the image has watchers (naming who: see 'vol who';\n"
+     "an rbd-mirror daemon's watch does not count), clones or protected\n"
+     "snapshots, or mirroring enabled (removing a primary removes the\n"
+     "peer site's copy too); its other snapshots go only with --force.\n"
+     "--trash moves it to the RBD trash instead.",
      rm_opts, run_rm},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

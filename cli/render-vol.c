@@ -437,6 +437,7 @@ who_json(const void *res)
                                json_object_new_int64(h->client_id));
         json_object_object_add(one, "local", json_object_new_boolean(h->local));
         json_object_object_add(one, "domain", cli_json_str(h->domain));
+        json_object_object_add(one, "rbd_mirror", cli_json_str(h->rbd_mirror));
         json_object_object_add(one, "advice",
                                json_object_new_string(h->advice));
         json_object_array_add(a, one);
@@ -460,9 +461,10 @@ who_text(const void *res)
         const vrbd_holder *h = &w->holders[i];
 
         printf("client.%lld at %s: %s\n", (long long)h->client_id, h->addr,
-               h->domain  ? h->domain
-               : h->local ? "a local process (no libvirt domain)"
-                          : "a remote client");
+               h->rbd_mirror ? h->rbd_mirror
+               : h->domain   ? h->domain
+               : h->local    ? "a local process (no libvirt domain)"
+                             : "a remote client");
         printf("  %s\n", h->advice);
     }
     if (w->owner)
@@ -525,6 +527,7 @@ clients_json(const void *res)
                                json_object_new_boolean(ic->lock_owner));
         json_object_object_add(one, "lock_cookie",
                                cli_json_str(ic->lock_cookie));
+        json_object_object_add(one, "rbd_mirror", cli_json_str(ic->rbd_mirror));
         json_object_array_add(a, one);
     }
     return a;
@@ -583,6 +586,19 @@ fenced_json(const void *res)
     json_object_object_add(
         o, "images", cli_json_strv((char *const *)f->images, f->n_images));
     json_object_object_add(o, "fenced", a);
+    a = json_object_new_array();
+    for (size_t i = 0; i < f->res->n_spared; i++) {
+        const vrbd_fenced *x = &f->res->spared[i];
+        struct json_object *one = json_object_new_object();
+
+        json_object_object_add(one, "image", json_object_new_string(x->image));
+        json_object_object_add(one, "addr", json_object_new_string(x->addr));
+        json_object_object_add(one, "client",
+                               json_object_new_int64(x->client_id));
+        json_object_object_add(one, "rbd_mirror", cli_json_str(x->rbd_mirror));
+        json_object_array_add(a, one);
+    }
+    json_object_object_add(o, "spared", a);
     json_object_object_add(o, "at", cli_json_str(at));
     json_object_object_add(o, "until", cli_json_str(until));
     json_object_object_add(o, "expire", json_object_new_int64(f->expire));
@@ -596,9 +612,16 @@ fenced_text(const void *res)
     const cli_vol_fenced *f = res;
     CLEANUP_FREE char *until = utc(f->res->until);
 
+    for (size_t i = 0; i < f->res->n_spared; i++) {
+        const vrbd_fenced *x = &f->res->spared[i];
+
+        printf("left alone: client.%lld at %s (image %s): %s\n",
+               (long long)x->client_id, x->addr, x->image, x->rbd_mirror);
+    }
     if (f->res->n_fenced == 0) {
         for (size_t i = 0; i < f->n_images; i++)
-            printf("image %s has no clients: nothing to fence\n", f->images[i]);
+            printf("image %s has no %sclients: nothing to fence\n",
+                   f->images[i], f->res->n_spared ? "other " : "");
         return;
     }
     for (size_t i = 0; i < f->res->n_fenced; i++) {

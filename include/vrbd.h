@@ -999,13 +999,19 @@ typedef struct vrbd_holder {
     bool local;        /* the address is this host's */
     char *domain;      /* the libvirt domain holding it, or NULL */
     char *advice;      /* what to do about it */
+    char *rbd_mirror;  /* an rbd-mirror daemon's own client, no user of the
+                        * image: who ("rbd-mirror daemon of cluster
+                        * 'zdata'"); NULL for every other client */
 } vrbd_holder;
 
 /*
  * Who holds an image open: each watcher, mapped to the running libvirt
  * domain on this host whose disk is this image (@host may be NULL: no
  * mapping), to a local process that is no domain, or to a remote host,
- * with the owner recorded in the image's metadata, and advice.
+ * with the owner recorded in the image's metadata, and advice.  The
+ * watch of an rbd-mirror daemon on a mirrored image (this cluster's on a
+ * non-primary copy, a peer site's on a primary) is listed with
+ * rbd_mirror set: it is no user, and the refusals below ignore it.
  */
 VRBD_API int vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl,
                              const vrbd_spec *spec, vrbd_holder **out,
@@ -1020,10 +1026,12 @@ typedef struct vrbd_remove_opts {
 } vrbd_remove_opts;
 
 /*
- * Remove an image.  Refused while it has watchers (the error names the
- * holders, see vrbd_volume_who), children, protected snapshots, or any
- * snapshot without opts->force.  With @host, its libvirt pools for that
- * Ceph pool are refreshed afterwards.
+ * Remove an image.  Refused while it has watchers other than rbd-mirror's
+ * (the error names the holders, see vrbd_volume_who), children, protected
+ * snapshots, or any snapshot without opts->force, and while mirroring is
+ * enabled on it (removing a primary would remove the peer site's copy
+ * too; a non-primary copy is rbd-mirror's).  With @host, its libvirt pools for
+ * that Ceph pool are refreshed afterwards.
  */
 VRBD_API int vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl,
                                 const vrbd_spec *spec,
@@ -1050,6 +1058,7 @@ typedef struct vrbd_image_client {
     bool watcher;      /* it has a watch on the image */
     bool lock_owner;   /* it holds the image's lock */
     char *lock_cookie; /* that lock's cookie ("auto 1397..."), or NULL */
+    char *rbd_mirror;  /* an rbd-mirror daemon (see vrbd_holder), or NULL */
 } vrbd_image_client;
 
 /*
@@ -1077,11 +1086,14 @@ typedef struct vrbd_fenced {
     char *addr;
     int64_t client_id; /* -1 when not known */
     bool lock_broken;  /* its lock on the image was broken */
+    char *rbd_mirror;  /* in spared: which rbd-mirror daemon it is */
 } vrbd_fenced;
 
 typedef struct vrbd_fence_result {
     vrbd_fenced *fenced; /* empty: no image had a client */
     size_t n_fenced;
+    vrbd_fenced *spared; /* rbd-mirror's own clients, left alone */
+    size_t n_spared;
     int64_t at, until; /* seconds since the epoch */
 } vrbd_fence_result;
 
@@ -1093,8 +1105,11 @@ typedef struct vrbd_fence_result {
  * (key "virt-rbd.fence": {"addrs", "at", "until", "expire", "reason"}).
  * An image without clients is left as it is (nothing in *@res for it).
  * This process's own address, and an address without a client nonce
- * (which would fence a whole host), are never blocklisted.  A missing
- * image fails the whole call before anything is fenced (NOT_FOUND); a
+ * (which would fence a whole host), are never blocklisted; nor is an
+ * rbd-mirror daemon (see vrbd_volume_who): fencing it would stop the
+ * replication of every image it serves, and it writes no primary image
+ * (a non-primary copy cannot be written by a VM); those are in spared.  A
+ * missing image fails the whole call before anything is fenced (NOT_FOUND); a
  * user the monitors refuse fails with VRBD_ERR_PERMISSION naming the cap
  * it lacks.  Clear *@res with vrbd_fence_result_clear().
  */

@@ -19,6 +19,7 @@
 #include "header.h"
 #include "internal.h"
 #include "json-util.h"
+#include "mirror-watch.h"
 #include "volume-internal.h"
 
 #define HEADER_PREFIX "rbd_header."
@@ -34,6 +35,7 @@ vrbd_image_client_list_free(vrbd_image_client *list, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(list[i].addr);
         free(list[i].lock_cookie);
+        free(list[i].rbd_mirror);
     }
     free(list);
 }
@@ -46,8 +48,15 @@ vrbd_fence_result_clear(vrbd_fence_result *res)
     for (size_t i = 0; i < res->n_fenced; i++) {
         free(res->fenced[i].image);
         free(res->fenced[i].addr);
+        free(res->fenced[i].rbd_mirror);
     }
     free(res->fenced);
+    for (size_t i = 0; i < res->n_spared; i++) {
+        free(res->spared[i].image);
+        free(res->spared[i].addr);
+        free(res->spared[i].rbd_mirror);
+    }
+    free(res->spared);
     memset(res, 0, sizeof(*res));
 }
 
@@ -224,6 +233,36 @@ cmp_client(const void *a, const void *b)
                   ((const vrbd_image_client *)b)->addr);
 }
 
+/* Name the rbd-mirror daemons among the @n clients @list of an image in
+ * @spec's pool (see mirror-watch.c); @cache, when given, keeps the pool's
+ * lookup for the next image of the same pool */
+static void
+mark_mirror(vrbd_cluster *cl, const vrbd_spec *spec, vrbd_image_client *list,
+            size_t n, vrbd_mirror_watch **cache, char **cache_key)
+{
+    CLEANUP_FREE char *key = NULL;
+    vrbd_mirror_watch *mw;
+
+    if (n == 0)
+        return;
+    key = xasprintf("%s/%s", spec->pool, spec->nspace ? spec->nspace : "");
+    if (cache && *cache && strcmp(*cache_key, key) == 0) {
+        mw = *cache;
+    } else {
+        mw = vrbd_mirror_watch_get(cl, spec->pool, spec->nspace);
+        if (cache) {
+            vrbd_mirror_watch_free(*cache);
+            free(*cache_key);
+            *cache = mw;
+            *cache_key = xstrdup(key);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        list[i].rbd_mirror = vrbd_mirror_watch_describe(mw, list[i].addr);
+    if (!cache)
+        vrbd_mirror_watch_free(mw);
+}
+
 int
 vrbd_image_clients(vrbd_cluster *cl, const vrbd_spec *spec,
                    vrbd_image_client **out, size_t *n)
@@ -249,6 +288,7 @@ vrbd_image_clients(vrbd_cluster *cl, const vrbd_spec *spec,
         return vrbd_cluster_error(cl, r, "cannot list the clients of '%s'",
                                   name);
     }
+    mark_mirror(cl, &base, *out, *n, NULL, NULL);
     if (*n)
         qsort(*out, *n, sizeof(**out), cmp_client);
     return 0;
@@ -449,7 +489,8 @@ targets_close(vrbd_cluster *cl, struct target *t, size_t n)
  * opens one; the handle's setting is put back at once).
  */
 static int
-target_open(vrbd_cluster *cl, const char *self, struct target *t)
+target_open(vrbd_cluster *cl, const char *self, struct target *t,
+            vrbd_mirror_watch **mw, char **mw_key)
 {
     rados_t rados = vrbd_cluster_rados(cl);
     char old[16] = "true";
@@ -469,6 +510,7 @@ target_open(vrbd_cluster *cl, const char *self, struct target *t)
     if (r < 0)
         return vrbd_cluster_error(cl, r, "cannot list the clients of '%s'",
                                   t->name);
+    mark_mirror(cl, t->spec, t->clients, t->n, mw, mw_key);
     if (t->n)
         qsort(t->clients, t->n, sizeof(*t->clients), cmp_client);
     return 0;
@@ -678,6 +720,25 @@ blocklist_clients(vrbd_cluster *cl, struct target *t, size_t nt,
             bool done = false;
             vrbd_fenced *f;
 
+            /* the daemon that replicates the image: blocklisting it would
+             * stop the replication of every image it serves from this
+             * connection (for the whole expiry), and it is no writer a
+             * fence guards against (a non-primary copy refuses a VM's
+             * writes; a peer's daemon only reads a primary) */
+            if (c->rbd_mirror) {
+                vrbd_info("'%s': client.%lld at %s is the %s: not fenced",
+                          t[i].name, (long long)c->client_id, c->addr,
+                          c->rbd_mirror);
+                res->spared = xreallocarray(res->spared, res->n_spared + 1,
+                                            sizeof(*res->spared));
+                f = &res->spared[res->n_spared++];
+                f->image = xstrdup(t[i].name);
+                f->addr = xstrdup(c->addr);
+                f->client_id = c->client_id;
+                f->lock_broken = false;
+                f->rbd_mirror = xstrdup(c->rbd_mirror);
+                continue;
+            }
             if (!is_instance(c->addr)) {
                 vrbd_warn("'%s' has a client at '%s', which names no one "
                           "client: not blocklisted",
@@ -698,6 +759,7 @@ blocklist_clients(vrbd_cluster *cl, struct target *t, size_t nt,
             f->addr = xstrdup(c->addr);
             f->client_id = c->client_id;
             f->lock_broken = false;
+            f->rbd_mirror = NULL;
         }
     return 0;
 }
@@ -723,7 +785,12 @@ finish(vrbd_cluster *cl, struct target *t, size_t n,
             vrbd_cluster_error(cl, r, "cannot read the OSD map");
     }
     for (size_t i = 0; i < n && r == 0; i++) {
-        if (t[i].n == 0)
+        bool any = false;
+
+        /* an image whose only clients were spared is left as it is */
+        for (size_t k = 0; k < res->n_fenced && !any; k++)
+            any = strcmp(res->fenced[k].image, t[i].name) == 0;
+        if (!any)
             continue;
         if (break_locks(cl, &t[i], res->fenced, res->n_fenced) < 0 ||
             record(cl, &t[i], res, opts, expire) < 0)
@@ -744,6 +811,8 @@ vrbd_fence(vrbd_cluster *cl, const vrbd_spec *specs, size_t n,
            const vrbd_fence_opts *opts, vrbd_fence_result *out)
 {
     CLEANUP_FREE char *self = NULL;
+    CLEANUP_FREE char *mw_key = NULL;
+    vrbd_mirror_watch *mw = NULL;
     vrbd_fence_result res = {0};
     struct target *t;
     unsigned expire;
@@ -762,7 +831,7 @@ vrbd_fence(vrbd_cluster *cl, const vrbd_spec *specs, size_t n,
     /* every image found and read before anything is fenced */
     for (size_t i = 0; i < n; i++) {
         t[i].spec = &specs[i];
-        if (target_open(cl, self, &t[i]) < 0)
+        if (target_open(cl, self, &t[i], &mw, &mw_key) < 0)
             goto cleanup;
     }
     res.at = (int64_t)time(NULL);
@@ -778,6 +847,7 @@ vrbd_fence(vrbd_cluster *cl, const vrbd_spec *specs, size_t n,
 
 cleanup:
     vrbd_fence_result_clear(&res);
+    vrbd_mirror_watch_free(mw);
     targets_close(cl, t, n);
     return r;
 }

@@ -20,6 +20,7 @@
 #include "host-internal.h"
 #include "clock.h"
 #include "internal.h"
+#include "mirror-watch.h"
 #include "volume-internal.h"
 #include "virt.h"
 #include "xml-util.h"
@@ -33,6 +34,7 @@ vrbd_holder_list_free(vrbd_holder *h, size_t n)
         free(h[i].addr);
         free(h[i].domain);
         free(h[i].advice);
+        free(h[i].rbd_mirror);
     }
     free(h);
 }
@@ -136,6 +138,7 @@ vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
 {
     CLEANUP_FREE char *name = NULL;
     vrbd_volume_info *info = NULL;
+    vrbd_mirror_watch *mw = NULL;
     vrbd_spec base = *spec;
     vrbd_holder *res;
     char **doms;
@@ -146,6 +149,8 @@ vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
         return -1;
     name = vrbd_volume_name(&base);
     doms = domains_with_disk(host, name);
+    if (info->n_watchers > 0)
+        mw = vrbd_mirror_watch_get(cl, base.pool, base.nspace);
     res = xcalloc(info->n_watchers + 1, sizeof(*res));
     for (size_t i = 0; i < info->n_watchers; i++) {
         CLEANUP_FREE char *ip = addr_ip(info->watchers[i].addr);
@@ -154,7 +159,13 @@ vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
         h->addr = xstrdup(info->watchers[i].addr);
         h->client_id = info->watchers[i].client_id;
         h->local = ip_is_local(ip);
-        if (h->local && doms[used]) {
+        /* before the domains: a daemon on this host would take a guest's
+         * place in the list */
+        h->rbd_mirror = vrbd_mirror_watch_describe(mw, h->addr);
+        if (h->rbd_mirror) {
+            h->advice = xstrdup(
+                "no VM: rbd-mirror replicates this image and watches it for as long as it is mirrored; leave it");
+        } else if (h->local && doms[used]) {
             /* each local watcher goes to the next domain using the disk:
              * a guest opens its disk once */
             h->domain = xstrdup(doms[used]);
@@ -180,6 +191,7 @@ vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     if (owner)
         *owner = info->owner ? xstrdup(info->owner) : NULL;
     vrbd_strv_free(doms);
+    vrbd_mirror_watch_free(mw);
     vrbd_volume_info_free(info);
     return 0;
 }
@@ -395,32 +407,48 @@ finish_removal(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     return 0;
 }
 
+/* How many of @holders use the image: rbd-mirror's own are none */
+static size_t
+users(const vrbd_holder *holders, size_t nh)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < nh; i++)
+        n += holders[i].rbd_mirror == NULL;
+    return n;
+}
+
 /* -1, with the error that image @name is held by @holders (and @owner,
- * the recorded one) */
+ * the recorded one); rbd-mirror's own are left out */
 static int
 refuse_held(const char *name, const vrbd_holder *holders, size_t nh,
             const char *owner)
 {
     CLEANUP_FREE char *who = xstrdup("");
+    const vrbd_holder *first = NULL;
 
     for (size_t i = 0; i < nh; i++) {
-        char *next =
-            xasprintf("%s%sclient.%lld at %s%s%s%s", who, i ? "; " : "",
-                      (long long)holders[i].client_id, holders[i].addr,
-                      holders[i].domain ? " (domain '" : "",
-                      holders[i].domain ? holders[i].domain : "",
-                      holders[i].domain ? "')" : "");
+        char *next;
 
+        if (holders[i].rbd_mirror)
+            continue;
+        next = xasprintf("%s%sclient.%lld at %s%s%s%s", who, first ? "; " : "",
+                         (long long)holders[i].client_id, holders[i].addr,
+                         holders[i].domain ? " (domain '" : "",
+                         holders[i].domain ? holders[i].domain : "",
+                         holders[i].domain ? "')" : "");
+        if (!first)
+            first = &holders[i];
         free(who);
         who = next;
     }
-    if (owner && !holders[0].domain) {
+    if (owner && !first->domain) {
         char *next = xasprintf("%s; recorded owner: %s", who, owner);
 
         free(who);
         who = next;
     }
-    return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, holders[0].advice,
+    return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, first->advice,
                           "image '%s' is in use: %s", name, who);
 }
 
@@ -513,9 +541,10 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
             return -1;
         return finish_removal(host, cl, spec, name) == 0 ? 0 : -1;
     }
-    r = nh > 0 ? refuse_held(name, holders, nh, owner) : 0;
+    r = users(holders, nh) > 0 ? refuse_held(name, holders, nh, owner) : 0;
     vrbd_holder_list_free(holders, nh);
-    if (r < 0 || vrbd_volume_info_get(cl, spec, &info) < 0)
+    if (r < 0 || vrbd_mirror_refuse_remove(cl, spec, name) < 0 ||
+        vrbd_volume_info_get(cl, spec, &info) < 0)
         return -1;
     if (check_snaps(name, info, opts) < 0 ||
         refuse_if_full(cl, spec, name) < 0 ||

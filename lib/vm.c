@@ -14,6 +14,7 @@
 
 #include "host-internal.h"
 #include "internal.h"
+#include "mirror-watch.h"
 #include "volume-internal.h"
 #include "virt.h"
 #include "xml-util.h"
@@ -527,12 +528,19 @@ refuse_held(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *image,
     if (vrbd_volume_info_get(cl, image, &info) < 0)
         return -1;
     if (info->n_watchers > 0 &&
-        vrbd_volume_who(host, cl, image, &h, &nh, NULL) == 0 && nh > 0)
-        ret = vrbd_error_set(
-            VRBD_ERR_BUSY, EBUSY, h[0].advice,
-            "image '%s' is in use by %s%s%s: two writers would corrupt it",
-            name, h[0].domain ? "domain '" : "client at ",
-            h[0].domain ? h[0].domain : h[0].addr, h[0].domain ? "'" : "");
+        vrbd_volume_who(host, cl, image, &h, &nh, NULL) == 0) {
+        const vrbd_holder *u = NULL;
+
+        /* rbd-mirror's own watch is no second writer */
+        for (size_t i = 0; i < nh && !u; i++)
+            u = h[i].rbd_mirror ? NULL : &h[i];
+        if (u)
+            ret = vrbd_error_set(
+                VRBD_ERR_BUSY, EBUSY, u->advice,
+                "image '%s' is in use by %s%s%s: two writers would corrupt it",
+                name, u->domain ? "domain '" : "client at ",
+                u->domain ? u->domain : u->addr, u->domain ? "'" : "");
+    }
     vrbd_holder_list_free(h, nh);
     vrbd_volume_info_free(info);
     return ret;
@@ -919,23 +927,41 @@ static int
 held(vrbd_host *host, vrbd_cluster *cl, const char *source, const char *name)
 {
     vrbd_holder *h = NULL;
-    size_t nh = 0;
+    size_t nh = 0, users = 0;
     vrbd_spec s;
     int r;
 
     if (vrbd_spec_parse(source, VRBD_SPEC_IMAGE, &s) < 0)
         return -1;
     r = vrbd_volume_who(host, cl, &s, &h, &nh, NULL);
-    vrbd_spec_clear(&s);
-    if (r < 0)
+    if (r < 0) {
+        vrbd_spec_clear(&s);
         return vrbd_error_last()->code == VRBD_ERR_NOT_FOUND ? 0 : -1;
+    }
+    /* rbd-mirror's own watch is no user */
+    for (size_t i = 0; i < nh; i++)
+        users += h[i].rbd_mirror == NULL;
     vrbd_holder_list_free(h, nh);
-    if (nh > 0)
+    if (users > 0) {
+        vrbd_spec_clear(&s);
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY,
             "see '{prog}{vrbd_volume_who}'; nothing was removed",
             "image '%s' of domain '%s' is open elsewhere (%zu client(s))",
-            source, name, nh);
+            source, name, users);
+    }
+    /* refused here, before the domain goes, rather than by the removal
+     * once it is undefined */
+    r = vrbd_mirror_refuse_remove(cl, &s, source);
+    vrbd_spec_clear(&s);
+    if (r < 0) {
+        vrbd_error saved = *vrbd_error_last();
+        CLEANUP_FREE char *msg = xstrdup(saved.message);
+        CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+
+        return vrbd_error_set(saved.code, saved.errnum, hint,
+                              "%s; nothing was removed", msg);
+    }
     return 0;
 }
 
