@@ -1,13 +1,18 @@
 #require lab
 #cleanup "$TESTDIR/../../scripts/lab" mirror-start zdata > /dev/null 2>&1; true
+#cleanup for c in $(cat unset-sites 2> /dev/null); do ceph -c "$c" config-key rm rbd/mirror/site_name; done > /dev/null 2>&1; true
 A pool of the lab's two clusters made a disaster-recovery pair (dr pair),
 replicated by the rbd-mirror daemon the lab runs on each cluster, and its
 state read back (dr status).  The rbd CLI is the oracle.  The runner's
 sweep removes the pools' peers (whose connection settings hold a key, in
-the clusters' config-key store) before the pools.  The clusters' site
-names stay set: they are cluster-wide, and every run sets the same.
+the clusters' config-key store) before the pools.  The site names dr pair
+sets are cluster-wide: where a cluster had none, the clean-up removes it
+again, so that later files see the lab as it was (with a site named
+'ceph', an rbd CLI's default handle, named 'ceph' too, refuses to import
+that site's bootstrap token: "cannot add self as remote peer").
 
   $ C=$VRBD_LAB_CEPH_CONF Z=$VRBD_LAB_ZDATA_CONF P=vrbdt-$UNIQ
+  $ for c in "$C" "$Z"; do ceph -c "$c" config-key exists rbd/mirror/site_name > /dev/null 2>&1 || echo "$c" >> unset-sites; done; true
   $ for c in "$C" "$Z"; do ceph -c "$c" service dump -f json | python3 -c 'import json,sys; d=json.load(sys.stdin)["services"].get("rbd-mirror",{}).get("daemons",{}); print(sum(1 for v in d.values() if isinstance(v, dict)) or "no rbd-mirror daemon in the lab")'; done
   1
   1
