@@ -107,7 +107,8 @@ namespace once the job runs): the migration fails, the VM runs on at h2
 A VM started with a monitor list gone stale (127.0.0.9, where no monitor
 has been for long, beside the real ones): the migration hands the
 destination the cluster's current monitors, in the live definition and
-the persistent one, and says how many disks it refreshed
+the persistent one (the lab's monitor, its msgr1 port as 'ceph mon dump'
+gives it: MON), and says how many disks it refreshed
 
   $ hosts() { virsh -q -c "$1" dumpxml $2 $3 | grep -o "<host name='[^']*' port='[^']*'/>" | sort -u | tr -d '\n'; echo; }
   $ virsh -q -c "$H3" dumpxml --inactive $S > s.xml
@@ -120,8 +121,9 @@ the persistent one, and says how many disks it refreshed
   1 1
   $ state $S
   h1:running 
-  $ [ "$(hosts "$H1" $S)" = "$(hosts "$H1" $S --inactive)" ] && hosts "$H1" $S
-  <host name='127.0.0.1' port='6789'/>
+  $ mp=$(ceph -c "$VRBD_LAB_CEPH_CONF" mon dump -f json 2> /dev/null | python3 -c 'import json,sys; print(" ".join(a["addr"].rsplit(":", 1)[1] for m in json.load(sys.stdin)["mons"] for a in m["public_addrs"]["addrvec"] if a["type"] == "v1"))')
+  $ [ "$(hosts "$H1" $S)" = "$(hosts "$H1" $S --inactive)" ] && hosts "$H1" $S | sed "s/port='$mp'/port='MON'/"
+  <host name='127.0.0.1' port='MON'/>
 
 A host sick but answering: vm recover refuses while it runs the VM, and
 --force fences the VM's clients all the same, starts it here, and stops
