@@ -15,7 +15,7 @@ what does not carry that $UNIQ (a storage pool named with this file's)
   >   $ echo "$UNIQ" > "$OUTER/uniq"
   >   $ ceph -c "$VRBD_LAB_ZDATA_CONF" osd pool create sweep-$UNIQ 8 > /dev/null 2>&1
   >   $ rbd -c "$VRBD_LAB_ZDATA_CONF" mirror pool enable sweep-$UNIQ image
-  >   $ ceph-authtool --gen-print-key > k && rbd -c "$VRBD_LAB_ZDATA_CONF" mirror pool peer add sweep-$UNIQ client.sweep@sweep-$UNIQ --remote-mon-host 127.0.0.9 --remote-key-file k > "$OUTER/peer"
+  >   $ ceph-authtool --gen-print-key > k && rbd -c "$VRBD_LAB_ZDATA_CONF" mirror pool peer add sweep-$UNIQ client.sweep@sweep-$UNIQ --remote-mon-host "$VRBD_LAB_CEPH_MON_HOST" --remote-key-file k > "$OUTER/peer"
   >   $ ceph -c "$VRBD_LAB_CEPH_CONF" auth get-or-create client.sweep-$UNIQ > /dev/null
   >   $ virsh -q -c qemu:///system pool-define-as sweep-$UNIQ dir --target "$PWD" > /dev/null
   >   $ printf "<secret ephemeral='no' private='yes'><usage type='ceph'><name>sweep/%s</name></usage></secret>" "$UNIQ" > s.xml
