@@ -97,6 +97,9 @@ int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
 
 /* A duration option @opt's value @v ("90", "90s", "30m", "1h", "2d", from
  * 1 s to 366 days) into *@sec: CLI_OK, or a usage error. */
+/* @t (seconds since the epoch) as "YYYY-MM-DDTHH:MM:SSZ", "-" when 0 or
+ * less; to free(). */
+char *cli_utc(int64_t t);
 int cli_parse_duration(const cli_ctx *ctx, const char *opt, const char *v,
                        unsigned *sec);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cleanup.h"
 #include "cli.h"
@@ -277,4 +278,16 @@ cli_parse_duration(const cli_ctx *ctx, const char *opt, const char *v,
         ctx,
         "invalid --%s '%s': give a duration from 1s to 366d, such as 90s, 30m, 1h or 2d",
         opt, v);
+}
+
+char *
+cli_utc(int64_t t)
+{
+    char buf[64] = "-";
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t > 0 && gmtime_r(&tt, &tm))
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return xstrdup(buf);
 }

@@ -213,18 +213,6 @@ status_text(const void *res)
 const cli_view cli_view_cluster_status = {.json = status_json,
                                           .text = status_text};
 
-static char *
-utc(int64_t t)
-{
-    char buf[64] = "-";
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    if (t > 0 && gmtime_r(&tt, &tm))
-        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return xstrdup(buf);
-}
-
 static struct json_object *
 blocklist_json(const void *res)
 {
@@ -232,7 +220,7 @@ blocklist_json(const void *res)
     struct json_object *a = json_object_new_array();
 
     for (size_t i = 0; i < b->n; i++) {
-        CLEANUP_FREE char *until = utc(b->list[i].until);
+        CLEANUP_FREE char *until = cli_utc(b->list[i].until);
         struct json_object *one = json_object_new_object();
 
         json_object_object_add(one, "addr",
@@ -255,7 +243,7 @@ blocklist_text(const void *res)
     }
     t = vrbd_table_new((const char *const[]){"ADDRESS", "UNTIL", NULL});
     for (size_t i = 0; i < b->n; i++) {
-        CLEANUP_FREE char *until = utc(b->list[i].until);
+        CLEANUP_FREE char *until = cli_utc(b->list[i].until);
 
         VRBD_TABLE_ROW(t, b->list[i].addr, until);
     }

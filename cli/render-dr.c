@@ -11,22 +11,10 @@
 #include "render.h"
 #include "xalloc.h"
 
-static char *
-utc(int64_t t)
-{
-    char buf[64] = "-";
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    if (t > 0 && gmtime_r(&tt, &tm))
-        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return xstrdup(buf);
-}
-
 static struct json_object *
 utc_json(int64_t t)
 {
-    CLEANUP_FREE char *s = t > 0 ? utc(t) : NULL;
+    CLEANUP_FREE char *s = t > 0 ? cli_utc(t) : NULL;
 
     return cli_json_str(s);
 }
@@ -262,8 +250,8 @@ status_text(const void *res)
             const vrbd_dr_image_site *s = &im->sites[k];
             CLEANUP_FREE char *state =
                 xasprintf("%s+%s", s->up ? "up" : "down", s->state);
-            CLEANUP_FREE char *upd = utc(s->last_update);
-            CLEANUP_FREE char *rep = utc(s->replayed_at);
+            CLEANUP_FREE char *upd = cli_utc(s->last_update);
+            CLEANUP_FREE char *rep = cli_utc(s->replayed_at);
 
             VRBD_TABLE_ROW(t, im->name, primary_site(st, im), s->site_name,
                            state, upd, rep);

@@ -496,18 +496,6 @@ removed_text(const void *res)
 const cli_view cli_view_vol_removed = {.json = removed_json,
                                        .text = removed_text};
 
-static char *
-utc(int64_t t)
-{
-    char buf[64] = "-";
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    if (t > 0 && gmtime_r(&tt, &tm))
-        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return xstrdup(buf);
-}
-
 static struct json_object *
 clients_json(const void *res)
 {
@@ -567,8 +555,8 @@ fenced_json(const void *res)
     const cli_vol_fenced *f = res;
     struct json_object *o = json_object_new_object();
     struct json_object *a = json_object_new_array();
-    CLEANUP_FREE char *at = f->res->n_fenced ? utc(f->res->at) : NULL;
-    CLEANUP_FREE char *until = f->res->n_fenced ? utc(f->res->until) : NULL;
+    CLEANUP_FREE char *at = f->res->n_fenced ? cli_utc(f->res->at) : NULL;
+    CLEANUP_FREE char *until = f->res->n_fenced ? cli_utc(f->res->until) : NULL;
 
     for (size_t i = 0; i < f->res->n_fenced; i++) {
         const vrbd_fenced *x = &f->res->fenced[i];
@@ -610,7 +598,7 @@ static void
 fenced_text(const void *res)
 {
     const cli_vol_fenced *f = res;
-    CLEANUP_FREE char *until = utc(f->res->until);
+    CLEANUP_FREE char *until = cli_utc(f->res->until);
 
     for (size_t i = 0; i < f->res->n_spared; i++) {
         const vrbd_fenced *x = &f->res->spared[i];
