@@ -687,6 +687,58 @@ daemon_warning(const vrbd_dr_side *s)
                      s->cluster, s->pool, text);
 }
 
+/* Pool @pool of sides @s registered as each other's rx-tx peers unless
+ * they are already, @out's sides read again then. */
+static int
+peers_ensure(vrbd_registry *reg, const char *pool, struct side *s,
+             unsigned timeout, vrbd_dr_pair_result *out)
+{
+    if (!has_peer(&out->sides[0], s[1].site) ||
+        !has_peer(&out->sides[1], s[0].site)) {
+        if (peers_prepare(&s[0], &out->sides[0], s[1].site) < 0 ||
+            peers_prepare(&s[1], &out->sides[1], s[0].site) < 0 ||
+            exchange(reg, pool, &s[0], &s[1], timeout) < 0)
+            return -1;
+        strv_add(&out->changes,
+                 xasprintf("pool '%s' of clusters '%s' and '%s' registered "
+                           "as mirror peers of each other (rx-tx)",
+                           pool, s[0].name, s[1].name));
+        for (int i = 0; i < 2; i++) {
+            vrbd_dr_side_clear(&out->sides[i]);
+            if (side_read(s[i].cl, s[i].io, pool, &out->sides[i]) < 0)
+                return -1;
+        }
+        if (!has_peer(&out->sides[0], s[1].site) ||
+            !has_peer(&out->sides[1], s[0].site)) {
+            vrbd_error_set(VRBD_ERR_CEPH, 0, NULL,
+                           "the bootstrap import left pool '%s' without "
+                           "peers on both clusters '%s' and '%s'",
+                           pool, s[0].name, s[1].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A warning in @out for each side whose daemons are not all well. */
+static void
+warn_daemons(const char *pool, const struct side *s, vrbd_dr_pair_result *out)
+{
+    for (int i = 0; i < 2; i++) {
+        if (out->sides[i].daemon_health == VRBD_DR_HEALTH_OK)
+            continue;
+        if (out->sides[i].daemon_health == VRBD_DR_HEALTH_ERROR)
+            strv_add(
+                &out->warnings,
+                xasprintf(
+                    "no rbd-mirror daemon reports for pool '%s' on "
+                    "cluster '%s': nothing is replicated to it; " DAEMON_HINT_FMT,
+                    pool, s[i].name, s[i].name));
+        else
+            strv_add(&out->warnings, daemon_warning(&out->sides[i]));
+    }
+}
+
 int
 vrbd_dr_pair(vrbd_registry *reg, const vrbd_spec *a, const vrbd_spec *b,
              const vrbd_dr_opts *opts, vrbd_dr_pair_result *res)
@@ -744,47 +796,13 @@ vrbd_dr_pair(vrbd_registry *reg, const vrbd_spec *a, const vrbd_spec *b,
     for (int i = 0; i < 2; i++)
         if (side_read(s[i].cl, s[i].io, a->pool, &out.sides[i]) < 0)
             goto cleanup;
-    if (!has_peer(&out.sides[0], s[1].site) ||
-        !has_peer(&out.sides[1], s[0].site)) {
-        if (peers_prepare(&s[0], &out.sides[0], s[1].site) < 0 ||
-            peers_prepare(&s[1], &out.sides[1], s[0].site) < 0 ||
-            exchange(reg, a->pool, &s[0], &s[1], timeout) < 0)
-            goto cleanup;
-        strv_add(&out.changes,
-                 xasprintf("pool '%s' of clusters '%s' and '%s' registered "
-                           "as mirror peers of each other (rx-tx)",
-                           a->pool, s[0].name, s[1].name));
-        for (int i = 0; i < 2; i++) {
-            vrbd_dr_side_clear(&out.sides[i]);
-            if (side_read(s[i].cl, s[i].io, a->pool, &out.sides[i]) < 0)
-                goto cleanup;
-        }
-        if (!has_peer(&out.sides[0], s[1].site) ||
-            !has_peer(&out.sides[1], s[0].site)) {
-            vrbd_error_set(VRBD_ERR_CEPH, 0, NULL,
-                           "the bootstrap import left pool '%s' without "
-                           "peers on both clusters '%s' and '%s'",
-                           a->pool, s[0].name, s[1].name);
-            goto cleanup;
-        }
-    }
+    if (peers_ensure(reg, a->pool, s, timeout, &out) < 0)
+        goto cleanup;
     if (daemons_wait(s, out.sides,
                      opts->daemon_wait_sec ? opts->daemon_wait_sec
                                            : VRBD_DR_DAEMON_WAIT_SEC) < 0)
         goto cleanup;
-    for (int i = 0; i < 2; i++) {
-        if (out.sides[i].daemon_health == VRBD_DR_HEALTH_OK)
-            continue;
-        if (out.sides[i].daemon_health == VRBD_DR_HEALTH_ERROR)
-            strv_add(
-                &out.warnings,
-                xasprintf(
-                    "no rbd-mirror daemon reports for pool '%s' on "
-                    "cluster '%s': nothing is replicated to it; " DAEMON_HINT_FMT,
-                    a->pool, s[i].name, s[i].name));
-        else
-            strv_add(&out.warnings, daemon_warning(&out.sides[i]));
-    }
+    warn_daemons(a->pool, s, &out);
     *res = out;
     memset(&out, 0, sizeof(out));
     rc = 0;
