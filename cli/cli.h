@@ -106,6 +106,8 @@ int cli_parse_duration(const cli_ctx *ctx, const char *opt, const char *v,
 /* Open libvirt at the URI the options name; NULL after printing the
  * error. */
 vrbd_host *cli_host(const cli_ctx *ctx);
+/* The same, printing nothing when @report is false. */
+vrbd_host *cli_host_open(const cli_ctx *ctx, bool report);
 
 /*
  * A result's two forms, written side by side in cli/render-*.c: its JSON

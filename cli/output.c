@@ -169,6 +169,12 @@ cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out)
 vrbd_host *
 cli_host(const cli_ctx *ctx)
 {
+    return cli_host_open(ctx, true);
+}
+
+vrbd_host *
+cli_host_open(const cli_ctx *ctx, bool report)
+{
     vrbd_registry *reg = cli_registry(ctx);
     vrbd_host *host = NULL;
     CLEANUP_FREE char *name = NULL;
@@ -187,7 +193,10 @@ cli_host(const cli_ctx *ctx)
     }
     vrbd_registry_free(reg);
     if (r < 0) {
-        cli_fail();
+        if (report)
+            cli_fail();
+        else
+            vrbd_error_clear();
         return NULL;
     }
     vrbd_host_set_timeout(host, ctx->timeout_sec);

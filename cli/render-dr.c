@@ -3,6 +3,7 @@
  * render-dr.c: the results of the dr commands (a pair of clusters
  * replicating a pool with rbd-mirror), as JSON and as text.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -261,3 +262,148 @@ status_text(const void *res)
 }
 
 const cli_view cli_view_dr_status = {.json = status_json, .text = status_text};
+
+/* "5m", "2h", "1d", "90s" */
+static char *
+interval_text(unsigned sec)
+{
+    if (sec && sec % 86400 == 0)
+        return xasprintf("%ud", sec / 86400);
+    if (sec && sec % 3600 == 0)
+        return xasprintf("%uh", sec / 3600);
+    if (sec && sec % 60 == 0)
+        return xasprintf("%um", sec / 60);
+    return xasprintf("%us", sec);
+}
+
+static struct json_object *
+vm_json(const void *res)
+{
+    const vrbd_dr_vm *vm = res;
+    struct json_object *o = json_object_new_object();
+    struct json_object *disks = json_object_new_array();
+
+    for (size_t i = 0; i < vm->n_disks; i++) {
+        const vrbd_dr_disk *d = &vm->disks[i];
+        struct json_object *j = json_object_new_object();
+
+        json_object_object_add(j, "target", cli_json_str(d->target));
+        json_object_object_add(j, "cluster", cli_json_str(d->cluster));
+        json_object_object_add(j, "peer", cli_json_str(d->peer));
+        json_object_object_add(j, "pool", cli_json_str(d->pool));
+        json_object_object_add(j, "image", cli_json_str(d->image));
+        json_object_object_add(j, "state", cli_json_str(d->state));
+        json_object_object_add(j, "primary",
+                               json_object_new_boolean(d->primary));
+        json_object_object_add(j, "peer_state", cli_json_str(d->peer_state));
+        json_object_object_add(j, "peer_description",
+                               cli_json_str(d->peer_description));
+        json_object_object_add(j, "recovery_point",
+                               utc_json(d->recovery_point));
+        json_object_object_add(j, "latest_snapshot",
+                               utc_json(d->latest_snapshot));
+        json_object_object_add(j, "pending_snapshots",
+                               json_object_new_int64(d->pending_snapshots));
+        json_object_object_add(
+            j, "last_sync_bytes",
+            d->last_sync_bytes == UINT64_MAX
+                ? NULL
+                : json_object_new_int64((int64_t)d->last_sync_bytes));
+        json_object_object_add(j, "syncing_percent",
+                               d->syncing_percent < 0
+                                   ? NULL
+                                   : json_object_new_int(d->syncing_percent));
+        json_object_object_add(j, "interval_sec",
+                               json_object_new_int64(d->interval_sec));
+        json_object_object_add(j, "error", cli_json_str(d->error));
+        json_object_array_add(disks, j);
+    }
+    json_object_object_add(o, "domain", cli_json_str(vm->domain));
+    json_object_object_add(o, "cluster", cli_json_str(vm->cluster));
+    json_object_object_add(o, "peer", cli_json_str(vm->peer));
+    json_object_object_add(o, "interval_sec",
+                           json_object_new_int64(vm->interval_sec));
+    json_object_object_add(o, "recovery_point", utc_json(vm->recovery_point));
+    json_object_object_add(o, "late", json_object_new_boolean(vm->late));
+    json_object_object_add(o, "daemon_health",
+                           cli_json_str(vrbd_dr_health_name(vm->daemons[0])));
+    json_object_object_add(o, "peer_daemon_health",
+                           cli_json_str(vrbd_dr_health_name(vm->daemons[1])));
+    json_object_object_add(o, "disks", disks);
+    return o;
+}
+
+static void
+vm_text(const void *res)
+{
+    const vrbd_dr_vm *vm = res;
+    CLEANUP_FREE char *every = interval_text(vm->interval_sec);
+    CLEANUP_FREE char *rp = cli_utc(vm->recovery_point);
+    int64_t age =
+        vm->recovery_point ? (int64_t)time(NULL) - vm->recovery_point : 0;
+    vrbd_table *t;
+
+    printf("domain '%s': replicated from %s to %s, every %s\n", vm->domain,
+           vm->cluster, vm->peer ? vm->peer : "?", every);
+    if (vm->recovery_point)
+        cli_print_kv(16, "recovery point", "%s (%lld s ago)%s", rp,
+                     (long long)age, vm->late ? ": LATE" : "");
+    else
+        cli_print_kv(16, "recovery point", "none yet: LATE");
+    cli_print_kv(16, "daemons", "%s %s, %s %s", vm->cluster,
+                 vrbd_dr_health_name(vm->daemons[0]), vm->peer ? vm->peer : "?",
+                 vrbd_dr_health_name(vm->daemons[1]));
+    t = vrbd_table_new((const char *const[]){
+        "DISK", "IMAGE", "MIRROR", "PEER STATE", "RECOVERY POINT",
+        "LATEST SNAPSHOT", "PENDING", "LAST SYNC", NULL});
+    for (size_t i = 0; i < vm->n_disks; i++) {
+        const vrbd_dr_disk *d = &vm->disks[i];
+        CLEANUP_FREE char *img =
+            xasprintf("%s:%s/%s", d->cluster, d->pool, d->image);
+        CLEANUP_FREE char *mirror = xasprintf(
+            "%s%s", d->state, d->primary ? ", primary" : ", non-primary");
+        CLEANUP_FREE char *rec = cli_utc(d->recovery_point);
+        CLEANUP_FREE char *latest = cli_utc(d->latest_snapshot);
+
+        CLEANUP_FREE char *pending = xasprintf("%u", d->pending_snapshots);
+        CLEANUP_FREE char *peer =
+            d->syncing_percent >= 0
+                ? xasprintf("%s %d%%", d->peer_state ? d->peer_state : "-",
+                            d->syncing_percent)
+                : xstrdup(d->peer_state ? d->peer_state : "-");
+        CLEANUP_FREE char *last =
+            d->last_sync_bytes == UINT64_MAX
+                ? xstrdup("-")
+                : xasprintf("%" PRIu64 " B", d->last_sync_bytes);
+
+        VRBD_TABLE_ROW(t, d->target, img, mirror, peer, rec, latest, pending,
+                       last);
+    }
+    cli_print_table(t);
+    for (size_t i = 0; i < vm->n_disks; i++)
+        if (vm->disks[i].error)
+            printf("%s: %s\n", vm->disks[i].target, vm->disks[i].error);
+}
+
+const cli_view cli_view_dr_vm = {.json = vm_json, .text = vm_text};
+
+static struct json_object *
+disabled_json(const void *res)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "domain", cli_json_str(res));
+    json_object_object_add(o, "protected", json_object_new_boolean(false));
+    return o;
+}
+
+static void
+disabled_text(const void *res)
+{
+    printf("domain '%s' is no longer protected: the other cluster's "
+           "rbd-mirror daemon deletes its copies of the disks\n",
+           (const char *)res);
+}
+
+const cli_view cli_view_dr_disabled = {.json = disabled_json,
+                                       .text = disabled_text};

@@ -61,6 +61,10 @@ typedef struct cli_dr_paired {
 extern const cli_view cli_view_dr_paired;
 /* dr status: a vrbd_dr_status */
 extern const cli_view cli_view_dr_status;
+/* dr enable, sync, status DOM: a vrbd_dr_vm */
+extern const cli_view cli_view_dr_vm;
+/* dr disable: the domain's name */
+extern const cli_view cli_view_dr_disabled;
 
 /* pool plan */
 typedef struct cli_pool_plan {

@@ -1289,6 +1289,108 @@ VRBD_API int vrbd_dr_status_get(vrbd_registry *reg, const vrbd_spec *pool,
                                 const vrbd_dr_opts *opts, vrbd_dr_status **out);
 VRBD_API void vrbd_dr_status_free(vrbd_dr_status *st);
 
+/*
+ * A VM protected by replication: every RBD disk mirrored (snapshot mode)
+ * from the cluster it is on to the cluster of the pair named by @to, a
+ * mirror snapshot schedule per image in the primary cluster's manager
+ * (rbd_support), and the VM's definition and DR settings in each image's
+ * metadata (virt-rbd.domain, virt-rbd.dr), which rbd-mirror copies with
+ * the image.
+ */
+#define VRBD_DR_VM_OPTS_VERSION 1
+typedef struct vrbd_dr_vm_opts {
+    unsigned version;     /* VRBD_DR_VM_OPTS_VERSION */
+    vrbd_registry *reg;   /* the registered clusters */
+    unsigned timeout_sec; /* each cluster's; 0: VRBD_DEFAULT_TIMEOUT_SEC */
+    /* vrbd_dr_enable(): the registered cluster to replicate to */
+    const char *to;
+    /* vrbd_dr_enable(): minutes between mirror snapshots, as seconds (a
+     * whole number of minutes); 0: VRBD_DR_INTERVAL_SEC */
+    unsigned interval_sec;
+    /* enable and sync: how long to wait until the other side holds the
+     * new mirror snapshot of every disk in full; 0: do not wait */
+    unsigned wait_sec;
+    volatile int *cancel; /* set non-zero: stop waiting (ECANCELED) */
+} vrbd_dr_vm_opts;
+
+#define VRBD_DR_INTERVAL_SEC 300
+
+/* One disk of a protected VM. */
+typedef struct vrbd_dr_disk {
+    char *target;  /* "vda" */
+    char *cluster; /* registered name of the cluster it is primary on */
+    char *peer;    /* registered name of the other one, NULL: unknown */
+    char *pool;
+    char *image;
+    char *state;      /* mirroring: "enabled", "disabling", "disabled" */
+    bool primary;     /* primary on @cluster */
+    char *peer_state; /* the peer site's status: "replaying"...; NULL */
+    char *peer_description;
+    /* when the newest mirror snapshot that the peer holds in full was
+     * taken on the primary: the recovery point; 0: none yet */
+    int64_t recovery_point;
+    int64_t latest_snapshot; /* the newest mirror snapshot on the primary */
+    /* mirror snapshots on the primary newer than the recovery point: taken,
+     * not yet held in full by the peer */
+    unsigned pending_snapshots;
+    /* from the peer's daemon: the bytes it copied for the last snapshot it
+     * synced, and how far it is through the one it syncs (UINT64_MAX, -1:
+     * not said) */
+    uint64_t last_sync_bytes;
+    int syncing_percent;
+    unsigned interval_sec; /* its schedule */
+    char *error;           /* why a part could not be read, or NULL */
+} vrbd_dr_disk;
+
+typedef struct vrbd_dr_vm {
+    char *domain;
+    char *cluster; /* where its disks are primary (the first disk's) */
+    char *peer;
+    unsigned interval_sec;  /* the shortest of its disks' schedules */
+    int64_t recovery_point; /* the oldest of its disks': 0 when one has
+                               none */
+    /* the recovery point is older than twice the schedule (or missing) */
+    bool late;
+    vrbd_dr_health daemons[2]; /* rbd-mirror on @cluster, on @peer */
+    vrbd_dr_disk *disks;
+    size_t n_disks;
+} vrbd_dr_vm;
+VRBD_API void vrbd_dr_vm_free(vrbd_dr_vm *vm);
+
+/*
+ * Protect @domain (on @host): every disk must be an RBD disk of a
+ * registered cluster whose pool is paired (vrbd_dr_pair()) with the pool
+ * of the same name on opts->to, with an rbd-mirror daemon reporting on
+ * opts->to; a local disk, a pool not paired, no daemon, a clone whose
+ * parent is not mirrored, or a disk mirrored already is refused before
+ * anything changes.  Then per disk: the DR settings and definition in its
+ * metadata, mirroring enabled (snapshot mode: the first mirror snapshot),
+ * and a schedule added.  A failure midway undoes what this call did.
+ * With opts->wait_sec, it waits for the first sync.  *@out (if not NULL)
+ * gets the VM's state (vrbd_dr_vm_free()).
+ */
+VRBD_API int vrbd_dr_enable(vrbd_host *host, const char *domain,
+                            const vrbd_dr_vm_opts *opts, vrbd_dr_vm **out);
+
+/*
+ * Stop protecting @domain: per disk mirrored by virt-rbd, its schedule
+ * removed, mirroring disabled on the primary (the other side's daemon
+ * then deletes its copy) and the DR settings removed.  A disk that is not
+ * primary here is refused (fail over first).
+ */
+VRBD_API int vrbd_dr_disable(vrbd_host *host, const char *domain,
+                             const vrbd_dr_vm_opts *opts);
+
+/* A mirror snapshot of every protected disk of @domain now; with
+ * opts->wait_sec, wait until the peer holds every one in full. */
+VRBD_API int vrbd_dr_sync(vrbd_host *host, const char *domain,
+                          const vrbd_dr_vm_opts *opts, vrbd_dr_vm **out);
+
+/* The replication state of @domain (NOT_FOUND: no disk of it is
+ * protected). */
+VRBD_API int vrbd_dr_vm_status(vrbd_host *host, const char *domain,
+                               const vrbd_dr_vm_opts *opts, vrbd_dr_vm **out);
+
 /* ---------------------------------------------------------------- doctor */
 
 typedef enum {

@@ -19,6 +19,7 @@
 
 #include <rbd/librbd.h>
 
+#include "dr-internal.h"
 #include "internal.h"
 #include "json-util.h"
 #include "keybuf.h"
@@ -28,10 +29,7 @@ VRBD_DEFINE_CLEANUP(vrbd_keybuf, vrbd_keybuf_free)
 VRBD_DEFINE_CLEANUP(vrbd_cluster, vrbd_cluster_free)
 VRBD_DEFINE_CLEANUP(vrbd_dr_status, vrbd_dr_status_free)
 
-#define DAEMON_HINT_FMT                                                        \
-    "start an rbd-mirror daemon for cluster '%s' (a cephx user with mon "      \
-    "'profile rbd-mirror' osd 'profile rbd', and CEPH_CONF naming the "        \
-    "cluster's ceph.conf in its environment)"
+#define DAEMON_HINT_FMT VRBD_DR_DAEMON_HINT_FMT
 
 static const char *const health_names[] = {"ok", "warning", "error"};
 
@@ -173,8 +171,8 @@ image_state_name(rbd_mirror_image_status_state_t s)
 }
 
 /* The cluster's site name (its fsid when none was set). */
-static int
-site_name_get(vrbd_cluster *cl, char **out)
+int
+vrbd_dr_site_name(vrbd_cluster *cl, char **out)
 {
     size_t len = 64;
 
@@ -342,9 +340,10 @@ daemons_read(vrbd_cluster *cl, int64_t pool_id, vrbd_dr_side *s)
     return 0;
 }
 
-/* Everything about pool @pool of @cl (@io open on it) into @s. */
-static int
-side_read(vrbd_cluster *cl, rados_ioctx_t io, const char *pool, vrbd_dr_side *s)
+/* see dr-internal.h */
+int
+vrbd_dr_side_read(vrbd_cluster *cl, rados_ioctx_t io, const char *pool,
+                  vrbd_dr_side *s)
 {
     rbd_mirror_mode_t mode;
     int r;
@@ -358,7 +357,8 @@ side_read(vrbd_cluster *cl, rados_ioctx_t io, const char *pool, vrbd_dr_side *s)
             cl, r, "cannot read the mirror mode of pool '%s' on cluster '%s'",
             pool, vrbd_cluster_name(cl));
     s->mode = xstrdup(mode_name(mode));
-    if (site_name_get(cl, &s->site_name) < 0 || peers_read(cl, io, pool, s) < 0)
+    if (vrbd_dr_site_name(cl, &s->site_name) < 0 ||
+        peers_read(cl, io, pool, s) < 0)
         return -1;
     return daemons_read(cl, rados_ioctx_get_id(io), s);
 }
@@ -366,8 +366,8 @@ side_read(vrbd_cluster *cl, rados_ioctx_t io, const char *pool, vrbd_dr_side *s)
 /* Whether @s lists @site as a peer it replicates from and to.  A
  * "tx-only" peer is no pairing: the other side's daemon registers itself
  * so when it replicates from here, whatever was paired. */
-static bool
-has_peer(const vrbd_dr_side *s, const char *site)
+bool
+vrbd_dr_side_has_peer(const vrbd_dr_side *s, const char *site)
 {
     for (size_t i = 0; i < s->n_peers; i++)
         if (strcmp(s->peers[i].site_name, site) == 0 &&
@@ -447,7 +447,7 @@ site_ensure(struct side *s, char ***changes)
 {
     int r;
 
-    if (site_name_get(s->cl, &s->site) < 0)
+    if (vrbd_dr_site_name(s->cl, &s->site) < 0)
         return -1;
     /* librbd reports an unset site name as the fsid */
     if (strcmp(s->site, vrbd_cluster_fsid(s->cl)) != 0)
@@ -693,8 +693,8 @@ static int
 peers_ensure(vrbd_registry *reg, const char *pool, struct side *s,
              unsigned timeout, vrbd_dr_pair_result *out)
 {
-    if (!has_peer(&out->sides[0], s[1].site) ||
-        !has_peer(&out->sides[1], s[0].site)) {
+    if (!vrbd_dr_side_has_peer(&out->sides[0], s[1].site) ||
+        !vrbd_dr_side_has_peer(&out->sides[1], s[0].site)) {
         if (peers_prepare(&s[0], &out->sides[0], s[1].site) < 0 ||
             peers_prepare(&s[1], &out->sides[1], s[0].site) < 0 ||
             exchange(reg, pool, &s[0], &s[1], timeout) < 0)
@@ -705,11 +705,11 @@ peers_ensure(vrbd_registry *reg, const char *pool, struct side *s,
                            pool, s[0].name, s[1].name));
         for (int i = 0; i < 2; i++) {
             vrbd_dr_side_clear(&out->sides[i]);
-            if (side_read(s[i].cl, s[i].io, pool, &out->sides[i]) < 0)
+            if (vrbd_dr_side_read(s[i].cl, s[i].io, pool, &out->sides[i]) < 0)
                 return -1;
         }
-        if (!has_peer(&out->sides[0], s[1].site) ||
-            !has_peer(&out->sides[1], s[0].site)) {
+        if (!vrbd_dr_side_has_peer(&out->sides[0], s[1].site) ||
+            !vrbd_dr_side_has_peer(&out->sides[1], s[0].site)) {
             vrbd_error_set(VRBD_ERR_CEPH, 0, NULL,
                            "the bootstrap import left pool '%s' without "
                            "peers on both clusters '%s' and '%s'",
@@ -794,7 +794,7 @@ vrbd_dr_pair(vrbd_registry *reg, const vrbd_spec *a, const vrbd_spec *b,
         if (mode_ensure(&s[i], a->pool, &out.changes) < 0)
             goto cleanup;
     for (int i = 0; i < 2; i++)
-        if (side_read(s[i].cl, s[i].io, a->pool, &out.sides[i]) < 0)
+        if (vrbd_dr_side_read(s[i].cl, s[i].io, a->pool, &out.sides[i]) < 0)
             goto cleanup;
     if (peers_ensure(reg, a->pool, s, timeout, &out) < 0)
         goto cleanup;
@@ -983,7 +983,7 @@ peer_side_read(vrbd_registry *reg, const char *site, const char *fsid,
                 continue;
             s.name = xstrdup(all[i].name);
             if (vrbd_registry_connect(reg, s.name, timeout, &s.cl) < 0 ||
-                site_name_get(s.cl, &s.site) < 0) {
+                vrbd_dr_site_name(s.cl, &s.site) < 0) {
                 free(why);
                 why = xstrdup(vrbd_error_last()->message);
                 side_close(&s);
@@ -999,7 +999,7 @@ peer_side_read(vrbd_registry *reg, const char *site, const char *fsid,
                 out->error = xstrdup(vrbd_error_last()->message);
             } else {
                 s.io_open = true;
-                if (side_read(s.cl, s.io, pool, out) < 0) {
+                if (vrbd_dr_side_read(s.cl, s.io, pool, out) < 0) {
                     free(out->error);
                     out->error = xstrdup(vrbd_error_last()->message);
                 }
@@ -1037,7 +1037,7 @@ vrbd_dr_status_get(vrbd_registry *reg, const vrbd_spec *pool,
     st->n_sides = 1;
     if (side_resolve(reg, pool, &s) < 0 ||
         side_open(reg, pool->pool, timeout, &s) < 0 ||
-        side_read(s.cl, s.io, pool->pool, &st->sides[0]) < 0)
+        vrbd_dr_side_read(s.cl, s.io, pool->pool, &st->sides[0]) < 0)
         goto cleanup;
     if (strcmp(st->sides[0].mode, "disabled") != 0 &&
         images_read(s.cl, s.io, &st->sides[0], st) < 0)
@@ -1053,7 +1053,7 @@ vrbd_dr_status_get(vrbd_registry *reg, const vrbd_spec *pool,
         peer_side_read(reg, st->sides[0].peers[i].site_name, st->sides[0].fsid,
                        pool->pool, timeout, p);
         if (p->error || strcmp(p->mode, "disabled") == 0 ||
-            !has_peer(p, st->sides[0].site_name))
+            !vrbd_dr_side_has_peer(p, st->sides[0].site_name))
             st->paired = false;
     }
     *out = TAKE(st);

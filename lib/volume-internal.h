@@ -12,6 +12,8 @@
 #define VRBD_OWNER_KEY "virt-rbd.owner"
 /* the definition of the owner domain, as last defined or migrated */
 #define VRBD_DOMAIN_KEY "virt-rbd.domain"
+/* a protected disk's DR settings: "peer=FSID interval=SEC" (dr-vm.c) */
+#define VRBD_DR_KEY "virt-rbd.dr"
 
 /* "pool[/ns]/image"; caller frees. */
 char *vrbd_volume_name(const vrbd_spec *s);

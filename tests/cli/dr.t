@@ -52,7 +52,7 @@ Without CLUSTER: the default cluster is meant, so it is the same cluster
   virt-rbd: hint: see 'virt-rbd help dr pair'
   [2]
   $ virt-rbd dr status
-  virt-rbd: error: 'dr status' needs [CLUSTER:]POOL
+  virt-rbd: error: 'dr status' needs DOMAIN|[CLUSTER:]POOL
   virt-rbd: hint: see 'virt-rbd help dr status'
   [2]
 

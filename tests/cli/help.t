@@ -34,7 +34,10 @@
     fleet unfence      Lift the fences 'vm recover' put on a host, once it is back
     fleet recover      Start every VM of a dead or hung host elsewhere ('vm recover' each)
     dr pair            Pair a pool of two clusters for replication by rbd-mirror
-    dr status          Show a pool's mirroring: both sides, their daemons, each image
+    dr enable          Protect a VM: replicate its RBD disks to the other cluster
+    dr disable         Stop protecting a VM
+    dr sync            A mirror snapshot of a protected VM's disks now
+    dr status          Show a VM's replication, or a pool's mirroring
     vol create         Create an RBD image (format 2)
     vol list           List the images of a pool
     vol info           Everything about an image: rbd info, used bytes, snapshots, watchers
