@@ -262,6 +262,93 @@ cleanup:
     return r;
 }
 
+static struct {
+    const char *to;
+    bool force;
+    const char *shutdown_timeout;
+    const char *max_wait;
+} fo_opt;
+
+static const cli_opt failover_opts[] = {
+    CLI_STR("to", 0, "CLUSTER", "the cluster to run on (required)", &fo_opt.to),
+    CLI_FLAG("force", 0,
+             "the old cluster is lost: promote what the other one holds",
+             &fo_opt.force),
+    CLI_STR("shutdown-timeout", 0, "DURATION",
+            "how long the guest has to shut down (default 2m)",
+            &fo_opt.shutdown_timeout),
+    CLI_STR("max-wait", 0, "DURATION",
+            "how long the last snapshot may take to arrive (default 10m)",
+            &fo_opt.max_wait),
+    {.name = NULL},
+};
+
+static const cli_opt failback_opts[] = {
+    CLI_STR("shutdown-timeout", 0, "DURATION",
+            "how long the guest has to shut down (default 2m)",
+            &fo_opt.shutdown_timeout),
+    CLI_STR("max-wait", 0, "DURATION",
+            "how long the resync and the last snapshot may take (default 1h)",
+            &fo_opt.max_wait),
+    {.name = NULL},
+};
+
+static int
+run_failover_fn(cli_ctx *ctx, bool back)
+{
+    vrbd_dr_vm_opts o = {.version = VRBD_DR_VM_OPTS_VERSION,
+                         .timeout_sec = ctx->timeout_sec,
+                         .to = fo_opt.to,
+                         .force = fo_opt.force,
+                         .wait_sec = back ? 3600 : 600,
+                         .cancel = &dr_cancelled};
+    vrbd_failover_result res = {0};
+    vrbd_registry *reg = NULL;
+    vrbd_host *host = NULL;
+    int r;
+
+    if (!back && !fo_opt.to)
+        return cli_usage(ctx, "say where to fail over to: --to CLUSTER");
+    if ((fo_opt.shutdown_timeout &&
+         (r = cli_parse_duration(ctx, "shutdown-timeout",
+                                 fo_opt.shutdown_timeout, &o.shutdown_sec)) !=
+             CLI_OK) ||
+        (fo_opt.max_wait &&
+         (r = cli_parse_duration(ctx, "max-wait", fo_opt.max_wait,
+                                 &o.wait_sec)) != CLI_OK))
+        return r;
+    cli_catch_signals(&dr_cancelled);
+    r = CLI_FAIL;
+    if (!(reg = cli_registry(ctx)) || !(host = cli_host(ctx)))
+        goto cleanup;
+    o.reg = reg;
+    if ((back ? vrbd_vm_failback : vrbd_vm_failover)(host, ctx->argv[0], &o,
+                                                     &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_failover, &(cli_failover){ctx->argv[0], &res});
+    r = CLI_OK;
+
+cleanup:
+    vrbd_failover_result_clear(&res);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+static int
+run_failover(cli_ctx *ctx)
+{
+    return run_failover_fn(ctx, false);
+}
+
+static int
+run_failback(cli_ctx *ctx)
+{
+    return run_failover_fn(ctx, true);
+}
+
 const cli_cmd cli_cmds_dr[] = {
     {"dr pair", "[CLUSTER:]POOL [CLUSTER:]POOL", 2, 2,
      "Pair a pool of two clusters for replication by rbd-mirror",
@@ -323,5 +410,28 @@ const cli_cmd cli_cmds_dr[] = {
      "description, the last update and, on a replaying site, REPLAYED AT:\n"
      "when the last mirror snapshot it holds in full was taken.",
      status_opts, run_status},
+    {"vm failover", "DOMAIN", 1, 1,
+     "Run a protected VM on the other cluster of its pair",
+     "Planned (the old cluster answers): the guest is shut down (refused,\n"
+     "and left running, when it does not stop within --shutdown-timeout),\n"
+     "each disk demoted (librbd takes a last mirror snapshot), and once\n"
+     "--to holds that snapshot in full (--max-wait; else the disks are\n"
+     "promoted again and the guest restarted) promoted there: nothing is\n"
+     "lost.  With --force, for an old cluster that is lost: nothing of it\n"
+     "is read or written, a running domain is destroyed, and the copies on\n"
+     "--to are promoted as they are; the recovery point (the time of their\n"
+     "newest complete mirror snapshot) is printed, and their DR settings\n"
+     "say split until 'vm failback'.  Then the new primaries get the DR\n"
+     "settings and schedule, the domain is defined again with its disks on\n"
+     "--to (its monitors, this host's user and secret for the pool) and\n"
+     "started if it ran.",
+     failover_opts, run_failover},
+    {"vm failback", "DOMAIN", 1, 1,
+     "Bring a failed-over VM home once its cluster is back",
+     "Copies at home that are still primary (a forced failover) are\n"
+     "demoted, and those split or in error are resynchronised in full from\n"
+     "the current primaries; it waits (the guest running) until home holds\n"
+     "a new mirror snapshot of every disk, then fails over home, planned.",
+     failback_opts, run_failback},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -315,6 +315,9 @@ vm_json(const void *res)
                                    : json_object_new_int(d->syncing_percent));
         json_object_object_add(j, "interval_sec",
                                json_object_new_int64(d->interval_sec));
+        json_object_object_add(j, "split", json_object_new_boolean(d->split));
+        json_object_object_add(j, "peer_primary",
+                               json_object_new_boolean(d->peer_primary));
         json_object_object_add(j, "error", cli_json_str(d->error));
         json_object_array_add(disks, j);
     }
@@ -325,6 +328,7 @@ vm_json(const void *res)
                            json_object_new_int64(vm->interval_sec));
     json_object_object_add(o, "recovery_point", utc_json(vm->recovery_point));
     json_object_object_add(o, "late", json_object_new_boolean(vm->late));
+    json_object_object_add(o, "split", json_object_new_boolean(vm->split));
     json_object_object_add(o, "daemon_health",
                            cli_json_str(vrbd_dr_health_name(vm->daemons[0])));
     json_object_object_add(o, "peer_daemon_health",
@@ -350,6 +354,12 @@ vm_text(const void *res)
                      (long long)age, vm->late ? ": LATE" : "");
     else
         cli_print_kv(16, "recovery point", "none yet: LATE");
+    if (vm->split)
+        cli_print_kv(16, "split",
+                     "forced over: the copies on %s are not in "
+                     "step (primary there too, or not demoted); 'vm "
+                     "failback' resynchronises them",
+                     vm->peer ? vm->peer : "the peer");
     cli_print_kv(16, "daemons", "%s %s, %s %s", vm->cluster,
                  vrbd_dr_health_name(vm->daemons[0]), vm->peer ? vm->peer : "?",
                  vrbd_dr_health_name(vm->daemons[1]));
@@ -361,7 +371,8 @@ vm_text(const void *res)
         CLEANUP_FREE char *img =
             xasprintf("%s:%s/%s", d->cluster, d->pool, d->image);
         CLEANUP_FREE char *mirror = xasprintf(
-            "%s%s", d->state, d->primary ? ", primary" : ", non-primary");
+            "%s%s%s", d->state, d->primary ? ", primary" : ", non-primary",
+            d->peer_primary ? ", SPLIT" : "");
         CLEANUP_FREE char *rec = cli_utc(d->recovery_point);
         CLEANUP_FREE char *latest = cli_utc(d->latest_snapshot);
 
@@ -407,3 +418,57 @@ disabled_text(const void *res)
 
 const cli_view cli_view_dr_disabled = {.json = disabled_json,
                                        .text = disabled_text};
+
+static struct json_object *
+failover_json(const void *res)
+{
+    const cli_failover *f = res;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "domain", cli_json_str(f->domain));
+    json_object_object_add(o, "from", cli_json_str(f->res->from));
+    json_object_object_add(o, "to", cli_json_str(f->res->to));
+    json_object_object_add(o, "forced",
+                           json_object_new_boolean(f->res->forced));
+    json_object_object_add(o, "destroyed",
+                           json_object_new_boolean(f->res->destroyed));
+    json_object_object_add(o, "started",
+                           json_object_new_boolean(f->res->started));
+    json_object_object_add(o, "disks", json_object_new_int(f->res->disks));
+    json_object_object_add(o, "resynced",
+                           json_object_new_int(f->res->resynced));
+    json_object_object_add(o, "recovery_point",
+                           utc_json(f->res->recovery_point));
+    json_object_object_add(o, "downtime_sec",
+                           json_object_new_double(f->res->downtime_sec));
+    return o;
+}
+
+static void
+failover_text(const void *res)
+{
+    const cli_failover *f = res;
+    CLEANUP_FREE char *rp = cli_utc(f->res->recovery_point);
+
+    if (f->res->resynced)
+        printf("%u image(s) on '%s' resynchronised in full\n", f->res->resynced,
+               f->res->to);
+    printf("domain '%s' %s from %s to %s (%u disk(s))%s\n", f->domain,
+           f->res->forced ? "forced over" : "failed over",
+           f->res->from ? f->res->from : "?", f->res->to, f->res->disks,
+           f->res->destroyed ? ": it was destroyed, its cluster lost" : "");
+    if (f->res->forced)
+        printf("recovery point: %s: what was written after it is lost; the "
+               "old copies are split until 'vm failback'\n",
+               rp);
+    else
+        printf("nothing lost: the last snapshot, %s, holds every write\n", rp);
+    if (f->res->started)
+        printf("started on %s, down %.1f s\n", f->res->to,
+               f->res->downtime_sec);
+    else
+        printf("defined on %s, not started (it was not running)\n", f->res->to);
+}
+
+const cli_view cli_view_failover = {.json = failover_json,
+                                    .text = failover_text};

@@ -65,6 +65,12 @@ extern const cli_view cli_view_dr_status;
 extern const cli_view cli_view_dr_vm;
 /* dr disable: the domain's name */
 extern const cli_view cli_view_dr_disabled;
+/* vm failover, vm failback */
+typedef struct cli_failover {
+    const char *domain;
+    const vrbd_failover_result *res;
+} cli_failover;
+extern const cli_view cli_view_failover;
 
 /* pool plan */
 typedef struct cli_pool_plan {

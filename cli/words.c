@@ -85,6 +85,7 @@ static const struct {
     {"vrbd_vm_disk_attach", "disk attach"},
     {"vrbd_vm_disk_detach", "disk detach"},
     {"vrbd_vm_disk_list", "disk list"},
+    {"vrbd_vm_failback", "vm failback"},
     {"vrbd_vm_migrate", "vm migrate"},
     {"vrbd_vm_move", "vm move"},
     {"vrbd_vm_move_offline", "vm move --offline"},

@@ -1310,8 +1310,16 @@ typedef struct vrbd_dr_vm_opts {
     /* enable and sync: how long to wait until the other side holds the
      * new mirror snapshot of every disk in full; 0: do not wait */
     unsigned wait_sec;
-    volatile int *cancel; /* set non-zero: stop waiting (ECANCELED) */
+    volatile int *cancel; /* set non-zero: stop waiting (EINTR) */
+    /* vrbd_vm_failover(): the old cluster does not answer: promote what
+     * the other side holds, without it */
+    bool force;
+    /* failover, failback: how long a running guest has to shut down; 0:
+     * VRBD_DR_SHUTDOWN_SEC */
+    unsigned shutdown_sec;
 } vrbd_dr_vm_opts;
+
+#define VRBD_DR_SHUTDOWN_SEC 120
 
 #define VRBD_DR_INTERVAL_SEC 300
 
@@ -1339,7 +1347,11 @@ typedef struct vrbd_dr_disk {
     uint64_t last_sync_bytes;
     int syncing_percent;
     unsigned interval_sec; /* its schedule */
-    char *error;           /* why a part could not be read, or NULL */
+    /* a forced failover made it primary without demoting the old copy */
+    bool split;
+    /* the peer's copy is primary too (split-brain): vrbd_vm_failback() */
+    bool peer_primary;
+    char *error; /* why a part could not be read, or NULL */
 } vrbd_dr_disk;
 
 typedef struct vrbd_dr_vm {
@@ -1351,6 +1363,7 @@ typedef struct vrbd_dr_vm {
                                none */
     /* the recovery point is older than twice the schedule (or missing) */
     bool late;
+    bool split; /* a disk's is, or its peer copy is primary too */
     vrbd_dr_health daemons[2]; /* rbd-mirror on @cluster, on @peer */
     vrbd_dr_disk *disks;
     size_t n_disks;
@@ -1390,6 +1403,56 @@ VRBD_API int vrbd_dr_sync(vrbd_host *host, const char *domain,
  * protected). */
 VRBD_API int vrbd_dr_vm_status(vrbd_host *host, const char *domain,
                                const vrbd_dr_vm_opts *opts, vrbd_dr_vm **out);
+
+/* What a failover or failback did. */
+typedef struct vrbd_failover_result {
+    char *from; /* the registered cluster the disks were primary on */
+    char *to;   /* ... and are now */
+    bool forced;
+    bool destroyed; /* forced: the domain ran on and was stopped hard */
+    bool started;   /* the domain ran before and was started again */
+    unsigned disks;
+    unsigned resynced; /* failback: images of @to resynchronised in full */
+    /* the time of the data the VM has now: planned, the last snapshot
+     * (nothing lost); forced, the newest mirror snapshot @to held */
+    int64_t recovery_point;
+    double downtime_sec; /* from shutdown to started again, 0: not run */
+} vrbd_failover_result;
+VRBD_API void vrbd_failover_result_clear(vrbd_failover_result *res);
+
+/*
+ * Move protected @domain (on @host) to cluster opts->to, whole.
+ * Planned: the disks must be primary on the other cluster of their pair,
+ * which must answer; a running guest is shut down (refused, and left
+ * running, when it does not stop within opts->shutdown_sec), every image
+ * demoted (a last mirror snapshot), and once opts->to holds it in full
+ * (opts->wait_sec; else the images are promoted again and the guest
+ * restarted) promoted there.  Forced (opts->force): for an old cluster
+ * that does not answer: nothing of it is read or written; a running
+ * domain is destroyed, and opts->to's copies are promoted as they are
+ * (the newest mirror snapshot they hold in full: the recovery point), and
+ * marked split (their DR settings) until vrbd_vm_failback().  Then the
+ * new primaries get the DR settings and schedule (the old cluster as
+ * peer), the domain is defined again with its disks on opts->to (its
+ * monitors, this host's user and secret for the pool, made if missing)
+ * and started if it ran.
+ */
+VRBD_API int vrbd_vm_failover(vrbd_host *host, const char *domain,
+                              const vrbd_dr_vm_opts *opts,
+                              vrbd_failover_result *res);
+
+/*
+ * Bring protected @domain home: its disks are primary on the cluster it
+ * failed over to, and the other one (its peer) answers again.  Images of
+ * the peer that are primary still (a forced failover: split) are demoted
+ * and, as every copy in split-brain or error, resynchronised in full from
+ * the current primaries (rbd_mirror_image_resync); it waits (while the
+ * guest runs) until the peer holds a new mirror snapshot of every disk,
+ * then fails over to the peer, planned.  opts->to is not used.
+ */
+VRBD_API int vrbd_vm_failback(vrbd_host *host, const char *domain,
+                              const vrbd_dr_vm_opts *opts,
+                              vrbd_failover_result *res);
 
 /* ---------------------------------------------------------------- doctor */
 

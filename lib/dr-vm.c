@@ -31,37 +31,8 @@
 VRBD_DEFINE_CLEANUP(vrbd_dr_vm, vrbd_dr_vm_free)
 VRBD_DEFINE_CLEANUP(vrbd_cluster, vrbd_cluster_free)
 
-/* One RBD disk of the VM. */
-struct dd {
-    const vrbd_vm_disk *d;
-    vrbd_spec spec;
-    vrbd_cluster *cl; /* its cluster, borrowed from vm.conns */
-    rados_ioctx_t io;
-    rbd_image_t img;
-    bool open;
-    char *peer_fsid;   /* from its DR settings, NULL: not protected */
-    unsigned interval; /* idem */
-    /* what vrbd_dr_enable() did, to undo */
-    bool meta_set, enabled, scheduled;
-    uint64_t want; /* sync: the primary mirror snapshot to wait for */
-};
-
-struct vm {
-    vrbd_host *host;
-    const char *domain;
-    const vrbd_dr_vm_opts *o;
-    unsigned timeout;
-    virDomainPtr dom;
-    vrbd_vm_disk *disks;
-    size_t n_disks;
-    vrbd_cluster **conns; /* by fsid, owned */
-    size_t n_conns;
-    struct dd *dd;
-    size_t n_dd;
-};
-
 static void
-dd_close(struct dd *d)
+dd_close(struct vrbd_dr_dd *d)
 {
     if (d->open) {
         rbd_close(d->img);
@@ -70,8 +41,8 @@ dd_close(struct dd *d)
     }
 }
 
-static void
-vm_clear(struct vm *v)
+void
+vrbd_dr_vm_clear(struct vrbd_dr_ctx *v)
 {
     for (size_t i = 0; i < v->n_dd; i++) {
         dd_close(&v->dd[i]);
@@ -116,8 +87,8 @@ vrbd_dr_vm_free(vrbd_dr_vm *vm)
 }
 
 /* The connection to the registered cluster @fsid, made once. */
-static vrbd_cluster *
-conn_of(struct vm *v, const char *fsid)
+vrbd_cluster *
+vrbd_dr_conn(struct vrbd_dr_ctx *v, const char *fsid)
 {
     vrbd_cluster *cl;
 
@@ -132,8 +103,8 @@ conn_of(struct vm *v, const char *fsid)
 }
 
 /* "peer=FSID interval=SEC", the DR settings of a disk */
-static void
-settings_parse(const char *text, struct dd *d)
+void
+vrbd_dr_settings_parse(const char *text, struct vrbd_dr_dd *d)
 {
     const char *p = strstr(text, "peer=");
     const char *i = strstr(text, "interval=");
@@ -141,23 +112,24 @@ settings_parse(const char *text, struct dd *d)
     free(d->peer_fsid);
     d->peer_fsid = p ? xstrndup(p + 5, strcspn(p + 5, " ")) : NULL;
     d->interval = i ? (unsigned)strtoul(i + 9, NULL, 10) : 0;
+    d->split = strstr(text, " split=1") != NULL;
     if (!d->interval)
         d->interval = VRBD_DR_INTERVAL_SEC;
 }
 
 static void
-settings_read(struct dd *d)
+settings_read(struct vrbd_dr_dd *d)
 {
     char buf[256];
     size_t len = sizeof(buf);
 
     if (rbd_metadata_get(d->img, VRBD_DR_KEY, buf, &len) == 0)
-        settings_parse(buf, d);
+        vrbd_dr_settings_parse(buf, d);
 }
 
 /* Open disk @d's image on its cluster, read-write, and its settings. */
 static int
-dd_open(struct vm *v, struct dd *d)
+dd_open(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d)
 {
     if (!d->d->fsid)
         return vrbd_error_set(
@@ -167,7 +139,7 @@ dd_open(struct vm *v, struct dd *d)
             "disk %s (%s) of domain '%s' does not use a virt-rbd secret: its "
             "cluster is unknown",
             d->d->target, d->d->source, v->domain);
-    if (!(d->cl = conn_of(v, d->d->fsid)) ||
+    if (!(d->cl = vrbd_dr_conn(v, d->d->fsid)) ||
         vrbd_spec_parse(d->d->source, VRBD_SPEC_IMAGE, &d->spec) < 0 ||
         vrbd_volume_open(d->cl, &d->spec, false, &d->io, &d->img) < 0)
         return -1;
@@ -177,9 +149,9 @@ dd_open(struct vm *v, struct dd *d)
 }
 
 /* The domain, its disks, each RBD disk's image open. */
-static int
-vm_open(struct vm *v, vrbd_host *host, const char *domain,
-        const vrbd_dr_vm_opts *o)
+int
+vrbd_dr_vm_open(struct vrbd_dr_ctx *v, vrbd_host *host, const char *domain,
+                const vrbd_dr_vm_opts *o)
 {
     CLEANUP_FREE char *xml = NULL;
 
@@ -207,8 +179,8 @@ vm_open(struct vm *v, vrbd_host *host, const char *domain,
     return 0;
 }
 
-static int
-vm_open_images(struct vm *v)
+int
+vrbd_dr_vm_open_images(struct vrbd_dr_ctx *v)
 {
     for (size_t i = 0; i < v->n_dd; i++)
         if (dd_open(v, &v->dd[i]) < 0)
@@ -217,8 +189,8 @@ vm_open_images(struct vm *v)
 }
 
 /* "ceph:rbd/img" of disk @d, for messages; free(). */
-static char *
-dd_name(const struct dd *d)
+char *
+vrbd_dr_disk_name(const struct vrbd_dr_dd *d)
 {
     CLEANUP_FREE char *img = vrbd_volume_name(&d->spec);
 
@@ -228,20 +200,14 @@ dd_name(const struct dd *d)
 /* ---------------------------------------------------------------- mirror
  * snapshots */
 
-struct msnap {
-    uint64_t id;
-    int64_t when;
-    bool complete;
-    uint64_t primary_id; /* a non-primary one: the primary's snapshot */
-};
-
 /*
  * The newest mirror snapshot of @img whose state is @want (primary or
  * non-primary; with @complete, only one copied in full) into @out: 1, or
  * 0 when there is none, or a negative errno.
  */
-static int
-newest_msnap(rbd_image_t img, bool primary, bool complete, struct msnap *out)
+int
+vrbd_dr_newest_msnap(rbd_image_t img, bool primary, bool complete,
+                     struct vrbd_msnap *out)
 {
     rbd_snap_info_t *snaps = NULL;
     int n = vrbd_volume_snap_list(img, &snaps), found = 0;
@@ -263,10 +229,10 @@ newest_msnap(rbd_image_t img, bool primary, bool complete, struct msnap *out)
         if (is_primary == primary && (!complete || m.complete) &&
             (!found || snaps[i].id > out->id)) {
             rbd_snap_get_timestamp(img, snaps[i].id, &ts);
-            *out = (struct msnap){.id = snaps[i].id,
-                                  .when = (int64_t)ts.tv_sec,
-                                  .complete = m.complete,
-                                  .primary_id = m.primary_snap_id};
+            *out = (struct vrbd_msnap){.id = snaps[i].id,
+                                       .when = (int64_t)ts.tv_sec,
+                                       .complete = m.complete,
+                                       .primary_id = m.primary_snap_id};
             found = 1;
         }
         rbd_snap_mirror_namespace_cleanup(&m, sizeof(m));
@@ -280,8 +246,9 @@ newest_msnap(rbd_image_t img, bool primary, bool complete, struct msnap *out)
  * full (the copy's snapshot names the primary's): 1, 0 when there is none
  * yet (or no copy yet), -1 with the error set.
  */
-static int
-peer_synced(struct dd *d, vrbd_cluster *peer, struct msnap *out)
+int
+vrbd_dr_peer_synced(struct vrbd_dr_dd *d, vrbd_cluster *peer,
+                    struct vrbd_msnap *out)
 {
     rados_ioctx_t io;
     rbd_image_t img;
@@ -295,7 +262,15 @@ peer_synced(struct dd *d, vrbd_cluster *peer, struct msnap *out)
         return 0;
     }
     if (r == 0) {
-        r = newest_msnap(img, false, true, out);
+        rbd_mirror_image_info_t info;
+        bool primary = false;
+
+        if (rbd_mirror_image_get_info(img, &info, sizeof(info)) == 0) {
+            primary = info.primary;
+            rbd_mirror_image_get_info_cleanup(&info);
+        }
+        r = vrbd_dr_newest_msnap(img, false, true, out);
+        out->primary = primary;
         rbd_close(img);
     }
     rados_ioctx_destroy(io);
@@ -311,13 +286,13 @@ peer_synced(struct dd *d, vrbd_cluster *peer, struct msnap *out)
 /* ---------------------------------------------------------------- state */
 
 static vrbd_cluster *
-peer_of(struct vm *v, const struct dd *d)
+peer_of(struct vrbd_dr_ctx *v, const struct vrbd_dr_dd *d)
 {
     vrbd_cluster *cl;
 
     if (!d->peer_fsid)
         return NULL;
-    cl = conn_of(v, d->peer_fsid);
+    cl = vrbd_dr_conn(v, d->peer_fsid);
     if (!cl)
         vrbd_error_clear();
     return cl;
@@ -342,7 +317,7 @@ description_read(const char *desc, vrbd_dr_disk *out)
 
 /* The peer site's view of the image, from its global status. */
 static void
-peer_status_read(struct dd *d, vrbd_dr_disk *out)
+peer_status_read(struct vrbd_dr_dd *d, vrbd_dr_disk *out)
 {
     rbd_mirror_image_global_status_t g;
 
@@ -402,11 +377,11 @@ snap_time(rbd_image_t img, uint64_t id)
 /* Disk @d's state into @out; a part that cannot be read goes to
  * out->error. */
 static void
-dd_state(struct vm *v, struct dd *d, vrbd_dr_disk *out)
+dd_state(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d, vrbd_dr_disk *out)
 {
     static const char *const states[] = {"disabling", "enabled", "disabled"};
     rbd_mirror_image_info_t info;
-    struct msnap latest = {0}, synced = {0};
+    struct vrbd_msnap latest = {0}, synced = {0};
     vrbd_cluster *peer = peer_of(v, d);
 
     out->target = xstrdup(d->d->target);
@@ -426,26 +401,30 @@ dd_state(struct vm *v, struct dd *d, vrbd_dr_disk *out)
         out->state = xstrdup("unknown");
     }
     peer_status_read(d, out);
-    if (newest_msnap(d->img, true, false, &latest) > 0)
+    if (vrbd_dr_newest_msnap(d->img, true, false, &latest) > 0)
         out->latest_snapshot = latest.when;
     if (!peer) {
         out->error = xstrdup("its peer cluster is not registered here");
         return;
     }
-    if (peer_synced(d, peer, &synced) < 0) {
+    if (vrbd_dr_peer_synced(d, peer, &synced) < 0) {
         out->error = xstrdup(vrbd_error_last()->message);
         vrbd_error_clear();
+    } else if (synced.primary) {
+        out->peer_primary = true;
     } else if (synced.id) {
         out->recovery_point = snap_time(d->img, synced.primary_id);
         if (!out->recovery_point)
             out->recovery_point = synced.when;
     }
     out->pending_snapshots = count_newer(d->img, synced.primary_id);
+    /* a forced failover's old copy: split until it is in step again */
+    out->split = d->split && (out->peer_primary || !out->recovery_point);
 }
 
 /* The worst daemon health of @cl for pool @pool. */
-static vrbd_dr_health
-daemons_health(vrbd_cluster *cl, const char *pool)
+vrbd_dr_health
+vrbd_dr_daemons_health(vrbd_cluster *cl, const char *pool)
 {
     vrbd_dr_side s = {0};
     rados_ioctx_t io;
@@ -464,11 +443,11 @@ daemons_health(vrbd_cluster *cl, const char *pool)
 }
 
 /* The state of every protected disk of @v: NOT_FOUND when none is. */
-static int
-vm_state(struct vm *v, vrbd_dr_vm **out)
+int
+vrbd_dr_vm_state(struct vrbd_dr_ctx *v, vrbd_dr_vm **out)
 {
     CLEANUP(vrbd_dr_vm_free) vrbd_dr_vm *r = xcalloc(1, sizeof(*r));
-    const struct dd *first = NULL;
+    const struct vrbd_dr_dd *first = NULL;
     int64_t now = (int64_t)time(NULL);
 
     r->domain = xstrdup(v->domain);
@@ -487,6 +466,7 @@ vm_state(struct vm *v, vrbd_dr_vm **out)
             r->recovery_point = d->recovery_point;
             r->interval_sec = d->interval_sec;
         }
+        r->split |= d->split || d->peer_primary;
         if (d->recovery_point < r->recovery_point)
             r->recovery_point = d->recovery_point;
         if (d->interval_sec < r->interval_sec)
@@ -500,8 +480,8 @@ vm_state(struct vm *v, vrbd_dr_vm **out)
                               v->domain);
     r->late = !r->recovery_point ||
               now - r->recovery_point > 2 * (int64_t)r->interval_sec;
-    r->daemons[0] = daemons_health(first->cl, first->spec.pool);
-    r->daemons[1] = daemons_health(peer_of(v, first), first->spec.pool);
+    r->daemons[0] = vrbd_dr_daemons_health(first->cl, first->spec.pool);
+    r->daemons[1] = vrbd_dr_daemons_health(peer_of(v, first), first->spec.pool);
     *out = TAKE(r);
     return 0;
 }
@@ -509,25 +489,25 @@ vm_state(struct vm *v, vrbd_dr_vm **out)
 /* ---------------------------------------------------------------- sync */
 
 /* Wait until the peer of every disk with d->want holds that snapshot. */
-static int
-wait_synced(struct vm *v)
+int
+vrbd_dr_wait_synced(struct vrbd_dr_ctx *v)
 {
     double deadline = vrbd_now() + v->o->wait_sec;
 
     for (;;) {
-        struct dd *behind = NULL;
+        struct vrbd_dr_dd *behind = NULL;
 
         for (size_t i = 0; i < v->n_dd && !behind; i++) {
-            struct dd *d = &v->dd[i];
+            struct vrbd_dr_dd *d = &v->dd[i];
             vrbd_cluster *peer;
-            struct msnap s = {0};
+            struct vrbd_msnap s = {0};
             int r;
 
             if (!d->want)
                 continue;
-            if (!(peer = conn_of(v, d->peer_fsid)))
+            if (!(peer = vrbd_dr_conn(v, d->peer_fsid)))
                 return -1;
-            if ((r = peer_synced(d, peer, &s)) < 0)
+            if ((r = vrbd_dr_peer_synced(d, peer, &s)) < 0)
                 return -1;
             if (r > 0 && s.primary_id >= d->want)
                 d->want = 0;
@@ -542,7 +522,7 @@ wait_synced(struct vm *v)
                                   "'%s'",
                                   v->domain);
         if (vrbd_now() >= deadline) {
-            CLEANUP_FREE char *name = dd_name(behind);
+            CLEANUP_FREE char *name = vrbd_dr_disk_name(behind);
 
             return vrbd_error_set(
                 VRBD_ERR_TIMEOUT, ETIMEDOUT,
@@ -558,16 +538,16 @@ wait_synced(struct vm *v)
 
 /* d->want: the newest primary mirror snapshot of each protected disk. */
 static int
-want_newest(struct vm *v)
+want_newest(struct vrbd_dr_ctx *v)
 {
     for (size_t i = 0; i < v->n_dd; i++) {
-        struct dd *d = &v->dd[i];
-        struct msnap s = {0};
+        struct vrbd_dr_dd *d = &v->dd[i];
+        struct vrbd_msnap s = {0};
         int r;
 
         if (!d->peer_fsid)
             continue;
-        r = newest_msnap(d->img, true, false, &s);
+        r = vrbd_dr_newest_msnap(d->img, true, false, &s);
         if (r < 0)
             return vrbd_cluster_error(
                 d->cl, r, "cannot list the snapshots of disk %s", d->d->target);
@@ -577,11 +557,11 @@ want_newest(struct vm *v)
 }
 
 /* Every protected disk must be primary here. */
-static int
-check_primary(struct vm *v, const char *what)
+int
+vrbd_dr_check_primary(struct vrbd_dr_ctx *v, const char *what)
 {
     for (size_t i = 0; i < v->n_dd; i++) {
-        struct dd *d = &v->dd[i];
+        struct vrbd_dr_dd *d = &v->dd[i];
         rbd_mirror_image_info_t info;
         bool primary;
 
@@ -591,7 +571,7 @@ check_primary(struct vm *v, const char *what)
         primary = info.primary;
         rbd_mirror_image_get_info_cleanup(&info);
         if (!primary) {
-            CLEANUP_FREE char *name = dd_name(d);
+            CLEANUP_FREE char *name = vrbd_dr_disk_name(d);
 
             return vrbd_error_set(VRBD_ERR_INVALID, 0,
                                   "run it where the VM's disks are primary",
@@ -607,15 +587,15 @@ int
 vrbd_dr_sync(vrbd_host *host, const char *domain, const vrbd_dr_vm_opts *opts,
              vrbd_dr_vm **out)
 {
-    struct vm v = {0};
+    struct vrbd_dr_ctx v = {0};
     bool any = false;
     int rc = -1;
 
-    if (vm_open(&v, host, domain, opts) < 0 || vm_open_images(&v) < 0 ||
-        check_primary(&v, "sync") < 0)
+    if (vrbd_dr_vm_open(&v, host, domain, opts) < 0 ||
+        vrbd_dr_vm_open_images(&v) < 0 || vrbd_dr_check_primary(&v, "sync") < 0)
         goto cleanup;
     for (size_t i = 0; i < v.n_dd; i++) {
-        struct dd *d = &v.dd[i];
+        struct vrbd_dr_dd *d = &v.dd[i];
         uint64_t id = 0;
         int r;
 
@@ -624,7 +604,7 @@ vrbd_dr_sync(vrbd_host *host, const char *domain, const vrbd_dr_vm_opts *opts,
         any = true;
         r = rbd_mirror_image_create_snapshot(d->img, &id);
         if (r < 0) {
-            CLEANUP_FREE char *name = dd_name(d);
+            CLEANUP_FREE char *name = vrbd_dr_disk_name(d);
 
             vrbd_cluster_error(d->cl, r,
                                "cannot take a mirror snapshot of disk %s (%s)",
@@ -639,12 +619,12 @@ vrbd_dr_sync(vrbd_host *host, const char *domain, const vrbd_dr_vm_opts *opts,
                        "domain '%s' is not protected", domain);
         goto cleanup;
     }
-    if (opts->wait_sec && wait_synced(&v) < 0)
+    if (opts->wait_sec && vrbd_dr_wait_synced(&v) < 0)
         goto cleanup;
-    rc = out ? vm_state(&v, out) : 0;
+    rc = out ? vrbd_dr_vm_state(&v, out) : 0;
 
 cleanup:
-    vm_clear(&v);
+    vrbd_dr_vm_clear(&v);
     return rc;
 }
 
@@ -652,12 +632,13 @@ int
 vrbd_dr_vm_status(vrbd_host *host, const char *domain,
                   const vrbd_dr_vm_opts *opts, vrbd_dr_vm **out)
 {
-    struct vm v = {0};
+    struct vrbd_dr_ctx v = {0};
     int rc = -1;
 
-    if (vm_open(&v, host, domain, opts) == 0 && vm_open_images(&v) == 0)
-        rc = vm_state(&v, out);
-    vm_clear(&v);
+    if (vrbd_dr_vm_open(&v, host, domain, opts) == 0 &&
+        vrbd_dr_vm_open_images(&v) == 0)
+        rc = vrbd_dr_vm_state(&v, out);
+    vrbd_dr_vm_clear(&v);
     return rc;
 }
 
@@ -665,8 +646,8 @@ vrbd_dr_vm_status(vrbd_host *host, const char *domain,
 
 /* "pool[/ns]/image" as the manager's level spec, and a whole number of
  * minutes as its interval. */
-static int
-schedule(struct dd *d, bool add, unsigned interval)
+int
+vrbd_dr_schedule(struct vrbd_dr_dd *d, bool add, unsigned interval)
 {
     struct json_object *cmd =
         vrbd_json_cmd(add ? "rbd mirror snapshot schedule add"
@@ -689,12 +670,12 @@ schedule(struct dd *d, bool add, unsigned interval)
 
 /* Undo what enable_one() did to @d; the first error is kept. */
 static void
-enable_undo(struct dd *d)
+enable_undo(struct vrbd_dr_dd *d)
 {
     vrbd_error_saved e;
 
     vrbd_error_save(&e);
-    if (d->scheduled && schedule(d, false, 0) < 0)
+    if (d->scheduled && vrbd_dr_schedule(d, false, 0) < 0)
         vrbd_warn("%s", vrbd_error_last()->message);
     if (d->enabled && rbd_mirror_image_disable(d->img, false) < 0)
         vrbd_warn("cannot disable mirroring of disk %s again", d->d->target);
@@ -705,14 +686,14 @@ enable_undo(struct dd *d)
 }
 
 static int
-enable_one(struct vm *v, struct dd *d, const char *peer_fsid,
+enable_one(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d, const char *peer_fsid,
            const char *definition)
 {
     unsigned interval =
         v->o->interval_sec ? v->o->interval_sec : VRBD_DR_INTERVAL_SEC;
     CLEANUP_FREE char *settings =
         xasprintf("peer=%s interval=%u", peer_fsid, interval);
-    CLEANUP_FREE char *name = dd_name(d);
+    CLEANUP_FREE char *name = vrbd_dr_disk_name(d);
     int r;
 
     if ((r = rbd_metadata_set(d->img, VRBD_DR_KEY, settings)) < 0 ||
@@ -729,16 +710,16 @@ enable_one(struct vm *v, struct dd *d, const char *peer_fsid,
                                   "cannot enable mirroring of disk %s (%s)",
                                   d->d->target, name);
     d->enabled = true;
-    if (schedule(d, true, interval) < 0)
+    if (vrbd_dr_schedule(d, true, interval) < 0)
         return -1;
     d->scheduled = true;
-    settings_parse(settings, d);
+    vrbd_dr_settings_parse(settings, d);
     return 0;
 }
 
 /* Whether @img is mirrored (any state but disabled). */
-static bool
-mirrored(rbd_image_t img)
+bool
+vrbd_dr_mirrored(rbd_image_t img)
 {
     rbd_mirror_image_info_t info;
     bool on;
@@ -752,7 +733,7 @@ mirrored(rbd_image_t img)
 
 /* A clone replicates only when its parent is mirrored too. */
 static int
-check_parent(struct dd *d)
+check_parent(struct vrbd_dr_dd *d)
 {
     rbd_linked_image_spec_t p = {0};
     rbd_snap_spec_t ps = {0};
@@ -769,13 +750,13 @@ check_parent(struct dd *d)
     if (rados_ioctx_create(vrbd_cluster_rados(d->cl), p.pool_name, &io) == 0) {
         rados_ioctx_set_namespace(io, p.pool_namespace);
         if (rbd_open_read_only(io, p.image_name, &img, NULL) == 0) {
-            ok = mirrored(img);
+            ok = vrbd_dr_mirrored(img);
             rbd_close(img);
         }
         rados_ioctx_destroy(io);
     }
     if (!ok) {
-        CLEANUP_FREE char *name = dd_name(d);
+        CLEANUP_FREE char *name = vrbd_dr_disk_name(d);
 
         r = vrbd_error_set(
             VRBD_ERR_INVALID, 0,
@@ -845,7 +826,7 @@ cleanup:
 
 /* Everything vrbd_dr_enable() refuses, before it changes anything. */
 static int
-enable_check(struct vm *v, vrbd_cluster *peer, const char *site)
+enable_check(struct vrbd_dr_ctx *v, vrbd_cluster *peer, const char *site)
 {
     for (size_t i = 0; i < v->n_disks; i++)
         if (!v->disks[i].rbd)
@@ -860,11 +841,11 @@ enable_check(struct vm *v, vrbd_cluster *peer, const char *site)
     if (v->n_dd == 0)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "domain '%s' has no disk to protect", v->domain);
-    if (vm_open_images(v) < 0)
+    if (vrbd_dr_vm_open_images(v) < 0)
         return -1;
     for (size_t i = 0; i < v->n_dd; i++) {
-        struct dd *d = &v->dd[i];
-        CLEANUP_FREE char *name = dd_name(d);
+        struct vrbd_dr_dd *d = &v->dd[i];
+        CLEANUP_FREE char *name = vrbd_dr_disk_name(d);
         bool seen = false;
 
         if (d->cl == peer ||
@@ -875,7 +856,7 @@ enable_check(struct vm *v, vrbd_cluster *peer, const char *site)
                            d->d->target, name, vrbd_cluster_name(peer));
             return -1;
         }
-        if (mirrored(d->img) || d->peer_fsid) {
+        if (vrbd_dr_mirrored(d->img) || d->peer_fsid) {
             vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
                            "see {prog}{vrbd_dr_status}; to change it, "
                            "{prog}{vrbd_dr_disable} first",
@@ -911,14 +892,14 @@ int
 vrbd_dr_enable(vrbd_host *host, const char *domain, const vrbd_dr_vm_opts *opts,
                vrbd_dr_vm **out)
 {
-    struct vm v = {0};
+    struct vrbd_dr_ctx v = {0};
     CLEANUP(vrbd_cluster_free) vrbd_cluster *peer = NULL;
     CLEANUP_FREE char *site = NULL;
     vrbd_owner_record rec = {0};
     size_t done = 0;
     int rc = -1;
 
-    if (vm_open(&v, host, domain, opts) < 0)
+    if (vrbd_dr_vm_open(&v, host, domain, opts) < 0)
         goto cleanup;
     if (!opts->to) {
         vrbd_error_set(VRBD_ERR_INVALID, 0,
@@ -942,26 +923,26 @@ vrbd_dr_enable(vrbd_host *host, const char *domain, const vrbd_dr_vm_opts *opts,
     }
     vrbd_info("domain '%s': %zu disk(s) mirrored to cluster '%s'", domain,
               v.n_dd, opts->to);
-    if (opts->wait_sec && (want_newest(&v) < 0 || wait_synced(&v) < 0))
+    if (opts->wait_sec && (want_newest(&v) < 0 || vrbd_dr_wait_synced(&v) < 0))
         goto cleanup;
-    rc = out ? vm_state(&v, out) : 0;
+    rc = out ? vrbd_dr_vm_state(&v, out) : 0;
 
 cleanup:
     vrbd_owner_record_clear(&rec);
-    vm_clear(&v);
+    vrbd_dr_vm_clear(&v);
     return rc;
 }
 
 /* ---------------------------------------------------------------- disable */
 
 static int
-disable_one(struct dd *d)
+disable_one(struct vrbd_dr_dd *d)
 {
-    CLEANUP_FREE char *name = dd_name(d);
+    CLEANUP_FREE char *name = vrbd_dr_disk_name(d);
     int r;
 
     /* a schedule that is gone already is no failure */
-    if (schedule(d, false, 0) < 0) {
+    if (vrbd_dr_schedule(d, false, 0) < 0) {
         if (vrbd_error_last()->errnum != ENOENT)
             return -1;
         vrbd_error_clear();
@@ -984,12 +965,13 @@ int
 vrbd_dr_disable(vrbd_host *host, const char *domain,
                 const vrbd_dr_vm_opts *opts)
 {
-    struct vm v = {0};
+    struct vrbd_dr_ctx v = {0};
     size_t n = 0;
     int rc = -1;
 
-    if (vm_open(&v, host, domain, opts) < 0 || vm_open_images(&v) < 0 ||
-        check_primary(&v, "disable the protection of") < 0)
+    if (vrbd_dr_vm_open(&v, host, domain, opts) < 0 ||
+        vrbd_dr_vm_open_images(&v) < 0 ||
+        vrbd_dr_check_primary(&v, "disable the protection of") < 0)
         goto cleanup;
     for (size_t i = 0; i < v.n_dd; i++) {
         if (!v.dd[i].peer_fsid)
@@ -1006,6 +988,6 @@ vrbd_dr_disable(vrbd_host *host, const char *domain,
     rc = 0;
 
 cleanup:
-    vm_clear(&v);
+    vrbd_dr_vm_clear(&v);
     return rc;
 }

@@ -57,6 +57,7 @@
     X(virDomainLookupByName)                                                   \
     X(virDomainLookupByUUIDString)                                             \
     X(virDomainMigrateToURI3)                                                  \
+    X(virDomainShutdown)                                                       \
     X(virDomainUndefineFlags)                                                  \
     X(virGetLastError)                                                         \
     X(virGetLastErrorMessage)                                                  \
@@ -159,6 +160,7 @@ bool vrbd_virt_loaded(void);
 #define virDomainGetUUIDString (vrbd_virt_api.virDomainGetUUIDString)
 #define virDomainGetXMLDesc (vrbd_virt_api.virDomainGetXMLDesc)
 #define virDomainIsActive (vrbd_virt_api.virDomainIsActive)
+#define virDomainShutdown (vrbd_virt_api.virDomainShutdown)
 #define virDomainIsPersistent (vrbd_virt_api.virDomainIsPersistent)
 #define virDomainLookupByName (vrbd_virt_api.virDomainLookupByName)
 #define virDomainUndefineFlags (vrbd_virt_api.virDomainUndefineFlags)

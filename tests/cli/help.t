@@ -38,6 +38,8 @@
     dr disable         Stop protecting a VM
     dr sync            A mirror snapshot of a protected VM's disks now
     dr status          Show a VM's replication, or a pool's mirroring
+    vm failover        Run a protected VM on the other cluster of its pair
+    vm failback        Bring a failed-over VM home once its cluster is back
     vol create         Create an RBD image (format 2)
     vol list           List the images of a pool
     vol info           Everything about an image: rbd info, used bytes, snapshots, watchers
