@@ -696,6 +696,15 @@ enable_one(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d, const char *peer_fsid,
     CLEANUP_FREE char *name = vrbd_dr_disk_name(d);
     int r;
 
+    /* checked before anything changed; another client may have been
+     * quicker (librbd's enable of an enabled image succeeds) */
+    if (vrbd_dr_mirrored(d->img))
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "see who mirrors it ({prog}{vrbd_dr_status} "
+                              "--pool), then try again",
+                              "disk %s (%s) was mirrored meanwhile, by "
+                              "another client",
+                              d->d->target, name);
     if ((r = rbd_metadata_set(d->img, VRBD_DR_KEY, settings)) < 0 ||
         (definition &&
          (r = rbd_metadata_set(d->img, VRBD_DOMAIN_KEY, definition)) < 0))
@@ -912,10 +921,13 @@ vrbd_dr_enable(vrbd_host *host, const char *domain, const vrbd_dr_vm_opts *opts,
         vrbd_dr_site_name(peer, &site) < 0 || enable_check(&v, peer, site) < 0)
         goto cleanup;
     vrbd_owner_record_init(&rec, host, v.dom);
-    for (done = 0; done < v.n_dd; done++)
+    for (done = 0; done < v.n_dd; done++) {
         if (enable_one(&v, &v.dd[done], vrbd_cluster_fsid(peer),
                        rec.definition) < 0)
             break;
+        if (done == 0)
+            vrbd_test_pause("dr-enable-first");
+    }
     if (done < v.n_dd) {
         for (size_t i = 0; i <= done && i < v.n_dd; i++)
             enable_undo(&v.dd[i]);

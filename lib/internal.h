@@ -211,7 +211,8 @@ int vrbd_kv_file_read(const char *path, vrbd_kv_fn fn, void *opaque,
  * written), reconnect (before it tries), list-after-first (a long
  * listing has read its first image), rm-removing (vol rm: librbd has
  * deleted the first data objects), fence-blocklisted (vol fence: every
- * client is on the blocklist, no lock broken yet).  Costs
+ * client is on the blocklist, no lock broken yet), dr-enable-first (dr
+ * enable: the first disk mirrored and scheduled, the others not yet).  Costs
  * one getenv() when unset.
  */
 void vrbd_test_pause(const char *point);

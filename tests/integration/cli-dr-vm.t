@@ -73,6 +73,34 @@ status, 90 s at most)
   $ for i in $(seq 180); do rbd -c "$Z" mirror pool status $P --verbose --format json 2> /dev/null | python3 -c 'import json, sys; d=json.load(sys.stdin)["daemons"]; sys.exit(0 if any(x.get("leader") for x in d) else 1)' && break; sleep 0.5; done; echo waited
   waited
 
+A failure midway undoes what was done: paused once the first disk is
+mirrored (the rbd CLI sees it), the second image is mirrored behind its
+back (as another admin might): enable fails naming the second disk, and
+the first is no longer mirrored, with no schedule or settings left
+
+  $ VRBD_TEST_PAUSE_AT=dr-enable-first virt-rbd dr enable $V --to zdata --every 1m > midway.out 2>&1 & pid=$!
+  > bash "$TESTDIR/waitstop" $pid && echo "paused after the first disk"
+  paused after the first disk
+  $ rbd -c "$C" info $P/$V --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["mirroring"]["state"])'
+  enabled
+  $ rbd -c "$C" mirror image enable $P/$V-data snapshot
+  Mirroring enabled
+  $ kill -CONT $pid; wait $pid; echo "exit $?"
+  exit 1
+  $ sed "s/$UNIQ/U/g" midway.out
+  virt-rbd: error: disk vdb (ceph:vrbdt-U/dr-U-data) was mirrored meanwhile, by another client
+  virt-rbd: hint: see who mirrors it (virt-rbd dr status --pool), then try again
+  $ rbd -c "$C" info $P/$V --format json | python3 -c 'import json, sys; print(json.load(sys.stdin).get("mirroring"))'
+  None
+  $ rbd -c "$C" image-meta list $P/$V | grep -c virt-rbd.dr
+  0
+  [1]
+  $ rbd -c "$C" mirror snapshot schedule ls --pool $P --recursive | grep -c $UNIQ
+  0
+  [1]
+  $ rbd -c "$C" mirror image disable $P/$V-data
+  Mirroring disabled
+
 dr enable: both disks mirrored, a 1-minute schedule each, the settings
 and the definition in the metadata; it waits for the first sync
 
