@@ -337,6 +337,39 @@ cleanup:
     return r;
 }
 
+static bool test_clean;
+static const cli_opt test_opts[] = {
+    CLI_FLAG("clean", 0, "remove the test domain and its images", &test_clean),
+    {.name = NULL},
+};
+
+static int
+run_test(cli_ctx *ctx)
+{
+    vrbd_dr_vm_opts o = {.version = VRBD_DR_VM_OPTS_VERSION,
+                         .timeout_sec = ctx->timeout_sec};
+    vrbd_dr_test_result res = {0};
+    vrbd_registry *reg = NULL;
+    vrbd_host *host = NULL;
+    int r = CLI_FAIL;
+
+    if (!(reg = cli_registry(ctx)) || !(host = cli_host(ctx)))
+        goto cleanup;
+    o.reg = reg;
+    if (vrbd_dr_test(host, ctx->argv[0], &o, test_clean, &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_dr_test, &(cli_dr_test){test_clean, &res});
+    r = CLI_OK;
+
+cleanup:
+    vrbd_dr_test_result_clear(&res);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
 static int
 run_failover(cli_ctx *ctx)
 {
@@ -410,6 +443,16 @@ const cli_cmd cli_cmds_dr[] = {
      "description, the last update and, on a replaying site, REPLAYED AT:\n"
      "when the last mirror snapshot it holds in full was taken.",
      status_opts, run_status},
+    {"dr test", "DOMAIN", 1, 1,
+     "Boot a copy of a protected VM on the other cluster, isolated",
+     "Proves that the copy boots without failing over: each protected\n"
+     "disk's copy on the other cluster, at its newest mirror snapshot held\n"
+     "in full, is copied (librbd, sparse) to IMAGE-drtest beside it, and\n"
+     "domain DOMAIN-drtest is defined with those disks, without network\n"
+     "interfaces or other disks (its file consoles renamed FILE.drtest),\n"
+     "and started.  Replication is untouched.  --clean stops and removes\n"
+     "the test domain and its images.",
+     test_opts, run_test},
     {"vm failover", "DOMAIN", 1, 1,
      "Run a protected VM on the other cluster of its pair",
      "Planned (the old cluster answers): the guest is shut down (refused,\n"

@@ -472,3 +472,35 @@ failover_text(const void *res)
 
 const cli_view cli_view_failover = {.json = failover_json,
                                     .text = failover_text};
+
+static struct json_object *
+test_json(const void *res)
+{
+    const cli_dr_test *t = res;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "domain", cli_json_str(t->res->domain));
+    json_object_object_add(o, "cluster", cli_json_str(t->res->cluster));
+    json_object_object_add(o, "removed", json_object_new_boolean(t->clean));
+    json_object_object_add(o, "disks", json_object_new_int(t->res->disks));
+    json_object_object_add(o, "snapshot_time", utc_json(t->res->snapshot_time));
+    return o;
+}
+
+static void
+test_text(const void *res)
+{
+    const cli_dr_test *t = res;
+    CLEANUP_FREE char *when = cli_utc(t->res->snapshot_time);
+
+    if (t->clean) {
+        printf("test domain '%s' and its images on %s removed\n",
+               t->res->domain, t->res->cluster);
+        return;
+    }
+    printf("test domain '%s' started on %s: %u disk(s) as of %s, no "
+           "network; replication untouched\n",
+           t->res->domain, t->res->cluster, t->res->disks, when);
+}
+
+const cli_view cli_view_dr_test = {.json = test_json, .text = test_text};

@@ -71,6 +71,12 @@ typedef struct cli_failover {
     const vrbd_failover_result *res;
 } cli_failover;
 extern const cli_view cli_view_failover;
+/* dr test */
+typedef struct cli_dr_test {
+    bool clean;
+    const vrbd_dr_test_result *res;
+} cli_dr_test;
+extern const cli_view cli_view_dr_test;
 
 /* pool plan */
 typedef struct cli_pool_plan {

@@ -18,6 +18,7 @@ static const struct {
     /* options */
     {"allow_backing", "--allow-backing"},
     {"allow_shrink", "--allow-shrink"},
+    {"clean", "--clean"},
     {"backing", "--backing"},
     {"conf_path", "--conf"},
     {"dir", "--config-dir"},
@@ -62,6 +63,7 @@ static const struct {
     {"vrbd_dr_enable", "dr enable"},
     {"vrbd_dr_pair", "dr pair"},
     {"vrbd_dr_status", "dr status"},
+    {"vrbd_dr_test", "dr test"},
     {"vrbd_fleet_sync", "fleet sync"},
     {"vrbd_fleet_unfence", "fleet unfence"},
     {"vrbd_host_connect", "host connect"},

@@ -1454,6 +1454,31 @@ VRBD_API int vrbd_vm_failback(vrbd_host *host, const char *domain,
                               const vrbd_dr_vm_opts *opts,
                               vrbd_failover_result *res);
 
+/* What vrbd_dr_test() made. */
+typedef struct vrbd_dr_test_result {
+    char *domain;  /* "DOM-drtest" */
+    char *cluster; /* where it runs: the peer of the VM's disks */
+    unsigned disks;
+    /* when the copies' newest complete mirror snapshot was taken there */
+    int64_t snapshot_time;
+} vrbd_dr_test_result;
+VRBD_API void vrbd_dr_test_result_clear(vrbd_dr_test_result *res);
+
+/*
+ * Prove that protected @domain boots on the other cluster without failing
+ * over: each protected disk's copy there, at its newest mirror snapshot
+ * held in full, is copied (librbd, sparse; Pacific clones no mirror
+ * snapshot) to IMAGE-drtest in the same pool, and domain DOM-drtest is
+ * defined with those disks (the other cluster's monitors, this host's
+ * user and secret), without network interfaces or other disks, its file
+ * consoles renamed FILE.drtest, and started.  Replication is untouched.
+ * Refused when DOM-drtest exists.  With @clean: DOM-drtest stopped and
+ * undefined, and its images removed.
+ */
+VRBD_API int vrbd_dr_test(vrbd_host *host, const char *domain,
+                          const vrbd_dr_vm_opts *opts, bool clean,
+                          vrbd_dr_test_result *res);
+
 /* ---------------------------------------------------------------- doctor */
 
 typedef enum {

@@ -701,7 +701,7 @@ enable_one(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d, const char *peer_fsid,
     if (vrbd_dr_mirrored(d->img))
         return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
                               "see who mirrors it ({prog}{vrbd_dr_status} "
-                              "--pool), then try again",
+                              "{pool}), then try again",
                               "disk %s (%s) was mirrored meanwhile, by "
                               "another client",
                               d->d->target, name);

@@ -7,8 +7,9 @@
  * domain again with its disks on that cluster.  A forced one reads and
  * writes nothing of the old cluster: it promotes what the other side
  * holds.  Failback demotes and resynchronises what a forced failover
- * left split, waits, and fails over home, planned.  rbd-mirror copies;
- * this module only drives librbd's mirror calls and libvirt.
+ * left split, waits, and fails over home, planned.  A DR test boots a
+ * copy of the other side's newest snapshot as a domain of its own.  rbd-mirror
+ * copies; this module only drives librbd's mirror calls and libvirt.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ struct dst {
     rados_ioctx_t io;
     rbd_image_t img;
     bool open;
+    bool copied; /* dr test: its IMAGE-drtest made */
 };
 
 struct fo {
@@ -694,6 +696,284 @@ vrbd_vm_failback(vrbd_host *host, const char *domain,
     rc = vrbd_vm_failover(host, domain, &o2, res);
     res->resynced = resynced;
     return rc;
+
+cleanup:
+    fo_clear(&f);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- dr test */
+
+#define DRTEST_SUFFIX "-drtest"
+
+void
+vrbd_dr_test_result_clear(vrbd_dr_test_result *res)
+{
+    if (!res)
+        return;
+    free(res->domain);
+    free(res->cluster);
+    memset(res, 0, sizeof(*res));
+}
+
+/* The peer of the VM's protected disks, into f->to. */
+static int
+test_peer(struct fo *f)
+{
+    for (size_t i = 0; i < f->v.n_dd && !f->to; i++)
+        if (f->v.dd[i].peer_fsid &&
+            !(f->to = vrbd_dr_conn(&f->v, f->v.dd[i].peer_fsid)))
+            return -1;
+    if (!f->to)
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                              "protect it with {prog}{vrbd_dr_enable}",
+                              "domain '%s' is not protected", f->v.domain);
+    return 0;
+}
+
+/* "pool[/ns]/IMAGE-drtest" of disk @d; free(). */
+static char *
+test_image(const struct vrbd_dr_dd *d)
+{
+    vrbd_spec t = d->spec;
+    CLEANUP_FREE char *image = xasprintf("%s" DRTEST_SUFFIX, d->spec.image);
+
+    t.image = image;
+    t.snap = NULL;
+    return vrbd_volume_name(&t);
+}
+
+/* Disk @i's copy on f->to at its newest complete mirror snapshot,
+ * copied to IMAGE-drtest beside it. */
+static int
+test_copy_one(struct fo *f, size_t i, int64_t *when)
+{
+    struct vrbd_dr_dd *d = &f->v.dd[i];
+    CLEANUP_FREE char *name = xasprintf("%s" DRTEST_SUFFIX, d->spec.image);
+    struct vrbd_msnap s = {0};
+    rbd_image_options_t o;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int r;
+
+    if (vrbd_volume_open(f->to, &d->spec, true, &io, &img) < 0)
+        return -1;
+    r = vrbd_dr_newest_msnap(img, false, true, &s);
+    if (r > 0 && (r = rbd_snap_set_by_id(img, s.id)) == 0) {
+        rbd_image_options_create(&o);
+        /* a plain copy of the data at that snapshot, sparse (4 KiB
+         * zero runs skipped): librbd 16's deep copy of an image opened
+         * at a mirror snapshot aborts in its object map rollback */
+        r = rbd_copy4(img, io, name, o, 4096);
+        rbd_image_options_destroy(o);
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+    if (r == -ENOENT && !s.id)
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                              "wait for the first sync (see "
+                              "{prog}{vrbd_dr_status})",
+                              "disk %s has no complete copy on cluster '%s' "
+                              "yet",
+                              d->d->target, vrbd_cluster_name(f->to));
+    if (r == -EEXIST)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "remove the last test first ({prog}"
+                              "{vrbd_dr_test} {clean})",
+                              "image %s/%s exists on cluster '%s'",
+                              d->spec.pool, name, vrbd_cluster_name(f->to));
+    if (r < 0)
+        return vrbd_cluster_error(f->to, r,
+                                  "cannot copy disk %s's mirror snapshot on "
+                                  "cluster '%s' to %s",
+                                  d->d->target, vrbd_cluster_name(f->to), name);
+    f->dst[i].copied = true;
+    if (!*when || s.when < *when)
+        *when = s.when;
+    return 0;
+}
+
+/* Remove the IMAGE-drtest images (those this call made, or with @all
+ * every protected disk's); a missing one is no failure. */
+static void
+test_remove(struct fo *f, bool all)
+{
+    for (size_t i = 0; i < f->v.n_dd; i++) {
+        struct vrbd_dr_dd *d = &f->v.dd[i];
+        CLEANUP_FREE char *name = NULL;
+        rados_ioctx_t io;
+        int r;
+
+        if (!d->peer_fsid || (!all && !f->dst[i].copied) ||
+            vrbd_volume_ioctx(f->to, d->spec.pool, d->spec.nspace, &io) < 0)
+            continue;
+        name = xasprintf("%s" DRTEST_SUFFIX, d->spec.image);
+        r = rbd_remove(io, name);
+        if (r < 0 && r != -ENOENT)
+            vrbd_warn("cannot remove %s/%s on cluster '%s': %s", d->spec.pool,
+                      name, vrbd_cluster_name(f->to), strerror(-r));
+        rados_ioctx_destroy(io);
+    }
+    vrbd_error_clear();
+}
+
+/* One device of the test domain: RBD disks on the copies, other disks
+ * and network interfaces gone, file consoles renamed.  Whether @n
+ * stays. */
+static int
+test_device(struct fo *f, xmlNodePtr n, char *const *hosts, bool *keep)
+{
+    const char *kind = (const char *)n->name;
+    xmlNodePtr src = vrbd_xml_child(n, "source");
+    CLEANUP_FREE char *name = vrbd_xml_prop(src, "name");
+    CLEANUP_FREE char *path = vrbd_xml_prop(src, "path");
+    const struct vrbd_dr_dd *dd;
+    CLEANUP_FREE char *image = NULL;
+
+    *keep = true;
+    if (strcmp(kind, "interface") == 0) {
+        *keep = false;
+    } else if (strcmp(kind, "disk") == 0) {
+        dd = vrbd_xml_prop_is(src, "protocol", "rbd") ? dd_of(f, name) : NULL;
+        if (!dd || !dd->peer_fsid) {
+            *keep = false;
+            return 0;
+        }
+        image = test_image(dd);
+        xmlSetProp(src, BAD_CAST "name", BAD_CAST image);
+        return disk_rewrite(f, n, dd, hosts);
+    } else if ((strcmp(kind, "serial") == 0 || strcmp(kind, "console") == 0) &&
+               path) {
+        CLEANUP_FREE char *p2 = xasprintf("%s.drtest", path);
+
+        xmlSetProp(src, BAD_CAST "path", BAD_CAST p2);
+    }
+    return 0;
+}
+
+/* The test domain's definition; NULL with the error set. */
+static char *
+test_xml(struct fo *f, const char *name)
+{
+    CLEANUP_FREE char *xml =
+        virDomainGetXMLDesc(f->v.dom, VIR_DOMAIN_XML_INACTIVE);
+    size_t n_hosts = 0;
+    char **hosts = vrbd_cluster_mon_hosts(f->to, &n_hosts);
+    xmlDocPtr doc = xml ? vrbd_xml_parse(xml) : NULL;
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNodePtr devs = vrbd_xml_child(root, "devices"), next;
+    char *out = NULL;
+
+    if (!hosts || !root) {
+        if (hosts)
+            vrbd_error_libvirt(NULL, "cannot read domain '%s'", f->v.domain);
+        goto cleanup;
+    }
+    xmlNodeSetContent(vrbd_xml_child(root, "name"), BAD_CAST name);
+    for (xmlNodePtr u = vrbd_xml_child(root, "uuid"); u; u = NULL) {
+        xmlUnlinkNode(u);
+        xmlFreeNode(u);
+    }
+    for (xmlNodePtr d = devs ? devs->children : NULL; d; d = next) {
+        bool keep;
+
+        next = d->next;
+        if (d->type != XML_ELEMENT_NODE)
+            continue;
+        if (test_device(f, d, hosts, &keep) < 0)
+            goto cleanup;
+        if (!keep) {
+            xmlUnlinkNode(d);
+            xmlFreeNode(d);
+        }
+    }
+    out = vrbd_xml_dump(doc);
+    doc = NULL; /* vrbd_xml_dump freed it */
+
+cleanup:
+    if (doc)
+        xmlFreeDoc(doc);
+    vrbd_strv_free(hosts);
+    return out;
+}
+
+/* Stop and undefine the test domain @name if there is one. */
+static void
+test_domain_remove(struct fo *f, const char *name)
+{
+    virDomainPtr d = virDomainLookupByName(vrbd_host_conn(f->v.host), name);
+
+    if (d) {
+        if (virDomainIsActive(d) == 1)
+            virDomainDestroy(d);
+        virDomainUndefineFlags(d, 0);
+        virDomainFree(d);
+    }
+    virResetLastError();
+}
+
+static int
+test_make(struct fo *f, const char *name, vrbd_dr_test_result *res)
+{
+    virDomainPtr d = virDomainLookupByName(vrbd_host_conn(f->v.host), name);
+    CLEANUP_FREE char *xml = NULL;
+
+    virResetLastError();
+    if (d) {
+        virDomainFree(d);
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST,
+                              "remove it first ({prog}{vrbd_dr_test} {clean})",
+                              "domain '%s' exists", name);
+    }
+    for (size_t i = 0; i < f->v.n_dd; i++)
+        if (f->v.dd[i].peer_fsid &&
+            test_copy_one(f, i, &res->snapshot_time) < 0)
+            return -1;
+    if (!(xml = test_xml(f, name)))
+        return -1;
+    d = virDomainDefineXML(vrbd_host_conn(f->v.host), xml);
+    if (!d)
+        return vrbd_error_libvirt(NULL, "cannot define domain '%s'", name);
+    if (virDomainCreate(d) < 0) {
+        vrbd_error_libvirt(NULL, "cannot start domain '%s'", name);
+        virDomainFree(d);
+        return -1;
+    }
+    virDomainFree(d);
+    for (size_t i = 0; i < f->v.n_dd; i++)
+        res->disks += f->dst[i].copied;
+    return 0;
+}
+
+int
+vrbd_dr_test(vrbd_host *host, const char *domain, const vrbd_dr_vm_opts *opts,
+             bool clean, vrbd_dr_test_result *res)
+{
+    struct fo f = {.o = opts};
+    CLEANUP_FREE char *name = xasprintf("%s" DRTEST_SUFFIX, domain);
+    int rc = -1;
+
+    memset(res, 0, sizeof(*res));
+    if (vrbd_dr_vm_open(&f.v, host, domain, opts) < 0 ||
+        vrbd_dr_vm_open_images(&f.v) < 0 || test_peer(&f) < 0)
+        goto cleanup;
+    f.dst = xcalloc(f.v.n_dd + 1, sizeof(*f.dst));
+    res->domain = xstrdup(name);
+    res->cluster = xstrdup(vrbd_cluster_name(f.to));
+    if (clean) {
+        test_domain_remove(&f, name);
+        test_remove(&f, true);
+        rc = 0;
+    } else if ((rc = test_make(&f, name, res)) < 0) {
+        vrbd_error_saved e;
+
+        vrbd_error_save(&e);
+        test_domain_remove(&f, name);
+        test_remove(&f, false);
+        vrbd_error_restore(&e, NULL);
+    }
 
 cleanup:
     fo_clear(&f);

@@ -44,6 +44,7 @@ VRBD_WORD("wait_sec", "the wait_sec option")
 
 /* options: arguments of a function */
 VRBD_WORD("allow_shrink", "the allow_shrink argument")
+VRBD_WORD("clean", "the clean argument")
 VRBD_WORD("dir", "the registry's dir argument")
 VRBD_WORD("disks", "the disks argument")
 
@@ -59,6 +60,7 @@ VRBD_WORD("vrbd_dr_disable", "vrbd_dr_disable()")
 VRBD_WORD("vrbd_dr_enable", "vrbd_dr_enable()")
 VRBD_WORD("vrbd_dr_pair", "vrbd_dr_pair()")
 VRBD_WORD("vrbd_dr_status", "vrbd_dr_vm_status()")
+VRBD_WORD("vrbd_dr_test", "vrbd_dr_test()")
 VRBD_WORD("vrbd_fleet_add", "vrbd_fleet_add()")
 VRBD_WORD("vrbd_fleet_list", "vrbd_fleet_status_get()")
 VRBD_WORD("vrbd_fleet_remove", "vrbd_fleet_remove()")

@@ -38,6 +38,7 @@
     dr disable         Stop protecting a VM
     dr sync            A mirror snapshot of a protected VM's disks now
     dr status          Show a VM's replication, or a pool's mirroring
+    dr test            Boot a copy of a protected VM on the other cluster, isolated
     vm failover        Run a protected VM on the other cluster of its pair
     vm failback        Bring a failed-over VM home once its cluster is back
     vol create         Create an RBD image (format 2)

@@ -148,6 +148,37 @@ dr status DOMAIN: a recovery point from just now, both daemons ok, exit
   $ virt-rbd dr status --pool $P | head -n 1 | sed "s/$UNIQ/U/g"
   pool 'vrbdt-U' of cluster 'ceph': paired
 
+dr test: the copies at their newest complete mirror snapshot, copied on
+zdata to IMAGE-drtest, boot as domain DOM-drtest without network (its
+guest's markers on its own console, console.log.drtest); replication
+untouched; a second
+test is refused; --clean removes the domain and the images
+
+  $ virt-rbd dr test $V | sed "s/$UNIQ/U/g; s/as of [0-9T:Z-]*/as of T/"
+  test domain 'dr-U-drtest' started on zdata: 2 disk(s) as of T, no network; replication untouched
+  $ for i in $(seq 600); do [ "$(grep -c 'GUEST: VIRT-RBD-MARKER' console.log.drtest 2> /dev/null)" = 2 ] && break; sleep 0.2; done; grep -o "GUEST: VIRT-RBD-MARKER dev=/dev/vd. nonce=m$UNIQ" console.log.drtest | sed "s/$UNIQ/U/"
+  GUEST: VIRT-RBD-MARKER dev=/dev/vda nonce=mU
+  GUEST: VIRT-RBD-MARKER dev=/dev/vdb nonce=mU
+  $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dumpxml $V-drtest | grep -o "name='$P/[^']*'" | sed "s/$UNIQ/U/g"
+  name='vrbdt-U/dr-U-drtest'
+  name='vrbdt-U/dr-U-data-drtest'
+  $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dumpxml $V-drtest | grep -c "<interface"
+  0
+  [1]
+  $ virt-rbd dr test $V 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: domain 'dr-U-drtest' exists
+  virt-rbd: hint: remove it first (virt-rbd dr test --clean)
+  [1]
+  $ virt-rbd dr status $V > /dev/null; echo $?
+  0
+  $ virt-rbd dr test $V --clean | sed "s/$UNIQ/U/g"
+  test domain 'dr-U-drtest' and its images on zdata removed
+  $ rbd -c "$Z" ls $P | sed "s/$UNIQ/U/g"; virsh -q -c "$VIRT_RBD_LIBVIRT_URI" list --all --name | grep -c drtest
+  dr-U
+  dr-U-data
+  0
+  [1]
+
 A VM without a recovery point is late: exit 1 (u-$UNIQ's pool paired
 now, zdata's daemon paused so that nothing is copied)
 
