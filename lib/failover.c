@@ -114,10 +114,15 @@ guest_stop(struct fo *f)
         return 0;
     f->t_down = vrbd_now();
     deadline = f->t_down + limit;
-    if (virDomainShutdown(f->v.dom) < 0)
-        return vrbd_error_libvirt(NULL, "cannot shut domain '%s' down",
-                                  f->v.domain);
-    while (virDomainIsActive(f->v.dom) == 1) {
+    for (double next = 0; virDomainIsActive(f->v.dom) == 1;) {
+        /* again every 5 s: a guest still booting misses the button */
+        if (vrbd_now() >= next) {
+            if (virDomainShutdown(f->v.dom) < 0 &&
+                virDomainIsActive(f->v.dom) == 1)
+                return vrbd_error_libvirt(NULL, "cannot shut domain '%s' down",
+                                          f->v.domain);
+            next = vrbd_now() + 5;
+        }
         if (vrbd_now() >= deadline)
             return vrbd_error_set(
                 VRBD_ERR_TIMEOUT, ETIMEDOUT,
