@@ -228,6 +228,49 @@ names_domain(cli_ctx *ctx, vrbd_host **host)
     return true;
 }
 
+/* dr status alone: every protected VM of the host; exit 1 when one is
+ * late. */
+static int
+status_all(cli_ctx *ctx, vrbd_registry *reg)
+{
+    vrbd_dr_vm_opts o;
+    vrbd_dr_vm **vms = NULL;
+    vrbd_host *host = cli_host(ctx);
+    size_t n = 0, late = 0;
+    int r = vm_opts(ctx, &o, false);
+
+    if (r != CLI_OK || !host) {
+        vrbd_host_free(host);
+        return r != CLI_OK ? r : CLI_FAIL;
+    }
+    o.reg = reg;
+    r = CLI_FAIL;
+    if (vrbd_dr_vm_list(host, &o, &vms, &n) < 0) {
+        cli_fail();
+    } else {
+        cli_list *l = cli_list_begin(ctx, &cli_list_dr_vms);
+
+        for (size_t i = 0; i < n; i++) {
+            cli_list_add(l, vms[i]);
+            late += vms[i]->late;
+        }
+        cli_list_end(l, true);
+        fflush(stdout);
+        if (late)
+            fprintf(stderr,
+                    "virt-rbd: error: %zu of %zu protected domain(s) late "
+                    "(recovery point older than twice the schedule), split "
+                    "or unreadable\n",
+                    late, n);
+        r = late ? CLI_FAIL : CLI_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        vrbd_dr_vm_free(vms[i]);
+    free(vms);
+    vrbd_host_free(host);
+    return r;
+}
+
 static int
 run_status(cli_ctx *ctx)
 {
@@ -240,6 +283,10 @@ run_status(cli_ctx *ctx)
     int r;
     if (!(reg = cli_registry(ctx)))
         return CLI_FAIL;
+    if (ctx->argc == 0) {
+        r = status_all(ctx, reg);
+        goto cleanup;
+    }
     if (names_domain(ctx, &host)) {
         r = status_vm(ctx, host, reg);
         goto cleanup;
@@ -425,8 +472,11 @@ const cli_cmd cli_cmds_dr[] = {
      "not at one instant: stop the VM (or freeze its filesystems) first\n"
      "when the disks must agree.",
      sync_opts, run_sync},
-    {"dr status", "DOMAIN|[CLUSTER:]POOL", 1, 1,
+    {"dr status", "[DOMAIN|[CLUSTER:]POOL]", 0, 1,
      "Show a VM's replication, or a pool's mirroring",
+     "Alone: every protected domain of this host, a line each (exit 1\n"
+     "when one is late, split or cannot be read).\n"
+     "\n"
      "With a domain of this host (--pool: the argument is a pool): where\n"
      "its disks are primary and replicated to, the schedule, the recovery\n"
      "point (when the newest mirror snapshot that the other cluster holds\n"

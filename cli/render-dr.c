@@ -504,3 +504,41 @@ test_text(const void *res)
 }
 
 const cli_view cli_view_dr_test = {.json = test_json, .text = test_text};
+
+static void
+vms_header(void)
+{
+    printf("%-20s %-8s %-8s %-6s %-22s %s\n", "DOMAIN", "ON", "TO", "EVERY",
+           "RECOVERY POINT", "STATE");
+}
+
+static void
+vms_row(const void *item)
+{
+    const vrbd_dr_vm *vm = item;
+    CLEANUP_FREE char *every = interval_text(vm->interval_sec);
+    CLEANUP_FREE char *rp = cli_utc(vm->recovery_point);
+
+    if (vm->error) {
+        printf("%-20s %s\n", vm->domain, vm->error);
+        return;
+    }
+    printf("%-20s %-8s %-8s %-6s %-22s %s\n", vm->domain, vm->cluster,
+           vm->peer ? vm->peer : "?", every, rp,
+           vm->split  ? "SPLIT"
+           : vm->late ? "LATE"
+                      : "ok");
+}
+
+static struct json_object *
+vms_json(const void *item)
+{
+    const vrbd_dr_vm *vm = item;
+    struct json_object *o = vm_json(item);
+
+    json_object_object_add(o, "error", cli_json_str(vm->error));
+    return o;
+}
+
+const cli_list_view cli_list_dr_vms = {
+    .json = vms_json, .header = vms_header, .row = vms_row};

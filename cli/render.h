@@ -63,6 +63,8 @@ extern const cli_view cli_view_dr_paired;
 extern const cli_view cli_view_dr_status;
 /* dr enable, sync, status DOM: a vrbd_dr_vm */
 extern const cli_view cli_view_dr_vm;
+/* dr status alone: vrbd_dr_vm rows */
+extern const cli_list_view cli_list_dr_vms;
 /* dr disable: the domain's name */
 extern const cli_view cli_view_dr_disabled;
 /* vm failover, vm failback */

@@ -1367,6 +1367,7 @@ typedef struct vrbd_dr_vm {
     vrbd_dr_health daemons[2]; /* rbd-mirror on @cluster, on @peer */
     vrbd_dr_disk *disks;
     size_t n_disks;
+    char *error; /* vrbd_dr_vm_list(): why its state could not be read */
 } vrbd_dr_vm;
 VRBD_API void vrbd_dr_vm_free(vrbd_dr_vm *vm);
 
@@ -1398,6 +1399,12 @@ VRBD_API int vrbd_dr_disable(vrbd_host *host, const char *domain,
  * opts->wait_sec, wait until the peer holds every one in full. */
 VRBD_API int vrbd_dr_sync(vrbd_host *host, const char *domain,
                           const vrbd_dr_vm_opts *opts, vrbd_dr_vm **out);
+
+/* Every protected domain of @host, by name, each as vrbd_dr_vm_status()
+ * reads it (one that cannot be read has its error set); free each with
+ * vrbd_dr_vm_free() and the array with free(). */
+VRBD_API int vrbd_dr_vm_list(vrbd_host *host, const vrbd_dr_vm_opts *opts,
+                             vrbd_dr_vm ***out, size_t *n);
 
 /* The replication state of @domain (NOT_FOUND: no disk of it is
  * protected). */

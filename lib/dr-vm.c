@@ -83,6 +83,7 @@ vrbd_dr_vm_free(vrbd_dr_vm *vm)
     free(vm->domain);
     free(vm->cluster);
     free(vm->peer);
+    free(vm->error);
     free(vm);
 }
 
@@ -1002,4 +1003,57 @@ vrbd_dr_disable(vrbd_host *host, const char *domain,
 cleanup:
     vrbd_dr_vm_clear(&v);
     return rc;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+    return strcmp((*(vrbd_dr_vm *const *)a)->domain,
+                  (*(vrbd_dr_vm *const *)b)->domain);
+}
+
+int
+vrbd_dr_vm_list(vrbd_host *host, const vrbd_dr_vm_opts *opts, vrbd_dr_vm ***out,
+                size_t *n_out)
+{
+    virDomainPtr *doms = NULL;
+    vrbd_dr_vm **list = NULL;
+    size_t n = 0;
+    int nd;
+
+    *out = NULL;
+    *n_out = 0;
+    if (vrbd_opts_check(opts, VRBD_DR_VM_OPTS_VERSION, "vrbd_dr_vm_opts") < 0)
+        return -1;
+    nd = virConnectListAllDomains(vrbd_host_conn(host), &doms, 0);
+    if (nd < 0)
+        return vrbd_error_libvirt(NULL, "cannot list the domains of %s",
+                                  vrbd_host_label(host));
+    list = xcalloc((size_t)nd + 1, sizeof(*list));
+    for (int i = 0; i < nd; i++) {
+        const char *name = virDomainGetName(doms[i]);
+        vrbd_dr_vm *vm = NULL;
+
+        if (name && vrbd_dr_vm_status(host, name, opts, &vm) < 0) {
+            vrbd_error_code c = vrbd_error_last()->code;
+
+            /* not protected, or disks virt-rbd does not know: not its */
+            if (c != VRBD_ERR_NOT_FOUND && c != VRBD_ERR_CONFIG &&
+                c != VRBD_ERR_INVALID) {
+                vm = xcalloc(1, sizeof(*vm));
+                vm->domain = xstrdup(name);
+                vm->error = xstrdup(vrbd_error_last()->message);
+                vm->late = true;
+            }
+            vrbd_error_clear();
+        }
+        if (vm)
+            list[n++] = vm;
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    qsort(list, n, sizeof(*list), by_name);
+    *out = list;
+    *n_out = n;
+    return 0;
 }

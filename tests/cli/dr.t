@@ -51,8 +51,8 @@ Without CLUSTER: the default cluster is meant, so it is the same cluster
   virt-rbd: error: 'dr pair' needs [CLUSTER:]POOL [CLUSTER:]POOL
   virt-rbd: hint: see 'virt-rbd help dr pair'
   [2]
-  $ virt-rbd dr status
-  virt-rbd: error: 'dr status' needs DOMAIN|[CLUSTER:]POOL
+  $ virt-rbd dr status a:rbd b:rbd
+  virt-rbd: error: unexpected argument 'b:rbd'
   virt-rbd: hint: see 'virt-rbd help dr status'
   [2]
 
