@@ -408,6 +408,15 @@ dd_state(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d, vrbd_dr_disk *out)
         out->error = xstrdup("its peer cluster is not registered here");
         return;
     }
+    if (peer == d->cl) {
+        /* settings copied from the other side, which a failover done
+         * without virt-rbd left as they were */
+        free(out->peer);
+        out->peer = NULL;
+        out->error = xstrdup("its DR settings name its own cluster as the "
+                             "peer: failed over by hand?");
+        return;
+    }
     if (vrbd_dr_peer_synced(d, peer, &synced) < 0) {
         out->error = xstrdup(vrbd_error_last()->message);
         vrbd_error_clear();
