@@ -460,10 +460,14 @@ planned(struct fo *f)
 {
     if (old_open(f) < 0 || planned_check(f) < 0)
         return -1;
-    for (size_t i = 0; i < f->v.n_dd; i++)
-        if (f->v.dd[i].peer_fsid && dst_open(f, i) < 0)
+    for (size_t i = 0; i < f->v.n_dd; i++) {
+        if (!f->v.dd[i].peer_fsid)
+            continue;
+        if (dst_open(f, i) < 0)
             return -1;
-    f->res->from = xstrdup(vrbd_cluster_name(f->v.dd[0].cl));
+        if (!f->res->from)
+            f->res->from = xstrdup(vrbd_cluster_name(f->v.dd[i].cl));
+    }
     if (guest_stop(f) < 0)
         return -1;
     if (demote_all(f) < 0 || vrbd_dr_wait_synced(&f->v) < 0 ||
