@@ -148,6 +148,15 @@ dr status DOMAIN: a recovery point from just now, both daemons ok, exit
   $ virt-rbd dr status --pool $P | head -n 1 | sed "s/$UNIQ/U/g"
   pool 'vrbdt-U' of cluster 'ceph': paired
 
+dr status alone: a line per protected domain of the host (only this one:
+u-$UNIQ and l-$UNIQ are not protected), exit 0; --json the same
+
+  $ virt-rbd dr status | awk '{print $1, $2, $3, $4, $6}' | sed "s/$UNIQ/U/g"
+  DOMAIN ON TO EVERY POINT
+  dr-U ceph zdata 1m ok
+  $ virt-rbd --json dr status | python3 -c 'import json, sys; print([(v["domain"].replace(sys.argv[1], "U"), v["late"], len(v["disks"])) for v in json.load(sys.stdin)])' $UNIQ
+  [('dr-U', False, 2)]
+
 dr test: the copies at their newest complete mirror snapshot, copied on
 zdata to IMAGE-drtest, boot as domain DOM-drtest without network (its
 guest's markers on its own console, console.log.drtest); replication
