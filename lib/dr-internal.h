@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* dr-internal.h: what dr.c (pools) shares with dr-vm.c (VMs). */
+/* dr-internal.h: what dr.c (pools) shares with dr-vm.c and failover.c (VMs). */
 #ifndef VRBD_DR_INTERNAL_H
 #define VRBD_DR_INTERNAL_H
 
 #include <rados/librados.h>
+#include <rbd/librbd.h>
 
 #include "vrbd.h"
 
@@ -21,10 +22,14 @@ int vrbd_dr_site_name(vrbd_cluster *cl, char **out);
 int vrbd_dr_side_read(vrbd_cluster *cl, rados_ioctx_t io, const char *pool,
                       vrbd_dr_side *s);
 
+/* "disabling", "enabled", "disabled" (an image's mirroring), and
+ * "unknown", "error", "syncing", ... "stopped" (a site's status of it);
+ * static storage. */
+const char *vrbd_dr_mirror_state_name(rbd_mirror_image_state_t s);
+const char *vrbd_dr_image_state_name(rbd_mirror_image_status_state_t s);
+
 /* Whether @s lists @site as a peer it replicates from and to. */
 bool vrbd_dr_side_has_peer(const vrbd_dr_side *s, const char *site);
-
-#include <rbd/librbd.h>
 
 #include "host-internal.h"
 

@@ -326,15 +326,10 @@ peer_status_read(struct vrbd_dr_dd *d, vrbd_dr_disk *out)
         return;
     for (uint32_t i = 0; i < g.site_statuses_count; i++) {
         const rbd_mirror_image_site_status_t *s = &g.site_statuses[i];
-        static const char *const names[] = {
-            "unknown",   "error",           "syncing", "starting_replay",
-            "replaying", "stopping_replay", "stopped"};
-
         /* "" is the local site's own status */
         if (!s->mirror_uuid || !*s->mirror_uuid)
             continue;
-        out->peer_state =
-            xstrdup((unsigned)s->state < 7 ? names[s->state] : "unknown");
+        out->peer_state = xstrdup(vrbd_dr_image_state_name(s->state));
         out->peer_description = xstrdup(s->description ? s->description : "");
         description_read(s->description, out);
     }
@@ -380,7 +375,6 @@ snap_time(rbd_image_t img, uint64_t id)
 static void
 dd_state(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d, vrbd_dr_disk *out)
 {
-    static const char *const states[] = {"disabling", "enabled", "disabled"};
     rbd_mirror_image_info_t info;
     struct vrbd_msnap latest = {0}, synced = {0};
     vrbd_cluster *peer = peer_of(v, d);
@@ -394,8 +388,7 @@ dd_state(struct vrbd_dr_ctx *v, struct vrbd_dr_dd *d, vrbd_dr_disk *out)
     out->last_sync_bytes = UINT64_MAX;
     out->syncing_percent = -1;
     if (rbd_mirror_image_get_info(d->img, &info, sizeof(info)) == 0) {
-        out->state =
-            xstrdup((unsigned)info.state < 3 ? states[info.state] : "unknown");
+        out->state = xstrdup(vrbd_dr_mirror_state_name(info.state));
         out->primary = info.primary;
         rbd_mirror_image_get_info_cleanup(&info);
     } else {

@@ -160,8 +160,16 @@ direction_name(rbd_mirror_peer_direction_t d)
     return "?";
 }
 
-static const char *
-image_state_name(rbd_mirror_image_status_state_t s)
+const char *
+vrbd_dr_mirror_state_name(rbd_mirror_image_state_t s)
+{
+    static const char *const names[] = {"disabling", "enabled", "disabled"};
+
+    return (unsigned)s < 3 ? names[s] : "unknown";
+}
+
+const char *
+vrbd_dr_image_state_name(rbd_mirror_image_status_state_t s)
 {
     static const char *const names[] = {
         "unknown",   "error",           "syncing", "starting_replay",
@@ -847,14 +855,11 @@ static void
 image_read(const vrbd_dr_side *s, const char *id,
            const rbd_mirror_image_global_status_t *g, vrbd_dr_image *im)
 {
-    static const char *const states[] = {"disabling", "enabled", "disabled"};
-
     im->name = xstrdup(g->name ? g->name : "");
     im->id = xstrdup(id);
     im->mode = xstrdup("?");
     im->global_id = xstrdup(g->info.global_id ? g->info.global_id : "");
-    im->state = xstrdup((unsigned)g->info.state < 3 ? states[g->info.state]
-                                                    : "unknown");
+    im->state = xstrdup(vrbd_dr_mirror_state_name(g->info.state));
     im->primary = g->info.primary;
     im->sites = xcalloc(g->site_statuses_count + 1, sizeof(*im->sites));
     im->n_sites = g->site_statuses_count;
@@ -864,7 +869,7 @@ image_read(const vrbd_dr_side *s, const char *id,
 
         d->site_name = xstrdup(site_of(s, ss->mirror_uuid));
         d->up = ss->up;
-        d->state = xstrdup(image_state_name(ss->state));
+        d->state = xstrdup(vrbd_dr_image_state_name(ss->state));
         d->description = xstrdup(ss->description ? ss->description : "");
         d->last_update = (int64_t)ss->last_update;
         d->replayed_at = replayed_at(ss->description);
