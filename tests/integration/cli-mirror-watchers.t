@@ -31,10 +31,12 @@ rbd status, rbd lock ls; zdata's copy is missing at first)
   zdata's copy watched and locked, ceph's primary watched
 
 zdata's watcher is zdata's daemon: its client id is the instance id that
-'rbd mirror pool status' gives zdata's daemon for the pool
+'rbd mirror pool status' gives zdata's daemon for the pool.  The daemon
+reports that id through the manager's service map, which can lag behind
+its watch (CI saw a stale id once): waited for, 60 s at most
 
-  $ inst=$(rbd -c "$Z" mirror pool status $P --verbose --format json | python3 -c 'import json, sys; print(" ".join(d["instance_id"] for d in json.load(sys.stdin)["daemons"]))')
-  $ rbd -c "$Z" status $P/img --format json | python3 -c 'import json, sys; print([str(w["client"]) == sys.argv[1] for w in json.load(sys.stdin)["watchers"]])' "$inst"
+  $ s() { inst=$(rbd -c "$Z" mirror pool status $P --verbose --format json | python3 -c 'import json, sys; print(" ".join(d.get("instance_id", "") for d in json.load(sys.stdin)["daemons"]))') && rbd -c "$Z" status $P/img --format json | python3 -c 'import json, sys; print([str(w["client"]) == sys.argv[1] for w in json.load(sys.stdin)["watchers"]])' "$inst"; }
+  $ for i in $(seq 120); do [ "$(s)" = "[True]" ] && break; sleep 0.5; done; s
   [True]
 
 vol who names each for what it is, and says it is no VM
