@@ -95,13 +95,19 @@ vrbd_registry *cli_registry(const cli_ctx *ctx);
  * print the error and return -1. */
 int cli_connect(const cli_ctx *ctx, const char *name, vrbd_cluster **out);
 
-/* A duration option @opt's value @v ("90", "90s", "30m", "1h", "2d", from
- * 1 s to 366 days) into *@sec: CLI_OK, or a usage error. */
 /* @t (seconds since the epoch) as "YYYY-MM-DDTHH:MM:SSZ", "-" when 0 or
  * less; to free(). */
 char *cli_utc(int64_t t);
+/* The same as a JSON string; null when 0 or less. */
+struct json_object *cli_json_utc(int64_t t);
+/* A duration option @opt's value @v ("90", "90s", "30m", "1h", "2d", from
+ * 1 s to 366 days) into *@sec: CLI_OK, or a usage error. */
 int cli_parse_duration(const cli_ctx *ctx, const char *opt, const char *v,
                        unsigned *sec);
+/* --keep @keep (unless NULL) into *@sec, refused with --now: CLI_OK, or a
+ * usage error. */
+int cli_parse_keep(const cli_ctx *ctx, bool now, const char *keep,
+                   uint64_t *sec);
 
 /* Open libvirt at the URI the options name; NULL after printing the
  * error. */
@@ -183,6 +189,7 @@ extern const cli_cmd cli_cmds_fleet[];
 extern const cli_cmd cli_cmds_dr[];
 extern const cli_cmd cli_cmds_doctor[];
 extern const cli_cmd cli_cmds_vol[];
+extern const cli_cmd cli_cmds_trash[];
 extern const cli_cmd cli_cmds_disk[];
 extern const cli_cmd cli_cmds_vm[];
 extern const cli_cmd cli_cmds_copy[];

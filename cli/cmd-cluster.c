@@ -17,6 +17,7 @@ static struct {
     const char *mon_host;
     const char *id;
     const char *keyring;
+    const char *trash_keep;
 } add_opt;
 static const cli_opt add_opts[] = {
     CLI_STR("conf", 0, "FILE", "the cluster's ceph.conf (monitors, options)",
@@ -29,6 +30,9 @@ static const cli_opt add_opts[] = {
             &add_opt.id),
     CLI_STR("keyring", 0, "FILE", "keyring holding the user's key (mode 600)",
             &add_opt.keyring),
+    CLI_STR("trash-keep", 0, "DURATION",
+            "how long 'vol rm' keeps images in the trash (default: 7d)",
+            &add_opt.trash_keep),
     {.name = NULL},
 };
 
@@ -67,6 +71,10 @@ run_add(cli_ctx *ctx)
 
     if (vrbd_cluster_name_check(name) < 0)
         return cli_fail();
+    if (add_opt.trash_keep &&
+        (ret = cli_parse_duration(ctx, "trash-keep", add_opt.trash_keep,
+                                  &e.trash_keep_sec)) != CLI_OK)
+        return ret;
     if (!e.conf_path && !e.mon_host)
         return cli_usage(
             ctx,
@@ -278,7 +286,9 @@ const cli_cmd cli_cmds_cluster[] = {
      "writes clusters/NAME.conf in the registry.  Give the monitors with\n"
      "--mon-host, or a ceph.conf with --conf; give the key with --keyring\n"
      "unless the conf names one.  The first cluster added is the default.\n"
-     "A name or fsid that is already registered is refused.",
+     "A name or fsid that is already registered is refused.  --trash-keep\n"
+     "sets how long 'vol rm' and 'vm rm --disks' keep images in this\n"
+     "cluster's trash (the key trash_keep, in seconds, of that file).",
      add_opts, run_add},
     {"cluster list", "", 0, 0, "List the registered clusters", NULL, NULL,
      run_list},

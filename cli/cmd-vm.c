@@ -55,11 +55,47 @@ static const cli_opt create_opts[] = {
 
 static struct {
     bool disks;
+    bool now;
+    const char *keep;
 } rm_opt;
 static const cli_opt rm_opts[] = {
-    CLI_FLAG("disks", 0, "also remove its RBD images (safely)", &rm_opt.disks),
+    CLI_FLAG("disks", 0, "also remove its RBD images (safely): to the trash",
+             &rm_opt.disks),
+    CLI_FLAG("now", 0, "with --disks: delete them at once, no trash",
+             &rm_opt.now),
+    CLI_STR(
+        "keep", 0, "DURATION",
+        "with --disks: how long the trash keeps them (default: the cluster's, 7d)",
+        &rm_opt.keep),
     {.name = NULL},
 };
+
+static int
+run_restore(cli_ctx *ctx)
+{
+    vrbd_vm_restore_result res = {0};
+    vrbd_registry *reg;
+    vrbd_host *host = NULL;
+    int r = CLI_FAIL;
+
+    if (!(reg = cli_registry(ctx)))
+        return CLI_FAIL;
+    if (!(host = cli_host(ctx)))
+        goto cleanup;
+    if (vrbd_vm_restore(host, reg, ctx->argv[0], ctx->timeout_sec, &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_vm_restored,
+             &(cli_vm_restored){ctx->argv[0], &res});
+    r = CLI_OK;
+
+cleanup:
+    vrbd_vm_restore_result_clear(&res);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
 
 static struct {
     const char *to;
@@ -184,22 +220,32 @@ cleanup:
 static int
 run_rm(cli_ctx *ctx)
 {
-    vrbd_registry *reg = cli_registry(ctx);
+    vrbd_vm_remove_opts o = {.version = VRBD_VM_REMOVE_OPTS_VERSION,
+                             .disks = rm_opt.disks,
+                             .now = rm_opt.now,
+                             .timeout_sec = ctx->timeout_sec};
+    vrbd_registry *reg;
     vrbd_host *host = NULL;
     int r = CLI_FAIL;
 
-    if (!reg)
+    if ((rm_opt.now || rm_opt.keep) && !rm_opt.disks)
+        return cli_usage(ctx, "--now and --keep are for --disks");
+    if ((r = cli_parse_keep(ctx, rm_opt.now, rm_opt.keep, &o.keep_sec)) !=
+        CLI_OK)
+        return r;
+    r = CLI_FAIL;
+    if (!(reg = cli_registry(ctx)))
         return CLI_FAIL;
     host = cli_host(ctx);
     if (!host)
         goto cleanup;
-    if (vrbd_vm_remove(host, reg, ctx->argv[0], rm_opt.disks,
-                       ctx->timeout_sec) < 0) {
+    if (vrbd_vm_remove(host, reg, ctx->argv[0], &o) < 0) {
         cli_fail();
         goto cleanup;
     }
     cli_show(ctx, &cli_view_vm_removed,
-             &(cli_vm_removed){ctx->argv[0], rm_opt.disks});
+             &(cli_vm_removed){ctx->argv[0], rm_opt.disks,
+                               rm_opt.disks && !rm_opt.now});
     r = CLI_OK;
 
 cleanup:
@@ -546,7 +592,18 @@ const cli_cmd cli_cmds_vm[] = {
      "too, safely (see 'vol rm'): every cluster is reached and every image\n"
      "checked for other clients before the undefine, the images go after\n"
      "it.  Read-only and shareable disks are left, as other domains may use\n"
-     "them.",
+     "them.  The images go to their pools' trash for --keep (7 days),\n"
+     "each with the VM's name and definition in its metadata: 'vm restore'\n"
+     "brings the VM back whole.  --now deletes them at once.",
      rm_opts, run_rm},
+    {"vm restore", "NAME", 1, 1, "Bring back a VM removed with its disks",
+     "The disks that 'vm rm --disks' put in the trash (searched in the\n"
+     "pools behind this host's RBD pools, on the registered clusters) are\n"
+     "restored under their names, and the VM is defined again from the\n"
+     "definition kept with them; it is not started.  Refused, with nothing\n"
+     "changed, when a domain of that name exists or an image of a disk's\n"
+     "name does (restore that disk with 'vol restore --as', then define the\n"
+     "VM by hand).",
+     NULL, run_restore},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

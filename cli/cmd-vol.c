@@ -80,12 +80,17 @@ static const cli_opt clone_opts[] = {
 
 static struct {
     bool force;
-    bool trash;
+    bool now;
+    const char *keep;
 } rm_opt;
 static const cli_opt rm_opts[] = {
-    CLI_FLAG("force", 0, "also remove the image's (unprotected) snapshots",
+    CLI_FLAG("force", 0, "with --now: also its (unprotected) snapshots",
              &rm_opt.force),
-    CLI_FLAG("trash", 0, "move it to the RBD trash instead", &rm_opt.trash),
+    CLI_FLAG("now", 0, "delete it at once instead of moving it to the trash",
+             &rm_opt.now),
+    CLI_STR("keep", 0, "DURATION",
+            "how long the trash keeps it: 12h, 2d (default: the cluster's, 7d)",
+            &rm_opt.keep),
     {.name = NULL},
 };
 
@@ -617,14 +622,22 @@ run_rm(cli_ctx *ctx)
 {
     vrbd_remove_opts o = {.version = VRBD_REMOVE_OPTS_VERSION,
                           .force = rm_opt.force,
-                          .trash = rm_opt.trash};
+                          .trash = !rm_opt.now,
+                          .by = "vol rm"};
     vrbd_spec s = {0};
     vrbd_cluster *cl = NULL;
     vrbd_host *host = NULL;
     int r;
 
+    if ((r = cli_parse_keep(ctx, rm_opt.now, rm_opt.keep, &o.keep_sec)) !=
+        CLI_OK)
+        return r;
     if ((r = parse_spec(ctx, ctx->argv[0], VRBD_SPEC_IMAGE, &s)) != CLI_OK)
         return r;
+    /* virt-rbd's own temporary images (.virt-rbd-import.*): nothing in
+     * them is worth keeping */
+    if (s.image && s.image[0] == '.')
+        o.trash = false;
     r = CLI_FAIL;
     if (connect_both(ctx, &s, &cl, &host) < 0)
         goto cleanup;
@@ -636,7 +649,12 @@ run_rm(cli_ctx *ctx)
     {
         CLEANUP_FREE char *name = canonical(cl, &s);
 
-        cli_show(ctx, &cli_view_vol_removed, &(cli_vol_removed){name, o.trash});
+        cli_show(ctx, &cli_view_vol_removed,
+                 &(cli_vol_removed){
+                     name, o.trash,
+                     (int64_t)time(NULL) +
+                         (int64_t)(o.keep_sec ? o.keep_sec
+                                              : vrbd_cluster_trash_keep(cl))});
     }
     r = CLI_OK;
 
@@ -810,12 +828,16 @@ const cli_cmd cli_cmds_vol[] = {
      "'cluster blocklist --rm' lifts an entry (a fenced client stays\n"
      "unusable: start a new one).",
      fence_opts, run_fence},
-    {"vol rm", SPEC, 1, 1, "Remove an image, safely",
-     "Refused while the image has watchers (naming who: see 'vol who';\n"
-     "an rbd-mirror daemon's watch does not count), clones or protected\n"
-     "snapshots, or mirroring enabled (removing a primary removes the\n"
-     "peer site's copy too); its other snapshots go only with --force.\n"
-     "--trash moves it to the RBD trash instead.",
+    {"vol rm", SPEC, 1, 1, "Remove an image, safely: to the trash",
+     "The image goes to its pool's RBD trash, with its snapshots, for\n"
+     "--keep (7 days by default): 'vol restore' brings it back until then,\n"
+     "'vol trash purge --expired' deletes it after.  --now deletes it at\n"
+     "once (and virt-rbd's own temporary images, named .virt-rbd-*, always\n"
+     "go at once); its snapshots then go only with --force.  Refused while the\n"
+     "image has watchers (naming who: see 'vol who'; an rbd-mirror\n"
+     "daemon's watch does not count), clones or protected snapshots, or\n"
+     "mirroring enabled (removing a primary removes the peer site's copy\n"
+     "too).",
      rm_opts, run_rm},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -289,6 +289,21 @@ cli_parse_duration(const cli_ctx *ctx, const char *opt, const char *v,
         opt, v);
 }
 
+int
+cli_parse_keep(const cli_ctx *ctx, bool now, const char *keep, uint64_t *sec)
+{
+    unsigned v;
+    int r;
+
+    if (now && keep)
+        return cli_usage(ctx, "--keep is for the trash: drop it, or --now");
+    if (!keep)
+        return CLI_OK;
+    if ((r = cli_parse_duration(ctx, "keep", keep, &v)) == CLI_OK)
+        *sec = v;
+    return r;
+}
+
 char *
 cli_utc(int64_t t)
 {
@@ -299,4 +314,12 @@ cli_utc(int64_t t)
     if (t > 0 && gmtime_r(&tt, &tm))
         strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
     return xstrdup(buf);
+}
+
+struct json_object *
+cli_json_utc(int64_t t)
+{
+    CLEANUP_FREE char *s = t > 0 ? cli_utc(t) : NULL;
+
+    return cli_json_str(s);
 }

@@ -23,7 +23,25 @@ entry_json(const void *res)
     json_object_object_add(o, "mon_host", cli_json_str(e->mon_host));
     json_object_object_add(o, "user", cli_json_str(e->user));
     json_object_object_add(o, "keyring", cli_json_str(e->keyring));
+    json_object_object_add(o, "trash_keep_sec",
+                           json_object_new_int64(e->trash_keep_sec
+                                                     ? e->trash_keep_sec
+                                                     : VRBD_TRASH_KEEP_SEC));
     return o;
+}
+
+/* @sec in its largest whole unit: "7d", "12h", "30m", "90s" */
+static void
+keep_text(unsigned sec, char *buf, size_t len)
+{
+    if (sec % 86400 == 0)
+        snprintf(buf, len, "%ud", sec / 86400);
+    else if (sec % 3600 == 0)
+        snprintf(buf, len, "%uh", sec / 3600);
+    else if (sec % 60 == 0)
+        snprintf(buf, len, "%um", sec / 60);
+    else
+        snprintf(buf, len, "%us", sec);
 }
 
 static void
@@ -38,7 +56,13 @@ entry_text(const void *res)
     cli_print_kv(9, "mon_host:", "%s",
                  e->mon_host ? e->mon_host : "(from conf)");
     cli_print_kv(9, "user:", "client.%s", e->user);
+    char keep[32];
+
+    keep_text(e->trash_keep_sec ? e->trash_keep_sec : VRBD_TRASH_KEEP_SEC, keep,
+              sizeof(keep));
     cli_print_kv(9, "keyring:", "%s", e->keyring ? e->keyring : "(from conf)");
+    cli_print_kv(9, "trash:", "removed images kept %s%s", keep,
+                 e->trash_keep_sec ? "" : " (the default)");
 }
 
 const cli_view cli_view_cluster_entry = {.json = entry_json,

@@ -13,14 +13,6 @@
 #include "xalloc.h"
 
 static struct json_object *
-utc_json(int64_t t)
-{
-    CLEANUP_FREE char *s = t > 0 ? cli_utc(t) : NULL;
-
-    return cli_json_str(s);
-}
-
-static struct json_object *
 side_json(const vrbd_dr_side *s)
 {
     struct json_object *o = json_object_new_object();
@@ -36,7 +28,7 @@ side_json(const vrbd_dr_side *s)
         json_object_object_add(j, "client_name", cli_json_str(p->client_name));
         json_object_object_add(j, "direction", cli_json_str(p->direction));
         json_object_object_add(j, "mirror_uuid", cli_json_str(p->mirror_uuid));
-        json_object_object_add(j, "last_seen", utc_json(p->last_seen));
+        json_object_object_add(j, "last_seen", cli_json_utc(p->last_seen));
         json_object_array_add(peers, j);
     }
     for (size_t i = 0; i < s->n_daemons; i++) {
@@ -193,8 +185,10 @@ status_json(const void *res)
             json_object_object_add(js, "state", cli_json_str(s->state));
             json_object_object_add(js, "description",
                                    cli_json_str(s->description));
-            json_object_object_add(js, "last_update", utc_json(s->last_update));
-            json_object_object_add(js, "replayed_at", utc_json(s->replayed_at));
+            json_object_object_add(js, "last_update",
+                                   cli_json_utc(s->last_update));
+            json_object_object_add(js, "replayed_at",
+                                   cli_json_utc(s->replayed_at));
             json_object_array_add(a, js);
         }
         json_object_object_add(j, "name", cli_json_str(im->name));
@@ -299,9 +293,9 @@ vm_json(const void *res)
         json_object_object_add(j, "peer_description",
                                cli_json_str(d->peer_description));
         json_object_object_add(j, "recovery_point",
-                               utc_json(d->recovery_point));
+                               cli_json_utc(d->recovery_point));
         json_object_object_add(j, "latest_snapshot",
-                               utc_json(d->latest_snapshot));
+                               cli_json_utc(d->latest_snapshot));
         json_object_object_add(j, "pending_snapshots",
                                json_object_new_int64(d->pending_snapshots));
         json_object_object_add(
@@ -326,7 +320,8 @@ vm_json(const void *res)
     json_object_object_add(o, "peer", cli_json_str(vm->peer));
     json_object_object_add(o, "interval_sec",
                            json_object_new_int64(vm->interval_sec));
-    json_object_object_add(o, "recovery_point", utc_json(vm->recovery_point));
+    json_object_object_add(o, "recovery_point",
+                           cli_json_utc(vm->recovery_point));
     json_object_object_add(o, "late", json_object_new_boolean(vm->late));
     json_object_object_add(o, "split", json_object_new_boolean(vm->split));
     json_object_object_add(o, "daemon_health",
@@ -438,7 +433,7 @@ failover_json(const void *res)
     json_object_object_add(o, "resynced",
                            json_object_new_int(f->res->resynced));
     json_object_object_add(o, "recovery_point",
-                           utc_json(f->res->recovery_point));
+                           cli_json_utc(f->res->recovery_point));
     json_object_object_add(o, "downtime_sec",
                            json_object_new_double(f->res->downtime_sec));
     return o;
@@ -483,7 +478,8 @@ test_json(const void *res)
     json_object_object_add(o, "cluster", cli_json_str(t->res->cluster));
     json_object_object_add(o, "removed", json_object_new_boolean(t->clean));
     json_object_object_add(o, "disks", json_object_new_int(t->res->disks));
-    json_object_object_add(o, "snapshot_time", utc_json(t->res->snapshot_time));
+    json_object_object_add(o, "snapshot_time",
+                           cli_json_utc(t->res->snapshot_time));
     return o;
 }
 

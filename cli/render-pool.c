@@ -138,6 +138,7 @@ row_json(const void *item)
     json_object_object_add(o, "applications",
                            json_object_new_string(p->applications));
     json_object_object_add(o, "images", json_object_new_int64(p->images));
+    json_object_object_add(o, "trashed", json_object_new_int64(p->trashed));
     json_object_object_add(o, "bytes_used",
                            json_object_new_uint64(p->bytes_used));
     return o;
@@ -146,8 +147,8 @@ row_json(const void *item)
 static void
 row_header(void)
 {
-    printf("%-10s %-24s %6s %9s %-16s %6s %10s\n", "CLUSTER", "NAME", "PGS",
-           "SIZE/MIN", "APPLICATION", "IMAGES", "USED");
+    printf("%-10s %-24s %6s %9s %-16s %6s %6s %10s\n", "CLUSTER", "NAME", "PGS",
+           "SIZE/MIN", "APPLICATION", "IMAGES", "TRASH", "USED");
 }
 
 static void
@@ -155,7 +156,7 @@ row_text(const void *item)
 {
     const cli_pool_row *row = item;
     const vrbd_pool_info *p = row->info;
-    char used[32], sz[16], img[24];
+    char used[32], sz[16], img[24], trash[24];
 
     snprintf(sz, sizeof(sz), "%u/%u", p->size, p->min_size);
     if (!strstr(p->applications, "rbd"))
@@ -164,8 +165,14 @@ row_text(const void *item)
         snprintf(img, sizeof(img), "?");
     else
         snprintf(img, sizeof(img), "%lld", (long long)p->images);
-    printf("%-10s %-24s %6u %9s %-16s %6s %10s\n", row->cluster, p->name,
-           p->pg_num, sz, *p->applications ? p->applications : "-", img,
+    if (!strstr(p->applications, "rbd"))
+        snprintf(trash, sizeof(trash), "-");
+    else if (p->trashed < 0)
+        snprintf(trash, sizeof(trash), "?");
+    else
+        snprintf(trash, sizeof(trash), "%lld", (long long)p->trashed);
+    printf("%-10s %-24s %6u %9s %-16s %6s %6s %10s\n", row->cluster, p->name,
+           p->pg_num, sz, *p->applications ? p->applications : "-", img, trash,
            vrbd_size_format(p->bytes_used, used, sizeof(used)));
 }
 

@@ -41,6 +41,7 @@ removed_json(const void *res)
     json_object_object_add(j, "removed", json_object_new_string(r->domain));
     json_object_object_add(j, "disks_removed",
                            json_object_new_boolean(r->disks));
+    json_object_object_add(j, "trash", json_object_new_boolean(r->trash));
     return j;
 }
 
@@ -49,12 +50,47 @@ removed_text(const void *res)
 {
     const cli_vm_removed *r = res;
 
-    printf("vm '%s' removed%s\n", r->domain,
-           r->disks ? " with its RBD disks" : "");
+    if (r->trash)
+        printf("vm '%s' removed, its RBD disks moved to the trash (virt-rbd "
+               "vm restore %s brings it back)\n",
+               r->domain, r->domain);
+    else
+        printf("vm '%s' removed%s\n", r->domain,
+               r->disks ? " with its RBD disks" : "");
 }
 
 const cli_view cli_view_vm_removed = {.json = removed_json,
                                       .text = removed_text};
+
+static struct json_object *
+restored_json(const void *res)
+{
+    const cli_vm_restored *r = res;
+    struct json_object *j = json_object_new_object();
+    size_t n = 0;
+
+    while (r->res->images && r->res->images[n])
+        n++;
+    json_object_object_add(j, "restored", json_object_new_string(r->domain));
+    json_object_object_add(j, "images", cli_json_strv(r->res->images, n));
+    json_object_object_add(j, "definition", cli_json_str(r->res->from));
+    return j;
+}
+
+static void
+restored_text(const void *res)
+{
+    const cli_vm_restored *r = res;
+
+    printf("vm '%s' restored from the trash (defined, not started), its "
+           "definition from %s\n",
+           r->domain, r->res->from);
+    for (size_t i = 0; r->res->images && r->res->images[i]; i++)
+        printf("  disk image %s\n", r->res->images[i]);
+}
+
+const cli_view cli_view_vm_restored = {.json = restored_json,
+                                       .text = restored_text};
 
 static struct json_object *
 rolled_back_json(const void *res)

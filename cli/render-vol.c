@@ -481,6 +481,11 @@ removed_json(const void *res)
 
     json_object_object_add(j, "removed", json_object_new_string(r->name));
     json_object_object_add(j, "trash", json_object_new_boolean(r->trash));
+    if (r->trash) {
+        CLEANUP_FREE char *until = cli_utc(r->until);
+
+        json_object_object_add(j, "kept_until", cli_json_str(until));
+    }
     return j;
 }
 
@@ -489,8 +494,16 @@ removed_text(const void *res)
 {
     const cli_vol_removed *r = res;
 
-    printf("image %s %s\n", r->name,
-           r->trash ? "moved to the trash" : "removed");
+    CLEANUP_FREE char *until = NULL;
+
+    if (!r->trash) {
+        printf("image %s removed\n", r->name);
+        return;
+    }
+    until = cli_utc(r->until);
+    printf("image %s moved to the trash until %s (virt-rbd vol restore "
+           "brings it back)\n",
+           r->name, until);
 }
 
 const cli_view cli_view_vol_removed = {.json = removed_json,

@@ -140,8 +140,15 @@ extern const cli_view cli_view_vm_created;
 typedef struct cli_vm_removed {
     const char *domain;
     bool disks; /* its RBD disks too */
+    bool trash; /* to the trash */
 } cli_vm_removed;
 extern const cli_view cli_view_vm_removed;
+/* vm restore */
+typedef struct cli_vm_restored {
+    const char *domain;
+    const vrbd_vm_restore_result *res;
+} cli_vm_restored;
+extern const cli_view cli_view_vm_restored;
 /* vm move --rollback: the domain's name (a const char) */
 extern const cli_view cli_view_vm_rolled_back;
 /* vm move */
@@ -348,8 +355,23 @@ extern const cli_view cli_view_vol_fenced;
 typedef struct cli_vol_removed {
     const char *name;
     bool trash;
+    int64_t until; /* trash: kept until (Unix time) */
 } cli_vol_removed;
 extern const cli_view cli_view_vol_removed;
+/* vol trash list */
+typedef struct cli_trash_list {
+    const vrbd_trash_entry *e;
+    size_t n;
+} cli_trash_list;
+extern const cli_view cli_view_trash_list;
+/* vol trash purge */
+typedef struct cli_trash_purged {
+    const char *pool; /* as given */
+    const vrbd_trash_purge_result *res;
+} cli_trash_purged;
+extern const cli_view cli_view_trash_purged;
+/* vol restore: the image's full name (a const char) */
+extern const cli_view cli_view_trash_restored;
 /* fleet add: the vrbd_fleet_host stored */
 extern const cli_view cli_view_fleet_added;
 /* fleet rm: the name (a const char) */

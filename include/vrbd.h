@@ -188,7 +188,7 @@ VRBD_API char *vrbd_spec_format(const vrbd_spec *spec);
  */
 typedef struct vrbd_cluster vrbd_cluster;
 
-#define VRBD_CLUSTER_OPTS_VERSION 1
+#define VRBD_CLUSTER_OPTS_VERSION 2
 typedef struct vrbd_cluster_opts {
     unsigned version;      /* VRBD_CLUSTER_OPTS_VERSION */
     const char *name;      /* label for messages, e.g. "ceph"; NULL: "ceph" */
@@ -198,9 +198,14 @@ typedef struct vrbd_cluster_opts {
     const char *keyring;   /* keyring file, or NULL for conf's */
     unsigned timeout_sec;  /* per-operation timeout; 0: 30 seconds */
     const char *fsid;      /* the fsid the cluster must have; NULL: any */
+    /* version 2: */
+    unsigned trash_keep_sec; /* removed images stay in the trash this
+                              * long; 0: VRBD_TRASH_KEEP_SEC */
 } vrbd_cluster_opts;
 
 #define VRBD_DEFAULT_TIMEOUT_SEC 30
+/* How long a removed image stays in the trash by default: 7 days. */
+#define VRBD_TRASH_KEEP_SEC (7 * 86400)
 
 /*
  * Connect.  A keyring readable by group or others is refused
@@ -231,6 +236,10 @@ VRBD_API const char *vrbd_cluster_user(const vrbd_cluster *cl);
 
 /* The cluster fsid, "xxxxxxxx-xxxx-...".  Borrowed. */
 VRBD_API const char *vrbd_cluster_fsid(const vrbd_cluster *cl);
+
+/* How long an image removed to the trash is kept on this cluster: its
+ * registry entry's trash_keep, else VRBD_TRASH_KEEP_SEC (7 days). */
+VRBD_API unsigned vrbd_cluster_trash_keep(const vrbd_cluster *cl);
 
 typedef struct vrbd_cluster_status {
     char *fsid;
@@ -271,6 +280,8 @@ typedef struct vrbd_cluster_entry {
     char *user;      /* cephx id without "client." */
     char *keyring;   /* keyring file, or NULL (then from conf) */
     bool is_default;
+    unsigned trash_keep_sec; /* 'vol rm' keeps images in the trash this
+                              * long; 0: VRBD_TRASH_KEEP_SEC */
 } vrbd_cluster_entry;
 
 /* Whether @name can name a cluster: [A-Za-z0-9_-]{1,32}.  0, or -1 with
@@ -405,6 +416,7 @@ typedef struct vrbd_pool_info {
     int64_t images;     /* RBD images (default namespace); -1: unknown */
     uint64_t bytes_used;
     uint64_t objects;
+    int64_t trashed; /* images in its RBD trash; -1: unknown */
 } vrbd_pool_info;
 
 /* Every pool of @cl, sorted by name. */
@@ -1018,12 +1030,18 @@ VRBD_API int vrbd_volume_who(vrbd_host *host, vrbd_cluster *cl,
                              size_t *n, char **owner);
 VRBD_API void vrbd_holder_list_free(vrbd_holder *h, size_t n);
 
-#define VRBD_REMOVE_OPTS_VERSION 1
+#define VRBD_REMOVE_OPTS_VERSION 2
 typedef struct vrbd_remove_opts {
     unsigned version; /* VRBD_REMOVE_OPTS_VERSION */
     bool force;       /* also remove the image's unprotected snapshots */
     bool trash;       /* move to the RBD trash instead of deleting */
+    /* version 2: */
+    uint64_t keep_sec; /* trash: kept this long before 'purge --expired'
+                        * removes it; 0: vrbd_cluster_trash_keep() */
+    const char *by;    /* trash: the command, recorded with the image
+                        * (virt-rbd.removed: "vol rm"); NULL: "vrbd" */
 } vrbd_remove_opts;
+
 
 /*
  * Remove an image.  Refused while it has watchers other than rbd-mirror's
@@ -1036,6 +1054,65 @@ typedef struct vrbd_remove_opts {
 VRBD_API int vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl,
                                 const vrbd_spec *spec,
                                 const vrbd_remove_opts *opts);
+
+/* ------------------------------------------------------------------ trash */
+
+/*
+ * The RBD trash of a pool: images removed by 'vol rm' (and 'vm rm
+ * --disks') stay there, whole with their snapshots, until they expire and
+ * a purge removes them; until then they come back by name.  A clone v2
+ * whose parent went to the trash keeps reading from it.
+ */
+typedef struct vrbd_trash_entry {
+    char *id;        /* the image id: restore and purge by it */
+    char *name;      /* the name it had */
+    char *source;    /* "user" (removed), "removing" (a removal cut
+                      * short), "mirroring", "migration", "user_parent" */
+    char *by;        /* what removed it ("vol rm", "vm rm DOM"), NULL when
+                      * not virt-rbd */
+    char *domain;    /* 'vm rm --disks': the VM it was a disk of */
+    int64_t deleted; /* when it went to the trash (Unix time) */
+    int64_t expires; /* when its keep time ends (Unix time) */
+    uint64_t size;   /* VRBD_UNKNOWN when it does not open */
+    size_t n_snaps;
+} vrbd_trash_entry;
+
+/* The trash of @pool (@nspace may be NULL), oldest first. */
+VRBD_API int vrbd_trash_list(vrbd_cluster *cl, const char *pool,
+                             const char *nspace, vrbd_trash_entry **out,
+                             size_t *n);
+VRBD_API void vrbd_trash_entry_list_free(vrbd_trash_entry *e, size_t n);
+
+/*
+ * Bring @spec->image back from the trash of its pool: the entry of that
+ * name (refused when several have it: pick one with @id), or the one of
+ * @id.  It comes back as @as (NULL: its own name); refused when that name
+ * is taken.  Only images removed by a user (or a cut-short removal's
+ * "removing" ones, which librbd no longer restores: refused) come back.
+ * With @host, its libvirt pools for that Ceph pool are refreshed.  The
+ * name it came back as is set in *@restored (free()).
+ */
+VRBD_API int vrbd_trash_restore(vrbd_host *host, vrbd_cluster *cl,
+                                const vrbd_spec *spec, const char *id,
+                                const char *as, char **restored);
+
+typedef struct vrbd_trash_purge_result {
+    size_t removed;  /* images deleted */
+    size_t kept;     /* not expired yet (expired_only) */
+    char **skipped;  /* NULL-terminated: "NAME (ID): why" of each left */
+} vrbd_trash_purge_result;
+VRBD_API void vrbd_trash_purge_result_clear(vrbd_trash_purge_result *r);
+
+/*
+ * Delete what is in @pool's trash for good (with @expired_only, only the
+ * entries whose keep time has ended), snapshots first.  An image a clone
+ * still reads from, and mirroring's or migration's own entries, are left
+ * and listed in res->skipped with why.  Each removal is bounded as in
+ * vrbd_volume_remove.
+ */
+VRBD_API int vrbd_trash_purge(vrbd_host *host, vrbd_cluster *cl,
+                              const char *pool, const char *nspace,
+                              bool expired_only, vrbd_trash_purge_result *res);
 
 /* ---------------------------------------------------------------- fencing */
 
@@ -1798,17 +1875,49 @@ typedef struct vrbd_vm_create_opts {
 VRBD_API int vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
                             const vrbd_vm_create_opts *opts);
 
+#define VRBD_VM_REMOVE_OPTS_VERSION 1
+typedef struct vrbd_vm_remove_opts {
+    unsigned version;     /* VRBD_VM_REMOVE_OPTS_VERSION */
+    bool disks;           /* its RBD images too */
+    bool now;             /* disks: deleted at once, not to the trash */
+    uint64_t keep_sec;    /* trash: kept this long; 0: each disk's
+                           * vrbd_cluster_trash_keep() */
+    unsigned timeout_sec; /* each cluster's; 0: the default */
+} vrbd_vm_remove_opts;
+
 /*
- * Undefine @name (refused while it runs).  With @disks, also remove its
+ * Undefine @name (refused while it runs).  With disks, also remove its
  * RBD images safely (vrbd_volume_remove), connecting through @reg by the
  * fsid of each disk's secret; read-only and shareable disks are left, as
  * other domains may use them.  Every disk's cluster is reached and every
  * image checked for other clients first, so a missing cluster or a busy
  * image changes nothing; then the domain is undefined, then the images go
  * (a failure there leaves images, never a domain naming removed ones).
+ * Unless now, they go to their pools' trash with the domain's definition
+ * and name in their metadata, and vrbd_vm_restore() brings the VM back.
  */
 VRBD_API int vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg,
-                            const char *name, bool disks, unsigned timeout_sec);
+                            const char *name, const vrbd_vm_remove_opts *o);
+
+/* What vrbd_vm_restore() brought back. */
+typedef struct vrbd_vm_restore_result {
+    char **images;  /* NULL-terminated: "CLUSTER:POOL/IMAGE" of each */
+    char *from;     /* where the definition came from ("the metadata of ...") */
+} vrbd_vm_restore_result;
+VRBD_API void vrbd_vm_restore_result_clear(vrbd_vm_restore_result *r);
+
+/*
+ * Bring back VM @name that vrbd_vm_remove() put in the trash: every disk
+ * it trashed (found in the trash of the pools behind this host's RBD
+ * pools, on the registered clusters) is restored, then the domain is
+ * defined again from the definition kept with them (not started).
+ * Refused, with nothing changed, when a domain of that name exists, when
+ * no trashed disk names it, or when an image of a disk's name exists; a
+ * failure midway puts the restored images back in the trash.
+ */
+VRBD_API int vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg,
+                             const char *name, unsigned timeout_sec,
+                             vrbd_vm_restore_result *res);
 
 #define VRBD_MOVE_OPTS_VERSION 1
 typedef struct vrbd_move_opts {

@@ -34,6 +34,7 @@ struct vrbd_cluster {
     unsigned bulk;        /* vrbd_cluster_bulk() depth */
     char bulk_old[2][16]; /* the values it put aside */
     unsigned timeout;     /* seconds, as connected */
+    unsigned trash_keep;  /* seconds: vrbd_cluster_trash_keep() */
     bool unanswered;      /* an operation timed out */
     /* images closing on threads of their own (vrbd_cluster_close_later());
      * the last of them frees @cl when vrbd_cluster_free() came first */
@@ -343,6 +344,9 @@ vrbd_cluster_connect_named(const vrbd_cluster_opts *opts, const char *ceph_name,
     cl = xcalloc(1, sizeof(*cl));
     pthread_mutex_init(&cl->lock, NULL);
     cl->timeout = timeout;
+    cl->trash_keep = opts->version >= 2 && opts->trash_keep_sec
+                         ? opts->trash_keep_sec
+                         : VRBD_TRASH_KEEP_SEC;
     cl->name = xstrdup(opts->name ? opts->name : "ceph");
     cl->user = xstrdup(user);
     if (ceph_name) {
@@ -445,6 +449,12 @@ unsigned
 vrbd_cluster_timeout(const vrbd_cluster *cl)
 {
     return cl->timeout;
+}
+
+unsigned
+vrbd_cluster_trash_keep(const vrbd_cluster *cl)
+{
+    return cl->trash_keep;
 }
 
 void

@@ -190,10 +190,22 @@ vrbd_mirror_watch_get(vrbd_cluster *cl, const char *pool, const char *nspace)
     return mw;
 }
 
+/* The domain a disk protected by 'dr enable' belongs to: the owner's
+ * "domain=" when the image has DR settings; NULL otherwise; free(). */
+static char *
+protected_domain(rbd_image_t img)
+{
+    CLEANUP_FREE char *dr = vrbd_image_meta(img, VRBD_DR_KEY);
+    CLEANUP_FREE char *owner = dr ? vrbd_image_meta(img, VRBD_OWNER_KEY) : NULL;
+
+    return vrbd_owner_field(owner, "domain=");
+}
+
 int
 vrbd_mirror_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec,
                           const char *name)
 {
+    CLEANUP_FREE char *dom = NULL;
     rbd_mirror_image_info_t mi;
     rados_ioctx_t io;
     rbd_image_t img;
@@ -203,6 +215,8 @@ vrbd_mirror_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec,
     if (vrbd_volume_open(cl, spec, true, &io, &img) < 0)
         return -1;
     r = rbd_mirror_image_get_info(img, &mi, sizeof(mi));
+    if (r == 0 && mi.state != RBD_MIRROR_IMAGE_DISABLED)
+        dom = protected_domain(img);
     rbd_close(img);
     rados_ioctx_destroy(io);
     if (r < 0)
@@ -215,6 +229,18 @@ vrbd_mirror_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec,
     /* removing a mirrored primary disables its mirroring, and rbd-mirror
      * then deletes the copy on the peer site: the disaster-recovery copy
      * would go with it, which nobody asks for by removing one image */
+    if (primary && dom) {
+        CLEANUP_FREE char *hint =
+            xasprintf("it is a disk of VM '%s', protected by rbd-mirror: "
+                      "{prog}{vrbd_dr_disable} %s first, knowing that the peer "
+                      "site's copy goes with it",
+                      dom, dom);
+
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
+                              "image '%s' is mirrored to a peer site: removing "
+                              "it would remove the copy there too",
+                              name);
+    }
     if (primary)
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY,

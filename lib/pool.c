@@ -412,6 +412,25 @@ count_images(vrbd_cluster *cl, const char *pool)
     return r < 0 ? -1 : (int64_t)max;
 }
 
+/* The entries of @pool's RBD trash, -1 when they cannot be listed */
+static int64_t
+count_trash(vrbd_cluster *cl, const char *pool)
+{
+    rbd_trash_image_info_t one[1];
+    size_t n = 1;
+    rados_ioctx_t io;
+    int r;
+
+    if (rados_ioctx_create(vrbd_cluster_rados(cl), pool, &io) < 0)
+        return -1;
+    /* with room for one, librbd says how many there are */
+    r = rbd_trash_list(io, one, &n);
+    if (r > 0)
+        rbd_trash_list_cleanup(one, (size_t)r);
+    rados_ioctx_destroy(io);
+    return r < 0 && r != -ERANGE ? -1 : (int64_t)n;
+}
+
 vrbd_pool_info *
 vrbd_pool_list_read(struct json_object *pools, struct json_object *df,
                     int64_t (*count)(void *opaque, const char *pool),
@@ -482,6 +501,10 @@ vrbd_pool_list(vrbd_cluster *cl, vrbd_pool_info **out, size_t *n_out)
         vrbd_cluster_mon_json(cl, vrbd_json_cmd("df"), &df) < 0)
         return -1;
     *out = vrbd_pool_list_read(pools, df, count_in, cl, n_out);
+    for (size_t i = 0; i < *n_out; i++)
+        (*out)[i].trashed = strstr((*out)[i].applications, "rbd")
+                                ? count_trash(cl, (*out)[i].name)
+                                : 0;
     return 0;
 }
 
@@ -548,11 +571,18 @@ vrbd_pool_remove(vrbd_cluster *cl, const char *name)
         if (r > 0)
             rbd_trash_list_cleanup(trash, 1);
         rados_ioctx_destroy(io);
-        if (r > 0 || r == -ERANGE)
+        if (r > 0 || r == -ERANGE) {
+            CLEANUP_FREE char *hint = xasprintf(
+                "see {prog}{vrbd_trash_list} %s:%s; restore them, or delete "
+                "them for good with {prog}{vrbd_trash_purge} %s:%s",
+                vrbd_cluster_name(cl), name, vrbd_cluster_name(cl), name);
+
+            /* with room for one, the list says how many there are */
             return vrbd_error_set(
-                VRBD_ERR_BUSY, ENOTEMPTY, "purge or restore the trash first",
-                "pool '%s' of cluster '%s' has images in its trash", name,
-                vrbd_cluster_name(cl));
+                VRBD_ERR_BUSY, ENOTEMPTY, hint,
+                "pool '%s' of cluster '%s' has %zu image(s) in its trash", name,
+                vrbd_cluster_name(cl), nt);
+        }
     }
     cmd = vrbd_json_cmd("osd pool rm");
     vrbd_json_add_str(cmd, "pool", name);

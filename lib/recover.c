@@ -252,11 +252,10 @@ scan_pool(vrbd_cluster *cl, const char *pool, const char *host, owned_fn fn,
     rados_ioctx_destroy(io);
 }
 
-/* Every image owned by a domain of @host in the pools @on reaches (the
- * Ceph pools of its RBD pools, on registered clusters). */
-static int
-scan_owned(vrbd_host *on, vrbd_registry *reg, unsigned timeout_sec,
-           const char *host, owned_fn fn, void *opaque)
+int
+vrbd_host_each_ceph_pool(vrbd_host *on, vrbd_registry *reg,
+                         unsigned timeout_sec, vrbd_ceph_pool_fn fn,
+                         void *opaque)
 {
     vrbd_host_rbd_pool *pools = NULL;
     vrbd_cluster_entry *cls = NULL;
@@ -283,13 +282,37 @@ scan_owned(vrbd_host *on, vrbd_registry *reg, unsigned timeout_sec,
                 vrbd_error_clear();
                 break;
             }
-            scan_pool(cl, pools[j].pool, host, fn, opaque);
+            fn(opaque, cl, pools[j].pool);
         }
         vrbd_cluster_free(cl);
     }
     vrbd_cluster_entry_list_free(cls, nc);
     vrbd_host_rbd_pool_list_free(pools, np);
     return 0;
+}
+
+struct owned_scan {
+    const char *host;
+    owned_fn fn;
+    void *opaque;
+};
+
+static void
+scan_one(void *opaque, vrbd_cluster *cl, const char *pool)
+{
+    struct owned_scan *o = opaque;
+
+    scan_pool(cl, pool, o->host, o->fn, o->opaque);
+}
+
+/* Every image owned by a domain of @host in the pools @on reaches. */
+static int
+scan_owned(vrbd_host *on, vrbd_registry *reg, unsigned timeout_sec,
+           const char *host, owned_fn fn, void *opaque)
+{
+    struct owned_scan o = {host, fn, opaque};
+
+    return vrbd_host_each_ceph_pool(on, reg, timeout_sec, scan_one, &o);
 }
 
 static size_t

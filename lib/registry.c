@@ -170,10 +170,24 @@ entry_kv(const char *key, const char *value, int line, void *opaque)
         slot = &ctx->e->user;
     else if (strcmp(key, "keyring") == 0)
         slot = &ctx->e->keyring;
+    else if (strcmp(key, "trash_keep") == 0) {
+        char *end;
+        unsigned long v = strtoul(value, &end, 10);
+
+        if (!*value || *end || v == 0 || v > 366UL * 86400)
+            return vrbd_error_set(VRBD_ERR_CONFIG, 0,
+                                  "give seconds, from 1 to 31622400 (366 days)",
+                                  "%s:%d: trash_keep '%s' is no number of "
+                                  "seconds",
+                                  ctx->path, line, value);
+        ctx->e->trash_keep_sec = (unsigned)v;
+        return 0;
+    }
     if (!slot)
-        return vrbd_error_set(VRBD_ERR_CONFIG, 0,
-                              "known keys: fsid, conf, mon_host, id, keyring",
-                              "%s:%d: unknown key '%s'", ctx->path, line, key);
+        return vrbd_error_set(
+            VRBD_ERR_CONFIG, 0,
+            "known keys: fsid, conf, mon_host, id, keyring, trash_keep",
+            "%s:%d: unknown key '%s'", ctx->path, line, key);
     free(*slot);
     *slot = *value ? xstrdup(value) : NULL;
     return 0;
@@ -422,15 +436,19 @@ vrbd_kv_value_check(const char *what, const char *value)
 static char *
 entry_text(const vrbd_cluster_entry *s)
 {
+    char keep[48] = "";
+
+    if (s->trash_keep_sec)
+        snprintf(keep, sizeof(keep), "trash_keep = %u\n", s->trash_keep_sec);
     return xasprintf(
         "# virt-rbd cluster '%s', written by 'virt-rbd cluster add'.\n# Keys: "
-        "fsid, conf, mon_host, id, keyring.  No secret belongs here.\nfsid = "
-        "%s\n%s%s%s%s%s%sid = %s\n%s%s%s",
+        "fsid, conf, mon_host, id, keyring, trash_keep (seconds).  No secret "
+        "belongs here.\nfsid = %s\n%s%s%s%s%s%sid = %s\n%s%s%s%s",
         s->name, s->fsid, s->conf_path ? "conf = " : "",
         s->conf_path ? s->conf_path : "", s->conf_path ? "\n" : "",
         s->mon_host ? "mon_host = " : "", s->mon_host ? s->mon_host : "",
         s->mon_host ? "\n" : "", s->user, s->keyring ? "keyring = " : "",
-        s->keyring ? s->keyring : "", s->keyring ? "\n" : "");
+        s->keyring ? s->keyring : "", s->keyring ? "\n" : "", keep);
 }
 
 int
@@ -476,6 +494,7 @@ vrbd_registry_add(vrbd_registry *reg, const vrbd_cluster_entry *e,
     if (strncmp(s.user, "client.", 7) == 0)
         memmove(s.user, s.user + 7, strlen(s.user + 7) + 1);
     s.keyring = e->keyring ? absolute(e->keyring) : NULL;
+    s.trash_keep_sec = e->trash_keep_sec;
     {
         vrbd_cluster_opts opts = {.version = VRBD_CLUSTER_OPTS_VERSION,
                                   .name = s.name,
@@ -581,7 +600,8 @@ vrbd_cluster_entry_opts(const vrbd_cluster_entry *e, unsigned timeout_sec)
                                .user = e->user,
                                .keyring = e->keyring,
                                .timeout_sec = timeout_sec,
-                               .fsid = e->fsid};
+                               .fsid = e->fsid,
+                               .trash_keep_sec = e->trash_keep_sec};
 }
 
 int

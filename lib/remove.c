@@ -294,12 +294,9 @@ removal_run(void *arg)
     return NULL;
 }
 
-/* Remove @image (or the trash entry @id) of @io, which this takes over;
- * 0 or a negative errno, -ETIMEDOUT when librbd made no progress for
- * 1.25 x the timeout */
-static int
-remove_bounded(vrbd_cluster *cl, rados_ioctx_t io, const char *image,
-               const char *id)
+int
+vrbd_remove_bounded(vrbd_cluster *cl, rados_ioctx_t io, const char *image,
+                    const char *id)
 {
     struct removal *m = xcalloc(1, sizeof(*m));
     double limit = 1.25 * vrbd_cluster_timeout(cl);
@@ -397,7 +394,7 @@ finish_removal(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     }
     vrbd_error_clear();
     vrbd_debug("'%s' is half-removed (trash id %s): finishing", name, id);
-    r = remove_bounded(cl, io, NULL, id);
+    r = vrbd_remove_bounded(cl, io, NULL, id);
     if (r < 0)
         return vrbd_cluster_error(
             cl, r, "cannot finish the interrupted removal of image '%s'", name);
@@ -453,8 +450,9 @@ refuse_held(const char *name, const vrbd_holder *holders, size_t nh,
 }
 
 /* Whether image @name (@info) may go: no snapshot in use (protected, or
- * with clones), and its snapshots only with force or to the trash.  0, or
- * -1 with the error set. */
+ * with clones, but for clone v2 children of an image going to the trash),
+ * and its snapshots only with force or to the trash.  0, or -1 with the
+ * error set. */
 static int
 check_snaps(const char *name, const vrbd_volume_info *info,
             const vrbd_remove_opts *opts)
@@ -467,6 +465,10 @@ check_snaps(const char *name, const vrbd_volume_info *info,
             VRBD_ERR_BUSY, EBUSY, "add {force} to remove them with it",
             "image '%s' has %zu snapshot(s)", name, info->n_snaps);
     if (info->n_children == 0 && !info->any_protected)
+        return 0;
+    /* clone v2 (no protection): the clones keep reading from the parent
+     * in the trash, and a purge leaves it there while they do */
+    if (opts->trash && !info->any_protected)
         return 0;
     for (size_t i = 0; i < info->n_snaps; i++) {
         const vrbd_snap *s = &info->snaps[i];
@@ -498,7 +500,19 @@ remove_image(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *spec,
     int r = 0;
 
     if (opts->trash) {
-        r = rbd_trash_move(io, spec->image, 0);
+        uint64_t keep = opts->version >= 2 && opts->keep_sec
+                            ? opts->keep_sec
+                            : vrbd_cluster_trash_keep(cl);
+        const char *by = opts->version >= 2 && opts->by ? opts->by : "vrbd";
+
+        /* what removed it, for 'vol trash list' and 'vm restore' */
+        r = rbd_open(io, spec->image, &img, NULL);
+        if (r == 0) {
+            r = rbd_metadata_set(img, VRBD_REMOVED_KEY, by);
+            rbd_close(img);
+        }
+        if (r == 0)
+            r = rbd_trash_move(io, spec->image, keep);
         rados_ioctx_destroy(io);
         return r;
     }
@@ -514,7 +528,7 @@ remove_image(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *spec,
         rados_ioctx_destroy(io);
         return r;
     }
-    return remove_bounded(cl, io, spec->image, NULL); /* takes @io */
+    return vrbd_remove_bounded(cl, io, spec->image, NULL); /* takes @io */
 }
 
 int

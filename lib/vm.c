@@ -965,16 +965,90 @@ held(vrbd_host *host, vrbd_cluster *cl, const char *source, const char *name)
     return 0;
 }
 
+/* Every RBD disk of @list (but read-only and shareable ones) reachable,
+ * and held by no other client: 0, or -1 with the error set */
+static int
+check_disks(vrbd_host *host, vrbd_registry *reg, const char *name,
+            const vrbd_vm_disk *list, size_t n, unsigned timeout_sec)
+{
+    for (size_t i = 0; i < n; i++) {
+        vrbd_cluster *cl;
+        int r;
+
+        if (!list[i].rbd || list[i].shared)
+            continue;
+        if (!list[i].fsid)
+            return vrbd_error_set(
+                VRBD_ERR_NOT_FOUND, 0, "remove it by hand, or without {disks}",
+                "disk %s (%s) of '%s': its cluster is not known to virt-rbd",
+                list[i].target, list[i].source, name);
+        cl = vrbd_cluster_by_fsid(reg, list[i].fsid, timeout_sec);
+        r = cl ? held(host, cl, list[i].source, name) : -1;
+        vrbd_cluster_free(cl);
+        if (r < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The disks of undefined domain @name go (to the trash unless o->now,
+ * each first given @rec when it has one): 0, or -1 with the error set */
+static int
+remove_disks(vrbd_host *host, vrbd_registry *reg, const char *name,
+             const vrbd_vm_disk *list, size_t n, const vrbd_vm_remove_opts *o,
+             const vrbd_owner_record *rec)
+{
+    vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
+                           .force = true,
+                           .trash = !o->now,
+                           .keep_sec = o->keep_sec,
+                           .by = "vm rm"};
+
+    for (size_t i = 0; i < n; i++) {
+        vrbd_cluster *cl;
+        vrbd_spec s;
+        int r;
+
+        /* a read-only or shareable disk belongs to others too */
+        if (!list[i].rbd || list[i].shared)
+            continue;
+        cl = vrbd_cluster_by_fsid(reg, list[i].fsid, o->timeout_sec);
+        if (!cl || vrbd_spec_parse(list[i].source, VRBD_SPEC_IMAGE, &s) < 0) {
+            vrbd_cluster_free(cl);
+            return -1;
+        }
+        if (rec->owner)
+            vrbd_owner_record_write(rec, cl, &s);
+        r = vrbd_volume_remove(host, cl, &s, &ro);
+        vrbd_spec_clear(&s);
+        vrbd_cluster_free(cl);
+        if (r < 0 && vrbd_error_last()->code != VRBD_ERR_NOT_FOUND) {
+            vrbd_error saved = *vrbd_error_last();
+            CLEANUP_FREE char *msg = xstrdup(saved.message);
+            CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+
+            return vrbd_error_set(saved.code, saved.errnum, hint,
+                                  "domain '%s' is undefined, but %s", name,
+                                  msg);
+        }
+    }
+    return 0;
+}
+
 int
 vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
-               bool disks, unsigned timeout_sec)
+               const vrbd_vm_remove_opts *o)
 {
-    virDomainPtr dom = lookup(host, name);
+    vrbd_owner_record rec = {0};
+    virDomainPtr dom;
     vrbd_vm_disk *list = NULL;
     size_t n = 0;
     int ret = -1;
 
-    if (!dom)
+    if (vrbd_opts_check(o, VRBD_VM_REMOVE_OPTS_VERSION, "vrbd_vm_remove_opts") <
+        0)
+        return -1;
+    if (!(dom = lookup(host, name)))
         return -1;
     if (virDomainIsActive(dom) == 1) {
         CLEANUP_FREE char *hint =
@@ -984,34 +1058,19 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
                        name);
         goto cleanup;
     }
-    if (disks) {
+    if (o->disks) {
         CLEANUP_FREE char *xml =
             virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
 
-        if (!xml ||
-            vrbd_vm_disks_read(vrbd_host_conn(host), xml, &list, &n) < 0)
-            goto cleanup;
         /* every disk's cluster must be reachable before anything goes */
-        for (size_t i = 0; i < n; i++) {
-            vrbd_cluster *cl;
-
-            if (!list[i].rbd || list[i].shared)
-                continue;
-            if (!list[i].fsid) {
-                vrbd_error_set(
-                    VRBD_ERR_NOT_FOUND, 0,
-                    "remove it by hand, or without {disks}",
-                    "disk %s (%s) of '%s': its cluster is not known to virt-rbd",
-                    list[i].target, list[i].source, name);
-                goto cleanup;
-            }
-            cl = vrbd_cluster_by_fsid(reg, list[i].fsid, timeout_sec);
-            if (!cl || held(host, cl, list[i].source, name) < 0) {
-                vrbd_cluster_free(cl);
-                goto cleanup;
-            }
-            vrbd_cluster_free(cl);
-        }
+        if (!xml ||
+            vrbd_vm_disks_read(vrbd_host_conn(host), xml, &list, &n) < 0 ||
+            check_disks(host, reg, name, list, n, o->timeout_sec) < 0)
+            goto cleanup;
+        /* to the trash, each disk keeps the domain's name and definition:
+         * vm restore brings the VM back whole */
+        if (!o->now)
+            vrbd_owner_record_init(&rec, host, dom);
     }
     /* the domain goes first: a failure below leaves images without a
      * domain, never a domain pointing at removed images */
@@ -1021,41 +1080,12 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
         vrbd_error_libvirt(NULL, "cannot undefine domain '%s'", name);
         goto cleanup;
     }
-    if (disks) {
-        for (size_t i = 0; i < n; i++) {
-            vrbd_cluster *cl;
-            vrbd_spec s;
-            vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
-                                   .force = true};
-            int r;
-
-            /* a read-only or shareable disk belongs to others too */
-            if (!list[i].rbd || list[i].shared)
-                continue;
-            cl = vrbd_cluster_by_fsid(reg, list[i].fsid, timeout_sec);
-            if (!cl ||
-                vrbd_spec_parse(list[i].source, VRBD_SPEC_IMAGE, &s) < 0) {
-                vrbd_cluster_free(cl);
-                goto cleanup;
-            }
-            r = vrbd_volume_remove(host, cl, &s, &ro);
-            vrbd_spec_clear(&s);
-            vrbd_cluster_free(cl);
-            if (r < 0 && vrbd_error_last()->code != VRBD_ERR_NOT_FOUND) {
-                vrbd_error saved = *vrbd_error_last();
-                CLEANUP_FREE char *msg = xstrdup(saved.message);
-                CLEANUP_FREE char *hint =
-                    saved.hint ? xstrdup(saved.hint) : NULL;
-
-                vrbd_error_set(saved.code, saved.errnum, hint,
-                               "domain '%s' is undefined, but %s", name, msg);
-                goto cleanup;
-            }
-        }
-    }
+    if (o->disks && remove_disks(host, reg, name, list, n, o, &rec) < 0)
+        goto cleanup;
     ret = 0;
 
 cleanup:
+    vrbd_owner_record_clear(&rec);
     vrbd_vm_disk_list_free(list, n);
     virDomainFree(dom);
     return ret;

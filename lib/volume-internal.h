@@ -14,6 +14,20 @@
 #define VRBD_DOMAIN_KEY "virt-rbd.domain"
 /* a protected disk's DR settings: "peer=FSID interval=SEC" (dr-vm.c) */
 #define VRBD_DR_KEY "virt-rbd.dr"
+/* an image in the trash: the command that put it there ("vol rm") */
+#define VRBD_REMOVED_KEY "virt-rbd.removed"
+
+/* Remove @image (or the trash entry @id) of @io, which this takes over;
+ * 0 or a negative errno, -ETIMEDOUT when librbd made no progress for
+ * 1.25 x the timeout (the removal goes on in a thread of its own). */
+int vrbd_remove_bounded(vrbd_cluster *cl, rados_ioctx_t io, const char *image,
+                        const char *id);
+
+/* The value of metadata @key of @img, or NULL; free(). */
+char *vrbd_image_meta(rbd_image_t img, const char *key);
+/* The value of field @key ("domain=") of an owner record "host=H
+ * domain=D uuid=U", or NULL; free(). */
+char *vrbd_owner_field(const char *owner, const char *key);
 
 /* "pool[/ns]/image"; caller frees. */
 char *vrbd_volume_name(const vrbd_spec *s);

@@ -44,9 +44,11 @@ VRBD_WORD("wait_sec", "the wait_sec option")
 
 /* options: arguments of a function */
 VRBD_WORD("allow_shrink", "the allow_shrink argument")
+VRBD_WORD("as", "the as argument")
 VRBD_WORD("clean", "the clean argument")
 VRBD_WORD("dir", "the registry's dir argument")
 VRBD_WORD("disks", "the disks argument")
+VRBD_WORD("id", "the id argument")
 
 /* actions: the functions that do them */
 VRBD_WORD("cluster_check", "vrbd_cluster_status_get() and vrbd_user_get()")
@@ -82,6 +84,8 @@ VRBD_WORD("vrbd_snap_create", "vrbd_snap_create()")
 VRBD_WORD("vrbd_snap_remove", "vrbd_snap_remove()")
 VRBD_WORD("vrbd_snap_rollback", "vrbd_snap_rollback()")
 VRBD_WORD("vrbd_snap_unprotect", "vrbd_snap_unprotect()")
+VRBD_WORD("vrbd_trash_list", "vrbd_trash_list()")
+VRBD_WORD("vrbd_trash_purge", "vrbd_trash_purge()")
 VRBD_WORD("vrbd_user_create", "vrbd_user_create()")
 VRBD_WORD("vrbd_user_remove", "vrbd_user_remove()")
 VRBD_WORD("vrbd_vm_disk_attach", "vrbd_vm_disk_attach()")

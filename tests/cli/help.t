@@ -15,7 +15,7 @@
     cluster blocklist  List the cluster's OSD blocklist, or lift an entry
     pool plan          Plan a pool's placement groups within the monitors' budget
     pool create        Create a pool ready for RBD images
-    pool list          List clusters' pools: PGs, size, application, images, usage
+    pool list          List clusters' pools: PGs, size, application, images, trash, usage
     pool rm            Delete an empty pool (no RBD image, nothing in the trash)
     user create        Create a least-privilege cephx user for RBD pools
     user list          List a cluster's client users and their caps (never keys)
@@ -57,7 +57,10 @@
     vol who            Who holds an image: watchers mapped to owners
     vol clients        List an image's clients: watchers and lock holders
     vol fence          Fence an image's clients: blocklist them, break their locks
-    vol rm             Remove an image, safely
+    vol rm             Remove an image, safely: to the trash
+    vol trash list     List the images in a pool's trash
+    vol trash purge    Delete what is in a pool's trash
+    vol restore        Bring an image back from the trash
     import             Import a disk image (raw, qcow2, vmdk...) or block device into a new RBD image
     export             Export an RBD image (or snapshot) to a sparse raw or qcow2 file
     copy               Copy an RBD image (or snapshot) to a new image, on any cluster
@@ -69,6 +72,7 @@
     vm migrate         Move a VM to another host of the fleet, live by default
     vm recover         Start a dead or hung host's VM on this host, fenced from split brain
     vm rm              Undefine a stopped VM, with --disks its images
+    vm restore         Bring back a VM removed with its disks
     bench              Compare a local disk and Ceph RBD on the same workloads
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command

@@ -67,6 +67,7 @@ Hand-written entries are read, and unknown names are named
   mon_host: 127.0.0.1:9
   user:     client.admin
   keyring:  /k
+  trash:    removed images kept 7d (the default)
   $ virt-rbd cluster show nope
   virt-rbd: error: cluster 'nope' is not registered
   virt-rbd: hint: known clusters: lab
@@ -90,8 +91,27 @@ A typo in a registry file is reported with file and line
   $ printf 'fsid = f1\nmonhost = x\n' > config/clusters/lab.conf
   $ virt-rbd cluster list
   virt-rbd: error: */config/clusters/lab.conf:2: unknown key 'monhost' (glob)
-  virt-rbd: hint: known keys: fsid, conf, mon_host, id, keyring
+  virt-rbd: hint: known keys: fsid, conf, mon_host, id, keyring, trash_keep
   [1]
+
+How long vol rm keeps images in this cluster's trash: trash_keep, in
+seconds; a value that is no number of seconds is named; cluster add
+--trash-keep takes a duration
+
+  $ printf 'fsid = f1\ntrash_keep = 172800\n' > config/clusters/lab.conf
+  $ virt-rbd cluster show lab | tail -1
+  trash:    removed images kept 2d
+  $ virt-rbd --json cluster show lab | python3 -c 'import json, sys; print(json.load(sys.stdin)["trash_keep_sec"])'
+  172800
+  $ printf 'fsid = f1\ntrash_keep = 2d\n' > config/clusters/lab.conf
+  $ virt-rbd cluster show lab
+  virt-rbd: error: */config/clusters/lab.conf:2: trash_keep '2d' is no number of seconds (glob)
+  virt-rbd: hint: give seconds, from 1 to 31622400 (366 days)
+  [1]
+  $ virt-rbd cluster add other --mon-host 127.0.0.1:9 --keyring kr --trash-keep forever
+  virt-rbd: error: invalid --trash-keep 'forever': give a duration from 1s to 366d, such as 90s, 30m, 1h or 2d
+  virt-rbd: hint: see 'virt-rbd help cluster add'
+  [2]
 
 rm forgets the entry (remove, the old name, is the same command)
 

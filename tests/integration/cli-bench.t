@@ -86,7 +86,7 @@ A namespace that does not exist is named as such
   virt-rbd: error: namespace 'nons' not found in pool 'vrbdt-U' of cluster 'zdata'
   virt-rbd: hint: create it with 'rbd namespace create vrbdt-U/nons' (virt-rbd does not make namespaces), or leave the namespace out
   [1]
-  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/data > /dev/null
+  $ virt-rbd vol rm --now zdata:vrbdt-$UNIQ/data > /dev/null
 
 Clean up
 

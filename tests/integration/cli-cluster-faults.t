@@ -60,7 +60,7 @@ after the timeout took 20 s with --timeout 4), naming the cluster
 
   $ rados -c "$VRBD_LAB_CEPH_CONF" -p vrbdt-$UNIQ ls | grep -c '^rbd_data\.'
   16
-  $ bash paused.sh rm-removing 4 vol rm vrbdt-$UNIQ/big
+  $ bash paused.sh rm-removing 4 vol rm --now vrbdt-$UNIQ/big
   paused while stopped at rm-removing
   exit 1
   ended within 1.5 x --timeout of the pause
@@ -93,7 +93,7 @@ and vol rm said "not found")
 
 A second vol rm finishes the removal: no image, no data object left
 
-  $ virt-rbd vol rm vrbdt-$UNIQ/big | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/big | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/big removed
   $ virt-rbd vol list vrbdt-$UNIQ
   i1
@@ -104,7 +104,7 @@ A second vol rm finishes the removal: no image, no data object left
   $ rados -c "$VRBD_LAB_CEPH_CONF" -p vrbdt-$UNIQ ls | grep -c '^rbd_data\.'
   0
   [1]
-  $ virt-rbd vol rm vrbdt-$UNIQ/big 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/big 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/big' not found in cluster 'ceph'
   [1]
 
@@ -176,5 +176,5 @@ they have, and virt-rbd works
 Clean up (the cluster is resumed whatever happened above)
 
   $ . ./lab.sh; lab resume ceph
-  $ for i in i1 i2 i3 i4 i5 sk10m sk4h skmon; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null || break; done
+  $ for i in i1 i2 i3 i4 i5 sk10m sk4h skmon; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null || break; done
   $ virt-rbd pool rm ceph:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -134,4 +134,4 @@ The client's clock 2 h ahead, a day behind, 30 days ahead (libfaketime): all wor
   > '
   client clock 30 days ahead
   tickets taken: True
-  $ virt-rbd vol rm ceph:vrbdt-$UNIQ/skew > /dev/null; virt-rbd pool rm ceph:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
+  $ virt-rbd vol rm --now ceph:vrbdt-$UNIQ/skew > /dev/null; virt-rbd pool rm ceph:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -114,7 +114,7 @@ data (a copy of src@s1 onto src once replaced src and lost s2 and s3)
   virt-rbd: error: 'vrbdt-U/kid' is a clone of 'vrbdt-U/src', the image the copy reads from: not replacing it
   virt-rbd: hint: copy to another name, or remove the clone first
   [1]
-  $ virt-rbd vol rm ceph:vrbdt-$UNIQ/kid > /dev/null
+  $ virt-rbd vol rm --now ceph:vrbdt-$UNIQ/kid > /dev/null
   $ rbd -c "$VRBD_LAB_CEPH_CONF" snap ls vrbdt-$UNIQ/src | awk 'NR > 1 {print $2}'
   s1
   s2
@@ -193,5 +193,5 @@ hand here, as a killed run leaves it, and is gone after the run
 
 Clean up
 
-  $ for c in ceph zdata; do virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it --force > /dev/null 2>&1 || for i in $(rbd -c "$(eval echo \$VRBD_LAB_${c^^}_CONF)" ls vrbdt-$UNIQ); do virt-rbd vol rm "$c:vrbdt-$UNIQ/$i" --force > /dev/null; done; done
+  $ for c in ceph zdata; do virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it --force > /dev/null 2>&1 || for i in $(rbd -c "$(eval echo \$VRBD_LAB_${c^^}_CONF)" ls vrbdt-$UNIQ); do virt-rbd vol rm --now "$c:vrbdt-$UNIQ/$i" --force > /dev/null; done; done
   $ for c in ceph zdata; do virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done

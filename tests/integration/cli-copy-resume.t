@@ -90,6 +90,6 @@ starts over
 
 Clean up
 
-  $ for i in dst two; do virt-rbd vol rm --force zdata:vrbdt-$UNIQ/$i > /dev/null; done
-  $ virt-rbd vol rm --force ceph:vrbdt-$UNIQ/src > /dev/null
+  $ for i in dst two; do virt-rbd vol rm --now --force zdata:vrbdt-$UNIQ/$i > /dev/null; done
+  $ virt-rbd vol rm --now --force ceph:vrbdt-$UNIQ/src > /dev/null
   $ for c in ceph zdata; do virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done

@@ -53,5 +53,5 @@ The cluster is whole again
 
 Clean up
 
-  $ for i in src dst; do virt-rbd vol rm zdata:vrbdt-$UNIQ/$i --force > /dev/null; done
+  $ for i in src dst; do virt-rbd vol rm --now zdata:vrbdt-$UNIQ/$i --force > /dev/null; done
   $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -47,7 +47,7 @@ per replica) and in an export
   $ cmp grains.raw grains.out && echo identical; bash "$TESTDIR/data-runs" grains.out
   identical
   data runs: 32 131072
-  $ virt-rbd vol rm vrbdt-$UNIQ/grains > /dev/null
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/grains > /dev/null
 
 Shorter runs are written to the cluster, but a file takes every run of
 4 KiB as a hole: of 4 KiB of data every 64 KiB the cluster takes all
@@ -63,7 +63,7 @@ runs
   $ cmp short.raw short.out && echo identical; bash "$TESTDIR/data-runs" short.out
   identical
   data runs: 16 65536
-  $ virt-rbd vol rm vrbdt-$UNIQ/short > /dev/null
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/short > /dev/null
 
 A block device (a loop device here; an LVM volume the same): identical,
 thin, verified, and read around the page cache (O_DIRECT), so that a disk
@@ -79,7 +79,7 @@ reads all its 64 MiB from the device, and --verify reads them again
   read from the device: 128 MiB
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/dev - 2>/dev/null | cmp - dev.img && echo identical
   identical
-  $ kill "$(cat holder.pid)"; losetup -d "$(cat loopdev)"; rm dev.img; virt-rbd vol rm vrbdt-$UNIQ/dev > /dev/null
+  $ kill "$(cat holder.pid)"; losetup -d "$(cat loopdev)"; rm dev.img; virt-rbd vol rm --now vrbdt-$UNIQ/dev > /dev/null
 
 A regular file is read around the page cache too, unless its data is
 there already (all but 1 page in 100, which reclaim may have taken): an
@@ -108,7 +108,7 @@ file leaves the page cache as it was, unless it was cached
   65536
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/cold - 2>/dev/null | cmp - cold.raw && echo identical
   identical
-  $ rm cold.raw before; virt-rbd vol rm vrbdt-$UNIQ/cold > /dev/null
+  $ rm cold.raw before; virt-rbd vol rm --now vrbdt-$UNIQ/cold > /dev/null
 
 A cold file whose size is not a multiple of 4 KiB: its end is read through
 the page cache (O_DIRECT takes whole blocks), one page, the rest around it
@@ -120,7 +120,7 @@ the page cache (O_DIRECT takes whole blocks), one page, the rest around it
   4096
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/odd - 2>/dev/null | head -c $(((1 << 20) + 100)) | cmp - odd.raw && echo identical
   identical
-  $ rm odd.raw; virt-rbd vol rm vrbdt-$UNIQ/odd > /dev/null
+  $ rm odd.raw; virt-rbd vol rm --now vrbdt-$UNIQ/odd > /dev/null
 
 export --format qcow2: a valid qcow2 (qemu-img check) with the same
 content, only the data clusters allocated; standard output takes raw only,
@@ -332,6 +332,6 @@ one-line error, and nothing is left under the final name or any other
 
 Clean up
 
-  $ for i in q qraw comp top busy; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
-  $ virt-rbd vol rm vrbdt-$UNIQ/img > /dev/null
+  $ for i in q qraw comp top busy; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null; done
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/img > /dev/null
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -204,6 +204,20 @@ now, zdata's daemon paused so that nothing is copied)
   1
   $ "$TESTDIR/../../scripts/lab" mirror-resume zdata > /dev/null
 
+vol rm of a protected disk is refused, and the hint names the VM and
+dr disable (not the rbd command that would leave the VM's settings)
+
+  $ virt-rbd vol rm --now ceph:$P-b/$(rbd -c "$C" ls $P-b) 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: image 'vrbdt-U-b/u-U' is mirrored to a peer site: removing it would remove the copy there too
+  virt-rbd: hint: it is a disk of VM 'u-U', protected by rbd-mirror: virt-rbd dr disable u-U first, knowing that the peer site's copy goes with it
+  [1]
+  $ virt-rbd vm rm u-$UNIQ --disks --now 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: image 'vrbdt-U-b/u-U' is mirrored to a peer site: removing it would remove the copy there too; nothing was removed
+  virt-rbd: hint: it is a disk of VM 'u-U', protected by rbd-mirror: virt-rbd dr disable u-U first, knowing that the peer site's copy goes with it
+  [1]
+  $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dominfo u-$UNIQ > /dev/null && echo "u-U still defined"
+  u-U still defined
+
 dr disable: schedules and settings gone, zdata's daemon deletes its
 copies (60 s at most); a second time it is not protected
 

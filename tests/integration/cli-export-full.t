@@ -55,5 +55,5 @@ its data takes room (the holes stay holes)
 Clean up
 
   $ umount fs
-  $ for i in big small; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in big small; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

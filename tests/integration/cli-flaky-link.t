@@ -113,5 +113,5 @@ the images
   $ iptables -S 2> /dev/null | grep -c "vrbd-$UNIQ"
   0
   [1]
-  $ for i in a b c; do virt-rbd vol rm zdata:vrbdt-$UNIQ/$i --force > /dev/null; done
+  $ for i in a b c; do virt-rbd vol rm --now zdata:vrbdt-$UNIQ/$i --force > /dev/null; done
   $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -14,7 +14,7 @@ run that gave up on a cluster leaves its images closing as it exits, and
 their watches expire within 30 s)
 
   $ unwatched() { for t in $(seq 1 80); do [ -z "$(rbd -c "$VRBD_LAB_ZDATA_CONF" status "$1" | grep watcher=)" ] && return 0; sleep 0.5; done; return 1; }
-  > rmall() { for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls "$1"); do unwatched "$1/$i" && virt-rbd vol rm --force "zdata:$1/$i" > /dev/null || return 1; done; }
+  > rmall() { for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls "$1"); do unwatched "$1/$i" && virt-rbd vol rm --now --force "zdata:$1/$i" > /dev/null || return 1; done; }
 
 An OSD crashes (SIGKILL) in the middle (once 8 MB are in, the import slowed
 to one request in flight): the monitors count it down while the import
@@ -77,7 +77,7 @@ continue or remove it, and so does a new import to the same name
   virt-rbd: warning: '.virt-rbd-import.paused.[0-9]+' is an unfinished import to 'paused' \([0-9.]+ [KMG]?i?B of 256 MiB marked done, [0-9]+ (s|min) old\): continue it with 'virt-rbd import --resume FILE zdata:vrbdt-U/paused', or remove it with 'virt-rbd vol rm zdata:vrbdt-U/.virt-rbd-import.paused.[0-9]+' (re)
   $ head -c 1M src.raw > small.raw; virt-rbd import small.raw zdata:vrbdt-$UNIQ/paused 2>&1 >/dev/null | sed "s/$UNIQ/U/g"
   virt-rbd: warning: '.virt-rbd-import.paused.[0-9]+' is an unfinished import to 'paused' .* (re)
-  $ for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -e virt-rbd-import -e '^paused$'); do virt-rbd vol rm "zdata:vrbdt-$UNIQ/$i" > /dev/null; done
+  $ for i in $(rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -e virt-rbd-import -e '^paused$'); do virt-rbd vol rm --now "zdata:vrbdt-$UNIQ/$i" > /dev/null; done
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" ls vrbdt-$UNIQ | grep -c paused
   0
   [1]
@@ -213,7 +213,7 @@ and nothing is made (the cluster would hold every write until the timeout)
 Removing an image from the full pool needs writes the pool refuses: refused
 at once, saying so (it failed after the timeout with "Connection timed out")
 
-  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/osd 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now zdata:vrbdt-$UNIQ/osd 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: pool 'vrbdt-U' is full, its quota of 67108864 bytes is reached: removing 'vrbdt-U/osd' needs writes the pool refuses
   virt-rbd: hint: raise the quota first (ceph osd pool set-quota POOL max_bytes N), remove, then set it back
   [1]

@@ -158,5 +158,5 @@ no new image takes one (import, vol create, copy, clone)
 
 Clean up
 
-  $ for i in allowed named vmdk; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in allowed named vmdk; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -75,5 +75,5 @@ replaces nothing (it used to replace the first one's image in turn)
 
 Clean up
 
-  $ for i in img forced held; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in img forced held; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -51,7 +51,7 @@ error says so
   $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ | grep -cx img
   0
   [1]
-  $ for i in $(rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ); do virt-rbd vol rm "vrbdt-$UNIQ/$i" > /dev/null; done
+  $ for i in $(rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdt-$UNIQ); do virt-rbd vol rm --now "vrbdt-$UNIQ/$i" > /dev/null; done
 
 A block device (a read-only loop device on the same file): the same
 

@@ -73,5 +73,5 @@ import starts over
 
 Clean up
 
-  $ for i in img two; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in img two; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -311,12 +311,12 @@ the image the guest runs on was "in the way", to be removed)
   [1]
   $ virsh -q -c qemu:///system domblklist mv-$UNIQ | awk '{print $1, $2}' | sed "s/$UNIQ/U/g"
   vda vrbdh-U/mv-U-vda
-  $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/mv-$UNIQ-vda | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/mv-U-vda removed
 
 Clean up
 
-  $ for d in rs mv; do virsh -q -c qemu:///system destroy $d-$UNIQ > /dev/null; virt-rbd vm rm $d-$UNIQ --disks > /dev/null; done
-  $ virt-rbd vm rm other-$UNIQ --disks > /dev/null
-  $ virt-rbd vol rm vrbdt-$UNIQ/d1 > /dev/null
+  $ for d in rs mv; do virsh -q -c qemu:///system destroy $d-$UNIQ > /dev/null; virt-rbd vm rm $d-$UNIQ --disks --now > /dev/null; done
+  $ virt-rbd vm rm other-$UNIQ --disks --now > /dev/null
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/d1 > /dev/null
   $ for p in vrbdt vrbdh vrbdr; do virt-rbd host disconnect ceph:$p-$UNIQ > /dev/null; virt-rbd user rm ceph:client.$p-$UNIQ > /dev/null; virt-rbd pool rm ceph:$p-$UNIQ --yes-i-really-mean-it > /dev/null; done

@@ -56,11 +56,11 @@ vol rm refuses both, for mirroring, not for the daemons' watches: the
 primary (its removal would remove zdata's copy too) and the non-primary
 copy (rbd-mirror's)
 
-  $ virt-rbd vol rm ceph:$P/img
+  $ virt-rbd vol rm --now ceph:$P/img
   virt-rbd: error: image 'vrbdt-*/img' is mirrored to a peer site: removing it would remove the copy there too (glob)
   virt-rbd: hint: disable its mirroring first (rbd mirror image disable POOL/IMAGE), knowing that the peer site's copy goes with it
   [1]
-  $ virt-rbd vol rm zdata:$P/img
+  $ virt-rbd vol rm --now zdata:$P/img
   virt-rbd: error: image 'vrbdt-*/img' is a non-primary mirror copy (glob)
   virt-rbd: hint: rbd-mirror keeps it in step with the primary: disable mirroring on the primary's cluster (it removes this copy), or promote this one first
   [1]
@@ -107,7 +107,7 @@ the primary (a daemon's watch that lingers meanwhile does not stop it)
   Mirroring disabled
   $ for i in $(seq 180); do rbd -c "$Z" info $P/img > /dev/null 2>&1 || break; sleep 0.5; done; rbd -c "$Z" info $P/img > /dev/null 2>&1 || echo "zdata's copy removed by its daemon"
   zdata's copy removed by its daemon
-  $ virt-rbd vol rm ceph:$P/img
+  $ virt-rbd vol rm --now ceph:$P/img
   image ceph:vrbdt-*/img removed (glob)
 
 Clean-up: peers removed on both sides, mirroring disabled, pools removed

@@ -61,7 +61,7 @@ QEMU's mirror makes them: the guest writes on once the cluster is back.)
   $ for i in $(seq 1 100); do virsh -c qemu:///system blockjob lv-$UNIQ vda --raw 2>&1 | grep -q cur= || break; sleep 0.2; done
   $ sleep 1; [ $(grep -c GUEST-SEQ console.log) -gt $(cat seq0) ] && echo still writing
   still writing
-  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/lv-$UNIQ-vda | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now zdata:vrbdt-$UNIQ/lv-$UNIQ-vda | sed "s/$UNIQ/U/g"
   image zdata:vrbdt-U/lv-U-vda removed
 
 Both disks (raw and qcow2) move live while the guest keeps writing; it runs
@@ -124,6 +124,6 @@ An RBD disk moves live across clusters too (zdata to ceph), when named
 
 Clean up
 
-  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/lv-$UNIQ-vdb > /dev/null
-  $ virt-rbd vm rm lv-$UNIQ --disks > /dev/null
+  $ virt-rbd vol rm --now zdata:vrbdt-$UNIQ/lv-$UNIQ-vdb > /dev/null
+  $ virt-rbd vm rm lv-$UNIQ --disks --now > /dev/null
   $ for c in ceph zdata; do virt-rbd host disconnect $c:vrbdt-$UNIQ > /dev/null; virt-rbd user rm $c:client.vrbdt-$UNIQ > /dev/null; virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done

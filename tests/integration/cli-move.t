@@ -53,7 +53,7 @@ Rollback puts the file disk back
 
 Without --keep-source the file goes
 
-  $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
   $ virt-rbd vm move mv-$UNIQ --to vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
   vm 'mv-U': 1 disk(s) moved to ceph:vrbdt-U (verified); the old definition is kept for 'vm move mv-U --rollback'; 1 local file(s) deleted
   $ ls disk.raw 2>/dev/null | wc -l; echo "${PIPESTATUS[0]} (ls: no such file)"
@@ -70,7 +70,7 @@ guest-visible content, not the qcow2 file
   vm 'q-U': 1 disk(s) moved to ceph:vrbdt-U (verified); the old definition is kept for 'vm move q-U --rollback'
   $ rbd -c "$VRBD_LAB_CEPH_CONF" export --no-progress vrbdt-$UNIQ/q-$UNIQ-vda - 2>/dev/null | sha256sum | cmp - q.sum && echo identical
   identical
-  $ virt-rbd vm rm q-$UNIQ --disks > /dev/null
+  $ virt-rbd vm rm q-$UNIQ --disks --now > /dev/null
 
 An RBD disk moves offline to the other cluster when named: the image is
 copied (exact extents), verified, the definition switched; the source image
@@ -99,8 +99,8 @@ is left in place; the guest boots from zdata
 
 Clean up
 
-  $ virt-rbd vm rm mv-$UNIQ --disks > /dev/null
-  $ virt-rbd vol rm vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
+  $ virt-rbd vm rm mv-$UNIQ --disks --now > /dev/null
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/mv-$UNIQ-vda > /dev/null
   $ virt-rbd pool rm zdata:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null
   $ virt-rbd host disconnect zdata:vrbdt-$UNIQ > /dev/null 2>&1; virt-rbd host disconnect vrbdt-$UNIQ > /dev/null; virt-rbd user rm client.vrbdt-$UNIQ > /dev/null
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -56,6 +56,6 @@ Once the admin has made it as the hint says, the same commands work
 
 Clean up
 
-  $ for i in nons/img nons/img2 base; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in nons/img nons/img2 base; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null; done
   $ rbd -c "$VRBD_LAB_CEPH_CONF" namespace remove vrbdt-$UNIQ/nons
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -65,7 +65,7 @@ cluster cannot remove) is named
 
 Clean up
 
-  $ virt-rbd vm rm pa-$UNIQ --disks > /dev/null
+  $ virt-rbd vm rm pa-$UNIQ --disks --now > /dev/null
   $ virt-rbd host disconnect ceph:vrbdt-$UNIQ > /dev/null
   $ virt-rbd user rm ceph:client.vrbdt-$UNIQ > /dev/null
   $ for p in vrbdt vrbdh; do virt-rbd pool rm ceph:$p-$UNIQ --yes-i-really-mean-it > /dev/null; done

@@ -98,5 +98,5 @@ A reader that goes away is an error, not a silent SIGPIPE death
 
 Clean up
 
-  $ for i in a b c e g; do virt-rbd vol rm vrbdt-$UNIQ/$i > /dev/null; done
+  $ for i in a b c e g; do virt-rbd vol rm --now vrbdt-$UNIQ/$i > /dev/null; done
   $ virt-rbd pool rm vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null

@@ -41,7 +41,7 @@ The guest boots from RBD and writes its marker on both disks, one per cluster
 
 While it runs: the images are held, and say by whom
 
-  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/data 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now zdata:vrbdt-$UNIQ/data 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/data' is in use: client.[0-9]+ at 127.0.0.1:0/[0-9]+ \(domain 'vm-U'\) (re)
   virt-rbd: hint: shut the guest down: virsh shutdown vm-U (or detach the disk)
   [1]
@@ -53,13 +53,14 @@ While it runs: the images are held, and say by whom
   virt-rbd: error: image 'vrbdt-U/data' is in use by domain 'vm-U': two writers would corrupt it
   virt-rbd: hint: shut the guest down: virsh shutdown vm-U (or detach the disk)
   [1]
-  $ virt-rbd vm rm vm2-$UNIQ --disks | sed "s/$UNIQ/U/g"
+  $ virt-rbd vm rm vm2-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
   vm 'vm2-U' removed with its RBD disks
   $ virt-rbd vm create vm3-$UNIQ --from vrbdt-$UNIQ/golden@v1 --memory 256 > /dev/null
-  $ virt-rbd --json vm rm vm3-$UNIQ --disks | sed "s/$UNIQ/U/g"
+  $ virt-rbd --json vm rm vm3-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
   {
     "removed": "vm3-U",
-    "disks_removed": true
+    "disks_removed": true,
+    "trash": false
   }
 
 Detach, live, by image
@@ -93,7 +94,7 @@ vm rm --disks refuses, changing nothing, while another client holds a disk
 
   $ mkfifo hold; (rbd -c "$VRBD_LAB_CEPH_CONF" watch vrbdt-$UNIQ/fast-$UNIQ < hold > /dev/null 2>&1 &); (sleep 600 > hold & echo $! > hold.pid)
   > for i in $(seq 1 50); do rbd -c "$VRBD_LAB_CEPH_CONF" status vrbdt-$UNIQ/fast-$UNIQ 2>/dev/null | grep -q watcher= && break; sleep 0.2; done
-  $ virt-rbd vm rm fast-$UNIQ --disks 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vm rm fast-$UNIQ --disks --now 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/fast-U' of domain 'fast-U' is open elsewhere (1 client(s))
   virt-rbd: hint: see 'virt-rbd vol who'; nothing was removed
   [1]
@@ -105,9 +106,9 @@ vm rm --disks refuses, changing nothing, while another client holds a disk
 
 vm rm --disks removes the domain and its images; the golden image stays
 
-  $ virt-rbd vm rm fast-$UNIQ --disks | sed "s/$UNIQ/U/g"
+  $ virt-rbd vm rm fast-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
   vm 'fast-U' removed with its RBD disks
-  $ virt-rbd vm rm vm-$UNIQ --disks | sed "s/$UNIQ/U/g"
+  $ virt-rbd vm rm vm-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
   vm 'vm-U' removed with its RBD disks
   $ virt-rbd vol list vrbdt-$UNIQ
   golden
@@ -122,7 +123,7 @@ A read-only disk belongs to others too: vm rm --disks leaves it
   $ virt-rbd vm create ro-$UNIQ --from vrbdt-$UNIQ/golden@v1 --memory 256 > /dev/null
   $ p=$(printf '%s' "$VRBD_LAB_CEPH_MON_HOST" | sed 's/.*v1:127\.0\.0\.1:\([0-9]*\).*/\1/'); virsh -c qemu:///system dumpxml --inactive ro-$UNIQ | sed "s|</devices>|<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='rbd' name='vrbdt-$UNIQ/golden'><host name='127.0.0.1' port='$p'/></source><auth username='vrbdt-$UNIQ'><secret type='ceph' usage='virt-rbd/$VRBD_LAB_CEPH_FSID/client.vrbdt-$UNIQ'/></auth><target dev='vdb' bus='virtio'/><readonly/></disk></devices>|" > ro.xml
   $ virsh -q -c qemu:///system define ro.xml > /dev/null
-  $ virt-rbd vm rm ro-$UNIQ --disks | sed "s/$UNIQ/U/g"
+  $ virt-rbd vm rm ro-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
   vm 'ro-U' removed with its RBD disks
   $ virt-rbd vol list vrbdt-$UNIQ
   golden
@@ -140,6 +141,6 @@ Bad input
 
 Clean up
 
-  $ virt-rbd vol rm vrbdt-$UNIQ/golden --force > /dev/null
-  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/data > /dev/null
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/golden --force > /dev/null
+  $ virt-rbd vol rm --now zdata:vrbdt-$UNIQ/data > /dev/null
   $ for c in ceph zdata; do virt-rbd host disconnect $c:vrbdt-$UNIQ > /dev/null; virt-rbd user rm $c:client.vrbdt-$UNIQ > /dev/null; virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done

@@ -72,7 +72,7 @@ Clones are layered; their parent cannot lose the snapshot
   virt-rbd: error: snapshot 'vrbdt-U/a@base' has clones: vrbdt-U/c
   virt-rbd: hint: flatten them (virt-rbd vol flatten vrbdt-U/c) or remove them first
   [1]
-  $ virt-rbd vol rm vrbdt-$UNIQ/a 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/a 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/a' has snapshots in use: @base (protected) with clone vrbdt-U/c
   virt-rbd: hint: flatten or remove the clones, then unprotect and remove those snapshots
   [1]
@@ -98,20 +98,21 @@ Flatten frees the parent
   {
     "flattened": "vrbdt-U/f"
   }
-  $ virt-rbd vol rm vrbdt-$UNIQ/f > /dev/null
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/f > /dev/null
 
-An image with snapshots goes only with --force; --trash keeps it in the trash
+An image with snapshots goes at once (--now) only with --force; by
+default it goes to the trash, snapshots and all
 
-  $ virt-rbd vol rm vrbdt-$UNIQ/e 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/e 2>&1 | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/e removed
-  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/d@s > /dev/null; virt-rbd vol rm vrbdt-$UNIQ/d 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/d@s > /dev/null; virt-rbd vol rm --now vrbdt-$UNIQ/d 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/d' has 1 snapshot(s)
   virt-rbd: hint: add --force to remove them with it
   [1]
-  $ virt-rbd vol rm vrbdt-$UNIQ/d --force | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/d --force | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/d removed
-  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/b --trash | sed "s/$UNIQ/U/g"
-  image zdata:vrbdt-U/b moved to the trash
+  $ virt-rbd vol rm zdata:vrbdt-$UNIQ/b | sed "s/$UNIQ/U/g; s/until [^ ]* /until T /"
+  image zdata:vrbdt-U/b moved to the trash until T (virt-rbd vol restore brings it back)
   $ rbd -c "$VRBD_LAB_ZDATA_CONF" trash ls vrbdt-$UNIQ | awk '{print $2}'
   b
 
@@ -131,10 +132,11 @@ Bad input: each a clear line
 
 Clean up (what the guest tests below do not need)
 
-  $ rbd -c "$VRBD_LAB_ZDATA_CONF" trash purge vrbdt-$UNIQ 2>/dev/null
-  $ virt-rbd vol rm vrbdt-$UNIQ/w > /dev/null
-  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/c@s > /dev/null; virt-rbd vol rm vrbdt-$UNIQ/c --force > /dev/null
-  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/a@base > /dev/null; virt-rbd vol rm vrbdt-$UNIQ/a --force > /dev/null
+  $ virt-rbd vol trash purge zdata:vrbdt-$UNIQ | sed "s/$UNIQ/U/g"
+  1 image(s) deleted from the trash of zdata:vrbdt-U
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/w > /dev/null
+  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/c@s > /dev/null; virt-rbd vol rm --now vrbdt-$UNIQ/c --force > /dev/null
+  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/a@base > /dev/null; virt-rbd vol rm --now vrbdt-$UNIQ/a --force > /dev/null
   $ virt-rbd vol list vrbdt-$UNIQ
 
 A clone of a golden image boots the tiny guest; rm is refused while it runs, naming the domain
@@ -157,7 +159,7 @@ A clone of a golden image boots the tiny guest; rm is refused while it runs, nam
   $ virsh -q -c qemu:///system create dom.xml > /dev/null
   $ for i in $(seq 1 300); do grep -q "nonce=m$UNIQ" console.log 2>/dev/null && break; sleep 0.2; done; grep -ao "nonce=m$UNIQ read=\[HELLO-FROM-HOST\]" console.log | sed "s/$UNIQ/U/"
   nonce=mU read=[HELLO-FROM-HOST]
-  $ virt-rbd vol rm vrbdt-$UNIQ/vm1 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/vm1 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/vm1' is in use: client.[0-9]+ at 127.0.0.1:0/[0-9]+ \(domain 'vrbdt-vol-U'\) (re)
   virt-rbd: hint: shut the guest down: virsh shutdown vrbdt-vol-U (or detach the disk)
   [1]
@@ -191,7 +193,7 @@ Rollback is refused while in use
 Once the guest is gone the image goes
 
   $ virsh -q -c qemu:///system destroy vrbdt-vol-$UNIQ > /dev/null
-  $ virt-rbd vol rm vrbdt-$UNIQ/vm1 --force | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/vm1 --force | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/vm1 removed
 
 Rollback of an image nothing holds says what it did, whole
@@ -201,10 +203,10 @@ Rollback of an image nothing holds says what it did, whole
 
 Clean up
 
-  $ virt-rbd vol rm vrbdt-$UNIQ/golden --force 2>&1 | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol rm --now vrbdt-$UNIQ/golden --force 2>&1 | sed "s/$UNIQ/U/g"
   virt-rbd: error: image 'vrbdt-U/golden' has snapshots in use: @v1 (protected)
   virt-rbd: hint: flatten or remove the clones, then unprotect and remove those snapshots
   [1]
-  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/golden@v1 > /dev/null; virt-rbd vol rm vrbdt-$UNIQ/golden --force > /dev/null
+  $ virt-rbd vol snap unprotect vrbdt-$UNIQ/golden@v1 > /dev/null; virt-rbd vol rm --now vrbdt-$UNIQ/golden --force > /dev/null
   $ virt-rbd host disconnect vrbdt-$UNIQ --name vol-$UNIQ > /dev/null
   $ for c in ceph zdata; do virt-rbd user rm $c:client.vrbdt-$UNIQ > /dev/null 2>&1; virt-rbd pool rm $c:vrbdt-$UNIQ --yes-i-really-mean-it > /dev/null; done

@@ -67,7 +67,7 @@ TEST(options_of_an_unknown_version_are_refused)
     CHECK(cl == NULL);
     CHECK(vrbd_error_last()->code == VRBD_ERR_INVALID);
     CHECK(strstr(vrbd_error_last()->message,
-                 "vrbd_cluster_opts of version 2 is newer than this libvrbd") ==
+                 "vrbd_cluster_opts of version 3 is newer than this libvrbd") ==
           vrbd_error_last()->message);
 }
 
