@@ -138,6 +138,44 @@ ours(const struct scan *s, const struct trashed *t)
     return strcmp(s->uuid, t->uuid) == 0;
 }
 
+/* Whether every RBD disk of the definition (but read-only and shareable
+ * ones, which vm rm leaves) is among the disks found: 0, or -1 with the
+ * error naming the first missing one (its cluster did not answer, or it
+ * was purged) */
+static int
+check_complete(vrbd_host *host, const struct scan *s, const char *name)
+{
+    vrbd_vm_disk *list = NULL;
+    size_t n = 0;
+    int ret = 0;
+
+    if (vrbd_vm_disks_read(vrbd_host_conn(host), s->xml, &list, &n) < 0)
+        return -1;
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        bool found = false;
+
+        if (!list[i].rbd || list[i].shared)
+            continue;
+        for (size_t k = 0; k < s->n && !found; k++) {
+            CLEANUP_FREE char *src =
+                xasprintf("%s/%s", s->t[k].pool, s->t[k].image);
+
+            found = ours(s, &s->t[k]) && strcmp(src, list[i].source) == 0 &&
+                    (!list[i].fsid || strcmp(list[i].fsid, s->t[k].fsid) == 0);
+        }
+        if (!found)
+            ret = vrbd_error_set(
+                VRBD_ERR_NOT_FOUND, ENOENT,
+                "its cluster may not have answered (see the warnings), or it "
+                "was purged: see {prog}{vrbd_trash_list}",
+                "disk %s (%s) of VM '%s' is not in the trash of this host's "
+                "pools: nothing restored",
+                list[i].target, list[i].source, name);
+    }
+    vrbd_vm_disk_list_free(list, n);
+    return ret;
+}
+
 /* Back to the trash, as 'vm rm' left it (best effort) */
 static void
 put_back(vrbd_registry *reg, unsigned timeout_sec, const struct trashed *t)
@@ -204,6 +242,8 @@ vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
         }
         nimg++;
     }
+    if (check_complete(host, &s, name) < 0)
+        goto cleanup;
     res->images = xcalloc(nimg + 1, sizeof(char *));
     for (size_t i = 0; i < s.n; i++) {
         struct trashed *t = &s.t[i];

@@ -225,10 +225,34 @@ in the trash too)
   $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dominfo t-$UNIQ > /dev/null 2>&1; echo $?
   1
 
+A disk's cluster that does not answer (zdata paused): warned of, and
+nothing is restored rather than a VM without its disk; a disk purged from
+the trash meanwhile: the same (the other disk stays in the trash, no
+domain defined)
+
+  $ rbd -c "$Z" rm --no-progress $P/t-data && virt-rbd vm restore t-$UNIQ > /dev/null && virt-rbd vm rm t-$UNIQ --disks > /dev/null
+  $ "$TESTDIR/../../scripts/lab" pause zdata > /dev/null && { virt-rbd --timeout 3 vm restore t-$UNIQ > paused.out 2>&1; echo "exit $?"; "$TESTDIR/../../scripts/lab" resume zdata > /dev/null; }
+  exit 1
+  $ sed "s/$UNIQ/U/g" paused.out
+  virt-rbd: warning: cluster 'zdata' does not answer: its pools are not searched (*) (glob)
+  virt-rbd: error: disk vdb (vrbdt-U/t-data) of VM 't-U' is not in the trash of this host's pools: nothing restored
+  virt-rbd: hint: its cluster may not have answered (see the warnings), or it was purged: see virt-rbd vol trash list
+  $ for c in "$C" "$Z"; do rbd -c "$c" trash ls $P; done | awk '{print $2}' | sed "s/$UNIQ/U/g"
+  t-U
+  t-data
+  $ virt-rbd vol trash purge zdata:$P > /dev/null
+  $ virt-rbd vm restore t-$UNIQ 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: disk vdb (vrbdt-U/t-data) of VM 't-U' is not in the trash of this host's pools: nothing restored
+  virt-rbd: hint: its cluster may not have answered (see the warnings), or it was purged: see virt-rbd vol trash list
+  [1]
+  $ rbd -c "$C" trash ls $P | awk '{print $2}' | sed "s/$UNIQ/U/g"; virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dominfo t-$UNIQ > /dev/null 2>&1; echo $?
+  t-U
+  1
+
 vm rm --disks --now deletes them at once; --now without --disks is a
 usage error
 
-  $ rbd -c "$Z" rm --no-progress $P/t-data && virt-rbd vm restore t-$UNIQ > /dev/null && virt-rbd vm rm t-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
+  $ virt-rbd vol trash purge ceph:$P > /dev/null && virt-rbd vm create t-$UNIQ --size 16M --pool ceph:$P > /dev/null && virt-rbd vm rm t-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
   vm 't-U' removed with its RBD disks
   $ for c in "$C" "$Z"; do rbd -c "$c" trash ls $P; rbd -c "$c" ls $P; done | grep -c .
   0
