@@ -636,7 +636,7 @@ run_rm(cli_ctx *ctx)
         return r;
     /* virt-rbd's own temporary images (.virt-rbd-import.*): nothing in
      * them is worth keeping */
-    if (s.image && s.image[0] == '.')
+    if (s.image && strncmp(s.image, ".virt-rbd-", 10) == 0)
         o.trash = false;
     r = CLI_FAIL;
     if (connect_both(ctx, &s, &cl, &host) < 0)
@@ -835,9 +835,9 @@ const cli_cmd cli_cmds_vol[] = {
      "once (and virt-rbd's own temporary images, named .virt-rbd-*, always\n"
      "go at once); its snapshots then go only with --force.  Refused while the\n"
      "image has watchers (naming who: see 'vol who'; an rbd-mirror\n"
-     "daemon's watch does not count), clones or protected snapshots, or\n"
-     "mirroring enabled (removing a primary removes the peer site's copy\n"
-     "too).",
+     "daemon's watch does not count), protected snapshots, clone v1\n"
+     "children (and, with --now, any clone), or mirroring enabled (removing\n"
+     "a primary removes the peer site's copy too).",
      rm_opts, run_rm},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

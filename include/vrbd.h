@@ -1042,7 +1042,6 @@ typedef struct vrbd_remove_opts {
                         * (virt-rbd.removed: "vol rm"); NULL: "vrbd" */
 } vrbd_remove_opts;
 
-
 /*
  * Remove an image.  Refused while it has watchers other than rbd-mirror's
  * (the error names the holders, see vrbd_volume_who), children, protected
@@ -1066,10 +1065,10 @@ VRBD_API int vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl,
 typedef struct vrbd_trash_entry {
     char *id;        /* the image id: restore and purge by it */
     char *name;      /* the name it had */
-    char *source;    /* "user" (removed), "removing" (a removal cut
-                      * short), "mirroring", "migration", "user_parent" */
-    char *by;        /* what removed it ("vol rm", "vm rm DOM"), NULL when
-                      * not virt-rbd */
+    char *source;    /* librbd's: "user" (removed), "mirroring",
+                      * "migration", "user_parent" */
+    char *by;        /* the command that removed it ("vol rm", "vm rm"),
+                      * NULL when not virt-rbd */
     char *domain;    /* 'vm rm --disks': the VM it was a disk of */
     int64_t deleted; /* when it went to the trash (Unix time) */
     int64_t expires; /* when its keep time ends (Unix time) */
@@ -1087,8 +1086,8 @@ VRBD_API void vrbd_trash_entry_list_free(vrbd_trash_entry *e, size_t n);
  * Bring @spec->image back from the trash of its pool: the entry of that
  * name (refused when several have it: pick one with @id), or the one of
  * @id.  It comes back as @as (NULL: its own name); refused when that name
- * is taken.  Only images removed by a user (or a cut-short removal's
- * "removing" ones, which librbd no longer restores: refused) come back.
+ * is taken.  Only images removed by a user come back (not rbd-mirror's
+ * or a migration's own entries).
  * With @host, its libvirt pools for that Ceph pool are refreshed.  The
  * name it came back as is set in *@restored (free()).
  */
@@ -1097,9 +1096,9 @@ VRBD_API int vrbd_trash_restore(vrbd_host *host, vrbd_cluster *cl,
                                 const char *as, char **restored);
 
 typedef struct vrbd_trash_purge_result {
-    size_t removed;  /* images deleted */
-    size_t kept;     /* not expired yet (expired_only) */
-    char **skipped;  /* NULL-terminated: "NAME (ID): why" of each left */
+    size_t removed; /* images deleted */
+    size_t kept;    /* not expired yet (expired_only) */
+    char **skipped; /* NULL-terminated: "NAME (ID): why" of each left */
 } vrbd_trash_purge_result;
 VRBD_API void vrbd_trash_purge_result_clear(vrbd_trash_purge_result *r);
 
@@ -1901,8 +1900,8 @@ VRBD_API int vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg,
 
 /* What vrbd_vm_restore() brought back. */
 typedef struct vrbd_vm_restore_result {
-    char **images;  /* NULL-terminated: "CLUSTER:POOL/IMAGE" of each */
-    char *from;     /* where the definition came from ("the metadata of ...") */
+    char **images; /* NULL-terminated: "CLUSTER:POOL/IMAGE" of each */
+    char *from;    /* where the definition came from ("the metadata of ...") */
 } vrbd_vm_restore_result;
 VRBD_API void vrbd_vm_restore_result_clear(vrbd_vm_restore_result *r);
 

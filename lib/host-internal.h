@@ -56,11 +56,12 @@ void vrbd_owner_record_clear(vrbd_owner_record *rec);
 void vrbd_vm_record_owner(vrbd_host *host, vrbd_cluster *cl,
                           const vrbd_spec *image, virDomainPtr dom);
 
-/* recover.c: @fn on each Ceph pool behind the RBD pools of @on, on the
+/* recover.c: @fn on each Ceph pool (and namespace, or NULL) behind the
+ * RBD pools of @on, on the
  * registered clusters (each connected once, within @timeout_sec; one that
  * does not answer is warned of and skipped).  0, or -1 with the error. */
 typedef void (*vrbd_ceph_pool_fn)(void *opaque, vrbd_cluster *cl,
-                                  const char *pool);
+                                  const char *pool, const char *nspace);
 int vrbd_host_each_ceph_pool(vrbd_host *on, vrbd_registry *reg,
                              unsigned timeout_sec, vrbd_ceph_pool_fn fn,
                              void *opaque);

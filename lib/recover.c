@@ -282,7 +282,7 @@ vrbd_host_each_ceph_pool(vrbd_host *on, vrbd_registry *reg,
                 vrbd_error_clear();
                 break;
             }
-            fn(opaque, cl, pools[j].pool);
+            fn(opaque, cl, pools[j].pool, pools[j].nspace);
         }
         vrbd_cluster_free(cl);
     }
@@ -298,8 +298,9 @@ struct owned_scan {
 };
 
 static void
-scan_one(void *opaque, vrbd_cluster *cl, const char *pool)
+scan_one(void *opaque, vrbd_cluster *cl, const char *pool, const char *nspace)
 {
+    (void)nspace; /* owners are looked for in the pool's default namespace */
     struct owned_scan *o = opaque;
 
     scan_pool(cl, pool, o->host, o->fn, o->opaque);

@@ -490,6 +490,21 @@ check_snaps(const char *name, const vrbd_volume_info *info,
         "image '%s' has snapshots in use: %s", name, list);
 }
 
+int
+vrbd_volume_remove_check(vrbd_cluster *cl, const vrbd_spec *spec,
+                         const vrbd_remove_opts *opts)
+{
+    CLEANUP_FREE char *name = vrbd_volume_name(spec);
+    vrbd_volume_info *info = NULL;
+    int r;
+
+    if (vrbd_volume_info_get(cl, spec, &info) < 0)
+        return -1;
+    r = check_snaps(name, info, opts);
+    vrbd_volume_info_free(info);
+    return r;
+}
+
 /* The image goes: to the trash, or its snapshots and then itself (bounded
  * by the connection's timeout).  0, or a negative errno; @io is used up. */
 static int
@@ -511,8 +526,12 @@ remove_image(vrbd_cluster *cl, rados_ioctx_t io, const vrbd_spec *spec,
             r = rbd_metadata_set(img, VRBD_REMOVED_KEY, by);
             rbd_close(img);
         }
-        if (r == 0)
-            r = rbd_trash_move(io, spec->image, keep);
+        if (r == 0 && (r = rbd_trash_move(io, spec->image, keep)) < 0 &&
+            rbd_open(io, spec->image, &img, NULL) == 0) {
+            /* not removed after all: no record says it was */
+            rbd_metadata_remove(img, VRBD_REMOVED_KEY);
+            rbd_close(img);
+        }
         rados_ioctx_destroy(io);
         return r;
     }

@@ -15,6 +15,7 @@
 #include "host-internal.h"
 #include "internal.h"
 #include "volume-internal.h"
+#include "watchers.h"
 
 void
 vrbd_trash_entry_list_free(vrbd_trash_entry *e, size_t n)
@@ -286,6 +287,10 @@ vrbd_trash_restore(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
 
     if (restored)
         *restored = NULL;
+    if (!spec->image && !id)
+        return vrbd_error_set(VRBD_ERR_INVALID, EINVAL, NULL,
+                              "which image to restore: give its name or "
+                              "{id}");
     where = spec->nspace
                 ? xasprintf("%s:%s/%s", vrbd_cluster_name(cl), spec->pool,
                             spec->nspace)
@@ -308,15 +313,11 @@ vrbd_trash_restore(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     name = xstrdup(as ? as : e[k].name);
     if (strcmp(e[k].source, "user") != 0 &&
         strcmp(e[k].source, "user_parent") != 0) {
-        vrbd_error_set(
-            VRBD_ERR_BUSY, EBUSY,
-            strcmp(e[k].source, "removing") == 0
-                ? "its removal was cut short: {prog}{vrbd_volume_remove} "
-                  "finishes it"
-                : "it is rbd-mirror's or a migration's own: leave it",
-            "image '%s' (id %s) in the trash of %s is not one a user removed "
-            "(%s)",
-            e[k].name, e[k].id, where, e[k].source);
+        vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                       "it is rbd-mirror's or a migration's own: leave it",
+                       "image '%s' (id %s) in the trash of %s is not one a "
+                       "user removed (%s)",
+                       e[k].name, e[k].id, where, e[k].source);
         goto fail;
     }
     if (exists(io, name)) {
@@ -353,15 +354,56 @@ fail:
     return -1;
 }
 
-/* The snapshots of trashed image @id go, unprotected first: 0, or a
- * negative errno (-EBUSY: a clone reads from one of them) */
+/* Whether @oid of @io has watchers: 1, 0, or a negative errno */
 static int
-remove_snaps(rados_ioctx_t io, const char *id)
+watched(rados_ioctx_t io, const char *oid)
 {
+    char **addrs = NULL;
+    int64_t *ids = NULL;
+    uint64_t *cookies = NULL;
+    int n = vrbd_watchers_finish(vrbd_watchers_start(io, oid), &addrs, &ids,
+                                 &cookies);
+
+    for (int i = 0; i < n; i++)
+        free(addrs[i]);
+    free(addrs);
+    free(ids);
+    free(cookies);
+    return n == -ENOENT ? 0 : n < 0 ? n : n > 0;
+}
+
+/* Whether snapshot @snap of @img has clones: 1, 0, or a negative errno */
+static int
+has_children(rbd_image_t img, const char *snap)
+{
+    rbd_linked_image_spec_t one[1];
+    size_t n = 1;
+    int r;
+
+    if ((r = rbd_snap_set(img, snap)) < 0)
+        return r;
+    r = rbd_list_children3(img, one, &n);
+    if (r >= 0)
+        rbd_linked_image_spec_list_cleanup(one, n);
+    rbd_snap_set(img, NULL);
+    return r == -ERANGE || (r >= 0 && n > 0) ? 1 : r < 0 ? r : 0;
+}
+
+/* The snapshots of trashed image @id go, unprotected first, once nothing
+ * stands in the way: 0; 1 with *@why when something does (then nothing
+ * was touched); or a negative errno */
+static int
+remove_snaps(rados_ioctx_t io, const char *id, const char **why)
+{
+    CLEANUP_FREE char *header = xasprintf("rbd_header.%s", id);
     rbd_snap_info_t *snaps = NULL;
     rbd_image_t img;
     int max = 0, n, r;
 
+    if ((r = watched(io, header)) != 0) {
+        *why = "a client has it open";
+        return r < 0 ? r : 1;
+    }
     if ((r = rbd_open_by_id(io, id, &img, NULL)) < 0)
         return r;
     n = rbd_snap_list(img, NULL, &max);
@@ -370,6 +412,10 @@ remove_snaps(rados_ioctx_t io, const char *id)
         n = rbd_snap_list(img, snaps, &max);
     }
     r = n < 0 ? n : 0;
+    /* first look, touching nothing */
+    for (int i = 0; r == 0 && i < n; i++)
+        if ((r = has_children(img, snaps[i].name)) == 1)
+            *why = "a clone still reads from it (flatten or remove the clone)";
     for (int i = 0; r == 0 && i < n; i++) {
         int prot = 0;
 
@@ -416,6 +462,7 @@ vrbd_trash_purge(vrbd_host *host, vrbd_cluster *cl, const char *pool,
     }
     for (size_t i = 0; i < nt; i++) {
         rbd_trash_image_info_t *e = &t[i];
+        const char *why = NULL;
         rados_ioctx_t one;
 
         if (e->source == RBD_TRASH_IMAGE_SOURCE_MIRRORING ||
@@ -429,10 +476,9 @@ vrbd_trash_purge(vrbd_host *host, vrbd_cluster *cl, const char *pool,
             res->kept++;
             continue;
         }
-        r = remove_snaps(io, e->id);
-        if (r == -EBUSY) {
-            skip(res, &ns, e,
-                 "a clone still reads from it (flatten or remove the clone)");
+        r = remove_snaps(io, e->id, &why);
+        if (r == 1) {
+            skip(res, &ns, e, why);
             continue;
         }
         if (r < 0 && r != -ENOENT)

@@ -29,13 +29,15 @@ vrbd_vm_restore_result_clear(vrbd_vm_restore_result *r)
 
 /* A disk of the VM in a trash */
 struct trashed {
-    char *fsid, *cluster, *pool, *id, *image, *uuid;
+    char *fsid, *cluster, *pool, *nspace, *id, *image, *uuid;
     int64_t deleted;
     bool taken; /* an image of its name exists */
 };
 
 struct scan {
     const char *domain;
+    char **seen; /* "FSID POOL/NS" of each pool scanned */
+    size_t n_seen;
     struct trashed *t;
     size_t n;
     char *xml;      /* the definition kept with the newest disk */
@@ -55,19 +57,49 @@ image_exists(rados_ioctx_t io, const char *name)
     return true;
 }
 
+/* "POOL/NS/IMAGE", or "POOL/IMAGE" without a namespace; free() */
+static char *
+source_of(const struct trashed *t)
+{
+    return t->nspace ? xasprintf("%s/%s/%s", t->pool, t->nspace, t->image)
+                     : xasprintf("%s/%s", t->pool, t->image);
+}
+
+/* Whether @s scanned this pool and namespace of @cl already (two libvirt
+ * pools may use one), remembering it */
+static bool
+seen(struct scan *s, vrbd_cluster *cl, const char *pool, const char *nspace)
+{
+    char *key = xasprintf("%s %s/%s", vrbd_cluster_fsid(cl), pool,
+                          nspace ? nspace : "");
+
+    for (size_t i = 0; i < s->n_seen; i++)
+        if (strcmp(s->seen[i], key) == 0) {
+            free(key);
+            return true;
+        }
+    s->seen = xreallocarray(s->seen, s->n_seen + 1, sizeof(char *));
+    s->seen[s->n_seen++] = key;
+    return false;
+}
+
 static void
-scan_pool(void *opaque, vrbd_cluster *cl, const char *pool)
+scan_pool(void *opaque, vrbd_cluster *cl, const char *pool, const char *nspace)
 {
     struct scan *s = opaque;
     vrbd_trash_entry *e = NULL;
     rados_ioctx_t io;
     size_t n = 0;
 
-    if (vrbd_volume_ioctx(cl, pool, NULL, &io) < 0) {
+    if (nspace && !*nspace)
+        nspace = NULL;
+    if (seen(s, cl, pool, nspace))
+        return;
+    if (vrbd_volume_ioctx(cl, pool, nspace, &io) < 0) {
         vrbd_error_clear();
         return;
     }
-    if (vrbd_trash_list(cl, pool, NULL, &e, &n) < 0)
+    if (vrbd_trash_list(cl, pool, nspace, &e, &n) < 0)
         vrbd_error_clear();
     for (size_t i = 0; i < n; i++) {
         CLEANUP_FREE char *owner = NULL;
@@ -85,6 +117,7 @@ scan_pool(void *opaque, vrbd_cluster *cl, const char *pool)
         t->fsid = xstrdup(vrbd_cluster_fsid(cl));
         t->cluster = xstrdup(vrbd_cluster_name(cl));
         t->pool = xstrdup(pool);
+        t->nspace = nspace ? xstrdup(nspace) : NULL;
         t->id = xstrdup(e[i].id);
         t->image = xstrdup(e[i].name);
         t->uuid = vrbd_owner_field(owner, "uuid=");
@@ -98,9 +131,11 @@ scan_pool(void *opaque, vrbd_cluster *cl, const char *pool)
                 free(s->xml_from);
                 free(s->uuid);
                 s->xml = xml;
-                s->xml_from = xasprintf("the metadata of %s:%s/%s (in the "
+                CLEANUP_FREE char *src = source_of(t);
+
+                s->xml_from = xasprintf("the metadata of %s:%s (in the "
                                         "trash)",
-                                        t->cluster, pool, t->image);
+                                        t->cluster, src);
                 s->uuid = t->uuid ? xstrdup(t->uuid) : NULL;
                 s->newest = e[i].deleted;
             }
@@ -118,11 +153,15 @@ scan_clear(struct scan *s)
         free(s->t[i].fsid);
         free(s->t[i].cluster);
         free(s->t[i].pool);
+        free(s->t[i].nspace);
         free(s->t[i].id);
         free(s->t[i].image);
         free(s->t[i].uuid);
     }
     free(s->t);
+    for (size_t i = 0; i < s->n_seen; i++)
+        free(s->seen[i]);
+    free(s->seen);
     free(s->xml);
     free(s->xml_from);
     free(s->uuid);
@@ -157,8 +196,7 @@ check_complete(vrbd_host *host, const struct scan *s, const char *name)
         if (!list[i].rbd || list[i].shared)
             continue;
         for (size_t k = 0; k < s->n && !found; k++) {
-            CLEANUP_FREE char *src =
-                xasprintf("%s/%s", s->t[k].pool, s->t[k].image);
+            CLEANUP_FREE char *src = source_of(&s->t[k]);
 
             found = ours(s, &s->t[k]) && strcmp(src, list[i].source) == 0 &&
                     (!list[i].fsid || strcmp(list[i].fsid, s->t[k].fsid) == 0);
@@ -176,8 +214,8 @@ check_complete(vrbd_host *host, const struct scan *s, const char *name)
     return ret;
 }
 
-/* Back to the trash, as 'vm rm' left it (best effort) */
-static void
+/* Back to the trash, as 'vm rm' left it: 0, or -1 (warned of) */
+static int
 put_back(vrbd_registry *reg, unsigned timeout_sec, const struct trashed *t)
 {
     vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
@@ -185,13 +223,17 @@ put_back(vrbd_registry *reg, unsigned timeout_sec, const struct trashed *t)
                            .trash = true,
                            .by = "vm rm"};
     vrbd_cluster *cl = vrbd_cluster_by_fsid(reg, t->fsid, timeout_sec);
-    vrbd_spec sp = {.pool = t->pool, .image = t->image};
+    vrbd_spec sp = {.pool = t->pool, .nspace = t->nspace, .image = t->image};
+    CLEANUP_FREE char *src = source_of(t);
 
-    if (cl && vrbd_volume_remove(NULL, cl, &sp, &ro) < 0)
-        vrbd_warn("could not put %s:%s/%s back in the trash: %s", t->cluster,
-                  t->pool, t->image, vrbd_error_last()->message);
+    int r = cl ? vrbd_volume_remove(NULL, cl, &sp, &ro) : -1;
+
+    if (r < 0)
+        vrbd_warn("could not put %s:%s back in the trash: %s", t->cluster, src,
+                  vrbd_error_last()->message);
     vrbd_cluster_free(cl);
     vrbd_error_clear();
+    return r;
 }
 
 int
@@ -229,15 +271,16 @@ vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
         if (!ours(&s, &s.t[i]))
             continue;
         if (s.t[i].taken) {
+            CLEANUP_FREE char *src = source_of(&s.t[i]);
             CLEANUP_FREE char *hint = xasprintf(
                 "restore that disk under another name ({prog}{vrbd_trash_list} "
                 "%s:%s gives its id), then define the VM by hand",
                 s.t[i].cluster, s.t[i].pool);
 
             vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
-                           "image %s:%s/%s of VM '%s' exists again: nothing "
+                           "image %s:%s of VM '%s' exists again: nothing "
                            "restored",
-                           s.t[i].cluster, s.t[i].pool, s.t[i].image, name);
+                           s.t[i].cluster, src, name);
             goto cleanup;
         }
         nimg++;
@@ -247,7 +290,9 @@ vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
     res->images = xcalloc(nimg + 1, sizeof(char *));
     for (size_t i = 0; i < s.n; i++) {
         struct trashed *t = &s.t[i];
-        vrbd_spec sp = {.pool = t->pool, .image = t->image};
+        vrbd_spec sp = {
+            .pool = t->pool, .nspace = t->nspace, .image = t->image};
+        CLEANUP_FREE char *src = source_of(t);
         vrbd_cluster *cl;
         int r;
 
@@ -258,8 +303,7 @@ vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
         vrbd_cluster_free(cl);
         if (r < 0)
             goto undo;
-        res->images[done++] =
-            xasprintf("%s:%s/%s", t->cluster, t->pool, t->image);
+        res->images[done++] = xasprintf("%s:%s", t->cluster, src);
     }
     dom = virDomainDefineXML(vrbd_host_conn(host), s.xml);
     if (!dom) {
@@ -276,17 +320,23 @@ undo : {
     vrbd_error saved = *vrbd_error_last();
     CLEANUP_FREE char *msg = xstrdup(saved.message);
     CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
-    size_t k = 0;
+    size_t k = 0, back = 0;
 
     /* the ones restored go back, in the order they came */
     for (size_t i = 0; i < s.n && k < done; i++) {
         if (!ours(&s, &s.t[i]))
             continue;
-        put_back(reg, timeout_sec, &s.t[i]);
+        back += put_back(reg, timeout_sec, &s.t[i]) == 0;
         k++;
     }
-    vrbd_error_set(saved.code, saved.errnum, hint,
-                   "%s; the disks restored went back to the trash", msg);
+    if (done == 0)
+        vrbd_error_set(saved.code, saved.errnum, hint, "%s; nothing restored",
+                       msg);
+    else
+        vrbd_error_set(saved.code, saved.errnum, hint,
+                       "%s; %zu of the %zu disk(s) restored went back to the "
+                       "trash",
+                       msg, back, done);
     vrbd_vm_restore_result_clear(res);
 }
 cleanup:

@@ -965,15 +965,30 @@ held(vrbd_host *host, vrbd_cluster *cl, const char *source, const char *name)
     return 0;
 }
 
+/* The options each disk of a 'vm rm --disks' goes with */
+static vrbd_remove_opts
+disk_remove_opts(const vrbd_vm_remove_opts *o)
+{
+    return (vrbd_remove_opts){.version = VRBD_REMOVE_OPTS_VERSION,
+                              .force = true,
+                              .trash = !o->now,
+                              .keep_sec = o->keep_sec,
+                              .by = "vm rm"};
+}
+
 /* Every RBD disk of @list (but read-only and shareable ones) reachable,
- * and held by no other client: 0, or -1 with the error set */
+ * held by no other client, and removable as its snapshots and clones
+ * stand: 0, or -1 with the error set */
 static int
 check_disks(vrbd_host *host, vrbd_registry *reg, const char *name,
-            const vrbd_vm_disk *list, size_t n, unsigned timeout_sec)
+            const vrbd_vm_disk *list, size_t n, const vrbd_vm_remove_opts *o)
 {
+    vrbd_remove_opts ro = disk_remove_opts(o);
+
     for (size_t i = 0; i < n; i++) {
         vrbd_cluster *cl;
-        int r;
+        vrbd_spec s;
+        int r = -1;
 
         if (!list[i].rbd || list[i].shared)
             continue;
@@ -982,8 +997,12 @@ check_disks(vrbd_host *host, vrbd_registry *reg, const char *name,
                 VRBD_ERR_NOT_FOUND, 0, "remove it by hand, or without {disks}",
                 "disk %s (%s) of '%s': its cluster is not known to virt-rbd",
                 list[i].target, list[i].source, name);
-        cl = vrbd_cluster_by_fsid(reg, list[i].fsid, timeout_sec);
-        r = cl ? held(host, cl, list[i].source, name) : -1;
+        cl = vrbd_cluster_by_fsid(reg, list[i].fsid, o->timeout_sec);
+        if (cl && held(host, cl, list[i].source, name) == 0 &&
+            vrbd_spec_parse(list[i].source, VRBD_SPEC_IMAGE, &s) == 0) {
+            r = vrbd_volume_remove_check(cl, &s, &ro);
+            vrbd_spec_clear(&s);
+        }
         vrbd_cluster_free(cl);
         if (r < 0)
             return -1;
@@ -998,11 +1017,7 @@ remove_disks(vrbd_host *host, vrbd_registry *reg, const char *name,
              const vrbd_vm_disk *list, size_t n, const vrbd_vm_remove_opts *o,
              const vrbd_owner_record *rec)
 {
-    vrbd_remove_opts ro = {.version = VRBD_REMOVE_OPTS_VERSION,
-                           .force = true,
-                           .trash = !o->now,
-                           .keep_sec = o->keep_sec,
-                           .by = "vm rm"};
+    vrbd_remove_opts ro = disk_remove_opts(o);
 
     for (size_t i = 0; i < n; i++) {
         vrbd_cluster *cl;
@@ -1065,7 +1080,7 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
         /* every disk's cluster must be reachable before anything goes */
         if (!xml ||
             vrbd_vm_disks_read(vrbd_host_conn(host), xml, &list, &n) < 0 ||
-            check_disks(host, reg, name, list, n, o->timeout_sec) < 0)
+            check_disks(host, reg, name, list, n, o) < 0)
             goto cleanup;
         /* to the trash, each disk keeps the domain's name and definition:
          * vm restore brings the VM back whole */
@@ -1074,9 +1089,13 @@ vrbd_vm_remove(vrbd_host *host, vrbd_registry *reg, const char *name,
     }
     /* the domain goes first: a failure below leaves images without a
      * domain, never a domain pointing at removed images */
-    if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-                                        VIR_DOMAIN_UNDEFINE_NVRAM) < 0) {
+    /* a VM that may come back keeps its UEFI variables (vm restore
+     * defines it again with the same nvram file) */
+    if (virDomainUndefineFlags(
+            dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                     VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                     (o->disks && !o->now ? VIR_DOMAIN_UNDEFINE_KEEP_NVRAM
+                                          : VIR_DOMAIN_UNDEFINE_NVRAM)) < 0) {
         vrbd_error_libvirt(NULL, "cannot undefine domain '%s'", name);
         goto cleanup;
     }

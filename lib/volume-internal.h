@@ -29,6 +29,12 @@ char *vrbd_image_meta(rbd_image_t img, const char *key);
  * domain=D uuid=U", or NULL; free(). */
 char *vrbd_owner_field(const char *owner, const char *key);
 
+/* What vrbd_volume_remove() would refuse of @spec's snapshots and clones
+ * under @opts, checked without changing anything: 0, or -1 with the
+ * error set. */
+int vrbd_volume_remove_check(vrbd_cluster *cl, const vrbd_spec *spec,
+                             const vrbd_remove_opts *opts);
+
 /* "pool[/ns]/image"; caller frees. */
 char *vrbd_volume_name(const vrbd_spec *s);
 

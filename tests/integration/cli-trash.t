@@ -9,6 +9,7 @@ back.  The rbd CLI is the oracle.
   $ virt-rbd cluster add ceph --conf "$C" --keyring "$VRBD_LAB_CEPH_KEYRING" > /dev/null
   $ virt-rbd cluster add zdata --conf "$Z" --keyring "$VRBD_LAB_ZDATA_KEYRING" > /dev/null
   $ for c in ceph zdata; do virt-rbd pool create $c:$P --pg 8 > /dev/null && virt-rbd host connect $c:$P --user client.vrbdt-$UNIQ > /dev/null || echo "failed on $c"; done
+  $ virt-rbd host connect ceph:$P --user client.vrbdt-$UNIQ --name dup-$UNIQ > /dev/null
   $ head -c 3M /dev/urandom > data.raw && truncate -s 16M data.raw && rbd -c "$C" import --no-progress data.raw $P/a && rbd -c "$C" snap create $P/a@s1 2>&1 | grep -v Creating; true
 
 vol rm: to the trash, snapshots and all, kept 7 days; rbd ls no longer
@@ -164,20 +165,28 @@ parent's data; purge leaves the parent, saying why, until the clone goes
   left: p (ID): a clone still reads from it (flatten or remove the clone)
   $ rbd -c "$C" export --no-progress $P/kid - | cmp - data.raw && echo "the clone still reads it"
   the clone still reads it
+  $ virt-rbd --json vol trash list ceph:$P | python3 -c 'import json, sys; print([(e["name"], e["snapshots"]) for e in json.load(sys.stdin)])'
+  [('p', 1)]
   $ virt-rbd vol rm ceph:$P/kid --now > /dev/null && virt-rbd vol trash purge ceph:$P | sed "s/$UNIQ/U/g"
   1 image(s) deleted from the trash of ceph:vrbdt-U
 
-virt-rbd's own temporary images go at once, never to the trash
+virt-rbd's own temporary images go at once, never to the trash; another
+name that begins with a dot is no temporary of virt-rbd's: to the trash
 
   $ rbd -c "$C" create --size 4M $P/.virt-rbd-import.x.1 && virt-rbd vol rm ceph:$P/.virt-rbd-import.x.1 | sed "s/$UNIQ/U/g"
   image ceph:vrbdt-U/.virt-rbd-import.x.1 removed
   $ rbd -c "$C" trash ls $P | grep -c .
   0
   [1]
+  $ rbd -c "$C" create --size 4M $P/.mine && virt-rbd vol rm ceph:$P/.mine | sed "s/$UNIQ/U/g; s/until [^ ]* /until T /"
+  image ceph:vrbdt-U/.mine moved to the trash until T (virt-rbd vol restore brings it back)
+  $ virt-rbd vol trash purge ceph:$P | sed "s/$UNIQ/U/g"
+  1 image(s) deleted from the trash of ceph:vrbdt-U
 
 vm rm --disks: the domain goes, its disks on both clusters go to the
 trash with its name and definition; vm restore brings it back as it was,
-data and all
+data and all (this host has two libvirt pools on ceph's pool, dup-$UNIQ
+beside the first: the pool is searched once, each disk restored once)
 
   $ virt-rbd vm create t-$UNIQ --size 16M --pool ceph:$P > /dev/null && rbd -c "$Z" import --no-progress data.raw $P/t-data && virt-rbd disk attach t-$UNIQ zdata:$P/t-data > /dev/null
   $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dumpxml --inactive t-$UNIQ > before.xml
@@ -249,6 +258,21 @@ domain defined)
   t-U
   1
 
+vm rm --disks of a VM whose disk has a protected snapshot is refused
+before anything changes (the domain stays, its disk is not in the trash)
+
+  $ virt-rbd vm create s-$UNIQ --size 16M --pool ceph:$P > /dev/null && rbd -c "$C" snap create $P/s-$UNIQ@keep 2>&1 | grep -v Creating; rbd -c "$C" snap protect $P/s-$UNIQ@keep
+  $ virt-rbd vm rm s-$UNIQ --disks 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: image 'vrbdt-U/s-U' has snapshots in use: @keep (protected)
+  virt-rbd: hint: flatten or remove the clones, then unprotect and remove those snapshots
+  [1]
+  $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dominfo s-$UNIQ > /dev/null && rbd -c "$C" trash ls $P | grep -c s-$UNIQ
+  0
+  [1]
+  $ rbd -c "$C" snap unprotect $P/s-$UNIQ@keep && virt-rbd vm rm s-$UNIQ --disks > /dev/null && virt-rbd vm restore s-$UNIQ > /dev/null && rbd -c "$C" snap ls $P/s-$UNIQ --format json | python3 -c 'import json, sys; print([x["name"] for x in json.load(sys.stdin)])'
+  ['keep']
+  $ virt-rbd vm rm s-$UNIQ --disks --now > /dev/null
+
 vm rm --disks --now deletes them at once; --now without --disks is a
 usage error
 
@@ -263,4 +287,5 @@ usage error
 
 Clean-up: the pools go once their trash is empty
 
+  $ virt-rbd host disconnect ceph:$P --name dup-$UNIQ > /dev/null
   $ for c in ceph zdata; do virt-rbd vol trash purge $c:$P > /dev/null && virt-rbd host disconnect $c:$P > /dev/null 2>&1; virt-rbd pool rm $c:$P --yes-i-really-mean-it > /dev/null || echo "failed on $c"; done
