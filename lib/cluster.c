@@ -315,6 +315,14 @@ vrbd_cluster_connect(const vrbd_cluster_opts *opts, vrbd_cluster **out)
     return vrbd_cluster_connect_named(opts, NULL, out);
 }
 
+/* The trash keep time @opts give, or the default */
+static unsigned
+trash_keep_of(const vrbd_cluster_opts *opts)
+{
+    return opts->version >= 2 && opts->trash_keep_sec ? opts->trash_keep_sec
+                                                      : VRBD_TRASH_KEEP_SEC;
+}
+
 int
 vrbd_cluster_connect_named(const vrbd_cluster_opts *opts, const char *ceph_name,
                            vrbd_cluster **out)
@@ -344,9 +352,7 @@ vrbd_cluster_connect_named(const vrbd_cluster_opts *opts, const char *ceph_name,
     cl = xcalloc(1, sizeof(*cl));
     pthread_mutex_init(&cl->lock, NULL);
     cl->timeout = timeout;
-    cl->trash_keep = opts->version >= 2 && opts->trash_keep_sec
-                         ? opts->trash_keep_sec
-                         : VRBD_TRASH_KEEP_SEC;
+    cl->trash_keep = trash_keep_of(opts);
     cl->name = xstrdup(opts->name ? opts->name : "ceph");
     cl->user = xstrdup(user);
     if (ceph_name) {

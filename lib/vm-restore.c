@@ -236,6 +236,60 @@ put_back(vrbd_registry *reg, unsigned timeout_sec, const struct trashed *t)
     return r;
 }
 
+/* Whether the names of the disks of the newest removal are free: 0 with
+ * their count in *@n, or -1 with the error naming the first one taken */
+static int
+check_free(const struct scan *s, const char *name, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!ours(s, &s->t[i]))
+            continue;
+        if (s->t[i].taken) {
+            CLEANUP_FREE char *src = source_of(&s->t[i]);
+            CLEANUP_FREE char *hint = xasprintf(
+                "restore that disk under another name ({prog}{vrbd_trash_list} "
+                "%s:%s gives its id), then define the VM by hand",
+                s->t[i].cluster, s->t[i].pool);
+
+            return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
+                                  "image %s:%s of VM '%s' exists again: "
+                                  "nothing restored",
+                                  s->t[i].cluster, src, name);
+        }
+        (*n)++;
+    }
+    return 0;
+}
+
+/* After a failure (the error set) once @done disks were restored: put
+ * them back in the trash, and say so in the error */
+static void
+give_back(vrbd_registry *reg, unsigned timeout_sec, const struct scan *s,
+          size_t done)
+{
+    vrbd_error saved = *vrbd_error_last();
+    CLEANUP_FREE char *msg = xstrdup(saved.message);
+    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
+    size_t k = 0, back = 0;
+
+    /* the ones restored go back, in the order they came */
+    for (size_t i = 0; i < s->n && k < done; i++) {
+        if (!ours(s, &s->t[i]))
+            continue;
+        back += put_back(reg, timeout_sec, &s->t[i]) == 0;
+        k++;
+    }
+    if (done == 0)
+        vrbd_error_set(saved.code, saved.errnum, hint, "%s; nothing restored",
+                       msg);
+    else
+        vrbd_error_set(saved.code, saved.errnum, hint,
+                       "%s; %zu of the %zu disk(s) restored went back to the "
+                       "trash",
+                       msg, back, done);
+}
+
 int
 vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
                 unsigned timeout_sec, vrbd_vm_restore_result *res)
@@ -267,24 +321,8 @@ vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
                        name);
         goto cleanup;
     }
-    for (size_t i = 0; i < s.n; i++) {
-        if (!ours(&s, &s.t[i]))
-            continue;
-        if (s.t[i].taken) {
-            CLEANUP_FREE char *src = source_of(&s.t[i]);
-            CLEANUP_FREE char *hint = xasprintf(
-                "restore that disk under another name ({prog}{vrbd_trash_list} "
-                "%s:%s gives its id), then define the VM by hand",
-                s.t[i].cluster, s.t[i].pool);
-
-            vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, hint,
-                           "image %s:%s of VM '%s' exists again: nothing "
-                           "restored",
-                           s.t[i].cluster, src, name);
-            goto cleanup;
-        }
-        nimg++;
-    }
+    if (check_free(&s, name, &nimg) < 0)
+        goto cleanup;
     if (check_complete(host, &s, name) < 0)
         goto cleanup;
     res->images = xcalloc(nimg + 1, sizeof(char *));
@@ -316,29 +354,9 @@ vrbd_vm_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
     ret = 0;
     goto cleanup;
 
-undo : {
-    vrbd_error saved = *vrbd_error_last();
-    CLEANUP_FREE char *msg = xstrdup(saved.message);
-    CLEANUP_FREE char *hint = saved.hint ? xstrdup(saved.hint) : NULL;
-    size_t k = 0, back = 0;
-
-    /* the ones restored go back, in the order they came */
-    for (size_t i = 0; i < s.n && k < done; i++) {
-        if (!ours(&s, &s.t[i]))
-            continue;
-        back += put_back(reg, timeout_sec, &s.t[i]) == 0;
-        k++;
-    }
-    if (done == 0)
-        vrbd_error_set(saved.code, saved.errnum, hint, "%s; nothing restored",
-                       msg);
-    else
-        vrbd_error_set(saved.code, saved.errnum, hint,
-                       "%s; %zu of the %zu disk(s) restored went back to the "
-                       "trash",
-                       msg, back, done);
+undo:
+    give_back(reg, timeout_sec, &s, done);
     vrbd_vm_restore_result_clear(res);
-}
 cleanup:
     scan_clear(&s);
     return ret;
