@@ -601,9 +601,10 @@ const cli_cmd cli_cmds_vm[] = {
      "pools behind this host's RBD pools, on the registered clusters) are\n"
      "restored under their names, and the VM is defined again from the\n"
      "definition kept with them; it is not started.  Refused, with nothing\n"
-     "changed, when a domain of that name exists or an image of a disk's\n"
+     "changed, when a domain of that name exists, when an image of a disk's\n"
      "name does (restore that disk with 'vol restore --as', then define the\n"
-     "VM by hand).",
+     "VM by hand), or when a disk of the definition is not found (its\n"
+     "cluster did not answer, or it was purged).",
      NULL, run_restore},
     {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -830,7 +830,8 @@ const cli_cmd cli_cmds_vol[] = {
      fence_opts, run_fence},
     {"vol rm", SPEC, 1, 1, "Remove an image, safely: to the trash",
      "The image goes to its pool's RBD trash, with its snapshots, for\n"
-     "--keep (7 days by default): 'vol restore' brings it back until then,\n"
+     "--keep (by default the cluster's trash keep, from 'cluster add\n"
+     "--trash-keep', else 7 days): 'vol restore' brings it back until then,\n"
      "'vol trash purge --expired' deletes it after.  --now deletes it at\n"
      "once (and virt-rbd's own temporary images, named .virt-rbd-*, always\n"
      "go at once); its snapshots then go only with --force.  Refused while the\n"
