@@ -338,15 +338,12 @@ found_definition(void *opaque, vrbd_cluster *cl, const char *pool,
                  const char *image, const char *domain, rbd_image_t img)
 {
     struct find *f = opaque;
-    size_t xlen = 0;
     char *xml;
 
     if (strcmp(domain, f->r->domain) != 0 ||
-        rbd_metadata_get(img, VRBD_DOMAIN_KEY, NULL, &xlen) != -ERANGE)
+        !(xml = vrbd_image_meta(img, VRBD_DOMAIN_KEY)))
         return;
-    xml = xcalloc(1, xlen + 1);
-    if (rbd_metadata_get(img, VRBD_DOMAIN_KEY, xml, &xlen) < 0 ||
-        (f->r->xml && count_disks(xml) <= count_disks(f->r->xml))) {
+    if (f->r->xml && count_disks(xml) <= count_disks(f->r->xml)) {
         free(xml);
         return;
     }

@@ -59,33 +59,6 @@ source_name(rbd_trash_image_source_t s)
     return "unknown";
 }
 
-char *
-vrbd_image_meta(rbd_image_t img, const char *key)
-{
-    size_t len = 0;
-    char *v;
-
-    if (rbd_metadata_get(img, key, NULL, &len) != -ERANGE)
-        return NULL;
-    v = xcalloc(1, len + 1);
-    if (rbd_metadata_get(img, key, v, &len) < 0) {
-        free(v);
-        return NULL;
-    }
-    return v;
-}
-
-char *
-vrbd_owner_field(const char *owner, const char *key)
-{
-    const char *p = owner ? strstr(owner, key) : NULL;
-
-    if (!p)
-        return NULL;
-    p += strlen(key);
-    return xstrndup(p, strcspn(p, " "));
-}
-
 /* Size, snapshots and what removed it, from the image itself (opened by
  * id, read-only: a trashed image still opens that way) */
 static void

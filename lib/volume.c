@@ -470,6 +470,33 @@ vrbd_volume_fill(rbd_image_t img, bool deep, vrbd_volume_info *info)
     return 0;
 }
 
+char *
+vrbd_image_meta(rbd_image_t img, const char *key)
+{
+    size_t len = 0;
+    char *v;
+
+    if (rbd_metadata_get(img, key, NULL, &len) != -ERANGE)
+        return NULL;
+    v = xcalloc(1, len + 1);
+    if (rbd_metadata_get(img, key, v, &len) < 0) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+char *
+vrbd_owner_field(const char *owner, const char *key)
+{
+    const char *p = owner ? strstr(owner, key) : NULL;
+
+    if (!p)
+        return NULL;
+    p += strlen(key);
+    return xstrndup(p, strcspn(p, " "));
+}
+
 int
 vrbd_volume_info_get(vrbd_cluster *cl, const vrbd_spec *spec,
                      vrbd_volume_info **out)
