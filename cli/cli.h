@@ -190,6 +190,7 @@ extern const cli_cmd cli_cmds_dr[];
 extern const cli_cmd cli_cmds_doctor[];
 extern const cli_cmd cli_cmds_vol[];
 extern const cli_cmd cli_cmds_trash[];
+extern const cli_cmd cli_cmds_backup[];
 extern const cli_cmd cli_cmds_disk[];
 extern const cli_cmd cli_cmds_vm[];
 extern const cli_cmd cli_cmds_copy[];

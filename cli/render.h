@@ -395,4 +395,18 @@ extern const cli_list_view cli_view_fleet_synced;
 /* fleet evacuate: a row per domain, a vrbd_evacuate_item */
 extern const cli_list_view cli_view_fleet_evacuated;
 
+/* backup */
+extern const cli_view cli_view_backup_done; /* a vrbd_backup_result */
+/* backup list */
+typedef struct cli_backup_list {
+    const vrbd_backup_entry *e;
+    size_t n;
+} cli_backup_list;
+extern const cli_view cli_view_backup_list;
+
+/* backup verify: a vrbd_backup_verify_result */
+extern const cli_view cli_view_backup_verified;
+/* restore: a vrbd_restore_result */
+extern const cli_view cli_view_restored;
+
 #endif

@@ -1747,6 +1747,166 @@ VRBD_API int vrbd_copy_image(vrbd_cluster *scl, const vrbd_spec *src,
                              const vrbd_copy_opts *opts,
                              vrbd_copy_stats *stats);
 
+/* ---------------------------------------------------------------- backup */
+
+/*
+ * Backups of a VM's disks, or of one image, to a target: a pool on any
+ * registered cluster ("[CLUSTER:]POOL[/NS]": each backup is a snapshot of
+ * a replica image there) or a local directory (an absolute path, or one
+ * beginning with "./" or "../": a full file, then one diff file per
+ * backup, in the format of docs/backup-format.md, and an index).  The
+ * first backup to a target copies the data; each later one only what
+ * changed since the last backup snapshot, which stays on the source
+ * (one per target) as the base of the next.
+ */
+#define VRBD_BACKUP_OPTS_VERSION 1
+typedef struct vrbd_backup_opts {
+    unsigned version;     /* VRBD_BACKUP_OPTS_VERSION */
+    const char *target;   /* see above; NULL: the one the disks were backed
+                           * up to last (refused when none, or several) */
+    bool skip_local;      /* a VM: back up its RBD disks, leave local ones
+                           * (else a local disk refuses the backup) */
+    bool full;            /* copy everything, even when a base is there */
+    unsigned timeout_sec; /* each cluster's; 0: the default */
+    volatile int *cancel; /* set (from a signal handler) to stop */
+    void (*progress)(uint64_t done, uint64_t total, void *opaque);
+    void *opaque;
+} vrbd_backup_opts;
+
+/* How the disks of one backup were made consistent */
+#define VRBD_BACKUP_FROZEN "frozen"   /* guest agent froze filesystems */
+#define VRBD_BACKUP_PAUSED "paused"   /* crash-consistent: VM paused */
+#define VRBD_BACKUP_STOPPED "stopped" /* the VM was not running */
+#define VRBD_BACKUP_IMAGE "image"     /* one image, as its writers left it */
+
+typedef struct vrbd_backup_disk {
+    char *dev;       /* the VM's target ("vda"), or NULL */
+    char *source;    /* "CLUSTER:POOL[/NS]/IMAGE" */
+    char *stored;    /* "CLUSTER:POOL/IMAGE" or the file written */
+    char *from_snap; /* incremental: the previous backup; NULL: full */
+    uint64_t size;   /* the image's size */
+    uint64_t sent;   /* bytes of data sent to the target */
+    double seconds;
+} vrbd_backup_disk;
+
+typedef struct vrbd_backup_result {
+    char *name;              /* the backup, "bk-YYYYMMDDTHHMMSSZ" (UTC) */
+    int64_t when;            /* Unix time of its snapshots */
+    char *target;            /* canonical: "CLUSTER:POOL[/NS]" or a directory */
+    const char *consistency; /* VRBD_BACKUP_* */
+    char *why;               /* paused: why not frozen (the agent's answer) */
+    double paused_sec;       /* how long the VM was paused or frozen */
+    vrbd_backup_disk *disks;
+    size_t n_disks;
+    char **skipped; /* NULL-terminated: local disks left ("vdb /path") */
+} vrbd_backup_result;
+VRBD_API void vrbd_backup_result_clear(vrbd_backup_result *r);
+
+/*
+ * Back up every RBD disk of domain @domain: snapshots of all of them at
+ * one instant (the guest agent freezing the filesystems around it when it
+ * answers, else the VM paused for that moment: crash-consistent, and
+ * res->why says why), then each disk's data sent to the target, full or
+ * since its base.  A failure leaves the earlier backups whole and the
+ * next run continues from the last complete one (the new snapshot is
+ * removed from the source).  The domain's definition is kept with the
+ * backup.
+ */
+VRBD_API int vrbd_backup_vm(vrbd_host *host, vrbd_registry *reg,
+                            const char *domain, const vrbd_backup_opts *opts,
+                            vrbd_backup_result *res);
+/* The same for image @image of @cl (no domain: VRBD_BACKUP_IMAGE). */
+VRBD_API int vrbd_backup_image(vrbd_registry *reg, vrbd_cluster *cl,
+                               const vrbd_spec *image,
+                               const vrbd_backup_opts *opts,
+                               vrbd_backup_result *res);
+
+/* One image's backup on a target */
+typedef struct vrbd_backup_entry {
+    char *name; /* "bk-..." */
+    int64_t when;
+    char *source;      /* "CLUSTER:POOL[/NS]/IMAGE" */
+    char *domain;      /* or NULL */
+    char *dev;         /* the domain's disk target, or NULL */
+    char *from_snap;   /* incremental: the backup before; NULL: full */
+    char *consistency; /* VRBD_BACKUP_* */
+    uint64_t size, sent;
+    char *stored; /* the replica image, or the file */
+} vrbd_backup_entry;
+VRBD_API void vrbd_backup_entry_list_free(vrbd_backup_entry *e, size_t n);
+
+/*
+ * The backups on @target (NULL: each target the disks of @name were
+ * backed up to, @name then required) of @name, a domain or an image
+ * ("[CLUSTER:]POOL[/NS]/IMAGE"; NULL: all), oldest first.
+ */
+VRBD_API int vrbd_backup_list(vrbd_host *host, vrbd_registry *reg,
+                              const char *target, const char *name,
+                              unsigned timeout_sec, vrbd_backup_entry **out,
+                              size_t *n);
+
+/* What vrbd_backup_verify() found */
+typedef struct vrbd_backup_verify_result {
+    size_t checked; /* backups (of one image each) read whole */
+    uint64_t bytes; /* data read */
+    char **bad;     /* NULL-terminated: "WHERE: what is wrong", or NULL */
+} vrbd_backup_verify_result;
+VRBD_API void vrbd_backup_verify_result_clear(vrbd_backup_verify_result *r);
+
+/*
+ * Read back every backup of @name (as vrbd_backup_list() takes it; NULL:
+ * all on @target): in a directory each file whole, every checksum checked,
+ * and the chain of each back to its full backup; on a cluster every
+ * backup snapshot's data.  Returns 0 with what is wrong in res->bad (the
+ * backups themselves are not changed), or -1 when they cannot be listed.
+ */
+VRBD_API int vrbd_backup_verify(vrbd_host *host, vrbd_registry *reg,
+                                const char *target, const char *name,
+                                unsigned timeout_sec,
+                                vrbd_backup_verify_result *res);
+
+#define VRBD_RESTORE_OPTS_VERSION 1
+typedef struct vrbd_restore_opts {
+    unsigned version;   /* VRBD_RESTORE_OPTS_VERSION */
+    const char *from;   /* the backup target; NULL: the one the domain's
+                         * (or image's) disks were backed up to, which
+                         * needs them to exist */
+    const char *backup; /* "bk-..."; NULL: the newest */
+    const char *as;     /* a new name: the domain's (its images then
+                         * "NAME-vda"...), or the image's */
+    const char *to;     /* "[CLUSTER:]POOL[/NS]" the images go to; NULL:
+                         * where they were backed up from */
+    bool instant;       /* a cluster target: each image a clone of its backup
+                         * snapshot (on that cluster), ready at once; flatten it
+                         * (vrbd_volume_flatten) to make it independent */
+    unsigned timeout_sec;
+    volatile int *cancel;
+    void (*progress)(uint64_t done, uint64_t total, void *opaque);
+    void *opaque;
+} vrbd_restore_opts;
+
+typedef struct vrbd_restore_result {
+    char *backup;  /* the backup restored */
+    char *domain;  /* the domain defined (not started), or NULL */
+    char **images; /* NULL-terminated: "CLUSTER:POOL[/NS]/IMAGE" each */
+    bool instant;  /* clones: flatten them */
+} vrbd_restore_result;
+VRBD_API void vrbd_restore_result_clear(vrbd_restore_result *r);
+
+/*
+ * Restore @name, a domain or an image ("[CLUSTER:]POOL[/NS]/IMAGE"), as
+ * it was at a backup: its images written in full under a temporary name
+ * each, renamed when complete, then (a domain) the domain defined from
+ * the definition kept with the backup, its disks pointing at them (with
+ * opts->as: a new name, no UUID, no MAC addresses, its local disks left
+ * out).  Refused, with nothing changed, when the domain or an image
+ * exists, or a file of the backup's chain is missing; a failure midway
+ * removes what it made.
+ */
+VRBD_API int vrbd_restore(vrbd_host *host, vrbd_registry *reg, const char *name,
+                          const vrbd_restore_opts *opts,
+                          vrbd_restore_result *res);
+
 /* ---------------------------------------------------------------- bench */
 
 #define VRBD_BENCH_OPTS_VERSION 1

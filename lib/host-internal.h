@@ -101,6 +101,26 @@ int vrbd_host_check_disk(vrbd_host *dst, const char *dest,
                          const vrbd_vm_disk *d, const vrbd_host_rbd_pool *pools,
                          size_t np);
 
+/* move.c: what a domain's RBD disks need on this host to reach pool
+ * @pool of @cl: the user, the secret's UUID, the monitors (made with
+ * vrbd_host_connection_for() when missing) */
+struct vrbd_rbd_access {
+    char *user;
+    char uuid[37];
+    char **hosts;
+    size_t n_hosts;
+};
+int vrbd_rbd_access_get(vrbd_host *host, vrbd_cluster *cl, const char *pool,
+                        struct vrbd_rbd_access *a);
+void vrbd_rbd_access_clear(struct vrbd_rbd_access *a);
+/* move.c: a new <disk> for RBD image @img in @doc, in place of @old
+ * (target @target, its bus, boot order and PCI address kept); NULL with
+ * the error set. */
+xmlNodePtr vrbd_rbd_disk_node(xmlDocPtr doc, xmlNodePtr old,
+                              const vrbd_spec *img, const char *target,
+                              const char *const *hosts, size_t n_hosts,
+                              const char *user, const char *uuid);
+
 /*
  * What the modules read in the XML libvirt gives back, apart from asking
  * libvirt: functions of the XML text alone (any text), for the unit tests

@@ -176,6 +176,8 @@ char *vrbd_file_slurp(const char *path, size_t *len);
 /* Write @text to @path via a temporary file in the same directory: a
  * reader never sees half a file.  0, or -1 with the error set. */
 int vrbd_file_write_atomic(const char *path, const char *text);
+/* The same with file mode @mode (0600: data of others' disks). */
+int vrbd_file_write_mode(unsigned mode, const char *path, const char *text);
 
 /* Make the registry's directory and its @subdir ("clusters", "hosts"). */
 int vrbd_registry_mkdir(const vrbd_registry *reg, const char *subdir);

@@ -111,10 +111,10 @@ wanted(const vrbd_move_opts *o, const char *target)
  * A new <disk> for RBD image @img in @doc, in place of @old (target @target,
  * its bus, boot order and PCI address kept); NULL with the error set.
  */
-static xmlNodePtr
-rbd_disk_node(xmlDocPtr doc, xmlNodePtr old, const vrbd_spec *img,
-              const char *target, const char *const *hosts, size_t n_hosts,
-              const char *user, const char *uuid)
+xmlNodePtr
+vrbd_rbd_disk_node(xmlDocPtr doc, xmlNodePtr old, const vrbd_spec *img,
+                   const char *target, const char *const *hosts, size_t n_hosts,
+                   const char *user, const char *uuid)
 {
     static const char *const keep[] = {"boot", "address"};
     CLEANUP_FREE char *name = vrbd_volume_name(img);
@@ -150,18 +150,9 @@ rbd_disk_node(xmlDocPtr doc, xmlNodePtr old, const vrbd_spec *img,
     return nn;
 }
 
-/* What a domain's RBD disks need on this host to reach pool @pool of @cl:
- * the user, the secret's UUID, the monitors */
-struct rbd_access {
-    char *user;
-    char uuid[37];
-    char **hosts;
-    size_t n_hosts;
-};
-
-static int
-rbd_access_get(vrbd_host *host, vrbd_cluster *cl, const char *pool,
-               struct rbd_access *a)
+int
+vrbd_rbd_access_get(vrbd_host *host, vrbd_cluster *cl, const char *pool,
+                    struct vrbd_rbd_access *a)
 {
     if (vrbd_host_connection_for(host, cl, pool, NULL, &a->user, a->uuid) < 0)
         return -1;
@@ -169,8 +160,8 @@ rbd_access_get(vrbd_host *host, vrbd_cluster *cl, const char *pool,
     return a->hosts ? 0 : -1;
 }
 
-static void
-rbd_access_clear(struct rbd_access *a)
+void
+vrbd_rbd_access_clear(struct vrbd_rbd_access *a)
 {
     free(a->user);
     vrbd_strv_free(a->hosts);
@@ -316,12 +307,12 @@ copy_disk(vrbd_cluster *cl, vrbd_registry *reg, const struct local_disk *l,
  * replaced by one on its image in @made */
 static int
 rewrite_disks(xmlDocPtr doc, struct local_disk *ld, size_t n,
-              const vrbd_spec *made, const struct rbd_access *a)
+              const vrbd_spec *made, const struct vrbd_rbd_access *a)
 {
     for (size_t i = 0; i < n; i++) {
-        xmlNodePtr nn = rbd_disk_node(doc, ld[i].node, &made[i], ld[i].target,
-                                      (const char *const *)a->hosts, a->n_hosts,
-                                      a->user, a->uuid);
+        xmlNodePtr nn = vrbd_rbd_disk_node(
+            doc, ld[i].node, &made[i], ld[i].target,
+            (const char *const *)a->hosts, a->n_hosts, a->user, a->uuid);
 
         if (!nn)
             return -1;
@@ -385,7 +376,7 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     virDomainPtr dom = NULL, nd = NULL;
     CLEANUP_FREE char *old = NULL;
     CLEANUP_FREE char *newxml = NULL;
-    struct rbd_access a = {0};
+    struct vrbd_rbd_access a = {0};
     struct local_disk *ld = NULL;
     vrbd_spec *made = NULL;
     size_t n = 0, n_made = 0;
@@ -425,7 +416,7 @@ vrbd_vm_move_offline(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
             goto cleanup;
     }
     /* 3. the new definition */
-    if (rbd_access_get(host, cl, o->pool, &a) < 0 ||
+    if (vrbd_rbd_access_get(host, cl, o->pool, &a) < 0 ||
         rewrite_disks(doc, ld, n, made, &a) < 0)
         goto cleanup;
     newxml = vrbd_xml_dump(doc);
@@ -454,7 +445,7 @@ cleanup:
         vrbd_spec_clear(&made[i]);
     free(made);
     local_disks_free(ld, n);
-    rbd_access_clear(&a);
+    vrbd_rbd_access_clear(&a);
     xmlFreeDoc(doc);
     if (dom)
         virDomainFree(dom);
@@ -933,7 +924,7 @@ find_live_disks(virConnectPtr conn, vrbd_cluster *cl, xmlNodePtr devices,
  * pool of the move, and its <disk>: 0, or -1 with the error set */
 static int
 make_target(virDomainPtr dom, vrbd_cluster *cl, const char *domain,
-            const vrbd_move_opts *o, const struct rbd_access *a,
+            const vrbd_move_opts *o, const struct vrbd_rbd_access *a,
             struct live_disk *l)
 {
     virDomainBlockInfo bi;
@@ -1050,7 +1041,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     virDomainPtr dom = NULL;
     CLEANUP_FREE char *live = NULL;
     CLEANUP_FREE char *orig = NULL;
-    struct rbd_access a = {0};
+    struct vrbd_rbd_access a = {0};
     struct live_disk *ld = NULL;
     size_t n = 0, n_there = 0;
     xmlDocPtr doc = NULL;
@@ -1077,7 +1068,7 @@ vrbd_vm_move_live(vrbd_host *host, vrbd_cluster *cl, vrbd_registry *reg,
     devices = read_devices(dom, domain, 0, &live, &doc);
     if (!devices ||
         find_live_disks(conn, cl, devices, domain, o, &ld, &n, &n_there) < 0 ||
-        rbd_access_get(host, cl, o->pool, &a) < 0)
+        vrbd_rbd_access_get(host, cl, o->pool, &a) < 0)
         goto cleanup;
     for (size_t i = 0; i < n; i++)
         if (make_target(dom, cl, domain, o, &a, &ld[i]) < 0)
@@ -1096,7 +1087,7 @@ fail:
     ret = live_recover(host, &dom, cl, reg, domain, orig, ld, n, o, res);
 cleanup:
     live_disks_free(ld, n);
-    rbd_access_clear(&a);
+    vrbd_rbd_access_clear(&a);
     xmlFreeDoc(doc);
     if (dom)
         virDomainFree(dom);

@@ -106,11 +106,11 @@ vrbd_file_slurp(const char *path, size_t *len)
 }
 
 int
-vrbd_file_write_atomic(const char *path, const char *text)
+vrbd_file_write_mode(unsigned mode, const char *path, const char *text)
 {
     CLEANUP_FREE char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
     size_t len = strlen(text);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
 
     if (fd < 0)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot write '%s': %s",
@@ -133,6 +133,12 @@ vrbd_file_write_atomic(const char *path, const char *text)
                               strerror(e));
     }
     return 0;
+}
+
+int
+vrbd_file_write_atomic(const char *path, const char *text)
+{
+    return vrbd_file_write_mode(0644, path, text);
 }
 
 int

@@ -43,6 +43,8 @@
     X(virDomainDefineXML)                                                      \
     X(virDomainDestroy)                                                        \
     X(virDomainDetachDeviceFlags)                                              \
+    X(virDomainFSFreeze)                                                       \
+    X(virDomainFSThaw)                                                         \
     X(virDomainFree)                                                           \
     X(virDomainGetBlockInfo)                                                   \
     X(virDomainGetBlockJobInfo)                                                \
@@ -57,7 +59,9 @@
     X(virDomainLookupByName)                                                   \
     X(virDomainLookupByUUIDString)                                             \
     X(virDomainMigrateToURI3)                                                  \
+    X(virDomainResume)                                                         \
     X(virDomainShutdown)                                                       \
+    X(virDomainSuspend)                                                        \
     X(virDomainUndefineFlags)                                                  \
     X(virGetLastError)                                                         \
     X(virGetLastErrorMessage)                                                  \
@@ -153,6 +157,10 @@ bool vrbd_virt_loaded(void);
 #define virDomainDestroy (vrbd_virt_api.virDomainDestroy)
 #define virDomainDetachDeviceFlags (vrbd_virt_api.virDomainDetachDeviceFlags)
 #define virDomainFree (vrbd_virt_api.virDomainFree)
+#define virDomainFSFreeze (vrbd_virt_api.virDomainFSFreeze)
+#define virDomainFSThaw (vrbd_virt_api.virDomainFSThaw)
+#define virDomainResume (vrbd_virt_api.virDomainResume)
+#define virDomainSuspend (vrbd_virt_api.virDomainSuspend)
 #define virDomainGetBlockInfo (vrbd_virt_api.virDomainGetBlockInfo)
 #define virDomainGetBlockJobInfo (vrbd_virt_api.virDomainGetBlockJobInfo)
 #define virDomainGetConnect (vrbd_virt_api.virDomainGetConnect)

@@ -1556,8 +1556,8 @@ open_images(struct rbd_copy *c)
     r = rbd_open(c->dio, c->dst->image, &c->dimg, NULL);
     c->dimg = r < 0 ? NULL : c->dimg;
     if (r < 0 && r != -ENOENT)
-        return vrbd_error_ceph(r, NULL, "cannot check whether '%s' exists",
-                               c->final);
+        return vrbd_cluster_error(c->dcl, r, "cannot check whether '%s' exists",
+                                  c->final);
     if (!c->dimg)
         return 0;
     {

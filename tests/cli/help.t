@@ -73,6 +73,10 @@
     vm recover         Start a dead or hung host's VM on this host, fenced from split brain
     vm rm              Undefine a stopped VM, with --disks its images
     vm restore         Bring back a VM removed with its disks
+    backup             Back up a VM's disks, or an image, full or incremental
+    backup list        List the backups of a VM or an image
+    backup verify      Read back every backup on a target and check it
+    restore            Bring a VM or an image back as it was at a backup
     bench              Compare a local disk and Ceph RBD on the same workloads
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command

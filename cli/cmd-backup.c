@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cmd-backup.c: backups of a VM's disks or of one image, to a pool on any
+ * registered cluster or to a directory, and the list of them.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "clock.h"
+#include "render.h"
+#include "size.h"
+#include "xalloc.h"
+
+static struct {
+    const char *to;
+    bool skip_local;
+    bool full;
+} backup_opt;
+static const cli_opt backup_opts[] = {
+    CLI_STR("to", 0, "TARGET",
+            "[CLUSTER:]POOL[/NS], or a directory (/PATH or ./PATH); "
+            "default: the target of the last backup",
+            &backup_opt.to),
+    CLI_FLAG("skip-local", 0,
+             "back up the RBD disks of a VM that has local ones too",
+             &backup_opt.skip_local),
+    CLI_FLAG("full", 0,
+             "copy all the data, not only what changed (a directory target "
+             "starts a new chain)",
+             &backup_opt.full),
+    {.name = NULL},
+};
+
+static volatile int cancelled;
+
+struct bar {
+    bool tty;
+    double last;
+};
+
+static void
+show_progress(uint64_t done, uint64_t total, void *opaque)
+{
+    struct bar *b = opaque;
+    double t = vrbd_now();
+    char d[32], all[32];
+
+    if (!b->tty || (t - b->last < 0.5 && done < total))
+        return;
+    b->last = t;
+    fprintf(stderr, "\r%s of %s   ", vrbd_size_format(done, d, sizeof(d)),
+            vrbd_size_format(total, all, sizeof(all)));
+}
+
+static int
+run_backup(cli_ctx *ctx)
+{
+    struct bar b = {.tty = isatty(STDERR_FILENO)};
+    vrbd_backup_opts o = {.version = VRBD_BACKUP_OPTS_VERSION,
+                          .target = backup_opt.to,
+                          .skip_local = backup_opt.skip_local,
+                          .full = backup_opt.full,
+                          .timeout_sec = ctx->timeout_sec,
+                          .cancel = &cancelled,
+                          .progress = show_progress,
+                          .opaque = &b};
+    const char *what = ctx->argv[0];
+    vrbd_backup_result res = {0};
+    vrbd_registry *reg;
+    vrbd_host *host = NULL;
+    vrbd_cluster *cl = NULL;
+    vrbd_spec s = {0};
+    int r = CLI_FAIL, ret;
+
+    if (!(reg = cli_registry(ctx)))
+        return CLI_FAIL;
+    cli_catch_signals(&cancelled);
+    if (strchr(what, '/')) { /* an image */
+        if (vrbd_spec_parse(what, VRBD_SPEC_IMAGE, &s) < 0) {
+            cli_fail();
+            goto cleanup;
+        }
+        if (cli_connect(ctx, s.cluster, &cl) < 0)
+            goto cleanup;
+        ret = vrbd_backup_image(reg, cl, &s, &o, &res);
+    } else {
+        if (!(host = cli_host(ctx)))
+            goto cleanup;
+        ret = vrbd_backup_vm(host, reg, what, &o, &res);
+    }
+    if (b.tty && b.last > 0)
+        fputc('\n', stderr);
+    if (ret < 0) {
+        cli_fail();
+        if (cancelled && cli_signal_caught())
+            r = 128 + cli_signal_caught();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_backup_done, &res);
+    r = CLI_OK;
+
+cleanup:
+    vrbd_backup_result_clear(&res);
+    vrbd_spec_clear(&s);
+    vrbd_cluster_free(cl);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+static struct {
+    const char *from;
+} list_opt;
+static const cli_opt list_opts[] = {
+    CLI_STR("from", 0, "TARGET",
+            "the backups on this target (default: where the domain's "
+            "disks were backed up to)",
+            &list_opt.from),
+    {.name = NULL},
+};
+
+static int
+run_list(cli_ctx *ctx)
+{
+    const char *name = ctx->argc ? ctx->argv[0] : NULL;
+    vrbd_backup_entry *e = NULL;
+    vrbd_registry *reg;
+    vrbd_host *host = NULL;
+    size_t n = 0;
+    int r = CLI_FAIL;
+
+    if (!name && !list_opt.from)
+        return cli_usage(ctx, "give DOMAIN, IMAGE or --from TARGET");
+    if (!(reg = cli_registry(ctx)))
+        return CLI_FAIL;
+    if (!list_opt.from && !(host = cli_host(ctx)))
+        goto cleanup;
+    if (vrbd_backup_list(host, reg, list_opt.from, name, ctx->timeout_sec, &e,
+                         &n) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_backup_list, &(cli_backup_list){e, n});
+    r = CLI_OK;
+
+cleanup:
+    vrbd_backup_entry_list_free(e, n);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+static struct {
+    const char *from;
+} verify_opt;
+static const cli_opt verify_opts[] = {
+    CLI_STR("from", 0, "TARGET", "the backup target to read back",
+            &verify_opt.from),
+    {.name = NULL},
+};
+
+static int
+run_verify(cli_ctx *ctx)
+{
+    vrbd_backup_verify_result res = {0};
+    vrbd_registry *reg;
+    vrbd_host *host;
+    int r = CLI_FAIL;
+
+    if (!verify_opt.from)
+        return cli_usage(ctx, "give --from TARGET");
+    if (!(reg = cli_registry(ctx)))
+        return CLI_FAIL;
+    host = cli_host_open(ctx, false); /* a domain's name needs no libvirt */
+    if (vrbd_backup_verify(host, reg, verify_opt.from,
+                           ctx->argc ? ctx->argv[0] : NULL, ctx->timeout_sec,
+                           &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_backup_verified, &res);
+    r = res.bad ? CLI_FAIL : CLI_OK;
+
+cleanup:
+    vrbd_backup_verify_result_clear(&res);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+static struct {
+    const char *from;
+    const char *as;
+    const char *to;
+    bool instant;
+} restore_opt;
+static const cli_opt restore_opts[] = {
+    CLI_STR("from", 0, "TARGET",
+            "the backup target (default: where the disks were backed up to)",
+            &restore_opt.from),
+    CLI_STR("as", 0, "NAME",
+            "a new domain (disks NAME-vda...) or image of this name",
+            &restore_opt.as),
+    CLI_STR("to", 0, "[CLUSTER:]POOL[/NS]",
+            "the images go here (default: where they were)", &restore_opt.to),
+    CLI_FLAG("instant", 0,
+             "clones of the backup snapshots, ready at once (a cluster "
+             "target; 'vol flatten' copies the data later)",
+             &restore_opt.instant),
+    {.name = NULL},
+};
+
+static int
+run_restore(cli_ctx *ctx)
+{
+    struct bar b = {.tty = isatty(STDERR_FILENO)};
+    CLEANUP_FREE char *name = xstrdup(ctx->argv[0]);
+    char *at = strrchr(name, '@');
+    vrbd_restore_opts o = {.version = VRBD_RESTORE_OPTS_VERSION,
+                           .from = restore_opt.from,
+                           .as = restore_opt.as,
+                           .to = restore_opt.to,
+                           .instant = restore_opt.instant,
+                           .timeout_sec = ctx->timeout_sec,
+                           .cancel = &cancelled,
+                           .progress = show_progress,
+                           .opaque = &b};
+    vrbd_restore_result res = {0};
+    vrbd_registry *reg;
+    vrbd_host *host = NULL;
+    int r = CLI_FAIL;
+
+    if (at) {
+        *at = '\0';
+        o.backup = at + 1;
+    }
+    if (!(reg = cli_registry(ctx)))
+        return CLI_FAIL;
+    /* an image restores without libvirt */
+    host = strchr(name, '/') ? cli_host_open(ctx, false) : cli_host(ctx);
+    if (!host && !strchr(name, '/'))
+        goto cleanup;
+    cli_catch_signals(&cancelled);
+    if (vrbd_restore(host, reg, name, &o, &res) < 0) {
+        if (b.tty && b.last > 0)
+            fputc('\n', stderr);
+        cli_fail();
+        if (cancelled && cli_signal_caught())
+            r = 128 + cli_signal_caught();
+        goto cleanup;
+    }
+    if (b.tty && b.last > 0)
+        fputc('\n', stderr);
+    cli_show(ctx, &cli_view_restored, &res);
+    r = CLI_OK;
+
+cleanup:
+    vrbd_restore_result_clear(&res);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+const cli_cmd cli_cmds_backup[] = {
+    {"backup", "DOMAIN|[CLUSTER:]POOL[/NS]/IMAGE", 1, 1,
+     "Back up a VM's disks, or an image, full or incremental",
+     "Snapshot every RBD disk of DOMAIN at one instant, then send the data\n"
+     "to TARGET: a pool on any registered cluster (each backup a snapshot\n"
+     "of a replica image named bk.CLUSTER.POOL.IMAGE there) or a directory\n"
+     "(a full file, then one diff file per backup, with an index; the\n"
+     "format is in docs/backup-format.md).  The first backup to a target\n"
+     "copies the data; each later one only what changed since the last\n"
+     "backup snapshot (RBD's fast-diff), which stays on the source as the\n"
+     "base of the next: incremental across VM restarts and host crashes.\n"
+     "A running VM's filesystems are frozen by its guest agent around the\n"
+     "snapshots; without an agent the VM is paused for that moment and the\n"
+     "backup is crash-consistent, and says so.  A disk not on RBD refuses\n"
+     "the backup unless --skip-local.  A failed or interrupted backup\n"
+     "leaves the earlier ones whole; the next run goes on from the last\n"
+     "complete one.",
+     backup_opts, run_backup},
+    {"backup list", "[DOMAIN|[CLUSTER:]POOL[/NS]/IMAGE]", 0, 1,
+     "List the backups of a VM or an image",
+     "The backups on TARGET (--from), or on the targets DOMAIN's disks were\n"
+     "backed up to: name (bk- and the UTC time), domain, disk, source,\n"
+     "kind (full or incremental), bytes sent, image size, and how the\n"
+     "disks were made consistent (frozen, paused, stopped, image).",
+     list_opts, run_list},
+    {"backup verify", "[DOMAIN|[CLUSTER:]POOL[/NS]/IMAGE]", 0, 1,
+     "Read back every backup on a target and check it",
+     "Read every backup on TARGET (--from), or those of DOMAIN or IMAGE: in\n"
+     "a directory each file whole, every CRC-32C checked, and each\n"
+     "incremental's predecessor there; on a cluster each backup snapshot's\n"
+     "data.  Prints what is wrong, and exits 1 when anything is.",
+     verify_opts, run_verify},
+    {"restore", "DOMAIN[@BACKUP]|[CLUSTER:]POOL[/NS]/IMAGE[@BACKUP]", 1, 1,
+     "Bring a VM or an image back as it was at a backup",
+     "Restore the newest backup, or BACKUP (bk-...), of DOMAIN or IMAGE:\n"
+     "each image written in full under a temporary name and renamed when\n"
+     "complete, then the domain defined (not started) from the definition\n"
+     "kept with the backup, its disks on the restored images.  Refused,\n"
+     "with nothing changed, when the domain or an image exists (--as gives\n"
+     "new names: the domain NAME with disks NAME-vda..., no UUID or MAC\n"
+     "addresses of the original's, its local disks left out) or when a\n"
+     "file of the backup's chain is missing.  --to puts the images in\n"
+     "another pool or cluster.  --instant (a cluster target) makes each\n"
+     "image a clone of its backup snapshot on that cluster: the VM can\n"
+     "start at once; 'vol flatten' then copies the data so the clone no\n"
+     "longer needs the backup.",
+     restore_opts, run_restore},
+    {.name = NULL},
+};

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * backup-internal.h: what backup.c (the snapshots, the VM, a cluster
+ * target) and backup-dir.c (a directory target) share.
+ */
+#ifndef VRBD_BACKUP_INTERNAL_H
+#define VRBD_BACKUP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rbd/librbd.h>
+
+#include "vrbd.h"
+
+/* on a source image: the last backup snapshot sent to a target, the base
+ * of the next (the key ends with the target's canonical name) */
+#define VRBD_BK_BASE_KEY "virt-rbd.backup@"
+/* on a replica image: what it is the backup of ("CLUSTER:SPEC FSID") */
+#define VRBD_BK_OF_KEY "virt-rbd.backup-of"
+/* on a replica image, per backup snapshot SNAP: its record, and the
+ * domain's definition */
+#define VRBD_BK_REC_KEY "virt-rbd.bk."
+#define VRBD_BK_XML_SUFFIX ".xml"
+/* backup snapshots: "bk-" and the UTC time */
+#define VRBD_BK_PREFIX "bk-"
+
+struct vrbd_bk_target {
+    bool dir;
+    char *canon;      /* "CLUSTER:POOL[/NS]", or the absolute directory */
+    vrbd_cluster *cl; /* a cluster target: connected */
+    char *pool, *nspace;
+};
+
+/* Parse and reach @text: a directory (made when @create and missing) or
+ * a pool on a registered cluster.  0, or -1 with the error. */
+int vrbd_bk_target_open(vrbd_registry *reg, const char *text, unsigned timeout,
+                        bool create, struct vrbd_bk_target *t);
+void vrbd_bk_target_clear(struct vrbd_bk_target *t);
+
+/* One image of a backup */
+struct vrbd_bk_disk {
+    vrbd_cluster *cl; /* borrowed */
+    vrbd_spec spec;   /* pool, nspace, image */
+    rados_ioctx_t io;
+    rbd_image_t img;
+    char base[256]; /* the previous backup snapshot, or "" */
+    char *replica;  /* a cluster target: the replica image's name */
+    bool snapped;   /* the backup's snapshot was made */
+    vrbd_backup_disk *out;
+};
+
+/* One backup run */
+struct vrbd_bk_run {
+    const vrbd_backup_opts *o;
+    struct vrbd_bk_target t;
+    vrbd_backup_result *res;
+    const char *domain; /* or NULL */
+    char *xml;          /* the domain's definition, or NULL */
+    struct vrbd_bk_disk *d;
+    size_t n;
+    uint64_t done_before; /* progress of the disks sent already */
+};
+
+/* The record of one backup of one image, as the index and the replica's
+ * metadata keep it: "kind=full from=- size=N sent=N created=T
+ * consistency=C dev=vda domain=DOM" (domain last: it may hold spaces) */
+char *vrbd_bk_record_format(const vrbd_backup_entry *e);
+/* That record of disk @d of run @r */
+char *vrbd_bk_disk_record(const struct vrbd_bk_run *r,
+                          const struct vrbd_bk_disk *d);
+/* Fill @e's fields but name/source/stored from @rec: 0, or -1 when it
+ * does not parse. */
+int vrbd_bk_record_parse(const char *rec, vrbd_backup_entry *e);
+
+/* backup-dir.c: a directory target */
+int vrbd_bk_dir_prepare(struct vrbd_bk_target *t, bool create);
+/* The newest backup of @d in the target whose file is there, in *@snap
+ * ("" when none): 0, or -1 with the error. */
+int vrbd_bk_dir_last(const struct vrbd_bk_target *t,
+                     const struct vrbd_bk_disk *d, char *snap, size_t len);
+/* Send @d (open at the backup's snapshot) to the directory, from d->base
+ * or in full, and add it to the index: 0, or -1 with the error. */
+int vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d);
+/* Keep the domain's definition with the backup (best effort, warned). */
+void vrbd_bk_dir_keep_xml(struct vrbd_bk_run *r);
+/* Every backup in the directory, of @source (NULL: all): appended to
+ * *@out. */
+int vrbd_bk_dir_list(const struct vrbd_bk_target *t, const char *domain,
+                     const char *source, vrbd_backup_entry **out, size_t *n);
+
+/* The targets the disks of domain @name, or image @name (with a '/'),
+ * were backed up to: NULL-terminated (vrbd_strv_free()), or NULL with the
+ * error (none recorded, or the domain or image is gone). */
+char **vrbd_bk_targets_of(vrbd_host *host, vrbd_registry *reg, const char *name,
+                          unsigned timeout);
+
+/* "CLUSTER:POOL[/NS]/IMAGE" of @d */
+char *vrbd_bk_disk_name(const struct vrbd_bk_disk *d);
+void vrbd_bk_progress(struct vrbd_bk_run *r, uint64_t done, uint64_t total);
+
+#endif
