@@ -193,6 +193,66 @@ cleanup:
 
 static struct {
     const char *from;
+    unsigned last, daily, weekly;
+    bool dry_run;
+} prune_opt;
+static const cli_opt prune_opts[] = {
+    CLI_STR("from", 0, "TARGET", "the backup target", &prune_opt.from),
+    CLI_COUNT("keep-last", 0, "N", "keep the newest N backups (at least 1)",
+              100000, &prune_opt.last),
+    CLI_COUNT("keep-daily", 0, "N",
+              "keep the newest backup of each of the last N days (UTC)", 100000,
+              &prune_opt.daily),
+    CLI_COUNT("keep-weekly", 0, "N",
+              "keep the newest backup of each of the last N weeks (UTC, "
+              "Monday to Sunday)",
+              100000, &prune_opt.weekly),
+    CLI_FLAG("dry-run", 0, "say what would go, change nothing",
+             &prune_opt.dry_run),
+    {.name = NULL},
+};
+
+static int
+run_prune(cli_ctx *ctx)
+{
+    vrbd_backup_prune_opts o = {.version = VRBD_BACKUP_PRUNE_OPTS_VERSION,
+                                .from = prune_opt.from,
+                                .keep_last = prune_opt.last,
+                                .keep_daily = prune_opt.daily,
+                                .keep_weekly = prune_opt.weekly,
+                                .dry_run = prune_opt.dry_run,
+                                .timeout_sec = ctx->timeout_sec};
+    vrbd_backup_prune_result res = {0};
+    vrbd_registry *reg;
+    vrbd_host *host;
+    int r = CLI_FAIL;
+
+    if (!prune_opt.from)
+        return cli_usage(ctx, "give --from TARGET");
+    if (!prune_opt.last && !prune_opt.daily && !prune_opt.weekly)
+        return cli_usage(ctx, "say what to keep: --keep-last, --keep-daily or "
+                              "--keep-weekly");
+    if (!(reg = cli_registry(ctx)))
+        return CLI_FAIL;
+    host = cli_host_open(ctx, false); /* a domain's name needs no libvirt */
+    if (vrbd_backup_prune(host, reg, ctx->argc ? ctx->argv[0] : NULL, &o,
+                          &res) < 0) {
+        cli_fail();
+        goto cleanup;
+    }
+    cli_show(ctx, &cli_view_backup_pruned,
+             &(cli_backup_pruned){&res, prune_opt.dry_run});
+    r = CLI_OK;
+
+cleanup:
+    vrbd_backup_prune_result_clear(&res);
+    vrbd_host_free(host);
+    vrbd_registry_free(reg);
+    return r;
+}
+
+static struct {
+    const char *from;
     const char *as;
     const char *to;
     bool instant;
@@ -296,6 +356,16 @@ const cli_cmd cli_cmds_backup[] = {
      "incremental's predecessor there; on a cluster each backup snapshot's\n"
      "data.  Prints what is wrong, and exits 1 when anything is.",
      verify_opts, run_verify},
+    {"backup prune", "[DOMAIN|[CLUSTER:]POOL[/NS]/IMAGE]", 0, 1,
+     "Remove the backups that the keep rules do not keep",
+     "Keep, image by image, the newest --keep-last N backups (at least the\n"
+     "newest: the base of the next), the newest of each of the last\n"
+     "--keep-daily N days and of the last --keep-weekly N weeks (UTC), and\n"
+     "remove the others from TARGET (--from): on a cluster the replica's\n"
+     "snapshots; in a directory a backup a later one follows is merged into\n"
+     "it first (a full one into the next, which becomes full), so every\n"
+     "backup kept still restores.  --dry-run says what would go.",
+     prune_opts, run_prune},
     {"restore", "DOMAIN[@BACKUP]|[CLUSTER:]POOL[/NS]/IMAGE[@BACKUP]", 1, 1,
      "Bring a VM or an image back as it was at a backup",
      "Restore the newest backup, or BACKUP (bk-...), of DOMAIN or IMAGE:\n"

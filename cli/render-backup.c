@@ -212,3 +212,38 @@ restored_text(const void *res)
 
 const cli_view cli_view_restored = {.json = restored_json,
                                     .text = restored_text};
+
+static struct json_object *
+pruned_json(const void *res)
+{
+    const cli_backup_pruned *p = res;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "dry_run", json_object_new_boolean(p->dry_run));
+    json_object_object_add(o, "kept", cli_json_strv(p->res->kept, SIZE_MAX));
+    json_object_object_add(o, "removed",
+                           cli_json_strv(p->res->removed, SIZE_MAX));
+    json_object_object_add(o, "merged", json_object_new_uint64(p->res->merged));
+    return o;
+}
+
+static void
+pruned_text(const void *res)
+{
+    const cli_backup_pruned *p = res;
+    size_t kept = 0, gone = 0;
+
+    for (; p->res->kept && p->res->kept[kept]; kept++)
+        printf("keep    %s\n", p->res->kept[kept]);
+    for (; p->res->removed && p->res->removed[gone]; gone++)
+        printf("%s  %s\n", p->dry_run ? "would remove" : "removed",
+               p->res->removed[gone]);
+    printf("%zu kept, %zu %s", kept, gone,
+           p->dry_run ? "would be removed" : "removed");
+    if (p->res->merged)
+        printf(" (%zu merged into a later backup)", p->res->merged);
+    printf("\n");
+}
+
+const cli_view cli_view_backup_pruned = {.json = pruned_json,
+                                         .text = pruned_text};

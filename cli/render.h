@@ -409,4 +409,11 @@ extern const cli_view cli_view_backup_verified;
 /* restore: a vrbd_restore_result */
 extern const cli_view cli_view_restored;
 
+/* backup prune */
+typedef struct cli_backup_pruned {
+    const vrbd_backup_prune_result *res;
+    bool dry_run;
+} cli_backup_pruned;
+extern const cli_view cli_view_backup_pruned;
+
 #endif

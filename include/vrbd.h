@@ -1865,6 +1865,41 @@ VRBD_API int vrbd_backup_verify(vrbd_host *host, vrbd_registry *reg,
                                 unsigned timeout_sec,
                                 vrbd_backup_verify_result *res);
 
+#define VRBD_BACKUP_PRUNE_OPTS_VERSION 1
+typedef struct vrbd_backup_prune_opts {
+    unsigned version;     /* VRBD_BACKUP_PRUNE_OPTS_VERSION */
+    const char *from;     /* the backup target */
+    unsigned keep_last;   /* the newest this many (at least 1: the base of
+                           * the next backup is always kept) */
+    unsigned keep_daily;  /* the newest of each of the last N days (UTC)
+                           * that have backups */
+    unsigned keep_weekly; /* the newest of each of the last N weeks
+                           * (Monday to Sunday, UTC) that have backups */
+    bool dry_run;         /* say what would go, change nothing */
+    unsigned timeout_sec;
+} vrbd_backup_prune_opts;
+
+typedef struct vrbd_backup_prune_result {
+    char **kept;    /* NULL-terminated: "SNAP SOURCE" of each kept */
+    char **removed; /* ... of each removed (dry run: that would be) */
+    size_t merged;  /* directory: files merged into a later backup */
+} vrbd_backup_prune_result;
+VRBD_API void vrbd_backup_prune_result_clear(vrbd_backup_prune_result *r);
+
+/*
+ * Remove the backups of @name (a domain or an image as vrbd_backup_list()
+ * takes it; NULL: every image on the target) that the rules do not keep,
+ * image by image.  On a cluster each is a snapshot of the replica, removed
+ * alone; in a directory a backup that a later one follows is merged into
+ * it first (a full one into the next, which becomes full), so every
+ * backup kept still restores.  Each step leaves the index and the files
+ * consistent: a run stopped midway leaves every listed backup whole.
+ */
+VRBD_API int vrbd_backup_prune(vrbd_host *host, vrbd_registry *reg,
+                               const char *name,
+                               const vrbd_backup_prune_opts *opts,
+                               vrbd_backup_prune_result *res);
+
 #define VRBD_RESTORE_OPTS_VERSION 1
 typedef struct vrbd_restore_opts {
     unsigned version;   /* VRBD_RESTORE_OPTS_VERSION */

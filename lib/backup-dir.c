@@ -76,13 +76,9 @@ image_dir(const struct vrbd_bk_target *t, const struct vrbd_bk_disk *d)
 
 /* ---- the index: "source SRC FSID", then "backup SNAP FILE RECORD" */
 
-typedef int (*index_fn)(const char *snap, const char *file, const char *rec,
-                        void *opaque);
-
-/* @fn on each backup of index @path (missing: none); *@source (if not
- * NULL) gets its source.  0, or -1 with the error. */
-static int
-index_read(const char *path, char **source, index_fn fn, void *opaque)
+int
+vrbd_bk_index_read(const char *path, char **source, vrbd_bk_index_fn fn,
+                   void *opaque)
 {
     CLEANUP_FREE char *text = NULL;
     size_t len = 0;
@@ -91,8 +87,11 @@ index_read(const char *path, char **source, index_fn fn, void *opaque)
     if (source)
         *source = NULL;
     text = vrbd_file_slurp(path, &len);
+    if (!text && errno == ENOENT)
+        return 0;
     if (!text)
-        return errno == ENOENT ? 0 : -1;
+        return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
+                              path, strerror(errno));
     for (char *p = text, *nl; *p; p = nl) {
         char snap[256], file[512];
         int used = 0;
@@ -149,7 +148,7 @@ vrbd_bk_dir_last(const struct vrbd_bk_target *t, const struct vrbd_bk_disk *d,
     struct last l = {dir, snap, len};
 
     snap[0] = '\0';
-    return index_read(index, NULL, last_one, &l);
+    return vrbd_bk_index_read(index, NULL, last_one, &l);
 }
 
 /* Add backup @snap of @d (its file @file) to the index in @dir */
@@ -494,10 +493,7 @@ list_one(const char *snap, const char *file, const char *rec, void *opaque)
 
     if (vrbd_bk_record_parse(rec, &e) < 0 ||
         (l->domain && (!e.domain || strcmp(e.domain, l->domain) != 0))) {
-        free(e.from_snap);
-        free(e.consistency);
-        free(e.dev);
-        free(e.domain);
+        vrbd_bk_entry_clear(&e);
         return 0;
     }
     e.name = xstrdup(snap);
@@ -529,13 +525,13 @@ vrbd_bk_dir_list(const struct vrbd_bk_target *t, const char *domain,
         index = xasprintf("%s/" INDEX, dir);
         l.dir = dir;
         /* the source first, then its backups */
-        if (index_read(index, &from, NULL, NULL) < 0)
+        if (vrbd_bk_index_read(index, &from, NULL, NULL) < 0)
             vrbd_error_clear();
         if (!from || (source && strcmp(from, source) != 0))
             continue;
         l.from = from;
         l.source = source;
-        rc = index_read(index, NULL, list_one, &l);
+        rc = vrbd_bk_index_read(index, NULL, list_one, &l);
     }
     closedir(dh);
     return rc;

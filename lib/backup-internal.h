@@ -66,6 +66,17 @@ struct vrbd_bk_run {
  * metadata keep it: "kind=full from=- size=N sent=N created=T
  * consistency=C dev=vda domain=DOM" (domain last: it may hold spaces) */
 char *vrbd_bk_record_format(const vrbd_backup_entry *e);
+/* Free @e's strings */
+void vrbd_bk_entry_clear(vrbd_backup_entry *e);
+/* prune: which of @e[0..n) (one image's, oldest first) @o keeps */
+void vrbd_bk_prune_select(const vrbd_backup_entry *e, size_t n,
+                          const vrbd_backup_prune_opts *o, bool *keep);
+/* prune: backup file @fb (named @pb), which follows @fa (@pa), rewritten
+ * to @out (@pout) to go from @fa's base: @fa's records where none of
+ * @fb's is, cut at @fb's image size (a full result without zeroes).  0,
+ * or -1 with the error. */
+int vrbd_bk_merge_fds(int fa, const char *pa, int fb, const char *pb, int out,
+                      const char *pout);
 /* That record of disk @d of run @r */
 char *vrbd_bk_disk_record(const struct vrbd_bk_run *r,
                           const struct vrbd_bk_disk *d);
@@ -74,6 +85,13 @@ char *vrbd_bk_disk_record(const struct vrbd_bk_run *r,
 int vrbd_bk_record_parse(const char *rec, vrbd_backup_entry *e);
 
 /* backup-dir.c: a directory target */
+/* An image's index: "source SRC FSID", then "backup SNAP FILE RECORD"
+ * lines; @fn on each backup of index @path (missing: none), *@source (if
+ * not NULL) its source.  0, or -1 with the error. */
+typedef int (*vrbd_bk_index_fn)(const char *snap, const char *file,
+                                const char *rec, void *opaque);
+int vrbd_bk_index_read(const char *path, char **source, vrbd_bk_index_fn fn,
+                       void *opaque);
 int vrbd_bk_dir_prepare(struct vrbd_bk_target *t, bool create);
 /* The newest backup of @d in the target whose file is there, in *@snap
  * ("" when none): 0, or -1 with the error. */

@@ -33,13 +33,7 @@ vrbd_backup_verify_result_clear(vrbd_backup_verify_result *r)
 static void
 bad(vrbd_backup_verify_result *res, const char *where, const char *why)
 {
-    size_t n = 0;
-
-    while (res->bad && res->bad[n])
-        n++;
-    res->bad = xreallocarray(res->bad, n + 2, sizeof(*res->bad));
-    res->bad[n] = xasprintf("%s: %s", where, why);
-    res->bad[n + 1] = NULL;
+    vrbd_strv_add(&res->bad, xasprintf("%s: %s", where, why));
 }
 
 /* A backup file read whole: 0, or -1 with the reader's error */

@@ -46,19 +46,25 @@ vrbd_backup_result_clear(vrbd_backup_result *r)
 }
 
 void
+vrbd_bk_entry_clear(vrbd_backup_entry *e)
+{
+    free(e->name);
+    free(e->source);
+    free(e->domain);
+    free(e->dev);
+    free(e->from_snap);
+    free(e->consistency);
+    free(e->stored);
+    memset(e, 0, sizeof(*e));
+}
+
+void
 vrbd_backup_entry_list_free(vrbd_backup_entry *e, size_t n)
 {
     if (!e)
         return;
-    for (size_t i = 0; i < n; i++) {
-        free(e[i].name);
-        free(e[i].source);
-        free(e[i].domain);
-        free(e[i].dev);
-        free(e[i].from_snap);
-        free(e[i].consistency);
-        free(e[i].stored);
-    }
+    for (size_t i = 0; i < n; i++)
+        vrbd_bk_entry_clear(&e[i]);
     free(e);
 }
 
@@ -910,10 +916,7 @@ list_replica(struct lister *l, const struct vrbd_bk_target *t, rados_ioctx_t io,
 
         if (!rec || vrbd_bk_record_parse(rec, &e) < 0 ||
             (l->domain && (!e.domain || strcmp(e.domain, l->domain) != 0))) {
-            free(e.from_snap);
-            free(e.consistency);
-            free(e.dev);
-            free(e.domain);
+            vrbd_bk_entry_clear(&e);
             continue;
         }
         e.name = xstrdup(s[i].name);

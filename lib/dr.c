@@ -120,18 +120,6 @@ vrbd_dr_status_free(vrbd_dr_status *st)
     free(st);
 }
 
-static void
-strv_add(char ***v, char *s)
-{
-    size_t n = 0;
-
-    while (*v && (*v)[n])
-        n++;
-    *v = xreallocarray(*v, n + 2, sizeof(**v));
-    (*v)[n] = s;
-    (*v)[n + 1] = NULL;
-}
-
 static const char *
 mode_name(rbd_mirror_mode_t m)
 {
@@ -262,7 +250,7 @@ callouts_read(struct json_object *callouts, vrbd_dr_daemon *d)
         else if (strcmp(level, "warning") == 0 && h < VRBD_DR_HEALTH_WARNING)
             h = VRBD_DR_HEALTH_WARNING;
         if (text)
-            strv_add(&d->callouts, xstrdup(text));
+            vrbd_strv_add(&d->callouts, xstrdup(text));
     }
     return h;
 }
@@ -280,12 +268,13 @@ daemon_status(struct json_object *status, int64_t pool_id, vrbd_dr_daemon *d,
 
     d->health = VRBD_DR_HEALTH_WARNING;
     if (!text || !(js = vrbd_json_parse(text, strlen(text)))) {
-        strv_add(&d->callouts, xstrdup("not reporting status"));
+        vrbd_strv_add(&d->callouts, xstrdup("not reporting status"));
         return;
     }
     snprintf(key, sizeof(key), "%lld", (long long)pool_id);
     if (!json_object_object_get_ex(js, key, &pool)) {
-        strv_add(&d->callouts, xstrdup("not reporting status for the pool"));
+        vrbd_strv_add(&d->callouts,
+                      xstrdup("not reporting status for the pool"));
         return;
     }
     *pool_seen = d->reporting = true;
@@ -467,8 +456,8 @@ site_ensure(struct side *s, char ***changes)
             s->name, s->name);
     free(s->site);
     s->site = xstrdup(s->name);
-    strv_add(changes,
-             xasprintf("site name '%s' set on cluster '%s'", s->site, s->name));
+    vrbd_strv_add(changes, xasprintf("site name '%s' set on cluster '%s'",
+                                     s->site, s->name));
     return 0;
 }
 
@@ -496,10 +485,10 @@ mode_ensure(struct side *s, const char *pool, char ***changes)
         return vrbd_cluster_error(
             s->cl, r, "cannot enable mirroring on pool '%s' of cluster '%s'",
             pool, s->name);
-    strv_add(changes,
-             xasprintf("mirroring enabled in image mode on pool '%s' of "
-                       "cluster '%s'",
-                       pool, s->name));
+    vrbd_strv_add(changes,
+                  xasprintf("mirroring enabled in image mode on pool '%s' of "
+                            "cluster '%s'",
+                            pool, s->name));
     return 0;
 }
 
@@ -687,7 +676,7 @@ daemon_warning(const vrbd_dr_side *s)
     for (size_t i = 0; i < s->n_daemons; i++)
         for (size_t k = 0; s->daemons[i].callouts && s->daemons[i].callouts[k];
              k++)
-            strv_add(&all, xstrdup(s->daemons[i].callouts[k]));
+            vrbd_strv_add(&all, xstrdup(s->daemons[i].callouts[k]));
     text = all ? vrbd_strv_join(all, "; ", 5) : xstrdup("no reason given");
     vrbd_strv_free(all);
     return xasprintf("the rbd-mirror daemons of cluster '%s' report "
@@ -707,10 +696,11 @@ peers_ensure(vrbd_registry *reg, const char *pool, struct side *s,
             peers_prepare(&s[1], &out->sides[1], s[0].site) < 0 ||
             exchange(reg, pool, &s[0], &s[1], timeout) < 0)
             return -1;
-        strv_add(&out->changes,
-                 xasprintf("pool '%s' of clusters '%s' and '%s' registered "
-                           "as mirror peers of each other (rx-tx)",
-                           pool, s[0].name, s[1].name));
+        vrbd_strv_add(
+            &out->changes,
+            xasprintf("pool '%s' of clusters '%s' and '%s' registered "
+                      "as mirror peers of each other (rx-tx)",
+                      pool, s[0].name, s[1].name));
         for (int i = 0; i < 2; i++) {
             vrbd_dr_side_clear(&out->sides[i]);
             if (vrbd_dr_side_read(s[i].cl, s[i].io, pool, &out->sides[i]) < 0)
@@ -736,14 +726,14 @@ warn_daemons(const char *pool, const struct side *s, vrbd_dr_pair_result *out)
         if (out->sides[i].daemon_health == VRBD_DR_HEALTH_OK)
             continue;
         if (out->sides[i].daemon_health == VRBD_DR_HEALTH_ERROR)
-            strv_add(
+            vrbd_strv_add(
                 &out->warnings,
                 xasprintf(
                     "no rbd-mirror daemon reports for pool '%s' on "
                     "cluster '%s': nothing is replicated to it; " DAEMON_HINT_FMT,
                     pool, s[i].name, s[i].name));
         else
-            strv_add(&out->warnings, daemon_warning(&out->sides[i]));
+            vrbd_strv_add(&out->warnings, daemon_warning(&out->sides[i]));
     }
 }
 

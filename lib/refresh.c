@@ -12,18 +12,6 @@
 #include "virt.h"
 #include "xml-util.h"
 
-static void
-strv_add(char ***v, const char *s)
-{
-    size_t n = 0;
-
-    while (*v && (*v)[n])
-        n++;
-    *v = xreallocarray(*v, n + 2, sizeof(char *));
-    (*v)[n] = xstrdup(s);
-    (*v)[n + 1] = NULL;
-}
-
 void
 vrbd_refresh_result_clear(vrbd_refresh_result *res)
 {
@@ -136,7 +124,7 @@ refresh_pools(vrbd_host *host, vrbd_cluster *cl, char *const *hosts,
                             NULL, "cannot restart pool '%s'", pools[i].name);
                 }
                 virStoragePoolFree(np2);
-                strv_add(&res->pools, pools[i].name);
+                vrbd_strv_add(&res->pools, xstrdup(pools[i].name));
             }
         }
         xmlFreeDoc(doc);
@@ -220,9 +208,11 @@ refresh_domains(vrbd_host *host, vrbd_cluster *cl, char *const *hosts,
                 ret = vrbd_error_libvirt(NULL, "cannot redefine domain '%s'",
                                          virDomainGetName(doms[i]));
             } else {
-                strv_add(&res->domains, virDomainGetName(doms[i]));
+                vrbd_strv_add(&res->domains,
+                              xstrdup(virDomainGetName(doms[i])));
                 if (virDomainIsActive(nd) == 1)
-                    strv_add(&res->running, virDomainGetName(doms[i]));
+                    vrbd_strv_add(&res->running,
+                                  xstrdup(virDomainGetName(doms[i])));
                 virDomainFree(nd);
             }
         }

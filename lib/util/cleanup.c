@@ -30,6 +30,18 @@ vrbd_cleanup_close(int *fd)
 }
 
 void
+vrbd_strv_add(char ***v, char *s)
+{
+    size_t n = 0;
+
+    while (*v && (*v)[n])
+        n++;
+    *v = xreallocarray(*v, n + 2, sizeof(**v));
+    (*v)[n] = s;
+    (*v)[n + 1] = NULL;
+}
+
+void
 vrbd_strv_free(char **strv)
 {
     for (char **p = strv; p && *p; p++)

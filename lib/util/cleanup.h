@@ -17,6 +17,8 @@ void vrbd_cleanup_strv(char ***strv);
 
 /* Free a NULL-terminated array of strings and the array; NULL is fine. */
 void vrbd_strv_free(char **strv);
+/* Append @s (taken over) to the NULL-terminated *@v (NULL: empty). */
+void vrbd_strv_add(char ***v, char *s);
 
 /* "a, b, c" (@sep between) of the first @max strings of NULL-terminated
  * @v, with " and more" when there are more; caller frees. */

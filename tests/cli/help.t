@@ -76,6 +76,7 @@
     backup             Back up a VM's disks, or an image, full or incremental
     backup list        List the backups of a VM or an image
     backup verify      Read back every backup on a target and check it
+    backup prune       Remove the backups that the keep rules do not keep
     restore            Bring a VM or an image back as it was at a backup
     bench              Compare a local disk and Ceph RBD on the same workloads
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks

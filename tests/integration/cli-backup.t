@@ -278,6 +278,50 @@ next run (the cluster back) continues from the last complete one
   $ virt-rbd backup verify --from zdata:$P | tail -1
   3 backup(s) read back whole, * of data (glob)
 
+backup prune: --dry-run says what would go and changes nothing; then in
+the directory the two oldest backups of the image go, each merged into
+the one after it (the first kept one becomes full), and both kept ones
+still restore byte for byte (each compared with the image as it was
+when it was taken); on the cluster the replica's older snapshots go
+
+  $ printf 'write 10\nquit\n' | "$W" "$C" $P a w > /dev/null && virt-rbd --json backup ceph:$P/a --to "$B" > b3.json && s3=$(snap < b3.json) && rbd -c "$C" export --no-progress $P/a@$s3 at3.raw
+  $ printf 'write 4000\nquit\n' | "$W" "$C" $P a w > /dev/null && virt-rbd --json backup ceph:$P/a --to "$B" > b4.json && s4=$(snap < b4.json) && rbd -c "$C" export --no-progress $P/a@$s4 at4.raw
+  $ virt-rbd backup prune ceph:$P/a --from "$B" --keep-last 2 --dry-run | sed "s/$s1/S1/; s/$s2/S2/; s/$s3/S3/; s/$s4/S4/; s/$UNIQ/U/g"
+  keep    S3 ceph:vrbdt-U/a
+  keep    S4 ceph:vrbdt-U/a
+  would remove  S1 ceph:vrbdt-U/a
+  would remove  S2 ceph:vrbdt-U/a
+  2 kept, 2 would be removed
+  $ ls "$B/ceph:$P:a" | sed "s/$s1/S1/; s/$s2/S2/; s/$s3/S3/; s/$s4/S4/"
+  S1.full
+  S2.diff
+  S3.diff
+  S4.diff
+  index
+  $ virt-rbd backup prune ceph:$P/a --from "$B" --keep-last 2 | tail -1
+  2 kept, 2 removed (2 merged into a later backup)
+  $ ls "$B/ceph:$P:a" | sed "s/$s3/S3/; s/$s4/S4/"
+  S3.full
+  S4.diff
+  index
+  $ virt-rbd --json backup list ceph:$P/a --from "$B" | python3 -c 'import json, sys; print([(e["name"] == n, e["kind"]) for e, n in zip(json.load(sys.stdin), sys.argv[1:])])' $s3 $s4
+  [(True, 'full'), (True, 'incremental')]
+  $ virt-rbd restore ceph:$P/a@$s3 --from "$B" --as p3 > /dev/null && rbd -c "$C" export --no-progress $P/p3 - | cmp - at3.raw && echo "S3 as it was"
+  S3 as it was
+  $ virt-rbd restore ceph:$P/a@$s4 --from "$B" --as p4 > /dev/null && rbd -c "$C" export --no-progress $P/p4 - | cmp - at4.raw && echo "S4 as it was"
+  S4 as it was
+  $ virt-rbd backup verify ceph:$P/a --from "$B" | tail -1
+  2 backup(s) read back whole, * of data (glob)
+  $ virt-rbd --json backup prune ceph:$P/a --from zdata:$P --keep-last 1 | python3 -c 'import json, sys; r = json.load(sys.stdin); print(len(r["kept"]), len(r["removed"]), r["merged"])'
+  1 2 0
+  $ rbd -c "$Z" snap ls $P/bk.ceph.$P.a --format json | python3 -c 'import json, sys; print([s["name"] for s in json.load(sys.stdin)] == sys.argv[1:])' $(virt-rbd --json backup list ceph:$P/a --from zdata:$P | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["name"])')
+  True
+  $ same "$Z" $P/bk.ceph.$P.a@$(virt-rbd --json backup list ceph:$P/a --from zdata:$P | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["name"])') "$Z" $P/bk.ceph.$P.a
+  same
+  $ virt-rbd backup prune ceph:$P/a --from zdata:$P 2>&1 | head -1
+  virt-rbd: error: say what to keep: --keep-last, --keep-daily or --keep-weekly
+  [2]
+
 Bad input
 
   $ virt-rbd backup ceph:$P/a --to nosuch/dir 2>&1 | sed "s/$UNIQ/U/g"
