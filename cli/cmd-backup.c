@@ -3,7 +3,9 @@
  * cmd-backup.c: backups of a VM's disks or of one image, to a pool on any
  * registered cluster or to a directory, and the list of them.
  */
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -268,10 +270,64 @@ static const cli_opt restore_opts[] = {
             "the images go here (default: where they were)", &restore_opt.to),
     CLI_FLAG("instant", 0,
              "clones of the backup snapshots, ready at once (a cluster "
-             "target; 'vol flatten' copies the data later)",
+             "target), flattened in the background",
              &restore_opt.instant),
     {.name = NULL},
 };
+
+/*
+ * Flatten each restored clone in the background: a virt-rbd of its own
+ * per image (vol flatten), detached from this one, its output in a
+ * private log file.  Returns the number started; what is said goes to
+ * *@log (free()).
+ */
+static size_t
+flatten_later(const cli_ctx *ctx, char *const *images, char **log)
+{
+    char tmpl[] = "/tmp/virt-rbd-flatten-XXXXXX.log";
+    char timeout[16];
+    size_t started = 0;
+    int fd = mkstemps(tmpl, 4);
+
+    *log = NULL;
+    if (fd < 0)
+        return 0;
+    *log = xstrdup(tmpl);
+    snprintf(timeout, sizeof(timeout), "%u", ctx->timeout_sec);
+    for (size_t i = 0; images && images[i]; i++) {
+        const char *argv[10];
+        size_t n = 0;
+        pid_t pid;
+
+        argv[n++] = "virt-rbd";
+        if (ctx->config_dir) {
+            argv[n++] = "--config-dir";
+            argv[n++] = ctx->config_dir;
+        }
+        argv[n++] = "--timeout";
+        argv[n++] = timeout;
+        argv[n++] = "vol";
+        argv[n++] = "flatten";
+        argv[n++] = images[i];
+        argv[n] = NULL;
+        fflush(NULL);
+        pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+            setsid();
+            if (null >= 0)
+                dup2(null, STDIN_FILENO);
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+            execv("/proc/self/exe", (char *const *)argv);
+            _exit(127);
+        }
+        started += pid > 0;
+    }
+    close(fd);
+    return started;
+}
 
 static int
 run_restore(cli_ctx *ctx)
@@ -315,6 +371,15 @@ run_restore(cli_ctx *ctx)
     if (b.tty && b.last > 0)
         fputc('\n', stderr);
     cli_show(ctx, &cli_view_restored, &res);
+    if (res.instant) {
+        CLEANUP_FREE char *log = NULL;
+        size_t n = flatten_later(ctx, res.images, &log);
+
+        fprintf(stderr,
+                "virt-rbd: %zu image(s) flattening in the background (vol "
+                "flatten; output in %s)\n",
+                n, log ? log : "-");
+    }
     r = CLI_OK;
 
 cleanup:
@@ -378,8 +443,9 @@ const cli_cmd cli_cmds_backup[] = {
      "file of the backup's chain is missing.  --to puts the images in\n"
      "another pool or cluster.  --instant (a cluster target) makes each\n"
      "image a clone of its backup snapshot on that cluster: the VM can\n"
-     "start at once; 'vol flatten' then copies the data so the clone no\n"
-     "longer needs the backup.",
+     "start at once, while a 'vol flatten' of each, started in the\n"
+     "background (its output in a file named on stderr), copies the data\n"
+     "so that the clone no longer needs the backup.",
      restore_opts, run_restore},
     {.name = NULL},
 };

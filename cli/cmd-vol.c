@@ -423,10 +423,23 @@ run_snap_create(cli_ctx *ctx)
     return snap_op(ctx, vrbd_snap_create, "created");
 }
 
+static struct {
+    bool force;
+} snap_rm_opt;
+static const cli_opt snap_rm_opts[] = {
+    CLI_FLAG("force", 'f',
+             "also the base of the next backup (which then copies "
+             "everything)",
+             &snap_rm_opt.force),
+    {.name = NULL},
+};
+
 static int
 run_snap_rm(cli_ctx *ctx)
 {
-    return snap_op(ctx, vrbd_snap_remove, "removed");
+    return snap_op(
+        ctx, snap_rm_opt.force ? vrbd_snap_remove_forced : vrbd_snap_remove,
+        "removed");
 }
 
 static int
@@ -780,8 +793,12 @@ const cli_cmd cli_cmds_vol[] = {
     {"vol snap list", SPEC, 1, 1, "List an image's snapshots", NULL, NULL,
      run_snap_list},
     {"vol snap rm", SPEC "@SNAP", 1, 1,
-     "Remove a snapshot (refused while protected or cloned)", NULL, NULL,
-     run_snap_rm},
+     "Remove a snapshot (refused while protected or cloned)",
+     "Refused while the snapshot is protected or has clones, and when it\n"
+     "is the base of the next backup to a target (a bk-... snapshot that\n"
+     "'backup' keeps on the source): --force removes that one all the\n"
+     "same, and the next backup there copies everything.",
+     snap_rm_opts, run_snap_rm},
     {"vol snap rollback", SPEC "@SNAP", 1, 1,
      "Roll an image back to a snapshot (refused while in use)", NULL, NULL,
      run_snap_rollback},

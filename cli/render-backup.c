@@ -203,9 +203,7 @@ restored_text(const void *res)
 
     for (size_t i = 0; r->images && r->images[i]; i++)
         printf("image %s restored from %s%s\n", r->images[i], r->backup,
-               r->instant ? " (a clone: virt-rbd vol flatten makes it "
-                            "independent)"
-                          : "");
+               r->instant ? " (a clone of the backup, ready now)" : "");
     if (r->domain)
         printf("domain '%s' defined (not started)\n", r->domain);
 }

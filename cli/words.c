@@ -59,6 +59,7 @@ static const struct {
     {"cluster_check", "cluster check"},
     {"snap_list", "vol snap list"},
     {"vrbd_backup_list", "backup list"},
+    {"vrbd_backup_prune", "backup prune"},
     {"vrbd_backup_verify", "backup verify"},
     {"vrbd_bench_run", "bench"},
     {"vrbd_copy_image", "copy"},

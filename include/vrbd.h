@@ -975,6 +975,10 @@ VRBD_API int vrbd_volume_resize(vrbd_cluster *cl, const vrbd_spec *spec,
  */
 VRBD_API int vrbd_snap_create(vrbd_cluster *cl, const vrbd_spec *spec);
 VRBD_API int vrbd_snap_remove(vrbd_cluster *cl, const vrbd_spec *spec);
+/* vrbd_snap_remove() refuses a snapshot that is the base of the next
+ * backup to a target (vrbd_backup_vm()): this removes it all the same,
+ * and that backup then copies everything. */
+VRBD_API int vrbd_snap_remove_forced(vrbd_cluster *cl, const vrbd_spec *spec);
 VRBD_API int vrbd_snap_rollback(vrbd_cluster *cl, const vrbd_spec *spec);
 VRBD_API int vrbd_snap_protect(vrbd_cluster *cl, const vrbd_spec *spec);
 VRBD_API int vrbd_snap_unprotect(vrbd_cluster *cl, const vrbd_spec *spec);

@@ -113,6 +113,14 @@ int vrbd_bk_dir_list(const struct vrbd_bk_target *t, const char *domain,
 char **vrbd_bk_targets_of(vrbd_host *host, vrbd_registry *reg, const char *name,
                           unsigned timeout);
 
+/* The target whose next backup of @img goes from its snapshot @snap, or
+ * NULL; free(). */
+char *vrbd_bk_base_target(rbd_image_t img, const char *snap);
+/* -1 with the error (BUSY) when image @spec (@name) of @cl holds backups
+ * (a replica) and not @force; else 0. */
+int vrbd_bk_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec,
+                          const char *name, bool force);
+
 /* "CLUSTER:POOL[/NS]/IMAGE" of @d */
 char *vrbd_bk_disk_name(const struct vrbd_bk_disk *d);
 void vrbd_bk_progress(struct vrbd_bk_run *r, uint64_t done, uint64_t total);

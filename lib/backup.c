@@ -336,6 +336,40 @@ find_base(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
     return ret < 0 ? -1 : 0;
 }
 
+int
+vrbd_bk_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec, const char *name,
+                      bool force)
+{
+    CLEANUP_FREE char *of = NULL, *hint = NULL;
+    rbd_snap_info_t *s = NULL;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    int n = 0;
+
+    if (force || vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {
+        vrbd_error_clear();
+        return 0;
+    }
+    if (rbd_open_read_only(io, spec->image, &img, NULL) == 0) {
+        of = vrbd_image_meta(img, VRBD_BK_OF_KEY);
+        if (of) {
+            n = vrbd_volume_snap_list(img, &s);
+            vrbd_volume_snap_list_free(s, n);
+        }
+        rbd_close(img);
+    }
+    rados_ioctx_destroy(io);
+    if (!of)
+        return 0;
+    of[strcspn(of, " ")] = '\0';
+    hint = xasprintf("remove old ones with {prog}{vrbd_backup_prune} "
+                     "{from} %s:%s (to delete them all, add {force})",
+                     vrbd_cluster_name(cl), spec->pool);
+    return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
+                          "image '%s' holds the backups of %s (%d)", name, of,
+                          n < 0 ? 0 : n);
+}
+
 /* ---- snapshots */
 
 /* A name no disk has a snapshot of yet: "bk-" and the UTC second (two
@@ -436,6 +470,20 @@ base_keys(rbd_image_t img, char ***snaps)
     return out;
 }
 
+char *
+vrbd_bk_base_target(rbd_image_t img, const char *snap)
+{
+    char **snaps = NULL, **targets = base_keys(img, &snaps);
+    char *found = NULL;
+
+    for (size_t i = 0; targets && targets[i] && !found; i++)
+        if (strcmp(snaps[i], snap) == 0)
+            found = xstrdup(targets[i]);
+    vrbd_strv_free(targets);
+    vrbd_strv_free(snaps);
+    return found;
+}
+
 /* After @d's backup @name reached the target: the source records it as
  * the target's base, and drops backup snapshots no target needs now */
 static void
@@ -489,6 +537,7 @@ replica_record(struct vrbd_bk_run *r, struct vrbd_bk_disk *d,
 {
     CLEANUP_FREE char *src = vrbd_bk_disk_name(d);
     CLEANUP_FREE char *of = NULL, *rec = NULL, *key = NULL, *xkey = NULL;
+    CLEANUP_FREE char *owner = NULL;
     rados_ioctx_t io;
     rbd_image_t img;
     int ret;
@@ -501,10 +550,13 @@ replica_record(struct vrbd_bk_run *r, struct vrbd_bk_disk *d,
         return vrbd_cluster_error(r->t.cl, ret, "cannot open '%s'", rs->image);
     }
     of = xasprintf("%s %s", src, vrbd_cluster_fsid(d->cl));
+    owner = xasprintf("backup of %s", src);
     rec = vrbd_bk_disk_record(r, d);
     key = xasprintf(VRBD_BK_REC_KEY "%s", r->res->name);
     xkey = xasprintf(VRBD_BK_REC_KEY "%s" VRBD_BK_XML_SUFFIX, r->res->name);
     ret = rbd_metadata_set(img, VRBD_BK_OF_KEY, of);
+    if (ret >= 0) /* what 'vol list -l' and 'vol info' show as its owner */
+        ret = rbd_metadata_set(img, VRBD_OWNER_KEY, owner);
     if (ret >= 0 && r->xml)
         ret = rbd_metadata_set(img, xkey, r->xml);
     if (ret >= 0) /* last: a backup is listed once all of it is there */

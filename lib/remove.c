@@ -17,6 +17,7 @@
 
 #include <rbd/librbd.h>
 
+#include "backup-internal.h"
 #include "host-internal.h"
 #include "clock.h"
 #include "internal.h"
@@ -502,7 +503,7 @@ vrbd_volume_remove_check(vrbd_cluster *cl, const vrbd_spec *spec,
         return -1;
     r = check_snaps(name, info, opts);
     vrbd_volume_info_free(info);
-    return r;
+    return r < 0 ? r : vrbd_bk_refuse_remove(cl, spec, name, opts->force);
 }
 
 /* The image goes: to the trash, or its snapshots and then itself (bounded
@@ -580,6 +581,7 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
         vrbd_volume_info_get(cl, spec, &info) < 0)
         return -1;
     if (check_snaps(name, info, opts) < 0 ||
+        vrbd_bk_refuse_remove(cl, spec, name, opts->force) < 0 ||
         refuse_if_full(cl, spec, name) < 0 ||
         vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {
         vrbd_volume_info_free(info);

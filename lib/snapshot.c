@@ -9,6 +9,7 @@
 
 #include <rbd/librbd.h>
 
+#include "backup-internal.h"
 #include "internal.h"
 #include "volume-internal.h"
 
@@ -32,13 +33,84 @@ enum snap_op {
     SNAP_UNPROTECT,
 };
 
+/* Whether snapshot @snap of @base (@name) is the base of the next backup
+ * to some target: then refused (the error set), as that backup would
+ * have to copy everything */
+static bool
+refuse_base(vrbd_cluster *cl, const vrbd_spec *base, const char *name,
+            const char *snap)
+{
+    CLEANUP_FREE char *target = NULL;
+    rados_ioctx_t io;
+    rbd_image_t img;
+
+    if (vrbd_volume_open(cl, base, true, &io, &img) < 0) {
+        vrbd_error_clear();
+        return false;
+    }
+    target = vrbd_bk_base_target(img, snap);
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+    if (!target)
+        return false;
+    vrbd_error_set(VRBD_ERR_BUSY, EBUSY,
+                   "leave it (the next backup replaces it), or add {force}: "
+                   "the next backup to there copies everything",
+                   "snapshot '%s@%s' is the base of the next backup to %s",
+                   name, snap, target);
+    return true;
+}
+
+/* What @op on snapshot @snapname of @base (@name, @info) must not do:
+ * 0, or -1 with the error set */
 static int
-snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op)
+check_op(vrbd_cluster *cl, const vrbd_spec *base, const char *name,
+         const char *snapname, const vrbd_volume_info *info, enum snap_op op,
+         bool force)
+{
+    const vrbd_snap *snap = find_snap(info, snapname);
+
+    if (op == SNAP_CREATE && snap)
+        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, NULL,
+                              "snapshot '%s@%s' exists already", name,
+                              snapname);
+    if (op != SNAP_CREATE && !snap)
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                              "see '{prog}{snap_list}'",
+                              "snapshot '%s@%s' not found", name, snapname);
+    if ((op == SNAP_REMOVE || op == SNAP_UNPROTECT) && snap && snap->children &&
+        snap->children[0]) {
+        CLEANUP_FREE char *kids = vrbd_strv_join(snap->children, ", ", 5);
+        CLEANUP_FREE char *hint = xasprintf(
+            "flatten them ({prog}{vrbd_volume_flatten} %s) or remove them first",
+            snap->children[0]);
+
+        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
+                              "snapshot '%s@%s' has clones: %s", name, snapname,
+                              kids);
+    }
+    if (op == SNAP_REMOVE && !force && refuse_base(cl, base, name, snapname))
+        return -1;
+    if (op == SNAP_REMOVE && snap && snap->is_protected)
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY,
+            "unprotect it first ({prog}{vrbd_snap_unprotect})",
+            "snapshot '%s@%s' is protected", name, snapname);
+    if (op == SNAP_ROLLBACK && info->n_watchers > 0)
+        return vrbd_error_set(
+            VRBD_ERR_BUSY, EBUSY,
+            "stop what uses it first (see {prog}{vrbd_volume_who})",
+            "image '%s' is in use: rolling it back under a running client would corrupt it",
+            name);
+    return 0;
+}
+
+static int
+snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op, bool force)
 {
     CLEANUP_FREE char *name = NULL;
     vrbd_spec base = *spec;
     vrbd_volume_info *info = NULL;
-    const vrbd_snap *snap;
     rados_ioctx_t io;
     rbd_image_t img;
     int r = 0;
@@ -50,48 +122,9 @@ snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op)
     base.snap = NULL;
     if (vrbd_volume_info_get(cl, &base, &info) < 0)
         return -1;
-    snap = find_snap(info, spec->snap);
-    if (op == SNAP_CREATE && snap) {
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_EXISTS, EEXIST, NULL,
-                              "snapshot '%s@%s' exists already", name,
-                              spec->snap);
-    }
-    if (op != SNAP_CREATE && !snap) {
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
-                              "see '{prog}{snap_list}'",
-                              "snapshot '%s@%s' not found", name, spec->snap);
-    }
-    if ((op == SNAP_REMOVE || op == SNAP_UNPROTECT) && snap && snap->children &&
-        snap->children[0]) {
-        CLEANUP_FREE char *kids = vrbd_strv_join(snap->children, ", ", 5);
-        CLEANUP_FREE char *hint = xasprintf(
-            "flatten them ({prog}{vrbd_volume_flatten} %s) or remove them first",
-            snap->children[0]);
-
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(VRBD_ERR_BUSY, EBUSY, hint,
-                              "snapshot '%s@%s' has clones: %s", name,
-                              spec->snap, kids);
-    }
-    if (op == SNAP_REMOVE && snap && snap->is_protected) {
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(
-            VRBD_ERR_BUSY, EBUSY,
-            "unprotect it first ({prog}{vrbd_snap_unprotect})",
-            "snapshot '%s@%s' is protected", name, spec->snap);
-    }
-    if (op == SNAP_ROLLBACK && info->n_watchers > 0) {
-        vrbd_volume_info_free(info);
-        return vrbd_error_set(
-            VRBD_ERR_BUSY, EBUSY,
-            "stop what uses it first (see {prog}{vrbd_volume_who})",
-            "image '%s' is in use: rolling it back under a running client would corrupt it",
-            name);
-    }
+    r = check_op(cl, &base, name, spec->snap, info, op, force);
     vrbd_volume_info_free(info);
-    if (vrbd_volume_open(cl, &base, false, &io, &img) < 0)
+    if (r < 0 || vrbd_volume_open(cl, &base, false, &io, &img) < 0)
         return -1;
     switch (op) {
     case SNAP_CREATE:
@@ -134,31 +167,37 @@ snap_run(vrbd_cluster *cl, const vrbd_spec *spec, enum snap_op op)
 int
 vrbd_snap_create(vrbd_cluster *cl, const vrbd_spec *spec)
 {
-    return snap_run(cl, spec, SNAP_CREATE);
+    return snap_run(cl, spec, SNAP_CREATE, false);
 }
 
 int
 vrbd_snap_remove(vrbd_cluster *cl, const vrbd_spec *spec)
 {
-    return snap_run(cl, spec, SNAP_REMOVE);
+    return snap_run(cl, spec, SNAP_REMOVE, false);
+}
+
+int
+vrbd_snap_remove_forced(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    return snap_run(cl, spec, SNAP_REMOVE, true);
 }
 
 int
 vrbd_snap_rollback(vrbd_cluster *cl, const vrbd_spec *spec)
 {
-    return snap_run(cl, spec, SNAP_ROLLBACK);
+    return snap_run(cl, spec, SNAP_ROLLBACK, false);
 }
 
 int
 vrbd_snap_protect(vrbd_cluster *cl, const vrbd_spec *spec)
 {
-    return snap_run(cl, spec, SNAP_PROTECT);
+    return snap_run(cl, spec, SNAP_PROTECT, false);
 }
 
 int
 vrbd_snap_unprotect(vrbd_cluster *cl, const vrbd_spec *spec)
 {
-    return snap_run(cl, spec, SNAP_UNPROTECT);
+    return snap_run(cl, spec, SNAP_UNPROTECT, false);
 }
 
 /* How many parents stand above @spec. */

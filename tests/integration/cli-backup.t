@@ -89,6 +89,23 @@ were several: then it asks
   virt-rbd: hint: name one with --to
   [1]
 
+The replica shows as the backup it is (vol list -l, OWNER), and vol rm
+refuses it unless --force; the source's backup snapshot, the base of
+the next backup, is refused by vol snap rm unless --force
+
+  $ virt-rbd --json vol list -l zdata:$P | python3 -c 'import json, sys; print([v["owner"].replace(sys.argv[1], "U") for v in json.load(sys.stdin) if v["name"].startswith("bk.")])' $UNIQ
+  ['backup of ceph:vrbdt-U/a']
+  $ virt-rbd vol rm zdata:$P/bk.ceph.$P.a 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: image 'vrbdt-U/bk.ceph.vrbdt-U.a' holds the backups of ceph:vrbdt-U/a (2)
+  virt-rbd: hint: remove old ones with virt-rbd backup prune --from zdata:vrbdt-U (to delete them all, add --force)
+  [1]
+  $ virt-rbd vol snap rm ceph:$P/a@$c2 2>&1 | sed "s/$UNIQ/U/g; s/$c2/C2/"
+  virt-rbd: error: snapshot 'vrbdt-U/a@C2' is the base of the next backup to zdata:vrbdt-U
+  virt-rbd: hint: leave it (the next backup replaces it), or add --force: the next backup to there copies everything
+  [1]
+  $ rbd -c "$C" snap ls $P/a | grep -c $c2
+  1
+
 Restore from the cluster: a full copy (no backup snapshot left on it),
 or --instant, a clone of the backup snapshot on the backup's cluster
 
@@ -103,12 +120,22 @@ or --instant, a clone of the backup snapshot on the backup's cluster
   virt-rbd: error: an instant restore is a clone: ceph:vrbdt-U/ri is not on the backup's cluster
   virt-rbd: hint: give --to a pool of the backup's cluster, or restore without --instant
   [1]
-  $ virt-rbd restore ceph:$P/a@$c1 --from zdata:$P --as ri --instant --to zdata:$P | sed "s/$c1/C1/; s/$UNIQ/U/g"
-  image zdata:vrbdt-U/ri restored from C1 (a clone: virt-rbd vol flatten makes it independent)
-  $ rbd -c "$Z" info $P/ri --format json | python3 -c 'import json, sys; p = json.load(sys.stdin)["parent"]; print(p["image"].replace(sys.argv[1], "U"), p["snapshot"] == sys.argv[2])' $UNIQ $c1
-  bk.ceph.vrbdt-U.a True
+  $ virt-rbd restore ceph:$P/a@$c1 --from zdata:$P --as ri --instant --to zdata:$P 2> instant.err | sed "s/$c1/C1/; s/$UNIQ/U/g"
+  image zdata:vrbdt-U/ri restored from C1 (a clone of the backup, ready now)
+  $ sed 's#/tmp/virt-rbd-flatten-.*\.log#LOG#' instant.err
+  virt-rbd: 1 image(s) flattening in the background (vol flatten; output in LOG)
   $ same "$Z" $P/bk.ceph.$P.a@$c1 "$Z" $P/ri
   same
+
+The flatten in the background ends: the image no longer needs the
+backup (its data the same)
+
+  $ for i in $(seq 600); do rbd -c "$Z" info $P/ri --format json | python3 -c 'import json, sys; sys.exit("parent" in json.load(sys.stdin))' && break; sleep 0.1; done; rbd -c "$Z" info $P/ri --format json | python3 -c 'import json, sys; print("parent" in json.load(sys.stdin))'
+  False
+  $ same "$Z" $P/bk.ceph.$P.a@$c1 "$Z" $P/ri
+  same
+  $ cat $(sed -n 's#.*output in \(/tmp/virt-rbd-flatten-[^)]*\.log\).*#\1#p' instant.err) | sed "s/$UNIQ/U/g" && rm -f $(sed -n 's#.*output in \(/tmp/virt-rbd-flatten-[^)]*\.log\).*#\1#p' instant.err)
+  image zdata:vrbdt-U/ri flattened: it has no parent now
 
 Restore refuses what exists, and what is not there, changing nothing
 
