@@ -433,7 +433,8 @@ const cli_cmd cli_cmds_backup[] = {
      prune_opts, run_prune},
     {"restore", "DOMAIN[@BACKUP]|[CLUSTER:]POOL[/NS]/IMAGE[@BACKUP]", 1, 1,
      "Bring a VM or an image back as it was at a backup",
-     "Restore the newest backup, or BACKUP (bk-...), of DOMAIN or IMAGE:\n"
+     "Restore the newest backup, or BACKUP (bk-..., or a UTC time such as\n"
+     "2026-12-07T08:15: the newest at or before it), of DOMAIN or IMAGE:\n"
      "each image written in full under a temporary name and renamed when\n"
      "complete, then the domain defined (not started) from the definition\n"
      "kept with the backup, its disks on the restored images.  Refused,\n"

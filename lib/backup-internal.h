@@ -116,6 +116,9 @@ char **vrbd_bk_targets_of(vrbd_host *host, vrbd_registry *reg, const char *name,
 /* The target whose next backup of @img goes from its snapshot @snap, or
  * NULL; free(). */
 char *vrbd_bk_base_target(rbd_image_t img, const char *snap);
+/* How many snapshots of image @spec of @cl are the bases of its next
+ * backups (0 when it cannot be read) */
+size_t vrbd_bk_bases_on(vrbd_cluster *cl, const vrbd_spec *spec);
 /* -1 with the error (BUSY) when image @spec (@name) of @cl holds backups
  * (a replica) and not @force; else 0. */
 int vrbd_bk_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec,

@@ -336,6 +336,34 @@ find_base(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
     return ret < 0 ? -1 : 0;
 }
 
+size_t
+vrbd_bk_bases_on(vrbd_cluster *cl, const vrbd_spec *spec)
+{
+    vrbd_spec s = *spec;
+    rbd_snap_info_t *snaps = NULL;
+    rados_ioctx_t io;
+    rbd_image_t img;
+    size_t bases = 0;
+    int n;
+
+    s.snap = NULL;
+    if (vrbd_volume_open(cl, &s, true, &io, &img) < 0) {
+        vrbd_error_clear();
+        return 0;
+    }
+    n = vrbd_volume_snap_list(img, &snaps);
+    for (int i = 0; i < n; i++) {
+        char *t = vrbd_bk_base_target(img, snaps[i].name);
+
+        bases += t != NULL;
+        free(t);
+    }
+    vrbd_volume_snap_list_free(snaps, n);
+    rbd_close(img);
+    rados_ioctx_destroy(io);
+    return bases;
+}
+
 int
 vrbd_bk_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec, const char *name,
                       bool force)

@@ -455,16 +455,20 @@ refuse_held(const char *name, const vrbd_holder *holders, size_t nh,
  * and its snapshots only with force or to the trash.  0, or -1 with the
  * error set. */
 static int
-check_snaps(const char *name, const vrbd_volume_info *info,
-            const vrbd_remove_opts *opts)
+check_snaps(vrbd_cluster *cl, const vrbd_spec *spec, const char *name,
+            const vrbd_volume_info *info, const vrbd_remove_opts *opts)
 {
     CLEANUP_FREE char *list = xstrdup("");
+    /* the bases of its next backups are virt-rbd's: they go with it */
+    size_t bases = info->n_snaps > 0 && !opts->force && !opts->trash
+                       ? vrbd_bk_bases_on(cl, spec)
+                       : 0;
 
-    if (info->n_snaps > 0 && info->n_children == 0 && !info->any_protected &&
-        !opts->force && !opts->trash)
+    if (info->n_snaps > bases && info->n_children == 0 &&
+        !info->any_protected && !opts->force && !opts->trash)
         return vrbd_error_set(
             VRBD_ERR_BUSY, EBUSY, "add {force} to remove them with it",
-            "image '%s' has %zu snapshot(s)", name, info->n_snaps);
+            "image '%s' has %zu snapshot(s)", name, info->n_snaps - bases);
     if (info->n_children == 0 && !info->any_protected)
         return 0;
     /* clone v2 (no protection): the clones keep reading from the parent
@@ -501,7 +505,7 @@ vrbd_volume_remove_check(vrbd_cluster *cl, const vrbd_spec *spec,
 
     if (vrbd_volume_info_get(cl, spec, &info) < 0)
         return -1;
-    r = check_snaps(name, info, opts);
+    r = check_snaps(cl, spec, name, info, opts);
     vrbd_volume_info_free(info);
     return r < 0 ? r : vrbd_bk_refuse_remove(cl, spec, name, opts->force);
 }
@@ -580,7 +584,7 @@ vrbd_volume_remove(vrbd_host *host, vrbd_cluster *cl, const vrbd_spec *spec,
     if (r < 0 || vrbd_mirror_refuse_remove(cl, spec, name) < 0 ||
         vrbd_volume_info_get(cl, spec, &info) < 0)
         return -1;
-    if (check_snaps(name, info, opts) < 0 ||
+    if (check_snaps(cl, spec, name, info, opts) < 0 ||
         vrbd_bk_refuse_remove(cl, spec, name, opts->force) < 0 ||
         refuse_if_full(cl, spec, name) < 0 ||
         vrbd_volume_ioctx(cl, spec->pool, spec->nspace, &io) < 0) {

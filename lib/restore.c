@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rbd/librbd.h>
@@ -104,10 +105,34 @@ conn(struct rs *r, const char *name)
 
 /* ---- which backup */
 
-/* r->backup: the one asked for, or the newest of r->all */
+/* @text as a UTC time: "YYYY-MM-DD", with "THH:MM" or "THH:MM:SS", and
+ * "Z" or not; the end of that day, minute or second.  -1 when it is none */
+static int64_t
+parse_when(const char *text)
+{
+    static const struct {
+        const char *fmt;
+        int64_t span;
+    } forms[] = {
+        {"%Y-%m-%dT%H:%M:%S", 1}, {"%Y-%m-%dT%H:%M", 60}, {"%Y-%m-%d", 86400}};
+
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        struct tm tm = {0};
+        const char *end = strptime(text, forms[i].fmt, &tm);
+
+        if (end && (!*end || (end[0] == 'Z' && !end[1])))
+            return (int64_t)timegm(&tm) + forms[i].span - 1;
+    }
+    return -1;
+}
+
+/* r->backup: the one asked for (by name, or the newest at or before a
+ * time), or the newest of r->all */
 static int
 choose(struct rs *r, const char *name)
 {
+    int64_t until = -1;
+
     if (!r->n_all)
         return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
                               "see {prog}{vrbd_backup_list}",
@@ -116,14 +141,27 @@ choose(struct rs *r, const char *name)
         r->backup = r->all[r->n_all - 1].name; /* oldest first */
         return 0;
     }
-    for (size_t i = 0; i < r->n_all; i++)
-        if (strcmp(r->all[i].name, r->o->backup) == 0) {
+    if (strncmp(r->o->backup, VRBD_BK_PREFIX, strlen(VRBD_BK_PREFIX)) != 0) {
+        until = parse_when(r->o->backup);
+        if (until < 0)
+            return vrbd_error_set(
+                VRBD_ERR_INVALID, 0,
+                "give a backup's name (bk-...) or a UTC time, "
+                "2026-12-07T08:15 or 2026-12-07",
+                "'%s' is neither a backup nor a time", r->o->backup);
+    }
+    for (size_t i = r->n_all; i-- > 0;)
+        if (until >= 0 ? r->all[i].when <= until
+                       : strcmp(r->all[i].name, r->o->backup) == 0) {
             r->backup = r->all[i].name;
             return 0;
         }
-    return vrbd_error_set(
-        VRBD_ERR_NOT_FOUND, ENOENT, "see {prog}{vrbd_backup_list}",
-        "'%s' has no backup '%s' on %s", name, r->o->backup, r->t.canon);
+    return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                          "see {prog}{vrbd_backup_list}",
+                          until >= 0 ? "'%s' has no backup at or before %s "
+                                       "on %s"
+                                     : "'%s' has no backup '%s' on %s",
+                          name, r->o->backup, r->t.canon);
 }
 
 /* The entry of @source's backup @snap among r->all, or NULL */

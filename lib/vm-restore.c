@@ -46,6 +46,20 @@ struct scan {
     char *uuid; /* the newest removal's domain uuid */
 };
 
+/* The disks of one removal are trashed one after another, seconds apart
+ * at most: the definition (the same in each) is taken from the first one
+ * found, unless @t comes from another VM or from a later removal */
+#define ONE_REMOVAL_SEC 120
+
+static bool
+newer(const struct scan *s, const struct trashed *t)
+{
+    bool same_vm = s->uuid && t->uuid && strcmp(s->uuid, t->uuid) == 0;
+
+    return t->deleted > s->newest &&
+           (!same_vm || t->deleted > s->newest + ONE_REMOVAL_SEC);
+}
+
 static bool
 image_exists(rados_ioctx_t io, const char *name)
 {
@@ -123,7 +137,7 @@ scan_pool(void *opaque, vrbd_cluster *cl, const char *pool, const char *nspace)
         t->uuid = vrbd_owner_field(owner, "uuid=");
         t->deleted = e[i].deleted;
         t->taken = image_exists(io, e[i].name);
-        if (!s->xml || e[i].deleted > s->newest) {
+        if (!s->xml || newer(s, t)) {
             char *xml = vrbd_image_meta(img, VRBD_DOMAIN_KEY);
 
             if (xml) {

@@ -148,6 +148,19 @@ Restore refuses what exists, and what is not there, changing nothing
   virt-rbd: hint: see virt-rbd backup list
   [1]
 
+A backup chosen by time (UTC): the newest at or before it
+
+  $ virt-rbd restore ceph:$P/a@2999-01-01 --from "$B" --as rt | sed "s/$s2/S2/; s/$UNIQ/U/g"
+  image ceph:vrbdt-U/rt restored from S2
+  $ virt-rbd restore ceph:$P/a@1970-01-01T00:00 --from "$B" --as rt2 2>&1 | sed "s/$UNIQ/U/g; s#$B#B#"
+  virt-rbd: error: 'ceph:vrbdt-U/a' has no backup at or before 1970-01-01T00:00 on B
+  virt-rbd: hint: see virt-rbd backup list
+  [1]
+  $ virt-rbd restore ceph:$P/a@yesterday --from "$B" --as rt2 2>&1
+  virt-rbd: error: 'yesterday' is neither a backup nor a time
+  virt-rbd: hint: give a backup's name (bk-...) or a UTC time, 2026-12-07T08:15 or 2026-12-07
+  [1]
+
 backup verify reads every file back; a flipped byte in the diff is
 named with its offset, the exit status is 1, and a restore of that
 backup fails without leaving an image (nor its temporary one); the
@@ -288,6 +301,20 @@ was; the next run removes the temporary file and finishes
   $ virt-rbd --json backup list ceph:$P/big --from "$B" | python3 -c 'import json, sys; print([e["kind"] for e in json.load(sys.stdin)])'
   ['full']
 
+Interrupted (SIGINT) in the middle of a file: it says so, exits 130,
+and leaves nothing of this backup (no file, no temporary, no snapshot)
+
+  $ VRBD_TEST_PAUSE_AT=backup-file-midway virt-rbd backup ceph:$P/big --to "$B" --full > int.out 2>&1 & pid=$!
+  > bash "$TESTDIR/waitstop" $pid && kill -INT $pid && kill -CONT $pid; wait $pid; echo "exit $?"
+  exit 130
+  $ sed "s/$UNIQ/U/g" int.out
+  virt-rbd: error: backup of 'ceph:vrbdt-U/big' interrupted
+  virt-rbd: hint: run it again
+  $ ls -A "$B/ceph:$P:big" | grep -c -v index
+  1
+  $ rbd -c "$C" snap ls $P/big --format json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+  1
+
 The target cluster paused once the snapshots are made: the backup fails
 within its timeout, naming it; the earlier backups are whole, and the
 next run (the cluster back) continues from the last complete one
@@ -371,8 +398,17 @@ Bad input
   virt-rbd: hint: restore without --instant, or from a cluster target
   [1]
 
+A VM whose disks hold the bases of their next backups is removed with
+them at once (--now): those snapshots are virt-rbd's, not the user's;
+its backups stay
+
+  $ virt-rbd vm rm v-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
+  vm 'v-U' removed with its RBD disks
+  $ virt-rbd --json backup list v-$UNIQ --from "$B" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+  9
+
 Clean-up (clones before their parents)
 
-  $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" undefine vc-$UNIQ > /dev/null && virsh -q -c "$VIRT_RBD_LIBVIRT_URI" undefine v-$UNIQ > /dev/null
+  $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" undefine vc-$UNIQ > /dev/null
   $ for c in "$Z" "$C"; do for i in $(rbd -c "$c" ls $P | sort -r); do rbd -c "$c" snap purge --no-progress $P/$i && rbd -c "$c" rm --no-progress $P/$i || echo "failed on $i"; done; done
   $ for c in ceph zdata; do virt-rbd vol trash purge $c:$P > /dev/null && virt-rbd host disconnect $c:$P > /dev/null && virt-rbd pool rm $c:$P --yes-i-really-mean-it > /dev/null || echo "failed on $c"; done
