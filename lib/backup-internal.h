@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <libxml/tree.h>
 #include <rbd/librbd.h>
 
 #include "vrbd.h"
@@ -123,6 +124,12 @@ size_t vrbd_bk_bases_on(vrbd_cluster *cl, const vrbd_spec *spec);
  * (a replica) and not @force; else 0. */
 int vrbd_bk_refuse_remove(vrbd_cluster *cl, const vrbd_spec *spec,
                           const char *name, bool force);
+
+/* restore.c: domain XML @root made a copy named @as of domain @old: the
+ * name, no UUID, NVRAM or MAC addresses, and each file serial or console
+ * log its own (@old in the file name replaced by @as, else ".@as"
+ * added). */
+void vrbd_restore_as_copy(xmlNodePtr root, const char *old, const char *as);
 
 /* "CLUSTER:POOL[/NS]/IMAGE" of @d */
 char *vrbd_bk_disk_name(const struct vrbd_bk_disk *d);

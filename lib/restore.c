@@ -674,8 +674,52 @@ kept_xml(struct rs *r)
     return xml;
 }
 
+/* @path for a copy named @as of domain @old: @old in its file name
+ * replaced by @as, else ".@as" added; free() */
+static char *
+copy_path(const char *path, const char *old, const char *as)
+{
+    const char *base = strrchr(path, '/');
+    const char *at;
+
+    base = base ? base + 1 : path;
+    at = *old ? strstr(base, old) : NULL;
+    if (!at)
+        return xasprintf("%s.%s", path, as);
+    return xasprintf("%.*s%s%s", (int)(at - path), path, as, at + strlen(old));
+}
+
+void
+vrbd_restore_as_copy(xmlNodePtr root, const char *old, const char *as)
+{
+    xmlNodePtr devices = vrbd_xml_child(root, "devices");
+
+    xmlNodeSetContent(vrbd_xml_child(root, "name"), BAD_CAST as);
+    drop_children(root, "uuid");
+    drop_children(vrbd_xml_child(root, "os"), "nvram");
+    for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next) {
+        xmlNodePtr src;
+        CLEANUP_FREE char *path = NULL, *moved = NULL;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (xmlStrcmp(c->name, BAD_CAST "interface") == 0)
+            drop_children(c, "mac");
+        if (xmlStrcmp(c->name, BAD_CAST "serial") != 0 &&
+            xmlStrcmp(c->name, BAD_CAST "console") != 0)
+            continue;
+        /* a log file of the original's: the copy writes its own */
+        src = vrbd_xml_child(c, "source");
+        path = vrbd_xml_prop(src, "path");
+        if (!path || !vrbd_xml_prop_is(c, "type", "file"))
+            continue;
+        moved = copy_path(path, old, as);
+        xmlSetProp(src, BAD_CAST "path", BAD_CAST moved);
+    }
+}
+
 /* The domain's new definition: its name, disks, and for a copy no UUID,
- * MAC addresses or NVRAM file of the original's */
+ * MAC addresses, NVRAM or log file of the original's */
 static char *
 new_definition(struct rs *r, const char *xml)
 {
@@ -691,15 +735,8 @@ new_definition(struct rs *r, const char *xml)
                        r->backup);
         return NULL;
     }
-    if (r->o->as) {
-        xmlNodeSetContent(vrbd_xml_child(root, "name"), BAD_CAST r->o->as);
-        drop_children(root, "uuid");
-        drop_children(vrbd_xml_child(root, "os"), "nvram");
-        for (xmlNodePtr c = devices->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE &&
-                xmlStrcmp(c->name, BAD_CAST "interface") == 0)
-                drop_children(c, "mac");
-    }
+    if (r->o->as)
+        vrbd_restore_as_copy(root, r->domain, r->o->as);
     if (rewrite_disks(r, doc, devices) < 0) {
         xmlFreeDoc(doc);
         return NULL;
