@@ -439,14 +439,14 @@ const cli_cmd cli_cmds_backup[] = {
      "complete, then the domain defined (not started) from the definition\n"
      "kept with the backup, its disks on the restored images.  Refused,\n"
      "with nothing changed, when the domain or an image exists (--as gives\n"
-     "new names: the domain NAME with disks NAME-vda..., no UUID or MAC\n"
-     "addresses of the original's, its local disks left out) or when a\n"
-     "file of the backup's chain is missing.  --to puts the images in\n"
-     "another pool or cluster.  --instant (a cluster target) makes each\n"
-     "image a clone of its backup snapshot on that cluster: the VM can\n"
-     "start at once, while a 'vol flatten' of each, started in the\n"
-     "background (its output in a file named on stderr), copies the data\n"
-     "so that the clone no longer needs the backup.",
+     "new names: the domain NAME with disks NAME-vda..., no UUID, MAC\n"
+     "addresses or log files of the original's, its local disks left out)\n"
+     "or when a file of the backup's chain is missing.  --to puts the\n"
+     "images in another pool or cluster.  --instant (a cluster target)\n"
+     "makes each image a clone of its backup snapshot on that cluster:\n"
+     "the VM can start at once, while a 'vol flatten' of each, started in\n"
+     "the background (its output in a file named on stderr), copies the\n"
+     "data so that the clone no longer needs the backup.",
      restore_opts, run_restore},
     {.name = NULL},
 };
