@@ -76,17 +76,41 @@ image_dir(const struct vrbd_bk_target *t, const struct vrbd_bk_disk *d)
 
 /* ---- the index: "source SRC FSID", then "backup SNAP FILE RECORD" */
 
+char *
+vrbd_bk_index_slurp(const char *path)
+{
+    CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    char *text;
+    size_t got = 0;
+
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return NULL;
+    text = xmalloc((size_t)st.st_size + 1);
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+
+        if (n <= 0) {
+            free(text);
+            errno = n < 0 ? errno : EIO;
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    text[got] = '\0';
+    return text;
+}
+
 int
 vrbd_bk_index_read(const char *path, char **source, vrbd_bk_index_fn fn,
                    void *opaque)
 {
     CLEANUP_FREE char *text = NULL;
-    size_t len = 0;
     int line = 0;
 
     if (source)
         *source = NULL;
-    text = vrbd_file_slurp(path, &len);
+    text = vrbd_bk_index_slurp(path);
     if (!text && errno == ENOENT)
         return 0;
     if (!text)
@@ -158,12 +182,11 @@ index_add(struct vrbd_bk_run *r, struct vrbd_bk_disk *d, const char *dir,
 {
     CLEANUP_FREE char *index = xasprintf("%s/" INDEX, dir);
     CLEANUP_FREE char *old = NULL, *rec = NULL, *text = NULL;
-    size_t len = 0;
 
-    old = vrbd_file_slurp(index, &len);
+    old = vrbd_bk_index_slurp(index);
     if (!old && errno != ENOENT)
-        return -1;
-    vrbd_error_clear();
+        return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
+                              index, strerror(errno));
     rec = vrbd_bk_disk_record(r, d);
     if (old)
         text = xasprintf("%sbackup %s %s %s\n", old, r->res->name, file, rec);
@@ -456,7 +479,11 @@ vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
         close(dfd);
     }
     d->out->stored = xstrdup(path);
-    return index_add(r, d, dir, file);
+    if (index_add(r, d, dir, file) < 0) {
+        unlink(path); /* a file the index does not list is no backup */
+        return -1;
+    }
+    return 0;
 }
 
 void

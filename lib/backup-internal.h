@@ -67,6 +67,9 @@ struct vrbd_bk_run {
  * metadata keep it: "kind=full from=- size=N sent=N created=T
  * consistency=C dev=vda domain=DOM" (domain last: it may hold spaces) */
 char *vrbd_bk_record_format(const vrbd_backup_entry *e);
+/* Whether @s is the name of a backup snapshot, "bk-YYYYMMDDTHHMMSSZ"
+ * (only those does virt-rbd remove from a source) */
+bool vrbd_bk_is_name(const char *s);
 /* Free @e's strings */
 void vrbd_bk_entry_clear(vrbd_backup_entry *e);
 /* prune: which of @e[0..n) (one image's, oldest first) @o keeps */
@@ -93,6 +96,8 @@ typedef int (*vrbd_bk_index_fn)(const char *snap, const char *file,
                                 const char *rec, void *opaque);
 int vrbd_bk_index_read(const char *path, char **source, vrbd_bk_index_fn fn,
                        void *opaque);
+/* The text of index @path, whatever its length; NULL with errno. */
+char *vrbd_bk_index_slurp(const char *path);
 int vrbd_bk_dir_prepare(struct vrbd_bk_target *t, bool create);
 /* The newest backup of @d in the target whose file is there, in *@snap
  * ("" when none): 0, or -1 with the error. */

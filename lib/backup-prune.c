@@ -96,13 +96,18 @@ drop_snapshot(const struct vrbd_bk_target *t, const vrbd_backup_entry *e)
 
     if (vrbd_volume_open(t->cl, &s, false, &io, &img) < 0)
         return -1;
-    /* the record first: a backup without it is no longer listed */
+    /* the record first: a backup without it is no longer listed; put
+     * back if the snapshot stays (protected, cloned) */
     ret = rbd_metadata_remove(img, key);
     if (ret == 0 || ret == -ENOENT)
         ret = rbd_snap_remove(img, e->name);
     if (ret == 0 || ret == -ENOENT) {
         rbd_metadata_remove(img, xkey);
         ret = 0;
+    } else {
+        CLEANUP_FREE char *rec = vrbd_bk_record_format(e);
+
+        rbd_metadata_set(img, key, rec);
     }
     if (ret < 0) {
         rbd_close(img);
@@ -182,11 +187,10 @@ static int
 index_load(struct index *x, const char *stored)
 {
     CLEANUP_FREE char *text = NULL;
-    size_t len = 0;
 
     x->dir = strndup(stored, (size_t)(strrchr(stored, '/') - stored));
     x->path = xasprintf("%s/index", x->dir);
-    text = vrbd_file_slurp(x->path, &len);
+    text = vrbd_bk_index_slurp(x->path);
     if (!text)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
                               x->path, strerror(errno));

@@ -68,6 +68,21 @@ vrbd_backup_entry_list_free(vrbd_backup_entry *e, size_t n)
     free(e);
 }
 
+bool
+vrbd_bk_is_name(const char *s)
+{
+    /* "bk-YYYYMMDDTHHMMSSZ" */
+    if (strlen(s) != 19)
+        return false;
+    for (size_t i = 0; s[i]; i++) {
+        char want = i < 3 ? "bk-"[i] : i == 11 ? 'T' : i == 18 ? 'Z' : 'd';
+
+        if (want == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != want)
+            return false;
+    }
+    return true;
+}
+
 /* ---- records */
 
 char *
@@ -532,7 +547,7 @@ settle(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
     for (int i = 0; i < n; i++) {
         bool needed = strcmp(s[i].name, r->res->name) == 0;
 
-        if (strncmp(s[i].name, VRBD_BK_PREFIX, strlen(VRBD_BK_PREFIX)) != 0)
+        if (!vrbd_bk_is_name(s[i].name))
             continue;
         for (size_t k = 0; snaps && snaps[k]; k++)
             needed = needed || strcmp(snaps[k], s[i].name) == 0;
@@ -880,7 +895,7 @@ snap_vm(struct vrbd_bk_run *r, virDomainPtr dom)
 {
     virDomainInfo info;
     double t0;
-    int rc;
+    int rc, frozen;
 
     if (virDomainGetInfo(dom, &info) < 0)
         return vrbd_error_libvirt(NULL, "cannot read domain '%s'", r->domain);
@@ -889,15 +904,23 @@ snap_vm(struct vrbd_bk_run *r, virDomainPtr dom)
         return snap_all(r);
     }
     t0 = vrbd_now();
-    if (info.state != VIR_DOMAIN_PAUSED &&
-        virDomainFSFreeze(dom, NULL, 0, 0) >= 0) {
+    frozen = info.state != VIR_DOMAIN_PAUSED
+                 ? virDomainFSFreeze(dom, NULL, 0, 0)
+                 : -1;
+    if (frozen == 0) /* nothing frozen: no better than nothing */
+        virDomainFSThaw(dom, NULL, 0, 0);
+    if (frozen > 0) {
         r->res->consistency = VRBD_BACKUP_FROZEN;
         rc = snap_all(r);
-        if (virDomainFSThaw(dom, NULL, 0, 0) < 0)
-            vrbd_log(VRBD_LOG_WARN,
-                     "the guest agent of '%s' did not thaw its filesystems: "
-                     "%s",
-                     r->domain, virGetLastErrorMessage());
+        for (int tries = 0; virDomainFSThaw(dom, NULL, 0, 0) < 0; tries++)
+            if (tries == 2) { /* a guest left frozen must be known */
+                vrbd_error_libvirt("thaw them: virsh domfsthaw DOMAIN",
+                                   "the guest agent of '%s' did not thaw "
+                                   "its filesystems",
+                                   r->domain);
+                rc = -1;
+                break;
+            }
         r->res->paused_sec = vrbd_now() - t0;
         return rc;
     }
@@ -906,15 +929,18 @@ snap_vm(struct vrbd_bk_run *r, virDomainPtr dom)
         r->res->why = xstrdup("the VM was paused already");
         return snap_all(r);
     }
-    r->res->why = freeze_refused();
+    if (frozen == 0) {
+        virResetLastError();
+        r->res->why = xstrdup("the guest agent froze no filesystem");
+    } else {
+        r->res->why = freeze_refused();
+    }
     if (virDomainSuspend(dom) < 0)
         return vrbd_error_libvirt(NULL, "cannot pause domain '%s'", r->domain);
     rc = snap_all(r);
     if (virDomainResume(dom) < 0) {
-        vrbd_error_libvirt("resume it: virsh resume",
-                           "domain '%s' stayed "
-                           "paused after its "
-                           "snapshots",
+        vrbd_error_libvirt("resume it: virsh resume DOMAIN",
+                           "domain '%s' stayed paused after its snapshots",
                            r->domain);
         rc = -1;
     }

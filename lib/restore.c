@@ -312,7 +312,7 @@ write_record(rbd_image_t img, const vrbd_bfile_rec *rec, struct wslot *s)
     int ret;
 
     if (rec->kind == 'Z')
-        return (int)rbd_write_zeroes(img, rec->offset, rec->length, 0, 0) < 0
+        return rbd_write_zeroes(img, rec->offset, rec->length, 0, 0) < 0
                    ? -EIO
                    : 0;
     memcpy(s->buf, rec->data, rec->length);
@@ -446,9 +446,15 @@ restore_dir(struct rs *r, struct rs_disk *d)
         return -1;
     if (vrbd_volume_ioctx(d->cl, d->dst.pool, d->dst.nspace, &io) < 0)
         return -1;
-    if (rbd_open(io, tmp, &img, NULL) < 0) {
-        rados_ioctx_destroy(io);
-        return vrbd_error_set(VRBD_ERR_IO, EIO, NULL, "cannot open '%s'", tmp);
+    ret = rbd_open(io, tmp, &img, NULL);
+    if (ret < 0) {
+        vrbd_error_saved saved;
+
+        vrbd_cluster_error(d->cl, ret, "cannot open '%s'", tmp);
+        vrbd_error_save(&saved);
+        vrbd_remove_bounded(d->cl, io, tmp, NULL); /* takes io */
+        vrbd_error_restore(&saved, NULL);
+        return -1;
     }
     for (size_t i = 0; i < n; i++) {
         if ((ret = apply_file(r, chain[i], img, d)) < 0)
