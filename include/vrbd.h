@@ -1835,7 +1835,9 @@ typedef struct vrbd_backup_entry {
     char *from_snap;   /* incremental: the backup before; NULL: full */
     char *consistency; /* VRBD_BACKUP_* */
     uint64_t size, sent;
-    char *stored; /* the replica image, or the file */
+    char *stored;   /* the replica image, or the file */
+    unsigned disks; /* a VM's backup: how many disks it took; 0: one
+                     * image's, or not recorded */
 } vrbd_backup_entry;
 VRBD_API void vrbd_backup_entry_list_free(vrbd_backup_entry *e, size_t n);
 

@@ -74,11 +74,15 @@ has_entry(const vrbd_backup_entry *all, size_t n, const char *source,
     return false;
 }
 
+/* The backups @e[0..n) read whole, each predecessor found among every
+ * backup on the target, @all[0..n_all) */
 static void
-verify_dir(const vrbd_backup_entry *e, size_t n, vrbd_backup_verify_result *res)
+verify_dir(const vrbd_backup_entry *e, size_t n, const vrbd_backup_entry *all,
+           size_t n_all, vrbd_backup_verify_result *res)
 {
     for (size_t i = 0; i < n; i++) {
-        if (e[i].from_snap && !has_entry(e, n, e[i].source, e[i].from_snap)) {
+        if (e[i].from_snap &&
+            !has_entry(all, n_all, e[i].source, e[i].from_snap)) {
             CLEANUP_FREE char *why = xasprintf(
                 "follows backup '%s', which is not there", e[i].from_snap);
 
@@ -147,8 +151,8 @@ vrbd_backup_verify(vrbd_host *host, vrbd_registry *reg, const char *target,
                    vrbd_backup_verify_result *res)
 {
     struct vrbd_bk_target t;
-    vrbd_backup_entry *e = NULL;
-    size_t n = 0;
+    vrbd_backup_entry *e = NULL, *all = NULL;
+    size_t n = 0, n_all = 0;
     int rc = -1;
 
     memset(res, 0, sizeof(*res));
@@ -157,11 +161,14 @@ vrbd_backup_verify(vrbd_host *host, vrbd_registry *reg, const char *target,
                               "which backup target?");
     if (vrbd_bk_target_open(reg, target, timeout_sec, false, &t) < 0)
         goto out;
-    /* everything on the target: a chain is checked whole */
-    if (vrbd_backup_list(host, reg, target, name, timeout_sec, &e, &n) < 0)
+    /* those of @name, their predecessors among everything on the target
+     * (a chain may hold backups of an image alone, or of another VM) */
+    if (vrbd_backup_list(host, reg, target, name, timeout_sec, &e, &n) < 0 ||
+        vrbd_backup_list(host, reg, target, NULL, timeout_sec, &all, &n_all) <
+            0)
         goto out;
     if (t.dir) {
-        verify_dir(e, n, res);
+        verify_dir(e, n, all, n_all, res);
     } else {
         for (size_t i = 0; i < n; i++) {
             if (read_replica(&t, &e[i], &res->bytes) < 0) {
@@ -175,6 +182,7 @@ vrbd_backup_verify(vrbd_host *host, vrbd_registry *reg, const char *target,
     rc = 0;
 out:
     vrbd_backup_entry_list_free(e, n);
+    vrbd_backup_entry_list_free(all, n_all);
     vrbd_bk_target_clear(&t);
     return rc;
 }

@@ -89,10 +89,11 @@ char *
 vrbd_bk_record_format(const vrbd_backup_entry *e)
 {
     return xasprintf("kind=%s from=%s size=%" PRIu64 " sent=%" PRIu64
-                     " created=%" PRId64 " consistency=%s dev=%s domain=%s",
+                     " created=%" PRId64 " consistency=%s disks=%u dev=%s "
+                     "domain=%s",
                      e->from_snap ? "incremental" : "full",
                      e->from_snap ? e->from_snap : "-", e->size, e->sent,
-                     e->when, e->consistency, e->dev ? e->dev : "-",
+                     e->when, e->consistency, e->disks, e->dev ? e->dev : "-",
                      e->domain ? e->domain : "-");
 }
 
@@ -145,6 +146,13 @@ vrbd_bk_record_parse(const char *rec, vrbd_backup_entry *e)
         return -1;
     }
     e->consistency = field(rec, "consistency", false);
+    {
+        uint64_t disks = 0; /* not in records of before it was added */
+
+        e->disks = field_u64(rec, "disks", &disks) == 0 && disks < 4096
+                       ? (unsigned)disks
+                       : 0;
+    }
     e->dev = field(rec, "dev", false);
     e->domain = field(rec, "domain", true);
     if (!e->consistency)
@@ -161,7 +169,8 @@ vrbd_bk_disk_record(const struct vrbd_bk_run *r, const struct vrbd_bk_disk *d)
                            .from_snap = d->out->from_snap,
                            .consistency = (char *)r->res->consistency,
                            .size = d->out->size,
-                           .sent = d->out->sent};
+                           .sent = d->out->sent,
+                           .disks = r->domain ? (unsigned)r->n : 0};
 
     return vrbd_bk_record_format(&e);
 }
@@ -296,8 +305,17 @@ replica_fits(struct vrbd_bk_run *r, struct vrbd_bk_disk *d, rados_ioctx_t io,
     int ret = rbd_open_read_only(io, name, &img, NULL);
 
     if (ret == 0) {
+        CLEANUP_FREE char *of = vrbd_image_meta(img, VRBD_BK_OF_KEY);
+        CLEANUP_FREE char *me = vrbd_bk_disk_name(d);
+
         ret = newest_backup_snap(img, last, sizeof(last));
         rbd_close(img);
+        /* another image's whose name maps to the same one: not this */
+        if (ret >= 0 && of &&
+            (strncmp(of, me, strlen(me)) != 0 || of[strlen(me)] != ' ')) {
+            free(name);
+            return 0;
+        }
     }
     if (ret == -ENOENT) { /* a new one: a full backup */
         d->replica = name;

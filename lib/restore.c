@@ -54,8 +54,10 @@ struct rs {
     vrbd_host *host;
     const char *domain; /* or NULL: an image */
     struct vrbd_bk_target t;
-    vrbd_backup_entry *all;
+    vrbd_backup_entry *all; /* every backup on the target: the chains */
     size_t n_all;
+    vrbd_backup_entry *sel; /* those of the domain or image restored */
+    size_t n_sel;
     const char *backup;
     struct rs_disk *d;
     size_t n;
@@ -79,6 +81,7 @@ rs_clear(struct rs *r)
         vrbd_cluster_free(r->conns[i]);
     free(r->conns);
     vrbd_backup_entry_list_free(r->all, r->n_all);
+    vrbd_backup_entry_list_free(r->sel, r->n_sel);
     vrbd_bk_target_clear(&r->t);
 }
 
@@ -126,22 +129,48 @@ parse_when(const char *text)
     return -1;
 }
 
-/* r->backup: the one asked for (by name, or the newest at or before a
- * time), or the newest of r->all */
+/* How many disks backup @name has among r->sel, in *@have, and how many
+ * its VM had (0: not recorded, or one image's) */
+static unsigned
+disks_of(const struct rs *r, const char *name, unsigned *have)
+{
+    unsigned want = 0;
+
+    *have = 0;
+    for (size_t i = 0; i < r->n_sel; i++)
+        if (strcmp(r->sel[i].name, name) == 0) {
+            (*have)++;
+            want = r->sel[i].disks > want ? r->sel[i].disks : want;
+        }
+    return want;
+}
+
+/* Whether backup @name took every disk of its VM (one stopped midway
+ * sent some only: never restored) */
+static bool
+complete(const struct rs *r, const char *name)
+{
+    unsigned have, want = disks_of(r, name, &have);
+
+    return !r->domain || want == 0 || have >= want;
+}
+
+/* r->backup: the one asked for (by name, or the newest complete one at or
+ * before a time), or the newest complete one of r->sel */
 static int
 choose(struct rs *r, const char *name)
 {
-    int64_t until = -1;
+    int64_t until = INT64_MAX;
+    bool by_name = false;
 
-    if (!r->n_all)
+    if (!r->n_sel)
         return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
                               "see {prog}{vrbd_backup_list}",
                               "no backup of '%s' on %s", name, r->t.canon);
-    if (!r->o->backup) {
-        r->backup = r->all[r->n_all - 1].name; /* oldest first */
-        return 0;
-    }
-    if (strncmp(r->o->backup, VRBD_BK_PREFIX, strlen(VRBD_BK_PREFIX)) != 0) {
+    if (r->o->backup &&
+        strncmp(r->o->backup, VRBD_BK_PREFIX, strlen(VRBD_BK_PREFIX)) == 0) {
+        by_name = true;
+    } else if (r->o->backup) {
         until = parse_when(r->o->backup);
         if (until < 0)
             return vrbd_error_set(
@@ -150,18 +179,33 @@ choose(struct rs *r, const char *name)
                 "2026-12-07T08:15 or 2026-12-07",
                 "'%s' is neither a backup nor a time", r->o->backup);
     }
-    for (size_t i = r->n_all; i-- > 0;)
-        if (until >= 0 ? r->all[i].when <= until
-                       : strcmp(r->all[i].name, r->o->backup) == 0) {
-            r->backup = r->all[i].name;
+    for (size_t i = r->n_sel; i-- > 0;) {
+        const vrbd_backup_entry *e = &r->sel[i];
+        unsigned have, want;
+
+        if (by_name ? strcmp(e->name, r->o->backup) != 0 : e->when > until)
+            continue;
+        if (complete(r, e->name)) {
+            r->backup = e->name;
             return 0;
         }
+        if (!by_name)
+            continue;
+        want = disks_of(r, e->name, &have);
+        return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
+                              "restore an older one (see "
+                              "{prog}{vrbd_backup_list})",
+                              "backup '%s' of '%s' is incomplete: %u of its "
+                              "%u disks (it was stopped midway)",
+                              e->name, name, have, want);
+    }
     return vrbd_error_set(VRBD_ERR_NOT_FOUND, ENOENT,
                           "see {prog}{vrbd_backup_list}",
-                          until >= 0 ? "'%s' has no backup at or before %s "
-                                       "on %s"
-                                     : "'%s' has no backup '%s' on %s",
-                          name, r->o->backup, r->t.canon);
+                          !r->o->backup ? "'%s' has no complete backup%s on %s"
+                          : by_name     ? "'%s' has no backup '%s' on %s"
+                                        : "'%s' has no backup at or before "
+                                          "%s on %s",
+                          name, r->o->backup ? r->o->backup : "", r->t.canon);
 }
 
 /* The entry of @source's backup @snap among r->all, or NULL */
@@ -247,8 +291,8 @@ plan(struct rs *r)
 
     if (r->o->to && vrbd_spec_parse(r->o->to, VRBD_SPEC_POOL, &to) < 0)
         return -1;
-    for (size_t i = 0; i < r->n_all; i++) {
-        const vrbd_backup_entry *e = &r->all[i];
+    for (size_t i = 0; i < r->n_sel; i++) {
+        const vrbd_backup_entry *e = &r->sel[i];
         struct rs_disk *d;
         vrbd_spec src = {0};
 
@@ -312,9 +356,8 @@ write_record(rbd_image_t img, const vrbd_bfile_rec *rec, struct wslot *s)
     int ret;
 
     if (rec->kind == 'Z')
-        return rbd_write_zeroes(img, rec->offset, rec->length, 0, 0) < 0
-                   ? -EIO
-                   : 0;
+        return rbd_write_zeroes(img, rec->offset, rec->length, 0, 0) < 0 ? -EIO
+                                                                         : 0;
     memcpy(s->buf, rec->data, rec->length);
     s->len = rec->length;
     ret = rbd_aio_create_completion(NULL, NULL, &s->c);
@@ -821,8 +864,13 @@ find(struct rs *r, const char *name)
     if (vrbd_bk_target_open(r->reg, target, r->o->timeout_sec, false, &r->t) <
         0)
         return -1;
+    /* the chains of the images: every backup on the target (an image's
+     * chain may hold backups of it alone, or of another domain's) */
+    if (vrbd_backup_list(r->host, r->reg, target, NULL, r->o->timeout_sec,
+                         &r->all, &r->n_all) < 0)
+        return -1;
     return vrbd_backup_list(r->host, r->reg, target, name, r->o->timeout_sec,
-                            &r->all, &r->n_all);
+                            &r->sel, &r->n_sel);
 }
 
 static int

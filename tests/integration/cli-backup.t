@@ -286,6 +286,27 @@ second disk from its last complete backup, and nothing is left behind
   1
   1
 
+The backup that was killed after its first disk is incomplete: restore
+refuses it by name and passes it by for the newest
+
+  $ k=$(virt-rbd --json backup list v-$UNIQ --from "$B" | python3 -c 'import json, sys, collections as c; n = c.Counter(e["name"] for e in json.load(sys.stdin)); print([k for k, v in n.items() if v == 1][0])')
+  $ virt-rbd restore v-$UNIQ@$k --from "$B" --as vk-$UNIQ 2>&1 | sed "s/$UNIQ/U/g; s/$k/K/"
+  virt-rbd: error: backup 'K' of 'v-U' is incomplete: 1 of its 2 disks (it was stopped midway)
+  virt-rbd: hint: restore an older one (see virt-rbd backup list)
+  [1]
+
+A backup of one of its disks alone, then of the VM, on one chain: the
+VM's restores, and verifies
+
+  $ virt-rbd backup ceph:$P/v-$UNIQ --to "$B" > /dev/null && virt-rbd --json backup v-$UNIQ --to "$B" --skip-local | python3 -c 'import json, sys; print([d["kind"] for d in json.load(sys.stdin)["disks"]])'
+  ['incremental', 'incremental']
+  $ virt-rbd restore v-$UNIQ --from "$B" --as vz-$UNIQ | tail -1 | sed "s/$UNIQ/U/g"
+  domain 'vz-U' defined (not started)
+  $ virt-rbd backup verify v-$UNIQ --from "$B" | grep -c BAD
+  0
+  [1]
+  $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" undefine vz-$UNIQ > /dev/null
+
 Killed in the middle of a file: no file under its name, the index as it
 was; the next run removes the temporary file and finishes
 
@@ -405,7 +426,7 @@ its backups stay
   $ virt-rbd vm rm v-$UNIQ --disks --now | sed "s/$UNIQ/U/g"
   vm 'v-U' removed with its RBD disks
   $ virt-rbd --json backup list v-$UNIQ --from "$B" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
-  9
+  11
 
 Clean-up (clones before their parents)
 
