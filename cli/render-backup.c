@@ -120,9 +120,8 @@ list_json(const void *res)
         json_object_object_add(o, "size", json_object_new_uint64(e->size));
         json_object_object_add(o, "sent", json_object_new_uint64(e->sent));
         json_object_object_add(o, "stored", cli_json_str(e->stored));
-        json_object_object_add(o, "disks",
-                               e->disks ? json_object_new_uint64(e->disks)
-                                        : NULL);
+        json_object_object_add(
+            o, "disks", e->disks ? json_object_new_uint64(e->disks) : NULL);
         json_object_array_add(a, o);
     }
     return a;
