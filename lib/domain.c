@@ -234,6 +234,42 @@ next_target(const vrbd_domain_spec *spec, const bool *taken, char out[5])
 /* root ports a new guest has free for hot-plugged disks and NICs */
 #define SPARE_ROOT_PORTS 4
 
+/* The devices every guest gets: the guest agent's channel, no balloon,
+ * and the PCIe root ports its devices and hot-plugged ones go on */
+static void
+add_platform(xmlNodePtr devices, const vrbd_domain_spec *spec)
+{
+    xmlNodePtr node;
+    size_t i, ports;
+
+    /* the guest agent's port, as virt-install adds: backups freeze the
+     * guest's filesystems through it when an agent answers */
+    node = add(devices, "channel", NULL);
+    prop(node, "type", "unix");
+    node = add(node, "target", NULL);
+    prop(node, "type", "virtio");
+    prop(node, "name", "org.qemu.guest_agent.0");
+    prop(add(devices, "memballoon", NULL), "model", "none");
+    /* q35 has no hot-pluggable slot of its own: libvirt puts each PCI
+     * device (the disks, the NIC, the USB and virtio-serial controllers)
+     * on a root port it adds, and adds none to spare, so a second disk
+     * attached to the running guest found "No more available PCI
+     * slots".  Enough ports for those devices and SPARE_ROOT_PORTS more,
+     * as virt-install does. */
+    ports = spec->n_disks + (spec->network ? 1 : 0) + 2 + SPARE_ROOT_PORTS;
+    /* the first PCI controller libvirt reads is index 0, the root */
+    node = add(devices, "controller", NULL);
+    prop(node, "type", "pci");
+    prop(node, "index", "0");
+    prop(node, "model", "pcie-root");
+    for (i = 0; i < ports; i++) {
+        xmlNodePtr port = add(devices, "controller", NULL);
+
+        prop(port, "type", "pci");
+        prop(port, "model", "pcie-root-port");
+    }
+}
+
 char *
 vrbd_domain_build_xml(const vrbd_domain_spec *spec)
 {
@@ -241,7 +277,7 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
     xmlNodePtr dom, os, node, devices;
     bool taken[26] = {false};
     char buf[32];
-    size_t i, ports;
+    size_t i;
 
     if (check_spec(spec) < 0)
         return NULL;
@@ -311,24 +347,6 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
         prop(add(serial, "source", NULL), "path", spec->serial_log);
         prop(add(serial, "target", NULL), "port", "0");
     }
-    prop(add(devices, "memballoon", NULL), "model", "none");
-    /* q35 has no hot-pluggable slot of its own: libvirt puts each PCI
-     * device (the disks, the NIC, its USB controller) on a root port it
-     * adds, and adds none to spare, so a second disk attached to the
-     * running guest found "No more available PCI slots".  Enough ports
-     * for those devices and SPARE_ROOT_PORTS more, as virt-install does. */
-    ports = spec->n_disks + (spec->network ? 1 : 0) + 1 + SPARE_ROOT_PORTS;
-    /* the first PCI controller libvirt reads is index 0, the root */
-    node = add(devices, "controller", NULL);
-    prop(node, "type", "pci");
-    prop(node, "index", "0");
-    prop(node, "model", "pcie-root");
-    for (i = 0; i < ports; i++) {
-        xmlNodePtr port = add(devices, "controller", NULL);
-
-        prop(port, "type", "pci");
-        prop(port, "model", "pcie-root-port");
-    }
-
+    add_platform(devices, spec);
     return vrbd_xml_dump(doc);
 }
