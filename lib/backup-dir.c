@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,7 +126,7 @@ vrbd_bk_index_read(const char *path, char **source, vrbd_bk_index_fn fn,
         line++;
         if (strncmp(p, "source ", 7) == 0) {
             if (source && !*source)
-                *source = strndup(p + 7, strcspn(p + 7, " "));
+                *source = xstrndup(p + 7, strcspn(p + 7, " "));
             continue;
         }
         if (sscanf(p, "backup %255s %511s %n", snap, file, &used) != 2 ||
@@ -414,8 +415,8 @@ write_file(struct vrbd_bk_run *r, struct vrbd_bk_disk *d, int fd,
     return vrbd_bfile_write_end(st.w);
 }
 
-/* Temporary files in @dir that a backup killed midway left ("NAME.tmp.PID"
- * of a PID that is gone) go */
+/* Temporary files in @dir ("NAME.tmp.PID"): under the directory's lock,
+ * every one was left by a backup or prune that was stopped */
 static void
 remove_stale(const char *dir)
 {
@@ -423,22 +424,40 @@ remove_stale(const char *dir)
     struct dirent *de;
 
     while (dh && (de = readdir(dh))) {
-        const char *t = strstr(de->d_name, ".tmp.");
         CLEANUP_FREE char *path = NULL;
-        char *end;
-        long pid;
 
-        if (!t)
-            continue;
-        pid = strtol(t + 5, &end, 10);
-        if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (!strstr(de->d_name, ".tmp."))
             continue;
         path = xasprintf("%s/%s", dir, de->d_name);
         if (unlink(path) == 0)
-            vrbd_info("removed '%s', left by a backup that was stopped", path);
+            vrbd_info("removed '%s', left by a run that was stopped", path);
     }
     if (dh)
         closedir(dh);
+}
+
+int
+vrbd_bk_dir_lock(const char *dir)
+{
+    CLEANUP_FREE char *path = xasprintf("%s/.lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int e;
+
+    if (fd < 0)
+        return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
+                              "cannot create '%s': %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return vrbd_error_set(
+                VRBD_ERR_BUSY, e, "wait for it to end, then run it again",
+                "another backup or prune of '%s' is running", dir);
+        return vrbd_error_set(VRBD_ERR_IO, e, NULL, "cannot lock '%s': %s",
+                              path, strerror(e));
+    }
+    remove_stale(dir);
+    return fd;
 }
 
 int
@@ -450,12 +469,15 @@ vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
     CLEANUP_FREE char *path = xasprintf("%s/%s", dir, file);
     CLEANUP_FREE char *tmp =
         xasprintf("%s/.%s.tmp.%d", dir, file, (int)getpid());
+    CLEANUP_CLOSE int lock = -1;
     int fd, dfd;
 
     if (mkdir(dir, 0700) < 0 && errno != EEXIST)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
                               "cannot create '%s': %s", dir, strerror(errno));
-    remove_stale(dir);
+    lock = vrbd_bk_dir_lock(dir);
+    if (lock < 0)
+        return -1;
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL,

@@ -38,6 +38,11 @@ struct vrbd_bk_target {
 int vrbd_bk_target_open(vrbd_registry *reg, const char *text, unsigned timeout,
                         bool create, struct vrbd_bk_target *t);
 void vrbd_bk_target_clear(struct vrbd_bk_target *t);
+/* The replica image of backup @e on cluster target @t, at the backup's
+ * snapshot: the pool, namespace and snapshot borrowed from @t and @e, the
+ * image's name (from e->stored) the caller's to free(). */
+void vrbd_bk_replica_of(const struct vrbd_bk_target *t,
+                        const vrbd_backup_entry *e, vrbd_spec *s);
 
 /* One image of a backup */
 struct vrbd_bk_disk {
@@ -106,6 +111,12 @@ int vrbd_bk_dir_last(const struct vrbd_bk_target *t,
 /* Send @d (open at the backup's snapshot) to the directory, from d->base
  * or in full, and add it to the index: 0, or -1 with the error. */
 int vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d);
+/* Lock image directory @dir (flock on its ".lock"): one backup or prune
+ * of an image at a time, on this host or another sharing the directory.
+ * The descriptor to close(), or -1 with the error (BUSY: another holds it).
+ * Temporary files found under the lock were left by a run that stopped:
+ * they go. */
+int vrbd_bk_dir_lock(const char *dir);
 /* Keep the domain's definition with the backup (best effort, warned). */
 void vrbd_bk_dir_keep_xml(struct vrbd_bk_run *r);
 /* Every backup in the directory, of @source (NULL: all): appended to

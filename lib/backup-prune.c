@@ -72,28 +72,21 @@ vrbd_bk_prune_select(const vrbd_backup_entry *e, size_t n,
 
 /* ---- a cluster target */
 
-/* The replica image's name in @e->stored, "CANON/IMAGE@SNAP" */
-static char *
-replica_image(const vrbd_backup_entry *e)
-{
-    const char *slash = strrchr(e->stored, '/');
-    const char *at = strrchr(e->stored, '@');
-
-    return strndup(slash + 1, (size_t)(at - slash - 1));
-}
-
 static int
 drop_snapshot(const struct vrbd_bk_target *t, const vrbd_backup_entry *e)
 {
-    CLEANUP_FREE char *image = replica_image(e);
+    CLEANUP_FREE char *image = NULL;
     CLEANUP_FREE char *key = xasprintf(VRBD_BK_REC_KEY "%s", e->name);
     CLEANUP_FREE char *xkey =
         xasprintf(VRBD_BK_REC_KEY "%s" VRBD_BK_XML_SUFFIX, e->name);
-    vrbd_spec s = {.pool = t->pool, .nspace = t->nspace, .image = image};
+    vrbd_spec s;
     rados_ioctx_t io;
     rbd_image_t img;
     int ret;
 
+    vrbd_bk_replica_of(t, e, &s);
+    image = s.image;
+    s.snap = NULL;
     if (vrbd_volume_open(t->cl, &s, false, &io, &img) < 0)
         return -1;
     /* the record first: a backup without it is no longer listed; put
@@ -142,6 +135,7 @@ struct line {
 
 struct index {
     char *dir, *path;
+    int lock; /* the directory's, held while the index is loaded */
     char *source_line;
     struct line *l;
     size_t n;
@@ -159,7 +153,10 @@ index_clear(struct index *x)
     free(x->dir);
     free(x->path);
     free(x->source_line);
+    if (x->lock >= 0)
+        close(x->lock);
     memset(x, 0, sizeof(*x));
+    x->lock = -1;
 }
 
 static int
@@ -183,18 +180,23 @@ add_line(const char *snap, const char *file, const char *rec, void *opaque)
     return 0;
 }
 
+/* The index of the image directory of @stored, read under the
+ * directory's lock (x->lock) */
 static int
 index_load(struct index *x, const char *stored)
 {
     CLEANUP_FREE char *text = NULL;
 
-    x->dir = strndup(stored, (size_t)(strrchr(stored, '/') - stored));
+    x->dir = xstrndup(stored, (size_t)(strrchr(stored, '/') - stored));
     x->path = xasprintf("%s/index", x->dir);
+    x->lock = vrbd_bk_dir_lock(x->dir);
+    if (x->lock < 0)
+        return -1;
     text = vrbd_bk_index_slurp(x->path);
     if (!text)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
                               x->path, strerror(errno));
-    x->source_line = strndup(text, strcspn(text, "\n"));
+    x->source_line = xstrndup(text, strcspn(text, "\n"));
     return vrbd_bk_index_read(x->path, NULL, add_line, x);
 }
 
@@ -438,7 +440,7 @@ static int
 prune_dir(const vrbd_backup_entry *e, size_t n, const bool *keep,
           vrbd_backup_prune_result *res)
 {
-    struct index x = {0};
+    struct index x = {.lock = -1};
     int rc = -1;
 
     if (index_load(&x, e[0].stored) < 0)

@@ -103,13 +103,8 @@ static int
 read_replica(const struct vrbd_bk_target *t, const vrbd_backup_entry *e,
              uint64_t *bytes)
 {
-    const char *slash = strrchr(e->stored, '/');
-    const char *at = strrchr(e->stored, '@');
-    CLEANUP_FREE char *image = strndup(slash + 1, (size_t)(at - slash - 1));
-    vrbd_spec s = {.pool = t->pool,
-                   .nspace = t->nspace,
-                   .image = image,
-                   .snap = (char *)e->name};
+    CLEANUP_FREE char *image = NULL;
+    vrbd_spec s;
     struct vrbd_extent *ext = NULL;
     size_t n = 0;
     rados_ioctx_t io;
@@ -118,6 +113,8 @@ read_replica(const struct vrbd_bk_target *t, const vrbd_backup_entry *e,
     char *buf;
     int ret;
 
+    vrbd_bk_replica_of(t, e, &s);
+    image = s.image;
     if (vrbd_volume_open(t->cl, &s, true, &io, &img) < 0)
         return -1;
     ret = rbd_get_size(img, &size);

@@ -112,7 +112,7 @@ field(const char *rec, const char *key, bool last)
     end = last ? p + strlen(p) : p + strcspn(p, " ");
     if (end - p == 1 && *p == '-')
         return NULL;
-    return strndup(p, (size_t)(end - p));
+    return xstrndup(p, (size_t)(end - p));
 }
 
 static int
@@ -253,6 +253,20 @@ replica_name(const struct vrbd_bk_disk *d, unsigned g)
                            d->spec.pool, d->spec.nspace, d->spec.image, gen)
                : xasprintf("bk.%s.%s.%s%s", vrbd_cluster_name(d->cl),
                            d->spec.pool, d->spec.image, gen);
+}
+
+void
+vrbd_bk_replica_of(const struct vrbd_bk_target *t, const vrbd_backup_entry *e,
+                   vrbd_spec *s)
+{
+    const char *slash = strrchr(e->stored, '/');
+    const char *at = strrchr(e->stored, '@');
+
+    memset(s, 0, sizeof(*s));
+    s->pool = t->pool;
+    s->nspace = t->nspace;
+    s->image = xstrndup(slash + 1, (size_t)(at - slash - 1));
+    s->snap = (char *)e->name;
 }
 
 static void
@@ -733,6 +747,37 @@ cancelled(const struct vrbd_bk_run *r)
 
 /* Send every disk (open at its new snapshot), settling each that made
  * it.  0, or -1 with the error of the first that failed. */
+/*
+ * A cluster target whose pool is full (its quota, or the cluster's OSDs)
+ * holds every write until the timeout, which then reads "did not answer".
+ * -1 with the error set when it is full; else 0, the error set before
+ * (@during: the send's) kept.
+ */
+static int
+target_full(struct vrbd_bk_run *r, bool during)
+{
+    CLEANUP_FREE char *why = NULL;
+    vrbd_error_saved e;
+
+    if (r->t.dir)
+        return 0;
+    vrbd_error_save(&e);
+    why = vrbd_pool_full_reason(r->t.cl, r->t.pool);
+    if (!why) {
+        vrbd_error_restore(&e, NULL);
+        return 0;
+    }
+    vrbd_error_saved_free(&e);
+    return vrbd_error_set(
+        VRBD_ERR_IO, EDQUOT,
+        "prune backups there ({prog}{vrbd_backup_prune}), raise the quota "
+        "(ceph osd pool set-quota) or free space in the pool, then run it "
+        "again",
+        "target pool '%s' is full, %s: %s", r->t.canon, why,
+        during ? "the backup stopped, the earlier ones are whole"
+               : "no backup was made");
+}
+
 static int
 send_all(struct vrbd_bk_run *r)
 {
@@ -744,8 +789,12 @@ send_all(struct vrbd_bk_run *r)
                                   "backup interrupted");
         if (i == 0)
             vrbd_test_pause("backup-snapped");
-        if (rbd_snap_set(d->img, r->res->name) < 0 || send_one(r, d) < 0)
+        if (rbd_snap_set(d->img, r->res->name) < 0)
             return -1;
+        if (send_one(r, d) < 0) {
+            target_full(r, true);
+            return -1;
+        }
         settle(r, d);
         if (i == 0)
             vrbd_test_pause("backup-sent-first");
@@ -795,6 +844,8 @@ prepare(struct vrbd_bk_run *r, vrbd_registry *reg)
                             true, &r->t) < 0)
         return -1;
     r->res->target = xstrdup(r->t.canon);
+    if (target_full(r, false) < 0)
+        return -1;
     for (size_t i = 0; i < r->n; i++)
         if (find_base(r, &r->d[i]) < 0)
             return -1;
@@ -902,6 +953,60 @@ freeze_refused(void)
     return why;
 }
 
+/* The agent's thaw, tried three times: a guest left frozen must be known */
+static int
+thaw(struct vrbd_bk_run *r, virDomainPtr dom)
+{
+    for (int tries = 0; virDomainFSThaw(dom, NULL, 0, 0) < 0; tries++)
+        if (tries == 2)
+            return vrbd_error_libvirt("thaw them: virsh domfsthaw DOMAIN",
+                                      "the guest agent of '%s' did not thaw "
+                                      "its filesystems",
+                                      r->domain);
+    return 0;
+}
+
+/*
+ * The guest agent's freeze, bounded by the run's timeout: libvirt's
+ * default is to wait for its answer for ever.  A freeze that got no
+ * answer may still go through: it is thawed, as libvirt's own snapshots
+ * do.  Returns the filesystems frozen, or -1 with the reason in
+ * r->res->why.
+ */
+static int
+freeze(struct vrbd_bk_run *r, virDomainPtr dom)
+{
+    int wait = r->o->timeout_sec ? (int)r->o->timeout_sec : 30;
+    virErrorPtr e;
+    int frozen;
+    bool unanswered;
+
+    if (virDomainAgentSetResponseTimeout(dom, wait, 0) < 0)
+        virResetLastError(); /* no agent: the freeze says so */
+    frozen = virDomainFSFreeze(dom, NULL, 0, 0);
+    if (frozen < 0) {
+        e = virGetLastError();
+        unanswered = e && e->code == VIR_ERR_AGENT_UNRESPONSIVE;
+        r->res->why = freeze_refused();
+        if (unanswered && virDomainFSThaw(dom, NULL, 0, 0) < 0)
+            virResetLastError();
+    } else if (frozen == 0) { /* nothing frozen: no better than nothing */
+        if (virDomainFSThaw(dom, NULL, 0, 0) < 0)
+            virResetLastError();
+        r->res->why = xstrdup("the guest agent froze no filesystem");
+    }
+    return frozen;
+}
+
+/* libvirt's default agent timeout (block) again: it cannot tell the old */
+static void
+agent_timeout_reset(virDomainPtr dom)
+{
+    if (virDomainAgentSetResponseTimeout(
+            dom, VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK, 0) < 0)
+        virResetLastError();
+}
+
 /*
  * Every disk's snapshot at one instant: with the guest's filesystems
  * frozen by its agent, else with the VM paused (its writes stop; the
@@ -922,37 +1027,24 @@ snap_vm(struct vrbd_bk_run *r, virDomainPtr dom)
         return snap_all(r);
     }
     t0 = vrbd_now();
-    frozen = info.state != VIR_DOMAIN_PAUSED
-                 ? virDomainFSFreeze(dom, NULL, 0, 0)
-                 : -1;
-    if (frozen == 0) /* nothing frozen: no better than nothing */
-        virDomainFSThaw(dom, NULL, 0, 0);
+    frozen = info.state != VIR_DOMAIN_PAUSED ? freeze(r, dom) : -1;
     if (frozen > 0) {
         r->res->consistency = VRBD_BACKUP_FROZEN;
         rc = snap_all(r);
-        for (int tries = 0; virDomainFSThaw(dom, NULL, 0, 0) < 0; tries++)
-            if (tries == 2) { /* a guest left frozen must be known */
-                vrbd_error_libvirt("thaw them: virsh domfsthaw DOMAIN",
-                                   "the guest agent of '%s' did not thaw "
-                                   "its filesystems",
-                                   r->domain);
-                rc = -1;
-                break;
-            }
+        if (thaw(r, dom) < 0)
+            rc = -1;
+        agent_timeout_reset(dom);
         r->res->paused_sec = vrbd_now() - t0;
         return rc;
     }
+    if (info.state != VIR_DOMAIN_PAUSED)
+        agent_timeout_reset(dom);
     r->res->consistency = VRBD_BACKUP_PAUSED;
     if (info.state == VIR_DOMAIN_PAUSED) {
         r->res->why = xstrdup("the VM was paused already");
         return snap_all(r);
     }
-    if (frozen == 0) {
-        virResetLastError();
-        r->res->why = xstrdup("the guest agent froze no filesystem");
-    } else {
-        r->res->why = freeze_refused();
-    }
+    t0 = vrbd_now(); /* paused from here: the freeze's wait does not count */
     if (virDomainSuspend(dom) < 0)
         return vrbd_error_libvirt(NULL, "cannot pause domain '%s'", r->domain);
     rc = snap_all(r);

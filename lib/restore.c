@@ -526,20 +526,6 @@ restore_dir(struct rs *r, struct rs_disk *d)
 
 /* ---- a cluster target: a copy of the replica's snapshot */
 
-/* The replica's spec and snapshot from @e->stored, "CANON/IMAGE@SNAP" */
-static void
-replica_of(const struct rs *r, const vrbd_backup_entry *e, vrbd_spec *s)
-{
-    const char *slash = strrchr(e->stored, '/');
-    const char *at = strrchr(e->stored, '@');
-
-    memset(s, 0, sizeof(*s));
-    s->pool = r->t.pool;
-    s->nspace = r->t.nspace;
-    s->image = strndup(slash + 1, (size_t)(at - slash - 1));
-    s->snap = (char *)e->name;
-}
-
 static void
 copy_progress(uint64_t done, uint64_t total, void *opaque)
 {
@@ -596,7 +582,7 @@ restore_cluster(struct rs *r, struct rs_disk *d)
     rbd_image_t img;
     int ret;
 
-    replica_of(r, d->e, &src);
+    vrbd_bk_replica_of(&r->t, d->e, &src);
     if (r->o->instant) {
         ret = clone_instant(r, d, &src);
         free(src.image);
@@ -707,7 +693,7 @@ kept_xml(struct rs *r)
         rados_ioctx_t io;
         rbd_image_t img;
 
-        replica_of(r, e, &s);
+        vrbd_bk_replica_of(&r->t, e, &s);
         s.snap = NULL;
         if (vrbd_volume_open(r->t.cl, &s, true, &io, &img) == 0) {
             xml = vrbd_image_meta(img, key);

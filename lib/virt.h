@@ -35,6 +35,7 @@
     X(virConnectListAllStoragePools)                                           \
     X(virConnectOpen)                                                          \
     X(virDomainAbortJob)                                                       \
+    X(virDomainAgentSetResponseTimeout)                                        \
     X(virDomainAttachDeviceFlags)                                              \
     X(virDomainBlockCopy)                                                      \
     X(virDomainBlockJobAbort)                                                  \
@@ -126,6 +127,8 @@ bool vrbd_virt_loaded(void);
 
 #ifndef VRBD_VIRT_LOADER
 #define virDomainAbortJob (vrbd_virt_api.virDomainAbortJob)
+#define virDomainAgentSetResponseTimeout                                       \
+    (vrbd_virt_api.virDomainAgentSetResponseTimeout)
 #define virDomainGetInfo (vrbd_virt_api.virDomainGetInfo)
 #define virNodeGetFreeMemory (vrbd_virt_api.virNodeGetFreeMemory)
 #define virDomainGetJobStats (vrbd_virt_api.virDomainGetJobStats)

@@ -201,7 +201,7 @@ backup says so; its definition goes with it
   $ virt-rbd vm create v-$UNIQ --size 16M --pool ceph:$P --memory 256 --kernel "$VRBD_LAB_GUEST_DIR/vmlinuz" --initrd "$VRBD_LAB_GUEST_DIR/initrd.img" --cmdline "console=ttyS0 quiet panic=-1 marker=m$UNIQ hold=600" --start > /dev/null
   $ rbd -c "$Z" import --no-progress data.raw $P/v-data && virt-rbd disk attach v-$UNIQ zdata:$P/v-data > /dev/null
   $ virt-rbd backup v-$UNIQ --to "$B" > v1.out && sed -n 2p v1.out
-  consistency: crash-consistent: the VM was paused * s for the snapshots (no freeze: argument unsupported: QEMU guest agent is not configured) (glob)
+  consistency: crash-consistent: the VM was paused * s for the snapshots (no freeze: * guest agent is not connected) (glob)
   $ awk 'NR > 3 {print $1, $2, $3}' v1.out | sed "s/$UNIQ/U/g"
   vda ceph:vrbdt-U/v-U full
   vdb zdata:vrbdt-U/v-data full
@@ -316,22 +316,31 @@ was; the next run removes the temporary file and finishes
   exit 137
   $ ls -A "$B/ceph:$P:big" | sed 's/^\.bk-[0-9TZ]*\.full\.tmp\.[0-9]*$/TEMP/'
   TEMP
+  .lock
   $ virt-rbd backup ceph:$P/big --to "$B" > /dev/null && ls -A "$B/ceph:$P:big" | grep -c tmp
   0
   [1]
   $ virt-rbd --json backup list ceph:$P/big --from "$B" | python3 -c 'import json, sys; print([e["kind"] for e in json.load(sys.stdin)])'
   ['full']
 
-Interrupted (SIGINT) in the middle of a file: it says so, exits 130,
-and leaves nothing of this backup (no file, no temporary, no snapshot)
+One backup of an image into a directory at a time: while one is
+writing, another of the same image is refused (its snapshot removed
+again).  Interrupted (SIGINT) in the middle of a file, the first says
+so, exits 130, and leaves nothing of this backup (no file, no
+temporary, no snapshot)
 
   $ VRBD_TEST_PAUSE_AT=backup-file-midway virt-rbd backup ceph:$P/big --to "$B" --full > int.out 2>&1 & pid=$!
-  > bash "$TESTDIR/waitstop" $pid && kill -INT $pid && kill -CONT $pid; wait $pid; echo "exit $?"
+  > bash "$TESTDIR/waitstop" $pid
+  $ virt-rbd backup ceph:$P/big --to "$B" 2>&1 | sed "s#$B#B#; s/$UNIQ/U/g"
+  virt-rbd: error: another backup or prune of 'B/ceph:vrbdt-U:big' is running
+  virt-rbd: hint: wait for it to end, then run it again
+  [1]
+  $ kill -INT $pid && kill -CONT $pid; wait $pid; echo "exit $?"
   exit 130
   $ sed "s/$UNIQ/U/g" int.out
   virt-rbd: error: backup of 'ceph:vrbdt-U/big' interrupted
   virt-rbd: hint: run it again
-  $ ls -A "$B/ceph:$P:big" | grep -c -v index
+  $ ls "$B/ceph:$P:big" | grep -c -v index
   1
   $ rbd -c "$C" snap ls $P/big --format json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
   1
@@ -352,6 +361,36 @@ next run (the cluster back) continues from the last complete one
   incremental True
   $ virt-rbd backup verify --from zdata:$P | tail -1
   3 backup(s) read back whole, * of data (glob)
+
+The target pool full (its quota reached) once the snapshots are made:
+the backup fails within its timeout naming the pool and its quota (not
+a cluster that "did not answer"), and the source keeps no snapshot of
+it; a backup started while the pool is full is refused at once; the
+earlier backups are whole, and with the quota gone the next backup
+continues from the last complete one, the image as it was
+
+  $ printf 'write 20\nquit\n' | "$W" "$C" $P a w > /dev/null && rbd -c "$C" snap ls $P/a --format json > before.json && c3=$(python3 -c 'import json, sys; print([s["name"] for s in json.load(sys.stdin)][-1])' < before.json)
+  $ flags() { ceph -c "$Z" osd pool ls detail --format json | python3 -c 'import json, sys; print([p["flags_names"] for p in json.load(sys.stdin) if p["pool_name"] == sys.argv[1]][0])' $P; }
+  $ waitfull() { for i in $(seq 300); do f=$(flags) || return 1; case $f in *full_quota*) [ $1 = yes ] && return 0 ;; *) [ $1 = no ] && return 0 ;; esac; sleep 0.2; done; echo "pool flags: $f"; return 1; }
+  $ VRBD_TEST_PAUSE_AT=backup-snapped virt-rbd --timeout 3 backup ceph:$P/a --to zdata:$P > full.out 2>&1 & pid=$!
+  > bash "$TESTDIR/waitstop" $pid && ceph -c "$Z" osd pool set-quota $P max_bytes 1 2> /dev/null && waitfull yes; kill -CONT $pid; wait $pid; echo "exit $?"
+  exit 1
+  $ sed "s/$UNIQ/U/g" full.out
+  virt-rbd: error: target pool 'zdata:vrbdt-U' is full, its quota of 1 bytes is reached: the backup stopped, the earlier ones are whole
+  virt-rbd: hint: prune backups there (virt-rbd backup prune), raise the quota (ceph osd pool set-quota) or free space in the pool, then run it again
+  $ rbd -c "$C" snap ls $P/a --format json | cmp - before.json && echo unchanged
+  unchanged
+  $ virt-rbd backup ceph:$P/a --to zdata:$P 2>&1 | sed "s/$UNIQ/U/g"
+  virt-rbd: error: target pool 'zdata:vrbdt-U' is full, its quota of 1 bytes is reached: no backup was made
+  virt-rbd: hint: prune backups there (virt-rbd backup prune), raise the quota (ceph osd pool set-quota) or free space in the pool, then run it again
+  [1]
+  $ virt-rbd backup verify --from zdata:$P | tail -1
+  3 backup(s) read back whole, * of data (glob)
+  $ ceph -c "$Z" osd pool set-quota $P max_bytes 0 2> /dev/null && waitfull no
+  $ virt-rbd --json backup ceph:$P/a --to zdata:$P > f.json && f=$(snap < f.json) && python3 -c 'import json, sys; d = json.load(sys.stdin)["disks"][0]; print(d["kind"], d["from"] == sys.argv[1])' $c3 < f.json
+  incremental True
+  $ same "$C" $P/a@$f "$Z" $P/bk.ceph.$P.a@$f
+  same
 
 backup prune: --dry-run says what would go and changes nothing; then in
 the directory the two oldest backups of the image go, each merged into
@@ -388,7 +427,7 @@ when it was taken); on the cluster the replica's older snapshots go
   $ virt-rbd backup verify ceph:$P/a --from "$B" | tail -1
   2 backup(s) read back whole, * of data (glob)
   $ virt-rbd --json backup prune ceph:$P/a --from zdata:$P --keep-last 1 | python3 -c 'import json, sys; r = json.load(sys.stdin); print(len(r["kept"]), len(r["removed"]), r["merged"])'
-  1 2 0
+  1 3 0
   $ rbd -c "$Z" snap ls $P/bk.ceph.$P.a --format json | python3 -c 'import json, sys; print([s["name"] for s in json.load(sys.stdin)] == sys.argv[1:])' $(virt-rbd --json backup list ceph:$P/a --from zdata:$P | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["name"])')
   True
   $ same "$Z" $P/bk.ceph.$P.a@$(virt-rbd --json backup list ceph:$P/a --from zdata:$P | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["name"])') "$Z" $P/bk.ceph.$P.a
