@@ -123,6 +123,9 @@ static const char pools[] =
     "{\"pool_name\": \"gone\", \"flags_names\": \"hashpspool,full_quota\", "
     "\"quota_max_bytes\": 0, \"quota_max_objects\": 0}, "
     "{\"pool_name\": \"c\", \"flags_names\": \"hashpspool,full\"}, "
+    "{\"pool_name\": \"near\", \"flags_names\": \"hashpspool,nearfull\"}, "
+    "{\"pool_name\": \"bf\", \"flags_names\": \"backfillfull,hashpspool\"}, "
+    "{\"pool_name\": \"f1\", \"flags_names\": \"full\"}, "
     "{\"pool_name\": \"ok\", \"flags_names\": \"hashpspool\"}]";
 
 TEST(a_full_pool_says_why_and_a_quota_removed_is_no_longer_full)
@@ -141,6 +144,12 @@ TEST(a_full_pool_says_why_and_a_quota_removed_is_no_longer_full)
     /* the flag lags a quota set back to 0 until the next stats */
     CHECK(vrbd_pool_full_reason_read(o, "gone") == NULL);
     CHECK(vrbd_pool_full_reason_read(o, "ok") == NULL);
+    /* nearly full is not full: writes still go through */
+    CHECK(vrbd_pool_full_reason_read(o, "near") == NULL);
+    CHECK(vrbd_pool_full_reason_read(o, "bf") == NULL);
+    why = vrbd_pool_full_reason_read(o, "f1");
+    CHECK_STR(why, "the cluster is full");
+    free(why);
     CHECK(vrbd_pool_full_reason_read(o, "nosuch") == NULL);
 }
 
