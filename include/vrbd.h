@@ -1773,7 +1773,8 @@ typedef struct vrbd_backup_opts {
     bool skip_local;      /* a VM: back up its RBD disks, leave local ones
                            * (else a local disk refuses the backup) */
     bool full;            /* copy everything, even when a base is there */
-    unsigned timeout_sec; /* each cluster's; 0: the default */
+    unsigned timeout_sec; /* each cluster's, and the guest agent's for a
+                           * freeze; 0: the default (30 s) */
     volatile int *cancel; /* set (from a signal handler) to stop */
     void (*progress)(uint64_t done, uint64_t total, void *opaque);
     void *opaque;
@@ -1817,6 +1818,14 @@ VRBD_API void vrbd_backup_result_clear(vrbd_backup_result *r);
  * next run continues from the last complete one (the new snapshot is
  * removed from the source).  The domain's definition is kept with the
  * backup.
+ *
+ * The agent gets @opts->timeout_sec to answer the freeze (libvirt's own
+ * default waits for ever): the domain's agent response timeout is set
+ * for it and left at libvirt's default ("block") after, since libvirt
+ * cannot tell what it was.  Refused with nothing made: a target pool
+ * that is full (VRBD_ERR_IO, errno EDQUOT; also when it fills midway),
+ * an image directory of a directory target that another backup or prune
+ * holds (VRBD_ERR_BUSY).
  */
 VRBD_API int vrbd_backup_vm(vrbd_host *host, vrbd_registry *reg,
                             const char *domain, const vrbd_backup_opts *opts,

@@ -461,6 +461,18 @@ vrbd_bk_dir_lock(const char *dir)
 }
 
 int
+vrbd_bk_dir_lock_disk(const struct vrbd_bk_target *t, struct vrbd_bk_disk *d)
+{
+    CLEANUP_FREE char *dir = image_dir(t, d);
+
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
+                              "cannot create '%s': %s", dir, strerror(errno));
+    d->lock = vrbd_bk_dir_lock(dir);
+    return d->lock < 0 ? -1 : 0;
+}
+
+int
 vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
 {
     CLEANUP_FREE char *dir = image_dir(&r->t, d);
@@ -469,15 +481,8 @@ vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
     CLEANUP_FREE char *path = xasprintf("%s/%s", dir, file);
     CLEANUP_FREE char *tmp =
         xasprintf("%s/.%s.tmp.%d", dir, file, (int)getpid());
-    CLEANUP_CLOSE int lock = -1;
     int fd, dfd;
 
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
-                              "cannot create '%s': %s", dir, strerror(errno));
-    lock = vrbd_bk_dir_lock(dir);
-    if (lock < 0)
-        return -1;
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL,
@@ -524,6 +529,18 @@ vrbd_bk_dir_keep_xml(struct vrbd_bk_run *r)
                  r->domain, dir);
         vrbd_error_clear();
     }
+}
+
+void
+vrbd_bk_dir_drop_xml(struct vrbd_bk_run *r)
+{
+    CLEANUP_FREE char *path = NULL;
+
+    if (!r->xml || !r->domain || strchr(r->domain, '/') || !r->res->name)
+        return;
+    path =
+        xasprintf("%s/domains/%s/%s.xml", r->t.canon, r->domain, r->res->name);
+    unlink(path);
 }
 
 /* ---- listing */

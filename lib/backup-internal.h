@@ -53,6 +53,7 @@ struct vrbd_bk_disk {
     char base[256]; /* the previous backup snapshot, or "" */
     char *replica;  /* a cluster target: the replica image's name */
     bool snapped;   /* the backup's snapshot was made */
+    int lock;       /* a directory target: its image directory's, or -1 */
     vrbd_backup_disk *out;
 };
 
@@ -111,12 +112,19 @@ int vrbd_bk_dir_last(const struct vrbd_bk_target *t,
 /* Send @d (open at the backup's snapshot) to the directory, from d->base
  * or in full, and add it to the index: 0, or -1 with the error. */
 int vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d);
-/* Lock image directory @dir (flock on its ".lock"): one backup or prune
- * of an image at a time, on this host or another sharing the directory.
+/* Lock image directory @dir (flock on its ".lock"): one backup (from
+ * choosing its base to its end) or prune of an image at a time, on this
+ * host or another sharing the directory.
  * The descriptor to close(), or -1 with the error (BUSY: another holds it).
  * Temporary files found under the lock were left by a run that stopped:
  * they go. */
 int vrbd_bk_dir_lock(const char *dir);
+/* d->lock: @d's image directory in @t (made) locked, before the run
+ * chooses its base and until it ends.  0, or -1 with the error. */
+int vrbd_bk_dir_lock_disk(const struct vrbd_bk_target *t,
+                          struct vrbd_bk_disk *d);
+/* The definition vrbd_bk_dir_keep_xml() kept, removed: the backup failed */
+void vrbd_bk_dir_drop_xml(struct vrbd_bk_run *r);
 /* Keep the domain's definition with the backup (best effort, warned). */
 void vrbd_bk_dir_keep_xml(struct vrbd_bk_run *r);
 /* Every backup in the directory, of @source (NULL: all): appended to

@@ -702,6 +702,8 @@ run_clear(struct vrbd_bk_run *r)
         free(d->spec.nspace);
         free(d->spec.image);
         free(d->replica);
+        if (d->lock >= 0)
+            close(d->lock);
     }
     free(r->d);
     free(r->xml);
@@ -719,6 +721,7 @@ add_disk(struct vrbd_bk_run *r, vrbd_cluster *cl, const vrbd_spec *spec,
     r->d = xreallocarray(r->d, r->n + 1, sizeof(*r->d));
     d = &r->d[r->n++];
     memset(d, 0, sizeof(*d));
+    d->lock = -1;
     d->cl = cl;
     d->spec.pool = xstrdup(spec->pool);
     d->spec.nspace = spec->nspace ? xstrdup(spec->nspace) : NULL;
@@ -792,7 +795,8 @@ send_all(struct vrbd_bk_run *r)
         if (rbd_snap_set(d->img, r->res->name) < 0)
             return -1;
         if (send_one(r, d) < 0) {
-            target_full(r, true);
+            if (!cancelled(r))
+                target_full(r, true);
             return -1;
         }
         settle(r, d);
@@ -846,6 +850,9 @@ prepare(struct vrbd_bk_run *r, vrbd_registry *reg)
     r->res->target = xstrdup(r->t.canon);
     if (target_full(r, false) < 0)
         return -1;
+    for (size_t i = 0; r->t.dir && i < r->n; i++)
+        if (vrbd_bk_dir_lock_disk(&r->t, &r->d[i]) < 0)
+            return -1;
     for (size_t i = 0; i < r->n; i++)
         if (find_base(r, &r->d[i]) < 0)
             return -1;
@@ -968,28 +975,41 @@ thaw(struct vrbd_bk_run *r, virDomainPtr dom)
 
 /*
  * The guest agent's freeze, bounded by the run's timeout: libvirt's
- * default is to wait for its answer for ever.  A freeze that got no
- * answer may still go through: it is thawed, as libvirt's own snapshots
- * do.  Returns the filesystems frozen, or -1 with the reason in
- * r->res->why.
+ * default is to wait for its answer for ever, so no freeze is tried when
+ * the timeout cannot be set.  A freeze that got no answer may still go
+ * through: it is thawed, as libvirt's own snapshots do, and when the
+ * agent does not answer that either (dead, or still busy with the
+ * freeze) a warning says how to thaw by hand.  Returns the filesystems
+ * frozen, or -1 with the reason in r->res->why (pause instead).
  */
 static int
 freeze(struct vrbd_bk_run *r, virDomainPtr dom)
 {
     int wait = r->o->timeout_sec ? (int)r->o->timeout_sec : 30;
     virErrorPtr e;
+    double t0 = vrbd_now();
     int frozen;
     bool unanswered;
 
-    if (virDomainAgentSetResponseTimeout(dom, wait, 0) < 0)
-        virResetLastError(); /* no agent: the freeze says so */
+    if (virDomainAgentSetResponseTimeout(dom, wait, 0) < 0) {
+        r->res->why = freeze_refused();
+        return -1;
+    }
     frozen = virDomainFSFreeze(dom, NULL, 0, 0);
     if (frozen < 0) {
         e = virGetLastError();
-        unanswered = e && e->code == VIR_ERR_AGENT_UNRESPONSIVE;
+        /* an agent that is not connected fails at once, with the same
+         * code: nothing reached the guest then */
+        unanswered =
+            e && e->code == VIR_ERR_AGENT_UNRESPONSIVE && vrbd_now() - t0 >= 1;
         r->res->why = freeze_refused();
-        if (unanswered && virDomainFSThaw(dom, NULL, 0, 0) < 0)
+        if (unanswered && virDomainFSThaw(dom, NULL, 0, 0) < 0) {
+            vrbd_warn("the guest agent of '%s' did not answer a thaw "
+                      "either: if its filesystems are frozen, thaw them "
+                      "(virsh domfsthaw %s)",
+                      r->domain, r->domain);
             virResetLastError();
+        }
     } else if (frozen == 0) { /* nothing frozen: no better than nothing */
         if (virDomainFSThaw(dom, NULL, 0, 0) < 0)
             virResetLastError();
@@ -1086,8 +1106,11 @@ vrbd_backup_vm(vrbd_host *host, vrbd_registry *reg, const char *domain,
         goto out;
     if (r.t.dir)
         vrbd_bk_dir_keep_xml(&r);
-    if (send_all(&r) < 0)
+    if (send_all(&r) < 0) {
+        if (r.t.dir) /* no complete backup to go with */
+            vrbd_bk_dir_drop_xml(&r);
         goto out;
+    }
     rc = 0;
 out:
     run_clear(&r);

@@ -15,6 +15,7 @@ nothing; agent=stuck answers all but a freeze.
   $ rec() { rbd -c "$1" export --no-progress "$2" r.raw && dd if=r.raw bs=512 skip=$3 count=1 status=none | tr -d '\000' | sed "s/m$UNIQ/M/" && rm r.raw && echo "."; }
   $ console() { for i in $(seq 300); do grep -q "$2" "$1.log" 2> /dev/null && return 0; sleep 0.2; done; echo "no '$2' on $1's console"; return 1; }
   $ agent_up() { for i in $(seq 300); do virsh -q -c "$VIRT_RBD_LIBVIRT_URI" qemu-agent-command $1 '{"execute":"guest-sync","arguments":{"id":7}}' 2> /dev/null | grep -q 7 && return 0; sleep 0.2; done; echo "no agent in $1"; return 1; }
+  $ connected() { for i in $(seq 300); do x=$(virsh -q -c "$VIRT_RBD_LIBVIRT_URI" dumpxml $1) || return 1; case $x in *"name='org.qemu.guest_agent.0' state='connected'"*) return 0 ;; esac; sleep 0.2; done; echo "no agent connected in $1"; return 1; }
   $ snap() { python3 -c 'import json, sys; print(json.load(sys.stdin)["name"])'; }
 
 A VM whose agent answers, with a disk on each cluster: the filesystems
@@ -62,12 +63,14 @@ second freeze and the first thaw
   VIRT-RBD-THAW M 1
   .
 
-An agent that opened its port and answers nothing: the VM is paused
-for the snapshots instead, and the output says why
+An agent that opened its port (libvirt sees it connected) and answers
+nothing: the VM is paused for the snapshots instead, the output says
+why, and a warning says how to thaw by hand, in case
 
-  $ vm mute mute && console mute 'GUEST-AGENT-OPEN mute'
-  $ virt-rbd --timeout 3 backup mute-$UNIQ --to zdata:$P > m.out && sed -n 2p m.out
-  consistency: crash-consistent: the VM was paused * s for the snapshots (no freeze: Guest agent is not responding: *) (glob)
+  $ vm mute mute && console mute 'GUEST-AGENT-OPEN mute' && connected mute-$UNIQ
+  $ virt-rbd --timeout 3 backup mute-$UNIQ --to zdata:$P 2> m.err > m.out && sed "s/$UNIQ/U/g" m.err && sed -n 2p m.out
+  virt-rbd: warning: the guest agent of 'mute-U' did not answer a thaw either: if its filesystems are frozen, thaw them (virsh domfsthaw mute-U)
+  consistency: crash-consistent: the VM was paused * s for the snapshots (no freeze: Guest agent is not responding: Guest agent not available for now) (glob)
   $ virsh -q -c "$VIRT_RBD_LIBVIRT_URI" domstate mute-$UNIQ
   running
 

@@ -324,8 +324,8 @@ was; the next run removes the temporary file and finishes
   ['full']
 
 One backup of an image into a directory at a time: while one is
-writing, another of the same image is refused (its snapshot removed
-again).  Interrupted (SIGINT) in the middle of a file, the first says
+writing, another of the same image is refused before it makes a
+snapshot.  Interrupted (SIGINT) in the middle of a file, the first says
 so, exits 130, and leaves nothing of this backup (no file, no
 temporary, no snapshot)
 
@@ -335,12 +335,14 @@ temporary, no snapshot)
   virt-rbd: error: another backup or prune of 'B/ceph:vrbdt-U:big' is running
   virt-rbd: hint: wait for it to end, then run it again
   [1]
+  $ rbd -c "$C" snap ls $P/big --format json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+  2
   $ kill -INT $pid && kill -CONT $pid; wait $pid; echo "exit $?"
   exit 130
   $ sed "s/$UNIQ/U/g" int.out
   virt-rbd: error: backup of 'ceph:vrbdt-U/big' interrupted
   virt-rbd: hint: run it again
-  $ ls "$B/ceph:$P:big" | grep -c -v index
+  $ ls -A "$B/ceph:$P:big" | grep -c -v '^index$\|^\.lock$'
   1
   $ rbd -c "$C" snap ls $P/big --format json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
   1
@@ -367,7 +369,9 @@ the backup fails within its timeout naming the pool and its quota (not
 a cluster that "did not answer"), and the source keeps no snapshot of
 it; a backup started while the pool is full is refused at once; the
 earlier backups are whole, and with the quota gone the next backup
-continues from the last complete one, the image as it was
+continues from the last complete one, the image as it was (once the
+stopped run's watch on the replica expired: the full pool kept it from
+removing it, and an incremental copy refuses an image open elsewhere)
 
   $ printf 'write 20\nquit\n' | "$W" "$C" $P a w > /dev/null && rbd -c "$C" snap ls $P/a --format json > before.json && c3=$(python3 -c 'import json, sys; print([s["name"] for s in json.load(sys.stdin)][-1])' < before.json)
   $ flags() { ceph -c "$Z" osd pool ls detail --format json | python3 -c 'import json, sys; print([p["flags_names"] for p in json.load(sys.stdin) if p["pool_name"] == sys.argv[1]][0])' $P; }
@@ -384,9 +388,13 @@ continues from the last complete one, the image as it was
   virt-rbd: error: target pool 'zdata:vrbdt-U' is full, its quota of 1 bytes is reached: no backup was made
   virt-rbd: hint: prune backups there (virt-rbd backup prune), raise the quota (ceph osd pool set-quota) or free space in the pool, then run it again
   [1]
+  $ rbd -c "$C" snap ls $P/a --format json | cmp - before.json && echo unchanged
+  unchanged
   $ virt-rbd backup verify --from zdata:$P | tail -1
   3 backup(s) read back whole, * of data (glob)
   $ ceph -c "$Z" osd pool set-quota $P max_bytes 0 2> /dev/null && waitfull no
+  $ unwatched() { for i in $(seq 200); do w=$(rbd -c "$Z" status $1 --format json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["watchers"]))') || return 1; [ "$w" = 0 ] && return 0; sleep 0.2; done; echo "$1 still watched"; return 1; }
+  $ unwatched $P/bk.ceph.$P.a
   $ virt-rbd --json backup ceph:$P/a --to zdata:$P > f.json && f=$(snap < f.json) && python3 -c 'import json, sys; d = json.load(sys.stdin)["disks"][0]; print(d["kind"], d["from"] == sys.argv[1])' $c3 < f.json
   incremental True
   $ same "$C" $P/a@$f "$Z" $P/bk.ceph.$P.a@$f
