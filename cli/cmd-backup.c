@@ -401,11 +401,12 @@ const cli_cmd cli_cmds_backup[] = {
      "backup snapshot (RBD's fast-diff), which stays on the source as the\n"
      "base of the next: incremental across VM restarts and host crashes.\n"
      "A running VM's filesystems are frozen by its guest agent around the\n"
-     "snapshots; without an agent the VM is paused for that moment and the\n"
-     "backup is crash-consistent, and says so.  A disk not on RBD refuses\n"
-     "the backup unless --skip-local.  A failed or interrupted backup\n"
-     "leaves the earlier ones whole; the next run goes on from the last\n"
-     "complete one.",
+     "snapshots; without an agent that answers within --timeout the VM is\n"
+     "paused for that moment and the backup is crash-consistent, and says\n"
+     "so.  A disk not on RBD refuses the backup unless --skip-local.  A\n"
+     "full target pool refuses it.  A failed or interrupted backup leaves\n"
+     "the earlier ones whole; the next run goes on from the last complete\n"
+     "one.  One backup or prune of an image into a directory at a time.",
      backup_opts, run_backup},
     {"backup list", "[DOMAIN|[CLUSTER:]POOL[/NS]/IMAGE]", 0, 1,
      "List the backups of a VM or an image",
