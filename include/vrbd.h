@@ -1657,8 +1657,8 @@ typedef struct vrbd_domain_spec {
 /*
  * Build libvirt domain XML for @spec with libxml2.  The domain gets the
  * guest agent's channel (org.qemu.guest_agent.0), as virt-install gives.
- * Returns a string the
- * caller frees with free(), or NULL (VRBD_ERR_INVALID names the field).
+ * Returns a string the caller frees with free(), or NULL
+ * (VRBD_ERR_INVALID names the field).
  */
 VRBD_API char *vrbd_domain_build_xml(const vrbd_domain_spec *spec);
 

@@ -513,15 +513,27 @@ vrbd_bk_dir_send(struct vrbd_bk_run *r, struct vrbd_bk_disk *d)
     return 0;
 }
 
+/* Where the definition of a VM backup is kept: "DIR/domains/DOM/SNAP.xml",
+ * or NULL when there is none to keep (a domain name with a '/') */
+static char *
+xml_path(const struct vrbd_bk_run *r)
+{
+    if (!r->xml || !r->domain || strchr(r->domain, '/') || !r->res->name)
+        return NULL;
+    return xasprintf("%s/domains/%s/%s.xml", r->t.canon, r->domain,
+                     r->res->name);
+}
+
 void
 vrbd_bk_dir_keep_xml(struct vrbd_bk_run *r)
 {
     CLEANUP_FREE char *top = xasprintf("%s/domains", r->t.canon);
-    CLEANUP_FREE char *dir = xasprintf("%s/%s", top, r->domain);
-    CLEANUP_FREE char *path = xasprintf("%s/%s.xml", dir, r->res->name);
+    CLEANUP_FREE char *dir = NULL;
+    CLEANUP_FREE char *path = xml_path(r);
 
-    if (!r->xml || !r->domain || strchr(r->domain, '/'))
+    if (!path)
         return;
+    dir = xasprintf("%s/%s", top, r->domain);
     if ((mkdir(top, 0700) < 0 && errno != EEXIST) ||
         (mkdir(dir, 0700) < 0 && errno != EEXIST) ||
         vrbd_file_write_mode(0600, path, r->xml) < 0) {
@@ -534,13 +546,10 @@ vrbd_bk_dir_keep_xml(struct vrbd_bk_run *r)
 void
 vrbd_bk_dir_drop_xml(struct vrbd_bk_run *r)
 {
-    CLEANUP_FREE char *path = NULL;
+    CLEANUP_FREE char *path = xml_path(r);
 
-    if (!r->xml || !r->domain || strchr(r->domain, '/') || !r->res->name)
-        return;
-    path =
-        xasprintf("%s/domains/%s/%s.xml", r->t.canon, r->domain, r->res->name);
-    unlink(path);
+    if (path)
+        unlink(path);
 }
 
 /* ---- listing */

@@ -748,8 +748,6 @@ cancelled(const struct vrbd_bk_run *r)
     return r->o->cancel && *r->o->cancel;
 }
 
-/* Send every disk (open at its new snapshot), settling each that made
- * it.  0, or -1 with the error of the first that failed. */
 /*
  * A cluster target whose pool is full (its quota, or the cluster's OSDs)
  * holds every write until the timeout, which then reads "did not answer".
@@ -781,6 +779,8 @@ target_full(struct vrbd_bk_run *r, bool during)
                : "no backup was made");
 }
 
+/* Send every disk (open at its new snapshot), settling each that made
+ * it.  0, or -1 with the error of the first that failed. */
 static int
 send_all(struct vrbd_bk_run *r)
 {

@@ -44,13 +44,8 @@ vrbd_log(vrbd_log_level level, const char *fmt, ...)
 void
 vrbd_test_pause(const char *point)
 {
-    const char *at = getenv("VRBD_TEST_PAUSE_AT");
-    size_t len = strlen(point);
-
-    for (const char *p = at; p && *p; p += strcspn(p, ","), p += *p == ',')
-        if (strncmp(p, point, len) == 0 && (p[len] == ',' || !p[len])) {
-            vrbd_debug("test: pausing at '%s'", point);
-            raise(SIGSTOP);
-            return;
-        }
+    if (vrbd_csv_has(getenv("VRBD_TEST_PAUSE_AT"), point)) {
+        vrbd_debug("test: pausing at '%s'", point);
+        raise(SIGSTOP);
+    }
 }

@@ -654,21 +654,6 @@ vrbd_pool_quota_short(vrbd_cluster *cl, const char *pool, uint64_t need)
                      c);
 }
 
-/* Whether comma-separated @flags holds @flag itself ("nearfull" is not
- * "full") */
-static bool
-has_flag(const char *flags, const char *flag)
-{
-    size_t len = strlen(flag);
-
-    for (const char *p = flags; *p; p += strcspn(p, ",")) {
-        p += *p == ',';
-        if (strncmp(p, flag, len) == 0 && (p[len] == ',' || !p[len]))
-            return true;
-    }
-    return false;
-}
-
 char *
 vrbd_pool_full_reason_read(struct json_object *pools, const char *pool)
 {
@@ -684,16 +669,16 @@ vrbd_pool_full_reason_read(struct json_object *pools, const char *pool)
             continue;
         /* the flag outlives a quota removed until the next stats come in
          * (seconds): with no quota left the pool is not full */
-        if (has_flag(flags, "full_quota") && !max_bytes && !max_objects)
+        if (vrbd_csv_has(flags, "full_quota") && !max_bytes && !max_objects)
             return NULL;
-        if (has_flag(flags, "full_quota")) {
+        if (vrbd_csv_has(flags, "full_quota")) {
             if (max_bytes)
                 return xasprintf("its quota of %llu bytes is reached",
                                  (unsigned long long)max_bytes);
             return xasprintf("its quota of %llu objects is reached",
                              (unsigned long long)max_objects);
         }
-        if (has_flag(flags, "full"))
+        if (vrbd_csv_has(flags, "full"))
             return xstrdup("the cluster is full");
         return NULL;
     }

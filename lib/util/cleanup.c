@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cleanup.c: the release functions behind the CLEANUP_* attributes. */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -47,6 +48,17 @@ vrbd_strv_free(char **strv)
     for (char **p = strv; p && *p; p++)
         free(*p);
     free(strv);
+}
+
+bool
+vrbd_csv_has(const char *list, const char *item)
+{
+    size_t len = strlen(item);
+
+    for (const char *p = list; p && *p; p += strcspn(p, ","), p += *p == ',')
+        if (strncmp(p, item, len) == 0 && (p[len] == ',' || !p[len]))
+            return true;
+    return false;
 }
 
 char *

@@ -7,6 +7,7 @@
 #ifndef VRBD_UTIL_CLEANUP_H
 #define VRBD_UTIL_CLEANUP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,6 +24,9 @@ void vrbd_strv_add(char ***v, char *s);
 /* "a, b, c" (@sep between) of the first @max strings of NULL-terminated
  * @v, with " and more" when there are more; caller frees. */
 char *vrbd_strv_join(char *const *v, const char *sep, size_t max);
+/* Whether comma-separated @list (NULL: empty) holds @item itself
+ * ("nearfull" is not "full") */
+bool vrbd_csv_has(const char *list, const char *item);
 
 #define CLEANUP_FREE __attribute__((cleanup(vrbd_cleanup_free)))
 #define CLEANUP_FCLOSE __attribute__((cleanup(vrbd_cleanup_fclose)))
