@@ -180,6 +180,12 @@ void cli_print_kv(int width, const char *key, const char *fmt, ...)
 /* The command named @name ("cluster check"), or NULL. */
 const cli_cmd *cli_find_cmd(const char *name);
 void cli_print_main_help(void);
+/* The global options' table; the @i-th command group (NULL past the
+ * last), in --help's order. */
+const cli_opt *cli_global_opts(void);
+const cli_cmd *cli_cmd_group(size_t i);
+/* `virt-rbd __complete WORD... CUR`: the shell's candidates (complete.c) */
+int cli_complete(int argc, char **argv);
 void cli_print_cmd_help(const cli_cmd *cmd);
 
 /* command groups, each in cmd-<noun>.c */

@@ -78,6 +78,18 @@ static const cli_cmd *const groups[] = {
     cli_cmds_copy,    cli_cmds_disk,   cli_cmds_vm,   cli_cmds_backup,
     cli_cmds_bench,   cli_cmds_doctor, cli_cmds_misc};
 
+const cli_opt *
+cli_global_opts(void)
+{
+    return global_opts;
+}
+
+const cli_cmd *
+cli_cmd_group(size_t i)
+{
+    return i < sizeof(groups) / sizeof(groups[0]) ? groups[i] : NULL;
+}
+
 static void
 for_each_cmd(void (*fn)(const cli_cmd *, void *), void *opaque)
 {
@@ -393,6 +405,27 @@ resolve_host(cli_ctx *ctx)
     return CLI_OK;
 }
 
+/* The usage error for argv[@first...], which name no command. */
+static int
+unknown_cmd(int argc, char **argv, int first)
+{
+    CLEANUP_FREE char *two =
+        first + 1 < argc ? xasprintf("%s %s", argv[first], argv[first + 1])
+                         : NULL;
+    bool group = is_group(argv[first]);
+
+    if (two && is_group(two) && first + 2 < argc)
+        return cli_usage(NULL, "unknown command '%s %s'", two, argv[first + 2]);
+    if (two && is_group(two))
+        return cli_usage(NULL, "'%s' needs a subcommand", two);
+    if (group && first + 1 < argc)
+        return cli_usage(NULL, "unknown command '%s %s'", argv[first],
+                         argv[first + 1]);
+    if (group)
+        return cli_usage(NULL, "'%s' needs a subcommand", argv[first]);
+    return cli_usage(NULL, "unknown command '%s'", argv[first]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -409,6 +442,9 @@ main(int argc, char **argv)
     /* libvrbd's messages name options and actions by its words */
     vrbd_words_set(cli_word, NULL);
     for_each_cmd(check_bound, NULL);
+    /* the shell's completion asks (not a command: not in --help) */
+    if (argc > 1 && strcmp(argv[1], "__complete") == 0)
+        return cli_complete(argc - 2, argv + 2);
 
     optind = 1;
     r = parse(&ctx, NULL, argc, argv);
@@ -440,24 +476,8 @@ main(int argc, char **argv)
         if (cmd)
             first += 1;
     }
-    if (!cmd) {
-        CLEANUP_FREE char *two =
-            first + 1 < argc ? xasprintf("%s %s", argv[first], argv[first + 1])
-                             : NULL;
-        bool group = is_group(argv[first]);
-
-        if (two && is_group(two) && first + 2 < argc)
-            return cli_usage(NULL, "unknown command '%s %s'", two,
-                             argv[first + 2]);
-        if (two && is_group(two))
-            return cli_usage(NULL, "'%s' needs a subcommand", two);
-        if (group && first + 1 < argc)
-            return cli_usage(NULL, "unknown command '%s %s'", argv[first],
-                             argv[first + 1]);
-        if (group)
-            return cli_usage(NULL, "'%s' needs a subcommand", argv[first]);
-        return cli_usage(NULL, "unknown command '%s'", argv[first]);
-    }
+    if (!cmd)
+        return unknown_cmd(argc, argv, first);
     ctx.cmd = cmd;
 
     /* reparse what follows the command: its options and global ones */
