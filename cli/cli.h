@@ -202,6 +202,7 @@ extern const cli_cmd cli_cmds_vm[];
 extern const cli_cmd cli_cmds_copy[];
 extern const cli_cmd cli_cmds_bench[];
 extern const cli_cmd cli_cmds_misc[];
+extern const cli_cmd cli_cmds_apply[];
 extern const cli_cmd cli_cmds_pool[];
 extern const cli_cmd cli_cmds_user[];
 

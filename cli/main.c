@@ -73,10 +73,10 @@ static const cli_opt global_opts[] = {
 #define N_GLOBAL ((int)(sizeof(global_opts) / sizeof(global_opts[0])) - 1)
 
 static const cli_cmd *const groups[] = {
-    cli_cmds_cluster, cli_cmds_pool,   cli_cmds_user, cli_cmds_host,
-    cli_cmds_fleet,   cli_cmds_dr,     cli_cmds_vol,  cli_cmds_trash,
-    cli_cmds_copy,    cli_cmds_disk,   cli_cmds_vm,   cli_cmds_backup,
-    cli_cmds_bench,   cli_cmds_doctor, cli_cmds_misc};
+    cli_cmds_cluster, cli_cmds_pool,  cli_cmds_user,   cli_cmds_host,
+    cli_cmds_fleet,   cli_cmds_dr,    cli_cmds_vol,    cli_cmds_trash,
+    cli_cmds_copy,    cli_cmds_disk,  cli_cmds_vm,     cli_cmds_backup,
+    cli_cmds_apply,   cli_cmds_bench, cli_cmds_doctor, cli_cmds_misc};
 
 const cli_opt *
 cli_global_opts(void)

@@ -416,4 +416,22 @@ typedef struct cli_backup_pruned {
 } cli_backup_pruned;
 extern const cli_view cli_view_backup_pruned;
 
+/* apply: each step as it starts and ends */
+typedef struct cli_apply_progress {
+    const vrbd_apply_step *step;
+    size_t i, n;
+    bool done;
+    double seconds; /* done: how long the step took */
+} cli_apply_progress;
+extern const cli_view cli_view_apply_progress;
+/* apply, apply --plan */
+typedef struct cli_apply_result {
+    const char *file;
+    const vrbd_apply *apply;
+    bool planned;     /* --plan: nothing was run */
+    size_t failed_at; /* the step that failed, (size_t)-1: none */
+    double seconds;
+} cli_apply_result;
+extern const cli_view cli_view_apply_result;
+
 #endif

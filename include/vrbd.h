@@ -2370,6 +2370,79 @@ VRBD_API int vrbd_fleet_evacuate(vrbd_registry *reg, const char *host,
                                  const vrbd_evacuate_opts *opts,
                                  vrbd_evacuate_result *res);
 
+/* ---------------------------------------------------------------- apply */
+
+/*
+ * A described state made true: an apply file (YAML; the format is the
+ * man page's APPLY FILES) names clusters, pools, users, this host's
+ * connections, images with their snapshots, and VMs.  Loading reads and
+ * checks it without asking anyone; planning asks the clusters and libvirt
+ * and gives every object one step; running does the steps that change
+ * something, in order, through the calls the single commands use.
+ */
+typedef struct vrbd_apply vrbd_apply;
+
+/*
+ * Read and check @path: YAML syntax (line and column), keys (an unknown
+ * one named with the nearest valid one), values, two objects of one name,
+ * keyrings readable by group or others, ${NAME} of an unset variable, a
+ * cluster neither in the file nor registered in @reg.  All errors are
+ * VRBD_ERR_INVALID (VRBD_ERR_NOT_FOUND: no such file) with "FILE:LINE:COL:"
+ * first.  Free with vrbd_apply_free().
+ */
+VRBD_API int vrbd_apply_load(const char *path, vrbd_registry *reg,
+                             vrbd_apply **out);
+VRBD_API void vrbd_apply_free(vrbd_apply *a);
+
+/* Whether planning and running need libvirt (host connections, VMs). */
+VRBD_API bool vrbd_apply_needs_host(const vrbd_apply *a);
+
+typedef enum {
+    VRBD_APPLY_NOTHING, /* as the file says already */
+    VRBD_APPLY_CREATE,
+    VRBD_APPLY_MODIFY,
+    VRBD_APPLY_DELETE, /* only what the file says is absent */
+} vrbd_apply_action;
+
+typedef struct vrbd_apply_step {
+    vrbd_apply_action action;
+    const char *kind;   /* "cluster", "pool", "user", "connection",
+                         * "image", "snapshot", "vm" */
+    const char *name;   /* "ceph:vms", "this -> ceph:vms", "web1" */
+    const char *detail; /* what changes, or what is there */
+} vrbd_apply_step;
+
+/*
+ * Plan: connect to every cluster the file names (the file's settings for
+ * the clusters it describes, which proves them) and ask what exists, with
+ * @host (may be NULL when !vrbd_apply_needs_host()).  Fails, changing
+ * nothing, on what the run would be refused: a PG count over the
+ * monitors' limit (counting the pools the plan makes before it), a VM's
+ * golden image or disk, or a pool, that is neither there nor made by the
+ * file, a non-empty pool or a running VM to be absent.  Steps are in
+ * dependency order, deletions last.  Planning again replaces the plan.
+ */
+VRBD_API int vrbd_apply_plan(vrbd_apply *a, vrbd_registry *reg, vrbd_host *host,
+                             unsigned timeout_sec);
+VRBD_API size_t vrbd_apply_step_count(const vrbd_apply *a);
+/* Step @i of the plan, borrowed from @a (NULL past the last). */
+VRBD_API const vrbd_apply_step *vrbd_apply_step_at(const vrbd_apply *a,
+                                                   size_t i);
+
+/* Called before (@done false) and after each step that changes something. */
+typedef void (*vrbd_apply_progress_fn)(const vrbd_apply_step *step, size_t i,
+                                       size_t n, bool done, void *opaque);
+
+/*
+ * Do the plan's steps that change something, in order.  The first that
+ * fails stops the run: -1 with its error, *@failed_at (may be NULL) its
+ * index; the steps before it are done, those after it are not.  Planning
+ * and running again goes on from there.
+ */
+VRBD_API int vrbd_apply_run(vrbd_apply *a, vrbd_registry *reg, vrbd_host *host,
+                            unsigned timeout_sec, vrbd_apply_progress_fn fn,
+                            void *opaque, size_t *failed_at);
+
 #ifdef __cplusplus
 }
 #endif

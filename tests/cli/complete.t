@@ -10,7 +10,7 @@ package, in tests/integration/cli-package.t (with pools and images).
 The first word: every command group, once each, in --help's order
 
   $ virt-rbd __complete "" | tr '\n' ' '; echo
-  cluster pool user host fleet dr vm vol import export copy disk backup restore bench doctor help version 
+  cluster pool user host fleet dr vm vol import export copy disk backup restore apply bench doctor help version 
   $ virt-rbd __complete c
   cluster
   copy

@@ -78,6 +78,7 @@
     backup verify      Read back every backup on a target and check it
     backup prune       Remove the backups that the keep rules do not keep
     restore            Bring a VM or an image back as it was at a backup
+    apply              Make clusters, pools, users, connections, images and VMs as a file says
     bench              Compare a local disk and Ceph RBD on the same workloads
     doctor             Check libvirt, QEMU, clusters, pools, secrets and VM disks
     help               Show help for virt-rbd or one command
