@@ -41,7 +41,7 @@ typedef struct ap_user {
 
 /* one Ceph pool a host is connected to */
 typedef struct ap_conn {
-    char *host; /* "this", or a registered fleet host */
+    char *host; /* "this", or a registered fleet host's name */
     char *cluster, *pool;
     char *user; /* client.NAME, NULL: client.libvirt */
     ap_where at;
@@ -87,6 +87,11 @@ struct vrbd_apply {
     size_t n_steps;
     struct ap_link *links; /* clusters connected while planning */
     size_t n_links;
+    struct {
+        char *name;
+        vrbd_host *host;
+    } * hosts; /* fleet hosts opened while planning */
+    size_t n_hosts;
 };
 
 /* Read and check @path (no cluster or libvirt is asked) into *@out. */

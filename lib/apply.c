@@ -486,17 +486,34 @@ plan_user(vrbd_apply *a, run_ctx *r, ap_user *u)
 
 /* ---------------------------------------------------------------- hosts */
 
+/* The libvirt of @k's host: this host's, or a registered fleet host's
+ * (opened once, within the timeout). */
 static vrbd_host *
 host_of(run_ctx *r, const ap_conn *k)
 {
-    if (strcmp(k->host, "this") != 0) {
-        aerr(r->a, k->at, "name it 'this': other hosts are not applied yet",
-             "host '%s': only this host ('this') is supported", k->host);
+    vrbd_apply *a = r->a;
+    vrbd_fleet_host fh = {0};
+    vrbd_host *h = NULL;
+
+    if (strcmp(k->host, "this") == 0) {
+        if (!r->host)
+            aerr(a, k->at, NULL, "host 'this': libvirt is not open");
+        return r->host;
+    }
+    for (size_t i = 0; i < a->n_hosts; i++)
+        if (strcmp(a->hosts[i].name, k->host) == 0)
+            return a->hosts[i].host;
+    if (vrbd_fleet_get(r->reg, k->host, &fh) < 0 ||
+        vrbd_host_open_within(fh.uri, r->timeout_sec, &h) < 0) {
+        vrbd_fleet_host_clear(&fh);
+        at_file(a, k->at);
         return NULL;
     }
-    if (!r->host)
-        aerr(r->a, k->at, NULL, "host 'this': libvirt is not open");
-    return r->host;
+    vrbd_fleet_host_clear(&fh);
+    a->hosts = xreallocarray(a->hosts, a->n_hosts + 1, sizeof(*a->hosts));
+    a->hosts[a->n_hosts].name = xstrdup(k->host);
+    a->hosts[a->n_hosts++].host = h;
+    return h;
 }
 
 static int
@@ -507,9 +524,11 @@ run_conn(run_ctx *r, ap_step *s)
                                 .pool = k->pool,
                                 .entity = k->user};
     vrbd_host_connect_result res;
+    vrbd_host *host = host_of(r, k);
 
-    return vrbd_host_connect(r->host, link_named(r->a, k->cluster)->cl, &o,
-                             &res);
+    return host ? vrbd_host_connect(host, link_named(r->a, k->cluster)->cl, &o,
+                                    &res)
+                : -1;
 }
 
 static int
@@ -966,6 +985,11 @@ vrbd_apply_free(vrbd_apply *a)
         free(a->links[i].name);
     }
     free(a->links);
+    for (size_t i = 0; i < a->n_hosts; i++) {
+        vrbd_host_free(a->hosts[i].host);
+        free(a->hosts[i].name);
+    }
+    free(a->hosts);
     vrbd_apply_model_clear(a);
     free(a);
 }
@@ -1031,7 +1055,10 @@ vrbd_apply_load(const char *path, vrbd_registry *reg, vrbd_apply **out)
 bool
 vrbd_apply_needs_host(const vrbd_apply *a)
 {
-    return a->n_conns > 0 || a->n_vms > 0;
+    for (size_t i = 0; i < a->n_conns; i++)
+        if (strcmp(a->conns[i].host, "this") == 0)
+            return true;
+    return a->n_vms > 0;
 }
 
 /* Deletions go last, in the reverse order of creation. */

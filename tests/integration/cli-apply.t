@@ -179,6 +179,23 @@ image after it is not.  The clusters come from the registry now.
   after
   img
 
+A host of the fleet: its connections are made on its libvirt, as 'host
+connect --host NAME' would
+
+  $ virt-rbd fleet add h2 "$VRBD_LAB_H2_URI" --address 127.0.0.1 > /dev/null
+  $ printf 'hosts:\n  h2:\n    user: client.%s\n    connect: ["ceph:%s", "zdata:%s"]\n' $P $P $P > fleet.yaml
+  $ virt-rbd apply fleet.yaml --plan | sed "s/$UNIQ/U/g" | grep -v '^plan'
+    create   connection h2 -> ceph:vrbdt-U  user client.vrbdt-U, its key in a libvirt secret, an RBD pool
+    create   connection h2 -> zdata:vrbdt-U user client.vrbdt-U, its key in a libvirt secret, an RBD pool
+  2 to create, 0 to modify, 0 to delete, 0 as the file says
+  $ virt-rbd apply fleet.yaml > /dev/null && virsh -q -c "$VRBD_LAB_H2_URI" pool-list | grep -c "$P.*active"
+  2
+  $ virt-rbd apply fleet.yaml
+  nothing to do: the 2 objects of fleet.yaml are as it says
+  $ printf 'hosts:\n  h9:\n    connect: ["ceph:%s"]\n' $P > nohost.yaml && virt-rbd apply nohost.yaml --plan 2>&1 | sed "s/$UNIQ/U/g" | head -n 1
+  virt-rbd: error: nohost.yaml:3:14: * (glob)
+  [1]
+
 state: absent deletes, and only that.  A running VM is refused at plan
 time; stopped, it is undefined with its disks kept, and the image goes to
 its pool's trash
