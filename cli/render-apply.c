@@ -129,8 +129,8 @@ result_text(const void *res)
         return;
     }
     if (c[VRBD_APPLY_NOTHING] == n) {
-        printf("nothing to do: the %zu objects of %s are as it says\n", n,
-               r->file);
+        printf("nothing to do: the %zu object%s of %s %s as it says\n", n,
+               n == 1 ? "" : "s", r->file, n == 1 ? "is" : "are");
         return;
     }
     printf("applied %s in %.1f s: %zu created, %zu modified, %zu deleted, "

@@ -110,3 +110,20 @@ Nothing was written: the registry is as it was
   
   */config/clusters: (glob)
   east.conf
+
+Without a cluster to ask: a registered cluster the file says is absent is
+forgotten (the cluster itself untouched), --json gives each step and its
+state; a second run has nothing to do
+
+  $ printf 'clusters:\n  east: {state: absent}\n' > gone.yaml
+  $ virt-rbd apply gone.yaml --plan
+  plan for gone.yaml:
+    delete   cluster    east                         forget it (the cluster is untouched)
+  0 to create, 0 to modify, 1 to delete, 0 as the file says
+  $ virt-rbd --json apply gone.yaml --plan | python3 -c 'import json, sys; d = json.load(sys.stdin); print([(s["action"], s["kind"], s["name"], s["state"]) for s in d["steps"]])'
+  [('delete', 'cluster', 'east', 'planned')]
+  $ virt-rbd --json apply gone.yaml | python3 -c 'import json, sys; d = json.load(sys.stdin); print([(s["action"], s["name"], s["state"]) for s in d["steps"]])'
+  [('delete', 'east', 'done')]
+  $ ls "$VIRT_RBD_CONFIG_DIR/clusters"
+  $ virt-rbd apply gone.yaml
+  nothing to do: the 1 object of gone.yaml is as it says
