@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "clock.h"
 #include "render.h"
+#include "xalloc.h"
 
 static struct {
     bool plan;
@@ -65,7 +67,10 @@ run_apply(cli_ctx *ctx)
     if (!apply_opt.plan) {
         if (vrbd_apply_run(a, reg, host, ctx->timeout_sec, progress, &w,
                            &res.failed_at) < 0) {
+            CLEANUP_FREE char *why = xstrdup(vrbd_error_last()->message);
+
             cli_fail();
+            res.error = why;
             res.seconds = vrbd_now() - t0;
             cli_show(ctx, &cli_view_apply_result, &res);
             goto out;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cleanup.h"
@@ -25,6 +26,8 @@
 
 /* a cluster that does not answer delays the shell this long at most */
 #define COMPLETE_TIMEOUT_SEC 3
+/* and the whole completion this long */
+#define COMPLETE_DEADLINE_SEC 5
 
 /* what a positional argument or an option's value is */
 enum arg_kind {
@@ -146,6 +149,8 @@ scan(struct state *st, int argc, char **argv)
             continue;
         }
         o = find_opt(st->cmd, w, &inline_value);
+        if (o && inline_value && strcmp(o->name, "config-dir") == 0)
+            st->config_dir = strchr(w, '=') + 1;
         if (!o || !o->metavar || inline_value)
             continue;
         if (i + 1 == argc) {
@@ -167,7 +172,7 @@ kind_of(const cli_cmd *cmd, const char *metavar)
     if (strstr(metavar, "IMAGE") || strstr(metavar, "/NAME") ||
         strstr(metavar, "SPEC"))
         return K_IMAGE;
-    if (strstr(metavar, "POOL") || strstr(metavar, "CLUSTER:]..."))
+    if (strstr(metavar, "POOL"))
         return K_POOL;
     if (strstr(metavar, "CLUSTER:]"))
         return K_CL_ONLY;
@@ -400,11 +405,19 @@ cli_complete(int argc, char **argv)
     const char *cur = argc > 0 ? argv[argc - 1] : "";
     CLEANUP_FREE char *metavar = NULL;
 
+    /* however many clusters, pools or timeouts: the shell waits no more
+     * than this (SIGALRM's default ends the process; nothing is offered) */
+    alarm(COMPLETE_DEADLINE_SEC);
     cur_prefix = cur;
     st.config_dir = getenv("VIRT_RBD_CONFIG_DIR");
     scan(&st, argc > 0 ? argc - 1 : 0, argv);
     if (st.want_value) {
-        offer_kind(&st, kind_of(st.cmd, st.want_value->metavar), cur);
+        /* an option's NAME is its own, not the command's argument's */
+        offer_kind(&st,
+                   strcmp(st.want_value->name, "host") == 0
+                       ? K_FLEET
+                       : kind_of(NULL, st.want_value->metavar),
+                   cur);
         return CLI_OK;
     }
     if (cur[0] == '-' && !st.dashdash) {

@@ -69,6 +69,8 @@ result_json(const void *res)
     json_object_object_add(o, "file", json_object_new_string(r->file));
     json_object_object_add(o, "steps", steps);
     json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
+    if (r->error)
+        json_object_object_add(o, "error", json_object_new_string(r->error));
     return o;
 }
 
@@ -122,10 +124,10 @@ result_text(const void *res)
                 done++;
             else
                 left++;
-        printf("stopped at step %zu of %zu (%s %s %s): %zu changes done, "
+        printf("stopped at step %zu of %zu (%s %s %s): %zu change%s done, "
                "%zu not done; apply again to go on\n",
                r->failed_at + 1, n, action_names[f->action], f->kind, f->name,
-               done, left);
+               done, done == 1 ? "" : "s", left);
         return;
     }
     if (c[VRBD_APPLY_NOTHING] == n) {

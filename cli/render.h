@@ -428,8 +428,9 @@ extern const cli_view cli_view_apply_progress;
 typedef struct cli_apply_result {
     const char *file;
     const vrbd_apply *apply;
-    bool planned;     /* --plan: nothing was run */
-    size_t failed_at; /* the step that failed, (size_t)-1: none */
+    bool planned;      /* --plan: nothing was run */
+    size_t failed_at;  /* the step that failed, (size_t)-1: none */
+    const char *error; /* why it failed, or NULL */
     double seconds;
 } cli_apply_result;
 extern const cli_view cli_view_apply_result;

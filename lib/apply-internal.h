@@ -22,6 +22,9 @@ typedef struct ap_cluster {
     char *conf, *mon_host, *keyring, *user; /* user: cephx id, no "client." */
     bool is_default, absent;
     ap_where at;
+    /* the plan: what the registry holds, kept by a modify */
+    bool was_default, only_default;
+    unsigned trash_keep_sec;
 } ap_cluster;
 
 typedef struct ap_pool {
@@ -37,6 +40,7 @@ typedef struct ap_user {
     char **pools; /* NULL-terminated */
     bool read_only, absent;
     ap_where at;
+    char **rewrite; /* the plan: caps written anew for these pools */
 } ap_user;
 
 /* one Ceph pool a host is connected to */

@@ -77,6 +77,16 @@ scalar(const yaml_node_t *n)
                                             : NULL;
 }
 
+/* A plain "", "~" or "null": YAML's null. */
+static bool
+is_null(const yaml_node_t *n)
+{
+    const char *s = scalar(n);
+
+    return s && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+           (!*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0);
+}
+
 /* ---------------------------------------------------------------- nearest */
 
 static size_t
@@ -139,6 +149,11 @@ expand(const pctx *c, const yaml_node_t *n, const char *what, char **out)
         return perr(c, n, "write a single value (a string or a number)",
                     "%s must be a value, not a list or a mapping", what);
     }
+    if (is_null(n)) {
+        free(res);
+        return perr(c, n, "write a value after the ':', or leave the key out",
+                    "%s has no value", what);
+    }
     while ((p = strstr(s, "${"))) {
         const char *end = strchr(p, '}');
         CLEANUP_FREE char *var = NULL;
@@ -167,9 +182,10 @@ expand(const pctx *c, const yaml_node_t *n, const char *what, char **out)
 }
 
 static int
-to_uint(const pctx *c, const yaml_node_t *n, const char *what, unsigned max,
-        unsigned *out)
+to_uint(const pctx *c, const yaml_node_t *n, const char *obj, const char *key,
+        unsigned max, unsigned *out)
 {
+    CLEANUP_FREE char *what = xasprintf("%s: %s", obj, key);
     CLEANUP_FREE char *s = NULL;
     char *end;
     unsigned long v;
@@ -179,8 +195,8 @@ to_uint(const pctx *c, const yaml_node_t *n, const char *what, unsigned max,
     errno = 0;
     v = strtoul(s, &end, 10);
     if (errno || *end || end == s || s[0] == '-' || v == 0 || v > max)
-        return perr(c, n, NULL, "%s '%s' is not a whole number from 1 to %u",
-                    what, s, max);
+        return perr(c, n, "write a whole number such as 1 or 512",
+                    "%s '%s' is not a whole number from 1 to %u", what, s, max);
     *out = (unsigned)v;
     return 0;
 }
@@ -224,6 +240,9 @@ to_list(const pctx *c, const yaml_node_t *n, const char *what, char ***out)
 
     if (n->type == YAML_SEQUENCE_NODE)
         cap += n->data.sequence.items.top - n->data.sequence.items.start;
+    if (n->type == YAML_SEQUENCE_NODE && cap == 1)
+        return perr(c, n, "name at least one, or leave the key out",
+                    "%s is an empty list", what);
     v = xcalloc(cap + 1, sizeof(*v));
     if (n->type != YAML_SEQUENCE_NODE) {
         if (expand(c, n, what, &v[0]) < 0) {
@@ -393,7 +412,7 @@ each_object(const pctx *c, const yaml_node_t *sec, const char *what,
                             node(c, q->key)->start_mark.line + 1);
         }
         /* "name:" alone: every setting its default */
-        if (vn->type == YAML_SCALAR_NODE && !*scalar(vn)) {
+        if (is_null(vn)) {
             yaml_node_t empty = {.type = YAML_MAPPING_NODE,
                                  .start_mark = vn->start_mark};
 
@@ -452,6 +471,11 @@ read_cluster(const pctx *c, const char *name, const yaml_node_t *kn,
     if ((n = get(c, m, "default")) &&
         to_bool(c, n, "default", &cl->is_default) < 0)
         return -1;
+    for (size_t i = 0; cl->is_default && i + 1 < a->n_clusters; i++)
+        if (a->clusters[i].is_default && !a->clusters[i].absent)
+            return perr(c, get(c, m, "default"), "make one of them the default",
+                        "%s and cluster '%s' (line %u) are both the default",
+                        what, a->clusters[i].name, a->clusters[i].at.line);
     if (cl->user && strncmp(cl->user, "client.", 7) == 0)
         memmove(cl->user, cl->user + 7, strlen(cl->user + 7) + 1);
     if (cl->absent)
@@ -497,10 +521,10 @@ read_pool(const pctx *c, const char *name, const yaml_node_t *kn,
         return -1;
     n = get(c, m, "pg");
     if (n && !(scalar(n) && strcmp(scalar(n), "auto") == 0) &&
-        to_uint(c, n, "pg", 65536, &p->pg) < 0)
+        to_uint(c, n, what, "pg", 65536, &p->pg) < 0)
         return -1;
     n = get(c, m, "size");
-    return n ? to_uint(c, n, "size", 10, &p->size) : 0;
+    return n ? to_uint(c, n, what, "size", 10, &p->size) : 0;
 }
 
 static const char *const user_keys[] = {"pools", "read_only", "state", NULL};
@@ -651,9 +675,10 @@ read_vm_values(const pctx *c, const yaml_node_t *m, const char *what, ap_vm *v)
     if ((n = get(c, m, "size")) && to_size(c, n, "size", &v->size) < 0)
         return -1;
     if ((n = get(c, m, "memory")) &&
-        to_uint(c, n, "memory (MiB)", 1048576, &v->memory_mib) < 0)
+        to_uint(c, n, what, "memory (MiB)", 1048576, &v->memory_mib) < 0)
         return -1;
-    if ((n = get(c, m, "vcpus")) && to_uint(c, n, "vcpus", 1024, &v->vcpus) < 0)
+    if ((n = get(c, m, "vcpus")) &&
+        to_uint(c, n, what, "vcpus", 1024, &v->vcpus) < 0)
         return -1;
     v->started = true;
     if ((n = get(c, m, "started")) && to_bool(c, n, "started", &v->started) < 0)
@@ -764,6 +789,14 @@ vrbd_apply_parse(const char *path, vrbd_apply *a)
     }
     r = read_root(&c, yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
+    if (r == 0 && yaml_parser_load(&parser, &doc)) {
+        yaml_node_t *more = yaml_document_get_root_node(&doc);
+
+        if (more)
+            r = perr(&c, more, "put everything in one document (no '---')",
+                     "a second YAML document: apply reads one");
+        yaml_document_delete(&doc);
+    }
     yaml_parser_delete(&parser);
     return r;
 }

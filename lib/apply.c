@@ -130,6 +130,15 @@ link_of(vrbd_apply *a, vrbd_registry *reg, const char *name, unsigned timeout,
     } else {
         r = vrbd_registry_connect(reg, name, timeout, &cl);
     }
+    if (r < 0 && fc) {
+        CLEANUP_FREE char *msg = xstrdup(vrbd_error_last()->message);
+
+        aerr(
+            a, fc->at,
+            "check conf, mon_host, user and keyring of this cluster in the file",
+            "cluster '%s': %s", name, msg);
+        return NULL;
+    }
     if (r < 0) {
         at_file(a, at);
         return NULL;
@@ -208,12 +217,19 @@ run_cluster(run_ctx *r, ap_step *s)
 
     if (s->pub.action == VRBD_APPLY_DELETE)
         return vrbd_registry_remove(r->reg, c->name, NULL);
+    if (c->only_default)
+        return vrbd_registry_set_default(r->reg, c->name);
+    /* a modify writes the entry anew: what the file does not set (the
+     * trash's keep time, being the default) is kept */
+    e.trash_keep_sec = c->trash_keep_sec;
     if (s->pub.action == VRBD_APPLY_MODIFY &&
         vrbd_registry_remove(r->reg, c->name, NULL) < 0)
         return -1;
     if (vrbd_registry_add(r->reg, &e, r->timeout_sec, NULL) < 0)
         return -1;
-    return c->is_default ? vrbd_registry_set_default(r->reg, c->name) : 0;
+    return c->is_default || c->was_default
+               ? vrbd_registry_set_default(r->reg, c->name)
+               : 0;
 }
 
 static bool
@@ -281,7 +297,10 @@ plan_cluster(vrbd_apply *a, run_ctx *r, ap_cluster *c)
         return 0;
     }
     changes = cluster_changes(c, &e);
-    if (!changes && c->is_default && !e.is_default)
+    c->was_default = e.is_default;
+    c->trash_keep_sec = e.trash_keep_sec;
+    c->only_default = !changes && c->is_default && !e.is_default;
+    if (c->only_default)
         changes = xstrdup("make it the default");
     add_step(a, changes ? VRBD_APPLY_MODIFY : VRBD_APPLY_NOTHING, "cluster",
              xstrdup(c->name), changes ? changes : xstrdup("registered"),
@@ -326,21 +345,67 @@ plan_pg(vrbd_apply *a, struct ap_link *l, ap_pool *p)
     if (!pg)
         pg = plan.recommended < plan.largest_fit ? plan.recommended
                                                  : plan.largest_fit;
-    if (vrbd_pool_plan_check(&plan, p->name, pg ? pg : plan.recommended) < 0)
-        return at_file(a, p->at);
+    if (vrbd_pool_plan_check(&plan, p->name, pg ? pg : plan.recommended) < 0) {
+        CLEANUP_FREE char *msg = xstrdup(vrbd_error_last()->message);
+        CLEANUP_FREE char *hint =
+            plan.largest_fit ? xasprintf("the largest power of two that fits "
+                                         "is %u (pg: %u, or pg: auto)",
+                                         plan.largest_fit, plan.largest_fit)
+                             : xstrdup(vrbd_error_last()->hint);
+
+        return aerr(a, p->at, hint, "%s", msg);
+    }
     p->pg = pg;
     p->size = plan.size;
     l->planned_pgs += (uint64_t)pg * plan.size;
     return 0;
 }
 
+/* Whether cluster @name is gone: the file says it is absent, or it is
+ * neither described nor registered.  Objects to be absent there are. */
+static bool
+cluster_gone(const vrbd_apply *a, vrbd_registry *reg, const char *name)
+{
+    vrbd_cluster_entry e = {0};
+
+    if (file_cluster(a, name))
+        return false;
+    for (size_t i = 0; i < a->n_clusters; i++)
+        if (strcmp(a->clusters[i].name, name) == 0)
+            return true;
+    if (vrbd_registry_get(reg, name, &e) < 0)
+        return true;
+    vrbd_cluster_entry_clear(&e);
+    return false;
+}
+
+/* An object to be absent on a cluster that is gone: nothing to do. */
+static bool
+gone_with_cluster(vrbd_apply *a, run_ctx *r, bool absent, const char *cluster,
+                  const char *kind, char *name)
+{
+    if (!absent || !cluster_gone(a, r->reg, cluster)) {
+        free(name);
+        return false;
+    }
+    add_step(a, VRBD_APPLY_NOTHING, kind, name,
+             xstrdup("absent (its cluster is not registered)"), NULL, NULL);
+    return true;
+}
+
 static int
 plan_pool(vrbd_apply *a, run_ctx *r, ap_pool *p)
 {
-    vrbd_cluster *cl = link_of(a, r->reg, p->cluster, r->timeout_sec, p->at);
+    vrbd_cluster *cl;
     vrbd_pool_info *pools = NULL, *found = NULL;
     size_t n = 0;
-    char *name = spec_text(p->cluster, p->name, NULL);
+    char *name;
+
+    if (gone_with_cluster(a, r, p->absent, p->cluster, "pool",
+                          spec_text(p->cluster, p->name, NULL)))
+        return 0;
+    cl = link_of(a, r->reg, p->cluster, r->timeout_sec, p->at);
+    name = spec_text(p->cluster, p->name, NULL);
 
     if (!cl || vrbd_pool_list(cl, &pools, &n) < 0) {
         free(name);
@@ -399,6 +464,34 @@ caps_name_pool(const char *caps, const char *pool)
     return false;
 }
 
+/* The pools osd caps @caps name ("pool=P"), with @more not among them:
+ * NULL-terminated, to free. */
+static char **
+caps_pools(const char *caps, char *const *more)
+{
+    char **v = xcalloc(1, sizeof(*v));
+    size_t n = 0;
+
+    for (const char *p = caps ? strstr(caps, "pool=") : NULL; p;
+         p = strstr(p + 1, "pool=")) {
+        v = xreallocarray(v, n + 2, sizeof(*v));
+        v[n++] = xstrndup(p + 5, strcspn(p + 5, ", "));
+        v[n] = NULL;
+    }
+    for (size_t i = 0; more[i]; i++) {
+        bool have = false;
+
+        for (size_t j = 0; j < n && !have; j++)
+            have = strcmp(v[j], more[i]) == 0;
+        if (have)
+            continue;
+        v = xreallocarray(v, n + 2, sizeof(*v));
+        v[n++] = xstrdup(more[i]);
+        v[n] = NULL;
+    }
+    return v;
+}
+
 static int
 run_user(run_ctx *r, ap_step *s)
 {
@@ -411,11 +504,15 @@ run_user(run_ctx *r, ap_step *s)
         return vrbd_user_remove(cl, u->entity);
     while (u->pools[n])
         n++;
-    if (s->pub.action == VRBD_APPLY_CREATE) {
+    if (s->pub.action == VRBD_APPLY_CREATE || u->rewrite) {
+        char **pools = u->rewrite ? u->rewrite : u->pools;
         vrbd_user_create_opts o = {.version = VRBD_USER_CREATE_OPTS_VERSION,
-                                   .pools = (const char *const *)u->pools,
-                                   .n_pools = n,
-                                   .read_only = u->read_only};
+                                   .pools = (const char *const *)pools,
+                                   .read_only = u->read_only,
+                                   .update_caps = u->rewrite != NULL};
+
+        for (o.n_pools = 0; pools[o.n_pools];)
+            o.n_pools++;
 
         return vrbd_user_create(cl, u->entity, &o, &created, &updated);
     }
@@ -429,12 +526,18 @@ run_user(run_ctx *r, ap_step *s)
 static int
 plan_user(vrbd_apply *a, run_ctx *r, ap_user *u)
 {
-    vrbd_cluster *cl = link_of(a, r->reg, u->cluster, r->timeout_sec, u->at);
+    vrbd_cluster *cl;
     vrbd_user got = {0};
-    char *name = xasprintf("%s:%s", u->cluster, u->entity);
+    char *name;
     char *missing = NULL;
     int g;
 
+    vrbd_cleanup_strv(&u->rewrite);
+    if (gone_with_cluster(a, r, u->absent, u->cluster, "user",
+                          xasprintf("%s:%s", u->cluster, u->entity)))
+        return 0;
+    cl = link_of(a, r->reg, u->cluster, r->timeout_sec, u->at);
+    name = xasprintf("%s:%s", u->cluster, u->entity);
     if (!cl) {
         free(name);
         return -1;
@@ -468,6 +571,19 @@ plan_user(vrbd_apply *a, run_ctx *r, ap_user *u)
         free(missing);
         missing = more;
     }
+    if (g == 0 && !got.unrestricted &&
+        (got.caps_osd && strstr(got.caps_osd, "rbd-read-only")) !=
+            u->read_only) {
+        /* the other profile: its caps are written anew, every pool they
+         * name kept, with the file's */
+        u->rewrite = caps_pools(got.caps_osd, u->pools);
+        free(missing);
+        missing = xasprintf("make its caps %s",
+                            u->read_only ? "read-only" : "read-write");
+    } else if (g == 0 && missing && u->read_only) {
+        /* grant_pool keeps to 'profile rbd': read-only caps are rewritten */
+        u->rewrite = caps_pools(got.caps_osd, u->pools);
+    }
     vrbd_user_clear(&got);
     if (g < 0)
         add_step(a, VRBD_APPLY_CREATE, "user", name,
@@ -477,8 +593,10 @@ plan_user(vrbd_apply *a, run_ctx *r, ap_user *u)
     else
         add_step(a, missing ? VRBD_APPLY_MODIFY : VRBD_APPLY_NOTHING, "user",
                  name,
-                 missing ? xasprintf("add pools %s to its caps", missing)
-                         : xstrdup("its caps name every pool"),
+                 !missing ? xstrdup("its caps name every pool")
+                 : strncmp(missing, "make ", 5) == 0
+                     ? xstrdup(missing)
+                     : xasprintf("add pools %s to its caps", missing),
                  missing ? run_user : NULL, u);
     free(missing);
     return 0;
@@ -608,11 +726,17 @@ run_image(run_ctx *r, ap_step *s)
 static int
 plan_image(vrbd_apply *a, run_ctx *r, ap_image *im)
 {
-    vrbd_cluster *cl = link_of(a, r->reg, im->cluster, r->timeout_sec, im->at);
+    vrbd_cluster *cl;
     vrbd_spec spec = {.pool = im->pool, .image = im->name};
     vrbd_volume_info *info = NULL;
-    char *name = spec_text(im->cluster, im->pool, im->name);
+    char *name;
     int g;
+
+    if (gone_with_cluster(a, r, im->absent, im->cluster, "image",
+                          spec_text(im->cluster, im->pool, im->name)))
+        return 0;
+    cl = link_of(a, r->reg, im->cluster, r->timeout_sec, im->at);
+    name = spec_text(im->cluster, im->pool, im->name);
 
     if (!cl || (!im->absent &&
                 need_pool(a, cl, im->cluster, im->pool, name, im->at) < 0)) {
@@ -857,9 +981,14 @@ plan_existing_vm(vrbd_apply *a, run_ctx *r, ap_vm *v, virDomainPtr d)
 {
     bool active = virDomainIsActive(d) == 1;
     int err;
-    CLEANUP_FREE char *missing = missing_disks(r, v, &err);
+    CLEANUP_FREE char *missing = NULL;
+    CLEANUP_FREE char *who = xasprintf("vm '%s'", v->name);
     char *detail;
 
+    for (size_t i = 0; v->disks && v->disks[i]; i++)
+        if (need_image(a, r, v->disks[i], who, v->at) < 0)
+            return -1;
+    missing = missing_disks(r, v, &err);
     if (err < 0)
         return at_file(a, v->at);
     if (missing && v->started && !active)
@@ -876,6 +1005,22 @@ plan_existing_vm(vrbd_apply *a, run_ctx *r, ap_vm *v, virDomainPtr d)
              "vm", xstrdup(v->name), detail,
              missing || (v->started && !active) ? run_vm : NULL, v);
     return 0;
+}
+
+/* An empty-disk VM's pool: it exists or the file makes it. */
+static int
+need_vm_pool(vrbd_apply *a, run_ctx *r, const ap_vm *v, const char *who)
+{
+    vrbd_spec s = {0};
+    vrbd_cluster *cl;
+    int ret;
+
+    if (vrbd_spec_parse(v->pool, VRBD_SPEC_POOL, &s) < 0)
+        return at_file(a, v->at);
+    cl = link_of(a, r->reg, s.cluster, r->timeout_sec, v->at);
+    ret = cl ? need_pool(a, cl, s.cluster, s.pool, who, v->at) : -1;
+    vrbd_spec_clear(&s);
+    return ret;
 }
 
 static int
@@ -904,10 +1049,8 @@ plan_vm(vrbd_apply *a, run_ctx *r, ap_vm *v)
         virDomainFree(d);
     if (v->absent || d || ret < 0)
         return ret;
-    if ((v->from && need_image(a, r, v->from, who, v->at) < 0) ||
-        (!v->from &&
-         !link_of(a, r->reg, strndupa(v->pool, strcspn(v->pool, ":")),
-                  r->timeout_sec, v->at)))
+    if (v->from ? need_image(a, r, v->from, who, v->at) < 0
+                : need_vm_pool(a, r, v, who) < 0)
         return -1;
     for (size_t i = 0; v->disks && v->disks[i]; i++)
         if (need_image(a, r, v->disks[i], who, v->at) < 0)
@@ -941,6 +1084,7 @@ vrbd_apply_model_clear(vrbd_apply *a)
     for (size_t i = 0; i < a->n_users; i++) {
         free(a->users[i].cluster), free(a->users[i].entity);
         vrbd_cleanup_strv(&a->users[i].pools);
+        vrbd_cleanup_strv(&a->users[i].rewrite);
     }
     for (size_t i = 0; i < a->n_conns; i++) {
         free(a->conns[i].host), free(a->conns[i].cluster);
@@ -994,47 +1138,112 @@ vrbd_apply_free(vrbd_apply *a)
     free(a);
 }
 
-/* Every cluster an object names is in the file or in @reg. */
+/* Cluster @cluster (of a present object at @at, or of one to be absent)
+ * is in the file, present, or in @reg. */
+static int
+check_ref(vrbd_apply *a, vrbd_registry *reg, const char *cluster, ap_where at,
+          bool absent)
+{
+    vrbd_cluster_entry e = {0};
+    CLEANUP_FREE char *hint = NULL;
+
+    if (absent || file_cluster(a, cluster))
+        return 0;
+    for (size_t i = 0; i < a->n_clusters; i++)
+        if (strcmp(a->clusters[i].name, cluster) == 0)
+            return aerr(a, at,
+                        "leave the cluster present, or make this absent too",
+                        "this uses cluster '%s', which the file says is absent",
+                        cluster);
+    if (vrbd_registry_get(reg, cluster, &e) == 0) {
+        vrbd_cluster_entry_clear(&e);
+        return 0;
+    }
+    if (vrbd_error_last()->code != VRBD_ERR_NOT_FOUND)
+        return at_file(a, at);
+    hint = xasprintf("describe it under 'clusters:' (conf or mon_host, and "
+                     "keyring), or register it: {prog}{vrbd_registry_add} "
+                     "%s ...",
+                     cluster);
+    return aerr(a, at, hint,
+                "cluster '%s' is neither in the file nor registered", cluster);
+}
+
+/* A present object using pool @cluster:@pool that the file says is
+ * absent is refused. */
+static int
+check_pool_ref(vrbd_apply *a, const char *cluster, const char *pool,
+               ap_where at)
+{
+    for (size_t i = 0; i < a->n_pools; i++)
+        if (a->pools[i].absent && strcmp(a->pools[i].cluster, cluster) == 0 &&
+            strcmp(a->pools[i].name, pool) == 0)
+            return aerr(a, at,
+                        "leave the pool present, or make this absent too",
+                        "this uses pool '%s:%s', which the file says is absent",
+                        cluster, pool);
+    return 0;
+}
+
+/* A spec's cluster and pool, as check_ref and check_pool_ref want them. */
+static int
+check_spec_ref(vrbd_apply *a, vrbd_registry *reg, const char *text, ap_where at)
+{
+    vrbd_spec s = {0};
+    int r;
+
+    if (vrbd_spec_parse(
+            text, VRBD_SPEC_POOL | VRBD_SPEC_IMAGE | VRBD_SPEC_SNAP_OK, &s) < 0)
+        return at_file(a, at);
+    r = s.cluster ? check_ref(a, reg, s.cluster, at, false) : 0;
+    if (r == 0 && s.cluster)
+        r = check_pool_ref(a, s.cluster, s.pool, at);
+    vrbd_spec_clear(&s);
+    return r;
+}
+
+/* Every cluster an object names is in the file or in @reg; no present
+ * object uses a cluster or pool the file says is absent. */
 static int
 check_clusters(vrbd_apply *a, vrbd_registry *reg)
 {
-    struct {
-        const char *cluster;
-        ap_where at;
-        bool absent;
-    } refs[512];
-    size_t n = 0;
+    for (size_t i = 0; i < a->n_pools; i++)
+        if (check_ref(a, reg, a->pools[i].cluster, a->pools[i].at,
+                      a->pools[i].absent) < 0)
+            return -1;
+    for (size_t i = 0; i < a->n_users; i++) {
+        ap_user *u = &a->users[i];
 
-#define REF(arr, cnt, field)                                                   \
-    for (size_t i = 0; i < a->cnt && n < 512; i++)                             \
-    refs[n++] =                                                                \
-        (typeof(refs[0])){a->arr[i].field, a->arr[i].at, a->arr[i].absent}
-    REF(pools, n_pools, cluster);
-    REF(users, n_users, cluster);
-    REF(images, n_images, cluster);
-#undef REF
-    for (size_t i = 0; i < a->n_conns && n < 512; i++)
-        refs[n++] =
-            (typeof(refs[0])){a->conns[i].cluster, a->conns[i].at, false};
-    for (size_t i = 0; i < n; i++) {
-        vrbd_cluster_entry e = {0};
-        CLEANUP_FREE char *hint = NULL;
+        if (check_ref(a, reg, u->cluster, u->at, u->absent) < 0)
+            return -1;
+        for (size_t j = 0; !u->absent && u->pools && u->pools[j]; j++)
+            if (check_pool_ref(a, u->cluster, u->pools[j], u->at) < 0)
+                return -1;
+    }
+    for (size_t i = 0; i < a->n_conns; i++)
+        if (check_ref(a, reg, a->conns[i].cluster, a->conns[i].at, false) < 0 ||
+            check_pool_ref(a, a->conns[i].cluster, a->conns[i].pool,
+                           a->conns[i].at) < 0)
+            return -1;
+    for (size_t i = 0; i < a->n_images; i++) {
+        ap_image *im = &a->images[i];
 
-        if (refs[i].absent || file_cluster(a, refs[i].cluster))
+        if (check_ref(a, reg, im->cluster, im->at, im->absent) < 0 ||
+            (!im->absent &&
+             check_pool_ref(a, im->cluster, im->pool, im->at) < 0))
+            return -1;
+    }
+    for (size_t i = 0; i < a->n_vms; i++) {
+        ap_vm *v = &a->vms[i];
+
+        if (v->absent)
             continue;
-        if (vrbd_registry_get(reg, refs[i].cluster, &e) == 0) {
-            vrbd_cluster_entry_clear(&e);
-            continue;
-        }
-        if (vrbd_error_last()->code != VRBD_ERR_NOT_FOUND)
-            return at_file(a, refs[i].at);
-        hint = xasprintf("describe it under 'clusters:' (conf or mon_host, "
-                         "and keyring), or register it: "
-                         "{prog}{vrbd_registry_add} %s ...",
-                         refs[i].cluster);
-        return aerr(a, refs[i].at, hint,
-                    "cluster '%s' is neither in the file nor registered",
-                    refs[i].cluster);
+        if ((v->from && check_spec_ref(a, reg, v->from, v->at) < 0) ||
+            (v->pool && check_spec_ref(a, reg, v->pool, v->at) < 0))
+            return -1;
+        for (size_t j = 0; v->disks && v->disks[j]; j++)
+            if (check_spec_ref(a, reg, v->disks[j], v->at) < 0)
+                return -1;
     }
     return 0;
 }
@@ -1057,6 +1266,10 @@ vrbd_apply_needs_host(const vrbd_apply *a)
 {
     for (size_t i = 0; i < a->n_conns; i++)
         if (strcmp(a->conns[i].host, "this") == 0)
+            return true;
+    /* an image removed is checked for domains using it first */
+    for (size_t i = 0; i < a->n_images; i++)
+        if (a->images[i].absent)
             return true;
     return a->n_vms > 0;
 }

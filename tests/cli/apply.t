@@ -92,7 +92,36 @@ Values: ${NAME} of an unset variable, numbers, a VM without a disk
   virt-rbd: hint: set it in the environment, or write the value
   [1]
   $ printf 'vms:\n  web1:\n    from: east:p/g@v1\n    vcpus: many\n' > v.yaml; virt-rbd apply v.yaml --plan
-  virt-rbd: error: v.yaml:4:12: vcpus 'many' is not a whole number from 1 to 1024
+  virt-rbd: error: v.yaml:4:12: vm 'web1': vcpus 'many' is not a whole number from 1 to 1024
+  virt-rbd: hint: write a whole number such as 1 or 512
+  [1]
+  $ printf 'users:\n  east:client.a:\n    pools: []\n' > v.yaml; virt-rbd apply v.yaml --plan
+  virt-rbd: error: v.yaml:3:12: pools is an empty list
+  virt-rbd: hint: name at least one, or leave the key out
+  [1]
+  $ printf 'images:\n  east:p/g:\n    size: 1M\n    snapshots:\n' > v.yaml; virt-rbd apply v.yaml --plan
+  virt-rbd: error: v.yaml:4:15: snapshots has no value
+  virt-rbd: hint: write a value after the ':', or leave the key out
+  [1]
+
+Two default clusters; a second YAML document; an object on a cluster the
+file says is absent
+
+  $ printf 'clusters:\n  a:\n    mon_host: 127.0.0.1:1\n    keyring: %s\n    default: true\n  b:\n    mon_host: 127.0.0.1:2\n    keyring: %s\n    default: yes\n' "$K" "$K" > t.yaml; virt-rbd apply t.yaml --plan
+  virt-rbd: error: t.yaml:9:14: cluster 'b' and cluster 'a' (line 2) are both the default
+  virt-rbd: hint: make one of them the default
+  [1]
+  $ printf 'pools:\n  east:p: ~\n---\nvms: {}\n' > t.yaml; virt-rbd apply t.yaml --plan
+  virt-rbd: error: t.yaml:4:1: a second YAML document: apply reads one
+  virt-rbd: hint: put everything in one document (no '---')
+  [1]
+  $ printf 'clusters:\n  east: {state: absent}\npools:\n  east:p: ~\n' > t.yaml; virt-rbd apply t.yaml --plan
+  virt-rbd: error: t.yaml:4:3: this uses cluster 'east', which the file says is absent
+  virt-rbd: hint: leave the cluster present, or make this absent too
+  [1]
+  $ printf 'pools:\n  east:p: {state: absent}\nimages:\n  east:p/i: {size: 1M}\n' > t.yaml; virt-rbd apply t.yaml --plan
+  virt-rbd: error: t.yaml:4:3: this uses pool 'east:p', which the file says is absent
+  virt-rbd: hint: leave the pool present, or make this absent too
   [1]
   $ printf 'vms:\n  web1:\n    memory: 512\n' > v.yaml; virt-rbd apply v.yaml --plan
   virt-rbd: error: v.yaml:2:3: vm 'web1' needs a golden snapshot to clone or an empty disk's pool and size

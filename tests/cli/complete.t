@@ -58,13 +58,20 @@ An option's value: a cluster, a file; the command's arguments by position
   west:
   $ virt-rbd __complete cluster add ""
 
---config-dir among the words is the registry asked; a cluster that does
-not answer completes nothing, silently, within the completion's timeout
+--config-dir among the words (also as --config-dir=DIR) is the registry
+asked; a cluster that cannot be reached completes nothing, silently (one
+that does not answer is given 3 s, the whole completion 5 s)
 
   $ mkdir -p other/clusters && cp "$VIRT_RBD_CONFIG_DIR/clusters/east.conf" other/clusters/north.conf
   $ virt-rbd __complete --config-dir other cluster show ""
   north
   $ virt-rbd __complete vol list east:
+  $ virt-rbd __complete --config-dir=other cluster show ""
+  north
+  $ virt-rbd __complete pool list ""
+  east:
+  west:
+  $ virt-rbd __complete cluster check --host ""
 
 Through bash: the script asks virt-rbd; a spec is one word although ':'
 splits words for readline; --opt=VALUE completes the value

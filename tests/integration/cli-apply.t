@@ -169,7 +169,7 @@ image after it is not.  The clusters come from the registry now.
   [2/3] create image ceph:vrbdt-U-2/img: import D/layered.qcow2
   virt-rbd: error: * (glob)
   virt-rbd: hint: * (glob)
-  stopped at step 2 of 3 (create image ceph:vrbdt-U-2/img): 1 changes done, 2 not done; apply again to go on
+  stopped at step 2 of 3 (create image ceph:vrbdt-U-2/img): 1 change done, 2 not done; apply again to go on
   [1]
   $ rbd -c "$C" ls $P-2 | wc -l
   0
@@ -193,7 +193,7 @@ connect --host NAME' would
   $ virt-rbd apply fleet.yaml
   nothing to do: the 2 objects of fleet.yaml are as it says
   $ printf 'hosts:\n  h9:\n    connect: ["ceph:%s"]\n' $P > nohost.yaml && virt-rbd apply nohost.yaml --plan 2>&1 | sed "s/$UNIQ/U/g" | head -n 1
-  virt-rbd: error: nohost.yaml:3:14: * (glob)
+  virt-rbd: error: nohost.yaml:3:14: no fleet host is registered as 'h9'* (glob)
   [1]
 
 state: absent deletes, and only that.  A running VM is refused at plan
