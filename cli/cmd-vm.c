@@ -67,9 +67,10 @@ static const cli_opt create_opts[] = {
             &create_opt.boot),
     CLI_STR("cdrom", 0, "ISO", "install: boot this ISO once from a SATA CD-ROM",
             &create_opt.cdrom),
-    CLI_STR("location", 0, "DIR|ISO",
-            "install: boot the installer's kernel+initrd from this tree once",
-            &create_opt.location),
+    CLI_STR(
+        "location", 0, "DIR|ISO",
+        "install: boot the installer's kernel+initrd from this tree or ISO once",
+        &create_opt.location),
     CLI_STR("extra-args", 0, "TEXT",
             "with --location: the installer's command line",
             &create_opt.extra_args),

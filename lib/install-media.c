@@ -30,11 +30,9 @@ const vrbd_install_layout vrbd_install_layouts[] = {
     {NULL, NULL, NULL},
 };
 
-/* A new file in @dir for @what of VM @name: mode 0644 (QEMU may run as
- * another user), name unique (two creates of one name must not share
- * it).  The fd, or -1 with the error set; *@path gets its name. */
-static int
-new_boot_file(const char *dir, const char *name, const char *what, char **path)
+int
+vrbd_install_boot_file(const char *dir, const char *name, const char *what,
+                       char **path)
 {
     char *p;
     int fd;
@@ -100,7 +98,7 @@ stage_tree_file(const char *dir, const char *rel, const char *name,
     if (in < 0)
         return vrbd_error_set(VRBD_ERR_IO, errno, NULL, "cannot read '%s': %s",
                               src, strerror(errno));
-    out = new_boot_file(boot_dir, name, what, path);
+    out = vrbd_install_boot_file(boot_dir, name, what, path);
     if (out < 0)
         return -1;
     r = copy_fd(in, out);
@@ -157,11 +155,6 @@ stage_tree(const char *dir, const char *name, const char *boot_dir,
     return 0;
 }
 
-#ifdef HAVE_LIBARCHIVE
-int vrbd_install_stage_iso(const char *iso, const char *name,
-                           const char *boot_dir, vrbd_install_media *m);
-#endif
-
 int
 vrbd_install_media_stage(const char *location, const char *name,
                          const char *boot_dir, vrbd_install_media *m)
@@ -177,15 +170,11 @@ vrbd_install_media_stage(const char *location, const char *name,
             strerror(location && *location ? errno : ENOENT));
     if (S_ISDIR(st.st_mode))
         return stage_tree(location, name, boot_dir, m);
-#ifdef HAVE_LIBARCHIVE
     if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
         return vrbd_install_stage_iso(location, name, boot_dir, m);
-#endif
     return vrbd_error_set(
-        VRBD_ERR_INVALID, 0,
-        "give {location} an install tree (a directory, e.g. the ISO's files copied out)",
-        "install location '%s' is not a directory, and this build reads no ISO",
-        location);
+        VRBD_ERR_INVALID, 0, "give {location} an install tree or an ISO",
+        "install location '%s' is neither a directory nor a file", location);
 }
 
 void

@@ -41,6 +41,17 @@ typedef struct vrbd_install_media {
 int vrbd_install_media_stage(const char *location, const char *name,
                              const char *boot_dir, vrbd_install_media *m);
 
+/* A new file in @dir for @what ("kernel", "initrd") of VM @name: mode
+ * 0644 (QEMU may run as another user), its name unique (two creates of
+ * one name must not share it); @dir made when missing.  The fd, or -1
+ * with the error set; *@path gets its name (free()). */
+int vrbd_install_boot_file(const char *dir, const char *name, const char *what,
+                           char **path);
+
+/* vrbd_install_media_stage() for an ISO9660 image (install-iso.c) */
+int vrbd_install_stage_iso(const char *iso, const char *name,
+                           const char *boot_dir, vrbd_install_media *m);
+
 /* Remove the staged files (QEMU has read them once the domain started)
  * and clear @m; NULL-safe, keeps the current error */
 void vrbd_install_media_remove(vrbd_install_media *m);

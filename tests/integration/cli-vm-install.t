@@ -49,6 +49,40 @@ boots (a direct kernel boot through OVMF; slow under TCG)
   $ test -e /var/lib/libvirt/qemu/nvram/efi-${UNIQ}_VARS.fd
   [1]
 
+--location ISO: the installer read out of the ISO (libarchive), the ISO in
+the CD-ROM while it installs (the installer's packages are there); after
+it, an empty CD-ROM and the disk
+
+  $ "$(dirname "$(command -v virt-rbd)")/../tests/integration/mkiso" inst.iso install.amd/vmlinuz="$VRBD_LAB_GUEST_DIR/vmlinuz" install.amd/initrd.gz="$VRBD_LAB_GUEST_DIR/initrd.img"
+  $ virt-rbd vm create iso-$UNIQ --size 64M --pool vrbdi-$UNIQ --memory 256 --location inst.iso --extra-args "console=ttyS0 quiet panic=-1 marker=i$UNIQ hold=600" --console-log "$PWD/iso.log" > /dev/null
+  $ waitfor iso.log i$UNIQ && grep -ao "dev=/dev/vda nonce=i$UNIQ" iso.log | sed "s/$UNIQ/U/"
+  dev=/dev/vda nonce=iU
+  $ virsh -c qemu:///system dumpxml iso-$UNIQ | grep -oE "<kernel>[^<]*|<source file=[^/]*/[^>]*" | sed "s|$PWD|D|; s/$UNIQ/U/; s/-kernel-.*/-kernel-X/; s/ index='[0-9]*'//"
+  <kernel>/var/lib/libvirt/boot/virt-rbd-iso-U-kernel-X
+  <source file='D/inst.iso'/
+  $ virsh -c qemu:///system dumpxml --inactive iso-$UNIQ | grep -cE "<kernel>|<source file="
+  0
+  [1]
+  $ virsh -c qemu:///system dumpxml --inactive iso-$UNIQ | grep -E "device='cdrom'|<boot "
+      <boot dev='hd'/>
+      <disk type='file' device='cdrom'>
+  $ virsh -q -c qemu:///system destroy iso-$UNIQ > /dev/null
+
+--cdrom: the CD-ROM first for the installer's boot (this ISO boots
+nothing: SeaBIOS goes on to the empty disk), then only the disk
+
+  $ virt-rbd vm create cd-$UNIQ --size 64M --pool vrbdi-$UNIQ --memory 256 --cdrom inst.iso | sed "s/$UNIQ/U/g; s/in [0-9.]* s/in N s/"
+  vm 'cd-U' defined and started in N s (disk ceph:vrbdi-U/cd-U)
+  $ virsh -c qemu:///system dumpxml cd-$UNIQ | grep -E "<boot |<source file=|<target dev='sda'" | sed "s|$PWD|D|; s/ index='[0-9]*'//"
+      <boot dev='cdrom'/>
+      <boot dev='hd'/>
+        <source file='D/inst.iso'/>
+        <target dev='sda' bus='sata'/>
+  $ virsh -c qemu:///system dumpxml --inactive cd-$UNIQ | grep -E "<boot |<source file=|<target dev='sda'"
+      <boot dev='hd'/>
+        <target dev='sda' bus='sata'/>
+  $ virsh -q -c qemu:///system destroy cd-$UNIQ > /dev/null
+
 A bridge NIC and the disk's cache, io and discard modes reach the
 definition (not started: the bridge has no ports and needs none)
 
@@ -77,5 +111,7 @@ A tree without an installer is refused before anything is made
   [1]
   $ rbd -c "$VRBD_LAB_CEPH_CONF" ls vrbdi-$UNIQ | sed "s/$UNIQ/U/"
   br-U
+  cd-U
+  iso-U
   loc-U
   pre-U

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "harness.h"
 #include "install-media.h"
 #include "internal.h"
@@ -146,6 +149,75 @@ TEST(a_tree_without_an_installer_is_refused_and_leaves_nothing)
     CHECK(m.kernel == NULL && m.initrd == NULL);
 }
 
+/* An ISO9660 image at @path holding @n files: names[i] with texts[i] */
+static void
+make_iso(const char *path, const char *const *names, const char *const *texts,
+         size_t n)
+{
+    struct archive *a = archive_write_new();
+
+    REQUIRE(archive_write_set_format_iso9660(a) == ARCHIVE_OK);
+    REQUIRE(archive_write_open_filename(a, path) == ARCHIVE_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct archive_entry *e = archive_entry_new();
+
+        archive_entry_set_pathname(e, names[i]);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, (la_int64_t)strlen(texts[i]));
+        CHECK(archive_write_header(a, e) == ARCHIVE_OK);
+        CHECK(archive_write_data(a, texts[i], strlen(texts[i])) ==
+              (la_ssize_t)strlen(texts[i]));
+        archive_entry_free(e);
+    }
+    CHECK(archive_write_close(a) == ARCHIVE_OK);
+    archive_write_free(a);
+}
+
+TEST(an_iso_gives_its_installer_read_with_libarchive)
+{
+    static const char *const names[] = {"README.txt", "casper/vmlinuz",
+                                        "casper/initrd"};
+    static const char *const texts[] = {"hello", "KERNEL-ISO", "INITRD-ISO"};
+    CLEANUP_FREE char *boot = xasprintf("%s/boot", root);
+    CLEANUP_FREE char *iso = xasprintf("%s/ubuntu.iso", root);
+    CLEANUP_FREE char *k = NULL;
+    CLEANUP_FREE char *i = NULL;
+    vrbd_install_media m;
+
+    make_iso(iso, names, texts, 3);
+    REQUIRE(vrbd_install_media_stage(iso, "web2", boot, &m) == 0);
+    CHECK(m.iso);
+    CHECK_STR(m.layout->what, "Ubuntu");
+    k = slurp(m.kernel);
+    i = slurp(m.initrd);
+    CHECK_STR(k, "KERNEL-ISO");
+    CHECK_STR(i, "INITRD-ISO");
+    vrbd_install_media_remove(&m);
+    CHECK(entries(boot) == 0);
+}
+
+TEST(an_iso_without_an_installer_or_no_iso_is_refused)
+{
+    static const char *const names[] = {"install.amd/vmlinuz"};
+    static const char *const texts[] = {"K"};
+    CLEANUP_FREE char *boot = xasprintf("%s/boot", root);
+    CLEANUP_FREE char *iso = xasprintf("%s/half.iso", root);
+    CLEANUP_FREE char *txt = xasprintf("%s/notes.txt", root);
+    vrbd_install_media m;
+
+    make_iso(iso, names, texts, 1);
+    CHECK(vrbd_install_media_stage(iso, "x", boot, &m) == -1);
+    CHECK(vrbd_error_last()->code == VRBD_ERR_NOT_FOUND);
+    CHECK(strstr(vrbd_error_last()->message,
+                 "no installer kernel and initrd in the ISO") != NULL);
+    put("notes.txt", "not an ISO at all");
+    CHECK(vrbd_install_media_stage(txt, "x", boot, &m) == -1);
+    CHECK(strstr(vrbd_error_last()->message, "cannot read") != NULL);
+    CHECK(strstr(vrbd_error_last()->message, "as an ISO") != NULL);
+    CHECK(entries(boot) == 0);
+}
+
 int
 main(void)
 {
@@ -155,6 +227,8 @@ main(void)
     RUN(ubuntu_and_fedora_trees_are_found_too);
     RUN(two_stagings_of_one_name_do_not_share_files);
     RUN(a_tree_without_an_installer_is_refused_and_leaves_nothing);
+    RUN(an_iso_gives_its_installer_read_with_libarchive);
+    RUN(an_iso_without_an_installer_or_no_iso_is_refused);
     {
         CLEANUP_FREE char *cmd = xasprintf("rm -rf '%s'", root);
 
