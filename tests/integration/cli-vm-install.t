@@ -1,5 +1,6 @@
 #require lab
 #cleanup rm -f /var/lib/libvirt/qemu/nvram/efi-${UNIQ}_VARS.fd
+#cleanup ip link del vbr$UNIQ 2>/dev/null || true
 Set up: a pool, this host connected to it, and the guest kit laid out as
 a Debian install tree (install.amd/vmlinuz and initrd.gz)
 
@@ -84,20 +85,28 @@ nothing: SeaBIOS goes on to the empty disk), then only the disk
   $ virsh -q -c qemu:///system destroy cd-$UNIQ > /dev/null
 
 A bridge NIC and the disk's cache, io and discard modes reach the
-definition (not started: the bridge has no ports and needs none)
+definition, and the guest runs with them: its NIC's tap on the bridge (one
+made for the test, with no other port)
 
-  $ virt-rbd vm create br-$UNIQ --size 64M --pool vrbdi-$UNIQ --memory 256 --network bridge:vbr$UNIQ --cache none --io native --discard ignore > /dev/null
+  $ ip link add name vbr$UNIQ type bridge
+  $ virt-rbd vm create br-$UNIQ --size 64M --pool vrbdi-$UNIQ --memory 256 --network bridge:vbr$UNIQ --cache none --io native --discard ignore --kernel "$VRBD_LAB_GUEST_DIR/vmlinuz" --initrd "$VRBD_LAB_GUEST_DIR/initrd.img" --cmdline "console=ttyS0 quiet panic=-1 marker=b$UNIQ hold=600" --console-log "$PWD/br.log" --start > /dev/null
+  $ waitfor br.log b$UNIQ && grep -ao "dev=/dev/vda nonce=b$UNIQ" br.log | sed "s/$UNIQ/U/"
+  dev=/dev/vda nonce=bU
   $ virsh -c qemu:///system dumpxml br-$UNIQ | grep -E "<driver name='qemu' type='raw'|<interface|<source bridge" | sed "s/$UNIQ/U/"
         <driver name='qemu' type='raw' cache='none' io='native'/>
       <interface type='bridge'>
         <source bridge='vbrU'/>
+  $ ip -o link show master vbr$UNIQ | grep -c " vnet[0-9]*:"
+  1
+  $ virsh -q -c qemu:///system destroy br-$UNIQ > /dev/null; ip link del vbr$UNIQ
 
---preallocate writes the new disk full (thick), sparse otherwise
+--preallocate writes the new disk full (thick); without it a disk never
+written (cd-, which booted nothing) uses nothing
 
   $ virt-rbd vm create pre-$UNIQ --size 64M --pool vrbdi-$UNIQ --memory 256 --preallocate > /dev/null
   $ rbd -c "$VRBD_LAB_CEPH_CONF" du --format json vrbdi-$UNIQ/pre-$UNIQ | python3 -c 'import json,sys; print([i["used_size"] for i in json.load(sys.stdin)["images"]])'
   [67108864]
-  $ rbd -c "$VRBD_LAB_CEPH_CONF" du --format json vrbdi-$UNIQ/br-$UNIQ | python3 -c 'import json,sys; print([i["used_size"] for i in json.load(sys.stdin)["images"]])'
+  $ rbd -c "$VRBD_LAB_CEPH_CONF" du --format json vrbdi-$UNIQ/cd-$UNIQ | python3 -c 'import json,sys; print([i["used_size"] for i in json.load(sys.stdin)["images"]])'
   [0]
 
 A tree without an installer is refused before anything is made
