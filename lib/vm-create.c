@@ -334,6 +334,29 @@ vm_xml(vrbd_host *host, vrbd_cluster *cl, const create *c,
     return *final_xml && (*install_xml || !c->install) ? 0 : -1;
 }
 
+/* What the domain XML would refuse (a name, a cache or io mode, a
+ * bridge), refused before anything is made: built once around a stand-in
+ * for the disk */
+static int
+precheck(const create *c)
+{
+    static const char *const mon[] = {"127.0.0.1:6789"};
+    vrbd_disk_spec d = {.kind = VRBD_DISK_RBD,
+                        .rbd_name = "pool/image",
+                        .hosts = mon,
+                        .n_hosts = 1,
+                        .auth_user = "user",
+                        .secret_uuid = "uuid",
+                        .target = "vda",
+                        .cache = c->o.cache,
+                        .io = c->o.io,
+                        .no_discard = c->o.no_discard};
+    char *xml = build_xml(c, &d, false);
+
+    free(xml);
+    return xml ? 0 : -1;
+}
+
 /* The image @disk made for a VM that was not made goes again; the error
  * that stopped it stays */
 static void
@@ -433,7 +456,7 @@ vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
     bool keep = false;
     int ret = -1;
 
-    if (init_create(&c, name, opts) < 0)
+    if (init_create(&c, name, opts) < 0 || precheck(&c) < 0)
         goto out;
     dom = virDomainLookupByName(conn, name);
     if (dom) {

@@ -109,11 +109,16 @@ written (cd-, which booted nothing) uses nothing
   $ rbd -c "$VRBD_LAB_CEPH_CONF" du --format json vrbdi-$UNIQ/cd-$UNIQ | python3 -c 'import json,sys; print([i["used_size"] for i in json.load(sys.stdin)["images"]])'
   [0]
 
-A tree without an installer is refused before anything is made
+A tree without an installer, a bridge name no host has: refused before
+anything is made
 
   $ mkdir empty; virt-rbd vm create bad-$UNIQ --size 64M --pool vrbdi-$UNIQ --location "$PWD/empty" 2>&1 | sed "s/$UNIQ/U/g; s|$PWD|D|"
   virt-rbd: error: no installer kernel and initrd in 'D/empty': looked for install.amd/vmlinuz, casper/vmlinuz, images/pxeboot/vmlinuz, isolinux/vmlinuz, debian-installer/amd64/linux, install/vmlinuz and boot/x86_64/loader/linux
   virt-rbd: hint: point --location at the top of the tree or ISO (the directory holding install.amd/, casper/ or images/pxeboot/), or boot a kernel with --kernel
+  [1]
+  $ virt-rbd vm create bad-$UNIQ --size 64M --pool vrbdi-$UNIQ --network "bridge:br/0"
+  virt-rbd: error: invalid bridge name 'br/0': at most 15 characters, no '/', ':' or spaces
+  virt-rbd: hint: give the name of a bridge of this host (see 'ip link')
   [1]
   $ virsh -c qemu:///system domstate bad-$UNIQ 2>&1 | grep -c "failed to get domain"
   1
