@@ -27,6 +27,14 @@ static struct {
     const char *cmdline;
     const char *console_log;
     bool start;
+    const char *cache;
+    const char *io;
+    const char *discard;
+    const char *boot;
+    const char *location;
+    const char *extra_args;
+    const char *cdrom;
+    bool preallocate;
 } create_opt;
 static const cli_opt create_opts[] = {
     CLI_STR("from", 0, "[CLUSTER:]POOL/IMAGE@SNAP", "golden image to clone",
@@ -39,8 +47,33 @@ static const cli_opt create_opts[] = {
               &create_opt.memory),
     CLI_COUNT("vcpus", 0, "N", "virtual CPUs (default: 1)", 256,
               &create_opt.vcpus),
-    CLI_STR("network", 0, "NAME", "one virtio NIC on this libvirt network",
+    CLI_STR("network", 0, "[network:]NAME|bridge:BRIDGE",
+            "one virtio NIC on this libvirt network or host bridge",
             &create_opt.network),
+    CLI_STR(
+        "cache", 0, "MODE",
+        "disk cache: writeback (default), none, writethrough, directsync, unsafe",
+        &create_opt.cache),
+    CLI_STR("io", 0, "MODE",
+            "disk io: native (with --cache none), threads, io_uring",
+            &create_opt.io),
+    CLI_STR("discard", 0, "unmap|ignore",
+            "the guest's TRIM frees RBD space (unmap, default) or not",
+            &create_opt.discard),
+    CLI_FLAG("preallocate", 0, "with --size: write the disk full (not sparse)",
+             &create_opt.preallocate),
+    CLI_STR("boot", 0, "bios|uefi",
+            "firmware: SeaBIOS (default) or OVMF with a per-VM NVRAM",
+            &create_opt.boot),
+    CLI_STR("cdrom", 0, "ISO", "install: boot this ISO once from a SATA CD-ROM",
+            &create_opt.cdrom),
+    CLI_STR(
+        "location", 0, "DIR|ISO",
+        "install: boot the installer's kernel+initrd from this tree or ISO once",
+        &create_opt.location),
+    CLI_STR("extra-args", 0, "TEXT",
+            "with --location: the installer's command line",
+            &create_opt.extra_args),
     CLI_STR("kernel", 0, "FILE", "boot this kernel directly",
             &create_opt.kernel),
     CLI_STR("initrd", 0, "FILE", "with --kernel: its initrd",
@@ -52,6 +85,28 @@ static const cli_opt create_opts[] = {
     CLI_FLAG("start", 0, "start the VM once defined", &create_opt.start),
     {.name = NULL},
 };
+
+/* --preallocate's progress, on a terminal */
+struct bar {
+    bool tty, shown;
+    double last;
+};
+
+static void
+show_fill(uint64_t done, uint64_t total, void *opaque)
+{
+    struct bar *b = opaque;
+    double t = vrbd_now();
+    char d[32], all[32];
+
+    if (!b->tty || (t - b->last < 0.5 && done < total))
+        return;
+    b->last = t;
+    b->shown = true;
+    fprintf(stderr, "\rpreallocating: %s of %s   ",
+            vrbd_size_format(done, d, sizeof(d)),
+            vrbd_size_format(total, all, sizeof(all)));
+}
 
 static struct {
     bool disks;
@@ -141,14 +196,98 @@ static const cli_opt migrate_opts[] = {
     {.name = NULL},
 };
 
+static bool
+one_of(const char *v, const char *const *words)
+{
+    for (; *words; words++)
+        if (strcmp(v, *words) == 0)
+            return true;
+    return false;
+}
+
+/* --network [network:]NAME | bridge:BRIDGE into @o */
+static int
+parse_network(cli_ctx *ctx, const char *v, vrbd_vm_create_opts *o)
+{
+    if (!v)
+        return CLI_OK;
+    if (strncmp(v, "bridge:", 7) == 0)
+        o->bridge = v + 7;
+    else
+        o->network = strncmp(v, "network:", 8) == 0 ? v + 8 : v;
+    if ((o->bridge && !*o->bridge) || (o->network && !*o->network))
+        return cli_usage(
+            ctx, "invalid --network '%s': give [network:]NAME or bridge:BRIDGE",
+            v);
+    if (o->bridge && strlen(o->bridge) > 15)
+        return cli_usage(
+            ctx,
+            "invalid --network '%s': a bridge name has at most 15 characters",
+            v);
+    return CLI_OK;
+}
+
+/* The disk, firmware and install options of vm create into @o: CLI_OK,
+ * or a usage error */
+static int
+check_create_opts(cli_ctx *ctx, vrbd_vm_create_opts *o)
+{
+    static const char *const caches[] = {"writeback",  "none",   "writethrough",
+                                         "directsync", "unsafe", NULL};
+    static const char *const ios[] = {"native", "threads", "io_uring", NULL};
+    const char *cache = create_opt.cache, *io = create_opt.io;
+    const char *discard = create_opt.discard, *boot = create_opt.boot;
+
+    if (cache && !one_of(cache, caches))
+        return cli_usage(
+            ctx,
+            "invalid --cache '%s': use writeback, none, writethrough, directsync or unsafe",
+            cache);
+    if (io && !one_of(io, ios))
+        return cli_usage(
+            ctx, "invalid --io '%s': use native, threads or io_uring", io);
+    if (io && strcmp(io, "native") == 0 &&
+        (!cache || (strcmp(cache, "none") != 0 && strcmp(cache, "directsync"))))
+        return cli_usage(
+            ctx,
+            "--io native needs --cache none (or directsync): it is O_DIRECT I/O");
+    if (discard && strcmp(discard, "unmap") != 0 && strcmp(discard, "ignore"))
+        return cli_usage(ctx, "invalid --discard '%s': use unmap or ignore",
+                         discard);
+    if (boot && strcmp(boot, "bios") != 0 && strcmp(boot, "uefi") != 0)
+        return cli_usage(ctx, "invalid --boot '%s': use bios or uefi", boot);
+    if (create_opt.preallocate && create_opt.from)
+        return cli_usage(
+            ctx,
+            "--preallocate is for a new disk (--size): a clone's data is its golden image's");
+    if ((create_opt.location || create_opt.cdrom) && create_opt.kernel)
+        return cli_usage(ctx, "give one of --kernel, --location and --cdrom");
+    if (create_opt.location && create_opt.cdrom)
+        return cli_usage(ctx, "give one of --location and --cdrom");
+    if (create_opt.extra_args && !create_opt.location)
+        return cli_usage(ctx, "--extra-args goes with --location");
+    o->cache = cache;
+    o->io = io;
+    o->no_discard = discard && strcmp(discard, "ignore") == 0;
+    o->boot = boot && strcmp(boot, "uefi") == 0 ? VRBD_VM_BOOT_UEFI
+                                                : VRBD_VM_BOOT_BIOS;
+    o->location = create_opt.location;
+    o->extra_args = create_opt.extra_args;
+    o->cdrom = create_opt.cdrom;
+    o->preallocate = create_opt.preallocate;
+    return parse_network(ctx, create_opt.network, o);
+}
+
 static int
 run_create(cli_ctx *ctx)
 {
     const char *from = create_opt.from;
     const char *size = create_opt.size;
     const char *pool = create_opt.pool;
+    struct bar bar = {.tty = isatty(STDERR_FILENO)};
     vrbd_vm_create_opts o = {.version = VRBD_VM_CREATE_OPTS_VERSION,
-                             .network = create_opt.network,
+                             .progress = show_fill,
+                             .opaque = &bar,
                              .kernel = create_opt.kernel,
                              .initrd = create_opt.initrd,
                              .cmdline = create_opt.cmdline,
@@ -171,6 +310,8 @@ run_create(cli_ctx *ctx)
             ctx, "with --size, say where the disk goes: --pool [CLUSTER:]POOL");
     if ((o.initrd || o.cmdline) && !o.kernel)
         return cli_usage(ctx, "--initrd and --cmdline go with --kernel");
+    if ((r = check_create_opts(ctx, &o)) != CLI_OK)
+        return r;
     if (size) {
         const char *why = NULL;
 
@@ -203,10 +344,12 @@ run_create(cli_ctx *ctx)
         cli_fail();
         goto cleanup;
     }
+    if (bar.shown)
+        fputc('\n', stderr);
     cli_show(ctx, &cli_view_vm_created,
-             &(cli_vm_created){ctx->argv[0], o.start, vrbd_now() - t0,
-                               vrbd_cluster_name(cl), pool ? ps.pool : fs.pool,
-                               from != NULL});
+             &(cli_vm_created){ctx->argv[0], o.start || o.location || o.cdrom,
+                               vrbd_now() - t0, vrbd_cluster_name(cl),
+                               pool ? ps.pool : fs.pool, from != NULL});
     r = CLI_OK;
 
 cleanup:
@@ -530,10 +673,17 @@ const cli_cmd cli_cmds_vm[] = {
     {"vm create", "NAME", 1, 1,
      "Provision a VM on RBD: clone a golden image, define, start",
      "The disk POOL/NAME is a layered clone of --from (instant, whatever\n"
-     "the size) or an empty image of --size in --pool.  The host is\n"
-     "connected to the pool if needed, and a domain is defined around the\n"
-     "disk (KVM where usable, else TCG).  --start starts it.  When a step\n"
-     "fails, the image it made is removed again.",
+     "the size) or an empty image of --size in --pool (sparse, or written\n"
+     "full with --preallocate).  The host is connected to the pool if\n"
+     "needed, and a domain is defined around the disk (KVM where usable,\n"
+     "else TCG).  --start starts it.  Disk defaults for RBD:\n"
+     "cache=writeback (librbd's cache honours the guest's flushes),\n"
+     "discard=unmap (the guest's TRIM frees RBD space), io left to QEMU.\n"
+     "Install, as virt-install does: --cdrom ISO or --location DIR|ISO\n"
+     "(the installer's kernel and initrd, from install.amd/, casper/ or\n"
+     "images/pxeboot/, with --extra-args) is booted once, at once; the VM\n"
+     "is then defined to boot from its disk.  --boot uefi: OVMF with an\n"
+     "NVRAM file of its own.  When a step fails, what it made is removed.",
      create_opts, run_create},
     {"vm move", "DOMAIN", 1, 1, "Move a VM's disks to RBD, offline or live",
      "Offline (the VM stopped): each local raw disk (file or block device)\n"

@@ -1625,6 +1625,9 @@ typedef struct vrbd_disk_spec {
     const char *auth_user; /* cephx id without "client." */
     const char *secret_uuid;
     bool no_discard; /* RBD: discard='unmap' unless set */
+    const char *io;  /* "native", "threads", "io_uring" or NULL: libvirt's
+                      * default; "native" needs cache "none" or
+                      * "directsync" (O_DIRECT) */
 } vrbd_disk_spec;
 
 /*
@@ -1652,6 +1655,20 @@ typedef struct vrbd_domain_spec {
     bool destroy_on_poweroff; /* on_poweroff/reboot/crash: destroy */
     const vrbd_disk_spec *disks;
     size_t n_disks;
+    /* fields added after 0.1: callers that zero the struct get the old
+     * behaviour */
+    const char *bridge;         /* host bridge for the NIC (not with
+                                 * @network), or NULL */
+    const char *loader;         /* UEFI: firmware code (read-only pflash),
+                                 * or NULL: BIOS */
+    const char *nvram_template; /* UEFI: variables template */
+    const char *nvram;          /* UEFI: this VM's variables file, or NULL:
+                                 * libvirt's default path */
+    bool cdrom;                 /* a SATA CD-ROM drive, sda */
+    const char *cdrom_source;   /* the ISO in it, or NULL: empty */
+    bool boot_cdrom;            /* boot from the CD-ROM, then the disk */
+    bool reboot_destroys;       /* on_reboot: destroy (an installer's boot:
+                                 * its reboot ends it) */
 } vrbd_domain_spec;
 
 /*
@@ -2063,7 +2080,14 @@ VRBD_API int vrbd_vm_disk_detach(vrbd_host *host, vrbd_cluster *cl,
                                  const char *domain, const char *which,
                                  bool live, bool config, char **source);
 
-#define VRBD_VM_CREATE_OPTS_VERSION 1
+/* How a new VM's firmware boots */
+typedef enum {
+    VRBD_VM_BOOT_BIOS = 0, /* SeaBIOS */
+    VRBD_VM_BOOT_UEFI,     /* OVMF (Debian's ovmf, no secure boot), q35,
+                            * a per-VM NVRAM file from its template */
+} vrbd_vm_boot;
+
+#define VRBD_VM_CREATE_OPTS_VERSION 2
 typedef struct vrbd_vm_create_opts {
     unsigned version;      /* VRBD_VM_CREATE_OPTS_VERSION */
     const vrbd_spec *from; /* golden IMAGE@SNAP to clone, or NULL */
@@ -2075,13 +2099,35 @@ typedef struct vrbd_vm_create_opts {
     const char *kernel, *initrd, *cmdline;
     const char *console_log; /* serial console to this file */
     bool start;
+    /* version 2 */
+    const char *bridge;     /* one virtio NIC on this host bridge (not with
+                             * @network) */
+    const char *cache;      /* the disk's cache mode, NULL: "writeback" */
+    const char *io;         /* the disk's io mode, NULL: libvirt's default */
+    bool no_discard;        /* the guest's TRIM is ignored, not unmapped */
+    vrbd_vm_boot boot;      /* BIOS (0) or UEFI */
+    const char *location;   /* install tree (directory) or ISO: the
+                             * installer's kernel and initrd are booted once
+                             * (not with @kernel or @cdrom) */
+    const char *extra_args; /* with @location: the installer's command
+                             * line */
+    const char *cdrom;      /* ISO in a SATA CD-ROM, booted once */
+    bool preallocate;       /* without @from: the image written full
+                             * (thick), not sparse */
+    void (*progress)(uint64_t done, uint64_t total, void *opaque);
+    void *opaque; /* @progress's, during @preallocate */
 } vrbd_vm_create_opts;
 
 /*
  * Provision a VM: its disk POOL/NAME cloned from the golden snapshot
  * (instant, layered) or created empty, this host connected to that pool,
  * a persistent domain defined around it (KVM where usable, else TCG),
- * started with opts->start.  On failure nothing it made is left.
+ * started with opts->start.  With opts->location or opts->cdrom it is
+ * installed the way virt-install does: defined and started with the
+ * installer (its reboot ends that boot), then defined again to boot from
+ * its disk; the kernel and initrd copied for the installer are removed
+ * once QEMU has read them.  On failure nothing it made is left (a VM
+ * whose plain start failed keeps its definition and disk).
  */
 VRBD_API int vrbd_vm_create(vrbd_host *host, vrbd_cluster *cl, const char *name,
                             const vrbd_vm_create_opts *opts);

@@ -90,6 +90,20 @@ check_disk(const vrbd_disk_spec *d, size_t i)
             VRBD_ERR_INVALID, 0,
             "use writeback, none, writethrough, directsync or unsafe",
             "disk %zu: unknown cache mode '%s'", i, d->cache);
+    if (d->io && strcmp(d->io, "native") != 0 && strcmp(d->io, "threads") &&
+        strcmp(d->io, "io_uring") != 0)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0,
+                              "use native, threads or io_uring",
+                              "disk %zu: unknown io mode '%s'", i, d->io);
+    /* QEMU's native AIO is O_DIRECT I/O: with a host cache it falls back
+     * to threads, so the asked mode would silently not be the one used */
+    if (d->io && strcmp(d->io, "native") == 0 &&
+        (!d->cache || (strcmp(d->cache, "none") != 0 &&
+                       strcmp(d->cache, "directsync") != 0)))
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "give {cache} none (or directsync) with it",
+            "disk %zu: io mode 'native' needs cache mode none or directsync, not '%s'",
+            i, d->cache ? d->cache : "writeback");
     return 0;
 }
 
@@ -108,6 +122,8 @@ add_disk(xmlNodePtr devices, const vrbd_disk_spec *d, const char *target)
     prop(node, "type", d->format ? d->format : "raw");
     if (cache)
         prop(node, "cache", cache);
+    if (d->io)
+        prop(node, "io", d->io);
     if (rbd && !d->no_discard) {
         prop(node, "discard", "unmap");
         prop(node, "detect_zeroes", "unmap");
@@ -188,6 +204,24 @@ check_spec(const vrbd_domain_spec *spec)
         return vrbd_error_set(VRBD_ERR_INVALID, 0,
                               "give the kernel too ({kernel})",
                               "an initrd needs a kernel");
+    if (spec->network && spec->bridge)
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0, "give {network} NAME or {bridge}BRIDGE",
+            "one NIC: a libvirt network or a bridge, not both");
+    /* the kernel's IFNAMSIZ (16 with its NUL) */
+    if (spec->bridge && (!*spec->bridge || strlen(spec->bridge) > 15 ||
+                         strpbrk(spec->bridge, "/: \t\n'\"")))
+        return vrbd_error_set(
+            VRBD_ERR_INVALID, 0,
+            "give the name of a bridge of this host (see 'ip link')",
+            "invalid bridge name '%s': at most 15 characters, no '/', ':' or spaces",
+            spec->bridge);
+    if ((spec->nvram || spec->nvram_template) && !spec->loader)
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
+                              "an NVRAM file needs a UEFI loader");
+    if (spec->boot_cdrom && (!spec->cdrom || !spec->cdrom_source))
+        return vrbd_error_set(VRBD_ERR_INVALID, 0, "give {cdrom} ISO",
+                              "booting from the CD-ROM needs an ISO in it");
     if (spec->n_disks > 26)
         return vrbd_error_set(VRBD_ERR_INVALID, 0, NULL,
                               "too many disks (%zu, at most 26)",
@@ -270,14 +304,112 @@ add_platform(xmlNodePtr devices, const vrbd_domain_spec *spec)
     }
 }
 
+/* <os>: the firmware, then what it boots: a kernel given directly, or
+ * the CD-ROM (once, for an installer) and the disk */
+static void
+add_os(xmlNodePtr dom, const vrbd_domain_spec *spec)
+{
+    xmlNodePtr os = add(dom, "os", NULL);
+    xmlNodePtr node = add(os, "type", "hvm");
+
+    prop(node, "arch", "x86_64");
+    prop(node, "machine", "q35");
+    if (spec->loader) {
+        /* pflash code read-only, variables per VM: libvirt copies the
+         * template on first start and removes it on undefine --nvram */
+        node = add(os, "loader", spec->loader);
+        prop(node, "readonly", "yes");
+        prop(node, "type", "pflash");
+        node = add(os, "nvram", spec->nvram);
+        if (spec->nvram_template)
+            prop(node, "template", spec->nvram_template);
+    }
+    if (spec->kernel) {
+        add(os, "kernel", spec->kernel);
+        if (spec->initrd)
+            add(os, "initrd", spec->initrd);
+        if (spec->cmdline)
+            add(os, "cmdline", spec->cmdline);
+        return;
+    }
+    if (spec->boot_cdrom)
+        prop(add(os, "boot", NULL), "dev", "cdrom");
+    prop(add(os, "boot", NULL), "dev", "hd");
+}
+
+/* A SATA CD-ROM on q35's built-in AHCI controller, with @iso or empty */
+static void
+add_cdrom(xmlNodePtr devices, const char *iso)
+{
+    xmlNodePtr disk = add(devices, "disk", NULL);
+    xmlNodePtr node;
+
+    prop(disk, "type", "file");
+    prop(disk, "device", "cdrom");
+    node = add(disk, "driver", NULL);
+    prop(node, "name", "qemu");
+    prop(node, "type", "raw");
+    if (iso)
+        prop(add(disk, "source", NULL), "file", iso);
+    node = add(disk, "target", NULL);
+    prop(node, "dev", "sda");
+    prop(node, "bus", "sata");
+    add(disk, "readonly", NULL);
+}
+
+static void
+add_nic(xmlNodePtr devices, const vrbd_domain_spec *spec)
+{
+    xmlNodePtr nic = add(devices, "interface", NULL);
+    bool bridge = spec->bridge != NULL;
+
+    prop(nic, "type", bridge ? "bridge" : "network");
+    prop(add(nic, "source", NULL), bridge ? "bridge" : "network",
+         bridge ? spec->bridge : spec->network);
+    prop(add(nic, "model", NULL), "type", "virtio");
+}
+
+static void
+add_devices(xmlNodePtr dom, const vrbd_domain_spec *spec)
+{
+    xmlNodePtr devices = add(dom, "devices", NULL);
+    bool taken[26] = {false};
+
+    if (spec->emulator)
+        add(devices, "emulator", spec->emulator);
+    for (size_t i = 0; i < spec->n_disks; i++) {
+        const vrbd_disk_spec *d = &spec->disks[i];
+        char target[5];
+
+        if (d->target) {
+            snprintf(target, sizeof(target), "%s", d->target);
+        } else {
+            next_target(spec, taken, target);
+        }
+        if (strlen(target) == 3)
+            taken[target[2] - 'a'] = true;
+        add_disk(devices, d, target);
+    }
+    if (spec->cdrom)
+        add_cdrom(devices, spec->cdrom_source);
+    if (spec->network || spec->bridge)
+        add_nic(devices, spec);
+    if (spec->serial_log) {
+        xmlNodePtr serial = add(devices, "serial", NULL);
+
+        prop(serial, "type", "file");
+        prop(add(serial, "source", NULL), "path", spec->serial_log);
+        prop(add(serial, "target", NULL), "port", "0");
+    }
+    add_platform(devices, spec);
+}
+
 char *
 vrbd_domain_build_xml(const vrbd_domain_spec *spec)
 {
     xmlDocPtr doc;
-    xmlNodePtr dom, os, node, devices;
-    bool taken[26] = {false};
+    xmlNodePtr dom, node;
     char buf[32];
-    size_t i;
 
     if (check_spec(spec) < 0)
         return NULL;
@@ -296,57 +428,15 @@ vrbd_domain_build_xml(const vrbd_domain_spec *spec)
     prop(node, "unit", "MiB");
     snprintf(buf, sizeof(buf), "%u", spec->vcpus ? spec->vcpus : 1);
     add(dom, "vcpu", buf);
-
-    os = add(dom, "os", NULL);
-    node = add(os, "type", "hvm");
-    prop(node, "arch", "x86_64");
-    prop(node, "machine", "q35");
-    if (spec->kernel) {
-        add(os, "kernel", spec->kernel);
-        if (spec->initrd)
-            add(os, "initrd", spec->initrd);
-        if (spec->cmdline)
-            add(os, "cmdline", spec->cmdline);
-    } else {
-        prop(add(os, "boot", NULL), "dev", "hd");
-    }
+    add_os(dom, spec);
     add(add(dom, "features", NULL), "acpi", NULL);
     if (spec->destroy_on_poweroff) {
         add(dom, "on_poweroff", "destroy");
         add(dom, "on_reboot", "destroy");
         add(dom, "on_crash", "destroy");
+    } else if (spec->reboot_destroys) {
+        add(dom, "on_reboot", "destroy");
     }
-
-    devices = add(dom, "devices", NULL);
-    if (spec->emulator)
-        add(devices, "emulator", spec->emulator);
-    for (i = 0; i < spec->n_disks; i++) {
-        const vrbd_disk_spec *d = &spec->disks[i];
-        char target[5];
-
-        if (d->target) {
-            snprintf(target, sizeof(target), "%s", d->target);
-        } else {
-            next_target(spec, taken, target);
-        }
-        if (strlen(target) == 3)
-            taken[target[2] - 'a'] = true;
-        add_disk(devices, d, target);
-    }
-    if (spec->network) {
-        xmlNodePtr nic = add(devices, "interface", NULL);
-
-        prop(nic, "type", "network");
-        prop(add(nic, "source", NULL), "network", spec->network);
-        prop(add(nic, "model", NULL), "type", "virtio");
-    }
-    if (spec->serial_log) {
-        xmlNodePtr serial = add(devices, "serial", NULL);
-
-        prop(serial, "type", "file");
-        prop(add(serial, "source", NULL), "path", spec->serial_log);
-        prop(add(serial, "target", NULL), "port", "0");
-    }
-    add_platform(devices, spec);
+    add_devices(dom, spec);
     return vrbd_xml_dump(doc);
 }

@@ -35,6 +35,64 @@ Kernel options go together; numbers are checked
   virt-rbd: hint: see 'virt-rbd help vm create'
   [2]
 
+Disk modes are checked: native io is O_DIRECT, so it needs cache none; a NIC is a libvirt network or a bridge
+
+  $ virt-rbd vm create v --from rbd/g@s --cache turbo
+  virt-rbd: error: invalid --cache 'turbo': use writeback, none, writethrough, directsync or unsafe
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --io fast
+  virt-rbd: error: invalid --io 'fast': use native, threads or io_uring
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --io native
+  virt-rbd: error: --io native needs --cache none (or directsync): it is O_DIRECT I/O
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --discard maybe
+  virt-rbd: error: invalid --discard 'maybe': use unmap or ignore
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --network bridge:
+  virt-rbd: error: invalid --network 'bridge:': give [network:]NAME or bridge:BRIDGE
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --network network:
+  virt-rbd: error: invalid --network 'network:': give [network:]NAME or bridge:BRIDGE
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --network bridge:abcdefghijklmnop
+  virt-rbd: error: invalid --network 'bridge:abcdefghijklmnop': a bridge name has at most 15 characters
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+
+Firmware is bios or uefi; a clone is not preallocated; one installer, and --extra-args is its
+
+  $ virt-rbd vm create v --from rbd/g@s --boot efi
+  virt-rbd: error: invalid --boot 'efi': use bios or uefi
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --preallocate
+  virt-rbd: error: --preallocate is for a new disk (--size): a clone's data is its golden image's
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --location /srv/tree --kernel /k
+  virt-rbd: error: give one of --kernel, --location and --cdrom
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --cdrom /srv/a.iso --kernel /k
+  virt-rbd: error: give one of --kernel, --location and --cdrom
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --location /srv/tree --cdrom /srv/a.iso
+  virt-rbd: error: give one of --location and --cdrom
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+  $ virt-rbd vm create v --from rbd/g@s --extra-args console=ttyS0
+  virt-rbd: error: --extra-args goes with --location
+  virt-rbd: hint: see 'virt-rbd help vm create'
+  [2]
+
 disk attach takes a domain and an image
 
   $ virt-rbd disk attach dom

@@ -129,9 +129,9 @@ Refused at plan time, nothing changed: a PG count the monitors would
 refuse (with their numbers), a golden snapshot that is neither there nor
 made by the file, a disk likewise
 
-  $ sed "s/ceph:\${P}: {pg: 8}/ceph:\${P}: {pg: 8}\n  ceph:\${P}-big: {pg: 32768}/" state.yaml > big.yaml && virt-rbd apply big.yaml --plan 2>&1 | sed "s/$UNIQ/U/g; s/[0-9][0-9]* in use/N in use/; s/to [0-9]* PGs/to N PGs/; s/limit of [0-9]* (mon_max_pg_per_osd [0-9]* x [0-9]* OSDs in)/limit of M/; s/that fits is [0-9]* (--pg [0-9]*,/that fits is F (--pg F,/"
+  $ sed "s/ceph:\${P}: {pg: 8}/ceph:\${P}: {pg: 8}\n  ceph:\${P}-big: {pg: 32768}/" state.yaml > big.yaml && virt-rbd apply big.yaml --plan 2>&1 | sed "s/$UNIQ/U/g; s/[0-9][0-9]* in use/N in use/; s/to [0-9]* PGs/to N PGs/; s/limit of [0-9]* (mon_max_pg_per_osd [0-9]* x [0-9]* OSDs in)/limit of M/; s/that fits is [0-9]* (pg: [0-9]*,/that fits is F (pg: F,/"
   virt-rbd: error: big.yaml:11:3: pool 'vrbdt-U-big' with pg_num 32768 and size 3 would bring the cluster to N PGs (N in use + 32768 x 3), over the monitors' limit of M
-  virt-rbd: hint: the largest power of two that fits is F (--pg F, or --pg auto)
+  virt-rbd: hint: the largest power of two that fits is F (pg: F, or pg: auto)
   [1]
   $ ceph -c "$C" osd pool ls | grep -c "$P-big"
   0
@@ -193,7 +193,7 @@ connect --host NAME' would
   $ virt-rbd apply fleet.yaml
   nothing to do: the 2 objects of fleet.yaml are as it says
   $ printf 'hosts:\n  h9:\n    connect: ["ceph:%s"]\n' $P > nohost.yaml && virt-rbd apply nohost.yaml --plan 2>&1 | sed "s/$UNIQ/U/g" | head -n 1
-  virt-rbd: error: nohost.yaml:3:14: no fleet host is registered as 'h9'* (glob)
+  virt-rbd: error: nohost.yaml:3:14: host 'h9' is not registered
   [1]
 
 state: absent deletes, and only that.  A running VM is refused at plan

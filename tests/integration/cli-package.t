@@ -49,7 +49,7 @@ recommended (libvrbd loads it with dlopen when a call needs it)
   libvrbd-dev ./usr/share/doc/libvrbd-dev/copyright
   libvrbd-dev ./usr/lib/x86_64-linux-gnu/libvrbd.so
   $ dpkg-deb -f pkg/libvrbd0_0.1.0_amd64.deb Depends | tr ',' '\n' | sed 's/^ //; s/ .*//' | sort | tr '\n' ' '; echo
-  libc6 libgcc-s1 libjson-c5 libnbd0 librados2 librbd1 libstdc++6 libxml2 libyaml-0-2 
+  libarchive13 libc6 libgcc-s1 libjson-c5 libnbd0 librados2 librbd1 libstdc++6 libxml2 libyaml-0-2 
   $ dpkg-deb -f pkg/libvrbd0_0.1.0_amd64.deb Recommends
   libvirt0 (>= 8.0.0)
   $ dpkg-deb -f pkg/virt-rbd_0.1.0_amd64.deb Depends Recommends

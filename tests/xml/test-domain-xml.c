@@ -208,6 +208,122 @@ TEST(bad_rbd_disks_are_refused)
     CHECK(vrbd_disk_build_xml(&d, NULL) == NULL);
 }
 
+static const vrbd_disk_spec vm_disk = {
+    .kind = VRBD_DISK_RBD,
+    .rbd_name = "libvirt-pool/web1",
+    .hosts = mons,
+    .n_hosts = 1,
+    .auth_user = "libvirt",
+    .secret_uuid = "5f31eb65-6377-855b-bdc9-80015334f8e2",
+    .target = "vda"};
+
+TEST(uefi_installer_boots_the_cdrom_then_the_disk_on_a_bridge)
+{
+    vrbd_domain_spec spec = {
+        .name = "web1",
+        .disks = &vm_disk,
+        .n_disks = 1,
+        .bridge = "br0",
+        .loader = "/usr/share/OVMF/OVMF_CODE_4M.fd",
+        .nvram_template = "/usr/share/OVMF/OVMF_VARS_4M.fd",
+        .nvram = "/var/lib/libvirt/qemu/nvram/web1_VARS.fd",
+        .cdrom = true,
+        .cdrom_source = "/srv/iso/debian-12.iso",
+        .boot_cdrom = true,
+        .reboot_destroys = true};
+    CLEANUP_FREE char *xml = vrbd_domain_build_xml(&spec);
+
+    REQUIRE(xml != NULL);
+    golden("domain-install-cdrom-uefi.xml", xml);
+}
+
+TEST(installed_uefi_guest_keeps_an_empty_cdrom_and_boots_its_disk)
+{
+    vrbd_domain_spec spec = {
+        .name = "web1",
+        .disks = &vm_disk,
+        .n_disks = 1,
+        .bridge = "br0",
+        .loader = "/usr/share/OVMF/OVMF_CODE_4M.fd",
+        .nvram_template = "/usr/share/OVMF/OVMF_VARS_4M.fd",
+        .nvram = "/var/lib/libvirt/qemu/nvram/web1_VARS.fd",
+        .cdrom = true};
+    CLEANUP_FREE char *xml = vrbd_domain_build_xml(&spec);
+
+    REQUIRE(xml != NULL);
+    golden("domain-installed-uefi.xml", xml);
+}
+
+TEST(location_installer_boots_its_kernel_with_extra_args)
+{
+    vrbd_domain_spec spec = {
+        .name = "web1",
+        .disks = &vm_disk,
+        .n_disks = 1,
+        .network = "default",
+        .kernel = "/var/lib/libvirt/boot/virt-rbd-web1.kernel",
+        .initrd = "/var/lib/libvirt/boot/virt-rbd-web1.initrd",
+        .cmdline = "console=ttyS0 auto=true",
+        .reboot_destroys = true};
+    CLEANUP_FREE char *xml = vrbd_domain_build_xml(&spec);
+
+    REQUIRE(xml != NULL);
+    golden("domain-install-location.xml", xml);
+}
+
+TEST(rbd_disk_with_cache_none_native_io_and_discard_ignored)
+{
+    vrbd_disk_spec d = vm_disk;
+    CLEANUP_FREE char *xml = NULL;
+
+    d.cache = "none";
+    d.io = "native";
+    d.no_discard = true;
+    xml = vrbd_disk_build_xml(&d, "vda");
+    REQUIRE(xml != NULL);
+    golden("disk-rbd-native-io.xml", xml);
+}
+
+TEST(bad_io_nic_and_firmware_choices_are_refused)
+{
+    vrbd_disk_spec d = vm_disk;
+    vrbd_domain_spec spec = {.name = "x", .disks = &d, .n_disks = 1};
+
+    d.io = "native";
+    CHECK(vrbd_domain_build_xml(&spec) == NULL);
+    CHECK_STR(
+        vrbd_error_last()->message,
+        "disk 0: io mode 'native' needs cache mode none or directsync, not 'writeback'");
+    CHECK_STR(vrbd_error_last()->hint,
+              "give the cache option none (or directsync) with it");
+    d.io = "fast";
+    CHECK(vrbd_domain_build_xml(&spec) == NULL);
+    CHECK_STR(vrbd_error_last()->message, "disk 0: unknown io mode 'fast'");
+    d.io = NULL;
+    spec.network = "default";
+    spec.bridge = "br0";
+    CHECK(vrbd_domain_build_xml(&spec) == NULL);
+    CHECK_STR(vrbd_error_last()->message,
+              "one NIC: a libvirt network or a bridge, not both");
+    spec.network = NULL;
+    spec.bridge = "a-bridge-name-too-long";
+    CHECK(vrbd_domain_build_xml(&spec) == NULL);
+    CHECK(strstr(vrbd_error_last()->message,
+                 "invalid bridge name 'a-bridge-name-too-long'"));
+    spec.bridge = "br/0";
+    CHECK(vrbd_domain_build_xml(&spec) == NULL);
+    spec.bridge = NULL;
+    spec.nvram = "/n";
+    CHECK(vrbd_domain_build_xml(&spec) == NULL);
+    CHECK_STR(vrbd_error_last()->message, "an NVRAM file needs a UEFI loader");
+    spec.nvram = NULL;
+    spec.cdrom = true;
+    spec.boot_cdrom = true;
+    CHECK(vrbd_domain_build_xml(&spec) == NULL);
+    CHECK_STR(vrbd_error_last()->message,
+              "booting from the CD-ROM needs an ISO in it");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -222,5 +338,10 @@ main(int argc, char **argv)
     RUN(file_disk_alone);
     RUN(guest_with_disks_from_two_clusters);
     RUN(bad_rbd_disks_are_refused);
+    RUN(uefi_installer_boots_the_cdrom_then_the_disk_on_a_bridge);
+    RUN(installed_uefi_guest_keeps_an_empty_cdrom_and_boots_its_disk);
+    RUN(location_installer_boots_its_kernel_with_extra_args);
+    RUN(rbd_disk_with_cache_none_native_io_and_discard_ignored);
+    RUN(bad_io_nic_and_firmware_choices_are_refused);
     return harness_done();
 }
