@@ -21,9 +21,9 @@ clusters.
 The package build ran the suites that need no lab; the symbols file
 lists exactly what the library exports (dh_makeshlibs checks it too, -c4)
 
-  $ grep -E '^(Ok|Fail):' pkg/build.log | tr -s ' '
+  $ grep -E '^(Ok|Fail):' pkg/build.log | tr -s ' ' | sed 's/ *$//'
   Ok: [1-9][0-9]* (re)
-  Fail: 0 
+  Fail: 0
   $ dpkg-deb -x pkg/libvrbd0_0.1.0_amd64.deb sym && objdump -T sym/usr/lib/*/libvrbd.so.0.1.0 | awk 'NF > 1 && $(NF-1) == "VRBD_0.1" && $NF != "VRBD_0.1" {print $NF}' | sort > exported && sed -n 's/^ \([a-z_0-9]*\)@VRBD_0.1 .*/\1/p' "$top/debian/libvrbd0.symbols" | sort > listed && cmp exported listed && wc -l < exported
   [0-9]+ (re)
   $ [ "$(grep -c '^VRBD_API' "$top/include/vrbd.h")" = "$(wc -l < listed)" ] && echo "as many as vrbd.h declares"
