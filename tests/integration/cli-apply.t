@@ -125,6 +125,29 @@ data disk detached are a 'modify' (attach, then start)
   vdb zdata
   running
 
+The example file, docs/examples/lab.yaml, as it is but for its names,
+made this file's own (the lab is shared): the clusters are registered
+already, the rest is made (its pool's PG count by the planner), the VM
+reads both disks, and a second run has nothing to do
+
+  $ E=$TESTDIR/../../docs/examples/lab.yaml; export VRBD_SEED=$SEED
+  $ sed "s/libvirt-pool/$P-ex/g; s/demo-vm/$P-exvm/; s/client\.backup/client.$P-exbk/; s/client\.libvirt/client.$P-ex/; s/marker=apply/marker=x$P/; s/apply-console/$P-console/" "$E" > example.yaml
+  $ diff "$E" example.yaml | grep -c '^>'
+  13
+  [1]
+  $ virt-rbd apply example.yaml --plan | sed "s/$UNIQ/U/g" | grep -v '^  create' | grep -v '^plan'
+    nothing  cluster    ceph                         registered
+    nothing  cluster    zdata                        registered
+  9 to create, 0 to modify, 0 to delete, 2 as the file says
+  $ virt-rbd apply example.yaml | tail -n 1 | sed "s/in [0-9.]* s/in N s/"
+  applied example.yaml in N s: 9 created, 0 modified, 0 deleted, 2 as they were
+  $ X=$VRBD_LAB_DIR/$P-console.log; for i in $(seq 1 300); do [ "$(grep -ac "nonce=x$P" "$X" 2> /dev/null)" = 2 ] && break; sleep 0.2; done; grep -ao "dev=/dev/vd. nonce=x$P read=\[[^]]*\]" "$X" | sed "s/$UNIQ/U/"
+  dev=/dev/vda nonce=xvrbdt-U read=[HELLO-FROM-HOST]
+  dev=/dev/vdb nonce=xvrbdt-U read=[]
+  $ virt-rbd apply example.yaml
+  nothing to do: the 11 objects of example.yaml are as it says
+  $ virsh -q -c "$VRBD_LAB_LIBVIRT_URI" destroy $P-exvm > /dev/null && rm -f "$X"
+
 Refused at plan time, nothing changed: a PG count the monitors would
 refuse (with their numbers), a golden snapshot that is neither there nor
 made by the file, a disk likewise
