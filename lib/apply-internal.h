@@ -7,6 +7,7 @@
 #ifndef VRBD_APPLY_INTERNAL_H
 #define VRBD_APPLY_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,6 +98,11 @@ struct vrbd_apply {
     } * hosts; /* fleet hosts opened while planning */
     size_t n_hosts;
 };
+
+/* VRBD_ERR_INVALID "PATH:LINE:COL: MESSAGE" (MESSAGE from @fmt); -1. */
+int vrbd_apply_verror(const char *path, ap_where at, const char *hint,
+                      const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* Read and check @path (no cluster or libvirt is asked) into *@out. */
 int vrbd_apply_parse(const char *path, vrbd_apply *out);

@@ -29,21 +29,34 @@ typedef struct pctx {
 static int perr(const pctx *c, const yaml_node_t *n, const char *hint,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* An error at @n's line and column: "FILE:LINE:COL: MESSAGE". */
+int
+vrbd_apply_verror(const char *path, ap_where at, const char *hint,
+                  const char *fmt, va_list ap)
+{
+    CLEANUP_FREE char *msg = NULL;
+
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    return vrbd_error_set(VRBD_ERR_INVALID, 0, hint, "%s:%u:%u: %s", path,
+                          at.line, at.column, msg);
+}
+
+/* An error at @n's line and column (the file's start without @n). */
 static int
 perr(const pctx *c, const yaml_node_t *n, const char *hint, const char *fmt,
      ...)
 {
     va_list ap;
-    CLEANUP_FREE char *msg = NULL;
+    ap_where at = {1, 1};
+    int r;
 
+    if (n)
+        at = (ap_where){(unsigned)n->start_mark.line + 1,
+                        (unsigned)n->start_mark.column + 1};
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        abort();
+    r = vrbd_apply_verror(c->path, at, hint, fmt, ap);
     va_end(ap);
-    return vrbd_error_set(VRBD_ERR_INVALID, 0, hint, "%s:%zu:%zu: %s", c->path,
-                          n ? n->start_mark.line + 1 : 1,
-                          n ? n->start_mark.column + 1 : 1, msg);
+    return r;
 }
 
 /* The thread's error (from a library check) again, at @n. */

@@ -57,14 +57,12 @@ static int
 aerr(const vrbd_apply *a, ap_where at, const char *hint, const char *fmt, ...)
 {
     va_list ap;
-    CLEANUP_FREE char *msg = NULL;
+    int r;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        abort();
+    r = vrbd_apply_verror(a->path, at, hint, fmt, ap);
     va_end(ap);
-    return vrbd_error_set(VRBD_ERR_INVALID, 0, hint, "%s:%u:%u: %s", a->path,
-                          at.line, at.column, msg);
+    return r;
 }
 
 /* The thread's error, prefixed with where in the file its object is. */
