@@ -170,6 +170,16 @@ struct json_object *cli_json_strv(char *const *v, size_t n);
 void cli_catch_signals(volatile int *flag);
 int cli_signal_caught(void);
 
+/* A copy's progress on stderr, when it is a terminal: "LABEL DONE of
+ * TOTAL", at most twice a second (a vrbd_copy_opts progress callback;
+ * @opaque is the cli_bar).  @shown says whether anything was printed. */
+typedef struct cli_bar {
+    bool tty, shown;
+    double last;
+    const char *label; /* NULL: none */
+} cli_bar;
+void cli_bar_show(uint64_t done, uint64_t total, void *opaque);
+
 /* Print @t (table.h) and free it. */
 void cli_print_table(vrbd_table *t);
 

@@ -38,36 +38,17 @@ static const cli_opt backup_opts[] = {
 
 static volatile int cancelled;
 
-struct bar {
-    bool tty;
-    double last;
-};
-
-static void
-show_progress(uint64_t done, uint64_t total, void *opaque)
-{
-    struct bar *b = opaque;
-    double t = vrbd_now();
-    char d[32], all[32];
-
-    if (!b->tty || (t - b->last < 0.5 && done < total))
-        return;
-    b->last = t;
-    fprintf(stderr, "\r%s of %s   ", vrbd_size_format(done, d, sizeof(d)),
-            vrbd_size_format(total, all, sizeof(all)));
-}
-
 static int
 run_backup(cli_ctx *ctx)
 {
-    struct bar b = {.tty = isatty(STDERR_FILENO)};
+    cli_bar b = {.tty = isatty(STDERR_FILENO)};
     vrbd_backup_opts o = {.version = VRBD_BACKUP_OPTS_VERSION,
                           .target = backup_opt.to,
                           .skip_local = backup_opt.skip_local,
                           .full = backup_opt.full,
                           .timeout_sec = ctx->timeout_sec,
                           .cancel = &cancelled,
-                          .progress = show_progress,
+                          .progress = cli_bar_show,
                           .opaque = &b};
     const char *what = ctx->argv[0];
     vrbd_backup_result res = {0};
@@ -332,7 +313,7 @@ flatten_later(const cli_ctx *ctx, char *const *images, char **log)
 static int
 run_restore(cli_ctx *ctx)
 {
-    struct bar b = {.tty = isatty(STDERR_FILENO)};
+    cli_bar b = {.tty = isatty(STDERR_FILENO)};
     CLEANUP_FREE char *name = xstrdup(ctx->argv[0]);
     char *at = strrchr(name, '@');
     vrbd_restore_opts o = {.version = VRBD_RESTORE_OPTS_VERSION,
@@ -342,7 +323,7 @@ run_restore(cli_ctx *ctx)
                            .instant = restore_opt.instant,
                            .timeout_sec = ctx->timeout_sec,
                            .cancel = &cancelled,
-                           .progress = show_progress,
+                           .progress = cli_bar_show,
                            .opaque = &b};
     vrbd_restore_result res = {0};
     vrbd_registry *reg;

@@ -86,28 +86,6 @@ static const cli_opt create_opts[] = {
     {.name = NULL},
 };
 
-/* --preallocate's progress, on a terminal */
-struct bar {
-    bool tty, shown;
-    double last;
-};
-
-static void
-show_fill(uint64_t done, uint64_t total, void *opaque)
-{
-    struct bar *b = opaque;
-    double t = vrbd_now();
-    char d[32], all[32];
-
-    if (!b->tty || (t - b->last < 0.5 && done < total))
-        return;
-    b->last = t;
-    b->shown = true;
-    fprintf(stderr, "\rpreallocating: %s of %s   ",
-            vrbd_size_format(done, d, sizeof(d)),
-            vrbd_size_format(total, all, sizeof(all)));
-}
-
 static struct {
     bool disks;
     bool now;
@@ -284,9 +262,9 @@ run_create(cli_ctx *ctx)
     const char *from = create_opt.from;
     const char *size = create_opt.size;
     const char *pool = create_opt.pool;
-    struct bar bar = {.tty = isatty(STDERR_FILENO)};
+    cli_bar bar = {.tty = isatty(STDERR_FILENO), .label = "preallocating: "};
     vrbd_vm_create_opts o = {.version = VRBD_VM_CREATE_OPTS_VERSION,
-                             .progress = show_fill,
+                             .progress = cli_bar_show,
                              .opaque = &bar,
                              .kernel = create_opt.kernel,
                              .initrd = create_opt.initrd,

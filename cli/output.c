@@ -13,6 +13,8 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "clock.h"
+#include "size.h"
 #include "table.h"
 #include "xalloc.h"
 
@@ -322,4 +324,20 @@ cli_json_utc(int64_t t)
     CLEANUP_FREE char *s = t > 0 ? cli_utc(t) : NULL;
 
     return cli_json_str(s);
+}
+
+void
+cli_bar_show(uint64_t done, uint64_t total, void *opaque)
+{
+    cli_bar *b = opaque;
+    double t = vrbd_now();
+    char d[32], all[32];
+
+    if (!b->tty || (t - b->last < 0.5 && done < total))
+        return;
+    b->last = t;
+    b->shown = true;
+    fprintf(stderr, "\r%s%s of %s   ", b->label ? b->label : "",
+            vrbd_size_format(done, d, sizeof(d)),
+            vrbd_size_format(total, all, sizeof(all)));
 }
